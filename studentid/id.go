@@ -272,8 +272,8 @@ func Build(f Fields, scheme Scheme) (ID, error) {
 	}
 	for _, n := range []struct {
 		pos, end, v, max int
-		err          error
-		key          string
+		err              error
+		key              string
 	}{
 		{5, 5, int(f.SchoolCategory), 9, ErrSchoolCategory, "school category %s is not 0-7"},
 		{9, 9, int(f.StudentCategory), 9, ErrFormat, "student category %s is not 0-9"},
