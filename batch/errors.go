@@ -1,0 +1,139 @@
+package batch
+
+import (
+	"fmt"
+
+	"golang.org/x/text/language"
+
+	"github.com/bjedu/studentcard/l10n"
+)
+
+// messages holds every user-facing text of the package, English key and
+// Chinese rendering side by side.
+var messages = l10n.NewCatalog(
+	// envelope sentinels
+	l10n.Entry{Key: "file truncated: trailer missing or incomplete", ZH: "文件不完整：缺少或截断了文件尾"},
+	l10n.Entry{Key: "digest mismatch: file altered or records re-ordered", ZH: "摘要不符：文件被改动或记录顺序被打乱"},
+	l10n.Entry{Key: "record count mismatch", ZH: "记录数不符"},
+	l10n.Entry{Key: "text not valid in the declared encoding", ZH: "文本不符合声明的字符编码"},
+	l10n.Entry{Key: "unexpected file kind", ZH: "文件类型不符"},
+	l10n.Entry{Key: "unsupported format version", ZH: "不支持的格式版本"},
+	l10n.Entry{Key: "malformed header", ZH: "文件头格式错误"},
+	l10n.Entry{Key: "unexpected columns", ZH: "列定义不符"},
+	l10n.Entry{Key: "malformed quoting", ZH: "引号格式错误"},
+	l10n.Entry{Key: "wrong number of fields", ZH: "字段数不符"},
+	l10n.Entry{Key: "line too long", ZH: "行过长"},
+	l10n.Entry{Key: "data after the trailer", ZH: "文件尾之后还有数据"},
+	l10n.Entry{Key: "field contains a line break", ZH: "字段含换行符"},
+	l10n.Entry{Key: "writer already closed", ZH: "写入器已关闭"},
+	l10n.Entry{Key: "malformed trailer", ZH: "文件尾格式错误"},
+	l10n.Entry{Key: "empty line", ZH: "空行"},
+
+	// detail formats
+	l10n.Entry{Key: "got %v, want %v", ZH: "实际为%[1]v，应为%[2]v"},
+	l10n.Entry{Key: "%v", ZH: "%v"},
+	l10n.Entry{Key: "%s:%d: field %s: %s", ZH: "%[1]s 第%[2]d行 字段%[3]s：%[4]s"},
+	l10n.Entry{Key: "%s:%d: %s", ZH: "%[1]s 第%[2]d行：%[3]s"},
+	l10n.Entry{Key: "%s: %s", ZH: "%[1]s：%[2]s"},
+)
+
+// Envelope errors. Every error a Reader returns is a *ParseError whose Err
+// unwraps to one of these, so callers branch with errors.Is and operators get
+// the file, line and field in their language.
+var (
+	// ErrTruncated: the file ends before a complete trailer, so records may be
+	// missing; nothing in it may be used.
+	ErrTruncated = messages.Error("file truncated: trailer missing or incomplete")
+	// ErrDigest: the digest in the trailer does not match the header and
+	// records as read: the file was altered or its lines re-ordered.
+	ErrDigest = messages.Error("digest mismatch: file altered or records re-ordered")
+	// ErrCount: the trailer's record count differs from the records read.
+	ErrCount = messages.Error("record count mismatch")
+	// ErrEncoding: a byte sequence is not valid in the declared encoding
+	// (GB18030 or UTF-8), or a value cannot be encoded in it.
+	ErrEncoding = messages.Error("text not valid in the declared encoding")
+	// ErrKind: the file is of another kind than the caller expects.
+	ErrKind = messages.Error("unexpected file kind")
+	// ErrVersion: the envelope or kind version is not one this code reads.
+	ErrVersion = messages.Error("unsupported format version")
+	// ErrHeader: the header line is missing or malformed.
+	ErrHeader = messages.Error("malformed header")
+	// ErrColumns: the column line does not name the columns the kind defines.
+	ErrColumns = messages.Error("unexpected columns")
+	// ErrQuote: a field's quoting is malformed (bare quote, unterminated quote).
+	ErrQuote = messages.Error("malformed quoting")
+	// ErrFieldCount: a record has more or fewer fields than the columns.
+	ErrFieldCount = messages.Error("wrong number of fields")
+	// ErrLineTooLong: a line exceeds MaxLineLength; a record never needs that
+	// much, so the file is not one of ours.
+	ErrLineTooLong = messages.Error("line too long")
+	// ErrTrailingData: bytes follow the trailer (two files concatenated?).
+	ErrTrailingData = messages.Error("data after the trailer")
+	// ErrNewline: a value holds CR or LF, which the line-per-record format
+	// cannot carry.
+	ErrNewline = messages.Error("field contains a line break")
+	// ErrClosed: a record was written after Close.
+	ErrClosed = messages.Error("writer already closed")
+	// ErrTrailer: the trailer line is malformed.
+	ErrTrailer = messages.Error("malformed trailer")
+	// ErrEmptyLine: a blank line where a record or the trailer must be.
+	ErrEmptyLine = messages.Error("empty line")
+)
+
+// ParseError reports where a file is wrong: the file name given to the
+// reader, the 1-based line, the column name (empty when the whole line or file
+// is at fault) and the reason, which unwraps to a sentinel such as ErrDigest.
+type ParseError struct {
+	File  string
+	Line  int
+	Field string
+	Err   error
+}
+
+// Error renders the error in English.
+func (e *ParseError) Error() string { return e.Localize(l10n.English) }
+
+// Unwrap gives the reason, so errors.Is(err, ErrTruncated) works.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Localize renders the error for an operator in the language tag.
+func (e *ParseError) Localize(tag language.Tag) string {
+	reason := l10n.Error(e.Err, tag)
+	switch {
+	case e.Line > 0 && e.Field != "":
+		return messages.Sprintf(tag, "%s:%d: field %s: %s", e.File, e.Line, e.Field, reason)
+	case e.Line > 0:
+		return messages.Sprintf(tag, "%s:%d: %s", e.File, e.Line, reason)
+	default:
+		return messages.Sprintf(tag, "%s: %s", e.File, reason)
+	}
+}
+
+// detailError adds what was found and what was expected to a sentinel,
+// keeping errors.Is working and both languages available.
+type detailError struct {
+	err  error
+	key  string
+	args []any
+}
+
+func detail(err error, key string, args ...any) error {
+	return &detailError{err: err, key: key, args: args}
+}
+
+func (d *detailError) Error() string { return d.Localize(l10n.English) }
+
+func (d *detailError) Unwrap() error { return d.err }
+
+func (d *detailError) Localize(tag language.Tag) string {
+	sep := ": "
+	if l10n.Match(tag) == l10n.Chinese {
+		sep = "："
+	}
+	return l10n.Error(d.err, tag) + sep + messages.Sprintf(tag, d.key, d.args...)
+}
+
+// gotWant is the common detail "got X, want Y".
+func gotWant(err error, got, want any) error {
+	return detail(err, "got %v, want %v", fmt.Sprint(got), fmt.Sprint(want))
+}
