@@ -1,0 +1,124 @@
+package lifecycle
+
+import (
+	"golang.org/x/text/language"
+
+	"github.com/bjedu/studentcard/l10n"
+)
+
+// messages holds every user-facing text of the package, English key and
+// Chinese text side by side.
+var messages = l10n.NewCatalog(
+	l10n.Entry{Key: "not found", ZH: "未找到"},
+	l10n.Entry{Key: "version conflict", ZH: "版本冲突"},
+	l10n.Entry{Key: "already exists", ZH: "已存在"},
+	l10n.Entry{Key: "forbidden", ZH: "无权操作"},
+	l10n.Entry{Key: "illegal transition", ZH: "非法状态变更"},
+	l10n.Entry{Key: "rule violated", ZH: "违反规则"},
+	l10n.Entry{Key: "audit chain broken", ZH: "审计链被破坏"},
+	l10n.Entry{Key: "transaction already finished", ZH: "事务已结束"},
+	l10n.Entry{Key: "bad calendar data", ZH: "工作日历数据错误"},
+	l10n.Entry{Key: "date outside the calendar", ZH: "日期超出工作日历范围"},
+	l10n.Entry{Key: "student no longer at school", ZH: "学生已不在校"},
+	l10n.Entry{Key: "%s %q not found", ZH: "未找到%[1]s %[2]q"},
+	l10n.Entry{Key: "%s %q already exists", ZH: "%[1]s %[2]q 已存在"},
+	l10n.Entry{Key: "%s %q: version conflict: expected %d, stored %d", ZH: "%[1]s %[2]q 版本冲突：预期 %[3]d，实际 %[4]d"},
+	l10n.Entry{Key: "%s %q: changed by someone else: expected version %d", ZH: "%[1]s %[2]q 已被他人修改：预期版本 %[3]d"},
+	l10n.Entry{Key: "%s card %q: %q not allowed in state %q (rule %s)", ZH: "%[1]s卡 %[2]q：状态 %[4]q 下不允许 %[3]q（规则 %[5]s）"},
+	l10n.Entry{Key: "rule %s: %s", ZH: "规则 %[1]s：%[2]s"},
+	l10n.Entry{Key: "operator %s %s/%s may not %s in %s/%s", ZH: "操作员 %[1]s %[2]s/%[3]s 无权在 %[5]s/%[6]s 执行 %[4]s"},
+	l10n.Entry{Key: "audit chain %q entry %d: %s", ZH: "审计链 %[1]q 第 %[2]d 条：%[3]s"},
+	l10n.Entry{Key: "contents do not match its hash (edited)", ZH: "内容与哈希不符（被修改）"},
+	l10n.Entry{Key: "missing (deleted) or out of order", ZH: "缺失（被删除）或顺序错乱"},
+	l10n.Entry{Key: "does not link to the previous entry (deleted or reordered)", ZH: "未链接到上一条（被删除或调换顺序）"},
+	l10n.Entry{Key: "chain ends before the anchored head (entries deleted at the end)", ZH: "审计链在锚定的链头之前结束（末尾条目被删除）"},
+	l10n.Entry{Key: "head differs from the anchored head", ZH: "链头与锚定的链头不一致"},
+	l10n.Entry{Key: "calendar line %d: %s", ZH: "工作日历第 %[1]d 行：%[2]s"},
+	l10n.Entry{Key: "date %s is outside the calendar (%d-%d)", ZH: "日期 %[1]s 超出工作日历范围（%[2]d-%[3]d年）"},
+)
+
+// Sentinel errors; every typed error of the package wraps one, so callers can
+// test errors.Is(err, ErrForbidden) and still read the details with errors.As.
+var (
+	// ErrNotFound: a row the call needs is not in the store.
+	ErrNotFound = messages.Error("not found")
+	// ErrConflict: someone else changed the row since it was read
+	// (optimistic concurrency): reload and decide again.
+	ErrConflict = messages.Error("version conflict")
+	// ErrDuplicate: the key is taken (a number never given twice, S-ID-1; a
+	// file imported twice).
+	ErrDuplicate = messages.Error("already exists")
+	// ErrForbidden: the operator's scope does not cover the target (S-4).
+	ErrForbidden = messages.Error("forbidden")
+	// ErrIllegalTransition: the card's state does not allow the action.
+	ErrIllegalTransition = messages.Error("illegal transition")
+	// ErrRule: a rule of SPEC refuses the call; the *RuleError names it.
+	ErrRule = messages.Error("rule violated")
+	// ErrAuditBroken: the audit chain does not verify.
+	ErrAuditBroken = messages.Error("audit chain broken")
+	// ErrTxDone: a Tx was used after its function returned.
+	ErrTxDone = messages.Error("transaction already finished")
+	// ErrCalendar: the working-day calendar data is malformed.
+	ErrCalendar = messages.Error("bad calendar data")
+	// ErrOutsideCalendar: a working-day computation left the years the
+	// calendar has data for; guessing would be wrong around holidays.
+	ErrOutsideCalendar = messages.Error("date outside the calendar")
+	// ErrNotAtSchool: a transfer registration for a student who attended
+	// this school before (R-MOVE-2): resume (复学) instead.
+	ErrNotAtSchool = messages.Error("student no longer at school")
+)
+
+// NotFoundError says which row was missing.
+type NotFoundError struct {
+	Entity string // "card", "student", …
+	Key    string
+}
+
+func (e *NotFoundError) Error() string { return e.Localize(l10n.English) }
+
+// Localize renders the error in tag's language.
+func (e *NotFoundError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "%s %q not found", e.Entity, e.Key)
+}
+
+// Unwrap makes errors.Is(err, ErrNotFound) hold.
+func (e *NotFoundError) Unwrap() error { return ErrNotFound }
+
+// DuplicateError says which key was already taken.
+type DuplicateError struct {
+	Entity string
+	Key    string
+}
+
+func (e *DuplicateError) Error() string { return e.Localize(l10n.English) }
+
+// Localize renders the error in tag's language.
+func (e *DuplicateError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "%s %q already exists", e.Entity, e.Key)
+}
+
+// Unwrap makes errors.Is(err, ErrDuplicate) hold.
+func (e *DuplicateError) Unwrap() error { return ErrDuplicate }
+
+// ConflictError says a versioned write lost a race: the row's version was not
+// the one the writer had read. Stored is the version found, or -1 when the
+// store cannot tell (an SQL UPDATE … WHERE version = ? that matched nothing).
+type ConflictError struct {
+	Entity   string
+	Key      string
+	Expected int64
+	Stored   int64
+}
+
+func (e *ConflictError) Error() string { return e.Localize(l10n.English) }
+
+// Localize renders the error in tag's language.
+func (e *ConflictError) Localize(tag language.Tag) string {
+	if e.Stored < 0 {
+		return messages.Sprintf(tag, "%s %q: changed by someone else: expected version %d", e.Entity, e.Key, e.Expected)
+	}
+	return messages.Sprintf(tag, "%s %q: version conflict: expected %d, stored %d", e.Entity, e.Key, e.Expected, e.Stored)
+}
+
+// Unwrap makes errors.Is(err, ErrConflict) hold.
+func (e *ConflictError) Unwrap() error { return ErrConflict }
