@@ -68,7 +68,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "signature", ZH: "签名"},
 	l10n.Entry{Key: "serial", ZH: "卡序列号"},
 	l10n.Entry{Key: "status", ZH: "状态"},
-	l10n.Entry{Key: "registry number", ZH: "学籍号"},
+	l10n.Entry{Key: "registry", ZH: "学籍号"},
 	l10n.Entry{Key: "kind", ZH: "事件类别"},
 	l10n.Entry{Key: "time", ZH: "事件时间"},
 	l10n.Entry{Key: "school", ZH: "学校代码"},
@@ -136,10 +136,11 @@ var (
 	ErrFileKind = messages.Error("wrong file kind")
 )
 
-// Names of event fields, used in FieldError.Field.
+// Names of event fields, used in FieldError.Field; they are also the column
+// names of event files.
 const (
 	FieldSerial   = "serial"
-	FieldRegistry = "registry number"
+	FieldRegistry = "registry"
 	FieldKind     = "kind"
 	FieldTime     = "time"
 	FieldSchool   = "school"
@@ -205,6 +206,27 @@ func (e *FieldError) Localize(tag language.Tag) string {
 		what += ": " + l10n.Error(e.Cause, tag)
 	}
 	return messages.Sprintf(tag, "field %s: %s", messages.Sprintf(tag, e.Field), what)
+}
+
+// reason is what a *batch.ParseError carries for a bad field (the field
+// name being in the ParseError already): the sentinel, and the cause if any.
+func (e *FieldError) reason() error {
+	if e.Cause == nil {
+		return e.Err
+	}
+	return &causedError{err: e.Err, cause: e.Cause}
+}
+
+// causedError is a sentinel with the error that caused it (e.g. ErrBadRegistry
+// with studentid's *Error); both match errors.Is and errors.As.
+type causedError struct{ err, cause error }
+
+func (e *causedError) Error() string { return e.Localize(l10n.English) }
+
+func (e *causedError) Unwrap() []error { return []error{e.err, e.cause} }
+
+func (e *causedError) Localize(tag language.Tag) string {
+	return l10n.Error(e.err, tag) + ": " + l10n.Error(e.cause, tag)
 }
 
 // OptionError is a bad BuildOptions or DeltaOptions field.
