@@ -38,17 +38,29 @@ type ID struct {
 // Errors are [*Error] values naming the first wrong position. Parsing plain
 // ASCII input does not allocate unless it fails.
 func Parse(s string) (ID, error) {
-	var id ID
-	if len(s) != Len || !copyDigits(id.d[:], s) {
+	if len(s) != Len || !digits8(s[:8]) || !digits8(s[8:]) {
 		s = normalize(s)
-		if len(s) != Len || !copyDigits(id.d[:], s) {
+		if len(s) != Len || !digits8(s[:8]) || !digits8(s[8:]) {
 			return ID{}, shapeError(KindRegistryNumber, ErrFormat, s, Len, false)
 		}
 	}
+	var id ID
+	copy(id.d[:], s)
 	if err := id.validate(); err != nil {
 		return ID{}, err
 	}
 	return id, nil
+}
+
+// digits8 reports whether the 8 bytes of s are all ASCII digits, testing
+// them at once as one 64-bit word: each byte must be 0x3X, and stay 0x3X
+// when 6 is added (which pushes ':' to '?' up to 0x40 and beyond).
+func digits8(s string) bool {
+	_ = s[7]
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	const hi, zeros, sixes = 0xF0F0F0F0F0F0F0F0, 0x3030303030303030, 0x0606060606060606
+	return x&hi == zeros && (x+sixes)&hi == zeros
 }
 
 // normalize trims white space and, only if s has a non-ASCII byte, folds
@@ -63,8 +75,8 @@ func normalize(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// copyDigits copies the ASCII digits of s into dst (len(dst) == len(s)) and
-// reports whether they all were digits.
+// copyDigits copies the first len(dst) bytes of s (it has at least that
+// many) into dst and reports whether they all were ASCII digits.
 func copyDigits(dst []byte, s string) bool {
 	for i := 0; i < len(dst); i++ {
 		c := s[i]
@@ -99,8 +111,20 @@ func shapeError(kind Kind, sentinel error, s string, want int, xLast bool) *Erro
 	return &Error{Kind: kind, Pos: pos, End: pos, Err: sentinel, key: "%d characters, want %d", args: []any{n, want}}
 }
 
-// validate checks the structure of the first 15 digits, in position order.
+// validate checks the structure of the first 15 digits: one cheap test for
+// the valid case, structureError to explain a failure.
 func (id *ID) validate() error {
+	sc, st := id.d[4]-'0', id.d[8]-'0'
+	// A digit is 0x30-0x39, so x|y == '0' only when both are '0'.
+	if sc < uint8(len(teaches)) && teaches[sc]>>st&1 != 0 && id.d[11]|id.d[12] != '0' && id.d[13]|id.d[14] != '0' {
+		return nil
+	}
+	return id.structureError()
+}
+
+// structureError returns the error for the first wrong position of a
+// number validate rejected, in position order.
+func (id *ID) structureError() error {
 	sc := id.SchoolCategory()
 	if !sc.Valid() {
 		return &Error{Kind: KindRegistryNumber, Pos: 5, End: 5, Got: string(id.d[4]), Err: ErrSchoolCategory,
@@ -115,11 +139,8 @@ func (id *ID) validate() error {
 		return &Error{Kind: KindRegistryNumber, Pos: 12, End: 13, Got: "00", Err: ErrClass,
 			key: "class %s is not 01-99", args: []any{"00"}}
 	}
-	if id.d[13] == '0' && id.d[14] == '0' {
-		return &Error{Kind: KindRegistryNumber, Pos: 14, End: 15, Got: "00", Err: ErrSeat,
-			key: "seat %s is not 01-99", args: []any{"00"}}
-	}
-	return nil
+	return &Error{Kind: KindRegistryNumber, Pos: 14, End: 15, Got: "00", Err: ErrSeat,
+		key: "seat %s is not 01-99", args: []any{"00"}}
 }
 
 // String returns the 16 digits; Parse(id.String()) == id. The zero ID
