@@ -23,18 +23,18 @@ func num(province, district, schoolCat, school, studentCat, cohort, class, seat,
 
 func TestParseFields(t *testing.T) {
 	for _, tc := range []struct {
-		name                 string
-		in                   string
-		schoolCat            studentid.SchoolCategory
-		studentCat           studentid.StudentCategory
-		cohort, class, seat  int
-		transient, local     bool
-		stage                studentid.Stage
-		colour               studentid.Colour
-		hasColour            bool
-		province, district   string
-		schoolCode, school   string
-		check                byte
+		name                string
+		in                  string
+		schoolCat           studentid.SchoolCategory
+		studentCat          studentid.StudentCategory
+		cohort, class, seat int
+		transient, local    bool
+		stage               studentid.Stage
+		colour              studentid.Colour
+		hasColour           bool
+		province, district  string
+		schoolCode, school  string
+		check               byte
 	}{
 		{"S-1/primary student, yellow card", num("01", "05", "0", "123", "0", "27", "12", "34", "7"),
 			studentid.SchoolPrimary, studentid.StudentPrimary, 27, 12, 34, false, false, studentid.StagePrimary, studentid.Yellow, true,
