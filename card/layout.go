@@ -1,0 +1,278 @@
+package card
+
+import (
+	"bytes"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/bjedu/studentcard/sam"
+)
+
+// aid is the education application's AID: F0 (proprietary, unregistered
+// RID) ‖ "BJEDU" ‖ 01. It is a string constant so nobody can change it.
+const aid = "\xF0BJEDU\x01"
+
+// AID returns the education application's identifier (a new slice each
+// call): F0 42 4A 45 44 55 01, selected by name under the MF.
+func AID() []byte { return []byte(aid) }
+
+// DFID is the education DF's file identifier under the MF 3F00 (the transit
+// e-purse DF is 1001, SPEC §8).
+const DFID = 0x1002
+
+// Short file identifiers of the education DF's elementary files. See the
+// package documentation for their layout and access conditions.
+const (
+	SFICardInfo  = 0x15 // card info, 16 bytes, transparent
+	SFIStudent   = 0x16 // student record, 96 bytes, transparent
+	SFILog       = 0x17 // operation log, cyclic, 10 × 16 bytes; newest record = card state
+	SFIExtension = 0x18 // extension area, 64 bytes, transparent
+)
+
+// Sizes of the files.
+const (
+	CardInfoSize  = 16
+	StudentSize   = 96
+	StateSize     = 16 // one log record
+	LogRecords    = 10
+	ExtensionSize = 64
+)
+
+// Key identifiers of the education DF (the KeyRef.ID a SAM knows them by);
+// the version is the card's [CardInfo.KeyVersion]. Every card holds these
+// keys diversified once by its 8-byte serial (SPEC A-1).
+const (
+	KeyIDInternal = 0x01 // INTERNAL AUTHENTICATE: the card proves itself
+	KeyIDExternal = 0x02 // EXTERNAL AUTHENTICATE: the terminal proves itself; retry counter
+	KeyIDMAC      = 0x03 // secure messaging: MAC of every protected write
+	KeyIDM1       = 0x10 // M1 sector keys (version 1 legacy, version 2 current), diversified by UID
+)
+
+// M1 key versions: the legacy layout's keys and the current ones an upgrade
+// installs.
+const (
+	M1KeyVersionLegacy  = 0x01
+	M1KeyVersionCurrent = 0x02
+)
+
+// CardType says what kind of registry card the chip is.
+type CardType byte
+
+// The card types.
+const (
+	// TypeRegistry is a student's registry card (学籍卡).
+	TypeRegistry CardType = 0x01
+	// TypeTemporary is a temporary card issued while a card is lost (临时卡,
+	// SPEC R-LOSS-2).
+	TypeTemporary CardType = 0x02
+)
+
+// String names the type.
+func (t CardType) String() string {
+	switch t {
+	case TypeRegistry:
+		return "registry"
+	case TypeTemporary:
+		return "temporary"
+	}
+	return "type(" + itoa(int(t)) + ")"
+}
+
+// CardInfo is the card info file (SFI 15), written when the chip is
+// initialised and never after; the card also returns it in its FCI so that
+// SELECT alone tells the terminal the serial to diversify keys with.
+type CardInfo struct {
+	Serial     [8]byte       // chip serial: the key diversifier (SPEC A-1)
+	Type       CardType      // registry or temporary card
+	Suite      sam.Algorithm // 3DES or SM4 keys
+	KeyVersion byte          // version of the education keys on the card
+	AppVersion byte          // layout version of the education application, 1
+	Issued     time.Time     // date the chip was initialised
+}
+
+// SerialHex is the serial as 16 upper-case hex digits, the form printed on
+// lists and slips.
+func (c CardInfo) SerialHex() string {
+	return strings.ToUpper(hex.EncodeToString(c.Serial[:]))
+}
+
+// Diversifier is the card's key diversifier: its serial (SPEC A-1).
+func (c CardInfo) Diversifier() sam.Diversifier {
+	return sam.Diversifier(bytes.Clone(c.Serial[:]))
+}
+
+// MarshalBinary encodes the 16-byte card info file.
+func (c CardInfo) MarshalBinary() ([]byte, error) {
+	b := make([]byte, CardInfoSize)
+	copy(b, c.Serial[:])
+	b[8] = byte(c.Type)
+	b[9] = byte(c.Suite)
+	b[10] = c.KeyVersion
+	b[11] = c.AppVersion
+	putDate(b[12:], c.Issued)
+	return b, nil
+}
+
+// UnmarshalBinary decodes the card info file; a wrong size, an unknown suite
+// or a bad date is a [*FieldError].
+func (c *CardInfo) UnmarshalBinary(b []byte) error {
+	const file = "card info (SFI 15)"
+	if len(b) != CardInfoSize {
+		return &FieldError{File: file, Field: "size", Reason: "want 16 bytes, got " + itoa(len(b))}
+	}
+	alg := sam.Algorithm(b[9])
+	if alg != sam.TDES && alg != sam.SM4 {
+		return &FieldError{File: file, Field: "suite", Offset: 9, Reason: "not 1 (3DES) or 2 (SM4)"}
+	}
+	issued, err := getDate(file, "issue date", 12, b[12:])
+	if err != nil {
+		return err
+	}
+	var out CardInfo
+	copy(out.Serial[:], b)
+	out.Type = CardType(b[8])
+	out.Suite = alg
+	out.KeyVersion = b[10]
+	out.AppVersion = b[11]
+	out.Issued = issued
+	*c = out
+	return nil
+}
+
+// FCI tags. The FCI is 6F { 84 AID, A5 { 9F0C card-info, C1 state } };
+// C1 is absent while the log is empty (a card never personalised).
+const (
+	tagFCI      = 0x6F
+	tagDFName   = 0x84
+	tagFCIProp  = 0xA5
+	tagCardInfo = 0x9F0C
+	tagState    = 0xC1
+)
+
+// EncodeFCI builds the FCI the education application returns to SELECT: its
+// AID, the card info file and, if the log has a record, the newest one (the
+// card state). Real COSes build it from the same files; the simulator uses
+// this function. state may be nil.
+func EncodeFCI(info, state []byte) []byte {
+	prop := tlv(nil, tagCardInfo, info)
+	if state != nil {
+		prop = tlv(prop, tagState, state)
+	}
+	inner := tlv(nil, tagDFName, []byte(aid))
+	inner = tlv(inner, tagFCIProp, prop)
+	return tlv(nil, tagFCI, inner)
+}
+
+// DecodeFCI parses the SELECT answer into the card info and the state (the
+// zero State, status Blank, when the card has no log record yet).
+func DecodeFCI(b []byte) (CardInfo, State, error) {
+	const file = "FCI"
+	var info CardInfo
+	var st State
+	fci, rest, err := readTLV(file, b, 0)
+	if err != nil {
+		return info, st, err
+	}
+	if fci.tag != tagFCI || len(rest) != 0 {
+		return info, st, &FieldError{File: file, Field: "template", Reason: "want one 6F template"}
+	}
+	var name, prop []byte
+	for in := fci.value; len(in) > 0; {
+		var t tlvField
+		t, in, err = readTLV(file, in, len(b)-len(in))
+		if err != nil {
+			return info, st, err
+		}
+		switch t.tag {
+		case tagDFName:
+			name = t.value
+		case tagFCIProp:
+			prop = t.value
+		}
+	}
+	if string(name) != aid {
+		return info, st, &FieldError{File: file, Field: "DF name (84)", Reason: "not the education AID"}
+	}
+	var infoBytes, stateBytes []byte
+	for in := prop; len(in) > 0; {
+		var t tlvField
+		t, in, err = readTLV(file, in, 0)
+		if err != nil {
+			return info, st, err
+		}
+		switch t.tag {
+		case tagCardInfo:
+			infoBytes = t.value
+		case tagState:
+			stateBytes = t.value
+		}
+	}
+	if infoBytes == nil {
+		return info, st, &FieldError{File: file, Field: "card info (9F0C)", Reason: "missing"}
+	}
+	if err := info.UnmarshalBinary(infoBytes); err != nil {
+		return info, st, err
+	}
+	if stateBytes != nil {
+		if err := st.UnmarshalBinary(stateBytes); err != nil {
+			return info, st, err
+		}
+	}
+	return info, st, nil
+}
+
+// tlvField is one BER-TLV element of the FCI.
+type tlvField struct {
+	tag   int
+	value []byte
+}
+
+// tlv appends tag (one or two bytes) ‖ length (short or 81 form) ‖ value.
+func tlv(dst []byte, tag int, value []byte) []byte {
+	if tag > 0xFF {
+		dst = append(dst, byte(tag>>8))
+	}
+	dst = append(dst, byte(tag))
+	if len(value) > 0x7F {
+		dst = append(dst, 0x81)
+	}
+	dst = append(dst, byte(len(value)))
+	return append(dst, value...)
+}
+
+// readTLV reads one element of the small BER-TLV subset the FCI uses:
+// one- or two-byte tags, lengths up to 255.
+func readTLV(file string, b []byte, offset int) (tlvField, []byte, error) {
+	bad := func(why string) (tlvField, []byte, error) {
+		return tlvField{}, nil, &FieldError{File: file, Field: "TLV", Offset: offset, Reason: why}
+	}
+	if len(b) < 2 {
+		return bad("truncated")
+	}
+	i := 0
+	tag := int(b[i])
+	i++
+	if tag&0x1F == 0x1F {
+		if len(b) < 3 || b[i]&0x80 != 0 {
+			return bad("bad tag")
+		}
+		tag = tag<<8 | int(b[i])
+		i++
+	}
+	n := int(b[i])
+	i++
+	if n == 0x81 {
+		if i >= len(b) {
+			return bad("truncated length")
+		}
+		n = int(b[i])
+		i++
+	} else if n > 0x7F {
+		return bad("unsupported length form")
+	}
+	if len(b)-i < n {
+		return bad("value longer than data")
+	}
+	return tlvField{tag: tag, value: b[i : i+n]}, b[i+n:], nil
+}
