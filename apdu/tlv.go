@@ -154,8 +154,9 @@ func parseTag(b []byte, base int) (Tag, int, error) {
 			return 0, 0, tlvErr(base+i, "tag", expTagShort, ErrInvalidTag)
 		}
 		c := b[i]
-		if i == 1 && (c == 0x80 || c < 0x1F) {
-			// Leading zero bits, or a tag number under 31 in long form.
+		if i == 1 && c == 0x80 {
+			// Leading zero bits. (A tag number under 31 in long form, as in
+			// EMV and PBOC tags 9F02…9F1E, is accepted: cards use it.)
 			return 0, 0, tlvErr(base+i, "tag", expTagMinimal, ErrNonMinimal)
 		}
 		tag = tag<<8 | Tag(c)
