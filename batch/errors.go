@@ -35,6 +35,31 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "%s:%d: field %s: %s", ZH: "%[1]s 第%[2]d行 字段%[3]s：%[4]s"},
 	l10n.Entry{Key: "%s:%d: %s", ZH: "%[1]s 第%[2]d行：%[3]s"},
 	l10n.Entry{Key: "%s: %s", ZH: "%[1]s：%[2]s"},
+
+	// validation
+	l10n.Entry{Key: "required field is empty", ZH: "必填字段为空"},
+	l10n.Entry{Key: "value too long", ZH: "内容过长"},
+	l10n.Entry{Key: "value has the wrong format", ZH: "格式错误"},
+	l10n.Entry{Key: "student registry number invalid", ZH: "学籍号无效"},
+	l10n.Entry{Key: "registry number does not belong to the sender", ZH: "学籍号不属于报送单位"},
+	l10n.Entry{Key: "not eligible for a student card (vocational high school)", ZH: "不符合办卡条件（职业高中学生）"},
+	l10n.Entry{Key: "resident ID number invalid", ZH: "身份证号无效"},
+	l10n.Entry{Key: "birth date does not match the resident ID number", ZH: "出生日期与身份证号不符"},
+	l10n.Entry{Key: "gender does not match the resident ID number", ZH: "性别与身份证号不符"},
+	l10n.Entry{Key: "duplicate in this file", ZH: "文件内重复"},
+	l10n.Entry{Key: "name not encodable in GB2312 and no rare-character entry", ZH: "姓名含GB2312以外的字符且无生僻字说明"},
+	l10n.Entry{Key: "registry number already assigned to another student", ZH: "学籍号已分配给其他学生"},
+	l10n.Entry{Key: "file not from the expected sender", ZH: "文件报送单位不符"},
+	l10n.Entry{Key: "%s:%d: field %s (%s): %s", ZH: "%[1]s 第%[2]d行 字段%[3]s（学籍号%[4]s）：%[5]s"},
+
+	// photos
+	l10n.Entry{Key: "photo missing", ZH: "缺少照片"},
+	l10n.Entry{Key: "photo is not a JPEG image", ZH: "照片不是JPEG图像"},
+	l10n.Entry{Key: "photo file too large", ZH: "照片文件过大"},
+	l10n.Entry{Key: "photo is not 640×480", ZH: "照片分辨率不是640×480"},
+	l10n.Entry{Key: "photo is not 24-bit colour", ZH: "照片不是24位彩色"},
+	l10n.Entry{Key: "photo background does not look blue", ZH: "照片背景不像蓝色"},
+	l10n.Entry{Key: "photo without a record", ZH: "照片没有对应的记录"},
 )
 
 // Envelope errors. Every error a Reader returns is a *ParseError whose Err

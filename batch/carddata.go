@@ -1,0 +1,224 @@
+package batch
+
+import (
+	"context"
+	"io"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/language"
+
+	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
+)
+
+// CardRecord is one card-making record (C-1). The photo is not a field: it
+// travels in the package as photos/<RegistryNo>.jpg.
+type CardRecord struct {
+	SchoolName string
+	Name       string
+	Gender     studentid.Sex // Male or Female
+	RegistryNo string        // 16 digits
+	ResidentID string        // 18 characters
+	BirthDate  string        // YYYYMMDD
+}
+
+func (c CardRecord) fields() []string {
+	return []string{c.SchoolName, c.Name, sexCode(c.Gender), c.RegistryNo, c.ResidentID, c.BirthDate}
+}
+
+// Fields returns the record in CardData column order, for Writer.WriteRecord.
+func (c CardRecord) Fields() []string { return c.fields() }
+
+func sexCode(s studentid.Sex) string {
+	switch s {
+	case studentid.Male:
+		return "1"
+	case studentid.Female:
+		return "2"
+	}
+	return "0"
+}
+
+// cardRecordOf maps fields (CardData column order) to a record, without checks.
+func cardRecordOf(f []string) CardRecord {
+	c := CardRecord{SchoolName: f[0], Name: f[1], RegistryNo: f[3], ResidentID: f[4], BirthDate: f[5]}
+	switch f[2] {
+	case "1":
+		c.Gender = studentid.Male
+	case "2":
+		c.Gender = studentid.Female
+	}
+	return c
+}
+
+// RareEntry is one rare-character description row (C-4).
+type RareEntry struct {
+	RegistryNo string
+	NamePinyin string // the name as CMIS stores it, rare characters in pinyin
+	Glyph      string // how the character is written (the character itself when GB18030 has it, or a description)
+	SchoolName string
+	Contact    string
+	ReportDate string // YYYYMMDD
+}
+
+func (e RareEntry) fields() []string {
+	return []string{e.RegistryNo, e.NamePinyin, e.Glyph, e.SchoolName, e.Contact, e.ReportDate}
+}
+
+// Fields returns the entry in RareChars column order.
+func (e RareEntry) Fields() []string { return e.fields() }
+
+// MaxRareEntries bounds the rare-character entries held in memory for one
+// package; a real school has a handful.
+const MaxRareEntries = 100_000
+
+// RareSet holds the registry numbers that have a rare-character entry, which
+// the validator consults for names not encodable in GB2312 (C-4).
+type RareSet struct{ ids map[studentid.ID]struct{} }
+
+// Has reports whether id has a rare-character entry.
+func (s *RareSet) Has(id studentid.ID) bool {
+	if s == nil {
+		return false
+	}
+	_, ok := s.ids[id]
+	return ok
+}
+
+// Len returns the number of entries.
+func (s *RareSet) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.ids)
+}
+
+// ReadRareChars reads and checks a rare-character description file: every
+// field present, registry numbers well formed and unique, the report date a
+// date, and (when school is not "") every registry number of that school.
+func ReadRareChars(ctx context.Context, r io.Reader, name, school string) (*RareSet, error) {
+	set := &RareSet{ids: map[studentid.ID]struct{}{}}
+	_, err := readTyped(ctx, r, name, RareChars, func(_ Header, f []string) (studentid.ID, string, error) {
+		for i, v := range f {
+			if v == "" {
+				return studentid.ID{}, RareChars.Columns[i], ErrRequired
+			}
+		}
+		id, err := studentid.Parse(f[0])
+		if err != nil {
+			return id, "registry_no", wrapReason(ErrRegistryNo, err)
+		}
+		if school != "" && id.School() != school {
+			return id, "registry_no", gotWant(ErrNotSender, id.School(), school)
+		}
+		if !validDate(f[5]) {
+			return id, "report_date", gotWant(ErrFormat, f[5], "YYYYMMDD")
+		}
+		if _, dup := set.ids[id]; dup {
+			return id, "registry_no", ErrDuplicate
+		}
+		if len(set.ids) >= MaxRareEntries {
+			return id, "", gotWant(ErrTooLong, len(set.ids)+1, MaxRareEntries)
+		}
+		return id, "", nil
+	}, func(_ Record, id studentid.ID) error {
+		set.ids[id] = struct{}{}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// gb2312 is the set of BMP runes GB2312 encodes (as two bytes A1-F7 × A1-FE in
+// EUC-CN, rows AA-AF being empty), built once from the GBK decoder.
+var gb2312 = sync.OnceValue(func() *[1 << 16 / 64]uint64 {
+	var set [1 << 16 / 64]uint64
+	dec := simplifiedchinese.GBK.NewDecoder()
+	for hi := 0xA1; hi <= 0xF7; hi++ {
+		if hi >= 0xAA && hi <= 0xAF {
+			continue
+		}
+		for lo := 0xA1; lo <= 0xFE; lo++ {
+			out, err := dec.Bytes([]byte{byte(hi), byte(lo)})
+			if err != nil {
+				continue
+			}
+			r, _ := utf8.DecodeRune(out)
+			if r != utf8.RuneError && r < 1<<16 {
+				set[r/64] |= 1 << (r % 64)
+			}
+		}
+	}
+	return &set
+})
+
+// nameNeedsRareEntry reports whether a name needs a rare-character entry
+// (C-4): it holds a character GB2312 cannot encode, or Latin letters next to
+// Chinese characters (the pinyin CMIS stores in a rare character's place).
+func nameNeedsRareEntry(name string) bool {
+	set := gb2312()
+	han, latin := false, false
+	for _, r := range name {
+		switch {
+		case r < utf8.RuneSelf:
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+				latin = true
+			}
+			if unicode.IsControl(r) {
+				return true
+			}
+		case r < 1<<16 && set[r/64]&(1<<(r%64)) != 0:
+			han = true
+		default:
+			return true
+		}
+	}
+	return han && latin
+}
+
+func validDate(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	for i := 0; i < 8; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	y := atoiDigits(s[0:4])
+	m := atoiDigits(s[4:6])
+	d := atoiDigits(s[6:8])
+	if y < 1900 || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	days := [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m-1]
+	if m == 2 && (y%4 == 0 && y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	return d <= days
+}
+
+func atoiDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// keyOfDigits packs up to 19 ASCII digits into a uint64 (for duplicate sets).
+func keyOfDigits(s string) uint64 {
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		n = n*10 + uint64(s[i]-'0')
+	}
+	return n
+}
+
+// localizeKey renders a message key (for reason texts in failure files).
+func localizeKey(tag language.Tag, key string) string { return messages.Sprintf(l10n.Match(tag), key) }

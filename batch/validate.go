@@ -1,0 +1,460 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+
+	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
+)
+
+// Validation errors: the reasons a card-making record is refused. Each maps
+// to a machine-readable [Reason] code in the failure file.
+var (
+	// ErrRequired: a required field is empty.
+	ErrRequired = messages.Error("required field is empty")
+	// ErrTooLong: a value exceeds its column's length.
+	ErrTooLong = messages.Error("value too long")
+	// ErrFormat: a value has the wrong shape (gender code, date, enum).
+	ErrFormat = messages.Error("value has the wrong format")
+	// ErrRegistryNo: the registry number fails studentid parsing (or the
+	// vendor's check-digit scheme); the studentid error is wrapped.
+	ErrRegistryNo = messages.Error("student registry number invalid")
+	// ErrNotSender: the registry number names another school or district
+	// than the file's sender.
+	ErrNotSender = messages.Error("registry number does not belong to the sender")
+	// ErrIneligible: a vocational high student (student category 3, or
+	// school category 6), who gets no student card (S-3).
+	ErrIneligible = messages.Error("not eligible for a student card (vocational high school)")
+	// ErrResidentID: the resident ID number fails GB 11643 checks; the
+	// studentid error is wrapped.
+	ErrResidentID = messages.Error("resident ID number invalid")
+	// ErrBirthDate: birth date and resident ID number disagree.
+	ErrBirthDate = messages.Error("birth date does not match the resident ID number")
+	// ErrSex: gender and resident ID number disagree.
+	ErrSex = messages.Error("gender does not match the resident ID number")
+	// ErrDuplicate: the value already occurs earlier in the file.
+	ErrDuplicate = messages.Error("duplicate in this file")
+	// ErrNameCharset: the name needs a rare-character entry (C-4) and has none.
+	ErrNameCharset = messages.Error("name not encodable in GB2312 and no rare-character entry")
+	// ErrReassigned: history says the registry number belongs to a different
+	// resident ID (S-ID-1).
+	ErrReassigned = messages.Error("registry number already assigned to another student")
+	// ErrSender: the file's sender level or code is not what the validating
+	// level expects.
+	ErrSender = messages.Error("file not from the expected sender")
+)
+
+// Reason is the machine-readable code of a failure-file row.
+type Reason string
+
+// Reason codes, one per validation error (photo reasons in package.go).
+const (
+	ReasonEnvelope    Reason = "ENVELOPE"
+	ReasonRequired    Reason = "REQUIRED"
+	ReasonTooLong     Reason = "TOO_LONG"
+	ReasonFormat      Reason = "FORMAT"
+	ReasonRegistryNo  Reason = "REGISTRY_NO"
+	ReasonNotSender   Reason = "NOT_SENDER"
+	ReasonIneligible  Reason = "INELIGIBLE"
+	ReasonResidentID  Reason = "RESIDENT_ID"
+	ReasonBirthDate   Reason = "BIRTH_DATE"
+	ReasonSex         Reason = "SEX"
+	ReasonDuplicate   Reason = "DUPLICATE"
+	ReasonNameCharset Reason = "NAME_CHARSET"
+	ReasonReassigned  Reason = "REASSIGNED"
+	ReasonSender      Reason = "SENDER"
+)
+
+// reasonOf maps an error to its code; envelope errors and anything unknown
+// are ENVELOPE.
+func reasonOf(err error) Reason {
+	for _, p := range []struct {
+		err error
+		r   Reason
+	}{
+		{ErrRequired, ReasonRequired}, {ErrTooLong, ReasonTooLong}, {ErrFormat, ReasonFormat},
+		{ErrRegistryNo, ReasonRegistryNo}, {ErrNotSender, ReasonNotSender}, {ErrIneligible, ReasonIneligible},
+		{ErrResidentID, ReasonResidentID}, {ErrBirthDate, ReasonBirthDate}, {ErrSex, ReasonSex},
+		{ErrDuplicate, ReasonDuplicate}, {ErrNameCharset, ReasonNameCharset}, {ErrReassigned, ReasonReassigned},
+		{ErrSender, ReasonSender}, {ErrPhotoMissing, ReasonPhotoMissing}, {ErrPhotoFormat, ReasonPhotoFormat},
+		{ErrPhotoSize, ReasonPhotoSize}, {ErrPhotoDimensions, ReasonPhotoDimensions},
+		{ErrPhotoColour, ReasonPhotoColour}, {ErrPhotoBackground, ReasonPhotoBackground},
+	} {
+		if errors.Is(err, p.err) {
+			return p.r
+		}
+	}
+	return ReasonEnvelope
+}
+
+// causeError is a sentinel with the error that caused it (a studentid error),
+// matching both with errors.Is and rendering both in either language.
+type causeError struct{ err, cause error }
+
+func wrapReason(err, cause error) error { return &causeError{err, cause} }
+
+func (c *causeError) Error() string   { return c.Localize(l10n.English) }
+func (c *causeError) Unwrap() []error { return []error{c.err, c.cause} }
+func (c *causeError) Localize(tag language.Tag) string {
+	sep := ": "
+	if l10n.Match(tag) == l10n.Chinese {
+		sep = "："
+	}
+	return l10n.Error(c.err, tag) + sep + l10n.Error(c.cause, tag)
+}
+
+// RecordError is one problem of one record: the file, line and field, the
+// registry number of the record (when readable), the reason code and the
+// error, which unwraps to a validation sentinel (or, for a broken envelope,
+// to the *ParseError).
+type RecordError struct {
+	File       string
+	Line       int
+	Field      string
+	RegistryNo string
+	Reason     Reason
+	Err        error
+}
+
+// Error renders the problem in English.
+func (e *RecordError) Error() string { return e.Localize(l10n.English) }
+
+// Unwrap gives the reason's error.
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// Localize renders the problem for an operator.
+func (e *RecordError) Localize(tag language.Tag) string {
+	var pe *ParseError
+	if errors.As(e.Err, &pe) {
+		return pe.Localize(tag)
+	}
+	return messages.Sprintf(tag, "%s:%d: field %s (%s): %s", e.File, e.Line, e.Field, e.RegistryNo, l10n.Error(e.Err, tag))
+}
+
+// History answers, for rule S-ID-1, which resident ID a registry number was
+// assigned to before. ok is false for a number never assigned.
+type History interface {
+	AssignedTo(ctx context.Context, id studentid.ID) (rid studentid.ResidentID, ok bool, err error)
+}
+
+// HistoryMap is an in-memory History, for tests and small tools.
+type HistoryMap map[studentid.ID]studentid.ResidentID
+
+// AssignedTo looks id up in the map.
+func (m HistoryMap) AssignedTo(_ context.Context, id studentid.ID) (studentid.ResidentID, bool, error) {
+	rid, ok := m[id]
+	return rid, ok, nil
+}
+
+// LocalPrintLimit: a district batch of fewer cards may be printed at the
+// district itself on reserve cards instead of going to the city (C-MAKE-2).
+const LocalPrintLimit = 50
+
+// MayPrintLocally reports whether a district batch of n cards may be printed
+// at the district (C-MAKE-2: fewer than 50).
+func MayPrintLocally(n int64) bool { return n > 0 && n < LocalPrintLimit }
+
+// Validator checks a card-making data file at the district (a school's file,
+// C-MAKE-2) or at the city (a district's file, C-MAKE-3). It is one streaming
+// pass: envelope, every field of every record, registry numbers of the sender,
+// resident IDs consistent with birth date and gender, eligibility (S-3),
+// duplicates in the file, name characters (C-4) and history (S-ID-1). The
+// file is accepted only if all of that passes and the trailer verifies; the
+// Validator itself stores nothing, so a refused file leaves no trace but its
+// failure rows.
+//
+// Memory: two exact duplicate sets of 8-byte keys (16-32 bytes per record at
+// their 3/4 load bound) plus one line buffer, whatever else the file holds.
+type Validator struct {
+	// Level is the validating level: LevelDistrict takes school files,
+	// LevelCity takes district files.
+	Level Level
+	// Sender, when not empty, is the code the file must come from.
+	Sender string
+	// Scheme, when not nil, also verifies registry check digits (the
+	// commission's algorithm is not public, S-ID-6: nil checks structure only).
+	Scheme studentid.Scheme
+	// History, when not nil, is asked about every registry number (S-ID-1).
+	History History
+	// Rare holds the rare-character entries of the upload (C-4).
+	Rare *RareSet
+	// MaxErrors bounds the problems kept in the Report (default 100); all of
+	// them go to OnError.
+	MaxErrors int
+	// OnError, when not nil, receives every problem as found (e.g. a
+	// FailureWriter's Add). Its error stops the validation.
+	OnError func(*RecordError) error
+}
+
+// Report is the outcome of a validation.
+type Report struct {
+	File     string
+	Header   Header // zero if the header could not be read
+	Records  int64  // records read
+	Failed   int64  // records with at least one problem
+	Problems int64  // problems found (a record may have several)
+	Errors   []*RecordError
+	// Accepted is true only when every record passed and the envelope
+	// verified: the whole file may be stored (C-MAKE-2/3). Otherwise nothing
+	// of it may be.
+	Accepted bool
+	// LocalPrint: a district may print this accepted batch itself (C-MAKE-2).
+	LocalPrint bool
+	Summary    Summary
+}
+
+type validation struct {
+	v        *Validator
+	rep      *Report
+	regs     dupSet
+	rids     dupSet
+	sender   Level
+	code     string
+	maxKeep  int
+	recFails bool
+}
+
+// Validate reads a card-making data file from r. Problems with the content
+// are in the Report; the error is for what stops the pass itself (ctx, the
+// History, OnError).
+func (v *Validator) Validate(ctx context.Context, r io.Reader, name string) (*Report, error) {
+	rep := &Report{File: name}
+	s := &validation{v: v, rep: rep, maxKeep: v.MaxErrors}
+	if s.maxKeep <= 0 {
+		s.maxKeep = 100
+	}
+	rd := NewReader(r, name)
+	rd.ReuseRecord = true
+	h, err := rd.Header()
+	if err == nil {
+		err = CardData.Check(h, name)
+	}
+	if err == nil {
+		rep.Header = h
+		err = s.checkSender(h, name)
+	}
+	if err != nil {
+		return rep, s.fileError(err)
+	}
+	for i := 0; ; i++ {
+		if i%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return rep, err
+			}
+		}
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		var pe *ParseError
+		if errors.As(err, &pe) && isRecordLevel(pe.Err) {
+			rep.Records++
+			rep.Failed++
+			if err := s.problem(&RecordError{File: name, Line: pe.Line, Field: pe.Field, Reason: ReasonEnvelope, Err: err}); err != nil {
+				return rep, err
+			}
+			continue
+		}
+		if err != nil {
+			return rep, s.fileError(err)
+		}
+		rep.Records++
+		s.recFails = false
+		if err := s.record(ctx, name, rec); err != nil {
+			return rep, err
+		}
+		if s.recFails {
+			rep.Failed++
+		}
+	}
+	rep.Summary = rd.Summary()
+	rep.Accepted = rep.Problems == 0
+	rep.LocalPrint = rep.Accepted && v.Level == LevelDistrict && MayPrintLocally(rep.Records)
+	return rep, nil
+}
+
+func isRecordLevel(err error) bool {
+	return errors.Is(err, ErrQuote) || errors.Is(err, ErrEncoding) || errors.Is(err, ErrFieldCount) || errors.Is(err, ErrEmptyLine)
+}
+
+func (s *validation) fileError(err error) error {
+	var pe *ParseError
+	re := &RecordError{File: s.rep.File, Reason: ReasonEnvelope, Err: err}
+	if errors.As(err, &pe) {
+		re.Line, re.Field = pe.Line, pe.Field
+	}
+	if errors.Is(err, ErrSender) {
+		re.Reason = ReasonSender
+	}
+	s.rep.Accepted = false
+	return s.problem(re)
+}
+
+func (s *validation) checkSender(h Header, name string) error {
+	want := LevelSchool
+	if s.v.Level == LevelCity {
+		want = LevelDistrict
+	}
+	digits := 8
+	if want == LevelDistrict {
+		digits = 4
+	}
+	switch {
+	case h.Level != want:
+		return &ParseError{File: name, Line: 1, Field: "level", Err: gotWant(ErrSender, h.Level, want)}
+	case s.v.Sender != "" && h.Code != s.v.Sender:
+		return &ParseError{File: name, Line: 1, Field: "code", Err: gotWant(ErrSender, h.Code, s.v.Sender)}
+	case len(h.Code) != digits || keyOfDigitsOK(h.Code) != nil:
+		return &ParseError{File: name, Line: 1, Field: "code", Err: gotWant(ErrSender, h.Code, strconv.Itoa(digits)+" digits")}
+	}
+	s.sender, s.code = want, h.Code
+	return nil
+}
+
+func keyOfDigitsOK(s string) error {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return ErrFormat
+		}
+	}
+	return nil
+}
+
+func (s *validation) problem(e *RecordError) error {
+	s.rep.Problems++
+	s.recFails = true
+	if e.Reason == "" {
+		e.Reason = reasonOf(e.Err)
+	}
+	if len(s.rep.Errors) < s.maxKeep {
+		s.rep.Errors = append(s.rep.Errors, e)
+	}
+	if s.v.OnError != nil {
+		return s.v.OnError(e)
+	}
+	return nil
+}
+
+// record checks one record; every field independently, so one pass lists all.
+func (s *validation) record(ctx context.Context, name string, rec Record) error {
+	c := cardRecordOf(rec.Fields)
+	fail := func(field string, err error) error {
+		return s.problem(&RecordError{File: name, Line: rec.Line, Field: field, RegistryNo: c.RegistryNo, Err: err})
+	}
+	for i, max := range [...]int{60, 30, 1, 16, 18, 8} {
+		col := CardData.Columns[i]
+		if rec.Fields[i] == "" {
+			if err := fail(col, ErrRequired); err != nil {
+				return err
+			}
+		} else if n := utf8.RuneCountInString(rec.Fields[i]); n > max && i < 2 {
+			if err := fail(col, gotWant(ErrTooLong, n, max)); err != nil {
+				return err
+			}
+		}
+	}
+	if c.Name != "" && nameNeedsRareEntry(c.Name) {
+		id, _ := studentid.Parse(c.RegistryNo)
+		if !s.v.Rare.Has(id) {
+			if err := fail("name", ErrNameCharset); err != nil {
+				return err
+			}
+		}
+	}
+	if rec.Fields[2] != "" && c.Gender == studentid.SexUnknown {
+		if err := fail("gender", gotWant(ErrFormat, rec.Fields[2], "1 or 2")); err != nil {
+			return err
+		}
+	}
+	if c.BirthDate != "" && !validDate(c.BirthDate) {
+		if err := fail("birth_date", gotWant(ErrFormat, c.BirthDate, "YYYYMMDD")); err != nil {
+			return err
+		}
+	}
+	var id studentid.ID
+	if c.RegistryNo != "" {
+		var err error
+		id, err = s.checkRegistryNo(c.RegistryNo)
+		if err != nil {
+			if err := fail("registry_no", err); err != nil {
+				return err
+			}
+		}
+	}
+	var rid studentid.ResidentID
+	if c.ResidentID != "" {
+		var err error
+		if rid, err = studentid.ParseResidentID(c.ResidentID); err != nil {
+			if err := fail("resident_id", wrapReason(ErrResidentID, err)); err != nil {
+				return err
+			}
+		} else {
+			s := rid.String()
+			if validDate(c.BirthDate) && s[6:14] != c.BirthDate {
+				if err := fail("birth_date", gotWant(ErrBirthDate, c.BirthDate, s[6:14])); err != nil {
+					return err
+				}
+			}
+			if c.Gender != studentid.SexUnknown && c.Gender != rid.Sex() {
+				if err := fail("gender", gotWant(ErrSex, sexCode(c.Gender), sexCode(rid.Sex()))); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if !id.IsZero() && s.regs.add(keyOfDigits(id.String())+1) {
+		if err := fail("registry_no", ErrDuplicate); err != nil {
+			return err
+		}
+	}
+	if !rid.IsZero() && s.rids.add(keyOfDigits(rid.String()[:17])+1) {
+		if err := fail("resident_id", ErrDuplicate); err != nil {
+			return err
+		}
+	}
+	if !id.IsZero() && !rid.IsZero() && s.v.History != nil {
+		prev, ok, err := s.v.History.AssignedTo(ctx, id)
+		if err != nil {
+			return err
+		}
+		if ok && prev != rid {
+			if err := fail("registry_no", ErrReassigned); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkRegistryNo parses id and checks check digit, sender and eligibility.
+func (s *validation) checkRegistryNo(v string) (studentid.ID, error) {
+	id, err := studentid.Parse(v)
+	if err != nil {
+		return studentid.ID{}, wrapReason(ErrRegistryNo, err)
+	}
+	if id.String() != v {
+		return studentid.ID{}, gotWant(ErrRegistryNo, v, id.String())
+	}
+	if s.v.Scheme != nil {
+		if err := id.Verify(s.v.Scheme); err != nil {
+			return studentid.ID{}, wrapReason(ErrRegistryNo, err)
+		}
+	}
+	own := id.School()
+	if s.sender == LevelDistrict {
+		own = id.Province() + id.District()
+	}
+	if own != s.code {
+		return id, gotWant(ErrNotSender, own, s.code)
+	}
+	if id.StudentCategory() == 3 || id.SchoolCategory() == studentid.SchoolVocational {
+		return id, ErrIneligible
+	}
+	return id, nil
+}

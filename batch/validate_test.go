@@ -1,0 +1,182 @@
+package batch_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/batch/batchtest"
+	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
+)
+
+const (
+	school     = "01010123" // Beijing, district 01, primary school (category 0), code 123
+	schoolName = "北京市东城区\"红旗\"小学,分校"
+)
+
+var created = time.Date(2026, 9, 1, 8, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+func genRecords(t testing.TB, n int) []batch.CardRecord {
+	t.Helper()
+	var out []batch.CardRecord
+	for r, err := range batchtest.Records(school, schoolName, n, 7) {
+		require.NoError(t, err)
+		out = append(out, r)
+	}
+	return out
+}
+
+func cardFile(t testing.TB, sender batch.Header, recs []batch.CardRecord) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := batch.CardData.NewWriter(&buf, "carddata.txt", sender)
+	require.NoError(t, err)
+	for _, r := range recs {
+		require.NoError(t, w.WriteRecord(r.Fields()))
+	}
+	require.NoError(t, w.Close())
+	return buf.Bytes()
+}
+
+func districtValidator() batch.Validator {
+	return batch.Validator{Level: batch.LevelDistrict, Scheme: studentid.MOD11_10}
+}
+
+func TestGeneratedDataValidates(t *testing.T) {
+	data := cardFile(t, batchtest.School(school, created), genRecords(t, 120))
+	v := districtValidator()
+	rep, err := v.Validate(context.Background(), bytes.NewReader(data), "carddata.txt")
+	require.NoError(t, err)
+	assert.True(t, rep.Accepted, "C-MAKE-2: a clean school file is accepted whole: %v", rep.Errors)
+	assert.EqualValues(t, 120, rep.Records)
+	assert.Zero(t, rep.Problems)
+	assert.False(t, rep.LocalPrint, "120 cards go to the city")
+}
+
+// mutate returns a file of n generated records where f changed some.
+func mutate(t *testing.T, n int, f func([]batch.CardRecord) []batch.CardRecord) []byte {
+	return cardFile(t, batchtest.School(school, created), f(genRecords(t, n)))
+}
+
+func TestValidationRules(t *testing.T) {
+	vocational := func(rs []batch.CardRecord) []batch.CardRecord {
+		id, err := studentid.Build(studentid.Fields{District: "01", SchoolCategory: 6, SchoolCode: "123", StudentCategory: 3, Cohort: 28, Class: 1, Seat: 1}, studentid.MOD11_10)
+		require.NoError(t, err)
+		rs[1].RegistryNo = id.String()
+		return rs
+	}
+	for _, tc := range []struct {
+		name   string
+		sender batch.Header
+		v      func(*batch.Validator)
+		edit   func([]batch.CardRecord) []batch.CardRecord
+		reason batch.Reason
+		field  string
+		line   int
+	}{
+		{name: "C-1/required name", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[2].Name = ""; return rs }, reason: batch.ReasonRequired, field: "name", line: 5},
+		{name: "C-1/required school name", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[0].SchoolName = ""; return rs }, reason: batch.ReasonRequired, field: "school_name", line: 3},
+		{name: "C-1/gender code", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[2].Gender = 0; return rs }, reason: batch.ReasonFormat, field: "gender", line: 5},
+		{name: "C-1/birth date format", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[2].BirthDate = "20120230"; return rs }, reason: batch.ReasonFormat, field: "birth_date", line: 5},
+		{name: "C-MAKE-2/registry number structure", edit: func(rs []batch.CardRecord) []batch.CardRecord {
+			rs[3].RegistryNo = "0101012300301A1X"
+			return rs
+		}, reason: batch.ReasonRegistryNo, field: "registry_no", line: 6},
+		{name: "C-MAKE-2/registry number check digit (vendor scheme)", edit: func(rs []batch.CardRecord) []batch.CardRecord {
+			b := []byte(rs[3].RegistryNo)
+			b[15] = '0' + (b[15]-'0'+1)%10
+			rs[3].RegistryNo = string(b)
+			return rs
+		}, reason: batch.ReasonRegistryNo, field: "registry_no", line: 6},
+		{name: "C-MAKE-2/registry number of another school", edit: func(rs []batch.CardRecord) []batch.CardRecord {
+			other, err := batchtest.Record("01010124", "x", 5000, 1)
+			require.NoError(t, err)
+			rs[4].RegistryNo = other.RegistryNo
+			return rs
+		}, reason: batch.ReasonNotSender, field: "registry_no", line: 7},
+		{name: "S-3/vocational high student refused", sender: batchtest.School("01016123", created), edit: func(rs []batch.CardRecord) []batch.CardRecord {
+			for i := range rs {
+				rs[i].RegistryNo = "" // replaced below
+			}
+			rs = vocational(rs)[1:2]
+			return rs
+		}, reason: batch.ReasonIneligible, field: "registry_no", line: 3},
+		{name: "C-MAKE-2/resident ID check character", edit: func(rs []batch.CardRecord) []batch.CardRecord {
+			b := []byte(rs[5].ResidentID)
+			b[16] = '0' + (b[16]-'0'+1)%10
+			rs[5].ResidentID = string(b)
+			return rs
+		}, reason: batch.ReasonResidentID, field: "resident_id", line: 8},
+		{name: "C-MAKE-2/birth date disagrees with resident ID", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[6].BirthDate = "20110101"; return rs }, reason: batch.ReasonBirthDate, field: "birth_date", line: 9},
+		{name: "C-MAKE-2/sex disagrees with resident ID", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[7].Gender = 3 - rs[7].Gender; return rs }, reason: batch.ReasonSex, field: "gender", line: 10},
+		{name: "C-MAKE-2/duplicate registry number", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[9].RegistryNo = rs[1].RegistryNo; return rs }, reason: batch.ReasonDuplicate, field: "registry_no", line: 12},
+		{name: "C-MAKE-2/duplicate resident ID", edit: func(rs []batch.CardRecord) []batch.CardRecord {
+			rs[9].ResidentID, rs[9].BirthDate, rs[9].Gender = rs[1].ResidentID, rs[1].BirthDate, rs[1].Gender
+			return rs
+		}, reason: batch.ReasonDuplicate, field: "resident_id", line: 12},
+		{name: "C-4/name outside GB2312 without rare-character entry", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[2].Name = "王䶮"; return rs }, reason: batch.ReasonNameCharset, field: "name", line: 5},
+		{name: "C-4/pinyin placeholder without rare-character entry", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[2].Name = "王yan"; return rs }, reason: batch.ReasonNameCharset, field: "name", line: 5},
+		{name: "S-ID-1/registry number assigned to another resident before", v: func(v *batch.Validator) {
+			rec := must(batchtest.Record(school, schoolName, 3, 7))
+			other := must(studentid.ParseResidentID("110101201001010015"))
+			v.History = batch.HistoryMap{must(studentid.Parse(rec.RegistryNo)): other}
+		}, reason: batch.ReasonReassigned, field: "registry_no", line: 6},
+		{name: "C-MAKE-2/file from another school", v: func(v *batch.Validator) { v.Sender = "01010999" }, reason: batch.ReasonSender, field: "code", line: 1},
+		{name: "C-MAKE-3/city refuses a school-level file", v: func(v *batch.Validator) { v.Level = batch.LevelCity }, reason: batch.ReasonSender, field: "level", line: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sender := tc.sender
+			if sender.Code == "" {
+				sender = batchtest.School(school, created)
+			}
+			recs := genRecords(t, 12)
+			if tc.edit != nil {
+				recs = tc.edit(recs)
+			}
+			data := cardFile(t, sender, recs)
+			v := districtValidator()
+			if tc.v != nil {
+				tc.v(&v)
+			}
+			var failures bytes.Buffer
+			fw, err := batch.NewFailureWriter(&failures, "failures.txt", batch.Header{Level: batch.LevelDistrict, Code: "0101", Batch: "F1", Created: created})
+			require.NoError(t, err)
+			v.OnError = fw.Add
+			rep, err := v.Validate(context.Background(), bytes.NewReader(data), "carddata.txt")
+			require.NoError(t, err)
+			require.NoError(t, fw.Close())
+			assert.False(t, rep.Accepted, "C-MAKE-2: one bad record refuses the whole file")
+			require.NotEmpty(t, rep.Errors)
+			e := rep.Errors[0]
+			assert.Equal(t, tc.reason, e.Reason, e.Error())
+			assert.Equal(t, tc.field, e.Field, e.Error())
+			assert.Equal(t, tc.line, e.Line, e.Error())
+			assert.NotEqual(t, e.Error(), l10n.Error(e, l10n.Chinese), "Chinese text")
+			// C-3: the failure file tells the school what to fix.
+			var got []batch.Failure
+			_, err = batch.ReadFailures(context.Background(), bytes.NewReader(failures.Bytes()), "failures.txt", func(f batch.Failure) error {
+				got = append(got, f)
+				return nil
+			})
+			require.NoError(t, err)
+			require.Len(t, got, int(rep.Problems))
+			assert.Equal(t, tc.reason, got[0].Reason)
+			assert.Equal(t, tc.line, got[0].Line)
+			assert.True(t, strings.ContainsRune(got[0].Message, '行') || strings.Contains(got[0].Message, "："), got[0].Message)
+		})
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
