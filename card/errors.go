@@ -61,6 +61,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "open extension", ZH: "开放扩展区"},
 	l10n.Entry{Key: "recycle extension", ZH: "回收扩展区"},
 	l10n.Entry{Key: "recover", ZH: "回收"},
+	l10n.Entry{Key: "write extension", ZH: "写扩展区"},
 	l10n.Entry{Key: "upgrade", ZH: "升级"},
 )
 

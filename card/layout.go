@@ -25,18 +25,19 @@ const DFID = 0x1002
 // package documentation for their layout and access conditions.
 const (
 	SFICardInfo  = 0x15 // card info, 16 bytes, transparent
-	SFIStudent   = 0x16 // student record, 96 bytes, transparent
+	SFIStudent   = 0x16 // student records, 2 × 96 bytes (current and shadow), transparent
 	SFILog       = 0x17 // operation log, cyclic, 10 × 16 bytes; newest record = card state
 	SFIExtension = 0x18 // extension area, 64 bytes, transparent
 )
 
 // Sizes of the files.
 const (
-	CardInfoSize  = 16
-	StudentSize   = 96
-	StateSize     = 16 // one log record
-	LogRecords    = 10
-	ExtensionSize = 64
+	CardInfoSize    = 16
+	StudentSize     = 96              // one student record
+	StudentFileSize = 2 * StudentSize // the student file: two record slots
+	StateSize       = 16              // one log record
+	LogRecords      = 10
+	ExtensionSize   = 64
 )
 
 // Key identifiers of the education DF (the KeyRef.ID a SAM knows them by);

@@ -22,9 +22,11 @@ import (
 
 // Personalise writes the student into a blank card, or into a card the new
 // school has transferred in (SPEC R-ISSUE-3, R-MOVE-1): one protected UPDATE
-// BINARY of the student record, then the state record "personalised". Torn
-// in between, the card is still blank (or transferred in) and personalising
-// again overwrites the record. On a card already personalised with the same
+// BINARY of the student record into the shadow slot of the student file,
+// then the state record "personalised" naming that slot as current (shadow
+// paging). Torn in between, the card is exactly as before — the current
+// slot still holds the old record — and personalising again overwrites the
+// shadow slot. On a card already personalised with the same
 // student it does nothing; with another student it is a [*StateError].
 // Eight APDUs with Open.
 func (s *Session) Personalise(ctx context.Context, st Student) error {
@@ -43,11 +45,12 @@ func (s *Session) Personalise(ctx context.Context, st Student) error {
 	default:
 		return &StateError{Op: OpPersonalise, Status: s.state.Status}
 	}
-	if err := s.writeFile(ctx, SFIStudent, studentFile, data); err != nil {
+	shadow := 1 - s.state.StudentSlot
+	if err := s.writeFile(ctx, SFIStudent, shadow*StudentSize, studentFile, data); err != nil {
 		return err
 	}
 	next := s.state
-	next.Op, next.Status = OpPersonalise, Personalised
+	next.Op, next.Status, next.StudentSlot = OpPersonalise, Personalised, shadow
 	return s.appendState(ctx, next)
 }
 
@@ -134,6 +137,19 @@ func (s *Session) OpenExtension(ctx context.Context) error {
 	return s.appendState(ctx, next)
 }
 
+// WriteExtension writes data at offset into the open extension area, as an
+// application unit does once the school has opened it (SPEC R-DAILY-1): one
+// protected UPDATE BINARY. The area must be open on a personalised card.
+func (s *Session) WriteExtension(ctx context.Context, offset int, data []byte) error {
+	if offset < 0 || len(data) == 0 || offset+len(data) > ExtensionSize {
+		return &FieldError{File: extensionFile, Field: "data", Offset: offset, Reason: "want 1 to 64 bytes inside the area"}
+	}
+	if !s.state.Extension || s.state.Status != Personalised {
+		return &StateError{Op: OpWriteExtension, Status: s.state.Status}
+	}
+	return s.writeFile(ctx, SFIExtension, offset, extensionFile, data)
+}
+
 // RecycleExtension takes the extension area back (回收扩展扇区, SPEC
 // R-DAILY-1): a pending record, the area wiped, the flag cleared. Torn
 // anywhere, the next session sees the pending record and finishes. Already
@@ -180,19 +196,19 @@ func (s *Session) complete(ctx context.Context) error {
 	case OpNone:
 		return nil
 	case OpRecover:
-		if err := s.writeFile(ctx, SFIStudent, studentFile, make([]byte, StudentSize)); err != nil {
+		if err := s.writeFile(ctx, SFIStudent, 0, studentFile, make([]byte, StudentFileSize)); err != nil {
 			return err
 		}
-		if err := s.writeFile(ctx, SFIExtension, extensionFile, make([]byte, ExtensionSize)); err != nil {
+		if err := s.writeFile(ctx, SFIExtension, 0, extensionFile, make([]byte, ExtensionSize)); err != nil {
 			return err
 		}
 		next := s.state
-		next.Op, next.Status, next.Extension, next.Pending = OpRecover, Recovered, false, OpNone
+		next.Op, next.Status, next.Extension, next.Pending, next.StudentSlot = OpRecover, Recovered, false, OpNone, 0
 		if err := s.appendState(ctx, next); err != nil {
 			return err
 		}
 	case OpRecycleExtension:
-		if err := s.writeFile(ctx, SFIExtension, extensionFile, make([]byte, ExtensionSize)); err != nil {
+		if err := s.writeFile(ctx, SFIExtension, 0, extensionFile, make([]byte, ExtensionSize)); err != nil {
 			return err
 		}
 		next := s.state
@@ -213,7 +229,7 @@ const extensionFile = "extension area (SFI 18)"
 // authentication). A wiped or never-written record is [ErrNoStudent].
 func (s *Session) Student(ctx context.Context) (Student, error) {
 	var st Student
-	data, err := s.readFile(ctx, SFIStudent, studentFile, StudentSize)
+	data, err := s.readFile(ctx, SFIStudent, s.state.StudentSlot*StudentSize, studentFile, StudentSize)
 	if err != nil {
 		return st, err
 	}
@@ -242,7 +258,7 @@ func (s *Session) Inspect(ctx context.Context) (Inspection, error) {
 	case !errors.Is(err, ErrNoStudent):
 		return out, err
 	}
-	if out.Extension, err = s.readFile(ctx, SFIExtension, extensionFile, ExtensionSize); err != nil {
+	if out.Extension, err = s.readFile(ctx, SFIExtension, 0, extensionFile, ExtensionSize); err != nil {
 		return out, err
 	}
 	for n := byte(1); n <= LogRecords; n++ {

@@ -208,19 +208,19 @@ func (s *Session) appendState(ctx context.Context, next State) error {
 	return nil
 }
 
-// writeFile replaces a whole transparent file with one protected UPDATE
-// BINARY (atomic on the card).
-func (s *Session) writeFile(ctx context.Context, sfi byte, name string, data []byte) error {
-	cmd, err := apdu.UpdateBinary(sfi, 0, data)
+// writeFile writes data at offset of a transparent file with one protected
+// UPDATE BINARY (atomic on the card).
+func (s *Session) writeFile(ctx context.Context, sfi byte, offset int, name string, data []byte) error {
+	cmd, err := apdu.UpdateBinary(sfi, offset, data)
 	if err != nil {
 		return err
 	}
 	return s.protected(ctx, "UPDATE BINARY "+name, cmd)
 }
 
-// readFile reads a whole transparent file.
-func (s *Session) readFile(ctx context.Context, sfi byte, name string, size int) ([]byte, error) {
-	cmd, err := apdu.ReadBinary(sfi, 0, size)
+// readFile reads size bytes at offset of a transparent file.
+func (s *Session) readFile(ctx context.Context, sfi byte, offset int, name string, size int) ([]byte, error) {
+	cmd, err := apdu.ReadBinary(sfi, offset, size)
 	if err != nil {
 		return nil, err
 	}

@@ -73,6 +73,9 @@ const (
 	OpOpenExtension    Op = 0x08
 	OpRecycleExtension Op = 0x09
 	OpRecover          Op = 0x0A
+	// OpWriteExtension names a write into the extension area in errors; it
+	// is not logged (the area belongs to the application unit).
+	OpWriteExtension Op = 0x0B
 )
 
 // String is the English name of the operation.
@@ -100,6 +103,8 @@ func (o Op) String() string {
 		return "recycle extension"
 	case OpRecover:
 		return "recover"
+	case OpWriteExtension:
+		return "write extension"
 	}
 	return "op(" + strconv.Itoa(int(o)) + ")"
 }
@@ -136,7 +141,9 @@ func SemesterOf(t time.Time) Semester {
 	return Semester{Year: t.Year(), Term: 2}
 }
 
-func (s Semester) valid() bool { return s.Year >= 2000 && s.Year <= 2099 && (s.Term == 1 || s.Term == 2) }
+func (s Semester) valid() bool {
+	return s.Year >= 2000 && s.Year <= 2099 && (s.Term == 1 || s.Term == 2)
+}
 
 // IsZero reports the "never registered" value.
 func (s Semester) IsZero() bool { return s == Semester{} }
@@ -181,21 +188,23 @@ func (s Semester) Deadline() time.Time {
 //	0-1   sequence number, big-endian, +1 per record
 //	2     operation (Op) that wrote the record
 //	3     status (Status) after it
-//	4     flags: bit 0 extension area open
+//	4     flags: bit 0 extension area open, bit 1 current student record
+//	      in slot 1 (bytes 96-191 of SFI 16) instead of slot 0
 //	5     pending operation (Op) begun and not finished, 00 none
 //	6-7   last registered semester year, BCD (0000 = never)
 //	8     its term (1, 2; 0 = never)
 //	9-12  date, BCD YYYYMMDD
 //	13-15 school code of the school that did it, 6 digits BCD
 type State struct {
-	Seq       uint16
-	Op        Op
-	Status    Status
-	Extension bool // extension area open (SPEC R-DAILY-1)
-	Pending   Op   // an operation begun and not finished; the next session completes it
-	Semester  Semester
-	Date      time.Time
-	School    string // 6 digits: district (2), category (1), school (3)
+	Seq         uint16
+	Op          Op
+	Status      Status
+	Extension   bool // extension area open (SPEC R-DAILY-1)
+	StudentSlot int  // 0 or 1: the slot of the student file holding the current record
+	Pending     Op   // an operation begun and not finished; the next session completes it
+	Semester    Semester
+	Date        time.Time
+	School      string // 6 digits: district (2), category (1), school (3)
 }
 
 // MarshalBinary encodes the 16-byte log record.
@@ -205,7 +214,14 @@ func (s State) MarshalBinary() ([]byte, error) {
 	b[2] = byte(s.Op)
 	b[3] = byte(s.Status)
 	if s.Extension {
-		b[4] = 0x01
+		b[4] |= 0x01
+	}
+	switch s.StudentSlot {
+	case 0:
+	case 1:
+		b[4] |= 0x02
+	default:
+		return nil, &FieldError{File: logFile, Field: "student slot", Offset: 4, Reason: "want 0 or 1"}
 	}
 	b[5] = byte(s.Pending)
 	if !s.Semester.IsZero() {
@@ -243,10 +259,11 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	if out.Status > TransferredIn {
 		return &FieldError{File: logFile, Field: "status", Offset: 3, Reason: "unknown status"}
 	}
-	if b[4]&^0x01 != 0 {
+	if b[4]&^0x03 != 0 {
 		return &FieldError{File: logFile, Field: "flags", Offset: 4, Reason: "unknown flag bits"}
 	}
 	out.Extension = b[4]&0x01 != 0
+	out.StudentSlot = int(b[4] >> 1 & 0x01)
 	out.Pending = Op(b[5])
 	if out.Pending > OpRecover {
 		return &FieldError{File: logFile, Field: "pending operation", Offset: 5, Reason: "unknown operation"}

@@ -36,7 +36,7 @@ type Card struct {
 	atr     []byte
 
 	// non-volatile
-	student   [card.StudentSize]byte
+	student   [card.StudentFileSize]byte
 	log       [][]byte // newest first, at most card.LogRecords
 	extension [card.ExtensionSize]byte
 	retries   int

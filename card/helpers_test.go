@@ -1,0 +1,100 @@
+package card_test
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bjedu/studentcard/card"
+	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/sam"
+)
+
+// suites are the two cipher suites every authentication test runs under.
+var suites = []sam.Algorithm{sam.TDES, sam.SM4}
+
+// testKeySet is the issuer's master key set for the tests: the three CPU
+// card keys, the legacy and current M1 keys, and a management key.
+func testKeySet(t testing.TB, alg sam.Algorithm, seed byte) *sam.KeySet {
+	t.Helper()
+	ks, err := sam.NewKeySet(alg)
+	require.NoError(t, err)
+	refs := []sam.KeyRef{
+		{ID: card.KeyIDInternal, Version: 1}, {ID: card.KeyIDExternal, Version: 1}, {ID: card.KeyIDMAC, Version: 1},
+		{ID: card.KeyIDM1, Version: card.M1KeyVersionLegacy}, {ID: card.KeyIDM1, Version: card.M1KeyVersionCurrent},
+	}
+	for i, ref := range refs {
+		require.NoError(t, ks.Add(ref, bytes.Repeat([]byte{seed + byte(i)*17 + 1}, sam.KeySize)))
+	}
+	require.NoError(t, ks.SetManagementKey(bytes.Repeat([]byte{seed ^ 0x5A}, sam.KeySize)))
+	return ks
+}
+
+// unlockedSAM is a Soft SAM loaded with ks and unlocked with its management
+// card, as a reader does after start (SPEC S-6).
+func unlockedSAM(t testing.TB, ks *sam.KeySet) *sam.Soft {
+	t.Helper()
+	id := sam.SAMID{0x11, 0, 0, 0, 0, 0, 0, 0x42}
+	s, err := sam.NewSoft(id, ks)
+	require.NoError(t, err)
+	mc, err := ks.ManagementCard(id)
+	require.NoError(t, err)
+	require.NoError(t, s.Unlock(context.Background(), mc))
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func testInfo(alg sam.Algorithm) card.CardInfo {
+	return card.CardInfo{
+		Serial: [8]byte{0x86, 0x10, 0x20, 0x26, 0x00, 0x00, 0x12, 0x34}, Type: card.TypeRegistry,
+		Suite: alg, KeyVersion: 1, AppVersion: 1, Issued: day(2026, 8, 1),
+	}
+}
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// fixture is one issuer key set, one terminal SAM and one simulated card.
+type fixture struct {
+	keys *sam.KeySet
+	sam  *sam.Soft
+	card *sim.Card
+}
+
+func newFixture(t testing.TB, alg sam.Algorithm, opts ...sim.Option) *fixture {
+	t.Helper()
+	ks := testKeySet(t, alg, 0x30)
+	c, err := sim.New(ks, testInfo(alg), append([]sim.Option{sim.WithRand(seeded(7))}, opts...)...)
+	require.NoError(t, err)
+	return &fixture{keys: ks, sam: unlockedSAM(t, ks), card: c}
+}
+
+// open starts a session at school 010203 on 1 September 2026.
+func (f *fixture) open(ctx context.Context, extra ...card.Option) (*card.Session, error) {
+	opts := append([]card.Option{card.WithRand(seeded(1)), card.WithSchool("010203"), card.WithClock(func() time.Time { return day(2026, 9, 1) })}, extra...)
+	return card.Open(ctx, f.card, f.sam, opts...)
+}
+
+func (f *fixture) mustOpen(t testing.TB) *card.Session {
+	t.Helper()
+	s, err := f.open(context.Background())
+	require.NoError(t, err)
+	return s
+}
+
+// seeded is a deterministic random source for challenges and randoms.
+func seeded(seed uint64) *rand.ChaCha8 {
+	var k [32]byte
+	k[0] = byte(seed)
+	return rand.NewChaCha8(k)
+}
+
+func testStudent() card.Student {
+	return card.Student{
+		RegistryNumber: "0108012052031017", Name: "王小明", Gender: card.Male, Stage: card.Primary,
+		SchoolCode: "010203", SchoolName: "北京市海淀区实验小学", ValidFrom: day(2026, 9, 1), ValidUntil: day(2032, 8, 31),
+	}
+}
