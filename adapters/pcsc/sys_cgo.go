@@ -1,0 +1,241 @@
+//go:build cgo && (linux || darwin || freebsd)
+
+package pcsc
+
+/*
+#cgo linux CFLAGS: -I/usr/include/PCSC
+#cgo linux LDFLAGS: -lpcsclite
+#cgo freebsd CFLAGS: -I/usr/local/include/PCSC
+#cgo freebsd LDFLAGS: -L/usr/local/lib -lpcsclite
+#cgo darwin LDFLAGS: -framework PCSC
+
+#ifdef __APPLE__
+#include <PCSC/winscard.h>
+#include <PCSC/wintypes.h>
+#else
+#include <winscard.h>
+#endif
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+// The helpers below keep DWORD and handle widths (64-bit on Linux, 32-bit
+// on macOS) on the C side; Go sees only fixed-width integers.
+
+static uint32_t sc_establish(uint32_t scope, uintptr_t *out) {
+	SCARDCONTEXT h = 0;
+	LONG rv = SCardEstablishContext((DWORD)scope, NULL, NULL, &h);
+	*out = (uintptr_t)h;
+	return (uint32_t)rv;
+}
+
+static uint32_t sc_release(uintptr_t h) {
+	return (uint32_t)SCardReleaseContext((SCARDCONTEXT)h);
+}
+
+static uint32_t sc_list_readers(uintptr_t h, char *buf, uint32_t *len) {
+	DWORD n = buf ? (DWORD)*len : 0;
+	LONG rv = SCardListReaders((SCARDCONTEXT)h, NULL, buf, &n);
+	*len = (uint32_t)n;
+	return (uint32_t)rv;
+}
+
+static uint32_t sc_connect(uintptr_t h, const char *reader, uint32_t mode, uint32_t protos, uintptr_t *card, uint32_t *active) {
+	SCARDHANDLE c = 0;
+	DWORD a = 0;
+	LONG rv = SCardConnect((SCARDCONTEXT)h, reader, (DWORD)mode, (DWORD)protos, &c, &a);
+	*card = (uintptr_t)c;
+	*active = (uint32_t)a;
+	return (uint32_t)rv;
+}
+
+static uint32_t sc_reconnect(uintptr_t card, uint32_t mode, uint32_t protos, uint32_t init, uint32_t *active) {
+	DWORD a = 0;
+	LONG rv = SCardReconnect((SCARDHANDLE)card, (DWORD)mode, (DWORD)protos, (DWORD)init, &a);
+	*active = (uint32_t)a;
+	return (uint32_t)rv;
+}
+
+static uint32_t sc_disconnect(uintptr_t card, uint32_t d) {
+	return (uint32_t)SCardDisconnect((SCARDHANDLE)card, (DWORD)d);
+}
+
+static uint32_t sc_begin(uintptr_t card) {
+	return (uint32_t)SCardBeginTransaction((SCARDHANDLE)card);
+}
+
+static uint32_t sc_end(uintptr_t card, uint32_t d) {
+	return (uint32_t)SCardEndTransaction((SCARDHANDLE)card, (DWORD)d);
+}
+
+static uint32_t sc_cancel(uintptr_t h) {
+	return (uint32_t)SCardCancel((SCARDCONTEXT)h);
+}
+
+static uint32_t sc_status(uintptr_t card, char *name, uint32_t *nameLen, uint32_t *state, uint32_t *proto, unsigned char *atr, uint32_t *atrLen) {
+	DWORD nl = (DWORD)*nameLen, st = 0, pr = 0, al = (DWORD)*atrLen;
+	LONG rv = SCardStatus((SCARDHANDLE)card, name, &nl, &st, &pr, atr, &al);
+	*nameLen = (uint32_t)nl;
+	*state = (uint32_t)st;
+	*proto = (uint32_t)pr;
+	*atrLen = (uint32_t)al;
+	return (uint32_t)rv;
+}
+
+static uint32_t sc_transmit(uintptr_t card, uint32_t proto, const unsigned char *cmd, uint32_t cmdLen, unsigned char *rsp, uint32_t *rspLen) {
+	const SCARD_IO_REQUEST *pci = proto == SCARD_PROTOCOL_T1 ? SCARD_PCI_T1 : SCARD_PCI_T0;
+	DWORD n = (DWORD)*rspLen;
+	LONG rv = SCardTransmit((SCARDHANDLE)card, pci, cmd, (DWORD)cmdLen, NULL, rsp, &n);
+	*rspLen = (uint32_t)n;
+	return (uint32_t)rv;
+}
+
+// sc_get_status_change builds the SCARD_READERSTATE array in C memory, so no
+// Go pointer is stored in C memory, and copies the results back into flat
+// arrays: ev[i], atrLen[i], atrs[i*atrMax ...].
+static uint32_t sc_get_status_change(uintptr_t h, uint32_t timeout, char **names, uint32_t *cur, uint32_t *ev, unsigned char *atrs, uint32_t atrMax, uint32_t *atrLens, uint32_t n) {
+	SCARD_READERSTATE *rs = calloc(n ? n : 1, sizeof *rs);
+	if (rs == NULL) {
+		return (uint32_t)SCARD_E_NO_MEMORY;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		rs[i].szReader = names[i];
+		rs[i].dwCurrentState = (DWORD)cur[i];
+	}
+	LONG rv = SCardGetStatusChange((SCARDCONTEXT)h, (DWORD)timeout, rs, (DWORD)n);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t l = (uint32_t)rs[i].cbAtr;
+		if (l > atrMax) {
+			l = atrMax;
+		}
+		if (l > sizeof rs[i].rgbAtr) {
+			l = sizeof rs[i].rgbAtr;
+		}
+		ev[i] = (uint32_t)rs[i].dwEventState;
+		atrLens[i] = l;
+		memcpy(atrs + (size_t)i * atrMax, rs[i].rgbAtr, l);
+	}
+	free(rs);
+	return (uint32_t)rv;
+}
+*/
+import "C"
+
+import "unsafe"
+
+func sysEstablishContext(scope Scope) (uintptr, uint32) {
+	var h C.uintptr_t
+	rv := C.sc_establish(C.uint32_t(scope), &h)
+	return uintptr(h), uint32(rv)
+}
+
+func sysReleaseContext(h uintptr) uint32 { return uint32(C.sc_release(C.uintptr_t(h))) }
+
+func sysListReaders(h uintptr) ([]string, uint32) {
+	var n C.uint32_t
+	if rv := uint32(C.sc_list_readers(C.uintptr_t(h), nil, &n)); rv != 0 {
+		return nil, rv
+	}
+	if n == 0 {
+		return []string{}, 0
+	}
+	buf := make([]byte, n)
+	if rv := uint32(C.sc_list_readers(C.uintptr_t(h), (*C.char)(unsafe.Pointer(&buf[0])), &n)); rv != 0 {
+		return nil, rv
+	}
+	return splitMultiString(buf[:min(int(n), len(buf))]), 0
+}
+
+func sysConnect(h uintptr, reader string, mode ShareMode, protocols Protocol) (uintptr, Protocol, uint32) {
+	name := C.CString(reader)
+	defer C.free(unsafe.Pointer(name))
+	var card C.uintptr_t
+	var active C.uint32_t
+	rv := C.sc_connect(C.uintptr_t(h), name, C.uint32_t(mode), C.uint32_t(protocols), &card, &active)
+	return uintptr(card), Protocol(active), uint32(rv)
+}
+
+func sysReconnect(card uintptr, mode ShareMode, protocols Protocol, init Disposition) (Protocol, uint32) {
+	var active C.uint32_t
+	rv := C.sc_reconnect(C.uintptr_t(card), C.uint32_t(mode), C.uint32_t(protocols), C.uint32_t(init), &active)
+	return Protocol(active), uint32(rv)
+}
+
+func sysDisconnect(card uintptr, d Disposition) uint32 {
+	return uint32(C.sc_disconnect(C.uintptr_t(card), C.uint32_t(d)))
+}
+
+func sysBeginTransaction(card uintptr) uint32 { return uint32(C.sc_begin(C.uintptr_t(card))) }
+
+func sysEndTransaction(card uintptr, d Disposition) uint32 {
+	return uint32(C.sc_end(C.uintptr_t(card), C.uint32_t(d)))
+}
+
+func sysCancel(h uintptr) uint32 { return uint32(C.sc_cancel(C.uintptr_t(h))) }
+
+func sysStatus(card uintptr) (*CardStatus, uint32) {
+	name := make([]byte, readerNameMax)
+	atr := make([]byte, atrMax)
+	nameLen, atrLen := C.uint32_t(len(name)), C.uint32_t(len(atr))
+	var state, proto C.uint32_t
+	rv := C.sc_status(C.uintptr_t(card), (*C.char)(unsafe.Pointer(&name[0])), &nameLen, &state, &proto,
+		(*C.uchar)(unsafe.Pointer(&atr[0])), &atrLen)
+	if rv != 0 {
+		return nil, uint32(rv)
+	}
+	names := splitMultiString(name[:min(int(nameLen), len(name))])
+	st := &CardStatus{State: uint32(state), ActiveProtocol: Protocol(proto), ATR: atr[:min(int(atrLen), len(atr))]}
+	if len(names) > 0 {
+		st.Reader = names[0]
+	}
+	return st, 0
+}
+
+func sysTransmit(card uintptr, proto Protocol, cmd, rsp []byte) (int, uint32) {
+	n := C.uint32_t(len(rsp))
+	rv := C.sc_transmit(C.uintptr_t(card), C.uint32_t(proto),
+		(*C.uchar)(unsafe.Pointer(&cmd[0])), C.uint32_t(len(cmd)),
+		(*C.uchar)(unsafe.Pointer(&rsp[0])), &n)
+	return int(n), uint32(rv)
+}
+
+func sysGetStatusChange(h uintptr, states []ReaderState, timeoutMS uint32) uint32 {
+	n := len(states)
+	if n == 0 {
+		return uint32(C.sc_get_status_change(C.uintptr_t(h), C.uint32_t(timeoutMS), nil, nil, nil, nil, atrMax, nil, 0))
+	}
+	// The names live in C memory; the array of their pointers too, so the
+	// only Go memory C sees is flat integer and byte arrays.
+	arr := C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof((*C.char)(nil))))
+	if arr == nil {
+		return uint32(CodeNoMemory)
+	}
+	defer C.free(arr)
+	names := unsafe.Slice((**C.char)(arr), n)
+	for i, s := range states {
+		names[i] = C.CString(s.Reader)
+	}
+	defer func() {
+		for _, p := range names {
+			C.free(unsafe.Pointer(p))
+		}
+	}()
+	cur := make([]C.uint32_t, n)
+	ev := make([]C.uint32_t, n)
+	atrLens := make([]C.uint32_t, n)
+	atrs := make([]byte, n*atrMax)
+	for i, s := range states {
+		cur[i] = C.uint32_t(s.CurrentState)
+	}
+	rv := uint32(C.sc_get_status_change(C.uintptr_t(h), C.uint32_t(timeoutMS), &names[0], &cur[0], &ev[0],
+		(*C.uchar)(unsafe.Pointer(&atrs[0])), atrMax, &atrLens[0], C.uint32_t(n)))
+	if rv != 0 {
+		return rv
+	}
+	for i := range states {
+		states[i].EventState = StateFlag(ev[i])
+		l := min(int(atrLens[i]), atrMax)
+		states[i].ATR = append([]byte(nil), atrs[i*atrMax:i*atrMax+l]...)
+	}
+	return 0
+}
