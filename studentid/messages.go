@@ -123,8 +123,9 @@ var (
 	// ErrResidentIDCheck: the resident ID number's 18th character is not the
 	// ISO 7064 MOD 11-2 check character of the first 17.
 	ErrResidentIDCheck = messages.Error("resident ID number check character does not match")
-	// ErrPersonCode: not a national education personal code. For the G and J
-	// forms the error also wraps the resident-ID sentinel of what was wrong.
+	// ErrPersonCode: not a national education personal code. When the type
+	// letter is right but the 18 characters after it are not, the error also
+	// wraps the resident-ID sentinel of what was wrong (format, date, check).
 	ErrPersonCode = messages.Error("not a personal code (G, J or L and 18 characters)")
 )
 
