@@ -1,0 +1,467 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bjedu/studentcard/studentid"
+)
+
+// ImportOutcome says what an import did: Already is true when the file's
+// digest was imported before, in which case nothing changed.
+type ImportOutcome struct {
+	Import  Import
+	Already bool
+}
+
+// importFile records the file once; done says it was there already.
+func (l *Ledger) importFile(ctx context.Context, tx Tx, op Operator, digest, kind string, records int) (Import, bool, error) {
+	prev, err := tx.GetImport(ctx, digest)
+	if err == nil {
+		return prev, true, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return Import{}, false, err
+	}
+	imp := Import{Digest: digest, FileKind: kind, District: op.District, School: op.School, Operator: op, At: l.now(), Records: records}
+	return imp, false, tx.PutImport(ctx, imp)
+}
+
+// runImport runs an import so that a file lands exactly once: the work and
+// the import record share one transaction; a second import of the same digest
+// (even a concurrent one) changes nothing and reports Already.
+func (l *Ledger) runImport(ctx context.Context, op Operator, digest, kind string, records int, n *note, work func(tx Tx) error) (ImportOutcome, error) {
+	var out ImportOutcome
+	n.detail["digest"], n.detail["records"] = digest, records
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		imp, already, err := l.importFile(ctx, tx, op, digest, kind, records)
+		if err != nil {
+			return err
+		}
+		out = ImportOutcome{Import: imp, Already: already}
+		n.detail["already"] = already
+		if already {
+			return nil
+		}
+		return work(tx)
+	})
+	if errors.Is(err, ErrDuplicate) {
+		// Lost a race with a concurrent import of the same file.
+		return l.runImport(ctx, op, digest, kind, records, n, work)
+	}
+	return out, err
+}
+
+// ReceiveStock records initialised registry cards the city received from the
+// supplier (R-ISSUE-1): one shipment file, keyed by its digest, creates the
+// cards in city stock and counts them.
+func (l *Ledger) ReceiveStock(ctx context.Context, op Operator, digest string, cardIDs []string) (ImportOutcome, error) {
+	n := &note{action: "receive-stock", subject: digest, rule: "R-ISSUE-1", detail: map[string]any{}}
+	return l.runImport(ctx, op, digest, "registry-stock", len(cardIDs), n, func(tx Tx) error {
+		if op.Level != LevelCity {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "receive-stock", Rule: "R-ISSUE-1"}
+		}
+		for _, id := range cardIDs {
+			c, err := tx.PutCard(ctx, Card{ID: id, Kind: KindRegistryCard, State: RegCityStock, Holder: LevelCity, Batch: digest, UpdatedAt: l.now()})
+			if err != nil {
+				return err
+			}
+			if _, err := tx.AppendEvent(ctx, Event{CardID: id, Kind: c.Kind, Action: "receive-stock", To: c.State, Rule: "R-ISSUE-1",
+				At: c.UpdatedAt, Operator: op, Version: c.Version}); err != nil {
+				return err
+			}
+		}
+		return l.addStock(ctx, tx, stockOf(LevelCity, "", "", StockBlankRegistry), int64(len(cardIDs)))
+	})
+}
+
+// SubmitIDCard records the card-making record of one student, uploaded by
+// the school (C-MAKE-1): an ID card in state submitted, valid until
+// validUntil (C-MGMT-1).
+func (l *Ledger) SubmitIDCard(ctx context.Context, op Operator, cardID string, number studentid.ID, validUntil time.Time) (Card, error) {
+	var out Card
+	n := &note{action: "submit", subject: cardID, rule: "C-MAKE-1", detail: map[string]any{}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		if op.Level != LevelSchool {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "submit", Rule: "C-MAKE-1"}
+		}
+		c, err := tx.PutCard(ctx, Card{ID: cardID, Kind: KindIDCard, State: IDSubmitted, Holder: LevelSchool,
+			District: op.District, School: op.School, Student: number.String(), Cohort: fmt.Sprintf("%02d", number.Cohort()),
+			ValidUntil: validUntil.UTC().Truncate(timePrecision), UpdatedAt: l.now()})
+		if err != nil {
+			return err
+		}
+		out = c
+		_, err = tx.AppendEvent(ctx, Event{CardID: c.ID, Kind: c.Kind, Action: "submit", To: c.State, Rule: "C-MAKE-1",
+			At: c.UpdatedAt, Operator: op, District: c.District, School: c.School, Version: c.Version})
+		return err
+	})
+	return out, err
+}
+
+// ImportResult imports a result file at the operator's level (C-ISSUE-1,
+// C-ISSUE-2): each listed ID card moves from the level above to this one.
+// Only after the school's import may a card be issued (C-ISSUE-3). The
+// district and the school then have 10 working days to pass the card on
+// (R-TIME-1): the import opens that deadline and closes the one before.
+func (l *Ledger) ImportResult(ctx context.Context, op Operator, digest string, cardIDs []string) (ImportOutcome, error) {
+	n := &note{action: string(ActImportResult), subject: digest, rule: "C-ISSUE-3", detail: map[string]any{}}
+	return l.runImport(ctx, op, digest, "result", len(cardIDs), n, func(tx Tx) error {
+		for _, id := range cardIDs {
+			c, err := tx.GetCard(ctx, id)
+			if err != nil {
+				return err
+			}
+			c, _, err = l.step(ctx, tx, op, c, ActImportResult, "result file "+digest, func(c *Card) error {
+				c.Holder, c.Batch = op.Level, digest
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if op.Level == LevelCity {
+				continue
+			}
+			if op.Level == LevelSchool {
+				if err := l.closeDeadline(ctx, tx, handOnID(c.ID, LevelDistrict)); err != nil {
+					return err
+				}
+			}
+			due, err := l.cal.AddWorkingDays(l.now(), HandOnWorkingDays)
+			if err != nil {
+				return err
+			}
+			if err := l.openDeadline(ctx, tx, handOnID(c.ID, op.Level), "R-TIME-1", c.ID, op.Level, c.District, c.School, due); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// studentOfNumber finds the student a registry number belongs to, if the
+// ledger knows the number.
+func studentOfNumber(ctx context.Context, tx Tx, number string) (Student, bool, error) {
+	rec, err := tx.GetNumber(ctx, number)
+	if errors.Is(err, ErrNotFound) {
+		return Student{}, false, nil
+	}
+	if err != nil {
+		return Student{}, false, err
+	}
+	s, err := tx.GetStudent(ctx, rec.StudentKey)
+	if errors.Is(err, ErrNotFound) {
+		return Student{}, false, nil
+	}
+	return s, err == nil, err
+}
+
+// Personalise writes a student's data into a registry card in school stock
+// (R-ISSUE-3). A transfer student must have been transferred in first
+// (R-MOVE-1): the student must be enrolled at this school.
+func (l *Ledger) Personalise(ctx context.Context, op Operator, cardID string, number studentid.ID) (Card, error) {
+	var out Card
+	n := &note{action: string(ActPersonalise), subject: cardID, detail: map[string]any{"student": number.String()}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		c, err := tx.GetCard(ctx, cardID)
+		if err != nil {
+			return err
+		}
+		s, known, err := studentOfNumber(ctx, tx, number.String())
+		if err != nil {
+			return err
+		}
+		if known && (s.School != op.School || s.Status != StudentEnrolled) {
+			return &RuleError{Rule: "R-MOVE-1", Reason: reasonNotEnrolled}
+		}
+		if !known && number.School() != op.School {
+			return &RuleError{Rule: "R-MOVE-1", Reason: reasonNotEnrolled}
+		}
+		c, ev, err := l.step(ctx, tx, op, c, ActPersonalise, "", func(c *Card) error {
+			c.Student, c.Cohort = number.String(), fmt.Sprintf("%02d", number.Cohort())
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		n.rule = ev.Rule
+		out = c
+		return l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), -1)
+	})
+	return out, err
+}
+
+// IssueTemporary lends a temporary card from school stock to a student whose
+// card is lost (R-LOSS-2).
+func (l *Ledger) IssueTemporary(ctx context.Context, op Operator, cardID string, number studentid.ID) (Card, error) {
+	var out Card
+	n := &note{action: string(ActIssueTemporary), subject: cardID, rule: "R-LOSS-2", detail: map[string]any{"student": number.String()}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		cards, err := tx.CardsOfStudent(ctx, number.String())
+		if err != nil {
+			return err
+		}
+		lost := false
+		for _, c := range cards {
+			lost = lost || (c.State == RegLost && !c.Temporary && l.now().Before(LossPeriodEnd(c.LostAt)))
+		}
+		if !lost {
+			return &RuleError{Rule: "R-LOSS-2", Reason: reasonNotLost}
+		}
+		c, err := tx.GetCard(ctx, cardID)
+		if err != nil {
+			return err
+		}
+		out, _, err = l.step(ctx, tx, op, c, ActIssueTemporary, "", func(c *Card) error {
+			c.Student, c.Temporary, c.Cohort = number.String(), true, fmt.Sprintf("%02d", number.Cohort())
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), -1)
+	})
+	return out, err
+}
+
+// LossEffective reports whether the loss of a card reported lost is in
+// effect at the ledger's now (R-LOSS-1: 2 working days after the report).
+func (l *Ledger) LossEffective(c Card) (bool, time.Time, error) {
+	if c.State != RegLost || c.LostAt.IsZero() {
+		return false, time.Time{}, nil
+	}
+	at, err := LossEffectiveAt(l.cal, c.LostAt)
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	return !l.now().Before(at), at, nil
+}
+
+// Register records the semester card-swipe registration (R-REG-1) of an
+// issued registry card: inside the district's window the card stays valid
+// until the end of the next window.
+func (l *Ledger) Register(ctx context.Context, op Operator, cardID string) (Card, error) {
+	var out Card
+	n := &note{action: "register", subject: cardID, rule: "R-REG-1", detail: map[string]any{}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		c, err := tx.GetCard(ctx, cardID)
+		if err != nil {
+			return err
+		}
+		if err := checkScope(op, "register", c.District, c.School); err != nil {
+			return err
+		}
+		if c.Kind != KindRegistryCard || c.State != RegIssued {
+			return &TransitionError{Kind: c.Kind, CardID: c.ID, Action: "register", State: c.State, Rule: "R-REG-1"}
+		}
+		until, err := l.reg.Register(c.District, l.now())
+		if err != nil {
+			return err
+		}
+		c.ValidUntil, c.UpdatedAt = until.UTC(), l.now()
+		out, err = tx.PutCard(ctx, c)
+		n.detail["valid_until"] = until
+		return err
+	})
+	return out, err
+}
+
+// RegistrationValid reports whether an issued registry card still works at
+// the ledger's now: it stops after 20 March / 20 September unless registered
+// (R-REG-1).
+func (l *Ledger) RegistrationValid(c Card) bool {
+	return c.State == RegIssued && l.reg.Valid(c.ValidUntil, l.now())
+}
+
+// Replacement is a registry card replacement on its way (R-LOSS-3).
+type Replacement struct {
+	Old   Card
+	Terms Terms
+	// Deadlines for the city (14), the district (17) and the whole
+	// replacement (20 working days).
+	CityDue, DistrictDue, Due time.Time
+}
+
+func replaceID(oldCardID string, level Level) string {
+	return "R-LOSS-3/" + oldCardID + "/" + string(level)
+}
+
+// ReplaceRegistryCard takes the school's application to replace a lost or
+// damaged card (R-LOSS-3: 15 yuan, fee code 174011; a lost card only after
+// the 10-day loss period, R-LOSS-2) or a card with a confirmed fault (R-LOSS-4:
+// free). The old card is cancelled (a faulty one goes up the fault chain,
+// R-FAULT-1) and the replacement's deadlines start: city 14, district 17,
+// whole 20 working days.
+func (l *Ledger) ReplaceRegistryCard(ctx context.Context, op Operator, cardID string, cause Cause) (Replacement, error) {
+	var out Replacement
+	n := &note{action: string(ActReplace), subject: cardID, detail: map[string]any{"cause": cause}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		terms, err := RegistryReplacementTerms(cause)
+		if err != nil {
+			return err
+		}
+		n.rule = terms.Rule
+		n.detail["fee_yuan"], n.detail["fee_code"], n.detail["payer"] = terms.FeeYuan, terms.FeeCode, terms.Payer
+		c, err := tx.GetCard(ctx, cardID)
+		if err != nil {
+			return err
+		}
+		action := ActReplace
+		switch cause {
+		case CauseLost:
+			if c.State == RegLost && l.now().Before(LossPeriodEnd(c.LostAt)) {
+				return &RuleError{Rule: "R-LOSS-2", Reason: reasonLossPeriod}
+			}
+			if c.State != RegLost {
+				return &TransitionError{Kind: c.Kind, CardID: c.ID, Action: action, State: c.State, Rule: "R-LOSS-3"}
+			}
+		case CauseCardFault:
+			action = ActReportFault
+		}
+		c, _, err = l.step(ctx, tx, op, c, action, string(cause), nil)
+		if err != nil {
+			return err
+		}
+		if action == ActReportFault {
+			if err := l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockFault), 1); err != nil {
+				return err
+			}
+		}
+		out = Replacement{Old: c, Terms: terms}
+		for _, d := range []struct {
+			level Level
+			days  int
+			at    *time.Time
+		}{{LevelCity, ReplaceCityWorkingDays, &out.CityDue}, {LevelDistrict, ReplaceDistrictWorkingDays, &out.DistrictDue}, {LevelSchool, ReplaceTotalWorkingDays, &out.Due}} {
+			due, err := l.cal.AddWorkingDays(l.now(), d.days)
+			if err != nil {
+				return err
+			}
+			*d.at = due
+			if err := l.openDeadline(ctx, tx, replaceID(c.ID, d.level), "R-LOSS-3", c.ID, d.level, c.District, c.School, due); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ReplacementDone records that the operator's level has done its part of the
+// replacement of oldCardID (R-LOSS-3): the city or the district passed the
+// new card on, or the school handed it out.
+func (l *Ledger) ReplacementDone(ctx context.Context, op Operator, oldCardID string) error {
+	n := &note{action: "replacement-done", subject: oldCardID, rule: "R-LOSS-3", detail: map[string]any{}}
+	return l.do(ctx, op, n, func(tx Tx) error {
+		d, err := tx.GetDeadline(ctx, replaceID(oldCardID, op.Level))
+		if err != nil {
+			return err
+		}
+		if err := checkScope(op, "replacement-done", d.District, d.School); err != nil {
+			return err
+		}
+		return l.closeDeadline(ctx, tx, d.ID)
+	})
+}
+
+// IDReplacement is an ID card replacement (C-REPLACE-1).
+type IDReplacement struct {
+	Old, New Card
+	Terms    Terms
+}
+
+// ReplaceIDCard replaces an issued (or punched) ID card with a new one that
+// starts the making flow again, saying who pays and what paperwork goes with
+// it (C-REPLACE-1).
+func (l *Ledger) ReplaceIDCard(ctx context.Context, op Operator, oldID, newID string, cause Cause) (IDReplacement, error) {
+	var out IDReplacement
+	n := &note{action: string(ActReplace), subject: oldID, rule: "C-REPLACE-1", detail: map[string]any{"cause": cause, "new": newID}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		terms, err := IDReplacementTerms(cause)
+		if err != nil {
+			return err
+		}
+		n.detail["payer"] = terms.Payer
+		old, err := tx.GetCard(ctx, oldID)
+		if err != nil {
+			return err
+		}
+		if old.Kind != KindIDCard {
+			return &TransitionError{Kind: old.Kind, CardID: old.ID, Action: ActReplace, State: old.State, Rule: "C-REPLACE-1"}
+		}
+		old, _, err = l.step(ctx, tx, op, old, ActReplace, string(cause), nil)
+		if err != nil {
+			return err
+		}
+		nc, err := tx.PutCard(ctx, Card{ID: newID, Kind: KindIDCard, State: IDSubmitted, Holder: LevelSchool, District: old.District,
+			School: old.School, Student: old.Student, Cohort: old.Cohort, Replaces: old.ID, ValidUntil: old.ValidUntil, UpdatedAt: l.now()})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.AppendEvent(ctx, Event{CardID: nc.ID, Kind: nc.Kind, Action: "submit", To: nc.State, Rule: "C-REPLACE-1",
+			At: nc.UpdatedAt, Operator: op, District: nc.District, School: nc.School, Reason: string(cause), Version: nc.Version}); err != nil {
+			return err
+		}
+		out = IDReplacement{Old: old, New: nc, Terms: terms}
+		return nil
+	})
+	return out, err
+}
+
+// Overdue returns one page of open deadlines past due in the operator's
+// scope (R-TIME-1, R-LOSS-3, R-ISSUE-4), oldest first; pass the last
+// deadline of a page as after to get the next (nil for the first).
+func (l *Ledger) Overdue(ctx context.Context, op Operator, after *Deadline, limit int) ([]Deadline, error) {
+	if err := checkOperator(op); err != nil {
+		return nil, err
+	}
+	q := OverdueQuery{Scope: op.Scope(), Now: l.now(), Limit: limit}
+	if after != nil {
+		q.AfterDue, q.AfterID = after.DueAt, after.ID
+	}
+	var out []Deadline
+	err := l.store.Tx(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Overdue(ctx, q)
+		return err
+	})
+	return out, err
+}
+
+// OfflinePersonalisation records that a school personalised cards while the
+// network was down: the records must reach the district on storage media
+// within one month (R-ISSUE-4). batch names the set of records.
+func (l *Ledger) OfflinePersonalisation(ctx context.Context, op Operator, batch string) (Deadline, error) {
+	var out Deadline
+	n := &note{action: "offline-personalisation", subject: batch, rule: "R-ISSUE-4", detail: map[string]any{}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		if op.Level != LevelSchool {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "offline-personalisation", Rule: "R-ISSUE-4"}
+		}
+		now := l.now()
+		out = Deadline{ID: "R-ISSUE-4/" + op.School + "/" + batch, Rule: "R-ISSUE-4", Subject: batch, Level: LevelSchool,
+			District: op.District, School: op.School, Start: now, DueAt: now.In(Beijing()).AddDate(0, 1, 0).UTC()}
+		return tx.PutDeadline(ctx, out)
+	})
+	return out, err
+}
+
+// ReceivePersonalisationRecords is the district importing a school's
+// offline personalisation records (R-ISSUE-4), closing the one-month clock;
+// the file is imported once by its digest.
+func (l *Ledger) ReceivePersonalisationRecords(ctx context.Context, op Operator, school, batch, digest string, records int) (ImportOutcome, error) {
+	n := &note{action: "personalisation-records", subject: batch, rule: "R-ISSUE-4", detail: map[string]any{"school": school}}
+	return l.runImport(ctx, op, digest, "personalisation", records, n, func(tx Tx) error {
+		id := "R-ISSUE-4/" + school + "/" + batch
+		d, err := tx.GetDeadline(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkScope(op, "personalisation-records", d.District, d.School); err != nil {
+			return err
+		}
+		return l.closeDeadline(ctx, tx, id)
+	})
+}

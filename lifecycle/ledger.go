@@ -1,0 +1,450 @@
+package lifecycle
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bjedu/studentcard/studentid"
+)
+
+// Config is what a Ledger is made of; everything that varies (the store,
+// time, the calendar, the registration windows, the check-digit scheme) is
+// injected so flows are reproducible.
+type Config struct {
+	Store Store
+	// Clock returns the current time; required.
+	Clock func() time.Time
+	// Calendar counts working days; nil means [DefaultCalendar].
+	Calendar *Calendar
+	// Audit hashes the audit log; the zero value uses SHA-256.
+	Audit Audit
+	// Registration is the R-REG-1 policy; the zero value means
+	// [DefaultRegistrationPolicy].
+	Registration RegistrationPolicy
+	// Scheme computes check digits of pre-assigned numbers (S-ID-5); nil
+	// means the reference [studentid.MOD11_10].
+	Scheme studentid.Scheme
+}
+
+// Ledger is the rich API over a [Store] that the demo, the CLI and vendors'
+// systems use: every call carries an [Operator], is checked against the
+// operator's scope and level (S-4), applies the SPEC's rules, records an
+// event per card transition (with the before-values, P-3), and appends an
+// audit entry; refusals for scope are audited too.
+type Ledger struct {
+	store  Store
+	clock  func() time.Time
+	cal    *Calendar
+	audit  Audit
+	reg    RegistrationPolicy
+	scheme studentid.Scheme
+	id     *Machine
+	rc     *Machine
+}
+
+// NewLedger checks cfg and returns a Ledger.
+func NewLedger(cfg Config) (*Ledger, error) {
+	if cfg.Store == nil || cfg.Clock == nil {
+		return nil, errors.New("lifecycle: NewLedger needs a Store and a Clock")
+	}
+	l := &Ledger{store: cfg.Store, clock: cfg.Clock, cal: cfg.Calendar, audit: cfg.Audit, reg: cfg.Registration,
+		scheme: cfg.Scheme, id: IDCardMachine(), rc: RegistryCardMachine()}
+	if l.cal == nil {
+		cal, err := DefaultCalendar()
+		if err != nil {
+			return nil, err
+		}
+		l.cal = cal
+	}
+	if l.reg.Spring == (Window{}) {
+		districts := l.reg.Districts
+		l.reg = DefaultRegistrationPolicy()
+		l.reg.Districts = districts
+	}
+	if l.scheme == nil {
+		l.scheme = studentid.MOD11_10
+	}
+	return l, nil
+}
+
+// Calendar returns the ledger's working-day calendar.
+func (l *Ledger) Calendar() *Calendar { return l.cal }
+
+func (l *Ledger) now() time.Time { return l.clock().UTC().Truncate(timePrecision) }
+
+func (l *Ledger) machine(k CardKind) *Machine {
+	if k == KindIDCard {
+		return l.id
+	}
+	return l.rc
+}
+
+func chainOf(op Operator) string {
+	if op.District == "" {
+		return "city"
+	}
+	return op.District
+}
+
+// note is what a call tells the audit log.
+type note struct {
+	action, subject, rule string
+	detail                map[string]any
+}
+
+func detailJSON(d map[string]any) string {
+	if len(d) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Sprintf(`{"error":%q}`, err.Error())
+	}
+	return string(b)
+}
+
+// do runs fn in a transaction and appends the audit entry n in the same
+// transaction. A race on the audit chain head is retried; a refusal for scope
+// is audited in a transaction of its own (the call's own writes are gone).
+func (l *Ledger) do(ctx context.Context, op Operator, n *note, fn func(tx Tx) error) error {
+	if err := checkOperator(op); err != nil {
+		return l.refused(ctx, op, n, err)
+	}
+	var err error
+	for attempt := 0; attempt < 8; attempt++ {
+		err = l.store.Tx(ctx, func(tx Tx) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			_, err := l.audit.Append(ctx, tx, AuditEntry{Chain: chainOf(op), At: l.now(), Operator: op,
+				Action: n.action, Subject: n.subject, Rule: n.rule, Outcome: "ok", Detail: detailJSON(n.detail)})
+			return err
+		})
+		var ce *ConflictError
+		if !errors.As(err, &ce) || ce.Entity != "audit chain" {
+			break
+		}
+	}
+	var fe *ForbiddenError
+	if errors.As(err, &fe) {
+		return l.refused(ctx, op, n, err)
+	}
+	return err
+}
+
+func (l *Ledger) refused(ctx context.Context, op Operator, n *note, cause error) error {
+	for attempt := 0; attempt < 8; attempt++ {
+		err := l.store.Tx(ctx, func(tx Tx) error {
+			_, err := l.audit.Append(ctx, tx, AuditEntry{Chain: chainOf(op), At: l.now(), Operator: op,
+				Action: n.action, Subject: n.subject, Rule: "S-4", Outcome: "refused", Detail: detailJSON(map[string]any{"error": cause.Error()})})
+			return err
+		})
+		var ce *ConflictError
+		if errors.As(err, &ce) && ce.Entity == "audit chain" {
+			continue
+		}
+		if err != nil {
+			return errors.Join(cause, err)
+		}
+		break
+	}
+	return cause
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkOperator: a district operator has a 2-digit district; a school
+// operator an 8-digit school code in that district; application units may
+// not change the ledger (S-4).
+func checkOperator(op Operator) error {
+	ok := false
+	switch op.Level {
+	case LevelCity:
+		ok = op.District == "" && op.School == ""
+	case LevelDistrict:
+		ok = isDigits(op.District, 2) && op.School == ""
+	case LevelSchool:
+		ok = isDigits(op.District, 2) && isDigits(op.School, 8) && op.School[2:4] == op.District
+	}
+	if !ok {
+		return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Rule: "S-4"}
+	}
+	return nil
+}
+
+func checkScope(op Operator, action Action, district, school string) error {
+	if op.Scope().Contains(district, school) {
+		return nil
+	}
+	return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: action,
+		Target: Scope{District: district, School: school}, Rule: "S-4"}
+}
+
+// step applies one transition to a card inside tx: scope, machine, guard
+// (mutate may refuse), event with the before-values, versioned write.
+func (l *Ledger) step(ctx context.Context, tx Tx, op Operator, c Card, action Action, reason string, mutate func(*Card) error) (Card, Event, error) {
+	if err := checkScope(op, action, c.District, c.School); err != nil {
+		return Card{}, Event{}, err
+	}
+	return l.stepUnscoped(ctx, tx, op, c, action, reason, mutate)
+}
+
+// stepUnscoped is step for the one case where the caller has established the
+// operator's right by other means (transfer-in of a card released by the old
+// school, R-MOVE-1).
+func (l *Ledger) stepUnscoped(ctx context.Context, tx Tx, op Operator, c Card, action Action, reason string, mutate func(*Card) error) (Card, Event, error) {
+	t, err := l.machine(c.Kind).Find(c.State, action, op.Level)
+	if err != nil {
+		var te *TransitionError
+		if errors.As(err, &te) {
+			te.CardID = c.ID
+		}
+		var fe *ForbiddenError
+		if errors.As(err, &fe) {
+			fe.District, fe.School, fe.Target = op.District, op.School, Scope{c.District, c.School}
+		}
+		return Card{}, Event{}, err
+	}
+	before, err := json.Marshal(c)
+	if err != nil {
+		return Card{}, Event{}, err
+	}
+	from := c.State
+	c.State = t.To
+	c.UpdatedAt = l.now()
+	if mutate != nil {
+		if err := mutate(&c); err != nil {
+			return Card{}, Event{}, err
+		}
+	}
+	c, err = tx.PutCard(ctx, c)
+	if err != nil {
+		return Card{}, Event{}, err
+	}
+	ev, err := tx.AppendEvent(ctx, Event{CardID: c.ID, Kind: c.Kind, Action: action, From: from, To: c.State, Rule: t.Rule,
+		At: c.UpdatedAt, Operator: op, District: c.District, School: c.School, Reason: reason, Before: string(before), Version: c.Version})
+	return c, ev, err
+}
+
+func (l *Ledger) openDeadline(ctx context.Context, tx Tx, id, rule, subject string, level Level, district, school string, due time.Time) error {
+	return tx.PutDeadline(ctx, Deadline{ID: id, Rule: rule, Subject: subject, Level: level, District: district, School: school, Start: l.now(), DueAt: due.UTC()})
+}
+
+func (l *Ledger) closeDeadline(ctx context.Context, tx Tx, id string) error {
+	d, err := tx.GetDeadline(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil || !d.DoneAt.IsZero() {
+		return err
+	}
+	d.DoneAt = l.now()
+	return tx.PutDeadline(ctx, d)
+}
+
+func handOnID(cardID string, level Level) string { return "R-TIME-1/" + cardID + "/" + string(level) }
+
+func (l *Ledger) addStock(ctx context.Context, tx Tx, key StockKey, delta int64) error {
+	n, err := tx.AddStock(ctx, key, delta)
+	if err != nil {
+		return err
+	}
+	if n < 0 {
+		return &RuleError{Rule: "R-ISSUE-2", Reason: reasonStockShort}
+	}
+	return nil
+}
+
+func stockOf(level Level, district, school string, item StockItem) StockKey {
+	switch level {
+	case LevelCity:
+		return StockKey{Level: LevelCity, Item: item}
+	case LevelDistrict:
+		return StockKey{Level: LevelDistrict, Code: district, Item: item}
+	}
+	return StockKey{Level: LevelSchool, Code: school, Item: item}
+}
+
+// Card reads one card, if it lies in the operator's scope.
+func (l *Ledger) Card(ctx context.Context, op Operator, id string) (Card, error) {
+	var c Card
+	err := l.store.Tx(ctx, func(tx Tx) error {
+		var err error
+		if c, err = tx.GetCard(ctx, id); err != nil {
+			return err
+		}
+		return checkScope(op, "read", c.District, c.School)
+	})
+	var fe *ForbiddenError
+	if errors.As(err, &fe) {
+		return Card{}, l.refused(ctx, op, &note{action: "read", subject: id}, err)
+	}
+	return c, err
+}
+
+// History returns a card's events in order (P-3: who did what, when, at which
+// level, and what it was before).
+func (l *Ledger) History(ctx context.Context, op Operator, id string) ([]Event, error) {
+	if _, err := l.Card(ctx, op, id); err != nil {
+		return nil, err
+	}
+	var out []Event
+	err := l.store.Tx(ctx, func(tx Tx) error {
+		var after int64
+		for {
+			page, err := tx.CardEvents(ctx, id, after, 500)
+			if err != nil {
+				return err
+			}
+			out = append(out, page...)
+			if len(page) < 500 {
+				return nil
+			}
+			after = page[len(page)-1].Seq
+		}
+	})
+	return out, err
+}
+
+// Request is one generic transition: the action, the card, why, and, for
+// the operator who looked at the card on screen, the version seen (0: any).
+type Request struct {
+	CardID    string
+	Action    Action
+	Reason    string
+	IfVersion int64
+	// Target is the district code (ship-to-district) or school code
+	// (ship-to-school) the card goes to.
+	Target string
+}
+
+// Transition applies a plain transition: validate, reject, send to factory,
+// issue, punch, expire, cancel, freeze, unfreeze, report/cancel loss, ship,
+// recover surplus, fault chain, recall. Actions with more to them have their
+// own methods (ImportResult, Personalise, Replace…); calling those actions
+// here is refused as an illegal transition by their guards.
+func (l *Ledger) Transition(ctx context.Context, op Operator, r Request) (Card, error) {
+	var out Card
+	n := &note{action: string(r.Action), subject: r.CardID, detail: map[string]any{"reason": r.Reason}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		c, err := tx.GetCard(ctx, r.CardID)
+		if err != nil {
+			return err
+		}
+		if r.IfVersion != 0 && c.Version != r.IfVersion {
+			return &ConflictError{Entity: "card", Key: c.ID, Expected: r.IfVersion, Stored: c.Version}
+		}
+		mutate, after, err := l.plain(ctx, tx, op, c, r)
+		if err != nil {
+			return err
+		}
+		c, ev, err := l.step(ctx, tx, op, c, r.Action, r.Reason, mutate)
+		if err != nil {
+			return err
+		}
+		n.rule = ev.Rule
+		n.detail["from"], n.detail["to"], n.detail["event"] = ev.From, ev.To, ev.Seq
+		if after != nil {
+			if err := after(c); err != nil {
+				return err
+			}
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+// plain returns the guard/mutation and the after-effects of a plain action.
+func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Request) (func(*Card) error, func(Card) error, error) {
+	now := l.now()
+	switch r.Action {
+	case ActShipToDistrict: // R-ISSUE-1
+		if !isDigits(r.Target, 2) {
+			return nil, nil, &RuleError{Rule: "R-ISSUE-1", Reason: reasonBadTarget}
+		}
+		return func(c *Card) error { c.District, c.Holder = r.Target, LevelDistrict; return nil },
+			func(c Card) error {
+				if err := l.addStock(ctx, tx, stockOf(LevelCity, "", "", StockBlankRegistry), -1); err != nil {
+					return err
+				}
+				return l.addStock(ctx, tx, stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
+			}, nil
+	case ActShipToSchool: // R-ISSUE-2
+		if !isDigits(r.Target, 8) || r.Target[2:4] != c.District {
+			return nil, nil, &RuleError{Rule: "R-ISSUE-2", Reason: reasonBadTarget}
+		}
+		return func(c *Card) error { c.School, c.Holder = r.Target, LevelSchool; return nil },
+			func(c Card) error {
+				if err := l.addStock(ctx, tx, stockOf(LevelDistrict, c.District, "", StockBlankRegistry), -1); err != nil {
+					return err
+				}
+				return l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), 1)
+			}, nil
+	case ActRecoverSurplus: // R-ISSUE-2
+		school := c.School
+		return func(c *Card) error { c.School, c.Holder = "", LevelDistrict; return nil },
+			func(c Card) error {
+				if err := l.addStock(ctx, tx, stockOf(LevelSchool, c.District, school, StockBlankRegistry), -1); err != nil {
+					return err
+				}
+				return l.addStock(ctx, tx, stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
+			}, nil
+	case ActValidateDistrict: // C-MAKE-2: the stored records are the base of R-ISSUE-2
+		return nil, func(c Card) error {
+			return l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockIDRecords), 1)
+		}, nil
+	case ActIssue:
+		return nil, func(c Card) error {
+			if c.Kind == KindIDCard {
+				return l.closeDeadline(ctx, tx, handOnID(c.ID, LevelSchool))
+			}
+			return nil
+		}, nil
+	case ActReportLoss: // R-LOSS-1
+		return func(c *Card) error { c.LostAt = now; return nil }, nil, nil
+	case ActCancelLoss:
+		return func(c *Card) error { c.LostAt = time.Time{}; return nil }, nil, nil
+	case ActReportFault, ActFaultToDistrict, ActFaultToCity, ActFaultToSupplier: // R-FAULT-1
+		from := c.Holder
+		to := map[Action]Level{ActReportFault: LevelSchool, ActFaultToDistrict: LevelDistrict, ActFaultToCity: LevelCity}[r.Action]
+		return func(c *Card) error {
+				if to != "" {
+					c.Holder = to
+				}
+				return nil
+			}, func(c Card) error {
+				if r.Action != ActReportFault {
+					if err := l.addStock(ctx, tx, stockOf(from, c.District, c.School, StockFault), -1); err != nil {
+						return err
+					}
+				}
+				if to == "" {
+					return nil
+				}
+				return l.addStock(ctx, tx, stockOf(to, c.District, c.School, StockFault), 1)
+			}, nil
+	case ActValidateCity, ActReject, ActSendToFactory, ActPunch, ActExpire, ActCancel, ActFreeze, ActUnfreeze, ActRecall:
+		return nil, nil, nil
+	}
+	// Anything else has its own method; report it as not allowed here,
+	// naming the state and the machine's rule.
+	t, err := l.machine(c.Kind).Find(c.State, r.Action, op.Level)
+	if err == nil {
+		err = &TransitionError{Kind: c.Kind, CardID: c.ID, Action: r.Action, State: c.State, Rule: t.Rule}
+	}
+	return nil, nil, err
+}

@@ -1,0 +1,546 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/bjedu/studentcard/studentid"
+)
+
+func (l *Ledger) loadStudent(ctx context.Context, tx Tx, key string) (Student, error) {
+	return tx.GetStudent(ctx, key)
+}
+
+// Enrol records a student newly registered at the operator's school (first
+// entry), with the number in use; the number is claimed for good (S-ID-1).
+func (l *Ledger) Enrol(ctx context.Context, op Operator, s Student) (Student, error) {
+	var out Student
+	n := &note{action: "enrol", subject: s.Key, rule: "S-ID-1", detail: map[string]any{"number": s.Number}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		if op.Level != LevelSchool {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "enrol", Rule: "S-4"}
+		}
+		s.District, s.School, s.Status, s.Version = op.District, op.School, StudentEnrolled, 0
+		var err error
+		if out, err = tx.PutStudent(ctx, s); err != nil {
+			return err
+		}
+		if _, err := tx.PutNumber(ctx, NumberRecord{Number: s.Number, StudentKey: s.Key, School: op.School, Status: NumberActive, At: l.now()}); err != nil {
+			return err
+		}
+		return tx.PutEnrolment(ctx, Enrolment{StudentKey: s.Key, School: op.School, District: op.District, Since: l.now()})
+	})
+	return out, err
+}
+
+func (l *Ledger) closeEnrolment(ctx context.Context, tx Tx, key, school string) error {
+	ens, err := tx.Enrolments(ctx, key)
+	if err != nil {
+		return err
+	}
+	for _, e := range ens {
+		if e.School == school && e.Until.IsZero() {
+			e.Until = l.now()
+			if err := tx.PutEnrolment(ctx, e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// activeRegistryCard returns the student's non-temporary registry card in
+// use, if any.
+func activeRegistryCard(cards []Card) (Card, bool) {
+	for _, c := range cards {
+		if c.Kind == KindRegistryCard && !c.Temporary && slices.Contains([]State{RegIssued, RegLost, RegFrozen}, c.State) {
+			return c, true
+		}
+	}
+	return Card{}, false
+}
+
+// TransferOut is the old school's transfer-out (R-MOVE-1): the student is in
+// flight and the registry card travels with them in state transferred-out.
+func (l *Ledger) TransferOut(ctx context.Context, op Operator, studentKey string) error {
+	n := &note{action: string(ActTransferOut), subject: studentKey, rule: "R-MOVE-1", detail: map[string]any{}}
+	return l.do(ctx, op, n, func(tx Tx) error {
+		s, err := l.loadStudent(ctx, tx, studentKey)
+		if err != nil {
+			return err
+		}
+		if err := checkScope(op, ActTransferOut, s.District, s.School); err != nil {
+			return err
+		}
+		cards, err := tx.CardsOfStudent(ctx, s.Number)
+		if err != nil {
+			return err
+		}
+		if c, ok := activeRegistryCard(cards); ok {
+			if _, _, err := l.step(ctx, tx, op, c, ActTransferOut, "", nil); err != nil {
+				return err
+			}
+		}
+		s.Status = StudentTransferOut
+		if _, err := tx.PutStudent(ctx, s); err != nil {
+			return err
+		}
+		return l.closeEnrolment(ctx, tx, s.Key, s.School)
+	})
+}
+
+// TransferIn registers a transfer student at the operator's school and takes
+// the card into school stock, before any personalisation (R-MOVE-1). A
+// student who attended this school before is not a transfer: the call fails
+// with ErrNotAtSchool ("student no longer at school") and the school resumes
+// the student instead (R-MOVE-2).
+func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string) error {
+	n := &note{action: string(ActTransferIn), subject: studentKey, rule: "R-MOVE-1", detail: map[string]any{}}
+	return l.do(ctx, op, n, func(tx Tx) error {
+		if op.Level != LevelSchool {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: ActTransferIn, Rule: "S-4"}
+		}
+		s, err := l.loadStudent(ctx, tx, studentKey)
+		if err != nil {
+			return err
+		}
+		ens, err := tx.Enrolments(ctx, studentKey)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(ens, func(e Enrolment) bool { return e.School == op.School }) {
+			return &RuleError{Rule: "R-MOVE-2", Reason: "student no longer at school", Err: ErrNotAtSchool}
+		}
+		if s.Status != StudentTransferOut {
+			return &RuleError{Rule: "R-MOVE-1", Reason: reasonNotTransferOut}
+		}
+		cards, err := tx.CardsOfStudent(ctx, s.Number)
+		if err != nil {
+			return err
+		}
+		for _, c := range cards {
+			if c.Kind != KindRegistryCard || c.State != RegTransferredOut {
+				continue
+			}
+			// The card leaves the old school's scope: the transfer-out
+			// released it to the school the student transfers to.
+			if _, _, err := l.stepUnscoped(ctx, tx, op, c, ActTransferIn, "", func(c *Card) error {
+				c.District, c.School, c.Holder = op.District, op.School, LevelSchool
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		s.District, s.School, s.Status = op.District, op.School, StudentEnrolled
+		if _, err := tx.PutStudent(ctx, s); err != nil {
+			return err
+		}
+		return tx.PutEnrolment(ctx, Enrolment{StudentKey: s.Key, School: op.School, District: op.District, Since: l.now()})
+	})
+}
+
+// Resume (复学) brings back a student who attended this school before and
+// left (R-MOVE-2); a frozen card is unfrozen.
+func (l *Ledger) Resume(ctx context.Context, op Operator, studentKey string) error {
+	n := &note{action: "resume", subject: studentKey, rule: "R-MOVE-2", detail: map[string]any{}}
+	return l.do(ctx, op, n, func(tx Tx) error {
+		if op.Level != LevelSchool {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "resume", Rule: "S-4"}
+		}
+		s, err := l.loadStudent(ctx, tx, studentKey)
+		if err != nil {
+			return err
+		}
+		ens, err := tx.Enrolments(ctx, studentKey)
+		if err != nil {
+			return err
+		}
+		if s.Status == StudentEnrolled || !slices.ContainsFunc(ens, func(e Enrolment) bool { return e.School == op.School }) {
+			return &RuleError{Rule: "R-MOVE-2", Reason: reasonNotLeft}
+		}
+		cards, err := tx.CardsOfStudent(ctx, s.Number)
+		if err != nil {
+			return err
+		}
+		for _, c := range cards {
+			if c.State == RegFrozen && c.School == op.School {
+				if _, _, err := l.step(ctx, tx, op, c, ActUnfreeze, "resume", nil); err != nil {
+					return err
+				}
+			}
+		}
+		s.District, s.School, s.Status = op.District, op.School, StudentEnrolled
+		if _, err := tx.PutStudent(ctx, s); err != nil {
+			return err
+		}
+		return tx.PutEnrolment(ctx, Enrolment{StudentKey: s.Key, School: op.School, District: op.District, Since: l.now()})
+	})
+}
+
+// Leave records a student leaving the school (graduating, finishing,
+// dropping out, ending temporary study) without a transfer: the registry card
+// is frozen at once (R-LEAVE-1), and the student goes on the list of leaving
+// students (R-LEAVE-2).
+func (l *Ledger) Leave(ctx context.Context, op Operator, studentKey, reason string) (LeaveRecord, error) {
+	var out LeaveRecord
+	n := &note{action: "leave", subject: studentKey, rule: "R-LEAVE-1", detail: map[string]any{"reason": reason}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		s, err := l.loadStudent(ctx, tx, studentKey)
+		if err != nil {
+			return err
+		}
+		if err := checkScope(op, "leave", s.District, s.School); err != nil {
+			return err
+		}
+		cards, err := tx.CardsOfStudent(ctx, s.Number)
+		if err != nil {
+			return err
+		}
+		now := l.now()
+		out = LeaveRecord{ID: s.Key + "/" + now.Format("20060102T150405.000000"), StudentKey: s.Key, Number: s.Number,
+			District: s.District, School: s.School, Reason: reason, LeftAt: now}
+		if id, err := studentid.Parse(s.Number); err == nil {
+			out.Cohort = fmt.Sprintf("%02d", id.Cohort())
+		}
+		if c, ok := activeRegistryCard(cards); ok {
+			out.CardID = c.ID
+			if c.State != RegFrozen {
+				if _, _, err := l.step(ctx, tx, op, c, ActFreeze, reason, nil); err != nil {
+					return err
+				}
+			}
+		}
+		s.Status = StudentLeft
+		if _, err := tx.PutStudent(ctx, s); err != nil {
+			return err
+		}
+		if err := l.closeEnrolment(ctx, tx, s.Key, s.School); err != nil {
+			return err
+		}
+		return tx.PutLeave(ctx, out)
+	})
+	return out, err
+}
+
+// Recover does the recovery operation on a leaving student's card and boxes
+// it by cohort, with the handler and the date (R-LEAVE-2); the card is never
+// reused. The leave record shows the recovery.
+func (l *Ledger) Recover(ctx context.Context, op Operator, leaveID, handler string) (LeaveRecord, error) {
+	var out LeaveRecord
+	n := &note{action: string(ActRecover), subject: leaveID, rule: "R-LEAVE-2", detail: map[string]any{"handler": handler}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		if op.Level != LevelSchool {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: ActRecover, Rule: "S-4"}
+		}
+		list, err := tx.Leaves(ctx, op.School, "")
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(list, func(r LeaveRecord) bool { return r.ID == leaveID })
+		if i < 0 {
+			return &NotFoundError{Entity: "leave record", Key: leaveID}
+		}
+		r := list[i]
+		now := l.now()
+		r.Box = fmt.Sprintf("%s-%s-%s", r.School, r.Cohort, DateOf(now).String())
+		if r.CardID != "" {
+			c, err := tx.GetCard(ctx, r.CardID)
+			if err != nil {
+				return err
+			}
+			if _, _, err := l.step(ctx, tx, op, c, ActRecover, handler, func(c *Card) error { c.Box = r.Box; return nil }); err != nil {
+				return err
+			}
+		}
+		r.Recovered, r.Handler, r.RecoverAt = true, handler, now
+		out = r
+		n.detail["box"] = r.Box
+		return tx.PutLeave(ctx, r)
+	})
+	return out, err
+}
+
+// Leavers returns the list of leaving and recovered students of a school,
+// optionally of one cohort (R-LEAVE-2).
+func (l *Ledger) Leavers(ctx context.Context, op Operator, school, cohort string) ([]LeaveRecord, error) {
+	if len(school) != 8 {
+		return nil, &RuleError{Rule: "R-LEAVE-2", Reason: reasonBadTarget}
+	}
+	if err := checkScope(op, "leavers", school[2:4], school); err != nil {
+		return nil, l.refused(ctx, op, &note{action: "leavers", subject: school}, err)
+	}
+	var out []LeaveRecord
+	err := l.store.Tx(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Leaves(ctx, school, cohort)
+		return err
+	})
+	return out, err
+}
+
+// ApplyForCard decides and records a registry card application (S-ID-4): a
+// new card for grade-1 primary students and confirmed transient newcomers
+// with a transient number; a replacement for everybody else.
+func (l *Ledger) ApplyForCard(ctx context.Context, op Operator, n Newcomer) (ApplicationKind, error) {
+	var kind ApplicationKind
+	nt := &note{action: "apply-card", subject: n.Number.String(), rule: "S-ID-4", detail: map[string]any{}}
+	err := l.do(ctx, op, nt, func(tx Tx) error {
+		if err := checkScope(op, "apply-card", n.Number.District(), n.Number.School()); err != nil {
+			if s, known, e := studentOfNumber(ctx, tx, n.Number.String()); e != nil || !known || checkScope(op, "apply-card", s.District, s.School) != nil {
+				return err
+			}
+		}
+		var err error
+		kind, err = CardApplication(n, l.now())
+		nt.detail["kind"] = kind
+		return err
+	})
+	return kind, err
+}
+
+// PreassignNumber pre-assigns a new registry number for a student whose
+// number changes (repeating a year, resuming after suspension…; S-ID-5): the
+// given cohort and class, seat = the class's last seat + 1 (over every number
+// ever assigned, so no number is reused, S-ID-1).
+func (l *Ledger) PreassignNumber(ctx context.Context, op Operator, studentKey string, cohort, class int) (NumberRecord, error) {
+	var out NumberRecord
+	n := &note{action: "preassign-number", subject: studentKey, rule: "S-ID-5", detail: map[string]any{}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		s, err := l.loadStudent(ctx, tx, studentKey)
+		if err != nil {
+			return err
+		}
+		if err := checkScope(op, "preassign-number", s.District, s.School); err != nil {
+			return err
+		}
+		cur, err := studentid.Parse(s.Number)
+		if err != nil {
+			return err
+		}
+		f := cur.Fields()
+		f.Cohort, f.Class, f.Seat = cohort, class, 1
+		probe, err := studentid.Build(f, l.scheme)
+		if err != nil {
+			return err
+		}
+		prefix := probe.String()[:13]
+		last, err := tx.LastNumber(ctx, prefix)
+		switch {
+		case err == nil:
+			lastID, perr := studentid.Parse(last.Number)
+			if perr != nil {
+				return perr
+			}
+			f.Seat = lastID.Seat() + 1
+		case !errors.Is(err, ErrNotFound):
+			return err
+		}
+		if f.Seat > 99 {
+			return &RuleError{Rule: "S-ID-5", Reason: reasonClassFull}
+		}
+		id, err := studentid.Build(f, l.scheme)
+		if err != nil {
+			return err
+		}
+		out, err = tx.PutNumber(ctx, NumberRecord{Number: id.String(), StudentKey: s.Key, School: s.School, Status: NumberPreassigned, At: l.now(), Replaces: s.Number})
+		n.detail["number"] = id.String()
+		return err
+	})
+	return out, err
+}
+
+func (l *Ledger) moveNumber(ctx context.Context, tx Tx, op Operator, number string, from, to NumberStatus) (NumberRecord, error) {
+	rec, err := tx.GetNumber(ctx, number)
+	if err != nil {
+		return NumberRecord{}, err
+	}
+	s, err := tx.GetStudent(ctx, rec.StudentKey)
+	if err != nil {
+		return NumberRecord{}, err
+	}
+	if err := checkScope(op, "number", s.District, s.School); err != nil {
+		return NumberRecord{}, err
+	}
+	if rec.Status != from {
+		return NumberRecord{}, &RuleError{Rule: "S-ID-5", Reason: reasonNumberState}
+	}
+	rec.Status = to
+	return tx.PutNumber(ctx, rec)
+}
+
+// ExportNumberChanges marks pre-assigned numbers exported for filing at the
+// city (S-ID-5).
+func (l *Ledger) ExportNumberChanges(ctx context.Context, op Operator, numbers []string) error {
+	n := &note{action: "export-number-changes", rule: "S-ID-5", detail: map[string]any{"numbers": numbers}}
+	return l.do(ctx, op, n, func(tx Tx) error {
+		for _, num := range numbers {
+			if _, err := l.moveNumber(ctx, tx, op, num, NumberPreassigned, NumberExported); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// FileNumberChanges is the city filing (立案) exported numbers (S-ID-5).
+func (l *Ledger) FileNumberChanges(ctx context.Context, op Operator, numbers []string) error {
+	n := &note{action: "file-number-changes", rule: "S-ID-5", detail: map[string]any{"numbers": numbers}}
+	return l.do(ctx, op, n, func(tx Tx) error {
+		if op.Level != LevelCity {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "file-number-changes", Rule: "S-ID-5"}
+		}
+		for _, num := range numbers {
+			if _, err := l.moveNumber(ctx, tx, op, num, NumberExported, NumberFiled); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ImportFilingResult imports the city's filing result at the school (S-ID-5),
+// once per file digest: an accepted number becomes the student's number and
+// the old one is retired (never reused, S-ID-1); the old ID card is punched
+// (its printed data changed, C-MGMT-1) and the registry card recalled to be
+// personalised again. A refused number is kept as rejected, never reused.
+func (l *Ledger) ImportFilingResult(ctx context.Context, op Operator, digest string, accepted map[string]bool) (ImportOutcome, error) {
+	n := &note{action: "import-filing-result", subject: digest, rule: "S-ID-5", detail: map[string]any{}}
+	numbers := make([]string, 0, len(accepted))
+	for k := range accepted {
+		numbers = append(numbers, k)
+	}
+	slices.Sort(numbers)
+	return l.runImport(ctx, op, digest, "filing-result", len(numbers), n, func(tx Tx) error {
+		for _, num := range numbers {
+			if !accepted[num] {
+				if _, err := l.moveNumber(ctx, tx, op, num, NumberFiled, NumberRejected); err != nil {
+					return err
+				}
+				continue
+			}
+			rec, err := l.moveNumber(ctx, tx, op, num, NumberFiled, NumberActive)
+			if err != nil {
+				return err
+			}
+			s, err := tx.GetStudent(ctx, rec.StudentKey)
+			if err != nil {
+				return err
+			}
+			if _, err := l.moveNumber(ctx, tx, op, s.Number, NumberActive, NumberRetired); err != nil {
+				return err
+			}
+			cards, err := tx.CardsOfStudent(ctx, s.Number)
+			if err != nil {
+				return err
+			}
+			for _, c := range cards {
+				switch {
+				case c.Kind == KindIDCard && c.State == IDIssued:
+					_, _, err = l.step(ctx, tx, op, c, ActPunch, "number changed to "+num, nil)
+				case c.Kind == KindRegistryCard && c.State == RegIssued:
+					_, _, err = l.step(ctx, tx, op, c, ActRecall, "number changed to "+num, nil)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			s.Number = num
+			if _, err := tx.PutStudent(ctx, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ControlledChange is a change of a controlled field (P-2).
+type ControlledChange struct {
+	StudentKey string
+	// Field is one of [ControlledFields].
+	Field string
+	New   string
+	// Proof names the document that proves the change.
+	Proof string
+	// Approver is the operator of the level above who approved it.
+	Approver Operator
+}
+
+// ChangeControlledField changes a controlled field with proof and the
+// approval of the level above (P-2); the audit entry keeps the value before,
+// so the change can be traced and reversed (P-3).
+func (l *Ledger) ChangeControlledField(ctx context.Context, op Operator, ch ControlledChange) (Student, error) {
+	var out Student
+	n := &note{action: "change-controlled-field", subject: ch.StudentKey, rule: "P-2", detail: map[string]any{"field": ch.Field}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		if !isControlled(ch.Field) {
+			return &RuleError{Rule: "P-2", Reason: reasonNotControlled}
+		}
+		if ch.Proof == "" {
+			return &RuleError{Rule: "P-2", Reason: reasonNeedsProof}
+		}
+		s, err := l.loadStudent(ctx, tx, ch.StudentKey)
+		if err != nil {
+			return err
+		}
+		if err := checkScope(op, "change-controlled-field", s.District, s.School); err != nil {
+			return err
+		}
+		if !approves(ch.Approver, op, s) {
+			return &RuleError{Rule: "P-2", Reason: reasonNeedsApproval}
+		}
+		field := map[string]*string{"name": &s.Name, "gender": &s.Gender, "birth-date": &s.BirthDate, "id-number": &s.IDNumber}[ch.Field]
+		n.detail["before"], n.detail["after"], n.detail["proof"] = *field, ch.New, ch.Proof
+		n.detail["approver"] = ch.Approver
+		*field = ch.New
+		out, err = tx.PutStudent(ctx, s)
+		return err
+	})
+	return out, err
+}
+
+// approves: the approver is of a level above the operator and covers the
+// student (the school's own district, or the city).
+func approves(approver, op Operator, s Student) bool {
+	if checkOperator(approver) != nil || !approver.Scope().Contains(s.District, s.School) {
+		return false
+	}
+	rank := map[Level]int{LevelCity: 3, LevelDistrict: 2, LevelSchool: 1}
+	return rank[approver.Level] > rank[op.Level]
+}
+
+// ExportRequest asks to give registry data out (P-1).
+type ExportRequest struct {
+	Purpose   string
+	Fields    []string
+	Recipient string
+	// Approval names the written approval.
+	Approval string
+	// Until is when the recipient must delete the data.
+	Until time.Time
+}
+
+// RecordExport checks an export against the minimum-fields rule and records
+// it: who, which fields, for what, until when (P-1). The record is the audit
+// entry.
+func (l *Ledger) RecordExport(ctx context.Context, op Operator, r ExportRequest) error {
+	n := &note{action: "export", subject: r.Recipient, rule: "P-1", detail: map[string]any{
+		"purpose": r.Purpose, "fields": r.Fields, "approval": r.Approval, "until": r.Until, "recipient": r.Recipient}}
+	return l.do(ctx, op, n, func(Tx) error {
+		allowed, ok := ExportFields(r.Purpose)
+		if !ok {
+			return &RuleError{Rule: "P-1", Reason: reasonExportPurpose}
+		}
+		for _, f := range r.Fields {
+			if !slices.Contains(allowed, f) {
+				return &RuleError{Rule: "P-1", Reason: reasonExportFields}
+			}
+		}
+		if r.Approval == "" || r.Recipient == "" || len(r.Fields) == 0 || !r.Until.After(l.now()) {
+			return &RuleError{Rule: "P-1", Reason: reasonExportApproval}
+		}
+		return nil
+	})
+}
