@@ -52,9 +52,10 @@ func Parse(s string) (ID, error) {
 	return id, nil
 }
 
-// digits8 reports whether the 8 bytes of s are all ASCII digits, testing
-// them at once as one 64-bit word: each byte must be 0x3X, and stay 0x3X
-// when 6 is added (which pushes ':' to '?' up to 0x40 and beyond).
+// digits8 reports whether the first 8 bytes of s are all ASCII digits,
+// testing them at once as one 64-bit word: each byte must be 0x30-0x3F, and
+// stay below 0x40 when 6 is added, which takes ':' to '?' (0x3A-0x3F) to
+// 0x40 and beyond. No byte can carry into the next one.
 func digits8(s string) bool {
 	_ = s[7]
 	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
@@ -108,7 +109,7 @@ func shapeError(kind Kind, sentinel error, s string, want int, xLast bool) *Erro
 	}
 	n = utf8.RuneCountInString(s)
 	pos := min(n, want) + 1
-	return &Error{Kind: kind, Pos: pos, End: pos, Err: sentinel, key: "%d characters, want %d", args: []any{n, want}}
+	return &Error{Kind: kind, Pos: pos, End: pos, Err: sentinel, key: keyLength, args: []any{n, want}}
 }
 
 // validate checks the structure of the first 15 digits: one cheap test for
@@ -306,10 +307,10 @@ func Build(f Fields, scheme Scheme) (ID, error) {
 			got := strconv.Itoa(n.v)
 			return ID{}, &Error{Kind: KindRegistryNumber, Pos: n.pos, End: n.end, Got: got, Err: n.err, key: n.key, args: []any{got}}
 		}
-		for i, v := n.end-1, n.v; i >= n.pos-1; i, v = i-1, v/10 {
-			id.d[i] = '0' + byte(v%10)
-		}
+		putInt(id.d[n.pos-1:n.end], n.v)
 	}
+	// School categories 8 and 9 fit position 5; validate rejects them, and
+	// wrong pairs, classes and seats, with the same errors as Parse.
 	if err := id.validate(); err != nil {
 		return ID{}, err
 	}

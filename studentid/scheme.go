@@ -47,7 +47,7 @@ var MOD11_10 ReferenceScheme
 func (ReferenceScheme) CheckDigit(payload string) (byte, error) {
 	if payload == "" {
 		return 0, &Error{Kind: KindRegistryNumber, Pos: 1, End: 1, Err: ErrFormat,
-			key: "%d characters, want %d", args: []any{0, Len - 1}}
+			key: keyLength, args: []any{0, Len - 1}}
 	}
 	p := 10
 	for i := 0; i < len(payload); i++ {
@@ -70,7 +70,7 @@ func (ReferenceScheme) CheckDigit(payload string) (byte, error) {
 func (id ID) Verify(scheme Scheme) error {
 	if id.IsZero() {
 		return &Error{Kind: KindRegistryNumber, Pos: 1, End: 1, Err: ErrFormat,
-			key: "%d characters, want %d", args: []any{0, Len}}
+			key: keyLength, args: []any{0, Len}}
 	}
 	want, err := checkDigit(scheme, id.Payload())
 	if err != nil {
