@@ -6,7 +6,13 @@ package studentid
 // does not pretend to know it: a vendor who holds the official algorithm
 // implements Scheme (or wraps a function in [SchemeFunc]) and passes it to
 // [ID.Verify] and [Build]. [MOD11_10] is only a reference scheme for test
-// and demo data.
+// and demo data. Plugging in the official algorithm looks like:
+//
+//	official := studentid.SchemeFunc(vendorlib.CommissionCheckDigit)
+//	if err := id.Verify(official); errors.Is(err, studentid.ErrCheckDigit) {
+//		// show l10n.Error(err, l10n.Chinese) to the operator
+//	}
+//	next, err := studentid.Build(fields, official)
 type Scheme interface {
 	// CheckDigit returns the check digit, an ASCII digit '0'-'9', of
 	// payload, positions 1-15 of a registry number (15 ASCII digits). It
@@ -24,12 +30,12 @@ func (f SchemeFunc) CheckDigit(payload string) (byte, error) { return f(payload)
 // ReferenceScheme is ISO 7064 MOD 11,10, the pure-numeric one-digit check
 // character system.
 //
-// ┌────────────────────────────────────────────────────────────────────┐
-// │ IT IS A REFERENCE, NOT THE COMMISSION'S ALGORITHM (rule S-ID-6).   │
-// │ Real registry numbers are NOT expected to pass it. Use it to       │
-// │ generate test and demo data, or if you have no official table;     │
-// │ never reject a real student's number because of it.                │
-// └────────────────────────────────────────────────────────────────────┘
+//	┌────────────────────────────────────────────────────────────────────┐
+//	│ IT IS A REFERENCE, NOT THE COMMISSION'S ALGORITHM (rule S-ID-6).   │
+//	│ Real registry numbers are NOT expected to pass it. Use it to       │
+//	│ generate test and demo data, or if you have no official table;     │
+//	│ never reject a real student's number because of it.                │
+//	└────────────────────────────────────────────────────────────────────┘
 //
 // Algorithm: P = 10; for each digit d: S = (P + d) mod 10, S = 10 if S is
 // 0; P = 2S mod 11. The check digit is (11 − P) mod 10.
