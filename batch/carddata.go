@@ -8,9 +8,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/language"
 
-	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/studentid"
 )
 
@@ -219,6 +217,3 @@ func keyOfDigits(s string) uint64 {
 	}
 	return n
 }
-
-// localizeKey renders a message key (for reason texts in failure files).
-func localizeKey(tag language.Tag, key string) string { return messages.Sprintf(l10n.Match(tag), key) }

@@ -60,6 +60,13 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "photo is not 24-bit colour", ZH: "照片不是24位彩色"},
 	l10n.Entry{Key: "photo background does not look blue", ZH: "照片背景不像蓝色"},
 	l10n.Entry{Key: "photo without a record", ZH: "照片没有对应的记录"},
+
+	// handover, slips
+	l10n.Entry{Key: "packing rule broken", ZH: "违反装箱规则"},
+	l10n.Entry{Key: "cards counted do not match the handover sheet", ZH: "清点卡数与交接单不符"},
+	l10n.Entry{Key: "personalisation record older than one month", ZH: "个人化记录已超过一个月"},
+	l10n.Entry{Key: "student has no issued card", ZH: "学生尚未发卡"},
+	l10n.Entry{Key: "e-purse still active: refund at a transit office first", ZH: "电子钱包仍在使用：须先到一卡通网点停用并退还余额"},
 )
 
 // Envelope errors. Every error a Reader returns is a *ParseError whose Err

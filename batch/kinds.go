@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -130,5 +129,3 @@ func writeTyped[T row](w io.Writer, name string, spec Spec, sender Header, rows 
 	}
 	return wr.Close()
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

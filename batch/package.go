@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -277,14 +276,4 @@ func (v *Validator) report(rep *Report, e *RecordError) error {
 		return v.OnError(e)
 	}
 	return nil
-}
-
-// errorsIsAny reports whether err matches any target.
-func errorsIsAny(err error, targets ...error) bool {
-	for _, t := range targets {
-		if errors.Is(err, t) {
-			return true
-		}
-	}
-	return false
 }

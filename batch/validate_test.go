@@ -60,11 +60,6 @@ func TestGeneratedDataValidates(t *testing.T) {
 	assert.False(t, rep.LocalPrint, "120 cards go to the city")
 }
 
-// mutate returns a file of n generated records where f changed some.
-func mutate(t *testing.T, n int, f func([]batch.CardRecord) []batch.CardRecord) []byte {
-	return cardFile(t, batchtest.School(school, created), f(genRecords(t, n)))
-}
-
 func TestValidationRules(t *testing.T) {
 	vocational := func(rs []batch.CardRecord) []batch.CardRecord {
 		id, err := studentid.Build(studentid.Fields{District: "01", SchoolCategory: 6, SchoolCode: "123", StudentCategory: 3, Cohort: 28, Class: 1, Seat: 1}, studentid.MOD11_10)

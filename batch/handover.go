@@ -1,0 +1,341 @@
+package batch
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+
+	"github.com/bjedu/studentcard/studentid"
+)
+
+// Handover errors.
+var (
+	// ErrPacking: a handover sheet breaks C-PACK-1 (a big box mixing
+	// factory batches or districts, a small box listed twice, a box over its
+	// capacity).
+	ErrPacking = messages.Error("packing rule broken")
+	// ErrMismatch: the cards counted differ from the handover sheet
+	// (C-ISSUE-4); the upper level regenerates the sheet.
+	ErrMismatch = messages.Error("cards counted do not match the handover sheet")
+)
+
+// GroupKey is what a small box holds (C-PACK-1): one factory batch, one school,
+// one student category and one cohort.
+type GroupKey struct {
+	FactoryBatch string
+	School       string // 8-digit school code
+	Category     studentid.StudentCategory
+	Cohort       int
+}
+
+// District returns the 4-digit district code of the group's school.
+func (k GroupKey) District() string { return k.School[:4] }
+
+func (k GroupKey) compare(o GroupKey) int {
+	return cmp.Or(cmp.Compare(k.FactoryBatch, o.FactoryBatch), cmp.Compare(k.School, o.School),
+		cmp.Compare(k.Category, o.Category), cmp.Compare(k.Cohort, o.Cohort))
+}
+
+// KeyOf returns the group of a card.
+func KeyOf(factoryBatch string, id studentid.ID) GroupKey {
+	return GroupKey{FactoryBatch: factoryBatch, School: id.School(), Category: id.StudentCategory(), Cohort: id.Cohort()}
+}
+
+// GroupCount is the number of cards of one group.
+type GroupCount struct {
+	GroupKey
+	SchoolName string
+	Count      int
+}
+
+// Tally counts physical cards as they are scanned (C-ISSUE-1/2/4).
+type Tally map[GroupKey]int
+
+// Add counts one card.
+func (t Tally) Add(factoryBatch string, id studentid.ID) { t[KeyOf(factoryBatch, id)]++ }
+
+// BoxSizes are the packing capacities in cards. Zero values mean 1000 cards
+// a big box and 100 a small box.
+type BoxSizes struct{ Big, Small int }
+
+func (b BoxSizes) withDefaults() BoxSizes {
+	if b.Big <= 0 {
+		b.Big = 1000
+	}
+	if b.Small <= 0 {
+		b.Small = 100
+	}
+	if b.Small > b.Big {
+		b.Small = b.Big
+	}
+	return b
+}
+
+// HandoverRow is one small box of a handover sheet, with its big box.
+type HandoverRow struct {
+	GroupCount
+	BigBox   string // e.g. B0001
+	SmallBox string // e.g. B0001-03
+}
+
+func (r HandoverRow) fields() []string {
+	return []string{r.District(), r.FactoryBatch, r.BigBox, r.SmallBox, r.School, r.SchoolName,
+		strconv.Itoa(int(r.Category)), fmt.Sprintf("%02d", r.Cohort), strconv.Itoa(r.Count)}
+}
+
+// Handover is a handover sheet (交接单): small boxes in packing order. Its
+// size is bounded by the number of boxes, not of cards.
+type Handover struct {
+	Rows []HandoverRow
+}
+
+// BuildHandover streams a result file and packs its good cards (status OK)
+// into boxes per C-PACK-1: small boxes per school, student category and
+// cohort; big boxes filled with whole small boxes, never mixing factory
+// batches or districts (C-ISSUE-1). Memory is bounded by the number of groups.
+func BuildHandover(ctx context.Context, r io.Reader, name string, sizes BoxSizes) (*Handover, error) {
+	groups := map[GroupKey]*GroupCount{}
+	_, err := ReadResults(ctx, r, name, func(_ Record, rr ResultRecord) error {
+		if rr.Status != StatusOK {
+			return nil
+		}
+		k := KeyOf(rr.FactoryBatch, rr.RegistryNo)
+		g := groups[k]
+		if g == nil {
+			g = &GroupCount{GroupKey: k, SchoolName: rr.SchoolName}
+			groups[k] = g
+		}
+		g.Count++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	counts := make([]GroupCount, 0, len(groups))
+	for _, g := range groups {
+		counts = append(counts, *g)
+	}
+	return Pack(counts, sizes), nil
+}
+
+// Pack assigns groups of cards to boxes (C-PACK-1), deterministically: groups
+// sorted by factory batch, school, category and cohort; a group fills as
+// many small boxes as it needs; a big box takes whole small boxes until the
+// next would overflow it or belongs to another batch or district.
+func Pack(counts []GroupCount, sizes BoxSizes) *Handover {
+	sizes = sizes.withDefaults()
+	counts = slices.Clone(counts)
+	slices.SortFunc(counts, func(a, b GroupCount) int { return a.compare(b.GroupKey) })
+	h := &Handover{}
+	big, fill, small := 0, 0, 0
+	var lastBatch, lastDistrict string
+	for _, g := range counts {
+		for left := g.Count; left > 0; {
+			n := min(left, sizes.Small)
+			if big == 0 || fill+n > sizes.Big || g.FactoryBatch != lastBatch || g.District() != lastDistrict {
+				big, fill, small = big+1, 0, 0
+				lastBatch, lastDistrict = g.FactoryBatch, g.District()
+			}
+			small++
+			fill += n
+			left -= n
+			row := HandoverRow{GroupCount: g, BigBox: fmt.Sprintf("B%04d", big)}
+			row.Count = n
+			row.SmallBox = fmt.Sprintf("%s-%02d", row.BigBox, small)
+			h.Rows = append(h.Rows, row)
+		}
+	}
+	return h
+}
+
+// Counts returns the cards per group (school, category, cohort, batch).
+func (h *Handover) Counts() []GroupCount {
+	idx := map[GroupKey]int{}
+	var out []GroupCount
+	for _, r := range h.Rows {
+		if i, ok := idx[r.GroupKey]; ok {
+			out[i].Count += r.Count
+			continue
+		}
+		idx[r.GroupKey] = len(out)
+		out = append(out, r.GroupCount)
+	}
+	slices.SortFunc(out, func(a, b GroupCount) int { return a.compare(b.GroupKey) })
+	return out
+}
+
+// Total returns the number of cards on the sheet.
+func (h *Handover) Total() int {
+	n := 0
+	for _, r := range h.Rows {
+		n += r.Count
+	}
+	return n
+}
+
+// For returns the part of the sheet for a district (4-digit code) or a school
+// (8-digit code): the sheet a level prints for the level below (C-ISSUE-1/2).
+func (h *Handover) For(code string) *Handover {
+	out := &Handover{}
+	for _, r := range h.Rows {
+		if len(r.School) >= len(code) && r.School[:len(code)] == code {
+			out.Rows = append(out.Rows, r)
+		}
+	}
+	return out
+}
+
+// BigBoxLabel is what a big box states (C-PACK-1): its card count and factory
+// batch (and the district it goes to).
+type BigBoxLabel struct {
+	Box, FactoryBatch, District string
+	Count                       int
+}
+
+// String renders the label as printed.
+func (l BigBoxLabel) String() string {
+	return fmt.Sprintf("大箱 %s | 批次 %s | 区县 %s | %d张", l.Box, l.FactoryBatch, l.District, l.Count)
+}
+
+// SmallBoxLabel is what a small box states (C-PACK-1): school, student
+// category, cohort and count.
+type SmallBoxLabel struct {
+	Box, School, SchoolName string
+	Category                studentid.StudentCategory
+	Cohort, Count           int
+}
+
+// String renders the label as printed.
+func (l SmallBoxLabel) String() string {
+	return fmt.Sprintf("小箱 %s | %s %s | 学生类别 %d | %02d届 | %d张", l.Box, l.School, l.SchoolName, l.Category, l.Cohort, l.Count)
+}
+
+// Labels returns the labels of every big and small box, in packing order.
+func (h *Handover) Labels() ([]BigBoxLabel, []SmallBoxLabel) {
+	var bigs []BigBoxLabel
+	var smalls []SmallBoxLabel
+	for _, r := range h.Rows {
+		if n := len(bigs); n == 0 || bigs[n-1].Box != r.BigBox {
+			bigs = append(bigs, BigBoxLabel{Box: r.BigBox, FactoryBatch: r.FactoryBatch, District: r.District()})
+		}
+		bigs[len(bigs)-1].Count += r.Count
+		smalls = append(smalls, SmallBoxLabel{Box: r.SmallBox, School: r.School, SchoolName: r.SchoolName, Category: r.Category, Cohort: r.Cohort, Count: r.Count})
+	}
+	return bigs, smalls
+}
+
+// Write writes the sheet as a Handovers file.
+func (h *Handover) Write(w io.Writer, name string, sender Header, opts ...WriterOption) error {
+	return writeTyped(w, name, Handovers, sender, h.Rows, opts...)
+}
+
+// ReadHandover reads a handover sheet and checks C-PACK-1 on it: every small
+// box appears once, holds one group and at most sizes.Small cards; a big box
+// never mixes factory batches or districts and holds at most sizes.Big cards.
+func ReadHandover(ctx context.Context, r io.Reader, name string, sizes BoxSizes) (*Handover, error) {
+	sizes = sizes.withDefaults()
+	h := &Handover{}
+	type bigBox struct {
+		batch, district string
+		count           int
+	}
+	bigs := map[string]*bigBox{}
+	smalls := map[string]bool{}
+	_, err := readTyped(ctx, r, name, Handovers, func(_ Header, f []string) (HandoverRow, string, error) {
+		var row HandoverRow
+		if len(f[4]) != 8 || keyOfDigitsOK(f[4]) != nil {
+			return row, "school_code", gotWant(ErrFormat, f[4], "8 digits")
+		}
+		if f[0] != f[4][:4] {
+			return row, "district", gotWant(ErrFormat, f[0], f[4][:4])
+		}
+		cat, err := strconv.Atoi(f[6])
+		if err != nil || cat < 0 || cat > 9 {
+			return row, "student_category", gotWant(ErrFormat, f[6], "0-9")
+		}
+		cohort, err := strconv.Atoi(f[7])
+		if err != nil || len(f[7]) != 2 || cohort < 0 {
+			return row, "cohort", gotWant(ErrFormat, f[7], "two digits")
+		}
+		count, err := strconv.Atoi(f[8])
+		if err != nil || count < 1 || count > sizes.Small {
+			return row, "count", gotWant(ErrPacking, f[8], fmt.Sprintf("1-%d", sizes.Small))
+		}
+		for c := 1; c <= 3; c++ {
+			if f[c] == "" {
+				return row, Handovers.Columns[c], ErrRequired
+			}
+		}
+		row = HandoverRow{GroupCount: GroupCount{GroupKey: GroupKey{FactoryBatch: f[1], School: f[4], Category: studentid.StudentCategory(cat), Cohort: cohort}, SchoolName: f[5], Count: count}, BigBox: f[2], SmallBox: f[3]}
+		if smalls[row.SmallBox] {
+			return row, "small_box", detail(ErrPacking, "%v", "small box "+row.SmallBox+" listed twice")
+		}
+		b := bigs[row.BigBox]
+		if b == nil {
+			b = &bigBox{batch: row.FactoryBatch, district: row.District()}
+			bigs[row.BigBox] = b
+		}
+		if b.batch != row.FactoryBatch {
+			return row, "factory_batch", gotWant(ErrPacking, row.FactoryBatch, "one batch per big box: "+b.batch)
+		}
+		if b.district != row.District() {
+			return row, "district", gotWant(ErrPacking, row.District(), "one district per big box: "+b.district)
+		}
+		if b.count+count > sizes.Big {
+			return row, "count", gotWant(ErrPacking, b.count+count, fmt.Sprintf("≤%d cards a big box", sizes.Big))
+		}
+		b.count += count
+		smalls[row.SmallBox] = true
+		return row, "", nil
+	}, func(_ Record, row HandoverRow) error {
+		h.Rows = append(h.Rows, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// CountDiff is one group whose counted cards differ from the sheet.
+type CountDiff struct {
+	GroupKey
+	Sheet, Counted int
+}
+
+// Reconcile compares the sheet with the cards counted (C-ISSUE-4). If they
+// differ it returns the differences, an error matching ErrMismatch, and a
+// regenerated sheet built from the counted cards (school names kept from the
+// old sheet), which the upper level issues instead.
+func Reconcile(h *Handover, counted Tally, sizes BoxSizes) (diffs []CountDiff, regenerated *Handover, err error) {
+	sheet := map[GroupKey]int{}
+	names := map[string]string{}
+	for _, g := range h.Counts() {
+		sheet[g.GroupKey] = g.Count
+		names[g.School] = g.SchoolName
+	}
+	for k, n := range sheet {
+		if counted[k] != n {
+			diffs = append(diffs, CountDiff{GroupKey: k, Sheet: n, Counted: counted[k]})
+		}
+	}
+	for k, n := range counted {
+		if _, ok := sheet[k]; !ok && n != 0 {
+			diffs = append(diffs, CountDiff{GroupKey: k, Counted: n})
+		}
+	}
+	if len(diffs) == 0 {
+		return nil, nil, nil
+	}
+	slices.SortFunc(diffs, func(a, b CountDiff) int { return a.compare(b.GroupKey) })
+	var counts []GroupCount
+	for k, n := range counted {
+		if n > 0 {
+			counts = append(counts, GroupCount{GroupKey: k, SchoolName: names[k.School], Count: n})
+		}
+	}
+	return diffs, Pack(counts, sizes), gotWant(ErrMismatch, fmt.Sprintf("%d group(s) differ", len(diffs)), "equal counts")
+}
