@@ -74,6 +74,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "bad command APDU length", ZH: "命令APDU长度无效"},
 	l10n.Entry{Key: "unsupported card protocol", ZH: "不支持的卡通信协议"},
 	l10n.Entry{Key: "PC/SC error", ZH: "PC/SC错误"},
+	l10n.Entry{Key: "card session already ended", ZH: "卡会话已结束"},
 	l10n.Entry{Key: "%[1]s on reader %[2]q: %[3]s (%[4]s, 0x%08[5]X)", ZH: "读卡器“%[2]s”执行%[1]s失败：%[3]s（%[4]s，0x%08[5]X）"},
 	l10n.Entry{Key: "%[1]s: %[2]s (%[3]s, 0x%08[4]X)", ZH: "%[1]s失败：%[2]s（%[3]s，0x%08[4]X）"},
 	l10n.Entry{Key: "command APDU of %d bytes: want 4 to %d bytes", ZH: "命令APDU长度为%d字节：应为4至%d字节"},

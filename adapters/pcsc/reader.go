@@ -1,0 +1,299 @@
+package pcsc
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+
+	"github.com/bjedu/studentcard/apdu"
+)
+
+// ErrSessionEnded: a Transport handed to a [Reader.Session] callback was used
+// after the callback returned, when the transaction no longer protects it.
+var ErrSessionEnded = messages.Error("card session already ended")
+
+// statusPoll bounds each blocking GetStatusChange of WaitForCard, so a lost
+// cancel costs at most this long.
+const statusPoll = time.Second
+
+// cardConn is what a Reader needs of a card connection; *Card implements it
+// (and tests fake it).
+type cardConn interface {
+	Transmit(cmd []byte) ([]byte, error)
+	BeginTransaction() error
+	EndTransaction(d Disposition) error
+	Status() (*CardStatus, error)
+	Reconnect(mode ShareMode, protocols Protocol, init Disposition) error
+	Disconnect(d Disposition) error
+}
+
+// Options tune [OpenWith]. The zero value is shared access with T=0 or T=1.
+type Options struct {
+	Share     ShareMode // default ShareShared
+	Protocols Protocol  // default ProtocolAny
+}
+
+// Reader is the card in one PC/SC reader as an [apdu.Transport]: the SDK's
+// card sessions, the PSAM driver and cardctl all talk through it. Transmit and
+// Session are safe for concurrent use; they take turns, and one Session holds
+// the reader (and a PC/SC transaction, locking other applications out) from
+// its first APDU to its last.
+type Reader struct {
+	name    string
+	opts    Options
+	pctx    *Context // nil for readers built over a fake connection
+	connect func() (cardConn, error)
+	card    atomic.Pointer[cardHolder]
+	turn    chan struct{} // capacity 1: holds the right to talk to the card
+	closed  atomic.Bool
+}
+
+type cardHolder struct{ c cardConn }
+
+var _ apdu.Transport = (*Reader)(nil)
+
+// Open connects to the card in the named reader with shared access. The card
+// must be present; see [WaitForCard]. Close the reader when done.
+func Open(ctx context.Context, name string) (*Reader, error) {
+	return OpenWith(ctx, name, Options{})
+}
+
+// OpenWith is [Open] with options.
+func OpenWith(ctx context.Context, name string, opts Options) (*Reader, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if opts.Share == 0 {
+		opts.Share = ShareShared
+	}
+	if opts.Protocols == 0 {
+		opts.Protocols = ProtocolAny
+	}
+	pctx, err := EstablishContext()
+	if err != nil {
+		return nil, err
+	}
+	connect := func() (cardConn, error) { return pctx.Connect(name, opts.Share, opts.Protocols) }
+	r, err := newReader(name, opts, connect)
+	if err != nil {
+		_ = pctx.Release()
+		return nil, err
+	}
+	r.pctx = pctx
+	return r, nil
+}
+
+func newReader(name string, opts Options, connect func() (cardConn, error)) (*Reader, error) {
+	c, err := connect()
+	if err != nil {
+		return nil, err
+	}
+	r := &Reader{name: name, opts: opts, connect: connect, turn: make(chan struct{}, 1)}
+	r.card.Store(&cardHolder{c})
+	return r, nil
+}
+
+// Name returns the reader's PC/SC name.
+func (r *Reader) Name() string { return r.name }
+
+// acquire waits for the turn to talk to the card, or for ctx.
+func (r *Reader) acquire(ctx context.Context) error {
+	if r.closed.Load() {
+		return ErrReleased
+	}
+	select {
+	case r.turn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if r.closed.Load() {
+		<-r.turn
+		return ErrReleased
+	}
+	return nil
+}
+
+func (r *Reader) release() { <-r.turn }
+
+func (r *Reader) conn() cardConn { return r.card.Load().c }
+
+// Transmit sends one command APDU and returns the response APDU. ctx is
+// checked before the command is sent; once sent, PC/SC cannot interrupt an
+// APDU, so the call returns when the card answers or the reader gives up.
+// Card removed or reset are [*Error]s matching [ErrRemovedCard] and
+// [ErrResetCard].
+func (r *Reader) Transmit(ctx context.Context, cmd []byte) ([]byte, error) {
+	if err := r.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer r.release()
+	return r.transmit(ctx, cmd)
+}
+
+func (r *Reader) transmit(ctx context.Context, cmd []byte) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return r.conn().Transmit(cmd)
+}
+
+// Session runs fn holding the reader and one PC/SC transaction for the whole
+// card session (select, authentication, reads and writes), so no other
+// application's APDU can come between. fn must use the Transport it is given
+// (calling r.Transmit from fn would wait for the session to end). The
+// transaction ends when fn returns, leaving the card as it is; an error from
+// ending it is joined to fn's.
+func (r *Reader) Session(ctx context.Context, fn func(t apdu.Transport) error) (err error) {
+	if err := r.acquire(ctx); err != nil {
+		return err
+	}
+	defer r.release()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c := r.conn()
+	if err := c.BeginTransaction(); err != nil {
+		return err
+	}
+	t := &sessionTransport{r: r}
+	defer func() {
+		t.ended.Store(true)
+		if endErr := c.EndTransaction(LeaveCard); endErr != nil {
+			err = errors.Join(err, endErr)
+		}
+	}()
+	return fn(t)
+}
+
+// sessionTransport is the Transport of one Session.
+type sessionTransport struct {
+	r     *Reader
+	ended atomic.Bool
+}
+
+func (t *sessionTransport) Transmit(ctx context.Context, cmd []byte) ([]byte, error) {
+	if t.ended.Load() {
+		return nil, ErrSessionEnded
+	}
+	return t.r.transmit(ctx, cmd)
+}
+
+// Status reports the card's ATR, protocol and state.
+func (r *Reader) Status(ctx context.Context) (*CardStatus, error) {
+	if err := r.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer r.release()
+	return r.conn().Status()
+}
+
+// Reconnect re-establishes the connection after the card was reset
+// ([ErrResetCard]) or removed and inserted again ([ErrRemovedCard]): first
+// by SCardReconnect, and if the old handle is beyond repair, by a new
+// connection. The card's state (selected file, authentication) is gone
+// either way; start a new session.
+func (r *Reader) Reconnect(ctx context.Context) error {
+	if err := r.acquire(ctx); err != nil {
+		return err
+	}
+	defer r.release()
+	old := r.conn()
+	err := old.Reconnect(r.opts.Share, r.opts.Protocols, LeaveCard)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, ErrRemovedCard) && !errors.Is(err, ErrInvalidHandle) && !errors.Is(err, ErrResetCard) {
+		return err
+	}
+	c, err := r.connect()
+	if err != nil {
+		return err
+	}
+	_ = old.Disconnect(LeaveCard)
+	r.card.Store(&cardHolder{c})
+	return nil
+}
+
+// Close disconnects from the card (leaving it powered, as it is) and releases
+// the PC/SC context. Later calls on the reader return [ErrReleased]. Close
+// waits for a running Transmit or Session to finish.
+func (r *Reader) Close() error {
+	if r.closed.Swap(true) {
+		return ErrReleased
+	}
+	r.turn <- struct{}{}
+	defer r.release()
+	err := r.conn().Disconnect(LeaveCard)
+	if r.pctx != nil {
+		err = errors.Join(err, r.pctx.Release())
+	}
+	return err
+}
+
+// WaitForCard blocks until a responsive card is in the named reader, or ctx
+// ends (then it returns ctx's error). It waits in GetStatusChange calls of at
+// most one second and cancels the one in progress as soon as ctx is done, so
+// no goroutine outlives the call.
+func WaitForCard(ctx context.Context, reader string) error {
+	c, err := EstablishContext()
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	return c.WaitForCard(ctx, reader)
+}
+
+// WaitForCard is [WaitForCard] on this context. It cancels the context's
+// blocked GetStatusChange when ctx ends, so do not share the context with
+// another goroutine waiting at the same time.
+func (c *Context) WaitForCard(ctx context.Context, reader string) error {
+	return c.waitState(ctx, reader, func(s StateFlag) bool { return s&StatePresent != 0 && s&StateMute == 0 })
+}
+
+// WaitForRemoval blocks until the named reader is empty, or ctx ends.
+func (c *Context) WaitForRemoval(ctx context.Context, reader string) error {
+	return c.waitState(ctx, reader, func(s StateFlag) bool { return s&StateEmpty != 0 })
+}
+
+func (c *Context) waitState(ctx context.Context, reader string, done func(StateFlag) bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// When ctx ends, cancel the blocked call; before returning, wait for the
+	// canceller if it already started, so it can neither outlive this call
+	// nor cancel a later one.
+	cancelled := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		_ = c.Cancel()
+		close(cancelled)
+	})
+	defer func() {
+		if !stop() {
+			<-cancelled
+		}
+	}()
+	states := []ReaderState{{Reader: reader, CurrentState: StateUnaware}}
+	for {
+		err := c.GetStatusChange(states, statusPoll)
+		switch {
+		case err == nil:
+			ev := states[0].EventState
+			if ev&StateUnknown != 0 {
+				return &Error{Op: "SCardGetStatusChange", Reader: reader, Code: CodeUnknownReader}
+			}
+			if done(ev) {
+				return nil
+			}
+			states[0].CurrentState = ev &^ StateChanged
+		case errors.Is(err, ErrTimeout):
+		case errors.Is(err, ErrCancelled) && ctx.Err() != nil:
+			return ctx.Err()
+		default:
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
