@@ -94,7 +94,7 @@ func seeded(seed uint64) *rand.ChaCha8 {
 
 func testStudent() card.Student {
 	return card.Student{
-		RegistryNumber: "0108012052031017", Name: "王小明", Gender: card.Male, Stage: card.Primary,
+		RegistryNumber: "0108012003203107", Name: "王小明", Gender: card.Male, Stage: card.Primary,
 		SchoolCode: "010203", SchoolName: "北京市海淀区实验小学", ValidFrom: day(2026, 9, 1), ValidUntil: day(2032, 8, 31),
 	}
 }

@@ -1,0 +1,193 @@
+package card_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bjedu/studentcard/card"
+	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/sam"
+)
+
+var testUID = [4]byte{0xB3, 0x1C, 0x2F, 0x90}
+
+func legacyRecord() card.M1Record {
+	return card.M1Record{
+		Layout: 1, RegistryNumber: "0108012003203107", Name: "张晓红", Gender: card.Female, Stage: card.Primary,
+		SchoolCode: "010203", Status: card.Personalised, Semester: card.Semester{Year: 2026, Term: 1}, ValidUntil: day(2032, 8, 31),
+	}
+}
+
+// legacyM1 is an M1 card as the issuer made it years ago: the legacy layout
+// keyed with version-1 keys derived by the issuer's SAM from the UID.
+func legacyM1(t testing.TB, s sam.SAM) *sim.M1Card {
+	t.Helper()
+	ctx := context.Background()
+	blocks, err := card.EncodeM1Legacy(legacyRecord())
+	require.NoError(t, err)
+	trailer, err := card.M1Trailer(ctx, s, testUID, card.M1Sector, card.M1KeyVersionLegacy)
+	require.NoError(t, err)
+	c := sim.NewM1(testUID)
+	require.NoError(t, c.SetSector(card.M1Sector, [4][16]byte{blocks[0], blocks[1], blocks[2], trailer}))
+	return c
+}
+
+func TestM1ReadLegacy(t *testing.T) {
+	ctx := context.Background()
+	for _, alg := range suites {
+		t.Run("A-4/"+alg.Name(), func(t *testing.T) {
+			s := unlockedSAM(t, testKeySet(t, alg, 0x30))
+			c := legacyM1(t, s)
+			m, err := card.OpenM1(ctx, c, s)
+			require.NoError(t, err)
+			assert.False(t, m.Upgraded())
+			assert.Equal(t, testUID, m.UID())
+			assert.Equal(t, 5, c.Stats().APDUs, "GET UID, current key tried (load, auth), legacy key (load, auth)")
+			rec, err := m.Read(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, legacyRecord(), rec)
+		})
+	}
+}
+
+func TestM1Upgrade(t *testing.T) {
+	ctx := context.Background()
+	for _, alg := range suites {
+		t.Run("A-4/"+alg.Name(), func(t *testing.T) {
+			s := unlockedSAM(t, testKeySet(t, alg, 0x30))
+			c := legacyM1(t, s)
+			m, err := card.OpenM1(ctx, c, s)
+			require.NoError(t, err)
+			require.NoError(t, m.Upgrade(ctx))
+
+			want := legacyRecord()
+			want.Layout = 2
+			m2, err := card.OpenM1(ctx, c, s)
+			require.NoError(t, err)
+			assert.True(t, m2.Upgraded())
+			got, err := m2.Read(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+
+			trailer, err := card.M1Trailer(ctx, s, testUID, card.M1Sector, card.M1KeyVersionCurrent)
+			require.NoError(t, err)
+			assert.Equal(t, trailer, c.Sector(card.M1Sector)[3], "current keys and access bits installed")
+
+			t.Run("idempotent", func(t *testing.T) {
+				c.ResetStats()
+				m3, err := card.OpenM1(ctx, c, s)
+				require.NoError(t, err)
+				require.NoError(t, m3.Upgrade(ctx))
+				assert.Zero(t, c.Stats().ByINS[0xD6], "no write on an upgraded card")
+			})
+			t.Run("legacy keys no longer open the sector", func(t *testing.T) {
+				legacyOnly, err := sam.NewKeySet(alg)
+				require.NoError(t, err)
+				full := testKeySet(t, alg, 0x30)
+				_ = full
+				require.NoError(t, legacyOnly.Add(sam.KeyRef{ID: card.KeyIDM1, Version: card.M1KeyVersionLegacy}, keyOf(0x30, 3)))
+				require.NoError(t, legacyOnly.SetManagementKey(make([]byte, 16)))
+				s2 := unlockedSAM(t, legacyOnly)
+				_, err = card.OpenM1(ctx, c, s2)
+				require.Error(t, err)
+			})
+		})
+	}
+}
+
+// keyOf is the i-th master key of testKeySet(seed).
+func keyOf(seed byte, i int) []byte {
+	k := make([]byte, 16)
+	for j := range k {
+		k[j] = seed + byte(i)*17 + 1
+	}
+	return k
+}
+
+func TestM1UpgradeTearMatrix(t *testing.T) {
+	ctx := context.Background()
+	s := unlockedSAM(t, testKeySet(t, sam.TDES, 0x30))
+	ref := legacyM1(t, s)
+	m, err := card.OpenM1(ctx, ref, s)
+	require.NoError(t, err)
+	ref.ResetStats()
+	require.NoError(t, m.Upgrade(ctx))
+	total := ref.Stats().APDUs + 5 // with OpenM1 of a legacy card
+	want := legacyRecord()
+	want.Layout = 2
+	for _, mode := range []sim.TearMode{sim.TearBefore, sim.TearLoseResponse} {
+		for k := 1; k <= total; k++ {
+			t.Run(fmt.Sprintf("A-4/%s/k=%d", mode, k), func(t *testing.T) {
+				c := legacyM1(t, s)
+				c.Tear(k, mode)
+				m, err := card.OpenM1(ctx, c, s)
+				if err == nil {
+					err = m.Upgrade(ctx)
+				}
+				require.ErrorIs(t, err, sim.ErrRemoved)
+				c.Reset()
+				m, err = card.OpenM1(ctx, c, s)
+				require.NoError(t, err, "a torn card opens with the legacy or the current keys")
+				rec, err := m.Read(ctx)
+				require.NoError(t, err, "every intermediate state decodes")
+				assert.Equal(t, legacyRecord().Name, rec.Name)
+				assert.Equal(t, legacyRecord().RegistryNumber, rec.RegistryNumber)
+				require.NoError(t, m.Upgrade(ctx))
+				c.Reset()
+				m, err = card.OpenM1(ctx, c, s)
+				require.NoError(t, err)
+				assert.True(t, m.Upgraded())
+				got, err := m.Read(ctx)
+				require.NoError(t, err)
+				assert.Equal(t, want, got)
+			})
+		}
+	}
+}
+
+func TestM1Errors(t *testing.T) {
+	ctx := context.Background()
+	s := unlockedSAM(t, testKeySet(t, sam.TDES, 0x30))
+	t.Run("A-4/not keyed by the education system", func(t *testing.T) {
+		_, err := card.OpenM1(ctx, sim.NewM1(testUID), s)
+		require.ErrorIs(t, err, card.ErrM1Auth)
+	})
+	t.Run("CPU card is not an M1 card", func(t *testing.T) {
+		f := newFixture(t, sam.TDES)
+		_, err := card.OpenM1(ctx, f.card, s)
+		require.ErrorIs(t, err, card.ErrNoUID)
+	})
+	t.Run("SAM locked", func(t *testing.T) {
+		ks := testKeySet(t, sam.TDES, 0x30)
+		locked := unlockedSAM(t, ks)
+		c := legacyM1(t, locked)
+		locked.Lock()
+		_, err := card.OpenM1(ctx, c, locked)
+		require.ErrorIs(t, err, sam.ErrLocked)
+	})
+	t.Run("C-4/legacy layout is GB2312 only", func(t *testing.T) {
+		r := legacyRecord()
+		r.Name = "王堃"
+		_, err := card.EncodeM1Legacy(r)
+		var ne *card.NameError
+		require.ErrorAs(t, err, &ne)
+		assert.Equal(t, '堃', ne.Char)
+		assert.Equal(t, 2, ne.Pos)
+		_, err = card.EncodeM1(r)
+		require.NoError(t, err, "the current layout takes GB18030")
+	})
+	t.Run("garbage sector", func(t *testing.T) {
+		var b [3][16]byte
+		b[1][0] = 'x'
+		_, err := card.DecodeM1(b)
+		require.ErrorIs(t, err, card.ErrM1Layout)
+		b[0][0], b[2][0] = 0x30, 0xE3
+		_, err = card.DecodeM1(b)
+		require.True(t, errors.Is(err, card.ErrM1Layout) || errors.Is(err, card.ErrMalformed))
+	})
+}
