@@ -239,7 +239,15 @@ func (l *Ledger) stepUnscoped(ctx context.Context, tx Tx, op Operator, c Card, a
 	return c, ev, err
 }
 
+// openDeadline starts a clock for level; the deadline lies in that level's
+// own scope (a district's clock is not on its schools' lists).
 func (l *Ledger) openDeadline(ctx context.Context, tx Tx, id, rule, subject string, level Level, district, school string, due time.Time) error {
+	switch level {
+	case LevelCity:
+		district, school = "", ""
+	case LevelDistrict:
+		school = ""
+	}
 	return tx.PutDeadline(ctx, Deadline{ID: id, Rule: rule, Subject: subject, Level: level, District: district, School: school, Start: l.now(), DueAt: due.UTC()})
 }
 
@@ -344,6 +352,9 @@ func (l *Ledger) Transition(ctx context.Context, op Operator, r Request) (Card, 
 		if err != nil {
 			return err
 		}
+		if err := checkScope(op, r.Action, c.District, c.School); err != nil {
+			return err
+		}
 		if r.IfVersion != 0 && c.Version != r.IfVersion {
 			return &ConflictError{Entity: "card", Key: c.ID, Expected: r.IfVersion, Stored: c.Version}
 		}
@@ -443,8 +454,12 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 	// Anything else has its own method; report it as not allowed here,
 	// naming the state and the machine's rule.
 	t, err := l.machine(c.Kind).Find(c.State, r.Action, op.Level)
-	if err == nil {
+	var te *TransitionError
+	switch {
+	case err == nil:
 		err = &TransitionError{Kind: c.Kind, CardID: c.ID, Action: r.Action, State: c.State, Rule: t.Rule}
+	case errors.As(err, &te):
+		te.CardID = c.ID
 	}
 	return nil, nil, err
 }

@@ -133,6 +133,10 @@ func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string)
 			}); err != nil {
 				return err
 			}
+			// R-ISSUE-3: the school stocks cards arriving with transfer students.
+			if err := l.addStock(ctx, tx, stockOf(LevelSchool, op.District, op.School, StockBlankRegistry), 1); err != nil {
+				return err
+			}
 		}
 		s.District, s.School, s.Status = op.District, op.School, StudentEnrolled
 		if _, err := tx.PutStudent(ctx, s); err != nil {
