@@ -97,9 +97,46 @@ func diversify(a Algorithm, op string, master []byte, div Diversifier) ([]byte, 
 // method returns key bytes. A KeySet is not safe for concurrent mutation;
 // build it, then share it read-only.
 type KeySet struct {
-	alg  Algorithm
+	alg Algorithm
+	*secrets
+}
+
+// secrets holds key bytes behind a pointer, so that a KeySet, CardKeys or
+// Soft printed as a field of another struct (where fmt cannot call their
+// Format methods) shows an address, not bytes.
+type secrets struct {
 	keys map[KeyRef][]byte
 	mgmt []byte
+}
+
+// zero overwrites every key and forgets them.
+func (s *secrets) zero() {
+	if s == nil {
+		return
+	}
+	for ref, key := range s.keys {
+		clear(key)
+		delete(s.keys, ref)
+	}
+	clear(s.mgmt)
+	s.mgmt = nil
+}
+
+// refs lists the key references in order; a nil secrets has none.
+func (s *secrets) refs() []KeyRef {
+	if s == nil {
+		return nil
+	}
+	return slices.SortedFunc(maps.Keys(s.keys), compareRefs)
+}
+
+// refList prints refs for Format.
+func (s *secrets) refList() string {
+	var out []string
+	for _, r := range s.refs() {
+		out = append(out, r.String())
+	}
+	return strings.Join(out, " ")
 }
 
 // NewKeySet starts an empty key set of the suite.
@@ -107,12 +144,23 @@ func NewKeySet(alg Algorithm) (*KeySet, error) {
 	if err := alg.valid(); err != nil {
 		return nil, err
 	}
-	return &KeySet{alg: alg, keys: map[KeyRef][]byte{}}, nil
+	return &KeySet{alg: alg, secrets: &secrets{keys: map[KeyRef][]byte{}}}, nil
+}
+
+// ready reports a KeySet not made by NewKeySet.
+func (k *KeySet) ready(op string) error {
+	if k == nil || k.secrets == nil || k.alg.valid() != nil {
+		return &ConfigError{Reason: op + " needs a KeySet made by NewKeySet"}
+	}
+	return nil
 }
 
 // Add stores a copy of a 16-byte master key under ref, replacing any key
 // already there. Zero your own copy afterwards.
 func (k *KeySet) Add(ref KeyRef, master []byte) error {
+	if err := k.ready("KeySet.Add"); err != nil {
+		return err
+	}
 	if len(master) != KeySize {
 		return &SizeError{Suite: k.alg.Name(), Op: "KeySet.Add " + ref.String(), Field: "key", Got: len(master), Want: "16"}
 	}
@@ -126,6 +174,9 @@ func (k *KeySet) Add(ref KeyRef, master []byte) error {
 // SetManagementKey stores a copy of the 16-byte management master key, from
 // which every SAM's management card is derived (SPEC S-6).
 func (k *KeySet) SetManagementKey(master []byte) error {
+	if err := k.ready("KeySet.SetManagementKey"); err != nil {
+		return err
+	}
 	if len(master) != KeySize {
 		return &SizeError{Suite: k.alg.Name(), Op: "KeySet.SetManagementKey", Field: "key", Got: len(master), Want: "16"}
 	}
@@ -138,22 +189,13 @@ func (k *KeySet) SetManagementKey(master []byte) error {
 func (k *KeySet) Suite() Algorithm { return k.alg }
 
 // Refs lists the key references in the set, ordered by id then version.
-func (k *KeySet) Refs() []KeyRef {
-	return slices.SortedFunc(maps.Keys(k.keys), compareRefs)
-}
+func (k *KeySet) Refs() []KeyRef { return k.secrets.refs() }
 
 // HasManagementKey reports whether a management key was set.
-func (k *KeySet) HasManagementKey() bool { return k.mgmt != nil }
+func (k *KeySet) HasManagementKey() bool { return k.secrets != nil && k.mgmt != nil }
 
 // Zero overwrites every key in the set with zeros and empties it.
-func (k *KeySet) Zero() {
-	for ref, key := range k.keys {
-		clear(key)
-		delete(k.keys, ref)
-	}
-	clear(k.mgmt)
-	k.mgmt = nil
-}
+func (k *KeySet) Zero() { k.secrets.zero() }
 
 // CardKeys diversifies every master key of the set with div and returns the
 // card's own keys. This is the issuer's personalisation step (发卡/个人化):
@@ -161,7 +203,10 @@ func (k *KeySet) Zero() {
 // terminal never does this — it asks its SAM, which keeps keys inside. The
 // simulated card (card/sim) holds the result as its key file.
 func (k *KeySet) CardKeys(div Diversifier) (*CardKeys, error) {
-	out := &CardKeys{alg: k.alg, keys: make(map[KeyRef][]byte, len(k.keys))}
+	if err := k.ready("KeySet.CardKeys"); err != nil {
+		return nil, err
+	}
+	out := &CardKeys{alg: k.alg, secrets: &secrets{keys: make(map[KeyRef][]byte, len(k.keys))}}
 	for ref, master := range k.keys {
 		key, err := diversify(k.alg, "KeySet.CardKeys", master, div)
 		if err != nil {
@@ -178,6 +223,9 @@ func (k *KeySet) CardKeys(div Diversifier) (*CardKeys, error) {
 // cryptogram of the id under the management key diversified by the id. Only
 // the holder of the management key (the city) can issue one.
 func (k *KeySet) ManagementCard(id SAMID) (ManagementCard, error) {
+	if err := k.ready("KeySet.ManagementCard"); err != nil {
+		return ManagementCard{}, err
+	}
 	if k.mgmt == nil {
 		return ManagementCard{}, fmt.Errorf("sam: KeySet.ManagementCard: no management key set: %w", ErrUnknownKey)
 	}
@@ -185,18 +233,14 @@ func (k *KeySet) ManagementCard(id SAMID) (ManagementCard, error) {
 	if err != nil {
 		return ManagementCard{}, err
 	}
-	mc := ManagementCard{alg: k.alg, sam: id}
+	mc := ManagementCard{alg: k.alg, sam: id, auth: new([CryptogramSize]byte)}
 	copy(mc.auth[:], auth)
 	return mc, nil
 }
 
 // Format prints the suite and the key ids for every verb, never key bytes.
 func (k KeySet) Format(f fmt.State, _ rune) {
-	refs := make([]string, 0, len(k.keys))
-	for _, r := range slices.SortedFunc(maps.Keys(k.keys), compareRefs) {
-		refs = append(refs, r.String())
-	}
-	fmt.Fprintf(f, "sam.KeySet{%s keys=[%s] management=%s}", k.alg.Name(), strings.Join(refs, " "), strconv.FormatBool(k.mgmt != nil))
+	fmt.Fprintf(f, "sam.KeySet{%s keys=[%s] management=%s}", k.alg.Name(), k.secrets.refList(), strconv.FormatBool(k.HasManagementKey()))
 }
 
 // String is what Format prints.
@@ -211,18 +255,21 @@ func (k KeySet) GoString() string { return fmt.Sprint(k) }
 // method returns key bytes and every fmt verb prints only the suite and the
 // key ids (SPEC A-3).
 type CardKeys struct {
-	alg  Algorithm
-	keys map[KeyRef][]byte
+	alg Algorithm
+	*secrets
 }
 
 // Suite is the suite of the card's keys.
 func (c *CardKeys) Suite() Algorithm { return c.alg }
 
 // Refs lists the card's key references, ordered by id then version.
-func (c *CardKeys) Refs() []KeyRef { return slices.SortedFunc(maps.Keys(c.keys), compareRefs) }
+func (c *CardKeys) Refs() []KeyRef { return c.secrets.refs() }
 
 // key returns the card key under ref or a KeyError.
 func (c *CardKeys) key(op string, ref KeyRef) ([]byte, error) {
+	if c == nil || c.secrets == nil {
+		return nil, &KeyError{Op: op, Ref: ref}
+	}
 	k, ok := c.keys[ref]
 	if !ok {
 		return nil, &KeyError{Op: op, Ref: ref}
@@ -288,20 +335,11 @@ func (c *CardKeys) Decrypt(ref KeyRef, data []byte) ([]byte, error) {
 }
 
 // Zero overwrites every key with zeros and empties the set.
-func (c *CardKeys) Zero() {
-	for ref, key := range c.keys {
-		clear(key)
-		delete(c.keys, ref)
-	}
-}
+func (c *CardKeys) Zero() { c.secrets.zero() }
 
 // Format prints the suite and the key ids for every verb, never key bytes.
 func (c CardKeys) Format(f fmt.State, _ rune) {
-	refs := make([]string, 0, len(c.keys))
-	for _, r := range slices.SortedFunc(maps.Keys(c.keys), compareRefs) {
-		refs = append(refs, r.String())
-	}
-	fmt.Fprintf(f, "sam.CardKeys{%s keys=[%s]}", c.alg.Name(), strings.Join(refs, " "))
+	fmt.Fprintf(f, "sam.CardKeys{%s keys=[%s]}", c.alg.Name(), c.secrets.refList())
 }
 
 // String is what Format prints.

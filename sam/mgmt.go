@@ -41,7 +41,7 @@ func ParseSAMID(s string) (SAMID, error) {
 type ManagementCard struct {
 	alg  Algorithm
 	sam  SAMID
-	auth [CryptogramSize]byte
+	auth *[CryptogramSize]byte // behind a pointer: see secrets
 }
 
 // ManagementCardSize is the length of a management card's key information
@@ -61,8 +61,8 @@ func (mc ManagementCard) SAM() SAMID { return mc.sam }
 // SAM id ‖ authentication value (18 bytes). It holds the authentication
 // value in clear, as the card does; handle it like a key.
 func (mc ManagementCard) MarshalBinary() ([]byte, error) {
-	if err := mc.alg.valid(); err != nil {
-		return nil, err
+	if err := mc.alg.valid(); err != nil || mc.auth == nil {
+		return nil, &ParseError{Reason: "not a management card from KeySet.ManagementCard or ParseManagementCard"}
 	}
 	out := make([]byte, 0, ManagementCardSize)
 	out = append(out, managementCardFormat, byte(mc.alg))
@@ -84,6 +84,7 @@ func ParseManagementCard(b []byte) (ManagementCard, error) {
 		return mc, &ParseError{Reason: fmt.Sprintf("suite byte is %02X, want 01 (3DES) or 02 (SM4)", b[1])}
 	}
 	mc.alg = Algorithm(b[1])
+	mc.auth = new([CryptogramSize]byte)
 	copy(mc.sam[:], b[2:10])
 	copy(mc.auth[:], b[10:])
 	return mc, nil
@@ -118,7 +119,7 @@ func checkManagementCard(alg Algorithm, id SAMID, mc ManagementCard, want []byte
 	if mc.sam != id || mc.alg != alg {
 		return &ManagementCardError{Want: id, Got: mc.sam}
 	}
-	if subtle.ConstantTimeCompare(want, mc.auth[:]) != 1 {
+	if mc.auth == nil || subtle.ConstantTimeCompare(want, mc.auth[:]) != 1 {
 		return &ManagementCardError{Want: id, Got: mc.sam}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bjedu/studentcard/apdu"
 )
@@ -136,9 +137,9 @@ type PSAM struct {
 	cfg    PSAMConfig
 	client *apdu.Client
 
-	mu       sync.Mutex
-	unlocked bool
-	closed   bool
+	mu       sync.Mutex  // held for a whole operation
+	unlocked atomic.Bool // written under mu; atomic so Format never waits
+	closed   atomic.Bool
 }
 
 // NewPSAM returns a locked driver for the PSAM behind t. opts configure the
@@ -167,9 +168,10 @@ func (p *PSAM) Suite() Suite { return p.cfg.Suite }
 func (p *PSAM) Unlock(ctx context.Context, mc ManagementCard) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed {
+	if p.closed.Load() {
 		return fmt.Errorf("sam: PSAM.Unlock: %w", ErrClosed)
 	}
+	p.unlocked.Store(false) // a failed attempt leaves the SAM locked
 	if mc.sam != p.cfg.ID || mc.alg != p.cfg.Suite {
 		return &ManagementCardError{Want: p.cfg.ID, Got: mc.sam}
 	}
@@ -186,14 +188,14 @@ func (p *PSAM) Unlock(ctx context.Context, mc ManagementCard) error {
 	if err := checkManagementCard(p.cfg.Suite, p.cfg.ID, mc, want); err != nil {
 		return err
 	}
-	p.unlocked = true
+	p.unlocked.Store(true)
 	return nil
 }
 
 // Lock locks the driver again, as a reader restart does.
 func (p *PSAM) Lock() {
 	p.mu.Lock()
-	p.unlocked = false
+	p.unlocked.Store(false)
 	p.mu.Unlock()
 }
 
@@ -201,7 +203,8 @@ func (p *PSAM) Lock() {
 // transport, which belongs to the caller.
 func (p *PSAM) Close() error {
 	p.mu.Lock()
-	p.closed, p.unlocked = true, false
+	p.closed.Store(true)
+	p.unlocked.Store(false)
 	p.mu.Unlock()
 	return nil
 }
@@ -213,9 +216,9 @@ func (p *PSAM) begin(ctx context.Context, op string, ref KeyRef, div Diversifier
 		return PSAMKey{}, err
 	}
 	switch {
-	case p.closed:
+	case p.closed.Load():
 		return PSAMKey{}, fmt.Errorf("sam: PSAM.%s: %w", op, ErrClosed)
-	case !p.unlocked:
+	case !p.unlocked.Load():
 		return PSAMKey{}, fmt.Errorf("sam: PSAM.%s: %w", op, ErrLocked)
 	}
 	k, ok := p.cfg.Keys[ref]
@@ -413,17 +416,16 @@ func (p *PSAM) Encrypt(ctx context.Context, key KeyRef, div Diversifier, data []
 	return out, nil
 }
 
-// Format prints the suite, id and state, never anything secret.
+// Format prints the suite, id and state, never anything secret. It does not
+// wait for an operation in progress.
 func (p *PSAM) Format(f fmt.State, _ rune) {
-	p.mu.Lock()
 	state := "locked"
 	switch {
-	case p.closed:
+	case p.closed.Load():
 		state = "closed"
-	case p.unlocked:
+	case p.unlocked.Load():
 		state = "unlocked"
 	}
-	p.mu.Unlock()
 	fmt.Fprintf(f, "sam.PSAM{%s SAM %s %s}", p.cfg.Suite.Name(), p.cfg.ID.String(), state)
 }
 

@@ -44,7 +44,10 @@ func NewPSAMSimulator(keys *KeySet, cfg PSAMConfig, t0 bool) (*PSAMSimulator, er
 	if err != nil {
 		return nil, err
 	}
-	if keys == nil || keys.alg != cfg.Suite || keys.mgmt == nil {
+	if err := keys.ready("NewPSAMSimulator"); err != nil {
+		return nil, err
+	}
+	if keys.alg != cfg.Suite || keys.mgmt == nil {
 		return nil, &ConfigError{Reason: "the simulator needs a KeySet of the configured suite with a management key"}
 	}
 	s := &PSAMSimulator{cfg: cfg, t0: t0, keys: map[PSAMKey][]byte{cfg.Management: slices.Clone(keys.mgmt)}, selected: len(cfg.DF) == 0}

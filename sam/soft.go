@@ -18,8 +18,7 @@ type Soft struct {
 	id  SAMID
 
 	mu       sync.RWMutex
-	keys     map[KeyRef][]byte // nil once closed
-	mgmt     []byte
+	sec      *secrets // nil once closed
 	unlocked bool
 }
 
@@ -27,17 +26,17 @@ type Soft struct {
 // keys and management key (the caller may Zero its KeySet afterwards). The
 // SAM starts locked.
 func NewSoft(id SAMID, keys *KeySet) (*Soft, error) {
-	if keys == nil || keys.alg.valid() != nil {
-		return nil, &ConfigError{Reason: "NewSoft needs a KeySet made by NewKeySet"}
+	if err := keys.ready("NewSoft"); err != nil {
+		return nil, err
 	}
 	if keys.mgmt == nil {
 		return nil, &ConfigError{Reason: "the KeySet has no management key (SetManagementKey)"}
 	}
-	s := &Soft{alg: keys.alg, id: id, keys: make(map[KeyRef][]byte, len(keys.keys)), mgmt: slices.Clone(keys.mgmt)}
+	sec := &secrets{keys: make(map[KeyRef][]byte, len(keys.keys)), mgmt: slices.Clone(keys.mgmt)}
 	for ref, k := range keys.keys {
-		s.keys[ref] = slices.Clone(k)
+		sec.keys[ref] = slices.Clone(k)
 	}
-	return s, nil
+	return &Soft{alg: keys.alg, id: id, sec: sec}, nil
 }
 
 // ID is the SAM's id, the one its management card names.
@@ -56,10 +55,11 @@ func (s *Soft) Unlock(ctx context.Context, mc ManagementCard) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.keys == nil {
+	if s.sec == nil {
 		return fmt.Errorf("sam: Soft.Unlock: %w", ErrClosed)
 	}
-	want, err := managementAuth(s.alg, s.mgmt, s.id)
+	s.unlocked = false // a failed attempt leaves the SAM locked
+	want, err := managementAuth(s.alg, s.sec.mgmt, s.id)
 	if err != nil {
 		return err
 	}
@@ -82,11 +82,8 @@ func (s *Soft) Lock() {
 func (s *Soft) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, k := range s.keys {
-		clear(k)
-	}
-	clear(s.mgmt)
-	s.keys, s.mgmt, s.unlocked = nil, nil, false
+	s.sec.zero()
+	s.sec, s.unlocked = nil, false
 	return nil
 }
 
@@ -99,12 +96,12 @@ func (s *Soft) cardKey(ctx context.Context, op string, ref KeyRef, div Diversifi
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	switch {
-	case s.keys == nil:
+	case s.sec == nil:
 		return nil, fmt.Errorf("sam: Soft.%s: %w", op, ErrClosed)
 	case !s.unlocked:
 		return nil, fmt.Errorf("sam: Soft.%s: %w", op, ErrLocked)
 	}
-	master, ok := s.keys[ref]
+	master, ok := s.sec.keys[ref]
 	if !ok {
 		return nil, &KeyError{Op: "Soft." + op, Ref: ref}
 	}
@@ -182,7 +179,7 @@ func (s *Soft) Format(f fmt.State, _ rune) {
 	s.mu.RLock()
 	state := "locked"
 	switch {
-	case s.keys == nil:
+	case s.sec == nil:
 		state = "closed"
 	case s.unlocked:
 		state = "unlocked"
