@@ -81,8 +81,12 @@ func DefaultRedaction(cmd Command) Redaction {
 // level as one record "apdu" with the attributes cmd (hex), rsp (hex, data
 // then SW) and sw, or err when the transport fails. r decides what is
 // masked; nil means [DefaultRedaction]. A command that does not parse is
-// logged with everything after its header masked.
+// logged with everything after its header masked. A nil logger means no
+// trace: t is returned as is.
 func NewTrace(t Transport, logger *slog.Logger, r Redactor) Transport {
+	if logger == nil {
+		return t
+	}
 	if r == nil {
 		r = RedactorFunc(DefaultRedaction)
 	}

@@ -189,6 +189,9 @@ func TestTraceQuietWhenDebugDisabled(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, challenge+"9000"), out)
 	assert.Empty(t, buf.String())
+
+	s = script(t, "> 0084000008\n< 9000")
+	assert.Same(t, s, apdu.NewTrace(s, nil, nil), "a nil logger means no trace")
 }
 
 // The default policy, rule by rule (issue 3 trace bullet).
