@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"iter"
+	"math/bits"
 	"strconv"
 	"time"
 
@@ -315,12 +316,65 @@ func seal(buf []byte, alg DigestAlg, signer crypto.Signer, rand io.Reader) ([]by
 // List is a verified compact list: a sorted array of fixed-width entries in
 // the bytes it was opened from. It never copies or changes those bytes, so
 // they may come from a memory-mapped file; they must not change while the
-// List is in use. A List is immutable and safe for concurrent lookups.
+// List is in use. Beside them it keeps a small bucket index (see Lookup). A
+// List is immutable and safe for concurrent lookups.
 type List struct {
 	data    []byte
 	entries []byte
 	hdr     Header
+	idx     bucketIndex
 }
+
+// newList wraps verified data and builds its bucket index.
+func newList(data []byte, h Header) *List {
+	entries := data[HeaderSize : HeaderSize+h.Count*EntrySize]
+	return &List{data: data, entries: entries, hdr: h, idx: newBucketIndex(entries)}
+}
+
+// bucketIndex narrows a lookup to a bucket of about eight entries before the
+// binary search: the serial bits that follow the prefix shared by every
+// serial on the list (real serials share their issuer bytes) select a bucket,
+// and start[b] is the first entry of bucket b. It costs half a byte per entry
+// (1 MiB for the city's 2 million cards), is built in one pass when the list
+// is opened, and turns about 21 dependent memory reads of a plain binary
+// search over 18 MB into one read of the table and two or three in one
+// bucket. When serials crowd into few buckets the search in a bucket is
+// still a binary search: O(log n) whatever the distribution.
+type bucketIndex struct {
+	prefix uint     // number of leading bits shared by every serial
+	shift  uint     // 64 - number of bucket bits
+	start  []uint32 // 2^bits+1 entry positions
+}
+
+// newBucketIndex builds the index of sorted entries.
+func newBucketIndex(entries []byte) bucketIndex {
+	n := len(entries) / EntrySize
+	nbits := uint(0)
+	for nbits < 24 && n>>(nbits+3) > 0 {
+		nbits++ // about eight entries per bucket
+	}
+	ix := bucketIndex{shift: 64 - nbits, start: make([]uint32, 1<<nbits+1)}
+	if n > 0 {
+		first := binary.BigEndian.Uint64(entries)
+		last := binary.BigEndian.Uint64(entries[len(entries)-EntrySize:])
+		ix.prefix = uint(bits.LeadingZeros64(first ^ last))
+	}
+	b := 0
+	for i := range n {
+		kb := ix.bucket(binary.BigEndian.Uint64(entries[i*EntrySize:]))
+		for ; b <= kb; b++ {
+			ix.start[b] = uint32(i)
+		}
+	}
+	for ; b < len(ix.start); b++ {
+		ix.start[b] = uint32(n)
+	}
+	return ix
+}
+
+// bucket returns the bucket of a key (shifts of 64 give 0 in Go, so an index
+// of one bucket needs no special case).
+func (ix *bucketIndex) bucket(key uint64) int { return int((key << ix.prefix) >> ix.shift) }
 
 // Open verifies data as a compact list signed by the holder of pub and
 // returns a List over it without copying. It checks, in this order: header
@@ -338,11 +392,10 @@ func Open(data []byte, pub ed25519.PublicKey) (*List, error) {
 	if err := checkSeal(data, h, pub, listLayout); err != nil {
 		return nil, err
 	}
-	entries := data[HeaderSize : HeaderSize+h.Count*EntrySize]
-	if err := checkEntries(entries, h.Covers, false, "list"); err != nil {
+	if err := checkEntries(data[HeaderSize:HeaderSize+h.Count*EntrySize], h.Covers, false, "list"); err != nil {
 		return nil, err
 	}
-	return &List{data: data, entries: entries, hdr: h}, nil
+	return newList(data, h), nil
 }
 
 // Read reads one compact list from r (reading exactly as many bytes as its
@@ -372,7 +425,7 @@ func readFile(r io.Reader, lay layout) ([]byte, error) {
 	}
 	want := int64(lay.size(h.Count))
 	var buf bytes.Buffer
-	buf.Grow(int(min(want+1, 1<<26)))
+	buf.Grow(int(min(want+1, 1<<20))) // then doubling as data arrives
 	buf.Write(head)
 	if _, err := buf.ReadFrom(io.LimitReader(r, want+1-HeaderSize)); err != nil {
 		return nil, &FormatError{File: what, Offset: int64(buf.Len()), Entry: -1, Field: "body", Err: err}
@@ -425,12 +478,16 @@ func (l *List) All() iter.Seq[Entry] {
 }
 
 // Lookup reports whether serial is on the list and with what status. It is
-// a binary search over the raw entries (O(log n), no allocation, no copy),
-// comparing serials as big-endian integers.
+// a binary search over the raw entries (comparing serials as big-endian
+// integers), first narrowed to one bucket by the list's bucket index: O(log
+// n), no allocation, no copy. A serial that does not share the list's common
+// prefix lands, by its bucket bits, in a bucket whose binary search finds
+// nothing, so no separate range check is needed.
 func (l *List) Lookup(serial Serial) (Status, bool) {
 	key := serial.key()
+	b := l.idx.bucket(key)
+	lo, hi := int(l.idx.start[b]), int(l.idx.start[b+1])
 	e := l.entries
-	lo, hi := 0, l.hdr.Count
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
 		if binary.BigEndian.Uint64(e[mid*EntrySize:]) < key {
@@ -439,7 +496,7 @@ func (l *List) Lookup(serial Serial) (Status, bool) {
 			hi = mid
 		}
 	}
-	if off := lo * EntrySize; lo < l.hdr.Count && binary.BigEndian.Uint64(e[off:]) == key {
+	if off := lo * EntrySize; off < len(e) && binary.BigEndian.Uint64(e[off:]) == key {
 		return Status(e[off+8]), true
 	}
 	return 0, false
@@ -521,7 +578,7 @@ func Build(entries []Entry, opts BuildOptions) (*List, error) {
 		return nil, err
 	}
 	h.Created = time.Unix(opts.Created.Unix(), 0).UTC()
-	return &List{data: buf, entries: buf[HeaderSize : HeaderSize+len(keys)*EntrySize], hdr: h}, nil
+	return newList(buf, h), nil
 }
 
 // radixSort sorts keys (carrying sts along) with a least-significant-digit
