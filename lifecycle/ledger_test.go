@@ -688,3 +688,28 @@ func ExampleLedger() {
 	// operator school 05/01050456 may not personalise in 05/
 	// operator school 05/01050123 may not report-loss in 05/
 }
+
+func TestApplyForCardThroughLedger(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 10, 9))
+	for _, tc := range []struct {
+		name string
+		op   lifecycle.Operator
+		num  studentid.ID
+		want lifecycle.ApplicationKind
+		err  error
+	}{
+		{"S-ID-4/grade-1 at its school", opA, number(t, schoolA, 0, 32, 1, 1), lifecycle.ApplyNew, nil},
+		{"S-ID-4/grade-3 gets a replacement", opA, number(t, schoolA, 0, 30, 1, 1), lifecycle.ApplyReplacement, nil},
+		{"S-4/another school's student", opB, number(t, schoolA, 0, 32, 1, 1), "", lifecycle.ErrForbidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := f.l.ApplyForCard(f.ctx, tc.op, lifecycle.Newcomer{Number: tc.num})
+			if tc.err != nil {
+				assert.ErrorIs(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
