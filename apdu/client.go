@@ -236,9 +236,13 @@ func getResponseCLA(cla byte) byte {
 // transport's error, a [*ParseError], a [*LimitError], a [*FieldError], a
 // context error), which errors.Is and errors.As see.
 type ExchangeError struct {
+	// Command is the header of the command the caller gave.
 	Command Header
-	Step    string
-	Err     error
+	// Step is what the client was doing: "preparing", "sending", "sending a
+	// chained part", "GET RESPONSE", "resending with the exact Le".
+	Step string
+	// Err is the cause.
+	Err error
 }
 
 // Error is the English text: "apdu: 00 B0 84 00: GET RESPONSE: …".

@@ -17,7 +17,7 @@ const (
 // Header is the four mandatory bytes of a command APDU. Errors carry it so a
 // log says which command failed without showing the command's data.
 type Header struct {
-	CLA, INS, P1, P2 byte
+	CLA, INS, P1, P2 byte // class, instruction, parameters
 }
 
 // String renders the header as "00 82 00 01".
@@ -43,7 +43,7 @@ func (h Header) String() string {
 // Command's String and GoString show the header and lengths only: the data
 // field may carry a key or a cryptogram.
 type Command struct {
-	CLA, INS, P1, P2 byte
+	CLA, INS, P1, P2 byte // class, instruction, parameters
 	// Data is the command data field (Nc = len(Data) bytes, 0 to 65535).
 	Data []byte
 	// Le is the maximum number of response data bytes expected (Ne in

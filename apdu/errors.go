@@ -352,11 +352,17 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // constructor does not accept: an Le of 70000, an SFI of 31. Command is the
 // header of the command concerned.
 type FieldError struct {
-	Command  Header
-	Field    string
-	Value    int
+	// Command is the header of the command concerned.
+	Command Header
+	// Field names the field: "Lc", "Le", "SFI", "offset", "record", "CLA".
+	Field string
+	// Value is the value given.
+	Value int
+	// Expected says what values are allowed.
 	Expected string
-	Err      error
+	// Err is the sentinel: [ErrOutOfRange], [ErrExtendedLengthOff] or
+	// [ErrCannotChain].
+	Err error
 }
 
 // Error is the English text: "apdu: 00 B0 9F 00: SFI = 31: value out of

@@ -6,8 +6,8 @@ import "fmt"
 // Its String and GoString never show the data, which may be a cryptogram or
 // personal data.
 type Response struct {
-	Data []byte
-	SW   StatusWord
+	Data []byte     // response data field, possibly empty
+	SW   StatusWord // SW1-SW2
 }
 
 // ParseResponse splits a raw response into data and status word. A response

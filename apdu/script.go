@@ -16,9 +16,12 @@ import (
 // Exchange is one recorded command and what the card answered: Response, or
 // Err when the transport failed (card removed, reader gone).
 type Exchange struct {
-	Command  []byte
+	// Command is the exact command expected.
+	Command []byte
+	// Response is the raw answer, data followed by SW1 SW2.
 	Response []byte
-	Err      error
+	// Err, if set, is returned instead of Response.
+	Err error
 	// Line is the script line of the command (0 when not from a text script).
 	Line int
 }
@@ -175,6 +178,7 @@ func renderCommand(raw []byte) string {
 // [ErrScriptUnfinished], [ErrScriptSyntax]). Commands are shown in hex with
 // secret-bearing data fields masked as by [DefaultRedaction].
 type ScriptError struct {
+	// Kind is the sentinel for what went wrong.
 	Kind error
 	// Index is the 1-based number of the exchange concerned.
 	Index int
@@ -211,10 +215,13 @@ func (e *ScriptError) Unwrap() error { return e.Kind }
 // scriptedFailure is the error of a "!" line.
 type scriptedFailure struct{ text string }
 
+// Error is the English text with the script's words.
 func (e *scriptedFailure) Error() string { return "apdu: " + e.Localize(l10n.English) }
 
+// Localize renders the error in the language tag; the script's words stay as written.
 func (e *scriptedFailure) Localize(tag language.Tag) string {
 	return l10n.Error(ErrScriptedFailure, tag) + ": " + e.text
 }
 
+// Unwrap yields [ErrScriptedFailure].
 func (e *scriptedFailure) Unwrap() error { return ErrScriptedFailure }

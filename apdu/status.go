@@ -204,6 +204,7 @@ func (sw StatusWord) describe() (key string, arg int, sentinel error) {
 //
 // works through any wrapping. It shows the command header, never its data.
 type StatusError struct {
+	// SW is the status word the card answered.
 	SW StatusWord
 	// Command is the header of the command the card answered; nil when the
 	// error came from a bare status word.
@@ -224,6 +225,7 @@ func (e *StatusError) Unwrap() []error { return unwrapStatus(e.SW) }
 // It unwraps to [ErrStatus] and [ErrVerificationFailed], and also to
 // [ErrAuthBlocked] when no tries are left.
 type AuthError struct {
+	// SW is the status word, 63C0 to 63CF.
 	SW StatusWord
 	// Command is the header of the command the card answered; nil when
 	// unknown.

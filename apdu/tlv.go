@@ -43,7 +43,7 @@ func (t Tag) Valid() error {
 		return err
 	}
 	if n != len(enc) || got != t {
-		return tlvErr(n, "tag", expTagMinimal, ErrInvalidTag)
+		return tlvErr(n, "tag", expTagValid, ErrInvalidTag)
 	}
 	return nil
 }
@@ -60,15 +60,16 @@ func (t Tag) appendTo(b []byte) []byte {
 // encoding, a constructed TLV with non-nil Children is encoded from them and
 // Value is ignored. Value and Children of a decoded TLV alias the input.
 type TLV struct {
-	Tag      Tag
-	Value    []byte
-	Children []TLV
+	Tag      Tag    // the object's tag
+	Value    []byte // the value field (for a decoded constructed object, its children's encoding)
+	Children []TLV  // nested objects of a constructed tag; nil for a primitive one
 }
 
 // maxDepth bounds nesting so hostile input cannot exhaust the stack.
 const maxDepth = 32
 
-// DecodeTLV decodes exactly one TLV: anything after it is an error.
+// DecodeTLV decodes exactly one TLV, as strictly as [DecodeTLVs]; anything
+// after it is an error matching [ErrTrailingData].
 func DecodeTLV(b []byte) (TLV, error) {
 	t, n, err := decodeOne(b, 0, 0)
 	if err != nil {
@@ -81,10 +82,13 @@ func DecodeTLV(b []byte) (TLV, error) {
 }
 
 // DecodeTLVs decodes a sequence of TLVs filling all of b (an empty b is an
-// empty sequence). Decoding is strict: tags 00/FF (padding), indefinite
-// lengths (80), non-minimal tags or lengths, lengths of more than 4 bytes,
-// values running past the end and nesting deeper than 32 levels are
-// [*ParseError]s naming the offset from the start of b.
+// empty sequence). Decoding is strict: tags 00/FF (padding), tags longer
+// than 4 bytes or with leading zero bits (9F 80 …), indefinite lengths (80),
+// non-minimal lengths (81 05), lengths of more than 4 bytes, values running
+// past the end and nesting deeper than 32 levels are [*ParseError]s naming
+// the offset from the start of b. Two-byte tags with a small number, such as
+// PBOC/EMV 9F08, are accepted as cards use them. Because only shortest forms
+// are accepted, encoding the result gives back b.
 func DecodeTLVs(b []byte) ([]TLV, error) { return decodeSeq(b, 0, 0) }
 
 func decodeSeq(b []byte, base, depth int) ([]TLV, error) {
