@@ -234,7 +234,7 @@ func TestOpenAndSpool(t *testing.T) {
 func TestParseErrorLocalized(t *testing.T) {
 	err := &ParseError{File: "a.txt", Line: 7, Field: "name", Err: gotWant(ErrFieldCount, 2, 3)}
 	assert.Equal(t, "a.txt:7: field name: wrong number of fields: got 2, want 3", err.Error())
-	assert.Equal(t, "a.txt 第7行 字段name：字段数不符：实际为2，应为3", l10n.Error(err, l10n.Chinese))
+	assert.Equal(t, "a.txt 第7行 字段姓名：字段数不符：实际为2，应为3", l10n.Error(err, l10n.Chinese))
 	assert.Equal(t, "a.txt: file truncated: trailer missing or incomplete", (&ParseError{File: "a.txt", Err: ErrTruncated}).Error())
 	assert.Equal(t, "a.txt 第2行：文件不完整：缺少或截断了文件尾", l10n.Error(&ParseError{File: "a.txt", Line: 2, Err: ErrTruncated}, l10n.Chinese))
 }

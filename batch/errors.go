@@ -36,6 +36,21 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "%s:%d: %s", ZH: "%[1]s 第%[2]d行：%[3]s"},
 	l10n.Entry{Key: "%s: %s", ZH: "%[1]s：%[2]s"},
 
+	// column labels for operators
+	l10n.Entry{Key: "school_name", ZH: "校名"},
+	l10n.Entry{Key: "name", ZH: "姓名"},
+	l10n.Entry{Key: "gender", ZH: "性别"},
+	l10n.Entry{Key: "registry_no", ZH: "学籍号"},
+	l10n.Entry{Key: "resident_id", ZH: "身份证号"},
+	l10n.Entry{Key: "birth_date", ZH: "出生日期"},
+	l10n.Entry{Key: "photo", ZH: "照片"},
+	l10n.Entry{Key: "card_serial", ZH: "卡序列号"},
+	l10n.Entry{Key: "school_code", ZH: "学校代码"},
+	l10n.Entry{Key: "level", ZH: "报送级别"},
+	l10n.Entry{Key: "code", ZH: "报送单位代码"},
+	l10n.Entry{Key: "digest", ZH: "摘要"},
+	l10n.Entry{Key: "count", ZH: "数量"},
+
 	// validation
 	l10n.Entry{Key: "required field is empty", ZH: "必填字段为空"},
 	l10n.Entry{Key: "value too long", ZH: "内容过长"},
@@ -133,7 +148,7 @@ func (e *ParseError) Localize(tag language.Tag) string {
 	reason := l10n.Error(e.Err, tag)
 	switch {
 	case e.Line > 0 && e.Field != "":
-		return messages.Sprintf(tag, "%s:%d: field %s: %s", e.File, e.Line, e.Field, reason)
+		return messages.Sprintf(tag, "%s:%d: field %s: %s", e.File, e.Line, fieldLabel(tag, e.Field), reason)
 	case e.Line > 0:
 		return messages.Sprintf(tag, "%s:%d: %s", e.File, e.Line, reason)
 	default:
@@ -168,4 +183,13 @@ func (d *detailError) Localize(tag language.Tag) string {
 // gotWant is the common detail "got X, want Y".
 func gotWant(err error, got, want any) error {
 	return detail(err, "got %v, want %v", fmt.Sprint(got), fmt.Sprint(want))
+}
+
+// fieldLabel names a column for an operator: the Chinese label where the
+// catalog has one, the column name otherwise.
+func fieldLabel(tag language.Tag, col string) string {
+	if messages.Has(col) {
+		return messages.Sprintf(tag, col)
+	}
+	return col
 }

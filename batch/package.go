@@ -259,7 +259,7 @@ func CheckPackage(ctx context.Context, ra io.ReaderAt, size int64, name string, 
 }
 
 // report records a problem found outside Validate into rep.
-func (v *Validator) report(rep *Report, e *RecordError) error {
+func (v Validator) report(rep *Report, e *RecordError) error {
 	if e.Reason == "" {
 		e.Reason = reasonOf(e.Err)
 	}

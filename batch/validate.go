@@ -134,7 +134,7 @@ func (e *RecordError) Localize(tag language.Tag) string {
 	if errors.As(e.Err, &pe) {
 		return pe.Localize(tag)
 	}
-	return messages.Sprintf(tag, "%s:%d: field %s (%s): %s", e.File, e.Line, e.Field, e.RegistryNo, l10n.Error(e.Err, tag))
+	return messages.Sprintf(tag, "%s:%d: field %s (%s): %s", e.File, e.Line, fieldLabel(tag, e.Field), e.RegistryNo, l10n.Error(e.Err, tag))
 }
 
 // History answers, for rule S-ID-1, which resident ID a registry number was
@@ -223,9 +223,9 @@ type validation struct {
 // Validate reads a card-making data file from r. Problems with the content
 // are in the Report; the error is for what stops the pass itself (ctx, the
 // History, OnError).
-func (v *Validator) Validate(ctx context.Context, r io.Reader, name string) (*Report, error) {
+func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Report, error) {
 	rep := &Report{File: name}
-	s := &validation{v: v, rep: rep, maxKeep: v.MaxErrors}
+	s := &validation{v: &v, rep: rep, maxKeep: v.MaxErrors}
 	if s.maxKeep <= 0 {
 		s.maxKeep = 100
 	}

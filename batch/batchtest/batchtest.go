@@ -82,9 +82,22 @@ func Record(school, schoolName string, i int, seed uint64) (batch.CardRecord, er
 	if err != nil {
 		return batch.CardRecord{}, err
 	}
-	birth := time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i/1000%3650)
+	// Birth year fits the stage and cohort (graduation at 12, 15 or 18);
+	// (day, sequence) is unique within a cohort and category, so resident
+	// IDs never repeat.
+	cohort := (30 + i/(99*99)) % 100
+	catIdx := i / (99 * 99 * 100)
+	j := i % (99 * 99)
+	age := 12
+	switch cats[catIdx] {
+	case 1, 5, 8:
+		age = 15
+	case 2, 6, 9:
+		age = 18
+	}
+	birth := time.Date(2000+cohort-age, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, j/1000+12*catIdx)
 	region := fmt.Sprintf("1101%02d", 1+rng.IntN(16))
-	seq := i % 1000
+	seq := j % 1000
 	rid, err := studentid.BuildResidentID(region, birth, seq)
 	if err != nil {
 		return batch.CardRecord{}, err
