@@ -78,6 +78,7 @@ type SizeError struct {
 	Want  string // what was expected, e.g. "16" or "1..8"
 }
 
+// Error is the English text.
 func (e *SizeError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
@@ -100,6 +101,7 @@ type KeyError struct {
 	Ref KeyRef
 }
 
+// Error is the English text.
 func (e *KeyError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
@@ -119,6 +121,7 @@ type VerifyError struct {
 	What string // "MAC" or "cryptogram"
 }
 
+// Error is the English text.
 func (e *VerifyError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
@@ -138,6 +141,7 @@ type ManagementCardError struct {
 	Got  SAMID // the SAM the card was issued for
 }
 
+// Error is the English text.
 func (e *ManagementCardError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
@@ -157,6 +161,7 @@ type ParseError struct {
 	Reason string // English detail, e.g. "18 bytes expected, got 3"
 }
 
+// Error is the English text.
 func (e *ParseError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag; the detail stays English.
@@ -175,6 +180,7 @@ type PSAMError struct {
 	Err     error
 }
 
+// Error is the English text.
 func (e *PSAMError) Error() string {
 	return messages.Sprintf(l10n.English, "PSAM %[1]s: %[2]s", e.Command, e.Err.Error())
 }
@@ -193,6 +199,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error is the English text.
 func (e *ConfigError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag; the detail stays English.

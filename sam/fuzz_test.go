@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -75,13 +76,15 @@ func FuzzPSAMSimulator(f *testing.F) {
 	f.Add(seq("00A4040008D156000001454455", "801A4701101111111111111111222222222222222222", "80FA020008", "80FA000008"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, t0 := range []bool{false, true} {
-			sim, err := sam.NewPSAMSimulator(testKeySet(t, sam.TDES), psamConfig(sam.TDES), t0)
-			require.NoError(t, err)
-			for _, cmd := range splitAPDUs(b) {
-				resp, err := sim.Transmit(context.Background(), cmd)
+		for _, alg := range []sam.Algorithm{sam.TDES, sam.SM4} {
+			for _, t0 := range []bool{false, true} {
+				sim, err := sam.NewPSAMSimulator(testKeySet(t, alg), psamConfig(alg), t0)
 				require.NoError(t, err)
-				require.GreaterOrEqual(t, len(resp), 2)
+				for _, cmd := range splitAPDUs(b) {
+					resp, err := sim.Transmit(context.Background(), cmd)
+					require.NoError(t, err)
+					require.GreaterOrEqual(t, len(resp), 2)
+				}
 			}
 		}
 	})
@@ -142,5 +145,22 @@ func FuzzPSAMDriver(f *testing.F) {
 			_, _ = p.Encrypt(ctx, refEnc, serial, bytes.Repeat([]byte{2}, 60))
 			_ = p.VerifyInternalAuthenticate(ctx, refInt, serial, []byte{1, 2, 3, 4, 5, 6, 7, 8}, bytes.Repeat([]byte{0xEE}, 8))
 		}
+	})
+}
+
+// FuzzParseSAMID: any string parses to an id that prints back the same
+// (upper-case) hex, or fails with ErrMalformed.
+func FuzzParseSAMID(f *testing.F) {
+	f.Add("1100000000000001")
+	f.Add("abcdefABCDEF0123")
+	f.Add("")
+	f.Add("zz00000000000000")
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := sam.ParseSAMID(s)
+		if err != nil {
+			assert.ErrorIs(t, err, sam.ErrMalformed)
+			return
+		}
+		assert.Equal(t, strings.ToUpper(s), id.String())
 	})
 }

@@ -20,7 +20,7 @@ func ParseSAMID(s string) (SAMID, error) {
 	var id SAMID
 	b, err := hex.DecodeString(s)
 	if err != nil || len(b) != len(id) {
-		return id, &ParseError{Reason: fmt.Sprintf("SAM id %q is not 16 hex digits", s)}
+		return id, &ParseError{Reason: fmt.Sprintf("SAM id of %d characters is not 16 hex digits", len(s))}
 	}
 	copy(id[:], b)
 	return id, nil
