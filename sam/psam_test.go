@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -344,5 +345,38 @@ func TestPSAMOneOperationAtATime(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		assert.NoError(t, err)
+	}
+}
+
+// TestPSAMTraceShowsNoSecret is SPEC A-3 on the wire: with the apdu trace on,
+// the log shows the PSAM's commands but neither the management card's
+// authentication value, nor cryptograms, nor MACs, nor key bytes.
+func TestPSAMTraceShowsNoSecret(t *testing.T) {
+	ctx := context.Background()
+	for _, alg := range []sam.Algorithm{sam.TDES, sam.SM4} {
+		t.Run("A-3/"+alg.Name(), func(t *testing.T) {
+			ks := testKeySet(t, alg)
+			sim, err := sam.NewPSAMSimulator(ks, psamConfig(alg), true)
+			require.NoError(t, err)
+			var log bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			p, err := sam.NewPSAM(sim, psamConfig(alg), apdu.WithTrace(logger, nil))
+			require.NoError(t, err)
+			mc, err := ks.ManagementCard(samID)
+			require.NoError(t, err)
+			require.NoError(t, p.Unlock(ctx, mc))
+			crypt, err := p.ExternalAuthenticate(ctx, refExt, serial, []byte{1, 2, 3, 4})
+			require.NoError(t, err)
+			mac, err := p.MAC(ctx, refMAC, serial, []byte{5, 6, 7, 8}, []byte("registry record"))
+			require.NoError(t, err)
+			raw, err := mc.MarshalBinary()
+			require.NoError(t, err)
+			out := log.String()
+			require.Contains(t, strings.ToUpper(out), "80FA", "the trace did log the PSAM commands")
+			for _, secret := range [][]byte{raw[10:], crypt, mac} {
+				assert.NotContains(t, strings.ToUpper(out), strings.ToUpper(hex.EncodeToString(secret)))
+			}
+			assertNoSecret(t, alg, out)
+		})
 	}
 }
