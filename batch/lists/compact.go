@@ -447,7 +447,8 @@ func (l *List) Len() int { return l.hdr.Count }
 // must not change it.
 func (l *List) Bytes() []byte { return l.data }
 
-// Digest returns the digest stored in the list (over header and entries).
+// Digest returns the digest stored in the list (over header and entries);
+// the caller must not change it.
 func (l *List) Digest() []byte {
 	body := HeaderSize + len(l.entries)
 	return l.data[body : body+DigestSize]

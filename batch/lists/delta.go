@@ -111,8 +111,8 @@ func (d *Delta) Apply(base *List, pub ed25519.PublicKey) (*List, error) {
 	if base.hdr.Version != d.hdr.Base {
 		return nil, &BaseError{Want: d.hdr.Base, Got: base.hdr.Version, Entry: -1, Err: ErrDeltaBase}
 	}
-	misfit := func(i int, c []byte) error {
-		return &BaseError{Want: d.hdr.Base, Got: base.hdr.Version, Entry: i, Serial: Serial(c[:8]), Err: ErrDeltaBase}
+	misfit := func(i int, c []byte, why error) error {
+		return &BaseError{Want: d.hdr.Base, Got: base.hdr.Version, Entry: i, Serial: Serial(c[:8]), Err: why}
 	}
 	buf := make([]byte, HeaderSize, listLayout.size(base.Len()+d.Len()))
 	a := base.entries
@@ -125,8 +125,10 @@ func (d *Delta) Apply(base *List, pub ed25519.PublicKey) (*List, error) {
 		}
 		inBase := len(a) > 0 && binary.BigEndian.Uint64(a) == key
 		switch {
-		case inBase && a[8] == c[8], !inBase && c[8] == 0:
-			return nil, misfit(i, c)
+		case inBase && a[8] == c[8]:
+			return nil, misfit(i, c, ErrSameStatus)
+		case !inBase && c[8] == 0:
+			return nil, misfit(i, c, ErrNotInBase)
 		case inBase:
 			a = a[EntrySize:]
 		}

@@ -25,6 +25,8 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "serial given twice", ZH: "卡序列号重复"},
 	l10n.Entry{Key: "delta does not apply to this list", ZH: "增量与该名单不匹配"},
 	l10n.Entry{Key: "lists are not in version order", ZH: "名单版本顺序不对"},
+	l10n.Entry{Key: "change removes a card the list does not hold", ZH: "变更删除了名单中没有的卡"},
+	l10n.Entry{Key: "change repeats the status the card has", ZH: "变更设置的状态与卡现有状态相同"},
 	l10n.Entry{Key: "serial is not 16 hexadecimal digits", ZH: "卡序列号不是16位十六进制数字"},
 	l10n.Entry{Key: "unknown event kind (want loss, unloss, freeze or unfreeze)", ZH: "未知的事件类别（应为loss、unloss、freeze或unfreeze）"},
 	l10n.Entry{Key: "bad event time", ZH: "事件时间错误"},
@@ -33,8 +35,6 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "school code is not 8 digits", ZH: "学校代码不是8位数字"},
 	l10n.Entry{Key: "school is outside the sender's area", ZH: "学校不在发送方的管辖范围内"},
 	l10n.Entry{Key: "events out of order", ZH: "事件未按顺序排列"},
-	l10n.Entry{Key: "wrong number of fields", ZH: "字段数不对"},
-	l10n.Entry{Key: "wrong file kind", ZH: "文件类别不对"},
 
 	// Typed errors.
 	l10n.Entry{Key: "%s: offset %d: %s: %s", ZH: "%[1]s：偏移%[2]d：%[3]s：%[4]s"},
@@ -42,6 +42,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "%s (want %s, got %s)", ZH: "%[1]s（应为%[2]s，实为%[3]s）"},
 	l10n.Entry{Key: "%s (want %s)", ZH: "%[1]s（应为%[2]s）"},
 	l10n.Entry{Key: "field %s: %s", ZH: "字段%[1]s：%[2]s"},
+	l10n.Entry{Key: "%s: %s", ZH: "%[1]s：%[2]s"},
 	l10n.Entry{Key: "option %s: %s", ZH: "选项%[1]s：%[2]s"},
 	l10n.Entry{Key: "serial %s given twice", ZH: "卡序列号%s重复"},
 	l10n.Entry{Key: "signing failed: %s", ZH: "签名失败：%s"},
@@ -110,6 +111,10 @@ var (
 	ErrDuplicate = messages.Error("serial given twice")
 	// ErrDeltaBase: a delta was applied to a list other than its base.
 	ErrDeltaBase = messages.Error("delta does not apply to this list")
+	// ErrNotInBase: a delta change removes a card its base list does not hold.
+	ErrNotInBase = messages.Error("change removes a card the list does not hold")
+	// ErrSameStatus: a delta change sets the status the card already has.
+	ErrSameStatus = messages.Error("change repeats the status the card has")
 	// ErrVersionOrder: Diff was asked for a delta that does not go forward.
 	ErrVersionOrder = messages.Error("lists are not in version order")
 	// ErrBadSerial: a serial is not 16 hexadecimal digits.
@@ -130,10 +135,6 @@ var (
 	// ErrOutOfOrder: an event comes before the one preceding it in the
 	// event order (Event.Compare): files and merge inputs must be sorted.
 	ErrOutOfOrder = messages.Error("events out of order")
-	// ErrFieldCount: an event record has the wrong number of fields.
-	ErrFieldCount = messages.Error("wrong number of fields")
-	// ErrFileKind: the envelope holds another kind of file.
-	ErrFileKind = messages.Error("wrong file kind")
 )
 
 // Names of event fields, used in FieldError.Field; they are also the column
@@ -203,7 +204,7 @@ func (e *FieldError) Unwrap() []error {
 func (e *FieldError) Localize(tag language.Tag) string {
 	what := l10n.Error(e.Err, tag)
 	if e.Cause != nil {
-		what += ": " + l10n.Error(e.Cause, tag)
+		what = messages.Sprintf(tag, "%s: %s", what, l10n.Error(e.Cause, tag))
 	}
 	return messages.Sprintf(tag, "field %s: %s", messages.Sprintf(tag, e.Field), what)
 }
@@ -226,7 +227,7 @@ func (e *causedError) Error() string { return e.Localize(l10n.English) }
 func (e *causedError) Unwrap() []error { return []error{e.err, e.cause} }
 
 func (e *causedError) Localize(tag language.Tag) string {
-	return l10n.Error(e.err, tag) + ": " + l10n.Error(e.cause, tag)
+	return messages.Sprintf(tag, "%s: %s", l10n.Error(e.err, tag), l10n.Error(e.cause, tag))
 }
 
 // OptionError is a bad BuildOptions or DeltaOptions field.
@@ -279,7 +280,7 @@ type BaseError struct {
 	Want, Got uint64 // base version of the delta, version of the list
 	Entry     int    // the change that does not fit, or -1
 	Serial    Serial // its serial
-	Err       error  // for a change: ErrBadStatus or ErrDeltaBase
+	Err       error  // for a change: ErrNotInBase or ErrSameStatus
 }
 
 func (e *BaseError) Error() string { return "lists: " + e.Localize(l10n.English) }
@@ -296,7 +297,7 @@ func (e *BaseError) Unwrap() []error {
 func (e *BaseError) Localize(tag language.Tag) string {
 	s := messages.Sprintf(tag, "delta from version %d does not apply to list version %d", e.Want, e.Got)
 	if e.Entry >= 0 {
-		s += "; " + messages.Sprintf(tag, "delta entry %d: serial %s: %s", e.Entry, e.Serial.String(), l10n.Error(e.Err, tag))
+		s = messages.Sprintf(tag, "%s: %s", s, messages.Sprintf(tag, "delta entry %d: serial %s: %s", e.Entry, e.Serial.String(), l10n.Error(e.Err, tag)))
 	}
 	return s
 }

@@ -27,7 +27,7 @@ func TestEveryTextHasChinese(t *testing.T) {
 		lists.ErrUnsorted, lists.ErrBadStatus, lists.ErrDigest, lists.ErrSignature, lists.ErrPublicKey,
 		lists.ErrSignerKey, lists.ErrTooMany, lists.ErrDuplicate, lists.ErrDeltaBase, lists.ErrVersionOrder,
 		lists.ErrBadSerial, lists.ErrBadKind, lists.ErrBadTime, lists.ErrBadRegistry, lists.ErrEmpty,
-		lists.ErrBadSchool, lists.ErrForeignSchool, lists.ErrOutOfOrder,
+		lists.ErrBadSchool, lists.ErrForeignSchool, lists.ErrOutOfOrder, lists.ErrNotInBase, lists.ErrSameStatus,
 		&lists.FormatError{File: "delta", Offset: 3, Entry: -1, Field: "magic", Want: "BJSD", Got: "XXXX", Err: lists.ErrBadMagic},
 		&lists.FormatError{File: "list", Offset: 57, Entry: 1, Field: "serial", Want: ">1", Err: lists.ErrUnsorted},
 		&lists.FieldError{Field: lists.FieldOperator, Err: lists.ErrEmpty},
@@ -35,7 +35,8 @@ func TestEveryTextHasChinese(t *testing.T) {
 		&lists.DuplicateError{},
 		&lists.SignError{Err: lists.ErrSignature},
 		&lists.BaseError{Want: 1, Got: 2, Entry: -1, Err: lists.ErrDeltaBase},
-		&lists.BaseError{Want: 1, Got: 1, Entry: 3, Err: lists.ErrDeltaBase},
+		&lists.BaseError{Want: 1, Got: 1, Entry: 3, Err: lists.ErrSameStatus},
+		&lists.FieldError{Field: lists.FieldRegistry, Err: lists.ErrBadRegistry, Cause: lists.ErrEmpty},
 		&lists.OrderError{Source: 1, Index: 2},
 		lists.Conflict{A: lists.Event{Kind: lists.KindLoss}, B: lists.Event{Kind: lists.KindUnloss}},
 	}

@@ -110,8 +110,8 @@ func Merge(ctx context.Context, dst EventSink, srcs ...EventSource) (MergeReport
 		}
 	}
 	var last Event
-	for h.Len() > 0 {
-		if rep.Read%4096 == 0 {
+	for step := 0; h.Len() > 0; step++ {
+		if step%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return rep, err
 			}
@@ -134,7 +134,7 @@ func Merge(ctx context.Context, dst EventSink, srcs ...EventSource) (MergeReport
 			return rep, err
 		}
 	}
-	return rep, ctx.Err()
+	return rep, nil
 }
 
 // cursor is the head event of one source: n events have been read from it.
@@ -202,8 +202,12 @@ const minTime = -1 << 63
 
 // Apply folds one event into the state and reports whether it changed the
 // card's status or event time (false: the event is older than the last one
-// applied to that bit, or repeats it).
+// applied to that bit, or repeats it, or has a kind or time Event.Validate
+// refuses).
 func (s *State) Apply(e Event) bool {
+	if !e.Kind.valid() || e.Time.Year() < minEventYear || e.Time.Year() > maxEventYear {
+		return false // Event.Validate refuses it; files never carry it
+	}
 	c, ok := s.cards[e.Serial]
 	if !ok {
 		c = cardState{lostAt: minTime, frozAt: minTime}
@@ -231,8 +235,11 @@ func (s *State) Apply(e Event) bool {
 }
 
 // Write applies e; it makes *State an EventSink, so Merge can fold as it
-// merges.
+// merges. An event of unknown kind is refused with a *FieldError.
 func (s *State) Write(e Event) error {
+	if !e.Kind.valid() {
+		return &FieldError{Field: FieldKind, Err: ErrBadKind}
+	}
 	s.Apply(e)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	mrand "math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -217,6 +218,17 @@ func TestFoldProperties(t *testing.T) {
 			assert.Equal(t, st, sorted.Status(s), "R-LIST-1/fold = last event per bit, round %d", round)
 		}
 	}
+}
+
+func TestStateRefusesInvalidEvents(t *testing.T) {
+	s := lists.NewState()
+	bad := event(t, 1, 0, at(1))
+	assert.ErrorIs(t, s.Write(bad), lists.ErrBadKind)
+	assert.False(t, s.Apply(bad))
+	assert.False(t, s.Apply(event(t, 1, lists.KindLoss, time.Time{})), "zero time")
+	assert.False(t, s.Apply(event(t, 1, lists.KindLoss, time.Date(2400, 1, 1, 0, 0, 0, 0, beijing))))
+	assert.NoError(t, s.Write(event(t, 1, lists.KindLoss, at(1))))
+	assert.Equal(t, lists.StatusLost, s.Status(serial(1)))
 }
 
 func TestStateOfListAndPrune(t *testing.T) {
