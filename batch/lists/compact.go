@@ -161,8 +161,8 @@ func putHeader(b []byte, magic string, h Header) {
 	clear(b[offReserved:HeaderSize])
 }
 
-// parseHeader checks the header's fixed fields and the file length; what
-// (list or delta) names the file in errors.
+// parseHeader decodes and checks the header's fields; lay says whether a
+// list or a delta is expected.
 func parseHeader(data []byte, lay layout) (Header, error) {
 	magic, what := lay.magic(), lay.what()
 	fail := func(off int, field string, err error, want, got string) error {

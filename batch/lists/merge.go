@@ -1,7 +1,6 @@
 package lists
 
 import (
-	"container/heap"
 	"context"
 	"io"
 	"slices"
@@ -88,7 +87,7 @@ type MergeReport struct {
 // with an *OrderError; ctx is checked every 4096 events.
 func Merge(ctx context.Context, dst EventSink, srcs ...EventSource) (MergeReport, error) {
 	var rep MergeReport
-	h := &eventHeap{}
+	h := make(eventHeap, 0, len(srcs))
 	next := func(c cursor) error {
 		e, err := srcs[c.src].Next()
 		if err == io.EOF {
@@ -101,7 +100,7 @@ func Merge(ctx context.Context, dst EventSink, srcs ...EventSource) (MergeReport
 		if c.n > 0 && e.Compare(c.e) < 0 {
 			return &OrderError{Source: c.src, Index: c.n}
 		}
-		heap.Push(h, cursor{e: e, src: c.src, n: c.n + 1})
+		h.push(cursor{e: e, src: c.src, n: c.n + 1})
 		return nil
 	}
 	for i := range srcs {
@@ -110,13 +109,13 @@ func Merge(ctx context.Context, dst EventSink, srcs ...EventSource) (MergeReport
 		}
 	}
 	var last Event
-	for step := 0; h.Len() > 0; step++ {
+	for step := 0; len(h) > 0; step++ {
 		if step%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return rep, err
 			}
 		}
-		c := heap.Pop(h).(cursor)
+		c := h.pop()
 		switch {
 		case rep.Written > 0 && c.e.Compare(last) == 0:
 			rep.Duplicates++
@@ -144,24 +143,53 @@ type cursor struct {
 	n   int
 }
 
-// eventHeap orders source heads by event, then by source index so equal
-// events leave in a fixed order.
+// eventHeap is a binary min-heap of source heads, ordered by event and then
+// by source index so that equal events leave in a fixed order. It is typed
+// (not container/heap) so that the merge does not box an event per step.
 type eventHeap []cursor
 
-func (h eventHeap) Len() int { return len(h) }
-func (h eventHeap) Less(i, j int) bool {
+func (h eventHeap) less(i, j int) bool {
 	if c := h[i].e.Compare(h[j].e); c != 0 {
 		return c < 0
 	}
 	return h[i].src < h[j].src
 }
-func (h eventHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *eventHeap) Push(x any)   { *h = append(*h, x.(cursor)) }
-func (h *eventHeap) Pop() any {
-	old := *h
-	c := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return c
+
+func (h *eventHeap) push(c cursor) {
+	*h = append(*h, c)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !q.less(i, parent) {
+			break
+		}
+		q[i], q[parent] = q[parent], q[i]
+		i = parent
+	}
+}
+
+func (h *eventHeap) pop() cursor {
+	q := *h
+	top := q[0]
+	last := len(q) - 1
+	q[0] = q[last]
+	q = q[:last]
+	for i := 0; ; {
+		small, l, r := i, 2*i+1, 2*i+2
+		if l < len(q) && q.less(l, small) {
+			small = l
+		}
+		if r < len(q) && q.less(r, small) {
+			small = r
+		}
+		if small == i {
+			break
+		}
+		q[i], q[small] = q[small], q[i]
+		i = small
+	}
+	*h = q
+	return top
 }
 
 // State is the current status of every card, the fold of all events seen:

@@ -80,6 +80,10 @@ func TestMergeIsASetUnion(t *testing.T) {
 	t.Run("R-LIST-1/ordered by event time, no duplicates", func(t *testing.T) {
 		for _, r := range rounds {
 			ab, _ := merge(t, r.a, r.b)
+			naive := slices.Concat(r.a, r.b)
+			lists.SortEvents(naive)
+			naive = slices.CompactFunc(naive, func(x, y lists.Event) bool { return x.Compare(y) == 0 })
+			assert.Equal(t, naive, ab, "the merge is the sorted union")
 			for j := 1; j < len(ab); j++ {
 				assert.False(t, ab[j].Time.Before(ab[j-1].Time))
 				assert.Equal(t, 1, ab[j].Compare(ab[j-1]))
