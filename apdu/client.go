@@ -173,7 +173,10 @@ func (c *Client) exchange(ctx context.Context, cmd Command) (Response, error) {
 			last.Le = shortLe(resp.SW.SW2())
 			step = stepResend
 		} else if sw1 == 0x61 && !c.cfg.noGetResponse {
-			if step == stepGetResponse && len(resp.Data) == 0 {
+			// A GET RESPONSE (first sent or resent after 6Cxx) answered
+			// with 61xx and no data would loop forever: every round must
+			// bring data, and the cap then bounds the rounds.
+			if last.INS == INSGetResponse && len(resp.Data) == 0 {
 				return fail(step, ErrNoProgress)
 			}
 			if len(collected)+len(resp.Data) > c.cfg.maxResponse {

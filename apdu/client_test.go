@@ -106,6 +106,18 @@ func TestClientGetResponse(t *testing.T) {
 		assert.Equal(t, apdu.GetChallenge(8).Header(), xe.Command)
 		require.NoError(t, s.Done())
 	})
+	t.Run("no progress through alternating 6Cxx and 61xx", func(t *testing.T) {
+		s := script(t, `
+			> 0084000008
+			< 6108
+			> 00C0000008
+			< 6C04
+			> 00C0000004
+			< 6104`)
+		_, err := apdu.NewClient(s).Transmit(context.Background(), apdu.GetChallenge(8))
+		assert.ErrorIs(t, err, apdu.ErrNoProgress)
+		require.NoError(t, s.Done())
+	})
 }
 
 func TestClientLeCorrection(t *testing.T) {
