@@ -21,8 +21,8 @@ import (
 // package pcsctest for when these tests fail or skip without it.
 
 var (
-	atrT0 = []byte{0x3B, 0x02, 0x14, 0x50}       // T=0 only
-	atrT1 = []byte{0x3B, 0x80, 0x01, 0x81}       // TD1 = T=1, TCK
+	atrT0 = []byte{0x3B, 0x02, 0x14, 0x50} // T=0 only
+	atrT1 = []byte{0x3B, 0x80, 0x01, 0x81} // TD1 = T=1, TCK
 	sel   = []byte{0x00, 0xA4, 0x04, 0x00, 0x02, 0x3F, 0x00}
 	ok    = []byte{0x90, 0x00}
 )
@@ -307,4 +307,3 @@ func assertGoroutines(t *testing.T, n int) {
 		t.Errorf("%d goroutines left behind:\n%s", got-n, buf[:runtime.Stack(buf, true)])
 	}
 }
-

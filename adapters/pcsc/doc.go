@@ -1,0 +1,40 @@
+// Package pcsc drives PC/SC smart card readers: the registry card, a PSAM in
+// a reader slot, or the simulated card in pcscd's virtual reader. It is the
+// SDK's only cgo package.
+//
+// Two layers:
+//
+//   - A small binding with the shape of github.com/ebfe/scard (which is not
+//     a dependency): [EstablishContext] → [Context.ListReaders],
+//     [Context.Connect], [Context.GetStatusChange], [Context.Cancel];
+//     [Card.Transmit], [Card.BeginTransaction]/[Card.EndTransaction],
+//     [Card.Status], [Card.Reconnect], [Card.Disconnect].
+//   - [Reader], the card in one reader as an [apdu.Transport], which is what
+//     the rest of the SDK uses: [Open], [Reader.Transmit] (honours ctx),
+//     [Reader.Session] (one PC/SC transaction for a whole card session, from
+//     SELECT to the last write), [Reader.Reconnect], and [WaitForCard], which
+//     honours ctx through finite status-change waits and SCardCancel, leaving
+//     no goroutine behind.
+//
+// Per operating system:
+//
+//   - Linux, macOS, FreeBSD with cgo: pcsc-lite (libpcsclite-dev on Debian:
+//     headers in /usr/include/PCSC, -lpcsclite), or the PCSC framework on
+//     macOS. pcscd must be running.
+//   - Windows: winscard.dll through package syscall, no cgo.
+//   - Anything else, or CGO_ENABLED=0: every call returns [ErrUnsupported],
+//     so the module still builds and programs can fall back to card/sim.
+//
+// Every failed PC/SC call is an [*Error] naming the function, the reader and
+// the return code; it unwraps to a sentinel such as [ErrRemovedCard],
+// [ErrResetCard], [ErrNoSmartcard], [ErrTimeout] or [ErrCancelled], and
+// renders in Chinese or English through package l10n. An empty reader list is
+// an empty slice, not an error. Commands are length-checked and responses
+// received into a bounded buffer (258 bytes for short APDUs, 65538 for
+// extended ones), so no protocol or length makes the package panic.
+//
+// The real-stack tests (realstack_test.go) run pcscd with vsmartcard's vpcd
+// driver, serve a card with adapters/vpcd and talk to it through this
+// package. Start the stack with .ci/pcsc-stack.sh; package pcsctest gives any
+// test a connected Reader for a card in three lines.
+package pcsc
