@@ -2,9 +2,12 @@ package lifecycle
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/bjedu/studentcard/studentid"
@@ -462,4 +465,78 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		te.CardID = c.ID
 	}
 	return nil, nil, err
+}
+
+// reversible: the actions Undo may reverse, those that change only the card
+// itself (no stock moved, nothing physical like punching or boxing).
+func reversible(a Action) bool {
+	switch a {
+	case ActReportLoss, ActCancelLoss, ActFreeze, ActUnfreeze, ActCancel:
+		return true
+	}
+	return false
+}
+
+// Undo reverses the last change of a card when it was a daily operation
+// entered by mistake (report loss, cancel loss, freeze, unfreeze, cancel):
+// the card gets back the fields its last event kept as before-values, and a
+// new "undo" event records it; nothing is deleted (P-3: every change is
+// traceable and reversible).
+func (l *Ledger) Undo(ctx context.Context, op Operator, cardID, reason string) (Card, error) {
+	var out Card
+	n := &note{action: "undo", subject: cardID, rule: "P-3", detail: map[string]any{"reason": reason}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		c, err := tx.GetCard(ctx, cardID)
+		if err != nil {
+			return err
+		}
+		if err := checkScope(op, "undo", c.District, c.School); err != nil {
+			return err
+		}
+		var last Event
+		for after := int64(0); ; {
+			page, err := tx.CardEvents(ctx, cardID, after, 500)
+			if err != nil {
+				return err
+			}
+			if len(page) > 0 {
+				last = page[len(page)-1]
+				after = last.Seq
+			}
+			if len(page) < 500 {
+				break
+			}
+		}
+		if !reversible(last.Action) || last.Version != c.Version || last.Before == "" {
+			return &RuleError{Rule: "P-3", Reason: reasonNotReversible}
+		}
+		var prev Card
+		if err := json.Unmarshal([]byte(last.Before), &prev); err != nil {
+			return err
+		}
+		before, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		prev.Version, prev.UpdatedAt = c.Version, l.now()
+		if out, err = tx.PutCard(ctx, prev); err != nil {
+			return err
+		}
+		n.detail["undone_event"], n.detail["from"], n.detail["to"] = last.Seq, c.State, out.State
+		_, err = tx.AppendEvent(ctx, Event{CardID: out.ID, Kind: out.Kind, Action: "undo", From: c.State, To: out.State, Rule: "P-3",
+			At: out.UpdatedAt, Operator: op, District: out.District, School: out.School,
+			Reason: fmt.Sprintf("%s (undoes event %d)", reason, last.Seq), Before: string(before), Version: out.Version})
+		return err
+	})
+	return out, err
+}
+
+// FileDigest returns the lowercase hex SHA-256 of a file's bytes: the key
+// under which imports are recorded once.
+func FileDigest(r io.Reader) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

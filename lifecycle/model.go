@@ -1,6 +1,8 @@
 package lifecycle
 
 import (
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -22,15 +24,6 @@ const (
 	LevelSchool      Level = "school"
 	LevelApplication Level = "application"
 )
-
-// Valid reports whether l is one of the four tiers.
-func (l Level) Valid() bool {
-	switch l {
-	case LevelCity, LevelDistrict, LevelSchool, LevelApplication:
-		return true
-	}
-	return false
-}
 
 // Operator is who makes a call: every call of the [Ledger] carries one, so
 // every event and audit entry says who did what at which level (P-3), and the
@@ -306,6 +299,31 @@ type Student struct {
 	School    string
 	Status    StudentStatus
 	Version   int64
+}
+
+// String shows a student with the personal data masked (name after its
+// first character; key and resident ID number except their first 4 and last
+// 2 characters), so logs and traces do not leak PII.
+func (s Student) String() string {
+	return fmt.Sprintf("student %s %s %s %s/%s %s v%d", maskID(s.Key), s.Number, maskName(s.Name), s.District, s.School, maskID(s.IDNumber), s.Version)
+}
+
+// GoString masks like String, so %#v does not leak PII either.
+func (s Student) GoString() string { return s.String() }
+
+func maskName(name string) string {
+	r := []rune(name)
+	if len(r) <= 1 {
+		return name
+	}
+	return string(r[0]) + strings.Repeat("*", len(r)-1)
+}
+
+func maskID(id string) string {
+	if len(id) <= 6 {
+		return strings.Repeat("*", len(id))
+	}
+	return id[:4] + strings.Repeat("*", len(id)-6) + id[len(id)-2:]
 }
 
 // NumberStatus is the life of an assigned registry number (S-ID-1, S-ID-5).

@@ -375,4 +375,5 @@ const (
 	reasonSmallBatch     = "a district prints only batches of fewer than 50 cards"
 	reasonNotLeft        = "the student has not left this school"
 	reasonBadTarget      = "bad or missing target code"
+	reasonNotReversible  = "the card's last change cannot be undone here"
 )

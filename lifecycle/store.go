@@ -13,6 +13,12 @@ import (
 // Every method of [Tx] is a single-row read or write, or a range read over an
 // index with a limit; none needs a full scan. The conformance suite in
 // lifecycle/storetest says precisely what each must do.
+//
+// Values round-trip exactly: strings and numbers as given, times to the
+// microsecond (returned in any location; the zero time.Time comes back as
+// the zero value, e.g. stored as NULL). Lock waits are the store's business
+// (SQLite: busy_timeout and BEGIN IMMEDIATE); what a Tx reports to its
+// caller is success, a typed error of this package, or a context error.
 type Store interface {
 	// Tx runs fn in one transaction. If fn returns an error (or panics), or
 	// the commit fails, nothing fn wrote is kept and Tx returns the error
@@ -42,6 +48,11 @@ type Tx interface {
 	CardsOfStudent(ctx context.Context, number string) ([]Card, error)
 
 	// AppendEvent stores e with the next store-wide Seq and returns it.
+	// Readers rely on Seq growing in commit order (R-OPS-1 uploads
+	// everything after a watermark): a store that commits concurrent
+	// writers out of Seq order (a PostgreSQL sequence) must say how it
+	// keeps [Tx.ScopeEvents] readers from skipping a late commit, e.g. by
+	// serialising event appends per district.
 	AppendEvent(ctx context.Context, e Event) (Event, error)
 	// CardEvents returns up to limit events of one card with Seq > after,
 	// in Seq order (index on CardID, Seq).
