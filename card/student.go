@@ -175,6 +175,19 @@ func (s *Student) UnmarshalBinary(b []byte) error {
 	if out.SchoolName, err = DecodeText(studentFile, "school name", 56, b[56:]); err != nil {
 		return err
 	}
+	if out.ValidFrom.IsZero() || out.ValidUntil.IsZero() || out.ValidUntil.Before(out.ValidFrom) {
+		return &FieldError{File: studentFile, Field: "validity", Offset: 47, Reason: "want valid from ≤ valid until, both set"}
+	}
+	// Catch-all: the record must be exactly what MarshalBinary writes (no
+	// bytes after a name's padding, the right charset bytes, names that can
+	// be stored), so what is read can always be written back.
+	again, err := out.MarshalBinary()
+	if err != nil {
+		return &FieldError{File: studentFile, Field: "record", Reason: "cannot be written back: " + err.Error()}
+	}
+	if !bytes.Equal(again, b) {
+		return &FieldError{File: studentFile, Field: "record", Reason: "not in canonical form (padding or charset byte)"}
+	}
 	*s = out
 	return nil
 }

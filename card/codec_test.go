@@ -1,0 +1,216 @@
+package card_test
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bjedu/studentcard/card"
+	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/sam"
+)
+
+func TestEncodeText(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		text    string
+		gb18030 bool
+		want    card.Charset
+		reason  card.NameReason
+		char    rune
+		pos     int
+		wantErr bool
+	}{
+		{name: "GB2312 name", text: "王小明", gb18030: true, want: card.GB2312},
+		{name: "minority name with middle dot", text: "买买提·艾力", gb18030: true, want: card.GB2312},
+		{name: "C-4/rare character falls back to GB18030", text: "王堃", gb18030: true, want: card.GB18030},
+		{name: "C-4/CJK extension B character", text: "𠮷野", gb18030: true, want: card.GB18030},
+		{name: "C-4/rare character refused in GB2312-only field", text: "李䶮", wantErr: true, reason: card.ReasonNotGB2312, char: '䶮', pos: 2},
+		{name: "too long, names the overflowing character", text: "欧阳一二三四五六七八九十甲乙丙丁戊", gb18030: true, wantErr: true, reason: card.ReasonTooLong, char: '戊', pos: 17},
+		{name: "control character", text: "王\n明", gb18030: true, wantErr: true, reason: card.ReasonInvalid, char: '\n', pos: 2},
+		{name: "private use character", text: "王\uE000", gb18030: true, wantErr: true, reason: card.ReasonInvalid, char: '\uE000', pos: 2},
+		{name: "invalid UTF-8", text: "王\xff", gb18030: true, wantErr: true, reason: card.ReasonInvalid, char: '\uFFFD', pos: 2},
+		{name: "empty", text: "", gb18030: true, wantErr: true, reason: card.ReasonEmpty},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, cs, err := card.EncodeText("name", tc.text, card.NameSize, tc.gb18030)
+			if tc.wantErr {
+				var ne *card.NameError
+				require.ErrorAs(t, err, &ne)
+				assert.ErrorIs(t, err, card.ErrName)
+				assert.Equal(t, tc.reason, ne.Reason)
+				assert.Equal(t, tc.char, ne.Char)
+				assert.Equal(t, tc.pos, ne.Pos)
+				assert.NotEmpty(t, l10n.Error(err, l10n.Chinese))
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, cs)
+			back, err := card.DecodeText("f", "name", 0, append(b, make([]byte, card.NameSize-len(b))...))
+			require.NoError(t, err)
+			assert.Equal(t, tc.text, back)
+		})
+	}
+	t.Run("C-4/error names the character in both languages", func(t *testing.T) {
+		_, _, err := card.EncodeText("name", "李䶮", 16, false)
+		assert.Equal(t, "card: name: character '䶮' (U+4DAE) at position 2 is not in GB2312 (rare character: file a rare-character description)", err.Error())
+		assert.Equal(t, "name：第2个字符'䶮'（U+4DAE）不在GB2312中（生僻字：请填报生僻字说明）", l10n.Error(err, l10n.Chinese))
+	})
+	t.Run("decode rejects bytes that are not GB18030", func(t *testing.T) {
+		_, err := card.DecodeText("f", "name", 0, []byte{0xFF, 0x30, 0x81, 0})
+		require.ErrorIs(t, err, card.ErrMalformed)
+	})
+}
+
+func TestStudentRoundTrip(t *testing.T) {
+	st := testStudent()
+	b, err := st.MarshalBinary()
+	require.NoError(t, err)
+	require.Len(t, b, card.StudentSize)
+	var back card.Student
+	require.NoError(t, back.UnmarshalBinary(b))
+	assert.Equal(t, st, back)
+
+	rare := st
+	rare.Name = "王堃"
+	b, err = rare.MarshalBinary()
+	require.NoError(t, err)
+	assert.Equal(t, byte(card.GB18030), b[1], "charset byte tells GB2312-only readers")
+
+	for name, mutate := range map[string]func(*card.Student){
+		"registry number": func(s *card.Student) { s.RegistryNumber = "12345" },
+		"gender":          func(s *card.Student) { s.Gender = 9 },
+		"stage":           func(s *card.Student) { s.Stage = 0 },
+		"school code":     func(s *card.Student) { s.SchoolCode = "01A203" },
+		"validity":        func(s *card.Student) { s.ValidUntil = s.ValidFrom.AddDate(-1, 0, 0) },
+	} {
+		s := testStudent()
+		mutate(&s)
+		_, err := s.MarshalBinary()
+		var fe *card.FieldError
+		require.ErrorAs(t, err, &fe, name)
+		assert.Equal(t, name, fe.Field)
+	}
+	var empty card.Student
+	assert.ErrorIs(t, empty.UnmarshalBinary(make([]byte, card.StudentSize)), card.ErrNoStudent)
+	assert.ErrorIs(t, empty.UnmarshalBinary(make([]byte, 3)), card.ErrMalformed)
+}
+
+func TestStateRoundTrip(t *testing.T) {
+	st := card.State{Seq: 513, Op: card.OpRegister, Status: card.Personalised, Extension: true, StudentSlot: 1,
+		Semester: card.Semester{Year: 2027, Term: 1}, Date: day(2027, 2, 28), School: "010203"}
+	b, err := st.MarshalBinary()
+	require.NoError(t, err)
+	assert.Equal(t, []byte{0x02, 0x01, 0x02, 0x01, 0x03, 0x00, 0x20, 0x27, 0x01, 0x20, 0x27, 0x02, 0x28, 0x01, 0x02, 0x03}, b)
+	var back card.State
+	require.NoError(t, back.UnmarshalBinary(b))
+	assert.Equal(t, st, back)
+	for i, bad := range [][]byte{
+		{0, 1, 0x77, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},          // unknown op
+		{0, 1, 1, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},          // unknown status
+		{0, 1, 1, 1, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},          // unknown flag
+		{0, 1, 1, 1, 0, 0, 0x20, 0x26, 3, 0, 0, 0, 0, 0, 0, 0},       // term 3
+		{0, 1, 1, 1, 0, 0, 0, 0, 0, 0x20, 0x26, 0x13, 0x01, 0, 0, 0}, // month 13
+		{0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xAB, 0, 0},          // school not BCD
+	} {
+		assert.ErrorIs(t, back.UnmarshalBinary(bad), card.ErrMalformed, "case %d", i)
+	}
+}
+
+func TestSemester(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		ok   bool
+		want card.Semester
+	}{
+		{"2026-2", true, card.Semester{Year: 2026, Term: 2}},
+		{"2027-1", true, card.Semester{Year: 2027, Term: 1}},
+		{"2027-3", false, card.Semester{}},
+		{"27-1", false, card.Semester{}},
+		{"2027", false, card.Semester{}},
+	} {
+		got, err := card.ParseSemester(tc.in)
+		if !tc.ok {
+			assert.ErrorIs(t, err, card.ErrSemester, tc.in)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got)
+		assert.Equal(t, tc.in, got.String())
+	}
+	assert.True(t, card.Semester{Year: 2026, Term: 2}.Before(card.Semester{Year: 2027, Term: 1}))
+	assert.Equal(t, card.Semester{Year: 2026, Term: 2}, card.SemesterOf(day(2027, 1, 10)))
+	assert.Equal(t, card.Semester{Year: 2027, Term: 1}, card.SemesterOf(day(2027, 3, 1)))
+
+	t.Run("R-REG-1/unregistered cards stop after 20 March and 20 September", func(t *testing.T) {
+		st := card.State{Semester: card.Semester{Year: 2026, Term: 2}}
+		for _, tc := range []struct {
+			on   time.Time
+			want bool
+		}{
+			{day(2026, 10, 1), true},
+			{day(2027, 3, 20), true},
+			{day(2027, 3, 21), false},
+			{day(2027, 9, 1), false},
+		} {
+			assert.Equal(t, tc.want, st.Registered(tc.on), tc.on.Format(time.DateOnly))
+		}
+		st.Semester = card.Semester{Year: 2027, Term: 1}
+		assert.True(t, st.Registered(day(2027, 9, 20)))
+		assert.False(t, st.Registered(day(2027, 9, 21)))
+		assert.False(t, card.State{}.Registered(day(2027, 3, 1)), "never registered")
+	})
+}
+
+func TestFCIRoundTrip(t *testing.T) {
+	info := testInfo(sam.SM4)
+	raw, err := info.MarshalBinary()
+	require.NoError(t, err)
+	st := card.State{Seq: 1, Op: card.OpPersonalise, Status: card.Personalised}
+	rawState, err := st.MarshalBinary()
+	require.NoError(t, err)
+	gotInfo, gotState, err := card.DecodeFCI(card.EncodeFCI(raw, rawState))
+	require.NoError(t, err)
+	assert.Equal(t, info, gotInfo)
+	assert.Equal(t, st, gotState)
+	gotInfo, gotState, err = card.DecodeFCI(card.EncodeFCI(raw, nil))
+	require.NoError(t, err)
+	assert.Equal(t, info, gotInfo)
+	assert.Equal(t, card.Blank, gotState.Status)
+	assert.Equal(t, "\xF0BJEDU\x01", string(card.AID()))
+	for _, bad := range [][]byte{nil, {0x6F}, {0x6F, 0x05, 0x84, 0x01}, bytes.Repeat([]byte{0x9F}, 10)} {
+		_, _, err := card.DecodeFCI(bad)
+		assert.ErrorIs(t, err, card.ErrMalformed)
+	}
+}
+
+func TestMessagesTranslated(t *testing.T) {
+	errs := []error{
+		card.ErrNotOurCard, card.ErrCounterfeit, card.ErrWrongKey, card.ErrKeyBlocked, card.ErrIllegalState,
+		card.ErrMalformed, card.ErrName, card.ErrSemester, card.ErrSuiteMismatch, card.ErrNoStudent,
+		card.ErrMACRefused, card.ErrUnexpected, card.ErrM1Auth, card.ErrM1Layout, card.ErrNoUID,
+		&card.FieldError{File: "f", Field: "x", Reason: "r"},
+		&card.NameError{Field: "name", Reason: card.ReasonEmpty},
+		&card.NameError{Field: "name", Char: 'x', Reason: card.ReasonInvalid},
+		&card.NameError{Field: "name", Char: 'x', Reason: card.ReasonTooLong, Max: 3},
+		&card.SemesterError{Text: "x"},
+		&card.SemesterError{Text: "2026-1", Last: card.Semester{Year: 2026, Term: 2}},
+		&card.AuthError{Retries: 1, Err: card.ErrWrongKey},
+		&card.SuiteError{Card: "3DES", SAM: "SM4"},
+		&card.StepError{Step: "s", Kind: card.ErrUnexpected, Err: card.ErrMalformed},
+		&card.M1LayoutError{Reason: "r"},
+	}
+	for op := card.OpNone + 1; op <= card.OpWriteExtension; op++ {
+		for st := card.Blank; st <= card.TransferredIn; st++ {
+			errs = append(errs, &card.StateError{Op: op, Status: st})
+		}
+	}
+	for _, err := range errs {
+		zh := l10n.Error(err, l10n.Chinese)
+		assert.NotEqual(t, l10n.Error(err, l10n.English), zh, "%T %v has Chinese", err, err)
+		assert.Regexp(t, `\p{Han}`, zh, "%v", err)
+	}
+}

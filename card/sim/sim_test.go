@@ -1,0 +1,189 @@
+package sim_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bjedu/studentcard/apdu"
+	"github.com/bjedu/studentcard/card"
+	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/sam"
+)
+
+func keySet(t testing.TB, alg sam.Algorithm) *sam.KeySet {
+	t.Helper()
+	ks, err := sam.NewKeySet(alg)
+	require.NoError(t, err)
+	for i, id := range []byte{card.KeyIDInternal, card.KeyIDExternal, card.KeyIDMAC} {
+		require.NoError(t, ks.Add(sam.KeyRef{ID: id, Version: 1}, bytes.Repeat([]byte{byte(0x21 + i)}, 16)))
+	}
+	require.NoError(t, ks.SetManagementKey(bytes.Repeat([]byte{0x77}, 16)))
+	return ks
+}
+
+func softSAM(t testing.TB, ks *sam.KeySet) *sam.Soft {
+	t.Helper()
+	id := sam.SAMID{1, 2, 3, 4, 5, 6, 7, 8}
+	s, err := sam.NewSoft(id, ks)
+	require.NoError(t, err)
+	mc, err := ks.ManagementCard(id)
+	require.NoError(t, err)
+	require.NoError(t, s.Unlock(context.Background(), mc))
+	return s
+}
+
+func info(alg sam.Algorithm) card.CardInfo {
+	return card.CardInfo{Serial: [8]byte{1, 2, 3, 4, 5, 6, 7, 8}, Type: card.TypeRegistry, Suite: alg, KeyVersion: 1, AppVersion: 1}
+}
+
+func newCard(t testing.TB, opts ...sim.Option) *sim.Card {
+	t.Helper()
+	c, err := sim.New(keySet(t, sam.TDES), info(sam.TDES), opts...)
+	require.NoError(t, err)
+	return c
+}
+
+func hexCmd(t testing.TB, s string) []byte {
+	t.Helper()
+	var b []byte
+	for _, f := range bytes.Fields([]byte(s)) {
+		var v byte
+		for _, c := range f {
+			v <<= 4
+			switch {
+			case c >= '0' && c <= '9':
+				v |= c - '0'
+			default:
+				v |= c - 'A' + 10
+			}
+		}
+		b = append(b, v)
+	}
+	return b
+}
+
+func send(t testing.TB, c apdu.Transport, cmd []byte) []byte {
+	t.Helper()
+	resp, err := c.Transmit(context.Background(), cmd)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(resp), 2)
+	return resp
+}
+
+func swOf(resp []byte) string {
+	return apdu.StatusWord(uint16(resp[len(resp)-2])<<8 | uint16(resp[len(resp)-1])).String()[:4]
+}
+
+const selectEdu = "00 A4 04 00 07 F0 42 4A 45 44 55 01 00"
+
+func TestStatusWords(t *testing.T) {
+	c := newCard(t)
+	for _, tc := range []struct{ name, cmd, sw string }{
+		{"not selected yet", "00 84 00 00 04", "6985"},
+		{"other application", "00 A4 04 00 05 A0 00 00 00 03 00", "6A82"},
+		{"select education application", selectEdu, "9000"},
+		{"unknown instruction", "00 FE 00 00", "6D00"},
+		{"unknown class", "80 CA 00 00 00", "6E00"},
+		{"malformed APDU", "00 B0 95", "6700"},
+		{"challenge of 5 bytes", "00 84 00 00 05", "6700"},
+		{"card info readable", "00 B0 95 00 10", "9000"},
+		{"student record needs A-2", "00 B0 96 00 00", "6982"},
+		{"extension readable", "00 B0 98 00 40", "9000"},
+		{"read past the end: exact length", "00 B0 95 08 10", "6C08"},
+		{"unknown file", "00 B0 9E 00 00", "6A82"},
+		{"empty log", "00 B2 01 BC 10", "6A83"},
+		{"plain write refused", "00 D6 98 00 01 00", "6982"},
+		{"external authenticate without challenge", "00 82 00 02 08 00 00 00 00 00 00 00 00", "6984"},
+		{"external authenticate wrong key id", "00 82 00 09 08 00 00 00 00 00 00 00 00", "6A88"},
+		{"internal authenticate wrong key id", "00 88 00 02 08 00 00 00 00 00 00 00 00 00", "6A88"},
+		{"GET RESPONSE with nothing pending", "00 C0 00 00 08", "6985"},
+		{"protected write before A-2", "04 D6 98 00 05 00 01 02 03 04", "6982"},
+	} {
+		assert.Equal(t, tc.sw, swOf(send(t, c, hexCmd(t, tc.cmd))), tc.name)
+	}
+}
+
+func TestT0GetResponse(t *testing.T) {
+	c := newCard(t, sim.WithT0())
+	assert.Equal(t, []byte{0x3B, 0x08, 'B', 'J', 'E', 'D', 'U', 1, 0, 0}, c.ATR())
+	resp := send(t, c, hexCmd(t, selectEdu))
+	require.Equal(t, byte(0x61), resp[0])
+	n := resp[1]
+	assert.Equal(t, "6C"+string("0123456789ABCDEF"[n>>4])+string("0123456789ABCDEF"[n&15]), swOf(send(t, c, []byte{0, 0xC0, 0, 0, n - 1})))
+	resp = send(t, c, []byte{0, 0xC0, 0, 0, n})
+	assert.Equal(t, "9000", swOf(resp))
+	_, _, err := card.DecodeFCI(resp[:len(resp)-2])
+	assert.NoError(t, err)
+}
+
+func TestPowerAndTear(t *testing.T) {
+	ctx := context.Background()
+	c := newCard(t)
+	assert.Equal(t, byte(0x3B), c.ATR()[0])
+	assert.True(t, c.Present())
+	c.Tear(2, sim.TearBefore)
+	send(t, c, hexCmd(t, selectEdu))
+	_, err := c.Transmit(ctx, hexCmd(t, "00 84 00 00 04"))
+	var te *sim.TearError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, 2, te.APDU)
+	assert.ErrorIs(t, err, sim.ErrRemoved)
+	assert.False(t, c.Present())
+	_, err = c.Transmit(ctx, hexCmd(t, selectEdu))
+	assert.ErrorIs(t, err, sim.ErrRemoved)
+	assert.Contains(t, l10n.Error(err, l10n.Chinese), "卡片")
+
+	atr := c.PowerOn()
+	assert.Equal(t, c.ATR(), atr)
+	assert.Equal(t, "6985", swOf(send(t, c, hexCmd(t, "00 84 00 00 04"))), "selection is volatile")
+	c.PowerOff()
+	_, err = c.Transmit(ctx, hexCmd(t, selectEdu))
+	assert.ErrorIs(t, err, sim.ErrRemoved)
+	c.Reset()
+	st := c.Stats()
+	assert.Equal(t, 1, st.Tears)
+	assert.Equal(t, 2, st.PowerOns)
+	assert.Equal(t, 2, st.APDUs, "torn and refused exchanges are not counted")
+
+	ctxDone, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = c.Transmit(ctxDone, hexCmd(t, selectEdu))
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestTimingModel(t *testing.T) {
+	assert.Equal(t, 4*time.Millisecond+8*100*time.Second/106_000, sim.ExchangeTime(60, 40))
+	c := newCard(t)
+	resp := send(t, c, hexCmd(t, selectEdu))
+	st := c.Stats()
+	assert.Equal(t, sim.ExchangeTime(13, len(resp)), st.Modelled)
+	assert.Equal(t, 13, st.BytesIn)
+	assert.Equal(t, len(resp), st.BytesOut)
+	assert.Equal(t, 1, st.ByINS[0xA4])
+	assert.Contains(t, st.String(), "1 APDUs")
+	c.ResetStats()
+	assert.Zero(t, c.Stats().APDUs)
+}
+
+func TestConfig(t *testing.T) {
+	_, err := sim.New(keySet(t, sam.TDES), info(sam.SM4))
+	assert.ErrorIs(t, err, sim.ErrConfig)
+	_, err = sim.New(keySet(t, sam.TDES), info(sam.TDES), sim.WithRetries(0))
+	assert.ErrorIs(t, err, sim.ErrConfig)
+	_, err = sim.New(nil, info(sam.TDES))
+	assert.ErrorIs(t, err, sim.ErrConfig)
+}
+
+func TestKeysNeverPrinted(t *testing.T) {
+	c := newCard(t)
+	files := c.Files()
+	assert.Len(t, files.Student, card.StudentFileSize)
+	assert.Len(t, files.CardInfo, card.CardInfoSize)
+	assert.Empty(t, files.Log)
+}
