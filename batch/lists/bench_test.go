@@ -141,3 +141,30 @@ func BenchmarkOpen2M(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCityDay2M is the city's daily job at full scale: fold 2,000,000
+// events (one per card) into the state and build the signed list of the
+// cards left on it. It reports the total per day.
+func BenchmarkCityDay2M(b *testing.B) {
+	rng := mrand.New(mrand.NewPCG(4, 4))
+	ev := event(b, 0, lists.KindLoss, at(0))
+	events := make([]lists.Event, cityCards)
+	for i := range events {
+		e := ev
+		binary.BigEndian.PutUint64(e.Serial[:], rng.Uint64())
+		e.Kind = lists.Kind(1 + i%4)
+		e.Time = at(i % 600)
+		events[i] = e
+	}
+	lists.SortEvents(events)
+	o := opts(1, testKey(1))
+	for b.Loop() {
+		state := lists.NewState()
+		for _, e := range events {
+			state.Apply(e)
+		}
+		if _, err := lists.Build(state.Entries(), o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -73,9 +73,16 @@ type MergeReport struct {
 	// (same card, instant, kind, school, registry number and operator) was
 	// already written: this is what makes merging a file twice harmless.
 	Duplicates int
-	// Conflicts lists pairs of different events for one card at one instant.
+	// Conflicts lists pairs of different events for one card at one
+	// instant: the first MaxConflicts of them, so that memory stays bounded
+	// whatever the input.
 	Conflicts []Conflict
+	// ConflictCount is the number of conflicts, listed or not.
+	ConflictCount int
 }
+
+// MaxConflicts is how many conflicts a MergeReport lists; more are counted.
+const MaxConflicts = 1000
 
 // Merge merges sorted event sources into dst, in the event order, dropping
 // exact duplicates: the step that turns school files into a district file and
@@ -121,7 +128,10 @@ func Merge(ctx context.Context, dst EventSink, srcs ...EventSource) (MergeReport
 			rep.Duplicates++
 		default:
 			if rep.Written > 0 && c.e.sameSlot(last) {
-				rep.Conflicts = append(rep.Conflicts, Conflict{A: last, B: c.e})
+				if rep.ConflictCount < MaxConflicts {
+					rep.Conflicts = append(rep.Conflicts, Conflict{A: last, B: c.e})
+				}
+				rep.ConflictCount++
 			}
 			if err := dst.Write(c.e); err != nil {
 				return rep, err

@@ -104,10 +104,24 @@ func TestMergeReport(t *testing.T) {
 	assert.Equal(t, 4, rep.Written)
 	assert.Equal(t, 1, rep.Duplicates)
 	require.Len(t, rep.Conflicts, 2, "R-LIST-1: conflicting duplicates are reported")
+	assert.Equal(t, 2, rep.ConflictCount)
 	assert.Equal(t, lists.Conflict{A: loss, B: other}, rep.Conflicts[0])
 	assert.Equal(t, lists.Conflict{A: other, B: unloss}, rep.Conflicts[1])
 	assert.Equal(t, "lists: card 0000000000000007 at 2026-11-23T08:10:00+08:00: conflicting events loss (01010001) and loss (01010002)", rep.Conflicts[0].Error())
 	assert.Contains(t, rep.Conflicts[0].Localize(l10n.Chinese), "相互冲突")
+}
+
+func TestMergeConflictListIsBounded(t *testing.T) {
+	events := make([]lists.Event, 0, 2*(lists.MaxConflicts+5))
+	for i := range lists.MaxConflicts + 5 {
+		e := event(t, uint64(i), lists.KindLoss, at(i))
+		events = append(events, e)
+		e.Kind = lists.KindUnloss
+		events = append(events, e)
+	}
+	_, rep := merge(t, events)
+	assert.Len(t, rep.Conflicts, lists.MaxConflicts)
+	assert.Equal(t, lists.MaxConflicts+5, rep.ConflictCount)
 }
 
 type failSource struct{ err error }
