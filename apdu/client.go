@@ -38,6 +38,8 @@ type config struct {
 	noGetResponse bool
 	noLeRetry     bool
 	noChaining    bool
+	fixedGRCLA    bool
+	grCLA         byte
 	extended      bool
 	maxResponse   int
 	traceLogger   *slog.Logger
@@ -58,6 +60,14 @@ func WithoutLeCorrection() Option { return func(c *config) { c.noLeRetry = true 
 // WithoutChaining makes a command with more than 255 data bytes fail with
 // [ErrCannotChain] (unless extended length is on) instead of being chained.
 func WithoutChaining() Option { return func(c *config) { c.noChaining = true } }
+
+// WithGetResponseCLA makes every GET RESPONSE use class cla, for cards and
+// SAMs that want e.g. 80 C0 after a proprietary command. By default GET
+// RESPONSE keeps the logical channel of an interindustry class and uses 00
+// after a proprietary one, as PSAMs expect (SPEC §8: 00 C0 00 00 xx).
+func WithGetResponseCLA(cla byte) Option {
+	return func(c *config) { c.fixedGRCLA, c.grCLA = true, cla }
+}
 
 // WithExtendedLength tells the client that the reader and the card accept
 // extended-length APDUs: commands with more than 255 data bytes or an Le
@@ -185,6 +195,9 @@ func (c *Client) exchange(ctx context.Context, cmd Command) (Response, error) {
 			collected = append(collected, resp.Data...)
 			last = GetResponse(shortLe(resp.SW.SW2()))
 			last.CLA = getResponseCLA(cmd.CLA)
+			if c.cfg.fixedGRCLA {
+				last.CLA = c.cfg.grCLA
+			}
 			leRetried = false
 			step = stepGetResponse
 		} else {

@@ -84,6 +84,16 @@ func TestClientGetResponse(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, s.Done())
 	})
+	t.Run("vendor quirk: fixed GET RESPONSE class", func(t *testing.T) {
+		s := script(t, `
+			> 80FA000008 1122334455667788
+			< 6108
+			> 80C0000008
+			< 0102030405060708 9000`)
+		_, err := apdu.NewClient(s, apdu.WithGetResponseCLA(0x80)).Transmit(context.Background(), apdu.Command{CLA: 0x80, INS: 0xFA, Data: unhex(t, "1122334455667788")})
+		require.NoError(t, err)
+		require.NoError(t, s.Done())
+	})
 	t.Run("opt-out returns 61xx as is", func(t *testing.T) {
 		s := script(t, "> 0084000008\n< 6108")
 		resp, err := apdu.NewClient(s, apdu.WithoutGetResponse()).Transmit(context.Background(), apdu.GetChallenge(8))

@@ -155,9 +155,9 @@ func TestDecodeTLVDepthLimit(t *testing.T) {
 		}
 		return b
 	}
-	_, err := apdu.DecodeTLV(build(20))
+	_, err := apdu.DecodeTLV(build(31)) // 32 levels: 31 constructed around a primitive
 	require.NoError(t, err)
-	_, err = apdu.DecodeTLV(build(40))
+	_, err = apdu.DecodeTLV(build(32))
 	assert.ErrorIs(t, err, apdu.ErrTooDeep)
 }
 
