@@ -319,13 +319,19 @@ func (s *State) Len() int {
 // Entries returns the cards with a non-zero status, in serial order: the
 // snapshot to give to Build.
 func (s *State) Entries() []Entry {
-	out := make([]Entry, 0, len(s.cards))
+	keys := make([]uint64, 0, len(s.cards))
+	sts := make([]Status, 0, len(s.cards))
 	for serial, c := range s.cards {
 		if c.status != 0 {
-			out = append(out, Entry{Serial: serial, Status: c.status})
+			keys = append(keys, serial.key())
+			sts = append(sts, c.status)
 		}
 	}
-	slices.SortFunc(out, func(a, b Entry) int { return a.Serial.Compare(b.Serial) })
+	keys, sts = radixSort(keys, sts)
+	out := make([]Entry, len(keys))
+	for i, k := range keys {
+		out[i] = Entry{Serial: serialOf(k), Status: sts[i]}
+	}
 	return out
 }
 

@@ -214,6 +214,7 @@ func TestFoldProperties(t *testing.T) {
 			shuffledState.Apply(e)
 		}
 		assert.Equal(t, sorted.Entries(), shuffledState.Entries(), "R-LIST-1/order independent, round %d", round)
+		assert.True(t, slices.IsSortedFunc(sorted.Entries(), func(a, b lists.Entry) int { return a.Serial.Compare(b.Serial) }))
 		for _, e := range events {
 			assert.False(t, sorted.Apply(e), "R-LIST-1/idempotent: applying again changes nothing, round %d", round)
 		}
