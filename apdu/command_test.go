@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/apdu"
+	"github.com/bjedu/studentcard/l10n"
 )
 
 func unhex(t testing.TB, s string) []byte {
@@ -131,6 +132,7 @@ func TestParseCommandRejectsMalformed(t *testing.T) {
 			assert.Equal(t, "command APDU", pe.Input)
 			assert.NotEmpty(t, pe.Expected)
 			assert.Contains(t, err.Error(), fmt.Sprintf("offset %d", tc.offset))
+			assert.Contains(t, l10n.Error(err, l10n.Chinese), fmt.Sprintf("命令APDU：偏移%d：", tc.offset))
 		})
 	}
 }
@@ -222,6 +224,9 @@ func TestConstructorsRejectBadArguments(t *testing.T) {
 			assert.Equal(t, tc.field, fe.Field)
 		})
 	}
+	_, err := apdu.ReadBinary(31, 0, 4)
+	assert.Equal(t, "apdu: 00 B0 00 00: SFI = 31: value out of range, expected an SFI of 1 to 30, or 0 for the current file", err.Error())
+	assert.Equal(t, "00 B0 00 00：SFI = 31：取值超出范围，应为1至30的SFI，或0表示当前文件", l10n.Error(err, l10n.Chinese))
 }
 
 func TestResponse(t *testing.T) {

@@ -316,6 +316,9 @@ func (t TLV) String() string {
 	return fmt.Sprintf("%s (%d bytes)", t.Tag, len(t.Value))
 }
 
+// GoString is String, so that %#v cannot print the value either.
+func (t TLV) GoString() string { return "apdu.TLV{" + t.String() + "}" }
+
 // EncodeTLVs encodes a sequence of TLVs one after the other.
 func EncodeTLVs(list ...TLV) ([]byte, error) {
 	var b []byte

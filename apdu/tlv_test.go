@@ -2,6 +2,8 @@ package apdu_test
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -186,6 +188,11 @@ func TestEncodeTLVConstructed(t *testing.T) {
 	assert.Equal(t, unhex(t, "A503880101"), raw)
 
 	assert.Equal(t, "70 (3 objects)", tree.String())
+	name := apdu.TLV{Tag: 0x5F20, Value: []byte("ZHANG SAN")}
+	for _, s := range []string{fmt.Sprint(name), fmt.Sprintf("%+v", name), fmt.Sprintf("%#v", name), fmt.Sprintf("%x", name)} {
+		assert.NotContains(t, s, "ZHANG")
+		assert.NotContains(t, strings.ToUpper(s), "5A48414E47")
+	}
 	assert.Equal(t, "5A (2 bytes)", tree.Children[0].String())
 }
 
