@@ -46,12 +46,19 @@ SYSPID=$RUNDIR/pcscd.pid
 READER="Virtual PCD 00 00"
 VPCD_DRIVER_DEFAULT=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
 
-# is_pcscd PID: the process exists and is a pcscd.
-is_pcscd() {
-	local pid=$1
+# alive PID: the process exists and is not a zombie (in containers whose
+# PID 1 does not reap, a dead pcscd lingers as a zombie).
+alive() {
+	local pid=$1 stat
 	[[ $pid =~ ^[0-9]+$ ]] || return 1
-	kill -0 "$pid" 2>/dev/null || return 1
-	[[ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" == pcscd ]]
+	stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ ${stat%% *} != Z ]]
+}
+
+# is_pcscd PID: the process is alive and is a pcscd.
+is_pcscd() {
+	alive "$1" && [[ "$(cat "/proc/$1/comm" 2>/dev/null || true)" == pcscd ]]
 }
 
 # port_listening PORT: something listens on the TCP port (read from /proc, no ss/netstat needed).
@@ -67,7 +74,7 @@ stop_pid() {
 	local pid=$1 i
 	kill -TERM "$pid" 2>/dev/null || return 0
 	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
+		alive "$pid" || return 0
 		sleep 0.1
 	done
 	log "pcscd $pid ignored SIGTERM; sending SIGKILL"
@@ -153,7 +160,10 @@ fi
 # --- 3. a pcscd we did not start --------------------------------------------
 takeover=${STUDENTCARD_PCSC_TAKEOVER:-}
 [[ -n $takeover ]] || { [[ ${CI:-} == true ]] && takeover=1 || takeover=0; }
-others=$(pgrep -x pcscd || true)
+others=""
+for pid in $(pgrep -x pcscd || true); do
+	if alive "$pid"; then others+="${others:+ }$pid"; fi
+done
 if [[ -n $others ]]; then
 	if [[ $takeover != 1 ]]; then
 		die "another pcscd is running (pid $others); stop it (systemctl stop pcscd.socket pcscd) or set STUDENTCARD_PCSC_TAKEOVER=1"
@@ -196,7 +206,7 @@ log "started pcscd $pid (log $LOGFILE)"
 
 # --- 7. wait until ready: socket and vpcd port ------------------------------
 for _ in $(seq 100); do
-	if ! kill -0 "$pid" 2>/dev/null; then
+	if ! alive "$pid"; then
 		cat "$LOGFILE" >&2
 		rm -f "$PIDFILE"
 		die "pcscd exited during start-up"
