@@ -22,7 +22,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "unknown cipher suite", ZH: "未知的密码算法套件"},
 	l10n.Entry{Key: "malformed management card data", ZH: "管理卡数据格式错误"},
 	l10n.Entry{Key: "PSAM answered unexpectedly", ZH: "PSAM应答异常"},
-	l10n.Entry{Key: "PSAM configuration is invalid", ZH: "PSAM配置无效"},
+	l10n.Entry{Key: "SAM configuration is invalid", ZH: "安全模块配置无效"},
 
 	l10n.Entry{Key: "%[1]s %[2]s: %[3]s is %[4]d bytes, want %[5]s", ZH: "%[1]s %[2]s：%[3]s为%[4]d字节，应为%[5]s"},
 	l10n.Entry{Key: "%[1]s: no key %[2]s in the SAM", ZH: "%[1]s：安全模块中没有密钥%[2]s"},
@@ -31,7 +31,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "management card for SAM %[1]s: authentication value is wrong", ZH: "安全模块%[1]s的管理卡：认证值错误"},
 	l10n.Entry{Key: "management card data: %[1]s", ZH: "管理卡数据：%[1]s"},
 	l10n.Entry{Key: "PSAM %[1]s: %[2]s", ZH: "PSAM %[1]s：%[2]s"},
-	l10n.Entry{Key: "PSAM configuration: %[1]s", ZH: "PSAM配置：%[1]s"},
+	l10n.Entry{Key: "SAM configuration: %[1]s", ZH: "安全模块配置：%[1]s"},
 	l10n.Entry{Key: "cipher suite %[1]d is not 3DES or SM4", ZH: "密码算法套件%[1]d不是3DES或SM4"},
 )
 
@@ -63,8 +63,9 @@ var (
 	// ErrPSAM: a PSAM answered with a status word or length the driver did not
 	// expect; the wrapped error (often an apdu status error) says which.
 	ErrPSAM = messages.Error("PSAM answered unexpectedly")
-	// ErrConfig: a PSAM or simulator configuration is unusable.
-	ErrConfig = messages.Error("PSAM configuration is invalid")
+	// ErrConfig: a SAM, PSAM or simulator was set up with unusable
+	// configuration or key set.
+	ErrConfig = messages.Error("SAM configuration is invalid")
 )
 
 // SizeError says which argument of which operation had a bad length. It
@@ -193,7 +194,7 @@ func (e *PSAMError) Localize(tag language.Tag) string {
 // Unwrap yields ErrPSAM and the cause.
 func (e *PSAMError) Unwrap() []error { return []error{ErrPSAM, e.Err} }
 
-// ConfigError says what is wrong with a PSAM or simulator configuration. It
+// ConfigError says what is wrong with a SAM, PSAM or simulator set-up. It
 // matches [ErrConfig].
 type ConfigError struct {
 	Reason string
@@ -204,7 +205,7 @@ func (e *ConfigError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag; the detail stays English.
 func (e *ConfigError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "PSAM configuration: %[1]s", e.Reason)
+	return messages.Sprintf(tag, "SAM configuration: %[1]s", e.Reason)
 }
 
 // Unwrap yields ErrConfig.
