@@ -41,7 +41,6 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "cannot %[1]s a card that is %[2]s", ZH: "卡片状态为%[2]s，不能%[1]s"},
 	l10n.Entry{Key: "%[1]s: card says %[2]s, %[3]d tries left", ZH: "%[1]s：卡片返回%[2]s，剩余%[3]d次"},
 	l10n.Entry{Key: "card uses %[1]s keys, the SAM %[2]s", ZH: "卡片使用%[1]s密钥，安全模块使用%[2]s"},
-	l10n.Entry{Key: "M1 sector %[1]d: %[2]s", ZH: "M1第%[1]d扇区：%[2]s"},
 
 	// statuses and operations, rendered inside StateError
 	l10n.Entry{Key: "blank", ZH: "空白"},
