@@ -109,3 +109,77 @@ func TestNewLedgerNeedsStoreAndClock(t *testing.T) {
 	_, err = lifecycle.NewLedger(lifecycle.Config{Clock: func() time.Time { return time.Time{} }})
 	assert.Error(t, err)
 }
+
+func TestIDCardValidity(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 1, 9))
+	num := number(t, schoolA, 0, 32, 1, 1)
+	_, err := f.l.SubmitIDCard(f.ctx, opA, "V1", num, bj(2026, 12, 31, 0))
+	require.NoError(t, err)
+	f.tr(dist05, "V1", lifecycle.ActValidateDistrict, "")
+	f.tr(city, "V1", lifecycle.ActValidateCity, "")
+	f.tr(city, "V1", lifecycle.ActSendToFactory, "")
+	for _, lv := range []struct {
+		op     lifecycle.Operator
+		digest string
+	}{{city, "rc"}, {dist05, "rd"}, {opA, "rs"}} {
+		_, err := f.l.ImportResult(f.ctx, lv.op, lv.digest, []string{"V1"})
+		require.NoError(t, err)
+	}
+	f.tr(opA, "V1", lifecycle.ActIssue, "")
+	t.Run("C-MGMT-1/a valid ID card does not expire", func(t *testing.T) {
+		_, err := f.l.Transition(f.ctx, opA, lifecycle.Request{CardID: "V1", Action: lifecycle.ActExpire})
+		var re *lifecycle.RuleError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, "C-MGMT-1", re.Rule)
+	})
+	t.Run("C-MGMT-1/expired and cancelled ID cards are not recovered", func(t *testing.T) {
+		f.now = bj(2026, 12, 31, 0)
+		c := f.tr(opA, "V1", lifecycle.ActExpire, "")
+		assert.Equal(t, lifecycle.IDExpired, c.State)
+		_, err := f.l.Transition(f.ctx, opA, lifecycle.Request{CardID: "V1", Action: lifecycle.ActRecover})
+		var te *lifecycle.TransitionError
+		require.ErrorAs(t, err, &te)
+		assert.Equal(t, "C-MGMT-1", te.Rule)
+	})
+}
+
+func TestSchoolShipmentPlan(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 1, 9))
+	for i := 1; i <= 12; i++ {
+		id := fmt.Sprintf("P%02d", i)
+		_, err := f.l.SubmitIDCard(f.ctx, opA, id, number(t, schoolA, 0, 32, 1, i), bj(2032, 8, 31, 0))
+		require.NoError(t, err)
+		f.tr(dist05, id, lifecycle.ActValidateDistrict, "")
+	}
+	var stock []string
+	for i := range 15 {
+		stock = append(stock, fmt.Sprintf("B%02d", i))
+	}
+	_, err := f.l.ReceiveStock(f.ctx, city, "supplier", stock)
+	require.NoError(t, err)
+	for _, id := range stock {
+		f.tr(city, id, lifecycle.ActShipToDistrict, "05")
+	}
+	for _, id := range stock[:10] {
+		f.tr(dist05, id, lifecycle.ActShipToSchool, schoolA)
+	}
+	t.Run("R-ISSUE-2/records plus 8 percent", func(t *testing.T) {
+		p, err := f.l.SchoolShipment(f.ctx, dist05, schoolA)
+		require.NoError(t, err)
+		assert.Equal(t, lifecycle.ShipmentPlan{School: schoolA, IDRecords: 12, Allocation: 13, Shipped: 10, ToShip: 3}, p)
+	})
+	for _, id := range stock[10:] {
+		f.tr(dist05, id, lifecycle.ActShipToSchool, schoolA)
+	}
+	t.Run("R-ISSUE-2/surplus to recover", func(t *testing.T) {
+		p, err := f.l.SchoolShipment(f.ctx, dist05, schoolA)
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), p.Surplus)
+		f.tr(dist05, stock[14], lifecycle.ActRecoverSurplus, "")
+		p, err = f.l.SchoolShipment(f.ctx, opA, schoolA)
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), p.Surplus)
+		_, err = f.l.SchoolShipment(f.ctx, opB, schoolA)
+		assert.ErrorIs(t, err, lifecycle.ErrForbidden)
+	})
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
+	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/studentid"
 )
 
@@ -105,7 +107,9 @@ func (l *Ledger) SubmitIDCard(ctx context.Context, op Operator, cardID string, n
 // C-ISSUE-2): each listed ID card moves from the level above to this one.
 // Only after the school's import may a card be issued (C-ISSUE-3). The
 // district and the school then have 10 working days to pass the card on
-// (R-TIME-1): the import opens that deadline and closes the one before.
+// (R-TIME-1): the import opens that deadline and closes the one before. The
+// file is imported once by its digest; [Ledger.ImportResultFile] reads a
+// result file in the batch format and calls the same logic.
 func (l *Ledger) ImportResult(ctx context.Context, op Operator, digest string, cardIDs []string) (ImportOutcome, error) {
 	n := &note{action: string(ActImportResult), subject: digest, rule: "C-ISSUE-3", detail: map[string]any{}}
 	return l.runImport(ctx, op, digest, "result", len(cardIDs), n, func(tx Tx) error {
@@ -114,31 +118,101 @@ func (l *Ledger) ImportResult(ctx context.Context, op Operator, digest string, c
 			if err != nil {
 				return err
 			}
-			c, _, err = l.step(ctx, tx, op, c, ActImportResult, "result file "+digest, func(c *Card) error {
-				c.Holder, c.Batch = op.Level, digest
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			if op.Level == LevelCity {
-				continue
-			}
-			if op.Level == LevelSchool {
-				if err := l.closeDeadline(ctx, tx, handOnID(c.ID, LevelDistrict)); err != nil {
-					return err
-				}
-			}
-			due, err := l.cal.AddWorkingDays(l.now(), HandOnWorkingDays)
-			if err != nil {
-				return err
-			}
-			if err := l.openDeadline(ctx, tx, handOnID(c.ID, op.Level), "R-TIME-1", c.ID, op.Level, c.District, c.School, due); err != nil {
+			if err := l.receiveIDCard(ctx, tx, op, c, digest); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// ImportResultFile imports a result file in the batch format (C-ISSUE-1,
+// C-ISSUE-2) at the operator's level: the file's SHA-256 is the import key,
+// the records made (status OK) name the students whose ID cards move down
+// one level, and the file's waste from data errors is recorded in the audit
+// log and flagged over 3 % (C-5). A record whose student has no ID card
+// awaiting this level's import rejects the whole file (C-ISSUE-4: the upper
+// level regenerates it). The reader is read three times (digest, waste,
+// records), so it must seek.
+func (l *Ledger) ImportResultFile(ctx context.Context, op Operator, r io.ReadSeeker, name string) (ImportOutcome, batch.Waste, error) {
+	digest, err := FileDigest(r)
+	if err != nil {
+		return ImportOutcome{}, batch.Waste{}, err
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return ImportOutcome{}, batch.Waste{}, err
+	}
+	waste, err := batch.CheckWaste(ctx, r, name)
+	if err != nil {
+		return ImportOutcome{}, batch.Waste{}, err
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return ImportOutcome{}, batch.Waste{}, err
+	}
+	var numbers []string
+	if _, err := batch.ReadResults(ctx, r, name, func(_ batch.Record, rr batch.ResultRecord) error {
+		if rr.Status == batch.StatusOK {
+			numbers = append(numbers, rr.RegistryNo.String())
+		}
+		return nil
+	}); err != nil {
+		return ImportOutcome{}, batch.Waste{}, err
+	}
+	n := &note{action: string(ActImportResult), subject: digest, rule: "C-ISSUE-3", detail: map[string]any{
+		"file": name, "cards": waste.Cards, "made": waste.Made, "data_errors": waste.DataErrors, "waste_rate": waste.Rate, "liable_C-5": waste.Liable}}
+	out, err := l.runImport(ctx, op, digest, "result", len(numbers), n, func(tx Tx) error {
+		for _, num := range numbers {
+			c, err := l.awaitingImport(ctx, tx, op, num)
+			if err != nil {
+				return err
+			}
+			if err := l.receiveIDCard(ctx, tx, op, c, digest); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, waste, err
+}
+
+// awaitingImport finds the student's ID card that this level's result
+// import moves.
+func (l *Ledger) awaitingImport(ctx context.Context, tx Tx, op Operator, number string) (Card, error) {
+	cards, err := tx.CardsOfStudent(ctx, number)
+	if err != nil {
+		return Card{}, err
+	}
+	for _, c := range cards {
+		if c.Kind != KindIDCard {
+			continue
+		}
+		if _, err := l.id.Find(c.State, ActImportResult, op.Level); err == nil {
+			return c, nil
+		}
+	}
+	return Card{}, &NotFoundError{Entity: "ID card awaiting the result import (C-ISSUE-4)", Key: number}
+}
+
+// receiveIDCard moves one ID card down to the operator's level on a result
+// import and runs the hand-on clocks (R-TIME-1).
+func (l *Ledger) receiveIDCard(ctx context.Context, tx Tx, op Operator, c Card, digest string) error {
+	c, _, err := l.step(ctx, tx, op, c, ActImportResult, "result file "+digest, func(c *Card) error {
+		c.Holder, c.Batch = op.Level, digest
+		return nil
+	})
+	if err != nil || op.Level == LevelCity {
+		return err
+	}
+	if op.Level == LevelSchool {
+		if err := l.closeDeadline(ctx, tx, handOnID(c.ID, LevelDistrict)); err != nil {
+			return err
+		}
+	}
+	due, err := l.cal.AddWorkingDays(l.now(), HandOnWorkingDays)
+	if err != nil {
+		return err
+	}
+	return l.openDeadline(ctx, tx, handOnID(c.ID, op.Level), "R-TIME-1", c.ID, op.Level, c.District, c.School, due)
 }
 
 // studentOfNumber finds the student a registry number belongs to, if the

@@ -406,6 +406,9 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 				if err := l.addStock(ctx, tx, stockOf(LevelDistrict, c.District, "", StockBlankRegistry), -1); err != nil {
 					return err
 				}
+				if err := l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockShipped), 1); err != nil {
+					return err
+				}
 				return l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), 1)
 			}, nil
 	case ActRecoverSurplus: // R-ISSUE-2
@@ -413,6 +416,9 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		return func(c *Card) error { c.School, c.Holder = "", LevelDistrict; return nil },
 			func(c Card) error {
 				if err := l.addStock(ctx, tx, stockOf(LevelSchool, c.District, school, StockBlankRegistry), -1); err != nil {
+					return err
+				}
+				if err := l.addStock(ctx, tx, stockOf(LevelSchool, c.District, school, StockShipped), -1); err != nil {
 					return err
 				}
 				return l.addStock(ctx, tx, stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
@@ -451,7 +457,12 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 				}
 				return l.addStock(ctx, tx, stockOf(to, c.District, c.School, StockFault), 1)
 			}, nil
-	case ActValidateCity, ActReject, ActSendToFactory, ActPunch, ActExpire, ActCancel, ActFreeze, ActUnfreeze, ActRecall:
+	case ActExpire: // C-MGMT-1: only a card past its printed validity expires
+		if now.Before(c.ValidUntil) {
+			return nil, nil, &RuleError{Rule: "C-MGMT-1", Reason: reasonStillValid}
+		}
+		return nil, nil, nil
+	case ActValidateCity, ActReject, ActSendToFactory, ActPunch, ActCancel, ActFreeze, ActUnfreeze, ActRecall:
 		return nil, nil, nil
 	}
 	// Anything else has its own method; report it as not allowed here,

@@ -223,6 +223,9 @@ const (
 	// StockIDRecords is the number of card-making records stored for a
 	// school, the base of the registry card allocation (R-ISSUE-2).
 	StockIDRecords StockItem = "id-records"
+	// StockShipped is registry cards a district has shipped to a school
+	// (net of surplus recovered), compared with the allocation (R-ISSUE-2).
+	StockShipped StockItem = "registry-shipped"
 	// StockFault is fault cards on their way back to the supplier (R-FAULT-1).
 	StockFault StockItem = "registry-fault"
 )

@@ -255,13 +255,13 @@ func (p RegistrationPolicy) Valid(validUntil, t time.Time) bool {
 	return t.Before(validUntil)
 }
 
-// Allocation rules (R-ISSUE-1, R-ISSUE-2, C-RESERVE-1, C-5), in per mille to
-// stay in integers.
+// Allocation rules (R-ISSUE-1, R-ISSUE-2, C-RESERVE-1), in per mille to stay
+// in integers. The C-5 waste limit lives with the result file, in
+// batch.WasteLimit.
 const (
 	SchoolSparePerMille  = 80 // 8 % temporary and spare cards (R-ISSUE-2)
 	ReserveTargetPerMill = 30 // about 3 % reserve cards (C-RESERVE-1)
 	ReserveAlertPerMill  = 10 // apply to the city below 1 % (C-RESERVE-1)
-	WasteLimitPerMille   = 30 // waste over 3 % carries liability (C-5)
 )
 
 func ceilPerMille(n, perMille int) int { return (n*perMille + 999) / 1000 }
@@ -300,25 +300,6 @@ func Reserve(stock, toIssue int64) ReserveStatus {
 		Target: (toIssue*ReserveTargetPerMill + 999) / 1000,
 		Alert:  stock*1000 < toIssue*ReserveAlertPerMill,
 	}
-}
-
-// Waste is a batch's waste from data errors (C-5).
-type Waste struct {
-	Total, Wasted int
-	// PerMille is the waste rate in per mille.
-	PerMille int
-	// Liable: over 3 %: financial liability.
-	Liable bool
-}
-
-// WasteRate flags a batch whose waste exceeds 3 % (C-5).
-func WasteRate(total, wasted int) Waste {
-	w := Waste{Total: total, Wasted: wasted}
-	if total > 0 {
-		w.PerMille = wasted * 1000 / total
-		w.Liable = wasted*1000 > total*WasteLimitPerMille
-	}
-	return w
 }
 
 // Export purposes and the fields each may carry: the minimum-fields rule of
@@ -375,5 +356,6 @@ const (
 	reasonSmallBatch     = "a district prints only batches of fewer than 50 cards"
 	reasonNotLeft        = "the student has not left this school"
 	reasonBadTarget      = "bad or missing target code"
+	reasonStillValid     = "the ID card is still within its validity period"
 	reasonNotReversible  = "the card's last change cannot be undone here"
 )

@@ -159,12 +159,6 @@ func TestAllocations(t *testing.T) {
 			assert.Equal(t, tc.alert, got.Alert, "%d of %d", tc.stock, tc.toIssue)
 		}
 	})
-	t.Run("C-5/waste over 3 percent flagged", func(t *testing.T) {
-		assert.False(t, lifecycle.WasteRate(100, 3).Liable)
-		assert.True(t, lifecycle.WasteRate(100, 4).Liable)
-		assert.Equal(t, 40, lifecycle.WasteRate(100, 4).PerMille)
-		assert.False(t, lifecycle.WasteRate(0, 0).Liable)
-	})
 }
 
 func TestMachinesAsData(t *testing.T) {

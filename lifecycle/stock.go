@@ -155,3 +155,40 @@ func (l *Ledger) Unsent(ctx context.Context, op Operator, limit int) ([]Event, e
 	})
 	return out, err
 }
+
+// ShipmentPlan is what a district owes a school, or must take back, in
+// registry cards (R-ISSUE-2).
+type ShipmentPlan struct {
+	School string
+	// IDRecords is the number of ID-card records stored for the school.
+	IDRecords int64
+	// Allocation is IDRecords plus 8 % temporary and spare cards.
+	Allocation int64
+	// Shipped is what the school has received, net of recovered surplus.
+	Shipped int64
+	// ToShip is what is still owed; Surplus what the district recovers.
+	ToShip, Surplus int64
+}
+
+// SchoolShipment computes a school's registry card plan (R-ISSUE-2) from the
+// ledger's counters.
+func (l *Ledger) SchoolShipment(ctx context.Context, op Operator, school string) (ShipmentPlan, error) {
+	if !isDigits(school, 8) {
+		return ShipmentPlan{}, &RuleError{Rule: "R-ISSUE-2", Reason: reasonBadTarget}
+	}
+	if err := checkScope(op, "shipment-plan", school[2:4], school); err != nil {
+		return ShipmentPlan{}, l.refused(ctx, op, &note{action: "shipment-plan", subject: school}, err)
+	}
+	p := ShipmentPlan{School: school}
+	err := l.store.Tx(ctx, func(tx Tx) error {
+		var err error
+		if p.IDRecords, err = tx.Stock(ctx, stockOf(LevelSchool, school[2:4], school, StockIDRecords)); err != nil {
+			return err
+		}
+		p.Shipped, err = tx.Stock(ctx, stockOf(LevelSchool, school[2:4], school, StockShipped))
+		return err
+	})
+	p.Allocation = int64(SchoolAllocation(int(p.IDRecords)))
+	p.ToShip, p.Surplus = max(0, p.Allocation-p.Shipped), max(0, p.Shipped-p.Allocation)
+	return p, err
+}
