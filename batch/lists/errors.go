@@ -161,6 +161,7 @@ type FormatError struct {
 	Err    error
 }
 
+// Error renders the error in English, prefixed with the package name.
 func (e *FormatError) Error() string { return "lists: " + e.Localize(l10n.English) }
 
 // Unwrap returns the sentinel.
@@ -190,6 +191,7 @@ type FieldError struct {
 	Cause error  // the underlying error (e.g. studentid's), or nil
 }
 
+// Error renders the error in English, prefixed with the package name.
 func (e *FieldError) Error() string { return "lists: " + e.Localize(l10n.English) }
 
 // Unwrap returns the sentinel and the cause, if any.
@@ -222,10 +224,13 @@ func (e *FieldError) reason() error {
 // with studentid's *Error); both match errors.Is and errors.As.
 type causedError struct{ err, cause error }
 
+// Error renders the error in English.
 func (e *causedError) Error() string { return e.Localize(l10n.English) }
 
+// Unwrap returns the sentinel and its cause.
 func (e *causedError) Unwrap() []error { return []error{e.err, e.cause} }
 
+// Localize renders the error in Chinese or English.
 func (e *causedError) Localize(tag language.Tag) string {
 	return messages.Sprintf(tag, "%s: %s", l10n.Error(e.err, tag), l10n.Error(e.cause, tag))
 }
@@ -236,6 +241,7 @@ type OptionError struct {
 	Err   error
 }
 
+// Error renders the error in English, prefixed with the package name.
 func (e *OptionError) Error() string { return "lists: " + e.Localize(l10n.English) }
 
 // Unwrap returns the sentinel.
@@ -250,6 +256,7 @@ func (e *OptionError) Localize(tag language.Tag) string {
 // ErrDuplicate.
 type DuplicateError struct{ Serial Serial }
 
+// Error renders the error in English, prefixed with the package name.
 func (e *DuplicateError) Error() string { return "lists: " + e.Localize(l10n.English) }
 
 // Unwrap returns ErrDuplicate.
@@ -263,6 +270,7 @@ func (e *DuplicateError) Localize(tag language.Tag) string {
 // SignError is a failure of the injected signer. It never carries the key.
 type SignError struct{ Err error }
 
+// Error renders the error in English, prefixed with the package name.
 func (e *SignError) Error() string { return "lists: " + e.Localize(l10n.English) }
 
 // Unwrap returns the signer's error.
@@ -283,6 +291,7 @@ type BaseError struct {
 	Err       error  // for a change: ErrNotInBase or ErrSameStatus
 }
 
+// Error renders the error in English, prefixed with the package name.
 func (e *BaseError) Error() string { return "lists: " + e.Localize(l10n.English) }
 
 // Unwrap returns ErrDeltaBase and, for a change, its cause.
@@ -308,6 +317,7 @@ type OrderError struct {
 	Source, Index int
 }
 
+// Error renders the error in English, prefixed with the package name.
 func (e *OrderError) Error() string { return "lists: " + e.Localize(l10n.English) }
 
 // Unwrap returns ErrOutOfOrder.

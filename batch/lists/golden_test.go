@@ -1,6 +1,7 @@
 package lists_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -19,6 +20,7 @@ import (
 // implementation of the format (a reader's firmware) can test against them.
 func TestCompactGolden(t *testing.T) {
 	key := testKey(7)
+	assert.Equal(t, "EA4A6C63E29C520ABEF5507B132EC5F9954776AEBEBE7B92421EEA691446D22C", fmt.Sprintf("%X", []byte(pubOf(key))), "the key testdata/README.md names")
 	created := time.Date(2026, 11, 23, 20, 0, 0, 0, beijing)
 	card := func(s string) lists.Serial {
 		c, err := lists.ParseSerial(s)
