@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -351,6 +352,21 @@ func TestSerialAndKindText(t *testing.T) {
 		[]string{lists.Status(0).String(), lists.StatusLost.String(), lists.StatusFrozen.String(), lists.StatusAll.String(), lists.Status(4).String()})
 	assert.True(t, lists.StatusAll.Lost() && lists.StatusAll.Frozen())
 	assert.Equal(t, "digest(7)", lists.DigestAlg(7).String())
+}
+
+func TestDigestAndEarlyStop(t *testing.T) {
+	data := threeEntries(t)
+	l, err := lists.Open(data, pubOf(testKey(1)))
+	require.NoError(t, err)
+	sum := sha256.Sum256(data[:75])
+	assert.Equal(t, sum[:], l.Digest())
+	n := 0
+	for range l.All() {
+		n++
+		break
+	}
+	assert.Equal(t, 1, n)
+	assert.Equal(t, lists.Entry{Serial: serial(2), Status: 2}, l.Entry(1))
 }
 
 func TestCreatedIsKeptToTheSecond(t *testing.T) {

@@ -107,6 +107,10 @@ func TestDeltaAdditionsAndRemovals(t *testing.T) {
 	assert.Equal(t, []lists.Entry{{serial(1), 0}, {serial(2), lists.StatusAll}, {serial(3), lists.StatusLost}}, collectChanges(d),
 		"R-LIST-1: removal of 1, change of 2, addition of 3, 4 unchanged")
 	assert.Len(t, d.Bytes(), lists.HeaderSize+3*lists.EntrySize+2*(lists.DigestSize+lists.SignatureSize))
+	for c := range d.All() {
+		assert.Equal(t, d.Change(0), c)
+		break
+	}
 	var buf bytes.Buffer
 	_, err = d.WriteTo(&buf)
 	require.NoError(t, err)

@@ -182,6 +182,10 @@ func TestSchoolDistrictCity(t *testing.T) {
 	assert.Equal(t, serial(4), rep.Conflicts[0].A.Serial)
 	events, err := readEvents(city)
 	require.NoError(t, err)
+	cr, err := lists.NewEventReader(batch.NewReader(bytes.NewReader(city), "city"), "city")
+	require.NoError(t, err)
+	assert.Equal(t, batch.LevelCity, cr.Header().Level)
+	assert.Equal(t, "01", cr.Header().Code)
 	assert.Len(t, events, len(s1)+len(s2)+len(s3))
 
 	state := lists.NewState()
