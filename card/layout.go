@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bjedu/studentcard/apdu"
 	"github.com/bjedu/studentcard/sam"
 )
 
@@ -144,11 +145,11 @@ func (c *CardInfo) UnmarshalBinary(b []byte) error {
 // FCI tags. The FCI is 6F { 84 AID, A5 { 9F0C card-info, C1 state } };
 // C1 is absent while the log is empty (a card never personalised).
 const (
-	tagFCI      = 0x6F
-	tagDFName   = 0x84
-	tagFCIProp  = 0xA5
-	tagCardInfo = 0x9F0C
-	tagState    = 0xC1
+	tagFCI      apdu.Tag = 0x6F
+	tagDFName   apdu.Tag = 0x84
+	tagFCIProp  apdu.Tag = 0xA5
+	tagCardInfo apdu.Tag = 0x9F0C
+	tagState    apdu.Tag = 0xC1
 )
 
 // EncodeFCI builds the FCI the education application returns to SELECT: its
@@ -156,58 +157,50 @@ const (
 // card state). Real COSes build it from the same files; the simulator uses
 // this function. state may be nil.
 func EncodeFCI(info, state []byte) []byte {
-	prop := tlv(nil, tagCardInfo, info)
+	prop := []apdu.TLV{{Tag: tagCardInfo, Value: info}}
 	if state != nil {
-		prop = tlv(prop, tagState, state)
+		prop = append(prop, apdu.TLV{Tag: tagState, Value: state})
 	}
-	inner := tlv(nil, tagDFName, []byte(aid))
-	inner = tlv(inner, tagFCIProp, prop)
-	return tlv(nil, tagFCI, inner)
+	fci := apdu.TLV{Tag: tagFCI, Children: []apdu.TLV{
+		{Tag: tagDFName, Value: []byte(aid)},
+		{Tag: tagFCIProp, Children: prop},
+	}}
+	out, _ := fci.MarshalBinary() // constant, valid tags: cannot fail
+	return out
 }
 
 // DecodeFCI parses the SELECT answer into the card info and the state (the
-// zero State, status Blank, when the card has no log record yet).
+// zero State, status Blank, when the card has no log record yet). Malformed
+// BER-TLV, a foreign AID or a missing card info is a [*FieldError].
 func DecodeFCI(b []byte) (CardInfo, State, error) {
 	const file = "FCI"
 	var info CardInfo
 	var st State
-	fci, rest, err := readTLV(file, b, 0)
+	fci, err := apdu.DecodeTLV(b)
 	if err != nil {
-		return info, st, err
+		return info, st, &FieldError{File: file, Field: "BER-TLV", Reason: err.Error()}
 	}
-	if fci.tag != tagFCI || len(rest) != 0 {
-		return info, st, &FieldError{File: file, Field: "template", Reason: "want one 6F template"}
+	if fci.Tag != tagFCI {
+		return info, st, &FieldError{File: file, Field: "template", Reason: "want 6F, got " + fci.Tag.String()}
 	}
-	var name, prop []byte
-	for in := fci.value; len(in) > 0; {
-		var t tlvField
-		t, in, err = readTLV(file, in, len(b)-len(in))
-		if err != nil {
-			return info, st, err
-		}
-		switch t.tag {
+	var name, infoBytes, stateBytes []byte
+	for _, t := range fci.Children {
+		switch t.Tag {
 		case tagDFName:
-			name = t.value
+			name = t.Value
 		case tagFCIProp:
-			prop = t.value
+			for _, p := range t.Children {
+				switch p.Tag {
+				case tagCardInfo:
+					infoBytes = p.Value
+				case tagState:
+					stateBytes = p.Value
+				}
+			}
 		}
 	}
 	if string(name) != aid {
 		return info, st, &FieldError{File: file, Field: "DF name (84)", Reason: "not the education AID"}
-	}
-	var infoBytes, stateBytes []byte
-	for in := prop; len(in) > 0; {
-		var t tlvField
-		t, in, err = readTLV(file, in, 0)
-		if err != nil {
-			return info, st, err
-		}
-		switch t.tag {
-		case tagCardInfo:
-			infoBytes = t.value
-		case tagState:
-			stateBytes = t.value
-		}
 	}
 	if infoBytes == nil {
 		return info, st, &FieldError{File: file, Field: "card info (9F0C)", Reason: "missing"}
@@ -221,59 +214,4 @@ func DecodeFCI(b []byte) (CardInfo, State, error) {
 		}
 	}
 	return info, st, nil
-}
-
-// tlvField is one BER-TLV element of the FCI.
-type tlvField struct {
-	tag   int
-	value []byte
-}
-
-// tlv appends tag (one or two bytes) ‖ length (short or 81 form) ‖ value.
-func tlv(dst []byte, tag int, value []byte) []byte {
-	if tag > 0xFF {
-		dst = append(dst, byte(tag>>8))
-	}
-	dst = append(dst, byte(tag))
-	if len(value) > 0x7F {
-		dst = append(dst, 0x81)
-	}
-	dst = append(dst, byte(len(value)))
-	return append(dst, value...)
-}
-
-// readTLV reads one element of the small BER-TLV subset the FCI uses:
-// one- or two-byte tags, lengths up to 255.
-func readTLV(file string, b []byte, offset int) (tlvField, []byte, error) {
-	bad := func(why string) (tlvField, []byte, error) {
-		return tlvField{}, nil, &FieldError{File: file, Field: "TLV", Offset: offset, Reason: why}
-	}
-	if len(b) < 2 {
-		return bad("truncated")
-	}
-	i := 0
-	tag := int(b[i])
-	i++
-	if tag&0x1F == 0x1F {
-		if len(b) < 3 || b[i]&0x80 != 0 {
-			return bad("bad tag")
-		}
-		tag = tag<<8 | int(b[i])
-		i++
-	}
-	n := int(b[i])
-	i++
-	if n == 0x81 {
-		if i >= len(b) {
-			return bad("truncated length")
-		}
-		n = int(b[i])
-		i++
-	} else if n > 0x7F {
-		return bad("unsupported length form")
-	}
-	if len(b)-i < n {
-		return bad("value longer than data")
-	}
-	return tlvField{tag: tag, value: b[i : i+n]}, b[i+n:], nil
 }

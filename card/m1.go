@@ -389,7 +389,9 @@ func OpenM1(ctx context.Context, t apdu.Transport, s sam.SAM, opts ...M1Option) 
 			c.version = v
 			return c, nil
 		}
-		if !errors.Is(err, ErrM1Auth) {
+		// A sector key version the SAM does not hold (a SAM not yet given
+		// the current keys) is skipped like a key that does not fit.
+		if !errors.Is(err, ErrM1Auth) && !errors.Is(err, sam.ErrUnknownKey) {
 			return nil, err
 		}
 		lastErr = err

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/card"
+	"github.com/bjedu/studentcard/card/sim"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/sam"
 )
@@ -209,4 +210,22 @@ func TestLogIsCyclic(t *testing.T) {
 	assert.Equal(t, uint16(13), in.Log[0].Seq)
 	assert.Equal(t, uint16(4), in.Log[card.LogRecords-1].Seq)
 	assert.Equal(t, card.Personalised, in.State.Status)
+}
+
+func TestOperationsOverT0(t *testing.T) {
+	ctx := context.Background()
+	for _, alg := range suites {
+		t.Run("R-ISSUE-3 R-REG-1/"+alg.Name(), func(t *testing.T) {
+			f := newFixture(t, alg, sim.WithT0())
+			s := f.mustOpen(t)
+			require.NoError(t, s.Personalise(ctx, testStudent()))
+			require.NoError(t, s.Register(ctx, card.Semester{Year: 2026, Term: 2}))
+			in, err := f.mustOpen(t).Inspect(ctx)
+			require.NoError(t, err)
+			require.NotNil(t, in.Student)
+			assert.True(t, in.Student.Equal(testStudent()))
+			assert.Equal(t, "2026-2", in.State.Semester.String())
+			assert.Positive(t, f.card.Stats().ByINS[0xC0], "the apdu client fetched answers with GET RESPONSE")
+		})
+	}
 }

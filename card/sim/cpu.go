@@ -140,18 +140,17 @@ func (c *Card) Info() card.CardInfo { return c.info }
 func (c *Card) ATR() []byte { return slices.Clone(c.atr) }
 
 // PowerOn puts the card (back) in the field and powers it: volatile state is
-// cleared, non-volatile memory kept. It returns the ATR.
-func (c *Card) PowerOn() []byte {
+// cleared, non-volatile memory kept; ATR gives the answer to reset.
+func (c *Card) PowerOn() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.powered = true
 	c.stats.PowerOns++
 	c.resetVolatile()
-	return slices.Clone(c.atr)
 }
 
 // Reset is a warm reset: the same as PowerOn.
-func (c *Card) Reset() []byte { return c.PowerOn() }
+func (c *Card) Reset() { c.PowerOn() }
 
 // PowerOff removes power (or the card from the field): every Transmit fails
 // with [ErrRemoved] until PowerOn or Reset.

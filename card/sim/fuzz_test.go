@@ -77,8 +77,17 @@ func FuzzM1Dispatcher(f *testing.F) {
 
 func newM1() *sim.M1Card { return sim.NewM1([4]byte{0xDE, 0xAD, 0xBE, 0xEF}) }
 
-// Both simulated cards are transports.
+// reader is what a virtual reader (adapters/vpcd) serves a card through:
+// both simulated cards must keep these exact methods.
+type reader interface {
+	apdu.Transport
+	ATR() []byte
+	PowerOn()
+	PowerOff()
+	Reset()
+}
+
 var (
-	_ apdu.Transport = (*sim.M1Card)(nil)
-	_ apdu.Transport = (*sim.Card)(nil)
+	_ reader = (*sim.M1Card)(nil)
+	_ reader = (*sim.Card)(nil)
 )

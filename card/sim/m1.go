@@ -101,18 +101,17 @@ const m1ATR = "\x3B\x8F\x80\x01\x80\x4F\x0C\xA0\x00\x00\x03\x06\x03\x00\x01\x00\
 func (c *M1Card) ATR() []byte { return []byte(m1ATR) }
 
 // PowerOn puts the card (back) in the field: authentication and loaded keys
-// are forgotten, memory kept. It returns the ATR.
-func (c *M1Card) PowerOn() []byte {
+// are forgotten, memory kept.
+func (c *M1Card) PowerOn() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.powered = true
 	c.stats.PowerOns++
 	c.slots, c.authSect = [2][]byte{}, -1
-	return []byte(m1ATR)
 }
 
 // Reset is the same as PowerOn.
-func (c *M1Card) Reset() []byte { return c.PowerOn() }
+func (c *M1Card) Reset() { c.PowerOn() }
 
 // PowerOff takes the card out of the field.
 func (c *M1Card) PowerOff() {
