@@ -247,7 +247,7 @@ func (t *memTx) AppendAudit(ctx context.Context, e AuditEntry) error {
 		return &ConflictError{Entity: "audit chain", Key: e.Chain, Expected: e.Seq - 1, Stored: want - 1}
 	}
 	remember(t, t.d.audit, e.Chain)
-	t.d.audit[e.Chain] = append(slices.Clip(c), e)
+	t.d.audit[e.Chain] = append(c, e)
 	return nil
 }
 

@@ -12,12 +12,17 @@
 // (append, head, paging, verification through lifecycle.Audit), stock
 // counters, sync records, the overdue query per scope with keyset paging,
 // students, registry numbers (never twice, last seat per class), enrolments
-// and leave records. The factory must return an empty store; the suite closes
-// it.
+// and leave records; and finally a card's life through lifecycle.Ledger on
+// the store (events, audit chains that verify after the round trip). The
+// factory must return an empty store; the suite closes it.
 //
-// The benchmark helpers ([BenchmarkTransitions],
-// [BenchmarkTransitionsParallel], [BenchmarkOverdue]) measure the same
-// workload on any store so the adapters' numbers compare.
+// The benchmark helpers measure the same workload on any store so the
+// adapters' numbers compare: [BenchmarkTransitions] and
+// [BenchmarkTransitionsParallel] (a bare store transition: read, versioned
+// write, event), [BenchmarkLedgerTransitions] and
+// [BenchmarkLedgerTransitionsParallel] (a full Ledger transition with its
+// audit entry, baseline ratio printed), [BenchmarkOverdue] over a store
+// seeded by [SeedDeadlines].
 package storetest
 
 import (
@@ -65,6 +70,7 @@ func Run(t *testing.T, open Factory) {
 		{"Overdue/scope, order, paging", testOverdue},
 		{"Numbers/never twice, last per prefix", testNumbers},
 		{"Enrolments and leaves", testEnrolmentsLeaves},
+		{"Ledger/a card's life through the Ledger", testLedgerFlow},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -27,3 +27,11 @@ func BenchmarkMemStoreOverdue(b *testing.B) {
 	require.NoError(b, storetest.SeedDeadlines(context.Background(), s, 20000, 5000))
 	storetest.BenchmarkOverdue(b, s)
 }
+
+func BenchmarkMemStoreLedgerTransitions(b *testing.B) {
+	storetest.BenchmarkLedgerTransitions(b, lifecycle.NewMemStore())
+}
+
+func BenchmarkMemStoreLedgerTransitionsParallel(b *testing.B) {
+	storetest.BenchmarkLedgerTransitionsParallel(b, lifecycle.NewMemStore(), 8)
+}

@@ -1,0 +1,199 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bjedu/studentcard/lifecycle"
+)
+
+// testLedgerFlow runs a registry card's life through the Ledger on the store
+// under test: what the Ledger writes must read back exactly (events' before-
+// values, audit hashes), and imports must land once.
+func testLedgerFlow(t *testing.T, s lifecycle.Store) {
+	ctx := context.Background()
+	now := base()
+	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return now }})
+	require.NoError(t, err)
+	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "c"}
+	district := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05", User: "d"}
+	school := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050123", User: "s"}
+	other := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050456", User: "o"}
+
+	out, err := l.ReceiveStock(ctx, city, "f1", []string{"LF1", "LF2"})
+	require.NoError(t, err)
+	require.False(t, out.Already)
+	out, err = l.ReceiveStock(ctx, city, "f1", []string{"LF1", "LF2"})
+	require.NoError(t, err)
+	assert.True(t, out.Already, "the same file lands once")
+
+	step := func(op lifecycle.Operator, id string, a lifecycle.Action, target string) {
+		t.Helper()
+		_, err := l.Transition(ctx, op, lifecycle.Request{CardID: id, Action: a, Target: target})
+		require.NoError(t, err, "%s %s", a, id)
+	}
+	step(city, "LF1", lifecycle.ActShipToDistrict, "05")
+	step(district, "LF1", lifecycle.ActShipToSchool, "01050123")
+	_, err = l.Transition(ctx, other, lifecycle.Request{CardID: "LF1", Action: lifecycle.ActReportFault})
+	require.ErrorIs(t, err, lifecycle.ErrForbidden)
+	step(school, "LF1", lifecycle.ActReportFault, "")
+	step(district, "LF1", lifecycle.ActFaultToDistrict, "")
+
+	h, err := l.History(ctx, city, "LF1")
+	require.NoError(t, err)
+	require.Len(t, h, 5)
+	var before lifecycle.Card
+	require.NoError(t, json.Unmarshal([]byte(h[4].Before), &before))
+	assert.Equal(t, lifecycle.RegFaultSchool, before.State)
+	assert.True(t, h[4].At.Equal(now))
+
+	n, err := l.StockOf(ctx, city, lifecycle.StockKey{Level: lifecycle.LevelDistrict, Code: "05", Item: lifecycle.StockFault})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n)
+
+	for _, chain := range []string{"city", "05"} {
+		_, err := lifecycle.Audit{}.Verify(ctx, s, chain, lifecycle.AuditAnchor{})
+		require.NoError(t, err, "chain %s verifies after a store round trip", chain)
+	}
+}
+
+// seedIssued stores n issued registry cards for the Ledger benchmarks, in
+// districts 01..districts, one school each.
+func seedIssued(b *testing.B, s lifecycle.Store, prefix string, n, districts int) []lifecycle.Card {
+	b.Helper()
+	ctx := context.Background()
+	cards := make([]lifecycle.Card, n)
+	err := s.Tx(ctx, func(tx lifecycle.Tx) error {
+		for i := range cards {
+			d := fmt.Sprintf("%02d", i%districts+1)
+			c, err := tx.PutCard(ctx, lifecycle.Card{ID: fmt.Sprintf("%s%07d", prefix, i), Kind: lifecycle.KindRegistryCard,
+				State: lifecycle.RegIssued, Holder: lifecycle.LevelSchool, District: d, School: "01" + d + "0001"})
+			if err != nil {
+				return err
+			}
+			cards[i] = c
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cards
+}
+
+func isConflict(err error) bool { return errors.Is(err, lifecycle.ErrConflict) }
+
+func schoolOp(c lifecycle.Card) lifecycle.Operator {
+	return lifecycle.Operator{Level: lifecycle.LevelSchool, District: c.District, School: c.School, User: "bench"}
+}
+
+// BenchmarkLedgerTransitions measures full Ledger transitions per second with
+// one writer (card read, versioned write, event with before-values, audit
+// entry, one transaction each: freeze and unfreeze in turn), and runs the
+// bare store transition of [BenchmarkTransitions] as its baseline in the
+// same run, reporting "transitions/s" and the ratio "x-vs-store-transition".
+func BenchmarkLedgerTransitions(b *testing.B, s lifecycle.Store) {
+	ctx := context.Background()
+	cards := seedIssued(b, s, "lt", 1000, 16)
+	clock := base()
+	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return clock }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	frozen := make([]bool, len(cards))
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; b.Loop(); i++ {
+		k := i % len(cards)
+		a := lifecycle.ActFreeze
+		if frozen[k] {
+			a = lifecycle.ActUnfreeze
+		}
+		if _, err := l.Transition(ctx, schoolOp(cards[k]), lifecycle.Request{CardID: cards[k].ID, Action: a}); err != nil {
+			b.Fatal(err)
+		}
+		frozen[k] = !frozen[k]
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	rate := float64(b.N) / elapsed.Seconds()
+
+	ids := seedCards(b, s, "lb", 1000)
+	baseStart := time.Now()
+	for i := range b.N {
+		if err := transition(ctx, s, ids[i%len(ids)], i); err != nil {
+			b.Fatal(err)
+		}
+	}
+	baseRate := float64(b.N) / time.Since(baseStart).Seconds()
+	b.ReportMetric(rate, "transitions/s")
+	b.ReportMetric(rate/baseRate, "x-vs-store-transition")
+}
+
+// BenchmarkLedgerTransitionsParallel is BenchmarkLedgerTransitions with
+// writers goroutines, writer w working in district w+1 (its own audit
+// chain, as 16 districts write at once in the city). Races the Ledger cannot
+// absorb are counted as "conflicts" and retried.
+func BenchmarkLedgerTransitionsParallel(b *testing.B, s lifecycle.Store, writers int) {
+	ctx := context.Background()
+	const perWriter = 100
+	cards := seedIssued(b, s, "lp", writers*perWriter, writers)
+	clock := base()
+	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return clock }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var next, conflicts atomic.Int64
+	errs := make(chan error, writers)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			frozen := make([]bool, perWriter)
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				k := i % perWriter
+				c := cards[k*writers+w] // card index ≡ w (mod writers): district w+1
+				a := lifecycle.ActFreeze
+				if frozen[k] {
+					a = lifecycle.ActUnfreeze
+				}
+				for {
+					_, err := l.Transition(ctx, schoolOp(c), lifecycle.Request{CardID: c.ID, Action: a})
+					if err == nil {
+						break
+					}
+					if !isConflict(err) {
+						errs <- err
+						return
+					}
+					conflicts.Add(1)
+				}
+				frozen[k] = !frozen[k]
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "transitions/s")
+	b.ReportMetric(float64(conflicts.Load()), "conflicts")
+}
