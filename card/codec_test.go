@@ -2,6 +2,7 @@ package card_test
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
@@ -212,5 +213,19 @@ func TestMessagesTranslated(t *testing.T) {
 		zh := l10n.Error(err, l10n.Chinese)
 		assert.NotEqual(t, l10n.Error(err, l10n.English), zh, "%T %v has Chinese", err, err)
 		assert.Regexp(t, `\p{Han}`, zh, "%v", err)
+	}
+}
+
+func TestNames(t *testing.T) {
+	for want, got := range map[string]fmt.Stringer{
+		"registry": card.TypeRegistry, "temporary": card.TypeTemporary, "type(9)": card.CardType(9),
+		"GB2312": card.GB2312, "GB18030": card.GB18030,
+		"male": card.Male, "female": card.Female, "gender(0)": card.Gender(0),
+		"primary": card.Primary, "junior": card.Junior, "senior": card.Senior, "stage(7)": card.Stage(7),
+		"transferred out": card.TransferredOut, "status(99)": card.Status(99),
+		"recycle extension": card.OpRecycleExtension, "op(99)": card.Op(99),
+		"none": card.Semester{},
+	} {
+		assert.Equal(t, want, got.String())
 	}
 }

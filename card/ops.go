@@ -38,8 +38,11 @@ func (s *Session) Personalise(ctx context.Context, st Student) error {
 	case Blank, TransferredIn:
 	case Personalised:
 		cur, err := s.Student(ctx)
-		if err == nil && cur.Equal(st) {
+		switch {
+		case err == nil && cur.Equal(st):
 			return nil
+		case err != nil && !errors.Is(err, ErrNoStudent) && !errors.Is(err, ErrMalformed):
+			return err
 		}
 		return &StateError{Op: OpPersonalise, Status: s.state.Status}
 	default:

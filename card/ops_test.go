@@ -229,3 +229,16 @@ func TestOperationsOverT0(t *testing.T) {
 		})
 	}
 }
+
+func TestWriteExtension(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, sam.TDES)
+	s := f.mustOpen(t)
+	require.NoError(t, s.Personalise(ctx, testStudent()))
+	require.ErrorIs(t, s.WriteExtension(ctx, 0, []byte{1}), card.ErrIllegalState, "R-DAILY-1: closed until the school opens it")
+	require.NoError(t, s.OpenExtension(ctx))
+	require.ErrorIs(t, s.WriteExtension(ctx, 60, make([]byte, 5)), card.ErrMalformed, "past the end")
+	require.ErrorIs(t, s.WriteExtension(ctx, 0, nil), card.ErrMalformed)
+	require.NoError(t, s.WriteExtension(ctx, 60, []byte{1, 2, 3, 4}))
+	assert.Equal(t, []byte{1, 2, 3, 4}, f.card.Files().Extension[60:])
+}

@@ -167,6 +167,9 @@ func (s *Session) challenge(ctx context.Context, n int) ([]byte, error) {
 // computed by the SAM over CLA INS P1 P2 Lc ‖ data with the random as IV.
 // The card uses the random up, so the command cannot be replayed.
 func (s *Session) protected(ctx context.Context, step string, cmd apdu.Command) error {
+	if len(cmd.Data)+sam.MACSize > apdu.MaxShortData {
+		return &StepError{Step: step, Err: &FieldError{File: step, Field: "data", Reason: "more than 251 bytes cannot carry a MAC in one short APDU"}}
+	}
 	iv, err := s.challenge(ctx, 4)
 	if err != nil {
 		return err

@@ -214,3 +214,26 @@ func TestSecureMessaging(t *testing.T) {
 		})
 	}
 }
+
+func TestOpenUnexpectedAnswers(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, sam.TDES)
+	short := apdu.TransportFunc(func(ctx context.Context, cmd []byte) ([]byte, error) {
+		resp, err := f.card.Transmit(ctx, cmd)
+		if err == nil && cmd[1] == apdu.INSInternalAuthenticate && len(resp) > 6 {
+			resp = resp[4:]
+		}
+		return resp, err
+	})
+	_, err := card.Open(ctx, short, f.sam)
+	require.ErrorIs(t, err, card.ErrUnexpected)
+	assert.ErrorIs(t, err, card.ErrMalformed)
+
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = f.open(done)
+	require.ErrorIs(t, err, context.Canceled)
+
+	_, err = card.Open(ctx, f.card, f.sam, card.WithSchool("12"))
+	require.ErrorIs(t, err, card.ErrMalformed)
+}
