@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"slices"
 
@@ -473,4 +474,13 @@ func (c *Card) appendRecord(cmd apdu.Command, data []byte) []byte {
 		c.log = c.log[:card.LogRecords]
 	}
 	return ok(nil)
+}
+
+// Format prints the card's serial, suite and log length for every verb,
+// never its keys or files (which hold personal data).
+func (c *Card) Format(f fmt.State, _ rune) {
+	c.mu.Lock()
+	n := len(c.log)
+	c.mu.Unlock()
+	fmt.Fprintf(f, "sim.Card{serial %s %s, %d log records}", c.info.SerialHex(), c.info.Suite, n)
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/bjedu/studentcard/apdu"
@@ -352,4 +353,9 @@ func trailerRights(cond byte, op accessOp) keys {
 		opWriteKeyB:   {keyA, keyA, never, keyB, keyB, never, never, never},
 	}
 	return table[op][cond]
+}
+
+// Format prints the card's UID for every verb, never its blocks or keys.
+func (c *M1Card) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "sim.M1Card{UID % X}", c.uid[:])
 }

@@ -3,6 +3,7 @@ package sim_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -180,10 +181,14 @@ func TestConfig(t *testing.T) {
 	assert.ErrorIs(t, err, sim.ErrConfig)
 }
 
-func TestKeysNeverPrinted(t *testing.T) {
+func TestFormatHidesKeysAndFiles(t *testing.T) {
 	c := newCard(t)
 	files := c.Files()
 	assert.Len(t, files.Student, card.StudentFileSize)
 	assert.Len(t, files.CardInfo, card.CardInfoSize)
 	assert.Empty(t, files.Log)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		assert.Equal(t, "sim.Card{serial 0102030405060708 3DES, 0 log records}", fmt.Sprintf(verb, c))
+		assert.Equal(t, "sim.M1Card{UID DE AD BE EF}", fmt.Sprintf(verb, newM1()))
+	}
 }
