@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -132,11 +131,30 @@ func ReadRareChars(ctx context.Context, r io.Reader, name, school string) (*Rare
 	return set, nil
 }
 
-// gb2312 is the set of BMP runes GB2312 encodes (as two bytes A1-F7 × A1-FE in
-// EUC-CN, rows AA-AF being empty), built once from the GBK decoder.
-var gb2312 = sync.OnceValue(func() *[1 << 16 / 64]uint64 {
-	var set [1 << 16 / 64]uint64
-	dec := simplifiedchinese.GBK.NewDecoder()
+// gbTables hold GB2312 (EUC-CN two-byte rows A1-F7 × A1-FE, rows AA-AF being
+// empty) as the x/text GB18030 decoder maps it: the set of runes, and the set
+// of byte pairs it decodes. Built once, read-only after.
+type gbTables struct {
+	runes [1 << 16 / 64]uint64
+	pairs [(0xF7-0xA1+1)*94/64 + 1]uint64
+}
+
+func pairIndex(hi, lo byte) int { return int(hi-0xA1)*94 + int(lo-0xA1) }
+
+// pair reports whether hi lo is a GB2312 character the decoder maps.
+func (t *gbTables) pair(hi, lo byte) bool {
+	if hi < 0xA1 || hi > 0xF7 || lo < 0xA1 || lo > 0xFE {
+		return false
+	}
+	i := pairIndex(hi, lo)
+	return t.pairs[i/64]&(1<<(i%64)) != 0
+}
+
+func (t *gbTables) rune(r rune) bool { return r < 1<<16 && t.runes[r/64]&(1<<(r%64)) != 0 }
+
+var gb2312 = sync.OnceValue(func() *gbTables {
+	t := &gbTables{}
+	dec := simplifiedchinese.GB18030.NewDecoder()
 	for hi := 0xA1; hi <= 0xF7; hi++ {
 		if hi >= 0xAA && hi <= 0xAF {
 			continue
@@ -146,37 +164,88 @@ var gb2312 = sync.OnceValue(func() *[1 << 16 / 64]uint64 {
 			if err != nil {
 				continue
 			}
-			r, _ := utf8.DecodeRune(out)
-			if r != utf8.RuneError && r < 1<<16 {
-				set[r/64] |= 1 << (r % 64)
+			r, n := utf8.DecodeRune(out)
+			if r == utf8.RuneError || n != len(out) || r >= 1<<16 || r >= 0xE000 && r <= 0xF8FF {
+				continue // unmapped, or a private-use code point (no real character)
 			}
+			t.runes[r/64] |= 1 << (r % 64)
+			i := pairIndex(byte(hi), byte(lo))
+			t.pairs[i/64] |= 1 << (i % 64)
 		}
 	}
-	return &set
+	return t
 })
+
+// isGB2312 reports whether b (GB18030 bytes) is ASCII and GB2312 characters
+// only: the common case of Chinese names and school names, which need no
+// decoder to be known valid.
+func isGB2312(b []byte) bool {
+	t := gb2312()
+	for i := 0; i < len(b); i++ {
+		if b[i] < utf8.RuneSelf {
+			continue
+		}
+		if i+1 >= len(b) || !t.pair(b[i], b[i+1]) {
+			return false
+		}
+		i++
+	}
+	return true
+}
 
 // nameNeedsRareEntry reports whether a name needs a rare-character entry
 // (C-4): it holds a character GB2312 cannot encode, or Latin letters next to
 // Chinese characters (the pinyin CMIS stores in a rare character's place).
-func nameNeedsRareEntry(name string) bool {
-	set := gb2312()
+// name is UTF-8, or GB18030 bytes when gb is true (the validator's raw mode).
+func nameNeedsRareEntry(name string, gb bool) bool {
+	t := gb2312()
 	han, latin := false, false
-	for _, r := range name {
-		switch {
-		case r < utf8.RuneSelf:
-			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+	for i := 0; i < len(name); {
+		c := name[i]
+		if c < utf8.RuneSelf {
+			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
 				latin = true
 			}
-			if unicode.IsControl(r) {
+			if c < 0x20 || c == 0x7F {
 				return true
 			}
-		case r < 1<<16 && set[r/64]&(1<<(r%64)) != 0:
-			han = true
-		default:
-			return true
+			i++
+			continue
 		}
+		if gb {
+			if i+1 >= len(name) || !t.pair(c, name[i+1]) {
+				return true
+			}
+			i += 2
+		} else {
+			r, n := utf8.DecodeRuneInString(name[i:])
+			if !t.rune(r) {
+				return true
+			}
+			i += n
+		}
+		han = true
 	}
 	return han && latin
+}
+
+// charCount counts characters of s, UTF-8 or (gb) valid GB18030 bytes.
+func charCount(s string, gb bool) int {
+	if !gb {
+		return utf8.RuneCountInString(s)
+	}
+	n := 0
+	for i := 0; i < len(s); n++ {
+		switch c := s[i]; {
+		case c < 0x80:
+			i++
+		case i+1 < len(s) && s[i+1] >= 0x30 && s[i+1] <= 0x39:
+			i += 4
+		default:
+			i += 2
+		}
+	}
+	return n
 }
 
 func validDate(s string) bool {

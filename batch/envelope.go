@@ -424,6 +424,10 @@ type Reader struct {
 	err         error
 	summary     Summary
 	ReuseRecord bool // reuse the Fields slice between calls (not the strings), as encoding/csv does
+	// raw keeps fields in the file's encoding (still checked for validity):
+	// the validator works on GB18030 bytes directly and so skips decoding.
+	rawMode bool
+	scratch []byte
 }
 
 // NewReader returns a Reader of r; name (usually the file name) appears in
@@ -604,14 +608,13 @@ func (r *Reader) split(line []byte) (string, error) {
 	r.out, r.ends = r.out[:0], r.ends[:0]
 	i := 0
 	for {
-		col := r.colName(len(r.ends))
 		if i < len(line) && line[i] == '"' {
 			r.raw = r.raw[:0]
 			i++
 			for {
 				j := bytes.IndexByte(line[i:], '"')
 				if j < 0 {
-					return col, detail(ErrQuote, "%v", "unterminated quote")
+					return r.colName(len(r.ends)), detail(ErrQuote, "%v", "unterminated quote")
 				}
 				r.raw = append(r.raw, line[i:i+j]...)
 				i += j + 1
@@ -623,10 +626,10 @@ func (r *Reader) split(line []byte) (string, error) {
 				break
 			}
 			if i < len(line) && line[i] != ',' {
-				return col, detail(ErrQuote, "%v", "text after closing quote")
+				return r.colName(len(r.ends)), detail(ErrQuote, "%v", "text after closing quote")
 			}
 			if err := r.decode(r.raw); err != nil {
-				return col, err
+				return r.colName(len(r.ends)), err
 			}
 		} else {
 			end := len(line)
@@ -635,10 +638,10 @@ func (r *Reader) split(line []byte) (string, error) {
 			}
 			seg := line[i:end]
 			if bytes.IndexByte(seg, '"') >= 0 {
-				return col, detail(ErrQuote, "%v", "quote in unquoted field")
+				return r.colName(len(r.ends)), detail(ErrQuote, "%v", "quote in unquoted field")
 			}
 			if err := r.decode(seg); err != nil {
-				return col, err
+				return r.colName(len(r.ends)), err
 			}
 			i = end
 		}
@@ -659,7 +662,8 @@ func (r *Reader) colName(i int) string {
 
 var replacementUTF8 = []byte("\uFFFD")
 
-// decode appends seg, decoded from the file's encoding, to r.out.
+// decode appends seg, decoded from the file's encoding, to r.out (or, in
+// raw mode, checks it and appends it as is).
 func (r *Reader) decode(seg []byte) error {
 	if isASCII(seg) {
 		r.out = append(r.out, seg...)
@@ -672,17 +676,30 @@ func (r *Reader) decode(seg []byte) error {
 		r.out = append(r.out, seg...)
 		return nil
 	}
-	start := len(r.out)
-	r.out = slices.Grow(r.out, 2*len(seg)+4)
+	if r.rawMode && isGB2312(seg) {
+		r.out = append(r.out, seg...)
+		return nil
+	}
+	dst := r.out
+	if r.rawMode {
+		dst = r.scratch[:0]
+	}
+	start := len(dst)
+	dst = slices.Grow(dst, 2*len(seg)+4)
 	r.dec.Reset()
-	n, _, err := r.dec.Transform(r.out[start:cap(r.out)], seg, true)
+	n, _, err := r.dec.Transform(dst[start:cap(dst)], seg, true)
 	if err != nil {
 		return detail(ErrEncoding, "%v", err)
 	}
-	r.out = r.out[:start+n]
-	if bytes.Contains(r.out[start:], replacementUTF8) {
-		r.out = r.out[:start]
+	dst = dst[:start+n]
+	if bytes.Contains(dst[start:], replacementUTF8) {
 		return detail(ErrEncoding, "%v", "invalid GB18030 byte sequence")
+	}
+	if r.rawMode {
+		r.scratch = dst
+		r.out = append(r.out, seg...)
+	} else {
+		r.out = dst
 	}
 	return nil
 }

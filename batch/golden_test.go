@@ -120,9 +120,9 @@ func TestGoldenCardDataAndPackage(t *testing.T) {
 
 func TestGoldenFailureFile(t *testing.T) {
 	recs := exampleCards(t)
-	recs[1].BirthDate = "20120230"              // no such date
-	recs[2].RegistryNo = recs[0].RegistryNo     // duplicate
-	recs[3].Gender = 3 - recs[3].Gender         // disagrees with the resident ID
+	recs[1].BirthDate = "20120230"                             // no such date
+	recs[2].RegistryNo = recs[0].RegistryNo                    // duplicate
+	recs[3].Gender = 3 - recs[3].Gender                        // disagrees with the resident ID
 	data := writeRecs(t, batch.CardData, schoolSender(), recs) // and no rare-character entry for recs[4]
 	var out bytes.Buffer
 	fw, err := batch.NewFailureWriter(&out, "failures.txt", districtSender())

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"strconv"
-	"unicode/utf8"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/l10n"
@@ -184,6 +185,10 @@ type Validator struct {
 	History History
 	// Rare holds the rare-character entries of the upload (C-4).
 	Rare *RareSet
+	// ExpectedRecords, when > 0, sizes the duplicate sets up front (no
+	// rehashing as they grow). Validate estimates it itself from inputs that
+	// know their size (an *os.File, a *bytes.Reader, an *io.SectionReader).
+	ExpectedRecords int64
 	// MaxErrors bounds the problems kept in the Report (default 100); all of
 	// them go to OnError.
 	MaxErrors int
@@ -218,6 +223,7 @@ type validation struct {
 	code     string
 	maxKeep  int
 	recFails bool
+	gb       bool // fields are raw GB18030 bytes
 }
 
 // Validate reads a card-making data file from r. Problems with the content
@@ -229,12 +235,19 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 	if s.maxKeep <= 0 {
 		s.maxKeep = 100
 	}
+	expect := v.ExpectedRecords
+	if expect <= 0 {
+		expect = estimateRecords(r)
+	}
+	s.regs.reserve(expect)
+	s.rids.reserve(expect)
 	rd := NewReader(r, name)
-	rd.ReuseRecord = true
+	rd.ReuseRecord, rd.rawMode = true, true
 	h, err := rd.Header()
 	if err == nil {
 		err = CardData.Check(h, name)
 	}
+	s.gb = h.Encoding == GB18030
 	if err == nil {
 		rep.Header = h
 		err = s.checkSender(h, name)
@@ -253,7 +266,7 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 			break
 		}
 		var pe *ParseError
-		if errors.As(err, &pe) && isRecordLevel(pe.Err) {
+		if err != nil && errors.As(err, &pe) && isRecordLevel(pe.Err) {
 			rep.Records++
 			rep.Failed++
 			if err := s.problem(&RecordError{File: name, Line: pe.Line, Field: pe.Field, Reason: ReasonEnvelope, Err: err}); err != nil {
@@ -277,6 +290,26 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 	rep.Accepted = rep.Problems == 0
 	rep.LocalPrint = rep.Accepted && v.Level == LevelDistrict && MayPrintLocally(rep.Records)
 	return rep, nil
+}
+
+// minRecordBytes is about the shortest card-making record (ASCII fields plus
+// a two-character name and a short school name in GB18030), for estimating a
+// file's records from its size.
+const minRecordBytes = 72
+
+// estimateRecords guesses the records of a card-making file from its size,
+// when r can tell it; 0 otherwise.
+func estimateRecords(r io.Reader) int64 {
+	var size int64
+	switch r := r.(type) {
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+	case interface{ Size() int64 }:
+		size = r.Size()
+	}
+	return min(size/minRecordBytes, 1<<24)
 }
 
 func isRecordLevel(err error) bool {
@@ -345,21 +378,23 @@ func (s *validation) problem(e *RecordError) error {
 func (s *validation) record(ctx context.Context, name string, rec Record) error {
 	c := cardRecordOf(rec.Fields)
 	fail := func(field string, err error) error {
-		return s.problem(&RecordError{File: name, Line: rec.Line, Field: field, RegistryNo: c.RegistryNo, Err: err})
+		return s.problem(&RecordError{File: name, Line: rec.Line, Field: field, RegistryNo: s.show(c.RegistryNo), Err: err})
 	}
-	for i, max := range [...]int{60, 30, 1, 16, 18, 8} {
-		col := CardData.Columns[i]
+	for i, col := range CardData.Columns {
 		if rec.Fields[i] == "" {
 			if err := fail(col, ErrRequired); err != nil {
 				return err
 			}
-		} else if n := utf8.RuneCountInString(rec.Fields[i]); n > max && i < 2 {
-			if err := fail(col, gotWant(ErrTooLong, n, max)); err != nil {
+		}
+	}
+	for i, max := range [...]int{60, 30} { // school_name, name: characters
+		if n := charCount(rec.Fields[i], s.gb); n > max {
+			if err := fail(CardData.Columns[i], gotWant(ErrTooLong, n, max)); err != nil {
 				return err
 			}
 		}
 	}
-	if c.Name != "" && nameNeedsRareEntry(c.Name) {
+	if c.Name != "" && nameNeedsRareEntry(c.Name, s.gb) {
 		id, _ := studentid.Parse(c.RegistryNo)
 		if !s.v.Rare.Has(id) {
 			if err := fail("name", ErrNameCharset); err != nil {
@@ -368,12 +403,12 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 		}
 	}
 	if rec.Fields[2] != "" && c.Gender == studentid.SexUnknown {
-		if err := fail("gender", gotWant(ErrFormat, rec.Fields[2], "1 or 2")); err != nil {
+		if err := fail("gender", gotWant(ErrFormat, s.show(rec.Fields[2]), "1 or 2")); err != nil {
 			return err
 		}
 	}
 	if c.BirthDate != "" && !validDate(c.BirthDate) {
-		if err := fail("birth_date", gotWant(ErrFormat, c.BirthDate, "YYYYMMDD")); err != nil {
+		if err := fail("birth_date", gotWant(ErrFormat, s.show(c.BirthDate), "YYYYMMDD")); err != nil {
 			return err
 		}
 	}
@@ -388,14 +423,23 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 		}
 	}
 	var rid studentid.ResidentID
+	var ridKey string // the 17 digits that determine the resident ID
 	if c.ResidentID != "" {
 		var err error
-		if rid, err = studentid.ParseResidentID(c.ResidentID); err != nil {
+		if !isASCIIString(c.ResidentID) {
+			if err := fail("resident_id", gotWant(ErrResidentID, s.show(c.ResidentID), "17 digits and a check character")); err != nil {
+				return err
+			}
+		} else if rid, err = studentid.ParseResidentID(c.ResidentID); err != nil {
 			if err := fail("resident_id", wrapReason(ErrResidentID, err)); err != nil {
 				return err
 			}
 		} else {
-			s := rid.String()
+			s := c.ResidentID
+			if len(s) != studentid.ResidentIDLen || s[17] == 'x' {
+				s = rid.String() // white space, full-width or lower-case x in the file
+			}
+			ridKey = s[:17]
 			if validDate(c.BirthDate) && s[6:14] != c.BirthDate {
 				if err := fail("birth_date", gotWant(ErrBirthDate, c.BirthDate, s[6:14])); err != nil {
 					return err
@@ -408,12 +452,12 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 			}
 		}
 	}
-	if !id.IsZero() && s.regs.add(keyOfDigits(id.String())+1) {
+	if !id.IsZero() && s.regs.add(keyOfDigits(c.RegistryNo)+1) {
 		if err := fail("registry_no", ErrDuplicate); err != nil {
 			return err
 		}
 	}
-	if !rid.IsZero() && s.rids.add(keyOfDigits(rid.String()[:17])+1) {
+	if !rid.IsZero() && s.rids.add(keyOfDigits(ridKey)+1) {
 		if err := fail("resident_id", ErrDuplicate); err != nil {
 			return err
 		}
@@ -434,6 +478,9 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 
 // checkRegistryNo parses id and checks check digit, sender and eligibility.
 func (s *validation) checkRegistryNo(v string) (studentid.ID, error) {
+	if !isASCIIString(v) {
+		return studentid.ID{}, gotWant(ErrRegistryNo, s.show(v), "16 digits")
+	}
 	id, err := studentid.Parse(v)
 	if err != nil {
 		return studentid.ID{}, wrapReason(ErrRegistryNo, err)
@@ -457,4 +504,17 @@ func (s *validation) checkRegistryNo(v string) (studentid.ID, error) {
 		return id, ErrIneligible
 	}
 	return id, nil
+}
+
+// show renders a field value for a message: in raw mode a GB18030 value is
+// decoded (it was already checked to be valid).
+func (s *validation) show(v string) string {
+	if !s.gb || isASCIIString(v) {
+		return v
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().String(v)
+	if err != nil {
+		return strconv.Quote(v)
+	}
+	return out
 }

@@ -175,3 +175,21 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+func TestValidationMessagesShowDecodedValues(t *testing.T) {
+	rec := genRecords(t, 1)[0].Fields()
+	rec[2] = "男"     // gender must be 1 or 2
+	rec[4] = "身份证号码" // not a resident ID
+	var buf bytes.Buffer
+	w, err := batch.CardData.NewWriter(&buf, "carddata.txt", batchtest.School(school, created))
+	require.NoError(t, err)
+	require.NoError(t, w.WriteRecord(rec))
+	require.NoError(t, w.Close())
+	rep, err := districtValidator().Validate(context.Background(), &buf, "carddata.txt")
+	require.NoError(t, err)
+	require.Len(t, rep.Errors, 2)
+	assert.Equal(t, "gender", rep.Errors[0].Field)
+	assert.Contains(t, rep.Errors[0].Error(), "got 男", "C-MAKE-2: GB18030 values are shown decoded")
+	assert.Equal(t, batch.ReasonResidentID, rep.Errors[1].Reason)
+	assert.Contains(t, l10n.Error(rep.Errors[1], l10n.Chinese), "身份证号码")
+}
