@@ -75,7 +75,7 @@ func (l *Ledger) ReceiveStock(ctx context.Context, op Operator, digest string, c
 				return err
 			}
 		}
-		return l.addStock(ctx, tx, stockOf(LevelCity, "", "", StockBlankRegistry), int64(len(cardIDs)))
+		return l.addStock(ctx, tx, "R-ISSUE-1", stockOf(LevelCity, "", "", StockBlankRegistry), int64(len(cardIDs)))
 	})
 }
 
@@ -262,7 +262,7 @@ func (l *Ledger) Personalise(ctx context.Context, op Operator, cardID string, nu
 		}
 		n.rule = ev.Rule
 		out = c
-		return l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), -1)
+		return l.addStock(ctx, tx, "R-ISSUE-3", stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), -1)
 	})
 	return out, err
 }
@@ -295,7 +295,7 @@ func (l *Ledger) IssueTemporary(ctx context.Context, op Operator, cardID string,
 		if err != nil {
 			return err
 		}
-		return l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), -1)
+		return l.addStock(ctx, tx, "R-LOSS-2", stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), -1)
 	})
 	return out, err
 }
@@ -399,7 +399,7 @@ func (l *Ledger) ReplaceRegistryCard(ctx context.Context, op Operator, cardID st
 			return err
 		}
 		if action == ActReportFault {
-			if err := l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockFault), 1); err != nil {
+			if err := l.addStock(ctx, tx, "R-FAULT-1", stockOf(LevelSchool, c.District, c.School, StockFault), 1); err != nil {
 				return err
 			}
 		}
@@ -488,7 +488,7 @@ func (l *Ledger) ReplaceIDCard(ctx context.Context, op Operator, oldID, newID st
 // scope (R-TIME-1, R-LOSS-3, R-ISSUE-4), oldest first; pass the last
 // deadline of a page as after to get the next (nil for the first).
 func (l *Ledger) Overdue(ctx context.Context, op Operator, after *Deadline, limit int) ([]Deadline, error) {
-	if err := checkOperator(op); err != nil {
+	if err := l.readable(ctx, op, "overdue", "", op.District, op.School); err != nil {
 		return nil, err
 	}
 	q := OverdueQuery{Scope: op.Scope(), Now: l.now(), Limit: limit}

@@ -51,7 +51,7 @@ type Ledger struct {
 // NewLedger checks cfg and returns a Ledger.
 func NewLedger(cfg Config) (*Ledger, error) {
 	if cfg.Store == nil || cfg.Clock == nil {
-		return nil, errors.New("lifecycle: NewLedger needs a Store and a Clock")
+		return nil, ErrConfig
 	}
 	l := &Ledger{store: cfg.Store, clock: cfg.Clock, cal: cfg.Calendar, audit: cfg.Audit, reg: cfg.Registration,
 		scheme: cfg.Scheme, id: IDCardMachine(), rc: RegistryCardMachine()}
@@ -113,7 +113,7 @@ func detailJSON(d map[string]any) string {
 // transaction. A race on the audit chain head is retried; a refusal for scope
 // is audited in a transaction of its own (the call's own writes are gone).
 func (l *Ledger) do(ctx context.Context, op Operator, n *note, fn func(tx Tx) error) error {
-	if err := checkOperator(op); err != nil {
+	if err := checkOperator(op, Action(n.action)); err != nil {
 		return l.refused(ctx, op, n, err)
 	}
 	var err error
@@ -139,10 +139,14 @@ func (l *Ledger) do(ctx context.Context, op Operator, n *note, fn func(tx Tx) er
 }
 
 func (l *Ledger) refused(ctx context.Context, op Operator, n *note, cause error) error {
+	rule := "S-4"
+	if fe := (*ForbiddenError)(nil); errors.As(cause, &fe) && fe.Rule != "" {
+		rule = fe.Rule
+	}
 	for attempt := 0; attempt < 8; attempt++ {
 		err := l.store.Tx(ctx, func(tx Tx) error {
 			_, err := l.audit.Append(ctx, tx, AuditEntry{Chain: chainOf(op), At: l.now(), Operator: op,
-				Action: n.action, Subject: n.subject, Rule: "S-4", Outcome: "refused", Detail: detailJSON(map[string]any{"error": cause.Error()})})
+				Action: n.action, Subject: n.subject, Rule: rule, Outcome: "refused", Detail: detailJSON(map[string]any{"error": cause.Error()})})
 			return err
 		})
 		var ce *ConflictError
@@ -172,7 +176,7 @@ func isDigits(s string, n int) bool {
 // checkOperator: a district operator has a 2-digit district; a school
 // operator an 8-digit school code in that district; application units may
 // not change the ledger (S-4).
-func checkOperator(op Operator) error {
+func checkOperator(op Operator, action Action) error {
 	ok := false
 	switch op.Level {
 	case LevelCity:
@@ -183,7 +187,20 @@ func checkOperator(op Operator) error {
 		ok = isDigits(op.District, 2) && isDigits(op.School, 8) && op.School[2:4] == op.District
 	}
 	if !ok {
-		return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Rule: "S-4"}
+		return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: action, Rule: "S-4"}
+	}
+	return nil
+}
+
+// readable checks a read: a valid operator whose scope covers the target;
+// a refusal is audited like any other (S-4).
+func (l *Ledger) readable(ctx context.Context, op Operator, action Action, subject, district, school string) error {
+	err := checkOperator(op, action)
+	if err == nil {
+		err = checkScope(op, action, district, school)
+	}
+	if err != nil {
+		return l.refused(ctx, op, &note{action: string(action), subject: subject}, err)
 	}
 	return nil
 }
@@ -268,13 +285,14 @@ func (l *Ledger) closeDeadline(ctx context.Context, tx Tx, id string) error {
 
 func handOnID(cardID string, level Level) string { return "R-TIME-1/" + cardID + "/" + string(level) }
 
-func (l *Ledger) addStock(ctx context.Context, tx Tx, key StockKey, delta int64) error {
+// addStock moves a counter; going below zero refuses the call under rule.
+func (l *Ledger) addStock(ctx context.Context, tx Tx, rule string, key StockKey, delta int64) error {
 	n, err := tx.AddStock(ctx, key, delta)
 	if err != nil {
 		return err
 	}
 	if n < 0 {
-		return &RuleError{Rule: "R-ISSUE-2", Reason: reasonStockShort}
+		return &RuleError{Rule: rule, Reason: reasonStockShort}
 	}
 	return nil
 }
@@ -294,16 +312,16 @@ func (l *Ledger) Card(ctx context.Context, op Operator, id string) (Card, error)
 	var c Card
 	err := l.store.Tx(ctx, func(tx Tx) error {
 		var err error
-		if c, err = tx.GetCard(ctx, id); err != nil {
-			return err
-		}
-		return checkScope(op, "read", c.District, c.School)
+		c, err = tx.GetCard(ctx, id)
+		return err
 	})
-	var fe *ForbiddenError
-	if errors.As(err, &fe) {
-		return Card{}, l.refused(ctx, op, &note{action: "read", subject: id}, err)
+	if err != nil {
+		return Card{}, err
 	}
-	return c, err
+	if err := l.readable(ctx, op, "read", id, c.District, c.School); err != nil {
+		return Card{}, err
+	}
+	return c, nil
 }
 
 // History returns a card's events in order (P-3: who did what, when, at which
@@ -392,10 +410,10 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		}
 		return func(c *Card) error { c.District, c.Holder = r.Target, LevelDistrict; return nil },
 			func(c Card) error {
-				if err := l.addStock(ctx, tx, stockOf(LevelCity, "", "", StockBlankRegistry), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-1", stockOf(LevelCity, "", "", StockBlankRegistry), -1); err != nil {
 					return err
 				}
-				return l.addStock(ctx, tx, stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
+				return l.addStock(ctx, tx, "R-ISSUE-1", stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
 			}, nil
 	case ActShipToSchool: // R-ISSUE-2
 		if !isDigits(r.Target, 8) || r.Target[2:4] != c.District {
@@ -403,29 +421,29 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		}
 		return func(c *Card) error { c.School, c.Holder = r.Target, LevelSchool; return nil },
 			func(c Card) error {
-				if err := l.addStock(ctx, tx, stockOf(LevelDistrict, c.District, "", StockBlankRegistry), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelDistrict, c.District, "", StockBlankRegistry), -1); err != nil {
 					return err
 				}
-				if err := l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockShipped), 1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, c.School, StockShipped), 1); err != nil {
 					return err
 				}
-				return l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), 1)
+				return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), 1)
 			}, nil
 	case ActRecoverSurplus: // R-ISSUE-2
 		school := c.School
 		return func(c *Card) error { c.School, c.Holder = "", LevelDistrict; return nil },
 			func(c Card) error {
-				if err := l.addStock(ctx, tx, stockOf(LevelSchool, c.District, school, StockBlankRegistry), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, school, StockBlankRegistry), -1); err != nil {
 					return err
 				}
-				if err := l.addStock(ctx, tx, stockOf(LevelSchool, c.District, school, StockShipped), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, school, StockShipped), -1); err != nil {
 					return err
 				}
-				return l.addStock(ctx, tx, stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
+				return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
 			}, nil
 	case ActValidateDistrict: // C-MAKE-2: the stored records are the base of R-ISSUE-2
 		return nil, func(c Card) error {
-			return l.addStock(ctx, tx, stockOf(LevelSchool, c.District, c.School, StockIDRecords), 1)
+			return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, c.School, StockIDRecords), 1)
 		}, nil
 	case ActIssue:
 		return nil, func(c Card) error {
@@ -448,14 +466,14 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 				return nil
 			}, func(c Card) error {
 				if r.Action != ActReportFault {
-					if err := l.addStock(ctx, tx, stockOf(from, c.District, c.School, StockFault), -1); err != nil {
+					if err := l.addStock(ctx, tx, "R-FAULT-1", stockOf(from, c.District, c.School, StockFault), -1); err != nil {
 						return err
 					}
 				}
 				if to == "" {
 					return nil
 				}
-				return l.addStock(ctx, tx, stockOf(to, c.District, c.School, StockFault), 1)
+				return l.addStock(ctx, tx, "R-FAULT-1", stockOf(to, c.District, c.School, StockFault), 1)
 			}, nil
 	case ActExpire: // C-MGMT-1: only a card past its printed validity expires
 		if now.Before(c.ValidUntil) {

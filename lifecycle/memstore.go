@@ -451,6 +451,17 @@ func (t *memTx) PutLeave(ctx context.Context, r LeaveRecord) error {
 	return nil
 }
 
+func (t *memTx) GetLeave(ctx context.Context, id string) (LeaveRecord, error) {
+	if err := t.check(ctx); err != nil {
+		return LeaveRecord{}, err
+	}
+	r, ok := t.d.leaves[id]
+	if !ok {
+		return LeaveRecord{}, &NotFoundError{Entity: "leave record", Key: id}
+	}
+	return r, nil
+}
+
 func (t *memTx) Leaves(ctx context.Context, school, cohort string) ([]LeaveRecord, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, 
 		if !isDigits(district, 2) || count <= 0 {
 			return &RuleError{Rule: "S-7", Reason: reasonBadTarget}
 		}
-		return l.addStock(ctx, tx, stockOf(LevelDistrict, district, "", StockReserveID), count)
+		return l.addStock(ctx, tx, "S-7", stockOf(LevelDistrict, district, "", StockReserveID), count)
 	})
 }
 
@@ -68,8 +68,8 @@ func (l *Ledger) PrintSmallBatch(ctx context.Context, op Operator, count int64) 
 
 // Reserve returns a district's reserve card position (C-RESERVE-1).
 func (l *Ledger) Reserve(ctx context.Context, op Operator, district string) (ReserveStatus, error) {
-	if err := checkScope(op, "reserve", district, ""); err != nil && !(op.Level == LevelSchool && op.District == district) {
-		return ReserveStatus{}, l.refused(ctx, op, &note{action: "reserve", subject: district}, err)
+	if err := l.readable(ctx, op, "reserve", district, district, ""); err != nil {
+		return ReserveStatus{}, err
 	}
 	var out ReserveStatus
 	err := l.store.Tx(ctx, func(tx Tx) error {
@@ -95,8 +95,8 @@ func (l *Ledger) StockOf(ctx context.Context, op Operator, key StockKey) (int64,
 			district, school = key.Code[2:4], key.Code
 		}
 	}
-	if err := checkScope(op, "stock", district, school); err != nil {
-		return 0, l.refused(ctx, op, &note{action: "stock", subject: key.Code}, err)
+	if err := l.readable(ctx, op, "stock", key.Code, district, school); err != nil {
+		return 0, err
 	}
 	var n int64
 	err := l.store.Tx(ctx, func(tx Tx) error {
@@ -125,6 +125,9 @@ func (l *Ledger) RecordSync(ctx context.Context, op Operator, kind SyncKind, upT
 // LastSync answers "did the last sync succeed": the latest record of kind for
 // the operator's own level (ErrNotFound if there never was one) (R-OPS-1).
 func (l *Ledger) LastSync(ctx context.Context, op Operator, kind SyncKind) (SyncRecord, error) {
+	if err := l.readable(ctx, op, "last-sync", string(kind), op.District, op.School); err != nil {
+		return SyncRecord{}, err
+	}
 	var out SyncRecord
 	err := l.store.Tx(ctx, func(tx Tx) error {
 		var err error
@@ -137,7 +140,7 @@ func (l *Ledger) LastSync(ctx context.Context, op Operator, kind SyncKind) (Sync
 // Unsent answers "what has not been sent up yet" (R-OPS-1): up to limit
 // events in the operator's scope after the last successful daily upload.
 func (l *Ledger) Unsent(ctx context.Context, op Operator, limit int) ([]Event, error) {
-	if err := checkOperator(op); err != nil {
+	if err := l.readable(ctx, op, "unsent", "", op.District, op.School); err != nil {
 		return nil, err
 	}
 	var out []Event
@@ -176,8 +179,8 @@ func (l *Ledger) SchoolShipment(ctx context.Context, op Operator, school string)
 	if !isDigits(school, 8) {
 		return ShipmentPlan{}, &RuleError{Rule: "R-ISSUE-2", Reason: reasonBadTarget}
 	}
-	if err := checkScope(op, "shipment-plan", school[2:4], school); err != nil {
-		return ShipmentPlan{}, l.refused(ctx, op, &note{action: "shipment-plan", subject: school}, err)
+	if err := l.readable(ctx, op, "shipment-plan", school, school[2:4], school); err != nil {
+		return ShipmentPlan{}, err
 	}
 	p := ShipmentPlan{School: school}
 	err := l.store.Tx(ctx, func(tx Tx) error {

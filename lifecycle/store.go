@@ -130,6 +130,8 @@ type Tx interface {
 
 	// PutLeave creates or replaces a leave record by ID.
 	PutLeave(ctx context.Context, r LeaveRecord) error
+	// GetLeave reads one leave record by ID.
+	GetLeave(ctx context.Context, id string) (LeaveRecord, error)
 	// Leaves returns a school's leave records, of one cohort if cohort is
 	// not empty, ordered by (LeftAt, ID) (index on School, Cohort).
 	Leaves(ctx context.Context, school, cohort string) ([]LeaveRecord, error)

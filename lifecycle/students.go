@@ -134,7 +134,7 @@ func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string)
 				return err
 			}
 			// R-ISSUE-3: the school stocks cards arriving with transfer students.
-			if err := l.addStock(ctx, tx, stockOf(LevelSchool, op.District, op.School, StockBlankRegistry), 1); err != nil {
+			if err := l.addStock(ctx, tx, "R-ISSUE-3", stockOf(LevelSchool, op.District, op.School, StockBlankRegistry), 1); err != nil {
 				return err
 			}
 		}
@@ -239,15 +239,13 @@ func (l *Ledger) Recover(ctx context.Context, op Operator, leaveID, handler stri
 		if op.Level != LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: ActRecover, Rule: "S-4"}
 		}
-		list, err := tx.Leaves(ctx, op.School, "")
+		r, err := tx.GetLeave(ctx, leaveID)
 		if err != nil {
 			return err
 		}
-		i := slices.IndexFunc(list, func(r LeaveRecord) bool { return r.ID == leaveID })
-		if i < 0 {
-			return &NotFoundError{Entity: "leave record", Key: leaveID}
+		if err := checkScope(op, ActRecover, r.District, r.School); err != nil {
+			return err
 		}
-		r := list[i]
 		now := l.now()
 		r.Box = fmt.Sprintf("%s-%s-%s", r.School, r.Cohort, DateOf(now).String())
 		if r.CardID != "" {
@@ -273,8 +271,8 @@ func (l *Ledger) Leavers(ctx context.Context, op Operator, school, cohort string
 	if len(school) != 8 {
 		return nil, &RuleError{Rule: "R-LEAVE-2", Reason: reasonBadTarget}
 	}
-	if err := checkScope(op, "leavers", school[2:4], school); err != nil {
-		return nil, l.refused(ctx, op, &note{action: "leavers", subject: school}, err)
+	if err := l.readable(ctx, op, "leavers", school, school[2:4], school); err != nil {
+		return nil, err
 	}
 	var out []LeaveRecord
 	err := l.store.Tx(ctx, func(tx Tx) error {
@@ -508,7 +506,7 @@ func (l *Ledger) ChangeControlledField(ctx context.Context, op Operator, ch Cont
 // approves: the approver is of a level above the operator and covers the
 // student (the school's own district, or the city).
 func approves(approver, op Operator, s Student) bool {
-	if checkOperator(approver) != nil || !approver.Scope().Contains(s.District, s.School) {
+	if checkOperator(approver, "approve") != nil || !approver.Scope().Contains(s.District, s.School) {
 		return false
 	}
 	rank := map[Level]int{LevelCity: 3, LevelDistrict: 2, LevelSchool: 1}

@@ -209,6 +209,10 @@ func testRoundTrip(t *testing.T, s lifecycle.Store) {
 		require.Len(t, lvs, 1)
 		lvs[0].LeftAt, lvs[0].RecoverAt = utc(lvs[0].LeftAt), utc(lvs[0].RecoverAt)
 		assert.Equal(t, lv, lvs[0])
+		one, err := tx.GetLeave(ctx, "lv1")
+		require.NoError(t, err)
+		one.LeftAt, one.RecoverAt = utc(one.LeftAt), utc(one.RecoverAt)
+		assert.Equal(t, lv, one)
 
 		gotSync, err := tx.LastSync(ctx, lifecycle.SyncDailyUpload, lifecycle.LevelSchool, "05", "01050123", false)
 		require.NoError(t, err)
@@ -281,6 +285,8 @@ func testRollback(t *testing.T, s lifecycle.Store) {
 		lvs, err := tx.Leaves(ctx, "s", "")
 		require.NoError(t, err)
 		assert.Empty(t, lvs)
+		_, err = tx.GetLeave(ctx, "l")
+		assert.ErrorIs(t, err, lifecycle.ErrNotFound)
 		return nil
 	})
 }
