@@ -16,7 +16,9 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "card removed from the field", ZH: "卡片已离开读卡区"},
 	l10n.Entry{Key: "simulator configuration is invalid", ZH: "模拟卡配置无效"},
 	l10n.Entry{Key: "simulator configuration: %[1]s", ZH: "模拟卡配置：%[1]s"},
-	l10n.Entry{Key: "card torn away after APDU %[1]d (%[2]s)", ZH: "第%[1]d条APDU后卡片被拔离（%[2]s）"},
+	l10n.Entry{Key: "card torn away at APDU %[1]d (%[2]s)", ZH: "第%[1]d条APDU时卡片被拔离（%[2]s）"},
+	l10n.Entry{Key: "not executed", ZH: "未执行"},
+	l10n.Entry{Key: "executed, answer lost", ZH: "已执行，应答丢失"},
 )
 
 // Sentinels.
@@ -53,7 +55,7 @@ func (e *TearError) Error() string { return "sim: " + e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
 func (e *TearError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "card torn away after APDU %[1]d (%[2]s)", e.APDU, e.Mode.String())
+	return messages.Sprintf(tag, "card torn away at APDU %[1]d (%[2]s)", e.APDU, messages.Sprintf(tag, e.Mode.String()))
 }
 
 // Unwrap yields ErrRemoved.

@@ -192,3 +192,10 @@ func TestFormatHidesKeysAndFiles(t *testing.T) {
 		assert.Equal(t, "sim.M1Card{UID DE AD BE EF}", fmt.Sprintf(verb, newM1()))
 	}
 }
+
+func TestTearErrorText(t *testing.T) {
+	err := &sim.TearError{APDU: 3, Mode: sim.TearLoseResponse}
+	assert.Equal(t, "sim: card torn away at APDU 3 (executed, answer lost)", err.Error())
+	assert.Equal(t, "第3条APDU时卡片被拔离（已执行，应答丢失）", l10n.Error(err, l10n.Chinese))
+	assert.Equal(t, "模拟卡配置：x", l10n.Error(&sim.ConfigError{Reason: "x"}, l10n.Chinese))
+}
