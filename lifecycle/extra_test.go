@@ -183,3 +183,29 @@ func TestSchoolShipmentPlan(t *testing.T) {
 		assert.ErrorIs(t, err, lifecycle.ErrForbidden)
 	})
 }
+
+func TestSuspendAndEnrol(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 7, 9))
+	num := number(t, schoolA, 0, 30, 4, 1)
+	f.enrol("su1", num)
+	t.Run("S-4/a school enrols only numbers of its own", func(t *testing.T) {
+		_, err := f.l.Enrol(f.ctx, opB, lifecycle.Student{Key: "x", Number: number(t, schoolA, 0, 30, 4, 2).String()})
+		assert.ErrorIs(t, err, lifecycle.ErrForbidden)
+		_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "y", Number: "12345"})
+		assert.Error(t, err, "not a registry number")
+	})
+	t.Run("S-ID-5/suspended, then resumed at the same school without a second enrolment", func(t *testing.T) {
+		require.NoError(t, f.l.Suspend(f.ctx, opA, "su1"))
+		assert.ErrorIs(t, f.l.Suspend(f.ctx, opA, "su1"), lifecycle.ErrRule, "already suspended")
+		_, err := f.l.Personalise(f.ctx, opA, "none", num)
+		assert.ErrorIs(t, err, lifecycle.ErrRule, "R-MOVE-1: a suspended student is not personalised")
+		require.NoError(t, f.l.Resume(f.ctx, opA, "su1"))
+		var ens []lifecycle.Enrolment
+		require.NoError(t, f.store.Tx(f.ctx, func(tx lifecycle.Tx) error {
+			var err error
+			ens, err = tx.Enrolments(f.ctx, "su1")
+			return err
+		}))
+		assert.Len(t, ens, 1)
+	})
+}

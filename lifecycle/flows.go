@@ -89,6 +89,9 @@ func (l *Ledger) SubmitIDCard(ctx context.Context, op Operator, cardID string, n
 		if op.Level != LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "submit", Rule: "C-MAKE-1"}
 		}
+		if err := studentHere(ctx, tx, op, number, "S-4"); err != nil {
+			return err
+		}
 		c, err := tx.PutCard(ctx, Card{ID: cardID, Kind: KindIDCard, State: IDSubmitted, Holder: LevelSchool,
 			District: op.District, School: op.School, Student: number.String(), Cohort: fmt.Sprintf("%02d", number.Cohort()),
 			ValidUntil: validUntil.UTC().Truncate(timePrecision), UpdatedAt: l.now()})
@@ -232,6 +235,22 @@ func studentOfNumber(ctx context.Context, tx Tx, number string) (Student, bool, 
 	return s, err == nil, err
 }
 
+// studentHere checks that the number's student is enrolled at the operator's
+// school: a known student by the ledger's record (transfers included), an
+// unknown one by the school code in the number.
+func studentHere(ctx context.Context, tx Tx, op Operator, number studentid.ID, rule string) error {
+	s, known, err := studentOfNumber(ctx, tx, number.String())
+	switch {
+	case err != nil:
+		return err
+	case known && (s.School != op.School || s.Status != StudentEnrolled):
+		return &RuleError{Rule: rule, Reason: reasonNotEnrolled}
+	case !known && number.School() != op.School:
+		return &RuleError{Rule: rule, Reason: reasonNotEnrolled}
+	}
+	return nil
+}
+
 // Personalise writes a student's data into a registry card in school stock
 // (R-ISSUE-3). A transfer student must have been transferred in first
 // (R-MOVE-1): the student must be enrolled at this school.
@@ -239,19 +258,12 @@ func (l *Ledger) Personalise(ctx context.Context, op Operator, cardID string, nu
 	var out Card
 	n := &note{action: string(ActPersonalise), subject: cardID, detail: map[string]any{"student": number.String()}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
+		if err := studentHere(ctx, tx, op, number, "R-MOVE-1"); err != nil {
+			return err
+		}
 		c, err := tx.GetCard(ctx, cardID)
 		if err != nil {
 			return err
-		}
-		s, known, err := studentOfNumber(ctx, tx, number.String())
-		if err != nil {
-			return err
-		}
-		if known && (s.School != op.School || s.Status != StudentEnrolled) {
-			return &RuleError{Rule: "R-MOVE-1", Reason: reasonNotEnrolled}
-		}
-		if !known && number.School() != op.School {
-			return &RuleError{Rule: "R-MOVE-1", Reason: reasonNotEnrolled}
 		}
 		c, ev, err := l.step(ctx, tx, op, c, ActPersonalise, "", func(c *Card) error {
 			c.Student, c.Cohort = number.String(), fmt.Sprintf("%02d", number.Cohort())

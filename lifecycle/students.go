@@ -15,16 +15,22 @@ func (l *Ledger) loadStudent(ctx context.Context, tx Tx, key string) (Student, e
 }
 
 // Enrol records a student newly registered at the operator's school (first
-// entry), with the number in use; the number is claimed for good (S-ID-1).
+// entry) with a number of that school; the number is claimed for good
+// (S-ID-1).
 func (l *Ledger) Enrol(ctx context.Context, op Operator, s Student) (Student, error) {
 	var out Student
 	n := &note{action: "enrol", subject: s.Key, rule: "S-ID-1", detail: map[string]any{"number": s.Number}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelSchool {
-			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "enrol", Rule: "S-4"}
+		id, err := studentid.Parse(s.Number)
+		if err != nil {
+			return err
 		}
+		if op.Level != LevelSchool || id.School() != op.School {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "enrol",
+				Target: Scope{District: id.District(), School: id.School()}, Rule: "S-4"}
+		}
+		s.Number = id.String()
 		s.District, s.School, s.Status, s.Version = op.District, op.School, StudentEnrolled, 0
-		var err error
 		if out, err = tx.PutStudent(ctx, s); err != nil {
 			return err
 		}
@@ -180,7 +186,32 @@ func (l *Ledger) Resume(ctx context.Context, op Operator, studentKey string) err
 		if _, err := tx.PutStudent(ctx, s); err != nil {
 			return err
 		}
+		if slices.ContainsFunc(ens, func(e Enrolment) bool { return e.School == op.School && e.Until.IsZero() }) {
+			return nil // back from suspension: the stay never ended
+		}
 		return tx.PutEnrolment(ctx, Enrolment{StudentKey: s.Key, School: op.School, District: op.District, Since: l.now()})
+	})
+}
+
+// Suspend records a suspension (休学): the student keeps the registry and
+// the card (S-3) and comes back through Resume, often with a new number
+// (S-ID-5).
+func (l *Ledger) Suspend(ctx context.Context, op Operator, studentKey string) error {
+	n := &note{action: "suspend", subject: studentKey, rule: "S-3", detail: map[string]any{}}
+	return l.do(ctx, op, n, func(tx Tx) error {
+		s, err := l.loadStudent(ctx, tx, studentKey)
+		if err != nil {
+			return err
+		}
+		if err := checkScope(op, "suspend", s.District, s.School); err != nil {
+			return err
+		}
+		if s.Status != StudentEnrolled {
+			return &RuleError{Rule: "S-3", Reason: reasonNotEnrolled}
+		}
+		s.Status = StudentSuspended
+		_, err = tx.PutStudent(ctx, s)
+		return err
 	})
 }
 
