@@ -209,3 +209,13 @@ func TestSuspendAndEnrol(t *testing.T) {
 		assert.Len(t, ens, 1)
 	})
 }
+
+func TestImportWithTakenCardID(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 7, 9))
+	_, err := f.l.ReceiveStock(f.ctx, city, "first", []string{"K1"})
+	require.NoError(t, err)
+	_, err = f.l.ReceiveStock(f.ctx, city, "second", []string{"K2", "K1"})
+	require.ErrorIs(t, err, lifecycle.ErrDuplicate, "R-ISSUE-1: a card ID arrives once")
+	_, err = f.l.Card(f.ctx, city, "K2")
+	assert.ErrorIs(t, err, lifecycle.ErrNotFound, "the refused file left nothing")
+}

@@ -18,7 +18,7 @@ type ImportOutcome struct {
 	Already bool
 }
 
-// importFile records the file once; done says it was there already.
+// importFile records the file once; the bool says it was there already.
 func (l *Ledger) importFile(ctx context.Context, tx Tx, op Operator, digest, kind string, records int) (Import, bool, error) {
 	prev, err := tx.GetImport(ctx, digest)
 	if err == nil {
@@ -50,8 +50,16 @@ func (l *Ledger) runImport(ctx context.Context, op Operator, digest, kind string
 		return work(tx)
 	})
 	if errors.Is(err, ErrDuplicate) {
-		// Lost a race with a concurrent import of the same file.
-		return l.runImport(ctx, op, digest, kind, records, n, work)
+		// Either the work hit a taken key, or this import lost a race with
+		// a concurrent import of the same file: then it already landed.
+		var prev Import
+		if l.store.Tx(ctx, func(tx Tx) error {
+			var gerr error
+			prev, gerr = tx.GetImport(ctx, digest)
+			return gerr
+		}) == nil {
+			return ImportOutcome{Import: prev, Already: true}, nil
+		}
 	}
 	return out, err
 }
