@@ -154,3 +154,31 @@ func ExampleCalendar_AddWorkingDays() {
 	// 2026-10-16
 	// 国庆节调休
 }
+
+// FuzzAddWorkingDays checks the deadline arithmetic against its own counter
+// for any instant in the covered years: n working days later is exactly n
+// working days later, and the last of them is a working day.
+func FuzzAddWorkingDays(f *testing.F) {
+	cal, err := lifecycle.DefaultCalendar()
+	require.NoError(f, err)
+	f.Add(bj(2026, 9, 28, 15).Unix(), uint8(10))
+	f.Add(bj(2025, 1, 27, 0).Unix(), uint8(2))
+	f.Add(bj(2024, 12, 31, 23).Unix(), uint8(20))
+	lo, hi := bj(2024, 1, 1, 0).Unix(), bj(2026, 11, 1, 0).Unix()
+	f.Fuzz(func(t *testing.T, unix int64, n uint8) {
+		// Fold any input into the covered years and a month of working days.
+		span := hi - lo
+		from := time.Unix(lo+((unix%span)+span)%span, 0)
+		n %= 41
+		due, err := cal.AddWorkingDays(from, int(n))
+		require.NoError(t, err)
+		got, err := cal.WorkingDaysBetween(from, due.Add(-time.Nanosecond))
+		require.NoError(t, err)
+		require.Equal(t, int(n), got)
+		if n > 0 {
+			ok, err := cal.IsWorkingDay(lifecycle.DateOf(due.Add(-time.Nanosecond)))
+			require.NoError(t, err)
+			require.True(t, ok, "a deadline ends on a working day")
+		}
+	})
+}
