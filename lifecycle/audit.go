@@ -88,6 +88,7 @@ type AuditError struct {
 	Problem string
 }
 
+// Error returns the English text; Localize gives the Chinese.
 func (e *AuditError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.

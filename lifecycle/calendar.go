@@ -67,6 +67,7 @@ type CalendarError struct {
 	Text string
 }
 
+// Error returns the English text; Localize gives the Chinese.
 func (e *CalendarError) Error() string {
 	return e.Localize(l10n.English) + ": " + strconv.Quote(e.Text)
 }
@@ -293,6 +294,7 @@ type OutsideCalendarError struct {
 	First, Last int
 }
 
+// Error returns the English text; Localize gives the Chinese.
 func (e *OutsideCalendarError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.

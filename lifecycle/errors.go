@@ -109,6 +109,7 @@ type NotFoundError struct {
 	Key    string
 }
 
+// Error returns the English text; Localize gives the Chinese.
 func (e *NotFoundError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
@@ -125,6 +126,7 @@ type DuplicateError struct {
 	Key    string
 }
 
+// Error returns the English text; Localize gives the Chinese.
 func (e *DuplicateError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
@@ -145,6 +147,7 @@ type ConflictError struct {
 	Stored   int64
 }
 
+// Error returns the English text; Localize gives the Chinese.
 func (e *ConflictError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.

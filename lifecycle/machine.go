@@ -221,6 +221,7 @@ type TransitionError struct {
 	Rule   string
 }
 
+// Error returns the English text; Localize gives the Chinese.
 func (e *TransitionError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
@@ -246,6 +247,7 @@ type ForbiddenError struct {
 	Rule   string
 }
 
+// Error returns the English text; Localize gives the Chinese.
 func (e *ForbiddenError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
@@ -265,6 +267,7 @@ type RuleError struct {
 	Err error
 }
 
+// Error returns the English text; Localize gives the Chinese.
 func (e *RuleError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
