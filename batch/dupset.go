@@ -109,3 +109,147 @@ func (s *dupSet) grow() {
 		}
 	}
 }
+
+// lineKeys finds duplicates among keys of up to 48 bits after the pass, by
+// sorting instead of hashing: keys are appended with their line to chunks
+// that are sorted when full (cache-sized), and merged at the end. For random
+// keys (resident IDs) this avoids a cache miss per record, which is what a
+// hash table costs once it outgrows the cache. Each entry is 8 bytes: the key
+// in the high 48 bits and the line's offset from its chunk's first line in
+// the low 16.
+type lineKeys struct {
+	chunks []keyChunk
+}
+
+type keyChunk struct {
+	start   int
+	entries []uint64
+}
+
+const (
+	lineKeyChunk = 1 << 13
+	lineKeyBits  = 48
+)
+
+// add records key (< 1<<48) seen at line; lines must not decrease.
+func (s *lineKeys) add(key uint64, line int) {
+	n := len(s.chunks)
+	if n == 0 || len(s.chunks[n-1].entries) == lineKeyChunk || line-s.chunks[n-1].start > 0xFFFF {
+		if n > 0 {
+			slices.Sort(s.chunks[n-1].entries)
+		}
+		s.chunks = append(s.chunks, keyChunk{start: line, entries: make([]uint64, 0, lineKeyChunk)})
+		n++
+	}
+	c := &s.chunks[n-1]
+	c.entries = append(c.entries, key<<16|uint64(line-c.start))
+}
+
+// duplicates calls fn for every line whose key appeared on an earlier line,
+// with that earlier line, in order of key.
+func (s *lineKeys) duplicates(fn func(line, first int) error) error {
+	if n := len(s.chunks); n > 0 {
+		slices.Sort(s.chunks[n-1].entries)
+	}
+	// k-way merge over the sorted chunks with a small binary heap of cursors
+	type cursor struct{ chunk, pos int }
+	less := func(a, b cursor) bool {
+		return s.chunks[a.chunk].entries[a.pos] < s.chunks[b.chunk].entries[b.pos]
+	}
+	var heap []cursor
+	push := func(c cursor) {
+		heap = append(heap, c)
+		for i := len(heap) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !less(heap[i], heap[p]) {
+				break
+			}
+			heap[i], heap[p] = heap[p], heap[i]
+			i = p
+		}
+	}
+	pop := func() cursor {
+		top := heap[0]
+		last := len(heap) - 1
+		heap[0] = heap[last]
+		heap = heap[:last]
+		for i := 0; ; {
+			l, r, m := 2*i+1, 2*i+2, i
+			if l < len(heap) && less(heap[l], heap[m]) {
+				m = l
+			}
+			if r < len(heap) && less(heap[r], heap[m]) {
+				m = r
+			}
+			if m == i {
+				break
+			}
+			heap[i], heap[m] = heap[m], heap[i]
+			i = m
+		}
+		return top
+	}
+	for i, c := range s.chunks {
+		if len(c.entries) > 0 {
+			push(cursor{i, 0})
+		}
+	}
+	var group []int // lines of the current key
+	var key uint64
+	flush := func() error {
+		if len(group) < 2 {
+			return nil
+		}
+		first := slices.Min(group)
+		for _, l := range group {
+			if l != first {
+				if err := fn(l, first); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for len(heap) > 0 {
+		c := pop()
+		ch := &s.chunks[c.chunk]
+		e := ch.entries[c.pos]
+		if k := e >> 16; k != key || len(group) == 0 {
+			if err := flush(); err != nil {
+				return err
+			}
+			key, group = k, group[:0]
+		}
+		group = append(group, ch.start+int(e&0xFFFF))
+		if c.pos+1 < len(ch.entries) {
+			push(cursor{c.chunk, c.pos + 1})
+		}
+	}
+	return flush()
+}
+
+// residentKey packs the first 17 digits of a checked resident ID number into
+// 46 bits: region (20 bits), birth date as days since 1900-01-01 (16 bits,
+// up to 2079) and sequence (10 bits). ok is false for dates it cannot pack.
+func residentKey(s string) (uint64, bool) {
+	region := keyOfDigits(s[0:6])
+	y, m, d := atoiDigits(s[6:10]), atoiDigits(s[10:12]), atoiDigits(s[12:14])
+	days := daysFromCivil(y, m, d) - daysFromCivil(1900, 1, 1)
+	if days < 0 || days > 0xFFFF {
+		return 0, false
+	}
+	return region<<26 | uint64(days)<<10 | keyOfDigits(s[14:17]), true
+}
+
+// daysFromCivil counts days from 1970-01-01 to y-m-d (proleptic Gregorian).
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}

@@ -35,3 +35,46 @@ func TestDupSetMatchesMap(t *testing.T) {
 		})
 	}
 }
+
+func TestLineKeysMatchesMap(t *testing.T) {
+	for _, n := range []int{0, 1, 100, 3*lineKeyChunk + 17} {
+		var s lineKeys
+		r := rand.New(rand.NewPCG(3, uint64(n)))
+		first := map[uint64]int{}
+		want := map[int]int{}
+		line := 3
+		for i := 0; i < n; i++ {
+			k := r.Uint64N(uint64(n/2 + 1))
+			line += 1 + r.IntN(3)
+			if i == n/2 {
+				line += 70_000 // a long stretch of records without a key
+			}
+			s.add(k, line)
+			if f, ok := first[k]; ok {
+				want[line] = f
+			} else {
+				first[k] = line
+			}
+		}
+		got := map[int]int{}
+		assert.NoError(t, s.duplicates(func(line, f int) error { got[line] = f; return nil }))
+		assert.Equal(t, want, got, "C-MAKE-2/%d keys", n)
+	}
+}
+
+func TestResidentKeyIsExact(t *testing.T) {
+	seen := map[uint64]string{}
+	for _, id := range []string{"11010120100101001", "11010120100101002", "11010120100102001", "11010219000101001",
+		"99999920781231999", "00000019000101000", "11010120000229001"} {
+		k, ok := residentKey(id)
+		assert.True(t, ok, id)
+		assert.Less(t, k, uint64(1)<<lineKeyBits)
+		_, dup := seen[k]
+		assert.False(t, dup, id)
+		seen[k] = id
+	}
+	_, ok := residentKey("11010120800101001")
+	assert.False(t, ok, "years after 2079 do not pack")
+	assert.Equal(t, 0, daysFromCivil(1970, 1, 1))
+	assert.Equal(t, 11016, daysFromCivil(2000, 2, 29))
+}

@@ -32,6 +32,7 @@ var messages = l10n.NewCatalog(
 	// detail formats
 	l10n.Entry{Key: "got %v, want %v", ZH: "实际为%[1]v，应为%[2]v"},
 	l10n.Entry{Key: "%v", ZH: "%v"},
+	l10n.Entry{Key: "same as line %d", ZH: "与第%d行相同"},
 	l10n.Entry{Key: "%s:%d: field %s: %s", ZH: "%[1]s 第%[2]d行 字段%[3]s：%[4]s"},
 	l10n.Entry{Key: "%s:%d: %s", ZH: "%[1]s 第%[2]d行：%[3]s"},
 	l10n.Entry{Key: "%s: %s", ZH: "%[1]s：%[2]s"},

@@ -218,7 +218,8 @@ type validation struct {
 	v        *Validator
 	rep      *Report
 	regs     dupSet
-	rids     dupSet
+	rids     dupSet   // resident IDs whose key does not pack (far-future dates)
+	ridLines lineKeys // resident IDs, checked for duplicates at the end
 	sender   Level
 	code     string
 	maxKeep  int
@@ -239,8 +240,7 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 	if expect <= 0 {
 		expect = estimateRecords(r)
 	}
-	s.regs.reserve(expect)
-	s.rids.reserve(expect)
+	s.regs.reserve(expect / 8) // registry numbers mostly come in order: the sorted run takes them
 	rd := NewReader(r, name)
 	rd.ReuseRecord, rd.rawMode = true, true
 	h, err := rd.Header()
@@ -285,6 +285,12 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 		if s.recFails {
 			rep.Failed++
 		}
+	}
+	if err := s.ridLines.duplicates(func(line, first int) error {
+		return s.problem(&RecordError{File: name, Line: line, Field: "resident_id",
+			Err: detail(ErrDuplicate, "same as line %d", first)})
+	}); err != nil {
+		return rep, err
 	}
 	rep.Summary = rd.Summary()
 	rep.Accepted = rep.Problems == 0
@@ -457,9 +463,13 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 			return err
 		}
 	}
-	if !rid.IsZero() && s.rids.add(keyOfDigits(ridKey)+1) {
-		if err := fail("resident_id", ErrDuplicate); err != nil {
-			return err
+	if !rid.IsZero() {
+		if k, ok := residentKey(ridKey); ok {
+			s.ridLines.add(k, rec.Line)
+		} else if s.rids.add(keyOfDigits(ridKey) + 1) {
+			if err := fail("resident_id", ErrDuplicate); err != nil {
+				return err
+			}
 		}
 	}
 	if !id.IsZero() && !rid.IsZero() && s.v.History != nil {
@@ -485,17 +495,17 @@ func (s *validation) checkRegistryNo(v string) (studentid.ID, error) {
 	if err != nil {
 		return studentid.ID{}, wrapReason(ErrRegistryNo, err)
 	}
-	if id.String() != v {
-		return studentid.ID{}, gotWant(ErrRegistryNo, v, id.String())
+	if len(v) != studentid.Len { // white space or full-width digits: not as CMIS exports
+		return studentid.ID{}, gotWant(ErrRegistryNo, strconv.Quote(v), id.String())
 	}
 	if s.v.Scheme != nil {
 		if err := id.Verify(s.v.Scheme); err != nil {
 			return studentid.ID{}, wrapReason(ErrRegistryNo, err)
 		}
 	}
-	own := id.School()
+	own := v[:8] // the school: positions 1-8 (v is 16 ASCII digits here)
 	if s.sender == LevelDistrict {
-		own = id.Province() + id.District()
+		own = v[:4]
 	}
 	if own != s.code {
 		return id, gotWant(ErrNotSender, own, s.code)
