@@ -162,3 +162,17 @@ type AuditAnchor struct {
 	Seq  int64
 	Hash string
 }
+
+// VerifyAudit verifies an audit chain for an operator: the city may verify
+// any chain, a district only its own (the chain named by its code), a school
+// that of its district (P-3).
+func (l *Ledger) VerifyAudit(ctx context.Context, op Operator, chain string, anchor AuditAnchor) (int64, error) {
+	district := chain
+	if chain == "city" {
+		district = ""
+	}
+	if err := l.readable(ctx, op, "verify-audit", chain, district, op.School); err != nil {
+		return 0, err
+	}
+	return l.audit.Verify(ctx, l.store, chain, anchor)
+}

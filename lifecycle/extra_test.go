@@ -219,3 +219,27 @@ func TestImportWithTakenCardID(t *testing.T) {
 	_, err = f.l.Card(f.ctx, city, "K2")
 	assert.ErrorIs(t, err, lifecycle.ErrNotFound, "the refused file left nothing")
 }
+
+func TestStudentReadsAndAuditVerification(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 7, 9))
+	num := number(t, schoolA, 0, 30, 4, 1)
+	f.enrol("rd1", num)
+	s, err := f.l.Student(f.ctx, dist05, "rd1")
+	require.NoError(t, err)
+	assert.Equal(t, num.String(), s.Number)
+	_, err = f.l.Student(f.ctx, opB, "rd1")
+	assert.ErrorIs(t, err, lifecycle.ErrForbidden)
+
+	_, err = f.l.Leave(f.ctx, opA, "rd1", "dropped out")
+	require.NoError(t, err)
+	_, err = f.l.Leave(f.ctx, opA, "rd1", "twice")
+	assert.ErrorIs(t, err, lifecycle.ErrRule, "R-LEAVE-1: a student leaves once")
+
+	n, err := f.l.VerifyAudit(f.ctx, dist05, "05", lifecycle.AuditAnchor{})
+	require.NoError(t, err)
+	assert.Positive(t, n)
+	_, err = f.l.VerifyAudit(f.ctx, dist06, "05", lifecycle.AuditAnchor{})
+	assert.ErrorIs(t, err, lifecycle.ErrForbidden, "P-3: a district verifies its own chain")
+	_, err = f.l.VerifyAudit(f.ctx, city, "05", lifecycle.AuditAnchor{})
+	require.NoError(t, err)
+}

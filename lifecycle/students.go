@@ -14,6 +14,24 @@ func (l *Ledger) loadStudent(ctx context.Context, tx Tx, key string) (Student, e
 	return tx.GetStudent(ctx, key)
 }
 
+// Student reads a student's record, if the student is in the operator's
+// scope.
+func (l *Ledger) Student(ctx context.Context, op Operator, key string) (Student, error) {
+	var s Student
+	err := l.store.Tx(ctx, func(tx Tx) error {
+		var err error
+		s, err = tx.GetStudent(ctx, key)
+		return err
+	})
+	if err != nil {
+		return Student{}, err
+	}
+	if err := l.readable(ctx, op, "read-student", key, s.District, s.School); err != nil {
+		return Student{}, err
+	}
+	return s, nil
+}
+
 // Enrol records a student newly registered at the operator's school (first
 // entry) with a number of that school; the number is claimed for good
 // (S-ID-1).
@@ -229,6 +247,9 @@ func (l *Ledger) Leave(ctx context.Context, op Operator, studentKey, reason stri
 		}
 		if err := checkScope(op, "leave", s.District, s.School); err != nil {
 			return err
+		}
+		if s.Status != StudentEnrolled && s.Status != StudentSuspended {
+			return &RuleError{Rule: "R-LEAVE-1", Reason: reasonNotEnrolled}
 		}
 		cards, err := tx.CardsOfStudent(ctx, s.Number)
 		if err != nil {
