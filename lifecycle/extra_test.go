@@ -243,3 +243,11 @@ func TestStudentReadsAndAuditVerification(t *testing.T) {
 	_, err = f.l.VerifyAudit(f.ctx, city, "05", lifecycle.AuditAnchor{})
 	require.NoError(t, err)
 }
+
+func TestReserveCountsArePositive(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 7, 9))
+	assert.ErrorIs(t, f.l.ShipReserve(f.ctx, city, "05", 0), lifecycle.ErrRule, "S-7")
+	assert.ErrorIs(t, f.l.ShipReserve(f.ctx, city, "5", 3), lifecycle.ErrRule, "S-7")
+	assert.ErrorIs(t, f.l.SetToIssue(f.ctx, dist05, -1), lifecycle.ErrRule, "C-RESERVE-1")
+	assert.ErrorIs(t, f.l.SetToIssue(f.ctx, opA, 10), lifecycle.ErrForbidden, "C-RESERVE-1")
+}

@@ -41,7 +41,8 @@ type Operator struct {
 	User string
 }
 
-// Scope returns the part of the ledger the operator may act on.
+// Scope returns the part of the ledger the operator may act on. Application
+// units have none: the Ledger refuses their calls before it looks at a scope.
 func (o Operator) Scope() Scope {
 	switch o.Level {
 	case LevelCity:

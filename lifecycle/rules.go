@@ -357,5 +357,6 @@ const (
 	reasonNotLeft        = "the student has not left this school"
 	reasonBadTarget      = "bad or missing target code"
 	reasonStillValid     = "the ID card is still within its validity period"
+	reasonBadCount       = "the count must be positive"
 	reasonNotReversible  = "the card's last change cannot be undone here"
 )

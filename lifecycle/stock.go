@@ -13,8 +13,11 @@ func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, 
 		if op.Level != LevelCity {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "ship-reserve", Rule: "S-7"}
 		}
-		if !isDigits(district, 2) || count <= 0 {
+		if !isDigits(district, 2) {
 			return &RuleError{Rule: "S-7", Reason: reasonBadTarget}
+		}
+		if count <= 0 {
+			return &RuleError{Rule: "S-7", Reason: reasonBadCount}
 		}
 		return l.addStock(ctx, tx, "S-7", stockOf(LevelDistrict, district, "", StockReserveID), count)
 	})
@@ -25,8 +28,11 @@ func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, 
 func (l *Ledger) SetToIssue(ctx context.Context, op Operator, count int64) error {
 	n := &note{action: "set-to-issue", subject: op.District, rule: "C-RESERVE-1", detail: map[string]any{"count": count}}
 	return l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelDistrict || count < 0 {
+		if op.Level != LevelDistrict {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "set-to-issue", Rule: "C-RESERVE-1"}
+		}
+		if count < 0 {
+			return &RuleError{Rule: "C-RESERVE-1", Reason: reasonBadCount}
 		}
 		key := stockOf(LevelDistrict, op.District, "", StockToIssue)
 		cur, err := tx.Stock(ctx, key)
