@@ -466,7 +466,9 @@ func testEvents(t *testing.T, s lifecycle.Store) {
 			assert.Greater(t, e.Seq, last, "Seq strictly increases")
 			last = e.Seq
 		}
-		return nil
+		// A card in district stock: the district sees it, its schools do not.
+		_, err := tx.AppendEvent(ctx, lifecycle.Event{CardID: "D", Action: "step", At: base(), District: "05"})
+		return err
 	})
 	tx(t, s, func(tx lifecycle.Tx) error {
 		evs, err := tx.CardEvents(ctx, "A", 0, 2)
@@ -482,8 +484,8 @@ func testEvents(t *testing.T, s lifecycle.Store) {
 			scope lifecycle.Scope
 			want  int
 		}{
-			{lifecycle.Scope{}, 9},
-			{lifecycle.Scope{District: "05"}, 6},
+			{lifecycle.Scope{}, 10},
+			{lifecycle.Scope{District: "05"}, 7},
 			{lifecycle.Scope{District: "05", School: "01050456"}, 3},
 			{lifecycle.Scope{District: "07"}, 0},
 		} {
