@@ -44,7 +44,8 @@ type Tx interface {
 	// PutCard creates or updates a card (versioned; see Tx).
 	PutCard(ctx context.Context, c Card) (Card, error)
 	// CardsOfStudent returns the cards of one registry number, ordered by
-	// ID (index on Student).
+	// ID (index on Student); the empty number matches no card (blank stock
+	// belongs to nobody).
 	CardsOfStudent(ctx context.Context, number string) ([]Card, error)
 
 	// AppendEvent stores e with the next store-wide Seq and returns it.

@@ -170,6 +170,14 @@ func testRoundTrip(t *testing.T, s lifecycle.Store) {
 		zeroCard.Version = 1
 		assert.Equal(t, zeroCard, utcCard(got), "zero times and empty strings round-trip as zero")
 
+		mine, err := tx.CardsOfStudent(ctx, card.Student)
+		require.NoError(t, err)
+		require.Len(t, mine, 1)
+		assert.Equal(t, "C1", mine[0].ID)
+		blank, err := tx.CardsOfStudent(ctx, "")
+		require.NoError(t, err)
+		assert.Empty(t, blank, "blank stock is nobody's: the empty number matches no card")
+
 		evs, err := tx.CardEvents(ctx, "C1", 0, 10)
 		require.NoError(t, err)
 		require.Len(t, evs, 1)
