@@ -164,8 +164,9 @@ func (p *PackageWriter) Photo(registryNo string) (io.Writer, error) {
 func (p *PackageWriter) Close() error { return p.zw.Close() }
 
 // PackageReport is the outcome of checking a package: the data validation
-// report (its Errors and counts include photo problems), the photos
-// checked, warnings (background), and whether the package is accepted.
+// report (its Errors, Problems and Failed include photo problems, so a record
+// with bad data and a bad photo counts twice in Failed), the photos checked,
+// and warnings (background, photos without a record).
 type PackageReport struct {
 	*Report
 	Photos   int
