@@ -506,12 +506,14 @@ func (l *Ledger) ReplaceIDCard(ctx context.Context, op Operator, oldID, newID st
 
 // Overdue returns one page of open deadlines past due in the operator's
 // scope (R-TIME-1, R-LOSS-3, R-ISSUE-4), oldest first; pass the last
-// deadline of a page as after to get the next (nil for the first).
+// deadline of a page as after to get the next (nil for the first). A limit
+// of 0 or less means 100.
 func (l *Ledger) Overdue(ctx context.Context, op Operator, after *Deadline, limit int) ([]Deadline, error) {
 	if err := l.readable(ctx, op, "overdue", "", op.District, op.School); err != nil {
 		return nil, err
 	}
 	q := OverdueQuery{Scope: op.Scope(), Now: l.now(), Limit: limit}
+	q.Limit = q.PageLimit()
 	if after != nil {
 		q.AfterDue, q.AfterID = after.DueAt, after.ID
 	}

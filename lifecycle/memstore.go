@@ -171,13 +171,6 @@ func (t *memTx) AppendEvent(ctx context.Context, e Event) (Event, error) {
 	return e, nil
 }
 
-func clampLimit(limit int) int {
-	if limit <= 0 {
-		return 100
-	}
-	return limit
-}
-
 func (t *memTx) CardEvents(ctx context.Context, cardID string, after int64, limit int) ([]Event, error) {
 	return t.events(ctx, after, limit, func(e Event) bool { return e.CardID == cardID })
 }
@@ -190,7 +183,7 @@ func (t *memTx) events(ctx context.Context, after int64, limit int, keep func(Ev
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
-	limit = clampLimit(limit)
+	limit = pageLimit(limit)
 	var out []Event
 	start := max(after, 0)
 	for _, e := range t.d.events[min(start, int64(len(t.d.events))):] {
@@ -259,7 +252,7 @@ func (t *memTx) AuditEntries(ctx context.Context, chain string, after int64, lim
 	for _, e := range t.d.audit[chain] {
 		if e.Seq > after {
 			out = append(out, e)
-			if len(out) == clampLimit(limit) {
+			if len(out) == pageLimit(limit) {
 				break
 			}
 		}

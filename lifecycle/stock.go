@@ -144,7 +144,8 @@ func (l *Ledger) LastSync(ctx context.Context, op Operator, kind SyncKind) (Sync
 }
 
 // Unsent answers "what has not been sent up yet" (R-OPS-1): up to limit
-// events in the operator's scope after the last successful daily upload.
+// events in the operator's scope after the last successful daily upload (a
+// limit of 0 or less means 100).
 func (l *Ledger) Unsent(ctx context.Context, op Operator, limit int) ([]Event, error) {
 	if err := l.readable(ctx, op, "unsent", "", op.District, op.School); err != nil {
 		return nil, err
@@ -159,7 +160,7 @@ func (l *Ledger) Unsent(ctx context.Context, op Operator, limit int) ([]Event, e
 		case !errors.Is(err, ErrNotFound):
 			return err
 		}
-		out, err = tx.ScopeEvents(ctx, op.Scope(), after, limit)
+		out, err = tx.ScopeEvents(ctx, op.Scope(), after, pageLimit(limit))
 		return err
 	})
 	return out, err

@@ -151,9 +151,12 @@ type OverdueQuery struct {
 }
 
 // PageLimit returns the page size the query asks for (100 by default).
-func (q OverdueQuery) PageLimit() int {
-	if q.Limit <= 0 {
+func (q OverdueQuery) PageLimit() int { return pageLimit(q.Limit) }
+
+// pageLimit is the Ledger's page size rule: what was asked, 100 if nothing.
+func pageLimit(n int) int {
+	if n <= 0 {
 		return 100
 	}
-	return q.Limit
+	return n
 }
