@@ -1,0 +1,330 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/bjedu/studentcard/lifecycle"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Options tune a store; the zero value is a sensible default.
+type Options struct {
+	// Schema is the PostgreSQL schema holding the store's tables, created if
+	// missing; empty means the first schema of the connection's search_path
+	// (usually public). Several stores (districts, tests) can share one
+	// database in different schemas. Lowercase letters, digits and _.
+	Schema string
+	// MaxConns caps the connections the store opens (one per transaction in
+	// flight); 0 means 16, one per district writing at once.
+	MaxConns int
+}
+
+// Store is a [lifecycle.Store] on PostgreSQL for the city tier: many
+// concurrent writers, each transaction on its own connection, optimistic
+// concurrency through version columns (READ COMMITTED: a stale write waits
+// for the row lock, re-checks the version, and reports a conflict).
+type Store struct {
+	cfg    *pgx.ConnConfig
+	schema string
+	// idle holds open connections not in use; slots counts the connections
+	// that may still be opened.
+	idle  chan *pgx.Conn
+	slots chan struct{}
+
+	closeOnce sync.Once
+	closed    chan struct{}
+	closeErr  error
+	wg        sync.WaitGroup // transactions in flight
+	mu        sync.Mutex     // guards wg.Add against Close
+	isClosed  bool
+}
+
+var _ lifecycle.Store = (*Store)(nil)
+
+func validSchema(name string) bool {
+	if name == "" || len(name) > 63 || name[0] < 'a' || name[0] > 'z' {
+		return false
+	}
+	for _, r := range name {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// Open connects to the database named by dsn (a libpq keyword/value string
+// or a postgres:// URL), brings the schema up to date with the embedded
+// migrations and returns the store. A schema migrated by a newer release is
+// refused with a *[SchemaError].
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Schema != "" {
+		if !validSchema(opts.Schema) {
+			return nil, &SchemaNameError{Name: opts.Schema}
+		}
+		cfg.RuntimeParams["search_path"] = opts.Schema
+	}
+	n := opts.MaxConns
+	if n <= 0 {
+		n = 16
+	}
+	s := &Store{cfg: cfg, schema: opts.Schema, idle: make(chan *pgx.Conn, n), slots: make(chan struct{}, n), closed: make(chan struct{})}
+	for range n {
+		s.slots <- struct{}{}
+	}
+	if err := s.migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// acquire returns an idle connection or opens one while the cap allows,
+// else waits for one to come back.
+func (s *Store) acquire(ctx context.Context) (*pgx.Conn, error) {
+	select {
+	case c := <-s.idle:
+		return c, nil
+	default:
+	}
+	select {
+	case c := <-s.idle:
+		return c, nil
+	case <-s.slots:
+		c, err := pgx.ConnectConfig(ctx, s.cfg)
+		if err != nil {
+			s.slots <- struct{}{}
+			return nil, err
+		}
+		return c, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-s.closed:
+		return nil, ErrClosed
+	}
+}
+
+// release puts c back, or closes it if it broke (pgx closes a connection
+// whose query was cancelled) or its transaction state is unknown.
+func (s *Store) release(c *pgx.Conn, healthy bool) {
+	if healthy && !c.IsClosed() && c.PgConn().TxStatus() == 'I' {
+		s.idle <- c
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.Close(ctx)
+	s.slots <- struct{}{}
+}
+
+// enter registers a transaction, or reports that the store is closed.
+func (s *Store) enter() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.isClosed {
+		return ErrClosed
+	}
+	s.wg.Add(1)
+	return nil
+}
+
+// Tx runs fn in one READ COMMITTED transaction on a connection of its own.
+// See [lifecycle.Store].
+func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.wg.Done()
+	c, err := s.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	healthy := false
+	defer func() { s.release(c, healthy) }()
+	t := &tx{c: c}
+	defer func() { t.done = true }()
+	if _, err := c.Exec(ctx, "BEGIN"); err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			healthy = rollback(c)
+			panic(p)
+		}
+		if err != nil {
+			healthy = rollback(c)
+		}
+	}()
+	if err := fn(t); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tag, err := c.Exec(ctx, "COMMIT")
+	if err != nil {
+		return err
+	}
+	healthy = true
+	// COMMIT of a transaction in which a statement failed answers
+	// ROLLBACK: fn saw that error and swallowed it.
+	if tag.String() == "ROLLBACK" {
+		return ErrRolledBack
+	}
+	return nil
+}
+
+// rollback ends the transaction whatever the caller's context says and
+// reports whether the connection is fit for reuse.
+func rollback(c *pgx.Conn) bool {
+	if c.IsClosed() {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := c.Exec(ctx, "ROLLBACK")
+	return err == nil
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations lists the embedded NNNN_name.sql files in version order.
+func migrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("postgres: migration %s: name must start with its version: %w", base, err)
+		}
+		b, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: base, sql: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// SchemaVersion is the highest migration this release embeds.
+func SchemaVersion() int {
+	ms, err := migrations()
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+// migrationLock is the advisory lock key that serialises migrations of
+// concurrent Opens ("studentc" in ASCII).
+const migrationLock = 0x73747564656e7463
+
+// migrate creates the schema if asked, then applies the migrations it
+// lacks in one transaction under an advisory lock, recording each in
+// schema_version.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	known := ms[len(ms)-1].version
+	c, err := s.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	healthy := false
+	defer func() { s.release(c, healthy) }()
+	err = pgx.BeginFunc(ctx, c, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrationLock)); err != nil {
+			return err
+		}
+		if s.schema != "" {
+			if _, err := tx.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{s.schema}.Sanitize()); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+			version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+			return err
+		}
+		var current int
+		if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_version").Scan(&current); err != nil {
+			return err
+		}
+		if current > known {
+			schema := s.schema
+			if schema == "" {
+				schema = "(search_path)"
+			}
+			return &SchemaError{Schema: schema, Found: current, Known: known}
+		}
+		for _, m := range ms {
+			if m.version <= current {
+				continue
+			}
+			if _, err := tx.Exec(ctx, m.sql); err != nil {
+				return fmt.Errorf("postgres: migration %s: %w", m.name, err)
+			}
+			if _, err := tx.Exec(ctx, "INSERT INTO schema_version (version, name) VALUES ($1, $2)", m.version, m.name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	healthy = err == nil
+	return err
+}
+
+// Close waits for the transactions in flight and closes every connection.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		s.isClosed = true
+		s.mu.Unlock()
+		s.wg.Wait()
+		close(s.closed)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		var errs []error
+		for {
+			select {
+			case c := <-s.idle:
+				errs = append(errs, c.Close(ctx))
+				continue
+			default:
+			}
+			break
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}

@@ -1,0 +1,542 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/bjedu/studentcard/lifecycle"
+)
+
+// eventBits is how many low bits of an event's Seq count the events of one
+// transaction; the high bits are the transaction id (see the package doc).
+const eventBits = 20
+
+// maxEventsPerTx is how many events one transaction may append.
+const maxEventsPerTx = 1 << eventBits
+
+// tx is one transaction on its own connection; done is set when the
+// function given to Store.Tx returns, after which every call fails.
+type tx struct {
+	c      *pgx.Conn
+	done   bool
+	events int // events appended so far: the low bits of the next Seq
+}
+
+func (t *tx) check(ctx context.Context) error {
+	if t.done {
+		return lifecycle.ErrTxDone
+	}
+	return ctx.Err()
+}
+
+func (t *tx) exec(ctx context.Context, query string, args ...any) (pgconn.CommandTag, error) {
+	if err := t.check(ctx); err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	return t.c.Exec(ctx, query, args...)
+}
+
+// row runs a one-row query into dest; found says whether there was a row.
+func (t *tx) row(ctx context.Context, query string, args []any, dest ...any) (found bool, err error) {
+	if err := t.check(ctx); err != nil {
+		return false, err
+	}
+	err = t.c.QueryRow(ctx, query, args...).Scan(dest...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// list runs a query and scans every row with scan.
+func list[T any](ctx context.Context, t *tx, query string, scan func(pgx.CollectableRow) (T, error), args ...any) ([]T, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := t.c.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scan)
+}
+
+// Times: timestamptz, NULL for the zero time, always returned in UTC.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+func fromNull(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// versionedPut implements the versioned-put rule of lifecycle.Tx for one
+// table without raising an error inside the transaction (PostgreSQL would
+// abort it): version 0 inserts with ON CONFLICT DO NOTHING, version n
+// updates WHERE version = n.
+func (t *tx) versionedPut(ctx context.Context, entity, table, keyCol, key string, version int64, insert, update string, args []any) (int64, error) {
+	if version == 0 {
+		tag, err := t.exec(ctx, insert, append(args, int64(1))...)
+		if err != nil {
+			return 0, err
+		}
+		if tag.RowsAffected() == 0 {
+			return 0, &lifecycle.DuplicateError{Entity: entity, Key: key}
+		}
+		return 1, nil
+	}
+	tag, err := t.exec(ctx, update, append(args, version+1, version)...)
+	if err != nil {
+		return 0, err
+	}
+	if tag.RowsAffected() == 1 {
+		return version + 1, nil
+	}
+	var stored int64
+	found, err := t.row(ctx, "SELECT version FROM "+table+" WHERE "+keyCol+" = $1", []any{key}, &stored)
+	switch {
+	case err != nil:
+		return 0, err
+	case !found:
+		return 0, &lifecycle.NotFoundError{Entity: entity, Key: key}
+	default:
+		return 0, &lifecycle.ConflictError{Entity: entity, Key: key, Expected: version, Stored: stored}
+	}
+}
+
+// Cards.
+
+const cardCols = `id, kind, state, holder, district, school, student, cohort, temporary, batch, replaces, box, lost_at, valid_until, updated_at, version`
+
+func scanCard(r pgx.CollectableRow) (lifecycle.Card, error) {
+	var c lifecycle.Card
+	var lost, valid, updated *time.Time
+	err := r.Scan(&c.ID, &c.Kind, &c.State, &c.Holder, &c.District, &c.School, &c.Student, &c.Cohort, &c.Temporary,
+		&c.Batch, &c.Replaces, &c.Box, &lost, &valid, &updated, &c.Version)
+	c.LostAt, c.ValidUntil, c.UpdatedAt = fromNull(lost), fromNull(valid), fromNull(updated)
+	return c, err
+}
+
+func (t *tx) GetCard(ctx context.Context, id string) (lifecycle.Card, error) {
+	cs, err := list(ctx, t, "SELECT "+cardCols+" FROM cards WHERE id = $1", scanCard, id)
+	if err != nil {
+		return lifecycle.Card{}, err
+	}
+	if len(cs) == 0 {
+		return lifecycle.Card{}, &lifecycle.NotFoundError{Entity: "card", Key: id}
+	}
+	return cs[0], nil
+}
+
+func (t *tx) PutCard(ctx context.Context, c lifecycle.Card) (lifecycle.Card, error) {
+	args := []any{c.ID, string(c.Kind), string(c.State), string(c.Holder), c.District, c.School, c.Student, c.Cohort, c.Temporary,
+		c.Batch, c.Replaces, c.Box, nullTime(c.LostAt), nullTime(c.ValidUntil), nullTime(c.UpdatedAt)}
+	v, err := t.versionedPut(ctx, "card", "cards", "id", c.ID, c.Version,
+		`INSERT INTO cards (`+cardCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) ON CONFLICT (id) DO NOTHING`,
+		`UPDATE cards SET kind=$2, state=$3, holder=$4, district=$5, school=$6, student=$7, cohort=$8, temporary=$9, batch=$10,
+			replaces=$11, box=$12, lost_at=$13, valid_until=$14, updated_at=$15, version=$16 WHERE id=$1 AND version=$17`, args)
+	if err != nil {
+		return lifecycle.Card{}, err
+	}
+	c.Version = v
+	return c, nil
+}
+
+func (t *tx) CardsOfStudent(ctx context.Context, number string) ([]lifecycle.Card, error) {
+	if number == "" {
+		return nil, t.check(ctx)
+	}
+	return list(ctx, t, "SELECT "+cardCols+" FROM cards WHERE student = $1 AND student <> '' ORDER BY id", scanCard, number)
+}
+
+// Events.
+
+const eventCols = `seq, card_id, kind, action, from_state, to_state, rule, at, op_level, op_district, op_school, op_user, district, school, reason, before, version`
+
+func scanEvent(r pgx.CollectableRow) (lifecycle.Event, error) {
+	var e lifecycle.Event
+	var at *time.Time
+	err := r.Scan(&e.Seq, &e.CardID, &e.Kind, &e.Action, &e.From, &e.To, &e.Rule, &at, &e.Operator.Level, &e.Operator.District,
+		&e.Operator.School, &e.Operator.User, &e.District, &e.School, &e.Reason, &e.Before, &e.Version)
+	e.At = fromNull(at)
+	return e, err
+}
+
+// AppendEvent numbers the event (transaction id << 20) + n: unique, growing
+// within the transaction, and ordered against other transactions so that
+// ScopeEvents can stop below the oldest transaction still running.
+func (t *tx) AppendEvent(ctx context.Context, e lifecycle.Event) (lifecycle.Event, error) {
+	if t.events >= maxEventsPerTx {
+		return lifecycle.Event{}, &EventLimitError{Count: t.events + 1, Limit: maxEventsPerTx}
+	}
+	_, err := t.row(ctx, `INSERT INTO events (seq, card_id, kind, action, from_state, to_state, rule, at, op_level, op_district, op_school, op_user,
+		district, school, reason, before, version)
+		VALUES ((pg_current_xact_id()::text::bigint << 20) + $1, $2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING seq`,
+		[]any{int64(t.events), e.CardID, string(e.Kind), string(e.Action), string(e.From), string(e.To), e.Rule, nullTime(e.At), string(e.Operator.Level),
+			e.Operator.District, e.Operator.School, e.Operator.User, e.District, e.School, e.Reason, e.Before, e.Version}, &e.Seq)
+	if err == nil {
+		t.events++
+	}
+	return e, err
+}
+
+func pageLimit(limit int) int {
+	if limit <= 0 {
+		return 100
+	}
+	return limit
+}
+
+func (t *tx) CardEvents(ctx context.Context, cardID string, after int64, limit int) ([]lifecycle.Event, error) {
+	return list(ctx, t, "SELECT "+eventCols+" FROM events WHERE card_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", scanEvent, cardID, after, pageLimit(limit))
+}
+
+// settled is the Seq below which every event's transaction has ended in
+// the statement's snapshot: the oldest running transaction id << 20.
+const settled = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)`
+
+// ScopeEvents returns only settled events, so a reader that remembers the
+// last Seq it saw never skips a transaction that commits later with a lower
+// Seq (R-OPS-1: "what has not been sent up yet").
+func (t *tx) ScopeEvents(ctx context.Context, scope lifecycle.Scope, after int64, limit int) ([]lifecycle.Event, error) {
+	const sel = "SELECT " + eventCols + " FROM events WHERE seq > $1 AND seq < " + settled
+	switch {
+	case scope.District == "" && scope.School == "":
+		return list(ctx, t, sel+" ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit))
+	case scope.School == "":
+		return list(ctx, t, sel+" AND district = $3 ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit), scope.District)
+	case scope.District == "":
+		return list(ctx, t, sel+" AND school = $3 ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit), scope.School)
+	default:
+		return list(ctx, t, sel+" AND district = $3 AND school = $4 ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit),
+			scope.District, scope.School)
+	}
+}
+
+// Imports.
+
+func (t *tx) GetImport(ctx context.Context, digest string) (lifecycle.Import, error) {
+	var imp lifecycle.Import
+	var at *time.Time
+	found, err := t.row(ctx, `SELECT digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records FROM imports WHERE digest = $1`,
+		[]any{digest}, &imp.Digest, &imp.FileKind, &imp.District, &imp.School, &imp.Operator.Level, &imp.Operator.District,
+		&imp.Operator.School, &imp.Operator.User, &at, &imp.Records)
+	if err == nil && !found {
+		err = &lifecycle.NotFoundError{Entity: "import", Key: digest}
+	}
+	imp.At = fromNull(at)
+	return imp, err
+}
+
+// PutImport relies on the primary key: a concurrent import of the same
+// digest waits for the first to commit, then inserts nothing.
+func (t *tx) PutImport(ctx context.Context, imp lifecycle.Import) error {
+	tag, err := t.exec(ctx, `INSERT INTO imports (digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (digest) DO NOTHING`,
+		imp.Digest, imp.FileKind, imp.District, imp.School, string(imp.Operator.Level), imp.Operator.District, imp.Operator.School,
+		imp.Operator.User, nullTime(imp.At), imp.Records)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return &lifecycle.DuplicateError{Entity: "import", Key: imp.Digest}
+	}
+	return nil
+}
+
+// Audit.
+
+const auditCols = `chain, seq, at, op_level, op_district, op_school, op_user, action, subject, rule, outcome, detail, prev, hash`
+
+func scanAudit(r pgx.CollectableRow) (lifecycle.AuditEntry, error) {
+	var e lifecycle.AuditEntry
+	var at *time.Time
+	err := r.Scan(&e.Chain, &e.Seq, &at, &e.Operator.Level, &e.Operator.District, &e.Operator.School, &e.Operator.User,
+		&e.Action, &e.Subject, &e.Rule, &e.Outcome, &e.Detail, &e.Prev, &e.Hash)
+	e.At = fromNull(at)
+	return e, err
+}
+
+func (t *tx) AuditHead(ctx context.Context, chain string) (lifecycle.AuditEntry, error) {
+	es, err := list(ctx, t, "SELECT "+auditCols+" FROM audit WHERE chain = $1 ORDER BY seq DESC LIMIT 1", scanAudit, chain)
+	if err != nil {
+		return lifecycle.AuditEntry{}, err
+	}
+	if len(es) == 0 {
+		return lifecycle.AuditEntry{}, &lifecycle.NotFoundError{Entity: "audit chain", Key: chain}
+	}
+	return es[0], nil
+}
+
+// AppendAudit inserts e only if it is exactly the head's successor, in one
+// statement; a concurrent writer of the same Seq waits on the primary key
+// and then inserts nothing, which is reported as a conflict.
+func (t *tx) AppendAudit(ctx context.Context, e lifecycle.AuditEntry) error {
+	tag, err := t.exec(ctx, `INSERT INTO audit (`+auditCols+`)
+		SELECT $1::text, $2::bigint, $3::timestamptz, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text,
+			$11::text, $12::text, $13::text, $14::text
+		WHERE (SELECT coalesce(max(seq), 0) FROM audit WHERE chain = $1) = $2::bigint - 1
+		ON CONFLICT (chain, seq) DO NOTHING`,
+		e.Chain, e.Seq, nullTime(e.At), string(e.Operator.Level), e.Operator.District, e.Operator.School, e.Operator.User,
+		e.Action, e.Subject, e.Rule, e.Outcome, e.Detail, e.Prev, e.Hash)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var head int64
+	if _, err := t.row(ctx, "SELECT coalesce(max(seq), 0) FROM audit WHERE chain = $1", []any{e.Chain}, &head); err != nil {
+		return err
+	}
+	return &lifecycle.ConflictError{Entity: "audit chain", Key: e.Chain, Expected: e.Seq - 1, Stored: head}
+}
+
+func (t *tx) AuditEntries(ctx context.Context, chain string, after int64, limit int) ([]lifecycle.AuditEntry, error) {
+	return list(ctx, t, "SELECT "+auditCols+" FROM audit WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3", scanAudit, chain, after, pageLimit(limit))
+}
+
+// Stock.
+
+func (t *tx) AddStock(ctx context.Context, key lifecycle.StockKey, delta int64) (int64, error) {
+	var n int64
+	_, err := t.row(ctx, `INSERT INTO stock (level, code, item, balance) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (level, code, item) DO UPDATE SET balance = stock.balance + excluded.balance RETURNING balance`,
+		[]any{string(key.Level), key.Code, string(key.Item), delta}, &n)
+	return n, err
+}
+
+func (t *tx) Stock(ctx context.Context, key lifecycle.StockKey) (int64, error) {
+	var n int64
+	_, err := t.row(ctx, `SELECT balance FROM stock WHERE level = $1 AND code = $2 AND item = $3`,
+		[]any{string(key.Level), key.Code, string(key.Item)}, &n)
+	return n, err
+}
+
+// Syncs.
+
+func (t *tx) AppendSync(ctx context.Context, r lifecycle.SyncRecord) (lifecycle.SyncRecord, error) {
+	_, err := t.row(ctx, `INSERT INTO syncs (kind, level, district, school, at, up_to, ok, detail) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id`,
+		[]any{string(r.Kind), string(r.Level), r.District, r.School, nullTime(r.At), r.UpTo, r.OK, r.Detail}, &r.ID)
+	return r, err
+}
+
+func (t *tx) LastSync(ctx context.Context, kind lifecycle.SyncKind, level lifecycle.Level, district, school string, okOnly bool) (lifecycle.SyncRecord, error) {
+	var r lifecycle.SyncRecord
+	var at *time.Time
+	q := `SELECT id, kind, level, district, school, at, up_to, ok, detail FROM syncs
+		WHERE kind = $1 AND level = $2 AND district = $3 AND school = $4 ORDER BY id DESC LIMIT 1`
+	if okOnly {
+		q = `SELECT id, kind, level, district, school, at, up_to, ok, detail FROM syncs
+		WHERE kind = $1 AND level = $2 AND district = $3 AND school = $4 AND ok ORDER BY id DESC LIMIT 1`
+	}
+	found, err := t.row(ctx, q, []any{string(kind), string(level), district, school},
+		&r.ID, &r.Kind, &r.Level, &r.District, &r.School, &at, &r.UpTo, &r.OK, &r.Detail)
+	if err == nil && !found {
+		err = &lifecycle.NotFoundError{Entity: "sync", Key: fmt.Sprintf("%s %s %s/%s", kind, level, district, school)}
+	}
+	r.At = fromNull(at)
+	return r, err
+}
+
+// Deadlines.
+
+const deadlineCols = `id, rule, subject, level, district, school, start, due_at, done_at`
+
+func scanDeadline(r pgx.CollectableRow) (lifecycle.Deadline, error) {
+	var d lifecycle.Deadline
+	var start, done *time.Time
+	err := r.Scan(&d.ID, &d.Rule, &d.Subject, &d.Level, &d.District, &d.School, &start, &d.DueAt, &done)
+	d.Start, d.DueAt, d.DoneAt = fromNull(start), d.DueAt.UTC(), fromNull(done)
+	return d, err
+}
+
+func (t *tx) PutDeadline(ctx context.Context, d lifecycle.Deadline) error {
+	_, err := t.exec(ctx, `INSERT INTO deadlines (`+deadlineCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+		ON CONFLICT (id) DO UPDATE SET rule=excluded.rule, subject=excluded.subject, level=excluded.level, district=excluded.district,
+		school=excluded.school, start=excluded.start, due_at=excluded.due_at, done_at=excluded.done_at`,
+		d.ID, d.Rule, d.Subject, string(d.Level), d.District, d.School, nullTime(d.Start), d.DueAt, nullTime(d.DoneAt))
+	return err
+}
+
+func (t *tx) GetDeadline(ctx context.Context, id string) (lifecycle.Deadline, error) {
+	ds, err := list(ctx, t, "SELECT "+deadlineCols+" FROM deadlines WHERE id = $1", scanDeadline, id)
+	if err != nil {
+		return lifecycle.Deadline{}, err
+	}
+	if len(ds) == 0 {
+		return lifecycle.Deadline{}, &lifecycle.NotFoundError{Entity: "deadline", Key: id}
+	}
+	return ds[0], nil
+}
+
+// OverdueSQL returns the overdue query for a scope shape and its arguments:
+// equality on the scope's columns, the partial index's (due_at, id) order,
+// keyset paging with a row comparison. Each shape has its own partial index
+// over open deadlines (migrations/0001_init.sql), so a page costs an index
+// range scan of Limit rows whatever the table's size.
+func overdueSQL(q lifecycle.OverdueQuery) (string, []any) {
+	args := []any{q.Now, q.PageLimit()}
+	where := ""
+	if q.Scope.District != "" {
+		args = append(args, q.Scope.District)
+		where += fmt.Sprintf(" AND district = $%d", len(args))
+	}
+	if q.Scope.School != "" {
+		args = append(args, q.Scope.School)
+		where += fmt.Sprintf(" AND school = $%d", len(args))
+	}
+	if q.AfterID != "" {
+		args = append(args, q.AfterDue, q.AfterID)
+		where += fmt.Sprintf(" AND (due_at, id) > ($%d, $%d)", len(args)-1, len(args))
+	}
+	return "SELECT " + deadlineCols + " FROM deadlines WHERE done_at IS NULL AND due_at < $1" + where + " ORDER BY due_at, id LIMIT $2", args
+}
+
+func (t *tx) Overdue(ctx context.Context, q lifecycle.OverdueQuery) ([]lifecycle.Deadline, error) {
+	query, args := overdueSQL(q)
+	return list(ctx, t, query, scanDeadline, args...)
+}
+
+// Students and numbers.
+
+const studentCols = `key, number, name, gender, birth_date, id_number, district, school, status, version`
+
+func (t *tx) GetStudent(ctx context.Context, key string) (lifecycle.Student, error) {
+	var s lifecycle.Student
+	found, err := t.row(ctx, "SELECT "+studentCols+" FROM students WHERE key = $1", []any{key},
+		&s.Key, &s.Number, &s.Name, &s.Gender, &s.BirthDate, &s.IDNumber, &s.District, &s.School, &s.Status, &s.Version)
+	if err == nil && !found {
+		err = &lifecycle.NotFoundError{Entity: "student", Key: key}
+	}
+	return s, err
+}
+
+func (t *tx) PutStudent(ctx context.Context, s lifecycle.Student) (lifecycle.Student, error) {
+	v, err := t.versionedPut(ctx, "student", "students", "key", s.Key, s.Version,
+		`INSERT INTO students (`+studentCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (key) DO NOTHING`,
+		`UPDATE students SET number=$2, name=$3, gender=$4, birth_date=$5, id_number=$6, district=$7, school=$8, status=$9, version=$10
+			WHERE key=$1 AND version=$11`,
+		[]any{s.Key, s.Number, s.Name, s.Gender, s.BirthDate, s.IDNumber, s.District, s.School, string(s.Status)})
+	if err != nil {
+		return lifecycle.Student{}, err
+	}
+	s.Version = v
+	return s, nil
+}
+
+const numberCols = `number, student_key, school, status, at, replaces, version`
+
+func scanNumber(r pgx.CollectableRow) (lifecycle.NumberRecord, error) {
+	var n lifecycle.NumberRecord
+	var at *time.Time
+	err := r.Scan(&n.Number, &n.StudentKey, &n.School, &n.Status, &at, &n.Replaces, &n.Version)
+	n.At = fromNull(at)
+	return n, err
+}
+
+func (t *tx) GetNumber(ctx context.Context, number string) (lifecycle.NumberRecord, error) {
+	ns, err := list(ctx, t, "SELECT "+numberCols+" FROM numbers WHERE number = $1", scanNumber, number)
+	if err != nil {
+		return lifecycle.NumberRecord{}, err
+	}
+	if len(ns) == 0 {
+		return lifecycle.NumberRecord{}, &lifecycle.NotFoundError{Entity: "number", Key: number}
+	}
+	return ns[0], nil
+}
+
+func (t *tx) PutNumber(ctx context.Context, n lifecycle.NumberRecord) (lifecycle.NumberRecord, error) {
+	v, err := t.versionedPut(ctx, "number", "numbers", "number", n.Number, n.Version,
+		`INSERT INTO numbers (`+numberCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (number) DO NOTHING`,
+		`UPDATE numbers SET student_key=$2, school=$3, status=$4, at=$5, replaces=$6, version=$7 WHERE number=$1 AND version=$8`,
+		[]any{n.Number, n.StudentKey, n.School, string(n.Status), nullTime(n.At), n.Replaces})
+	if err != nil {
+		return lifecycle.NumberRecord{}, err
+	}
+	n.Version = v
+	return n, nil
+}
+
+// LastNumber scans the primary key backwards from the end of the prefix's
+// range; U+10FFFF sorts after every character in the "C" collation.
+func (t *tx) LastNumber(ctx context.Context, prefix string) (lifecycle.NumberRecord, error) {
+	ns, err := list(ctx, t, "SELECT "+numberCols+" FROM numbers WHERE number >= $1 AND number < $2 ORDER BY number DESC LIMIT 1",
+		scanNumber, prefix, prefix+"\U0010FFFF")
+	if err != nil {
+		return lifecycle.NumberRecord{}, err
+	}
+	if len(ns) == 0 {
+		return lifecycle.NumberRecord{}, &lifecycle.NotFoundError{Entity: "number prefix", Key: prefix}
+	}
+	return ns[0], nil
+}
+
+// Enrolments and leaves.
+
+func (t *tx) PutEnrolment(ctx context.Context, e lifecycle.Enrolment) error {
+	_, err := t.exec(ctx, `INSERT INTO enrolments (student_key, school, since, district, until) VALUES ($1,$2,$3,$4,$5)
+		ON CONFLICT (student_key, school, since) DO UPDATE SET district = excluded.district, until = excluded.until`,
+		e.StudentKey, e.School, e.Since, e.District, nullTime(e.Until))
+	return err
+}
+
+func (t *tx) Enrolments(ctx context.Context, studentKey string) ([]lifecycle.Enrolment, error) {
+	return list(ctx, t, `SELECT student_key, school, since, district, until FROM enrolments WHERE student_key = $1 ORDER BY since, school`,
+		func(r pgx.CollectableRow) (lifecycle.Enrolment, error) {
+			var e lifecycle.Enrolment
+			var until *time.Time
+			err := r.Scan(&e.StudentKey, &e.School, &e.Since, &e.District, &until)
+			e.Since, e.Until = e.Since.UTC(), fromNull(until)
+			return e, err
+		}, studentKey)
+}
+
+const leaveCols = `id, student_key, number, district, school, cohort, reason, left_at, card_id, recovered, box, handler, recover_at`
+
+func (t *tx) PutLeave(ctx context.Context, r lifecycle.LeaveRecord) error {
+	_, err := t.exec(ctx, `INSERT INTO leaves (`+leaveCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
+		ON CONFLICT (id) DO UPDATE SET student_key=excluded.student_key, number=excluded.number, district=excluded.district,
+		school=excluded.school, cohort=excluded.cohort, reason=excluded.reason, left_at=excluded.left_at, card_id=excluded.card_id,
+		recovered=excluded.recovered, box=excluded.box, handler=excluded.handler, recover_at=excluded.recover_at`,
+		r.ID, r.StudentKey, r.Number, r.District, r.School, r.Cohort, r.Reason, r.LeftAt, r.CardID, r.Recovered,
+		r.Box, r.Handler, nullTime(r.RecoverAt))
+	return err
+}
+
+func scanLeave(r pgx.CollectableRow) (lifecycle.LeaveRecord, error) {
+	var l lifecycle.LeaveRecord
+	var recAt *time.Time
+	err := r.Scan(&l.ID, &l.StudentKey, &l.Number, &l.District, &l.School, &l.Cohort, &l.Reason, &l.LeftAt, &l.CardID, &l.Recovered,
+		&l.Box, &l.Handler, &recAt)
+	l.LeftAt, l.RecoverAt = l.LeftAt.UTC(), fromNull(recAt)
+	return l, err
+}
+
+func (t *tx) GetLeave(ctx context.Context, id string) (lifecycle.LeaveRecord, error) {
+	ls, err := list(ctx, t, "SELECT "+leaveCols+" FROM leaves WHERE id = $1", scanLeave, id)
+	if err != nil {
+		return lifecycle.LeaveRecord{}, err
+	}
+	if len(ls) == 0 {
+		return lifecycle.LeaveRecord{}, &lifecycle.NotFoundError{Entity: "leave record", Key: id}
+	}
+	return ls[0], nil
+}
+
+func (t *tx) Leaves(ctx context.Context, school, cohort string) ([]lifecycle.LeaveRecord, error) {
+	if cohort == "" {
+		return list(ctx, t, "SELECT "+leaveCols+" FROM leaves WHERE school = $1 ORDER BY left_at, id", scanLeave, school)
+	}
+	return list(ctx, t, "SELECT "+leaveCols+" FROM leaves WHERE school = $1 AND cohort = $2 ORDER BY left_at, id", scanLeave, school, cohort)
+}
