@@ -29,6 +29,10 @@ import (
 //	go test ./batch -run '^$' -bench Validate -benchtime 1x -batch.records 1000000
 var benchRecords = flag.Int("batch.records", 50_000, "records in the generated card-making file of BenchmarkValidate")
 
+// heapRecords sizes the file of TestValidatePeakHeap (200,000 by default, a
+// few seconds); -batch.heaprecords 1000000 checks the bound at a million.
+var heapRecords = flag.Int("batch.heaprecords", 200_000, "records in the generated file of TestValidatePeakHeap")
+
 // genCardFile writes n generated records (GB18030, SHA-256) to dir.
 func genCardFile(tb testing.TB, dir string, n int) (string, int64) {
 	tb.Helper()
@@ -117,7 +121,7 @@ func BenchmarkValidate(b *testing.B) {
 // 64 MiB (the duplicate sets are the only state that grows: 16-32 bytes a
 // record).
 func TestValidatePeakHeap(t *testing.T) {
-	const records = 200_000
+	records := *heapRecords
 	path, size := genCardFile(t, t.TempDir(), records)
 	runtime.GC()
 	var peak atomic.Uint64

@@ -81,21 +81,6 @@ func (s *dupSet) hashAdd(k uint64) bool {
 	}
 }
 
-// reserve sizes the empty hash table for n keys, so that a pass of known
-// size never rehashes.
-func (s *dupSet) reserve(n int64) {
-	if s.n != 0 || n <= 0 {
-		return
-	}
-	size := 1 << 12
-	for int64(size)*3 < n*4 && size < 1<<26 {
-		size *= 2
-	}
-	if size > len(s.slots) {
-		s.slots = make([]uint64, size)
-	}
-}
-
 func (s *dupSet) grow() {
 	old := s.slots
 	size := 1 << 12

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"io/fs"
 	"strconv"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -170,8 +169,8 @@ func MayPrintLocally(n int64) bool { return n > 0 && n < LocalPrintLimit }
 // Validator itself stores nothing, so a refused file leaves no trace but its
 // failure rows.
 //
-// Memory: two exact duplicate sets of 8-byte keys (16-32 bytes per record at
-// their 3/4 load bound) plus one line buffer, whatever else the file holds.
+// Memory: one line buffer plus the exact duplicate sets, about 16 bytes a
+// record (see the package doc); nothing else grows with the file.
 type Validator struct {
 	// Level is the validating level: LevelDistrict takes school files,
 	// LevelCity takes district files.
@@ -185,10 +184,6 @@ type Validator struct {
 	History History
 	// Rare holds the rare-character entries of the upload (C-4).
 	Rare *RareSet
-	// ExpectedRecords, when > 0, sizes the duplicate sets up front (no
-	// rehashing as they grow). Validate estimates it itself from inputs that
-	// know their size (an *os.File, a *bytes.Reader, an *io.SectionReader).
-	ExpectedRecords int64
 	// MaxErrors bounds the problems kept in the Report (default 100); all of
 	// them go to OnError.
 	MaxErrors int
@@ -236,11 +231,6 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 	if s.maxKeep <= 0 {
 		s.maxKeep = 100
 	}
-	expect := v.ExpectedRecords
-	if expect <= 0 {
-		expect = estimateRecords(r)
-	}
-	s.regs.reserve(expect / 8) // registry numbers mostly come in order: the sorted run takes them
 	rd := NewReader(r, name)
 	rd.ReuseRecord, rd.rawMode = true, true
 	h, err := rd.Header()
@@ -296,26 +286,6 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 	rep.Accepted = rep.Problems == 0
 	rep.LocalPrint = rep.Accepted && v.Level == LevelDistrict && MayPrintLocally(rep.Records)
 	return rep, nil
-}
-
-// minRecordBytes is about the shortest card-making record (ASCII fields plus
-// a two-character name and a short school name in GB18030), for estimating a
-// file's records from its size.
-const minRecordBytes = 72
-
-// estimateRecords guesses the records of a card-making file from its size,
-// when r can tell it; 0 otherwise.
-func estimateRecords(r io.Reader) int64 {
-	var size int64
-	switch r := r.(type) {
-	case interface{ Stat() (fs.FileInfo, error) }:
-		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
-			size = fi.Size()
-		}
-	case interface{ Size() int64 }:
-		size = r.Size()
-	}
-	return min(size/minRecordBytes, 1<<24)
 }
 
 func isRecordLevel(err error) bool {
