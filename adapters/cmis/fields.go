@@ -1,0 +1,192 @@
+package cmis
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+
+	"github.com/bjedu/studentcard/studentid"
+)
+
+// normalize is what every cell goes through before it is checked: full-width
+// characters folded to their ASCII forms (２０１００９０１ → 20100901, the
+// ideographic space to a space), surrounding white space trimmed, and the
+// ="…" wrapper that some exports put around digit strings (so that Excel
+// keeps their leading zeros) taken off.
+func normalize(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			s = width.Fold.String(s)
+			break
+		}
+	}
+	s = strings.TrimSpace(s)
+	if len(s) >= 3 && strings.HasPrefix(s, `="`) && strings.HasSuffix(s, `"`) {
+		s = strings.TrimSpace(s[2 : len(s)-1])
+	}
+	return s
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// checkDate checks a P-4 date: 8 digits YYYYMMDD, a calendar date from 1900
+// on and, when today is not zero, not after today.
+func checkDate(v string, today time.Time) error {
+	if len(v) != 8 || !allDigits(v) {
+		return detail(ErrDate, "want %s, e.g. %s", "YYYYMMDD", "20071030")
+	}
+	y, m, d := atoi(v[:4]), atoi(v[4:6]), atoi(v[6:])
+	switch {
+	case y < 1900:
+		return detail(ErrDate, "year %s is before 1900", v[:4])
+	case m < 1 || m > 12 || d < 1 || d > daysIn(y, m):
+		return detail(ErrDate, "%s is not a calendar date", v)
+	case !today.IsZero() && v > today.Format("20060102"):
+		return detail(ErrDate, "%s is after today (%s)", v, today.Format("20060102"))
+	}
+	return nil
+}
+
+// checkEntryMonth checks a P-4 entry month: 6 digits YYYYMM, a month 01-12
+// from 1900 on and, when today is not zero, not after this month.
+func checkEntryMonth(v string, today time.Time) error {
+	if len(v) != 6 || !allDigits(v) {
+		return detail(ErrEntryMonth, "want %s, e.g. %s", "YYYYMM", "201309")
+	}
+	switch m := atoi(v[4:]); {
+	case atoi(v[:4]) < 1900:
+		return detail(ErrEntryMonth, "year %s is before 1900", v[:4])
+	case m < 1 || m > 12:
+		return detail(ErrEntryMonth, "month %s is not 01-12", v[4:])
+	case !today.IsZero() && v > today.Format("200601"):
+		return detail(ErrEntryMonth, "%s is after today (%s)", v, today.Format("200601"))
+	}
+	return nil
+}
+
+// provinces are the province-level codes of GB/T 2260 (positions 1-2).
+var provinces = [100]bool{
+	11: true, 12: true, 13: true, 14: true, 15: true,
+	21: true, 22: true, 23: true,
+	31: true, 32: true, 33: true, 34: true, 35: true, 36: true, 37: true,
+	41: true, 42: true, 43: true, 44: true, 45: true, 46: true,
+	50: true, 51: true, 52: true, 53: true, 54: true,
+	61: true, 62: true, 63: true, 64: true, 65: true,
+	71: true, 81: true, 82: true,
+}
+
+// checkDivision checks a P-4 division code: 12 digits, a 6-digit GB/T 2260
+// code (its province part one of the provinces) followed by 000000. The
+// county list itself changes every year and is not checked.
+func checkDivision(v string) error {
+	if len(v) != 12 || !allDigits(v) {
+		return detail(ErrDivisionCode, "want %s, e.g. %s", "12 digits", "110101000000")
+	}
+	if !provinces[atoi(v[:2])] {
+		return detail(ErrDivisionCode, "province part %s is not a GB/T 2260 province code", v[:2])
+	}
+	if v[6:] != "000000" {
+		return detail(ErrDivisionCode, "last six digits %s are not 000000", v[6:])
+	}
+	return nil
+}
+
+// checkClassNumber checks a P-4 class number: 7 digits, the entry year
+// (from 1900, not after this year when today is not zero), the grade 1-9
+// and the class 01-99.
+func checkClassNumber(v string, today time.Time) error {
+	if len(v) != 7 || !allDigits(v) {
+		return detail(ErrClassNumber, "want %s, e.g. %s", "7 digits", "2013101")
+	}
+	switch {
+	case atoi(v[:4]) < 1900:
+		return detail(ErrClassNumber, "year %s is before 1900", v[:4])
+	case !today.IsZero() && atoi(v[:4]) > today.Year():
+		return detail(ErrClassNumber, "%s is after today (%s)", v[:4], today.Format("2006"))
+	case v[4] == '0':
+		return detail(ErrClassNumber, "grade %s is not 1-9", v[4:5])
+	case v[5:] == "00":
+		return detail(ErrClassNumber, "class %s is not 01-99", v[5:])
+	}
+	return nil
+}
+
+// genders are the values a gender cell may hold, after lower-casing: the
+// Chinese words CMIS exports and the GB/T 2261.1 codes.
+var genders = map[string]studentid.Sex{
+	"男": studentid.Male, "男性": studentid.Male, "1": studentid.Male, "m": studentid.Male, "male": studentid.Male,
+	"女": studentid.Female, "女性": studentid.Female, "2": studentid.Female, "f": studentid.Female, "female": studentid.Female,
+}
+
+func parseGender(v string) (studentid.Sex, error) {
+	if s, ok := genders[strings.ToLower(v)]; ok {
+		return s, nil
+	}
+	return studentid.SexUnknown, ErrGender
+}
+
+// yesNo are the values a transient cell may hold, after lower-casing.
+var yesNo = map[string]bool{
+	"是": true, "借读": true, "借读生": true, "y": true, "yes": true, "1": true, "true": true,
+	"否": false, "非借读": false, "非借读生": false, "n": false, "no": false, "0": false, "false": false,
+}
+
+func parseYesNo(v string) (bool, error) {
+	if b, ok := yesNo[strings.ToLower(v)]; ok {
+		return b, nil
+	}
+	return false, ErrTransientFlag
+}
+
+// hasLatin reports whether a name holds an ASCII letter: pinyin standing for
+// a rare character (C-4), or a typing slip.
+func hasLatin(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i] | 0x20; c >= 'a' && c <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
+// lostDigits reports whether v is what Excel shows for a long digit string
+// stored as a number (1.10101201001011E+17): the digits are gone, and the
+// operator must re-enter the column as text.
+func lostDigits(v string) bool {
+	if !strings.ContainsAny(v, "Ee") {
+		return false
+	}
+	_, err := strconv.ParseFloat(v, 64)
+	return err == nil
+}
