@@ -316,7 +316,8 @@ func seal(buf []byte, alg DigestAlg, signer crypto.Signer, rand io.Reader) ([]by
 // List is a verified compact list: a sorted array of fixed-width entries in
 // the bytes it was opened from. It never copies or changes those bytes, so
 // they may come from a memory-mapped file; they must not change while the
-// List is in use. Beside them it keeps a small bucket index (see Lookup). A
+// List is in use. Beside them it keeps a small bucket index (half a byte per
+// entry, see the package documentation). A
 // List is immutable and safe for concurrent lookups.
 type List struct {
 	data    []byte
@@ -332,14 +333,9 @@ func newList(data []byte, h Header) *List {
 }
 
 // bucketIndex narrows a lookup to a bucket of about eight entries before the
-// binary search: the serial bits that follow the prefix shared by every
-// serial on the list (real serials share their issuer bytes) select a bucket,
-// and start[b] is the first entry of bucket b. It costs half a byte per entry
-// (1 MiB for the city's 2 million cards), is built in one pass when the list
-// is opened, and turns about 21 dependent memory reads of a plain binary
-// search over 18 MB into one read of the table and two or three in one
-// bucket. When serials crowd into few buckets the search in a bucket is
-// still a binary search: O(log n) whatever the distribution.
+// binary search (see the package documentation): start[b] is the first entry
+// whose bucket is b or later, the bucket being the bits of the serial that
+// follow the prefix shared by every serial on the list.
 type bucketIndex struct {
 	prefix uint     // number of leading bits shared by every serial
 	shift  uint     // 64 - number of bucket bits
