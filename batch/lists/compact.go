@@ -317,8 +317,8 @@ func seal(buf []byte, alg DigestAlg, signer crypto.Signer, rand io.Reader) ([]by
 // the bytes it was opened from. It never copies or changes those bytes, so
 // they may come from a memory-mapped file; they must not change while the
 // List is in use. Beside them it keeps a small bucket index (half a byte per
-// entry, see the package documentation). A
-// List is immutable and safe for concurrent lookups.
+// entry, see the package documentation). A List is immutable and safe for
+// concurrent lookups.
 type List struct {
 	data    []byte
 	entries []byte
