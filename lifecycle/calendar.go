@@ -299,7 +299,8 @@ func (e *OutsideCalendarError) Error() string { return e.Localize(l10n.English) 
 
 // Localize renders the error in tag's language.
 func (e *OutsideCalendarError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "date %s is outside the calendar (%d-%d)", e.Date, e.First, e.Last)
+	// Years as plain digits: the localized %d would print "2,024".
+	return messages.Sprintf(tag, "date %s is outside the calendar (%s-%s)", e.Date, strconv.Itoa(e.First), strconv.Itoa(e.Last))
 }
 
 // Unwrap makes errors.Is(err, ErrOutsideCalendar) hold.

@@ -68,7 +68,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "no year declared", ZH: "未声明任何年份"},
 	l10n.Entry{Key: "line too long", ZH: "行过长"},
 	l10n.Entry{Key: "calendar line %d: %s", ZH: "工作日历第 %[1]d 行：%[2]s"},
-	l10n.Entry{Key: "date %s is outside the calendar (%d-%d)", ZH: "日期 %[1]s 超出工作日历范围（%[2]d-%[3]d年）"},
+	l10n.Entry{Key: "date %s is outside the calendar (%s-%s)", ZH: "日期 %[1]s 超出工作日历范围（%[2]s-%[3]s年）"},
 )
 
 // Sentinel errors; every typed error of the package wraps one, so callers can

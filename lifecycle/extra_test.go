@@ -251,3 +251,60 @@ func TestReserveCountsArePositive(t *testing.T) {
 	assert.ErrorIs(t, f.l.SetToIssue(f.ctx, dist05, -1), lifecycle.ErrRule, "C-RESERVE-1")
 	assert.ErrorIs(t, f.l.SetToIssue(f.ctx, opA, 10), lifecycle.ErrForbidden, "C-RESERVE-1")
 }
+
+func TestExportFieldsPerPurpose(t *testing.T) {
+	for _, tc := range []struct {
+		purpose string
+		has     string
+		hasNot  string
+	}{
+		{lifecycle.PurposeCardMaking, "photo", "state"},
+		{lifecycle.PurposeLossList, "card-id", "resident-id"},
+		{lifecycle.PurposeRegistration, "name", "photo"},
+		{lifecycle.PurposeStatistics, "count", "name"},
+	} {
+		t.Run("P-1/"+tc.purpose, func(t *testing.T) {
+			fields, ok := lifecycle.ExportFields(tc.purpose)
+			require.True(t, ok)
+			assert.Contains(t, fields, tc.has)
+			assert.NotContains(t, fields, tc.hasNot, "minimum fields for the stated use")
+		})
+	}
+	_, ok := lifecycle.ExportFields("marketing")
+	assert.False(t, ok)
+}
+
+func TestRejectedNumberIsNeverReused(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 7, 9))
+	f.enrol("rj1", number(t, schoolA, 0, 30, 5, 1))
+	pre, err := f.l.PreassignNumber(f.ctx, opA, "rj1", 31, 5)
+	require.NoError(t, err)
+	require.NoError(t, f.l.ExportNumberChanges(f.ctx, opA, []string{pre.Number}))
+	assert.ErrorIs(t, f.l.ExportNumberChanges(f.ctx, opA, []string{pre.Number}), lifecycle.ErrRule, "S-ID-5: exported once")
+	require.NoError(t, f.l.FileNumberChanges(f.ctx, city, []string{pre.Number}))
+	_, err = f.l.ImportFilingResult(f.ctx, opA, "filing-rj", map[string]bool{pre.Number: false})
+	require.NoError(t, err)
+	t.Run("S-ID-1/a refused number stays taken", func(t *testing.T) {
+		s, err := f.l.Student(f.ctx, opA, "rj1")
+		require.NoError(t, err)
+		assert.NotEqual(t, pre.Number, s.Number, "the student keeps the old number")
+		again, err := f.l.PreassignNumber(f.ctx, opA, "rj1", 31, 5)
+		require.NoError(t, err)
+		assert.NotEqual(t, pre.Number, again.Number)
+	})
+}
+
+func TestErrorsReadInEnglish(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&lifecycle.NotFoundError{Entity: "card", Key: "C1"}, `card "C1" not found`},
+		{&lifecycle.DuplicateError{Entity: "number", Key: "01"}, `number "01" already exists`},
+		{&lifecycle.ConflictError{Entity: "card", Key: "C1", Expected: 1, Stored: 2}, `card "C1": version conflict: expected 1, stored 2`},
+		{&lifecycle.CalendarError{Line: 3, Problem: "no year declared", Text: "x"}, `calendar line 3: no year declared: "x"`},
+		{&lifecycle.OutsideCalendarError{Date: lifecycle.Date{Year: 2030, Month: 1, Day: 2}, First: 2024, Last: 2026}, "date 2030-01-02 is outside the calendar (2024-2026)"},
+	} {
+		assert.Equal(t, tc.want, tc.err.Error())
+	}
+}
