@@ -30,6 +30,7 @@ func TestDefaultCalendarDays(t *testing.T) {
 	}{
 		{"2024 Spring Festival make-up Sunday", lifecycle.Date{Year: 2024, Month: 2, Day: 18}, true},
 		{"2024 Spring Festival holiday", lifecycle.Date{Year: 2024, Month: 2, Day: 16}, false},
+		{"2024 New Year's Eve only encouraged off", lifecycle.Date{Year: 2024, Month: 2, Day: 9}, true},
 		{"2025 National Day and Mid-Autumn 8th day", lifecycle.Date{Year: 2025, Month: 10, Day: 8}, false},
 		{"2025 make-up Saturday", lifecycle.Date{Year: 2025, Month: 10, Day: 11}, true},
 		{"2026 New Year make-up Sunday", lifecycle.Date{Year: 2026, Month: 1, Day: 4}, true},
