@@ -405,7 +405,7 @@ type Summary struct {
 // MaxLineLength whatever the file size.
 //
 // Errors are *ParseError. Errors of one record (ErrQuote, ErrEncoding,
-// ErrFieldCount, ErrEmptyLine) leave the Reader usable: the next call moves on
+// ErrFieldCount, ErrEmptyLine, ErrNewline) leave the Reader usable: the next call moves on
 // to the following line, so a validator can list every bad record. All other
 // errors are final and repeated by every later call.
 type Reader struct {
@@ -539,6 +539,9 @@ func (r *Reader) Next() (Record, error) {
 	r.count++
 	if len(line) == 0 {
 		return Record{}, &ParseError{File: r.name, Line: r.line, Err: ErrEmptyLine}
+	}
+	if bytes.IndexByte(line, '\r') >= 0 { // a lone CR: no value may hold one (see Writer)
+		return Record{}, &ParseError{File: r.name, Line: r.line, Err: ErrNewline}
 	}
 	if field, err := r.split(line); err != nil {
 		return Record{}, &ParseError{File: r.name, Line: r.line, Field: field, Err: err}

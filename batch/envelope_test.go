@@ -149,6 +149,7 @@ func TestEnvelopeRecordErrorsAreNotFinal(t *testing.T) {
 		{"text after quote", "2,x,y", `2,"x"x,y`, ErrQuote, "b"},
 		{"field count", "2,x,y", "2,x,y,z", ErrFieldCount, ""},
 		{"wrongly encoded", "2,x,y", "2,\xff\xfe,y", ErrEncoding, "b"},
+		{"lone CR", "2,x,y", "2,x\ry,y", ErrNewline, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := strings.Replace(good, tc.from, tc.to, 1)

@@ -289,7 +289,8 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 }
 
 func isRecordLevel(err error) bool {
-	return errors.Is(err, ErrQuote) || errors.Is(err, ErrEncoding) || errors.Is(err, ErrFieldCount) || errors.Is(err, ErrEmptyLine)
+	return errors.Is(err, ErrQuote) || errors.Is(err, ErrEncoding) || errors.Is(err, ErrFieldCount) ||
+		errors.Is(err, ErrEmptyLine) || errors.Is(err, ErrNewline)
 }
 
 func (s *validation) fileError(err error) error {
