@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"io"
+	"time"
+
+	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/batch/lists"
+	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
+)
+
+// lossIdx is school A's student who loses the card.
+const lossIdx = 9
+
+// stepLoss is step 5: a student reports the card lost at the school
+// (R-DAILY-1) on the day before the National Day holiday; the loss takes
+// effect after 2 working days on the official calendar (R-LOSS-1); then the
+// school's event file goes up, is merged at the district and the city, and
+// the city's signed delta brings a gate reader's compact list to the version
+// where the card is listed (R-LIST-1).
+func (d *demo) stepLoss() error {
+	if err := d.setClock(2026, 9, 30, 7, 0); err != nil {
+		return err
+	}
+	if err := d.startReaderList(); err != nil {
+		return err
+	}
+	if err := d.setClock(2026, 9, 30, 10, 0); err != nil {
+		return err
+	}
+	rec := d.a.cmis[lossIdx]
+	serial := d.holder[rec.RegistryNo]
+	c, err := d.ledger.Transition(d.ctx, d.a.op, lifecycle.Request{CardID: serial, Action: lifecycle.ActReportLoss, Reason: "lost on the way home"})
+	if err != nil {
+		return d.expect(err, "reporting %s lost", serial)
+	}
+	effective, at, err := d.ledger.LossEffective(c)
+	if err != nil {
+		return d.expect(err, "asking when the loss takes effect")
+	}
+	atText := at.In(lifecycle.Beijing()).Format("2006-01-02 15:04")
+	d.say("   %s reports card %s of %s lost (R-DAILY-1); in effect now: %t; takes effect at %s, after 2 working days — 1-7 October is the National Day holiday (R-LOSS-1)", d.a.code, serial, mask(rec.Name), effective, atText)
+	if err := d.check(!effective && at.Equal(time.Date(2026, 10, 10, 0, 0, 0, 0, lifecycle.Beijing())), "the loss takes effect on 10 October 2026"); err != nil {
+		return err
+	}
+	if err := d.setClock(2026, 10, 9, 12, 0); err != nil {
+		return err
+	}
+	if effective, _, err = d.ledger.LossEffective(c); err != nil || effective {
+		return d.check(false, "the loss is not in effect on 9 October")
+	}
+	d.say("   9 October: the loss is still not in effect (only one working day has passed)")
+	if err := d.setClock(2026, 10, 10, 8, 0); err != nil {
+		return err
+	}
+	if effective, _, err = d.ledger.LossEffective(c); err != nil || !effective {
+		return d.check(false, "the loss is in effect on 10 October")
+	}
+	d.say("   10 October (a make-up working day): the loss is in effect; the school's daily list carries it up (R-LIST-1)")
+
+	id, err := studentid.Parse(rec.RegistryNo)
+	if err != nil {
+		return err
+	}
+	ser, err := lists.ParseSerial(serial)
+	if err != nil {
+		return d.expect(err, "reading serial %s", serial)
+	}
+	ev := lists.Event{Serial: ser, Registry: id, Kind: lists.KindLoss, Time: c.LostAt, School: d.a.code, Operator: d.a.op.User}
+	fileA, err := d.eventFile(batch.LevelSchool, d.a.code, ev)
+	if err != nil {
+		return err
+	}
+	fileB, err := d.eventFile(batch.LevelSchool, d.b.code)
+	if err != nil {
+		return err
+	}
+	d05, err := d.mergeEvents(batch.LevelDistrict, d.a.districtCode(), fileA)
+	if err != nil {
+		return err
+	}
+	d08, err := d.mergeEvents(batch.LevelDistrict, d.b.districtCode(), fileB)
+	if err != nil {
+		return err
+	}
+	cityFile, err := d.mergeEvents(batch.LevelCity, "01", d05, d08)
+	if err != nil {
+		return err
+	}
+	return d.publishList(cityFile, ser)
+}
+
+// startReaderList is the city's list of the morning (version 1) as every
+// gate reader has it: signed with the city's key, holding no card yet.
+func (d *demo) startReaderList() error {
+	seed := make([]byte, ed25519.SeedSize)
+	if _, err := io.ReadFull(d.reader(), seed); err != nil {
+		return err
+	}
+	d.listKey = ed25519.NewKeyFromSeed(seed)
+	v1, err := lists.Build(nil, lists.BuildOptions{Version: 1, Created: d.now, Signer: d.listKey})
+	if err != nil {
+		return d.expect(err, "building list version 1")
+	}
+	onGate, err := lists.Open(v1.Bytes(), d.listKey.Public().(ed25519.PublicKey))
+	if err != nil {
+		return d.expect(err, "loading list version 1 on the reader")
+	}
+	d.listV1 = onGate
+	d.say("   a gate reader holds the city's signed compact list version %d: %d cards, %d bytes (Ed25519)", onGate.Version(), onGate.Len(), len(onGate.Bytes()))
+	return nil
+}
+
+// eventFile is one sender's daily event file (R-LIST-1).
+func (d *demo) eventFile(level batch.Level, code string, events ...lists.Event) ([]byte, error) {
+	var buf bytes.Buffer
+	name := lists.EventFileName(code, d.now)
+	w, err := lists.NewEventWriter(&buf, name, batch.Header{Level: level, Code: code, Batch: "E" + d.now.Format("20060102"), Created: d.now})
+	if err != nil {
+		return nil, d.expect(err, "starting %s", name)
+	}
+	for _, e := range events {
+		if err := w.Write(e); err != nil {
+			return nil, d.expect(err, "writing %s", name)
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, d.expect(err, "closing %s", name)
+	}
+	if level == batch.LevelSchool {
+		d.say("   %s sends %s: %d event(s)", code, name, len(events))
+	}
+	return buf.Bytes(), nil
+}
+
+// mergeEvents merges event files into the file of the level above
+// (R-LIST-1): a set union, every input verified before anything is written.
+func (d *demo) mergeEvents(level batch.Level, code string, inputs ...[]byte) ([]byte, error) {
+	srcs := make([]lists.EventSource, len(inputs))
+	for i, in := range inputs {
+		r, _, err := batch.Open(d.ctx, bytes.NewReader(in), "events")
+		if err != nil {
+			return nil, d.expect(err, "verifying an event file")
+		}
+		if srcs[i], err = lists.NewEventReader(r, "events"); err != nil {
+			return nil, d.expect(err, "reading an event file")
+		}
+	}
+	var buf bytes.Buffer
+	name := lists.EventFileName(code, d.now)
+	w, err := lists.NewEventWriter(&buf, name, batch.Header{Level: level, Code: code, Batch: "E" + d.now.Format("20060102"), Created: d.now})
+	if err != nil {
+		return nil, d.expect(err, "starting %s", name)
+	}
+	rep, err := lists.Merge(d.ctx, w, srcs...)
+	if err != nil {
+		return nil, d.expect(err, "merging into %s", name)
+	}
+	if err := w.Close(); err != nil {
+		return nil, d.expect(err, "closing %s", name)
+	}
+	d.say("   %s merges %d file(s) into %s: %d event(s), %d duplicate(s), %d conflict(s)", code, len(inputs), name, rep.Written, rep.Duplicates, rep.ConflictCount)
+	return buf.Bytes(), nil
+}
+
+// publishList folds the city's event file into the list state, builds list
+// version 2 and the signed delta from version 1, and has the reader apply
+// the delta and look the lost card up (R-LIST-1).
+func (d *demo) publishList(cityFile []byte, lost lists.Serial) error {
+	state := lists.StateOf(d.listV1)
+	r, _, err := batch.Open(d.ctx, bytes.NewReader(cityFile), "city events")
+	if err != nil {
+		return d.expect(err, "verifying the city's event file")
+	}
+	src, err := lists.NewEventReader(r, "city events")
+	if err != nil {
+		return d.expect(err, "reading the city's event file")
+	}
+	if _, err := state.Fold(context.WithoutCancel(d.ctx), src); err != nil {
+		return d.expect(err, "folding the city's events")
+	}
+	pub := d.listKey.Public().(ed25519.PublicKey)
+	v2, err := lists.Build(state.Entries(), lists.BuildOptions{Version: 2, Created: d.now, Signer: d.listKey})
+	if err != nil {
+		return d.expect(err, "building list version 2")
+	}
+	delta, err := lists.Diff(d.listV1, v2, lists.DeltaOptions{Signer: d.listKey})
+	if err != nil {
+		return d.expect(err, "making the delta")
+	}
+	d.say("   city builds list version %d (%d card(s), %d bytes) and the signed delta %d→%d (%d change(s), %d bytes)", v2.Version(), v2.Len(), len(v2.Bytes()), delta.Base(), delta.Version(), delta.Len(), len(delta.Bytes()))
+	received, err := lists.ReadDelta(bytes.NewReader(delta.Bytes()), pub)
+	if err != nil {
+		return d.expect(err, "verifying the delta on the reader")
+	}
+	onGate, err := received.Apply(d.listV1, pub)
+	if err != nil {
+		return d.expect(err, "applying the delta on the reader")
+	}
+	status, listed := onGate.Lookup(lost)
+	d.say("   the gate reader applies the delta (signature verified, byte for byte the city's list) and looks card %s up: before: %s; now: %s (R-LIST-1)", lost, d.listStatus(d.listV1, lost), d.listStatus(onGate, lost))
+	other, _ := lists.ParseSerial(d.holder[d.a.cmis[0].RegistryNo])
+	_, otherListed := onGate.Lookup(other)
+	d.say("   another student's card %s: %s", other, d.listStatus(onGate, other))
+	return d.check(bytes.Equal(onGate.Bytes(), v2.Bytes()) && listed && status.Lost() && !otherListed, "the reader's list shows exactly the lost card")
+}
+
+// listStatus says what a reader's list says about a card.
+func (d *demo) listStatus(l *lists.List, s lists.Serial) string {
+	st, ok := l.Lookup(s)
+	switch {
+	case !ok:
+		return d.text("not on the list")
+	case st.Lost() && st.Frozen():
+		return d.text("listed lost and frozen")
+	case st.Lost():
+		return d.text("listed lost")
+	default:
+		return d.text("listed frozen")
+	}
+}
