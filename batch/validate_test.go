@@ -193,3 +193,62 @@ func TestValidationMessagesShowDecodedValues(t *testing.T) {
 	assert.Equal(t, batch.ReasonResidentID, rep.Errors[1].Reason)
 	assert.Contains(t, l10n.Error(rep.Errors[1], l10n.Chinese), "身份证号码")
 }
+
+func TestRareCharacters(t *testing.T) {
+	ctx := context.Background()
+	recs := genRecords(t, 3)
+	recs[1].Name = "王䶮" // GB18030 four-byte character, not in GB2312
+	recs[2].Name = "李yan"
+	data := cardFile(t, batchtest.School(school, created), recs)
+	entries := []batch.RareEntry{
+		{RegistryNo: recs[1].RegistryNo, NamePinyin: "王yan", Glyph: "䶮", SchoolName: schoolName, Contact: "李老师", ReportDate: "20260901"},
+		{RegistryNo: recs[2].RegistryNo, NamePinyin: "李yan", Glyph: "上龍下天", SchoolName: schoolName, Contact: "李老师", ReportDate: "20260901"},
+	}
+	rare, err := batch.ReadRareChars(ctx, bytes.NewReader(writeRecs(t, batch.RareChars, schoolSender(), entries)), "rarechars.txt", school)
+	require.NoError(t, err)
+	assert.Equal(t, 2, rare.Len())
+
+	t.Run("C-4/names covered by rare-character entries pass", func(t *testing.T) {
+		v := districtValidator()
+		v.Rare = rare
+		rep, err := v.Validate(ctx, bytes.NewReader(data), "carddata.txt")
+		require.NoError(t, err)
+		assert.True(t, rep.Accepted, "%v", rep.Errors)
+	})
+	t.Run("C-4/rare-character description checked", func(t *testing.T) {
+		for _, tc := range []struct {
+			edit  func(*batch.RareEntry)
+			want  error
+			field string
+		}{
+			{func(e *batch.RareEntry) { e.Contact = "" }, batch.ErrRequired, "contact"},
+			{func(e *batch.RareEntry) { e.ReportDate = "2026-09-01" }, batch.ErrFormat, "report_date"},
+			{func(e *batch.RareEntry) { e.RegistryNo = must(batchtest.Record("01010124", "x", 0, 1)).RegistryNo }, batch.ErrNotSender, "registry_no"},
+		} {
+			e := entries[0]
+			tc.edit(&e)
+			_, err := batch.ReadRareChars(ctx, bytes.NewReader(writeRecs(t, batch.RareChars, schoolSender(), []batch.RareEntry{e})), "rarechars.txt", school)
+			assert.ErrorIs(t, err, tc.want)
+			var pe *batch.ParseError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.field, pe.Field)
+			assert.Equal(t, 3, pe.Line)
+		}
+		_, err := batch.ReadRareChars(ctx, bytes.NewReader(writeRecs(t, batch.RareChars, schoolSender(), []batch.RareEntry{entries[0], entries[0]})), "rarechars.txt", school)
+		assert.ErrorIs(t, err, batch.ErrDuplicate)
+	})
+}
+
+func TestUTF8CardData(t *testing.T) {
+	sender := batchtest.School(school, created)
+	sender.Encoding = batch.UTF8
+	recs := genRecords(t, 20)
+	rep, err := districtValidator().Validate(context.Background(), bytes.NewReader(cardFile(t, sender, recs)), "carddata.txt")
+	require.NoError(t, err)
+	assert.True(t, rep.Accepted, "C-MAKE-2: UTF-8 accepted when declared: %v", rep.Errors)
+	recs[3].Name = "王䶮"
+	rep, err = districtValidator().Validate(context.Background(), bytes.NewReader(cardFile(t, sender, recs)), "carddata.txt")
+	require.NoError(t, err)
+	require.Len(t, rep.Errors, 1)
+	assert.Equal(t, batch.ReasonNameCharset, rep.Errors[0].Reason, "C-4 applies whatever the file encoding")
+}
