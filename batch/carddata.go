@@ -286,3 +286,13 @@ func keyOfDigits(s string) uint64 {
 	}
 	return n
 }
+
+// ReadCardData streams a card-making data file to fn as typed records, for
+// storing a file the Validator accepted (read it through Open or Spool, or
+// after validating a seekable copy). It checks the envelope and the kind,
+// not the fields: that is the Validator's job.
+func ReadCardData(ctx context.Context, r io.Reader, name string, fn func(Record, CardRecord) error) (Summary, error) {
+	return readTyped(ctx, r, name, CardData, func(_ Header, f []string) (CardRecord, string, error) {
+		return cardRecordOf(f), "", nil
+	}, fn)
+}

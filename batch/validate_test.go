@@ -3,6 +3,7 @@ package batch_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -251,4 +252,40 @@ func TestUTF8CardData(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rep.Errors, 1)
 	assert.Equal(t, batch.ReasonNameCharset, rep.Errors[0].Reason, "C-4 applies whatever the file encoding")
+}
+
+func TestReadCardDataAfterAcceptance(t *testing.T) {
+	ctx := context.Background()
+	recs := genRecords(t, 4)
+	data := cardFile(t, batchtest.School(school, created), recs)
+	r, sum, err := batch.Open(ctx, bytes.NewReader(data), "carddata.txt")
+	require.NoError(t, err)
+	assert.EqualValues(t, 4, sum.Records)
+	var got []batch.CardRecord
+	_, err = batch.ReadCardData(ctx, bytesOf(t, r), "carddata.txt", func(_ batch.Record, c batch.CardRecord) error {
+		got = append(got, c)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, recs, got, "C-MAKE-2: the stored records are the school's, field for field")
+}
+
+// bytesOf drains an opened Reader's underlying data back into a stream for a
+// typed reader: re-encodes through a Writer, proving the round trip too.
+func bytesOf(t *testing.T, r *batch.Reader) *bytes.Buffer {
+	h, err := r.Header()
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	w, err := batch.NewWriter(&buf, "copy", h)
+	require.NoError(t, err)
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		require.NoError(t, w.WriteRecord(rec.Fields))
+	}
+	require.NoError(t, w.Close())
+	return &buf
 }
