@@ -62,6 +62,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "UTF-16 text: save it as UTF-8 or GB18030 CSV", ZH: "是UTF-16文本：请另存为UTF-8或GB18030编码的CSV"},
 	l10n.Entry{Key: "the workbook cannot be read: %s", ZH: "无法读取工作簿：%s"},
 	l10n.Entry{Key: "the workbook has sheets %s", ZH: "工作簿中的工作表为%s"},
+	l10n.Entry{Key: "the workbook has no sheet", ZH: "工作簿中没有工作表"},
 	l10n.Entry{Key: "unknown encoding %q", ZH: "未知的字符编码%q"},
 	l10n.Entry{Key: "yes", ZH: "是"},
 	l10n.Entry{Key: "no", ZH: "否"},

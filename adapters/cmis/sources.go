@@ -14,13 +14,16 @@ import (
 )
 
 // csvSource reads rows of delimited text. Row numbers are those Excel shows
-// when it opens the file: one per record, blank lines counted, a quoted
-// field spanning lines being one row.
+// when it opens the file: one per record, a quoted field spanning lines
+// being one row, and a blank line an empty row (returned as such, so blank
+// rows count the same in CSV and xlsx).
 type csvSource struct {
 	r       *csv.Reader
 	file    string
-	row     int // the last row returned
-	endLine int // the line the last record ended on
+	row     int      // the last row returned
+	endLine int      // the line the last record read ended on
+	blank   int      // blank lines still to return before stash
+	stash   []string // a record read, waiting behind blank lines
 }
 
 func newCSVSource(r io.Reader, file string, enc Encoding, comma rune) *csvSource {
@@ -32,17 +35,29 @@ func newCSVSource(r io.Reader, file string, enc Encoding, comma rune) *csvSource
 	cr := csv.NewReader(r)
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1 // ragged rows are fine: missing cells are empty
-	cr.ReuseRecord = true
 	return &csvSource{r: cr, file: file}
 }
 
 func (s *csvSource) next() (int, []string, *CellError, error) {
+	if s.blank > 0 {
+		s.blank--
+		s.row++
+		return s.row, nil, nil, nil
+	}
+	if s.stash != nil {
+		rec := s.stash
+		s.stash = nil
+		s.row++
+		return s.row, rec, nil, nil
+	}
 	rec, err := s.r.Read()
 	if err == io.EOF {
 		return 0, nil, nil, io.EOF
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
+		// The blank lines before a broken record are not worth returning
+		// one by one: they only move the row number.
 		s.row += max(pe.StartLine-s.endLine, 1)
 		s.endLine = pe.Line
 		return s.row, nil, &CellError{File: s.file, Row: s.row, Err: &causeError{ErrMalformedRow, pe.Err}}, nil
@@ -52,11 +67,10 @@ func (s *csvSource) next() (int, []string, *CellError, error) {
 	}
 	start, _ := s.r.FieldPos(0)
 	last, _ := s.r.FieldPos(len(rec) - 1)
-	// Blank lines csv skipped between the last record and this one are
-	// empty rows in Excel.
-	s.row += max(start-s.endLine, 1)
+	s.blank = max(start-s.endLine-1, 0)
 	s.endLine = last + strings.Count(rec[len(rec)-1], "\n")
-	return s.row, rec, nil, nil
+	s.stash = rec
+	return s.next()
 }
 
 func (s *csvSource) close() {}
@@ -91,7 +105,10 @@ func (im *Importer) openXLSX(r io.Reader, res *Result) (src rowSource, err error
 	sheets := f.GetSheetList()
 	sheet := im.Sheet
 	switch {
-	case sheet == "" && len(sheets) > 0:
+	case len(sheets) == 0:
+		_ = f.Close()
+		return nil, &CellError{File: res.File, Err: detail(ErrNotSpreadsheet, "the workbook has no sheet")}
+	case sheet == "":
 		sheet = sheets[0]
 	case !slices.Contains(sheets, sheet):
 		_ = f.Close()
