@@ -201,3 +201,12 @@ func FuzzCheckPhoto(f *testing.F) {
 		}
 	})
 }
+
+func FuzzReadCardData(f *testing.F) {
+	seed(f, "carddata.txt")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		roundTrip(t, data, func(ctx context.Context, d []byte, fn func(Record, CardRecord) error) (Summary, error) {
+			return ReadCardData(ctx, bytes.NewReader(d), "f", fn)
+		}, func(b *bytes.Buffer, h Header, rows []CardRecord) error { return writeTyped(b, "f", CardData, h, rows) })
+	})
+}
