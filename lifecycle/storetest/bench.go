@@ -40,6 +40,9 @@ func seedCards(b *testing.B, s lifecycle.Store, prefix string, n int) []string {
 	b.Helper()
 	ctx := context.Background()
 	ids := make([]string, n)
+	// The testing package may call a benchmark function several times on
+	// one store: a fresh prefix per call keeps the IDs new.
+	prefix = fmt.Sprintf("%s%x-", prefix, time.Now().UnixNano())
 	const chunk = 1000
 	for start := 0; start < n; start += chunk {
 		err := s.Tx(ctx, func(tx lifecycle.Tx) error {

@@ -72,6 +72,7 @@ func seedIssued(b *testing.B, s lifecycle.Store, prefix string, n, districts int
 	b.Helper()
 	ctx := context.Background()
 	cards := make([]lifecycle.Card, n)
+	prefix = fmt.Sprintf("%s%x-", prefix, time.Now().UnixNano()) // fresh IDs per call, as in seedCards
 	err := s.Tx(ctx, func(tx lifecycle.Tx) error {
 		for i := range cards {
 			d := fmt.Sprintf("%02d", i%districts+1)
