@@ -73,7 +73,7 @@ func (s *flakyStore) Tx(ctx context.Context, fn func(lifecycle.Tx) error) error 
 func (t flakyTx) AppendAudit(ctx context.Context, e lifecycle.AuditEntry) error {
 	if t.s.failures > 0 {
 		t.s.failures--
-		return &lifecycle.ConflictError{Entity: "audit chain", Key: e.Chain, Expected: e.Seq - 1, Stored: e.Seq}
+		return &lifecycle.ConflictError{Entity: lifecycle.EntityAuditChain, Key: e.Chain, Expected: e.Seq - 1, Stored: e.Seq}
 	}
 	return t.Tx.AppendAudit(ctx, e)
 }

@@ -127,7 +127,7 @@ func (l *Ledger) do(ctx context.Context, op Operator, n *note, fn func(tx Tx) er
 			return err
 		})
 		var ce *ConflictError
-		if !errors.As(err, &ce) || ce.Entity != "audit chain" {
+		if !errors.As(err, &ce) || ce.Entity != EntityAuditChain {
 			break
 		}
 	}
@@ -150,7 +150,7 @@ func (l *Ledger) refused(ctx context.Context, op Operator, n *note, cause error)
 			return err
 		})
 		var ce *ConflictError
-		if errors.As(err, &ce) && ce.Entity == "audit chain" {
+		if errors.As(err, &ce) && ce.Entity == EntityAuditChain {
 			continue
 		}
 		if err != nil {

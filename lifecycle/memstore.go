@@ -226,7 +226,7 @@ func (t *memTx) AuditHead(ctx context.Context, chain string) (AuditEntry, error)
 	}
 	c := t.d.audit[chain]
 	if len(c) == 0 {
-		return AuditEntry{}, &NotFoundError{Entity: "audit chain", Key: chain}
+		return AuditEntry{}, &NotFoundError{Entity: EntityAuditChain, Key: chain}
 	}
 	return c[len(c)-1], nil
 }
@@ -237,7 +237,7 @@ func (t *memTx) AppendAudit(ctx context.Context, e AuditEntry) error {
 	}
 	c := t.d.audit[e.Chain]
 	if want := int64(len(c)) + 1; e.Seq != want {
-		return &ConflictError{Entity: "audit chain", Key: e.Chain, Expected: e.Seq - 1, Stored: want - 1}
+		return &ConflictError{Entity: EntityAuditChain, Key: e.Chain, Expected: e.Seq - 1, Stored: want - 1}
 	}
 	remember(t, t.d.audit, e.Chain)
 	t.d.audit[e.Chain] = append(c, e)

@@ -73,9 +73,10 @@ type Tx interface {
 	// AuditHead returns the last entry of a chain (*NotFoundError if empty).
 	AuditHead(ctx context.Context, chain string) (AuditEntry, error)
 	// AppendAudit appends e to its chain; e.Seq must be the head's Seq+1 (1
-	// for an empty chain), else *ConflictError (primary key Chain, Seq:
-	// two writers racing for the same Seq make one fail). Entries are never
-	// updated or deleted through a Tx.
+	// for an empty chain), else a *ConflictError with Entity
+	// [EntityAuditChain] (primary key Chain, Seq: two writers racing for the
+	// same Seq make one fail, and the Ledger retries that call). Entries are
+	// never updated or deleted through a Tx.
 	AppendAudit(ctx context.Context, e AuditEntry) error
 	// AuditEntries returns up to limit entries of a chain with Seq > after,
 	// in Seq order, exactly as stored (the verifier must see tampering).
@@ -137,6 +138,11 @@ type Tx interface {
 	// not empty, ordered by (LeftAt, ID) (index on School, Cohort).
 	Leaves(ctx context.Context, school, cohort string) ([]LeaveRecord, error)
 }
+
+// EntityAuditChain is the Entity of the *ConflictError a store returns when
+// an audit append loses the race for the chain's next Seq: the one conflict
+// the Ledger retries by itself, since no operator's data was stale.
+const EntityAuditChain = "audit chain"
 
 // OverdueQuery asks for open deadlines past due in a scope, one page at a time.
 type OverdueQuery struct {

@@ -630,6 +630,10 @@ func testAudit(t *testing.T, s lifecycle.Store) {
 		assert.Equal(t, int64(5), head.Seq)
 		err = tx.AppendAudit(ctx, lifecycle.AuditEntry{Chain: "05", Seq: 5, At: base(), Hash: "x"})
 		assert.ErrorIs(t, err, lifecycle.ErrConflict, "a taken Seq is a conflict")
+		var ce *lifecycle.ConflictError
+		if assert.ErrorAs(t, err, &ce) {
+			assert.Equal(t, lifecycle.EntityAuditChain, ce.Entity, "the Ledger retries exactly this conflict")
+		}
 		err = tx.AppendAudit(ctx, lifecycle.AuditEntry{Chain: "05", Seq: 9, At: base(), Hash: "x"})
 		assert.ErrorIs(t, err, lifecycle.ErrConflict, "a gap is a conflict")
 		page, err := tx.AuditEntries(ctx, "05", 2, 2)
