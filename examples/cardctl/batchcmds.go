@@ -1,0 +1,504 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/l10n"
+)
+
+// senderFlags are the flags naming the sender of a file this tool writes.
+type senderFlags struct {
+	code    string
+	batchNo string
+}
+
+func (s *senderFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&s.code, "code", "", "sender code of the level running the tool (district 4 digits, city 01)")
+	fs.StringVar(&s.batchNo, "batch", "", "batch number of the file written (default C<date>-001)")
+}
+
+// header returns the sender part of a header written now.
+func (e *env) header(level batch.Level, code, batchNo string) batch.Header {
+	now := e.now()
+	if batchNo == "" {
+		batchNo = "C" + now.Format("20060102") + "-001"
+	}
+	return batch.Header{Level: level, Code: code, Batch: batchNo, Created: now}
+}
+
+func parseLevel(s string) (batch.Level, error) {
+	switch strings.ToLower(s) {
+	case "city":
+		return batch.LevelCity, nil
+	case "district":
+		return batch.LevelDistrict, nil
+	case "school":
+		return batch.LevelSchool, nil
+	}
+	return "", usagef("--level: %q is not city, district or school", s)
+}
+
+// defaultCode is the sender code a level uses when --code is not given:
+// only the city has one ("01").
+func defaultCode(level batch.Level, code string) (string, error) {
+	if code != "" {
+		return code, nil
+	}
+	if level == batch.LevelCity {
+		return "01", nil
+	}
+	return "", usagef("--code is required at level %s", strings.ToLower(string(level)))
+}
+
+// problem is one row of a validation report, rendered for the operator.
+type problem struct {
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+	Field      string `json:"field,omitempty"`
+	RegistryNo string `json:"registry_no,omitempty"`
+	Reason     string `json:"reason"`
+	Message    string `json:"message"`
+}
+
+func (e *env) problems(errs []*batch.RecordError) []problem {
+	out := make([]problem, 0, len(errs))
+	for _, re := range errs {
+		out = append(out, problem{File: re.File, Line: re.Line, Field: re.Field, RegistryNo: re.RegistryNo,
+			Reason: string(re.Reason), Message: l10n.Error(re, e.lang)})
+	}
+	return out
+}
+
+type validateResult struct {
+	File        string    `json:"file"`
+	Package     bool      `json:"package"`
+	Records     int64     `json:"records"`
+	Failed      int64     `json:"failed"`
+	Problems    int64     `json:"problems"`
+	Photos      int       `json:"photos,omitempty"`
+	Accepted    bool      `json:"accepted"`
+	LocalPrint  bool      `json:"local_print"`
+	FailureFile string    `json:"failure_file,omitempty"`
+	Errors      []problem `json:"errors"`
+	Warnings    []problem `json:"warnings,omitempty"`
+}
+
+func (r *validateResult) text(e *env) {
+	for _, p := range r.Errors {
+		e.say("%s", p.Message)
+	}
+	for _, p := range r.Warnings {
+		e.say("%s", e.t("warning: %s", p.Message))
+	}
+	if r.Accepted {
+		e.say("%s", e.t("%s: %d records, all passed: accepted", r.File, r.Records))
+		if r.LocalPrint {
+			e.say("%s", e.t("fewer than %d cards: the district may print this batch itself (C-MAKE-2)", batch.LocalPrintLimit))
+		}
+		return
+	}
+	e.say("%s", e.t("%s: %d records, %d failed, %d problems: refused", r.File, r.Records, r.Failed, r.Problems))
+	e.say("%s", e.t("failure file: %s", r.FailureFile))
+}
+
+// cmdValidate validates a school's (at the district) or a district's (at the
+// city) card-making data file or package (C-MAKE-2/3). If anything fails, the
+// failure file goes back to the sender (C-3) and the exit code is 1.
+func cmdValidate(e *env, args []string) (result, error) {
+	fs := newFlagSet("validate")
+	levelS := fs.String("level", "district", "validating level: district (school files) or city (district files)")
+	var sf senderFlags
+	sf.add(fs)
+	sender := fs.String("sender", "", "code the file must come from (school 8 digits at the district, district 4 digits at the city)")
+	failPath := fs.String("failures", "", "failure file to write (default <input>.failures.txt)")
+	maxErrors := fs.Int("max-errors", 100, "problems listed in the report (all go to the failure file)")
+	pos, err := parseArgs(fs, &e.g, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != 1 {
+		return nil, usagef("validate takes one file")
+	}
+	level, err := parseLevel(*levelS)
+	if err != nil {
+		return nil, err
+	}
+	if level != batch.LevelDistrict && level != batch.LevelCity {
+		return nil, usagef("--level: %q is not district or city", *levelS)
+	}
+	code, err := defaultCode(level, sf.code)
+	if err != nil {
+		return nil, err
+	}
+	in := pos[0]
+	if in == "-" {
+		return nil, usagef("validate needs a file, not stdin (the failure file is named after it)")
+	}
+	out := *failPath
+	if out == "" {
+		out = strings.TrimSuffix(in, filepath.Ext(in)) + ".failures.txt"
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		return nil, ioErr(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, ioErr(err)
+	}
+
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".cardctl-failures-*")
+	if err != nil {
+		return nil, ioErr(err)
+	}
+	keep := false
+	defer func() {
+		tmp.Close()
+		if !keep {
+			os.Remove(tmp.Name())
+		}
+	}()
+	fw, err := batch.NewFailureWriter(tmp, filepath.Base(out), e.header(level, code, sf.batchNo))
+	if err != nil {
+		return nil, err
+	}
+	v := batch.Validator{Level: level, Sender: *sender, MaxErrors: *maxErrors, OnError: fw.Add}
+	name := filepath.Base(in)
+	res := &validateResult{File: in}
+	bar := e.startProgress(e.t("validating"), st.Size())
+	var rep *batch.Report
+	if isZip(f) {
+		res.Package = true
+		var pr *batch.PackageReport
+		pr, err = batch.CheckPackage(e.ctx, &countingReaderAt{r: f, p: bar}, st.Size(), name, v, batch.PhotoRules{})
+		if pr != nil {
+			rep = pr.Report
+			res.Photos = pr.Photos
+			res.Warnings = e.problems(pr.Warnings)
+		}
+	} else {
+		rep, err = v.Validate(e.ctx, bar.Reader(f), name)
+	}
+	bar.Finish()
+	if err != nil {
+		return nil, err
+	}
+	res.Records, res.Failed, res.Problems = rep.Records, rep.Failed, rep.Problems
+	res.Accepted, res.LocalPrint = rep.Accepted, rep.Accepted && level == batch.LevelDistrict && batch.MayPrintLocally(rep.Records)
+	res.Errors = e.problems(rep.Errors)
+	if rep.Accepted {
+		return res, nil
+	}
+	if err := fw.Close(); err != nil {
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, ioErr(err)
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return nil, ioErr(err)
+	}
+	keep = true
+	res.FailureFile = out
+	return res, errInvalid
+}
+
+// isZip peeks at the first bytes of f for the zip signature and rewinds.
+func isZip(f *os.File) bool {
+	var sig [4]byte
+	n, _ := io.ReadFull(f, sig[:])
+	_, _ = f.Seek(0, io.SeekStart)
+	return n == 4 && bytes.Equal(sig[:], []byte("PK\x03\x04"))
+}
+
+// countingReaderAt feeds the progress bar from ReadAt calls (a zip package is
+// read by offset).
+type countingReaderAt struct {
+	r io.ReaderAt
+	p *progress
+}
+
+func (c *countingReaderAt) ReadAt(b []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(b, off)
+	if c.p != nil {
+		c.p.done.Add(int64(n))
+	}
+	return n, err
+}
+
+type partResult struct {
+	Code    string `json:"code"`
+	File    string `json:"file"`
+	Records int64  `json:"records"`
+}
+
+type splitResult struct {
+	Input string       `json:"input"`
+	By    string       `json:"by"`
+	Parts []partResult `json:"parts"`
+}
+
+func (r *splitResult) text(e *env) {
+	for _, p := range r.Parts {
+		e.say("%s", e.t("%s: %d records -> %s", p.Code, p.Records, p.File))
+	}
+	e.say("%s", e.t("%d parts written", len(r.Parts)))
+}
+
+// cmdSplit splits the factory's result file per district at the city
+// (C-ISSUE-1) or per school at the district (C-ISSUE-2).
+func cmdSplit(e *env, args []string) (result, error) {
+	fs := newFlagSet("split")
+	by := fs.String("by", "district", "district (at the city) or school (at the district)")
+	var sf senderFlags
+	sf.add(fs)
+	outDir := fs.String("out", ".", "directory for the parts (RESULT_<code>.txt)")
+	pos, err := parseArgs(fs, &e.g, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != 1 {
+		return nil, usagef("split takes one result file")
+	}
+	var split batch.SplitBy
+	var level batch.Level
+	switch *by {
+	case "district":
+		split, level = batch.ByDistrict, batch.LevelCity
+	case "school":
+		split, level = batch.BySchool, batch.LevelDistrict
+	default:
+		return nil, usagef("--by: %q is not district or school", *by)
+	}
+	code, err := defaultCode(level, sf.code)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+		return nil, ioErr(err)
+	}
+	in, err := e.openFile(pos[0])
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	var files []*os.File
+	names := map[string]string{}
+	open := func(code string) (io.Writer, error) {
+		p := filepath.Join(*outDir, "RESULT_"+code+".txt")
+		f, err := os.Create(p)
+		if err != nil {
+			return nil, ioErr(err)
+		}
+		files = append(files, f)
+		names[code] = p
+		return f, nil
+	}
+	bar := e.startProgress(e.t("splitting"), fileSize(in))
+	counts, err := batch.SplitResult(e.ctx, bar.Reader(in), filepath.Base(pos[0]), split, e.header(level, code, sf.batchNo), open)
+	bar.Finish()
+	for _, f := range files {
+		if cerr := f.Close(); cerr != nil && err == nil {
+			err = ioErr(cerr)
+		}
+	}
+	if err != nil {
+		// Parts without a trailer would be refused downstream anyway; remove
+		// them so nobody sends them.
+		for _, f := range files {
+			os.Remove(f.Name())
+		}
+		return nil, err
+	}
+	res := &splitResult{Input: pos[0], By: *by}
+	for c, n := range counts {
+		res.Parts = append(res.Parts, partResult{Code: c, File: names[c], Records: n})
+	}
+	sort.Slice(res.Parts, func(i, j int) bool { return res.Parts[i].Code < res.Parts[j].Code })
+	return res, nil
+}
+
+type mergeResult struct {
+	Output  string   `json:"output"`
+	Inputs  []string `json:"inputs"`
+	Records int64    `json:"records"`
+}
+
+func (r *mergeResult) text(e *env) {
+	e.say("%s", e.t("%d files merged: %d records -> %s", len(r.Inputs), r.Records, r.Output))
+}
+
+// cmdMerge concatenates accepted school card-making files into the
+// district's card-making file for the city (C-MAKE-2).
+func cmdMerge(e *env, args []string) (result, error) {
+	fs := newFlagSet("merge")
+	var sf senderFlags
+	sf.add(fs)
+	out := fs.String("o", "", "output file (the district card-making file)")
+	pos, err := parseArgs(fs, &e.g, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) == 0 {
+		return nil, usagef("merge takes one or more school files")
+	}
+	if *out == "" {
+		return nil, usagef("-o is required")
+	}
+	if sf.code == "" {
+		return nil, usagef("--code is required at level %s", "district")
+	}
+	var srcs []batch.Source
+	var total int64
+	for _, p := range pos {
+		f, err := e.openFile(p)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if n := fileSize(f); n > 0 {
+			total += n
+		}
+		srcs = append(srcs, batch.Source{Name: filepath.Base(p), R: f})
+	}
+	bar := e.startProgress(e.t("merging"), total)
+	for i := range srcs {
+		srcs[i].R = bar.Reader(srcs[i].R)
+	}
+	n, err := writeFileAtomic(*out, func(w io.Writer) (int64, error) {
+		return batch.MergeCardData(e.ctx, w, filepath.Base(*out), e.header(batch.LevelDistrict, sf.code, sf.batchNo), srcs...)
+	})
+	bar.Finish()
+	if err != nil {
+		return nil, err
+	}
+	return &mergeResult{Output: *out, Inputs: pos, Records: n}, nil
+}
+
+// writeFileAtomic writes a file through a temporary file in the same
+// directory, renamed into place only if write succeeded: a failed merge or
+// build leaves nothing behind.
+func writeFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".cardctl-*")
+	if err != nil {
+		return 0, ioErr(err)
+	}
+	n, err := write(tmp)
+	if cerr := tmp.Close(); err == nil && cerr != nil {
+		err = ioErr(cerr)
+	}
+	if err == nil {
+		err = ioErr(os.Rename(tmp.Name(), path))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return 0, err
+	}
+	return n, nil
+}
+
+type boxResult struct {
+	BigBox       string `json:"big_box"`
+	SmallBox     string `json:"small_box"`
+	FactoryBatch string `json:"factory_batch"`
+	School       string `json:"school"`
+	SchoolName   string `json:"school_name"`
+	Category     int    `json:"student_category"`
+	Cohort       int    `json:"cohort"`
+	Count        int    `json:"count"`
+}
+
+type handoverResult struct {
+	Input  string      `json:"input"`
+	For    string      `json:"for,omitempty"`
+	Output string      `json:"output,omitempty"`
+	Cards  int         `json:"cards"`
+	Boxes  []boxResult `json:"boxes"`
+	Labels []string    `json:"labels"`
+}
+
+func (r *handoverResult) text(e *env) {
+	for _, l := range r.Labels {
+		e.say("%s", l)
+	}
+	e.say("%s", e.t("%d cards in %d small boxes", r.Cards, len(r.Boxes)))
+	if r.Output != "" {
+		e.say("%s", e.t("handover sheet: %s", r.Output))
+	}
+}
+
+// cmdHandover packs the good cards of a result file into boxes (C-PACK-1) and
+// writes the handover sheet (C-ISSUE-1/2), for the whole file or the part of
+// one district or school (--for).
+func cmdHandover(e *env, args []string) (result, error) {
+	fs := newFlagSet("handover")
+	levelS := fs.String("level", "city", "level writing the sheet: city or district")
+	var sf senderFlags
+	sf.add(fs)
+	forCode := fs.String("for", "", "only the boxes of this district (4 digits) or school (8 digits)")
+	out := fs.String("o", "", "handover sheet file to write (optional)")
+	big := fs.Int("big", 0, "cards per big box (default 1000)")
+	small := fs.Int("small", 0, "cards per small box (default 100)")
+	pos, err := parseArgs(fs, &e.g, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != 1 {
+		return nil, usagef("handover takes one result file")
+	}
+	level, err := parseLevel(*levelS)
+	if err != nil {
+		return nil, err
+	}
+	code, err := defaultCode(level, sf.code)
+	if err != nil {
+		return nil, err
+	}
+	if *big < 0 || *small < 0 {
+		return nil, usagef("box sizes must not be negative")
+	}
+	in, err := e.openFile(pos[0])
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	sizes := batch.BoxSizes{Big: *big, Small: *small}
+	bar := e.startProgress(e.t("packing"), fileSize(in))
+	h, err := batch.BuildHandover(e.ctx, bar.Reader(in), filepath.Base(pos[0]), sizes)
+	bar.Finish()
+	if err != nil {
+		return nil, err
+	}
+	if *forCode != "" {
+		h = h.For(*forCode)
+	}
+	res := &handoverResult{Input: pos[0], For: *forCode, Cards: h.Total(), Boxes: []boxResult{}, Labels: []string{}}
+	for _, r := range h.Rows {
+		res.Boxes = append(res.Boxes, boxResult{BigBox: r.BigBox, SmallBox: r.SmallBox, FactoryBatch: r.FactoryBatch,
+			School: r.School, SchoolName: r.SchoolName, Category: int(r.Category), Cohort: r.Cohort, Count: r.Count})
+	}
+	bigs, smalls := h.Labels()
+	for _, l := range bigs {
+		res.Labels = append(res.Labels, l.String())
+	}
+	for _, l := range smalls {
+		res.Labels = append(res.Labels, l.String())
+	}
+	if *out != "" {
+		if _, err := writeFileAtomic(*out, func(w io.Writer) (int64, error) {
+			return 0, h.Write(w, filepath.Base(*out), e.header(level, code, sf.batchNo))
+		}); err != nil {
+			return nil, err
+		}
+		res.Output = *out
+	}
+	return res, nil
+}

@@ -1,0 +1,682 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/bjedu/studentcard/adapters/pcsc"
+	"github.com/bjedu/studentcard/apdu"
+	"github.com/bjedu/studentcard/card"
+	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
+)
+
+// cardReader is a card in a reader: a PC/SC reader (adapters/pcsc.Reader)
+// or, in tests, a simulated one. Session holds the reader (and a PC/SC
+// transaction) for one whole card session.
+type cardReader interface {
+	apdu.Transport
+	Session(ctx context.Context, fn func(t apdu.Transport) error) error
+	Close() error
+}
+
+// openPCSC opens a PC/SC reader. In a build without cgo it fails with
+// pcsc.ErrUnsupported (exit 6).
+func openPCSC(ctx context.Context, name string) (cardReader, error) {
+	r, err := pcsc.Open(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// cardFlags select the card and the SAM of a card command.
+type cardFlags struct {
+	sim        bool
+	simState   string
+	serial     string
+	suite      string
+	devSeed    string
+	reader     string
+	psam       string
+	psamConfig string
+	school     string
+}
+
+func (c *cardFlags) add(fs *flag.FlagSet) {
+	fs.BoolVar(&c.sim, "sim", false, "use a simulated card (card/sim) instead of a reader")
+	fs.StringVar(&c.simState, "sim-state", "", "keep the simulated card in this file between runs (journal of operations)")
+	fs.StringVar(&c.serial, "serial", "", "serial of a new simulated card (16 hex digits; default derived from --dev-keys)")
+	fs.StringVar(&c.suite, "suite", "sm4", "cipher suite of a new simulated card and the development keys: sm4 or 3des")
+	fs.StringVar(&c.devSeed, "dev-keys", "", "derive development keys and a Soft SAM from this seed (NOT for production)")
+	fs.StringVar(&c.reader, "reader", "", "PC/SC reader holding the registry card")
+	fs.StringVar(&c.psam, "psam", "", "PC/SC reader holding the terminal's PSAM")
+	fs.StringVar(&c.psamConfig, "psam-config", "", "PSAM description (JSON: suite, id, df, keys, management key, management card record)")
+	fs.StringVar(&c.school, "school", "", "terminal's school code, 6 digits (district, category, school), written in the card's log")
+}
+
+// check refuses contradictory or missing card and key flags.
+func (c *cardFlags) check() error {
+	switch {
+	case c.sim && c.reader != "":
+		return usagef("give either --sim or --reader, not both")
+	case !c.sim && c.reader == "":
+		return usagef("a card is required: --sim or --reader NAME")
+	case c.simState != "" && !c.sim:
+		return usagef("--sim-state needs --sim")
+	case c.sim && c.devSeed == "":
+		return usagef("--sim needs --dev-keys SEED (the simulated card is keyed with development keys)")
+	case c.psam != "" && c.devSeed != "":
+		return usagef("give either --psam or --dev-keys, not both")
+	case c.psam != "" && c.psamConfig == "":
+		return usagef("--psam needs --psam-config FILE")
+	case c.psam != "" && c.sim:
+		return usagef("--psam is for a real reader; a simulated card uses --dev-keys")
+	case c.reader != "" && c.psam == "" && c.devSeed == "":
+		return usagef("keys are required: --psam READER or --dev-keys SEED")
+	case c.school != "" && !isDigits(c.school, 6):
+		return usagef("--school: %q is not 6 digits", c.school)
+	}
+	return nil
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func parseSuite(s string) (sam.Algorithm, error) {
+	switch strings.ToLower(s) {
+	case "sm4":
+		return sam.SM4, nil
+	case "3des", "tdes":
+		return sam.TDES, nil
+	}
+	return 0, usagef("--suite: %q is not sm4 or 3des", s)
+}
+
+// cardOp is what a card command does inside an open session.
+type cardOp func(ctx context.Context, s *card.Session) error
+
+// terminal is the card, SAM and (for --sim) journal of one card command.
+type terminal struct {
+	e       *env
+	flags   *cardFlags
+	sam     sam.SAM
+	reader  cardReader // --reader
+	chip    *sim.Card  // --sim
+	journal *simJournal
+	closers []func()
+}
+
+func (t *terminal) close() {
+	for i := len(t.closers) - 1; i >= 0; i-- {
+		t.closers[i]()
+	}
+}
+
+// openTerminal prepares the SAM and the card the flags name.
+func (e *env) openTerminal(cf *cardFlags) (*terminal, error) {
+	t := &terminal{e: e, flags: cf}
+	ok := false
+	defer func() {
+		if !ok {
+			t.close()
+		}
+	}()
+	if cf.devSeed != "" {
+		e.warn(errDevKeys)
+		suite, err := parseSuite(cf.suite)
+		if err != nil {
+			return nil, err
+		}
+		if cf.sim && cf.simState != "" {
+			// An existing card keeps its own suite.
+			if j, err := loadJournal(cf.simState); err == nil {
+				if suite, err = parseSuite(j.Suite); err != nil {
+					return nil, err
+				}
+			}
+		}
+		ks, id, err := devKeySet(cf.devSeed, suite)
+		if err != nil {
+			return nil, err
+		}
+		soft, err := sam.NewSoft(id, ks)
+		if err != nil {
+			return nil, err
+		}
+		t.closers = append(t.closers, func() { soft.Close() })
+		mc, err := ks.ManagementCard(id)
+		if err != nil {
+			return nil, err
+		}
+		if err := soft.Unlock(e.ctx, mc); err != nil {
+			return nil, err
+		}
+		t.sam = soft
+		if cf.sim {
+			if err := t.openSim(ks, suite); err != nil {
+				return nil, err
+			}
+		}
+		ks.Zero()
+	}
+	if cf.psam != "" {
+		p, closePSAM, err := e.openPSAM(cf)
+		if err != nil {
+			return nil, err
+		}
+		t.closers = append(t.closers, closePSAM)
+		t.sam = p
+	}
+	if cf.reader != "" {
+		r, err := e.deps.openReader(e.ctx, cf.reader)
+		if err != nil {
+			return nil, err
+		}
+		t.closers = append(t.closers, func() { r.Close() })
+		t.reader = r
+	}
+	ok = true
+	return t, nil
+}
+
+// session runs op in one card session: on the simulated card directly, on a
+// reader inside one PC/SC transaction.
+func (t *terminal) session(clock func() time.Time, school string, op func(*card.Session) error) error {
+	opts := []card.Option{card.WithClock(clock), card.WithSchool(school)}
+	run := func(tr apdu.Transport) error {
+		s, err := card.Open(t.e.ctx, tr, t.sam, opts...)
+		if err != nil {
+			return err
+		}
+		return op(s)
+	}
+	if t.chip != nil {
+		t.chip.Reset()
+		return run(t.chip)
+	}
+	err := t.reader.Session(t.e.ctx, run)
+	if err != nil && exitCode(err) == exitIO {
+		err = &cardError{err: err}
+	}
+	return err
+}
+
+type studentJSON struct {
+	RegistryNumber string `json:"registry_number"`
+	Name           string `json:"name"`
+	Gender         string `json:"gender"`
+	Stage          string `json:"stage"`
+	SchoolCode     string `json:"school_code"`
+	SchoolName     string `json:"school_name"`
+	ValidFrom      string `json:"valid_from"`
+	ValidUntil     string `json:"valid_until"`
+}
+
+const dateLayout = "20060102"
+
+func studentToJSON(s card.Student) *studentJSON {
+	return &studentJSON{RegistryNumber: s.RegistryNumber, Name: s.Name, Gender: s.Gender.String(), Stage: s.Stage.String(),
+		SchoolCode: s.SchoolCode, SchoolName: s.SchoolName, ValidFrom: s.ValidFrom.Format(dateLayout), ValidUntil: s.ValidUntil.Format(dateLayout)}
+}
+
+func (j *studentJSON) student() (card.Student, error) {
+	st := card.Student{RegistryNumber: j.RegistryNumber, Name: j.Name, SchoolCode: j.SchoolCode, SchoolName: j.SchoolName}
+	var err error
+	if st.Gender, err = parseGender(j.Gender); err != nil {
+		return st, err
+	}
+	if st.Stage, err = parseStage(j.Stage); err != nil {
+		return st, err
+	}
+	if st.ValidFrom, err = parseDate("valid-from", j.ValidFrom); err != nil {
+		return st, err
+	}
+	st.ValidUntil, err = parseDate("valid-until", j.ValidUntil)
+	return st, err
+}
+
+func parseGender(s string) (card.Gender, error) {
+	switch strings.ToLower(s) {
+	case "male", "m", "1", "男":
+		return card.Male, nil
+	case "female", "f", "2", "女":
+		return card.Female, nil
+	}
+	return 0, usagef("--gender: %q is not male or female", s)
+}
+
+func parseStage(s string) (card.Stage, error) {
+	switch strings.ToLower(s) {
+	case "primary", "1":
+		return card.Primary, nil
+	case "junior", "2":
+		return card.Junior, nil
+	case "senior", "3":
+		return card.Senior, nil
+	}
+	return 0, usagef("--stage: %q is not primary, junior or senior", s)
+}
+
+func parseDate(flagName, s string) (time.Time, error) {
+	t, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return time.Time{}, usagef("--%s: %q is not a date YYYYMMDD", flagName, s)
+	}
+	return t, nil
+}
+
+type logJSON struct {
+	Seq      int    `json:"seq"`
+	Op       string `json:"op"`
+	Status   string `json:"status"`
+	Semester string `json:"semester"`
+	Date     string `json:"date"`
+	School   string `json:"school"`
+}
+
+type cardResult struct {
+	Command    string       `json:"card_command"`
+	Card       string       `json:"card"` // "sim" or the reader's name
+	Serial     string       `json:"serial"`
+	Suite      string       `json:"suite"`
+	Type       string       `json:"type"`
+	Status     string       `json:"status"`
+	Semester   string       `json:"semester"`
+	Extension  bool         `json:"extension_open"`
+	Completed  string       `json:"completed_pending,omitempty"`
+	Student    *studentJSON `json:"student,omitempty"`
+	Log        []logJSON    `json:"log,omitempty"`
+	APDUs      int          `json:"apdus,omitempty"`
+	ModelledMS float64      `json:"modelled_ms,omitempty"`
+	SimState   string       `json:"sim_state,omitempty"`
+}
+
+func (r *cardResult) text(e *env) {
+	e.say("%s", e.t("card %s (%s, %s): %s", r.Serial, r.Suite, e.t(r.Type), e.t(r.Status)))
+	if r.Completed != "" {
+		e.say("%s", e.t("an interrupted %s was completed first", e.t(r.Completed)))
+	}
+	if r.Semester != "none" {
+		e.say("%s", e.t("registered for semester %s", r.Semester))
+	}
+	if s := r.Student; s != nil {
+		e.say("%s", e.t("student %s %s (%s, %s), school %s %s, valid %s-%s", s.RegistryNumber, s.Name, e.t(s.Gender), e.t(s.Stage), s.SchoolCode, s.SchoolName, s.ValidFrom, s.ValidUntil))
+	}
+	for _, l := range r.Log {
+		e.say("  #%d %s %s %s %s %s", l.Seq, l.Date, l.School, e.t(l.Op), e.t(l.Status), l.Semester)
+	}
+	if r.APDUs > 0 {
+		e.say("%s", e.t("%d APDUs, %.1f ms modelled (simulated card)", r.APDUs, r.ModelledMS))
+	}
+	if r.SimState != "" {
+		e.say("%s", e.t("simulated card kept in %s", r.SimState))
+	}
+}
+
+// cmdCard dispatches the card subcommands.
+func cmdCard(e *env, args []string) (result, error) {
+	if len(args) == 0 {
+		return nil, usagef("card needs a subcommand: personalise, register, inspect or recover")
+	}
+	sub := args[0]
+	fs := newFlagSet("card " + sub)
+	var cf cardFlags
+	cf.add(fs)
+	var (
+		registry, name, gender, stage, schoolName, validFrom, validUntil, semester *string
+	)
+	switch sub {
+	case "personalise", "personalize":
+		sub = "personalise"
+		registry = fs.String("registry", "", "student registry number (16 digits)")
+		name = fs.String("name", "", "student name")
+		gender = fs.String("gender", "", "male or female")
+		stage = fs.String("stage", "", "primary, junior or senior (default from the registry number)")
+		schoolName = fs.String("school-name", "", "school name")
+		validFrom = fs.String("valid-from", "", "YYYYMMDD (default today)")
+		validUntil = fs.String("valid-until", "", "YYYYMMDD (default 31 August of the cohort's graduation year)")
+	case "register":
+		semester = fs.String("semester", "", "semester YYYY-T, T 1 spring or 2 autumn (default the current one)")
+	case "inspect", "recover":
+	case "-h", "-help", "--help":
+		return nil, flag.ErrHelp
+	default:
+		return nil, usagef("unknown card subcommand %q (want personalise, register, inspect or recover)", sub)
+	}
+	pos, err := parseArgs(fs, &e.g, args[1:])
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) > 0 {
+		return nil, usagef("unexpected argument %q", pos[0])
+	}
+	if err := cf.check(); err != nil {
+		return nil, err
+	}
+	school := cf.school
+	var op func(*card.Session) error
+	var jop *simOp
+	now := e.now()
+	switch sub {
+	case "personalise":
+		st, err := studentFromFlags(now, *registry, *name, *gender, *stage, *schoolName, *validFrom, *validUntil)
+		if err != nil {
+			return nil, err
+		}
+		if school == "" {
+			school = st.SchoolCode
+		}
+		op = func(s *card.Session) error { return s.Personalise(e.ctx, st) }
+		jop = &simOp{Op: "personalise", Student: studentToJSON(st)}
+	case "register":
+		sem := card.SemesterOf(now)
+		if *semester != "" {
+			if sem, err = card.ParseSemester(*semester); err != nil {
+				return nil, usagef("--semester: %q is not YYYY-T", *semester)
+			}
+		}
+		op = func(s *card.Session) error { return s.Register(e.ctx, sem) }
+		jop = &simOp{Op: "register", Semester: sem.String()}
+	case "recover":
+		op = func(s *card.Session) error { return s.Recover(e.ctx) }
+		jop = &simOp{Op: "recover"}
+	}
+	t, err := e.openTerminal(&cf)
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	if t.chip != nil {
+		t.chip.ResetStats()
+	}
+	res := &cardResult{Command: sub, Card: cf.reader}
+	if cf.sim {
+		res.Card = "sim"
+	}
+	clock := func() time.Time { return now }
+	err = t.session(clock, school, func(s *card.Session) error {
+		if c := s.Completed(); c != card.OpNone {
+			res.Completed = c.String()
+		}
+		if op != nil {
+			if err := op(s); err != nil {
+				return err
+			}
+		}
+		ins, err := s.Inspect(e.ctx)
+		if err != nil {
+			return err
+		}
+		fillCard(res, ins, sub == "inspect")
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if t.chip != nil {
+		stats := t.chip.Stats()
+		res.APDUs, res.ModelledMS = stats.APDUs, float64(stats.Modelled.Microseconds())/1000
+		if cf.simState != "" {
+			if jop != nil {
+				jop.At, jop.School = now, school
+				t.journal.Ops = append(t.journal.Ops, *jop)
+			}
+			if err := t.saveJournal(); err != nil {
+				return nil, err
+			}
+			res.SimState = cf.simState
+		}
+	}
+	return res, nil
+}
+
+func fillCard(res *cardResult, ins card.Inspection, withLog bool) {
+	res.Serial, res.Suite, res.Type = ins.Info.SerialHex(), ins.Info.Suite.String(), ins.Info.Type.String()
+	res.Status, res.Semester, res.Extension = ins.State.Status.String(), ins.State.Semester.String(), ins.State.Extension
+	if ins.Student != nil {
+		res.Student = studentToJSON(*ins.Student)
+	}
+	if withLog {
+		for _, l := range ins.Log {
+			res.Log = append(res.Log, logJSON{Seq: int(l.Seq), Op: l.Op.String(), Status: l.Status.String(),
+				Semester: l.Semester.String(), Date: l.Date.Format(dateLayout), School: l.School})
+		}
+	}
+}
+
+// studentFromFlags builds the student record to personalise, defaulting the
+// stage, school code and validity from the registry number.
+func studentFromFlags(now time.Time, registry, name, gender, stage, schoolName, validFrom, validUntil string) (card.Student, error) {
+	if registry == "" || name == "" || gender == "" || schoolName == "" {
+		return card.Student{}, usagef("personalise needs --registry, --name, --gender and --school-name")
+	}
+	id, err := studentid.Parse(registry)
+	if err != nil {
+		return card.Student{}, &argError{flag: "registry", err: err}
+	}
+	j := studentJSON{RegistryNumber: id.String(), Name: name, Gender: gender, Stage: stage, SchoolName: schoolName,
+		SchoolCode: id.School()[2:], ValidFrom: validFrom, ValidUntil: validUntil}
+	if j.Stage == "" {
+		switch id.Stage() {
+		case studentid.StagePrimary:
+			j.Stage = "primary"
+		case studentid.StageJunior:
+			j.Stage = "junior"
+		case studentid.StageSenior:
+			j.Stage = "senior"
+		default:
+			return card.Student{}, usagef("--stage is required: the registry number names no primary, junior or senior stage")
+		}
+	}
+	if j.ValidFrom == "" {
+		j.ValidFrom = now.Format(dateLayout)
+	}
+	if j.ValidUntil == "" {
+		j.ValidUntil = fmt.Sprintf("%04d0831", 2000+id.Cohort())
+	}
+	return j.student()
+}
+
+// argError is a flag whose value an SDK parser refused; it exits with 2
+// and renders the parser's own error.
+type argError struct {
+	flag string
+	err  error
+}
+
+func (e *argError) Error() string { return "--" + e.flag + ": " + e.err.Error() }
+
+// Localize renders the parser's error after the flag's name.
+func (e *argError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "usage error: %s", "--"+e.flag+": "+l10n.Error(e.err, tag))
+}
+
+func (e *argError) Unwrap() error { return e.err }
+
+// simJournal is the --sim-state file: the simulated card's info and every
+// operation applied to it, replayed at each run (card/sim has no way to load
+// a card's memory). It holds no key; it does hold the student's data, like
+// the card.
+type simJournal struct {
+	Format string  `json:"format"`
+	Note   string  `json:"note"`
+	Serial string  `json:"serial"`
+	Suite  string  `json:"suite"`
+	Issued string  `json:"issued"`
+	Ops    []simOp `json:"ops"`
+	// FilesSHA256 is the digest of the card's files after the last
+	// operation; a replay that ends elsewhere is refused.
+	FilesSHA256 string `json:"files_sha256"`
+}
+
+type simOp struct {
+	Op       string       `json:"op"`
+	At       time.Time    `json:"at"`
+	School   string       `json:"school,omitempty"`
+	Student  *studentJSON `json:"student,omitempty"`
+	Semester string       `json:"semester,omitempty"`
+}
+
+const journalFormat = "cardctl-sim/1"
+
+func loadJournal(path string) (*simJournal, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, ioErr(err)
+	}
+	var j simJournal
+	if err := json.Unmarshal(b, &j); err != nil || j.Format != journalFormat {
+		return nil, &simStateError{path: path, reason: "not a cardctl simulated card file"}
+	}
+	return &j, nil
+}
+
+// openSim makes the simulated card: blank, or rebuilt from its journal.
+func (t *terminal) openSim(ks *sam.KeySet, suite sam.Algorithm) error {
+	cf := t.flags
+	var j *simJournal
+	if cf.simState != "" {
+		var err error
+		j, err = loadJournal(cf.simState)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	if j == nil {
+		serial := devSerial(cf.devSeed)
+		if cf.serial != "" {
+			b, err := hex.DecodeString(cf.serial)
+			if err != nil || len(b) != 8 {
+				return usagef("--serial: %q is not 16 hex digits", cf.serial)
+			}
+			copy(serial[:], b)
+		}
+		j = &simJournal{Format: journalFormat, Note: "simulated registry card (card/sim), development keys only: NOT a real card",
+			Serial: strings.ToUpper(hex.EncodeToString(serial[:])), Suite: suite.String(), Issued: t.e.now().Format(dateLayout)}
+	}
+	t.journal = j
+	var info card.CardInfo
+	b, err := hex.DecodeString(j.Serial)
+	if err != nil || len(b) != 8 {
+		return &simStateError{path: cf.simState, reason: "bad serial"}
+	}
+	copy(info.Serial[:], b)
+	issued, err := time.Parse(dateLayout, j.Issued)
+	if err != nil {
+		return &simStateError{path: cf.simState, reason: "bad issue date"}
+	}
+	info.Type, info.Suite, info.KeyVersion, info.AppVersion, info.Issued = card.TypeRegistry, suite, devKeyVersion, 1, issued
+	chip, err := sim.New(ks, info)
+	if err != nil {
+		return err
+	}
+	t.chip = chip
+	for i, op := range j.Ops {
+		if err := t.replay(op); err != nil {
+			return &simStateError{path: cf.simState, reason: fmt.Sprintf("operation %d (%s) does not replay", i+1, op.Op), err: err}
+		}
+	}
+	if j.FilesSHA256 != "" && j.FilesSHA256 != t.filesDigest() {
+		return &simStateError{path: cf.simState, reason: "the replayed card differs from the one saved (other --dev-keys?)"}
+	}
+	return nil
+}
+
+// replay applies one journal operation through a real card session.
+func (t *terminal) replay(op simOp) error {
+	at := op.At
+	return t.session(func() time.Time { return at }, op.School, func(s *card.Session) error {
+		switch op.Op {
+		case "personalise":
+			if op.Student == nil {
+				return errors.New("no student")
+			}
+			st, err := op.Student.student()
+			if err != nil {
+				return err
+			}
+			return s.Personalise(t.e.ctx, st)
+		case "register":
+			sem, err := card.ParseSemester(op.Semester)
+			if err != nil {
+				return err
+			}
+			return s.Register(t.e.ctx, sem)
+		case "recover":
+			return s.Recover(t.e.ctx)
+		}
+		return fmt.Errorf("unknown operation %q", op.Op)
+	})
+}
+
+func (t *terminal) filesDigest() string {
+	f := t.chip.Files()
+	h := sha256.New()
+	for _, b := range append([][]byte{f.CardInfo, f.Student, f.Extension}, f.Log...) {
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (t *terminal) saveJournal() error {
+	t.journal.FilesSHA256 = t.filesDigest()
+	b, err := json.MarshalIndent(t.journal, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = writeFileAtomic(t.flags.simState, func(w io.Writer) (int64, error) {
+		n, err := w.Write(append(b, '\n'))
+		return int64(n), err
+	})
+	return err
+}
+
+// simStateError says a --sim-state file cannot be used (exit 3).
+type simStateError struct {
+	path   string
+	reason string // English detail
+	err    error
+}
+
+func (e *simStateError) Error() string {
+	s := "simulated card file " + e.path + ": " + e.reason
+	if e.err != nil {
+		s += ": " + e.err.Error()
+	}
+	return s
+}
+
+// Localize renders the error in the operator's language; the detail stays
+// English, the cause is localized.
+func (e *simStateError) Localize(tag language.Tag) string {
+	s := messages.Sprintf(tag, "simulated card file %s: %s", e.path, e.reason)
+	if e.err != nil {
+		s += ": " + l10n.Error(e.err, tag)
+	}
+	return s
+}
+
+func (e *simStateError) Unwrap() error { return e.err }

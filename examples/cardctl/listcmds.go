@@ -1,0 +1,470 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"encoding/hex"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/text/language"
+
+	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/batch/lists"
+	"github.com/bjedu/studentcard/l10n"
+)
+
+// cmdLists dispatches the list subcommands (R-LIST-1).
+func cmdLists(e *env, args []string) (result, error) {
+	if len(args) == 0 {
+		return nil, usagef("lists needs a subcommand: merge, build, diff or lookup")
+	}
+	switch args[0] {
+	case "merge":
+		return cmdListsMerge(e, args[1:])
+	case "build":
+		return cmdListsBuild(e, args[1:])
+	case "diff":
+		return cmdListsDiff(e, args[1:])
+	case "lookup":
+		return cmdListsLookup(e, args[1:])
+	case "-h", "-help", "--help":
+		return nil, flag.ErrHelp
+	}
+	return nil, usagef("unknown lists subcommand %q (want merge, build, diff or lookup)", args[0])
+}
+
+// eventSources opens event files as merge sources; close the returned files.
+func (e *env) eventSources(paths []string, bar *progress) ([]lists.EventSource, []io.Closer, int64, error) {
+	var srcs []lists.EventSource
+	var closers []io.Closer
+	var total int64
+	for _, p := range paths {
+		f, err := e.openFile(p)
+		if err != nil {
+			closeAll(closers)
+			return nil, nil, 0, err
+		}
+		closers = append(closers, f)
+		if n := fileSize(f); n > 0 {
+			total += n
+		}
+		name := filepath.Base(p)
+		er, err := lists.NewEventReader(batch.NewReader(bar.Reader(f), name), name)
+		if err != nil {
+			closeAll(closers)
+			return nil, nil, 0, err
+		}
+		srcs = append(srcs, er)
+	}
+	return srcs, closers, total, nil
+}
+
+func closeAll(cs []io.Closer) {
+	for _, c := range cs {
+		c.Close()
+	}
+}
+
+// totalSize sums the sizes of regular files (for the progress bar's ETA).
+func totalSize(paths []string) int64 {
+	var n int64
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			n += st.Size()
+		}
+	}
+	return n
+}
+
+type conflictResult struct {
+	Serial  string `json:"serial"`
+	Message string `json:"message"`
+}
+
+type listsMergeResult struct {
+	Output     string           `json:"output"`
+	Inputs     []string         `json:"inputs"`
+	Read       int              `json:"read"`
+	Written    int              `json:"written"`
+	Duplicates int              `json:"duplicates"`
+	Conflicts  int              `json:"conflicts"`
+	Listed     []conflictResult `json:"conflict_list"`
+}
+
+func (r *listsMergeResult) text(e *env) {
+	for _, c := range r.Listed {
+		e.say("%s", e.t("conflict: %s", c.Message))
+	}
+	e.say("%s", e.t("%d events read, %d written, %d duplicates dropped, %d conflicts -> %s", r.Read, r.Written, r.Duplicates, r.Conflicts, r.Output))
+}
+
+// cmdListsMerge merges school event files into the district file, or
+// district files into the city file (R-LIST-1).
+func cmdListsMerge(e *env, args []string) (result, error) {
+	fs := newFlagSet("lists merge")
+	levelS := fs.String("level", "district", "level writing the merged file: district or city")
+	var sf senderFlags
+	sf.add(fs)
+	out := fs.String("o", "", "merged event file to write")
+	pos, err := parseArgs(fs, &e.g, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) == 0 {
+		return nil, usagef("lists merge takes one or more event files")
+	}
+	if *out == "" {
+		return nil, usagef("-o is required")
+	}
+	level, err := parseLevel(*levelS)
+	if err != nil {
+		return nil, err
+	}
+	code, err := defaultCode(level, sf.code)
+	if err != nil {
+		return nil, err
+	}
+	bar := e.startProgress(e.t("merging"), totalSize(pos))
+	srcs, closers, _, err := e.eventSources(pos, bar)
+	if err != nil {
+		bar.Finish()
+		return nil, err
+	}
+	defer closeAll(closers)
+	var rep lists.MergeReport
+	_, err = writeFileAtomic(*out, func(w io.Writer) (int64, error) {
+		ew, err := lists.NewEventWriter(w, filepath.Base(*out), e.header(level, code, sf.batchNo))
+		if err != nil {
+			return 0, err
+		}
+		if rep, err = lists.Merge(e.ctx, ew, srcs...); err != nil {
+			return 0, err
+		}
+		return 0, ew.Close()
+	})
+	bar.Finish()
+	if err != nil {
+		return nil, err
+	}
+	res := &listsMergeResult{Output: *out, Inputs: pos, Read: rep.Read, Written: rep.Written,
+		Duplicates: rep.Duplicates, Conflicts: rep.ConflictCount, Listed: []conflictResult{}}
+	for _, c := range rep.Conflicts {
+		res.Listed = append(res.Listed, conflictResult{Serial: c.A.Serial.String(), Message: l10n.Error(c, e.lang)})
+	}
+	return res, nil
+}
+
+type listResult struct {
+	Output  string `json:"output"`
+	Version uint64 `json:"version"`
+	Base    uint64 `json:"base,omitempty"`
+	Entries int    `json:"entries"`
+	Events  int    `json:"events"`
+	Covers  string `json:"covers"`
+	Digest  string `json:"digest"`
+	Bytes   int    `json:"bytes"`
+}
+
+func (r *listResult) text(e *env) {
+	e.say("%s", e.t("list version %d: %d cards (%s), %d events folded, %d bytes -> %s", r.Version, r.Entries, r.Covers, r.Events, r.Bytes, r.Output))
+	e.say("%s", e.t("digest %s", r.Digest))
+}
+
+func parseCovers(s string) (lists.Status, error) {
+	switch s {
+	case "all", "":
+		return lists.StatusAll, nil
+	case "lost", "loss":
+		return lists.StatusLost, nil
+	case "frozen", "freeze":
+		return lists.StatusFrozen, nil
+	}
+	return 0, usagef("--covers: %q is not all, lost or frozen", s)
+}
+
+func parseListDigest(s string) (lists.DigestAlg, error) {
+	switch strings.ToLower(s) {
+	case "sha256", "sha-256", "":
+		return lists.SHA256, nil
+	case "sm3":
+		return lists.SM3, nil
+	}
+	return 0, usagef("--digest: %q is not sha256 or sm3", s)
+}
+
+// readList reads and verifies a compact list file.
+func readList(path string, pub ed25519.PublicKey) (*lists.List, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, ioErr(err)
+	}
+	l, err := lists.Open(b, pub)
+	if err != nil {
+		return nil, &fileContext{path: path, err: err}
+	}
+	return l, nil
+}
+
+// cmdListsBuild folds event files (on top of an earlier list, if given) into
+// the card statuses and builds the signed compact list readers load.
+func cmdListsBuild(e *env, args []string) (result, error) {
+	fs := newFlagSet("lists build")
+	var keys listKeyFlags
+	keys.add(fs, true)
+	version := fs.Uint64("version", 0, "list version to stamp (the city's snapshot number)")
+	base := fs.String("base", "", "earlier list to start from (its cards and statuses)")
+	coversS := fs.String("covers", "all", "statuses the list carries: all, lost or frozen")
+	digestS := fs.String("digest", "sha256", "sha256 or sm3")
+	out := fs.String("o", "", "list file to write")
+	pos, err := parseArgs(fs, &e.g, args)
+	if err != nil {
+		return nil, err
+	}
+	if *out == "" {
+		return nil, usagef("-o is required")
+	}
+	if *version == 0 {
+		return nil, usagef("--version is required (1 or more)")
+	}
+	covers, err := parseCovers(*coversS)
+	if err != nil {
+		return nil, err
+	}
+	dig, err := parseListDigest(*digestS)
+	if err != nil {
+		return nil, err
+	}
+	priv, err := keys.signer()
+	if err != nil {
+		return nil, err
+	}
+	keys.warnDev(e)
+	state := lists.NewState()
+	res := &listResult{Output: *out, Version: *version}
+	if *base != "" {
+		pub, err := keys.public()
+		if err != nil {
+			return nil, err
+		}
+		bl, err := readList(*base, pub)
+		if err != nil {
+			return nil, err
+		}
+		state = lists.StateOf(bl)
+		res.Base = bl.Version()
+	}
+	bar := e.startProgress(e.t("folding events"), totalSize(pos))
+	srcs, closers, _, err := e.eventSources(pos, bar)
+	if err != nil {
+		bar.Finish()
+		return nil, err
+	}
+	defer closeAll(closers)
+	for _, src := range srcs {
+		n, err := state.Fold(e.ctx, src)
+		res.Events += n
+		if err != nil {
+			bar.Finish()
+			return nil, err
+		}
+	}
+	bar.Finish()
+	l, err := lists.Build(state.Entries(), lists.BuildOptions{Version: *version, Created: e.now(), Covers: covers, Digest: dig, Signer: priv})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := writeFileAtomic(*out, l.WriteTo); err != nil {
+		return nil, err
+	}
+	res.Entries, res.Covers, res.Digest, res.Bytes = l.Len(), covers.String(), hex.EncodeToString(l.Digest()), len(l.Bytes())
+	return res, nil
+}
+
+type changeResult struct {
+	Serial string `json:"serial"`
+	Status string `json:"status"`
+}
+
+type diffResult struct {
+	Output  string         `json:"output"`
+	Base    uint64         `json:"base"`
+	Version uint64         `json:"version"`
+	Changes []changeResult `json:"changes"`
+	Bytes   int            `json:"bytes"`
+}
+
+// maxTextChanges bounds the changes a diff prints as text (JSON has all).
+const maxTextChanges = 50
+
+func (r *diffResult) text(e *env) {
+	for i, c := range r.Changes {
+		if i == maxTextChanges {
+			e.say("%s", e.t("... %d more", len(r.Changes)-maxTextChanges))
+			break
+		}
+		e.say("%s %s", c.Serial, c.Status)
+	}
+	e.say("%s", e.t("delta %d -> %d: %d changes, %d bytes -> %s", r.Base, r.Version, len(r.Changes), r.Bytes, r.Output))
+}
+
+// cmdListsDiff makes the signed delta from one list version to a later one.
+func cmdListsDiff(e *env, args []string) (result, error) {
+	fs := newFlagSet("lists diff")
+	var keys listKeyFlags
+	keys.add(fs, true)
+	out := fs.String("o", "", "delta file to write")
+	pos, err := parseArgs(fs, &e.g, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != 2 {
+		return nil, usagef("lists diff takes two lists: base and target")
+	}
+	if *out == "" {
+		return nil, usagef("-o is required")
+	}
+	priv, err := keys.signer()
+	if err != nil {
+		return nil, err
+	}
+	pub, err := keys.public()
+	if err != nil {
+		return nil, err
+	}
+	keys.warnDev(e)
+	base, err := readList(pos[0], pub)
+	if err != nil {
+		return nil, err
+	}
+	target, err := readList(pos[1], pub)
+	if err != nil {
+		return nil, err
+	}
+	d, err := lists.Diff(base, target, lists.DeltaOptions{Signer: priv})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := writeFileAtomic(*out, d.WriteTo); err != nil {
+		return nil, err
+	}
+	res := &diffResult{Output: *out, Base: d.Base(), Version: d.Version(), Bytes: len(d.Bytes()), Changes: []changeResult{}}
+	for c := range d.All() {
+		st := c.Status.String()
+		if c.Status == 0 {
+			st = "removed"
+		}
+		res.Changes = append(res.Changes, changeResult{Serial: c.Serial.String(), Status: st})
+	}
+	return res, nil
+}
+
+type lookupEntry struct {
+	Serial string `json:"serial"`
+	Listed bool   `json:"listed"`
+	Lost   bool   `json:"lost"`
+	Frozen bool   `json:"frozen"`
+	Status string `json:"status"`
+}
+
+type lookupResult struct {
+	List    string        `json:"list"`
+	Version uint64        `json:"version"`
+	Cards   int           `json:"cards"`
+	Results []lookupEntry `json:"results"`
+}
+
+func (r *lookupResult) text(e *env) {
+	for _, x := range r.Results {
+		switch {
+		case !x.Listed:
+			e.say("%s %s", x.Serial, e.t("not on the list"))
+		case x.Lost && x.Frozen:
+			e.say("%s %s", x.Serial, e.t("lost and frozen"))
+		case x.Lost:
+			e.say("%s %s", x.Serial, e.t("lost"))
+		default:
+			e.say("%s %s", x.Serial, e.t("frozen"))
+		}
+	}
+	e.say("%s", e.t("list version %d, %d cards", r.Version, r.Cards))
+}
+
+// cmdListsLookup looks card serials up in a verified list, after applying
+// any deltas given (as a reader does when it receives them).
+func cmdListsLookup(e *env, args []string) (result, error) {
+	fs := newFlagSet("lists lookup")
+	var keys listKeyFlags
+	keys.add(fs, false)
+	var deltas multiFlag
+	fs.Var(&deltas, "delta", "delta to apply first (repeatable, in version order)")
+	pos, err := parseArgs(fs, &e.g, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) < 2 {
+		return nil, usagef("lists lookup takes a list and one or more serials")
+	}
+	pub, err := keys.public()
+	if err != nil {
+		return nil, err
+	}
+	keys.warnDev(e)
+	serials := make([]lists.Serial, 0, len(pos)-1)
+	for _, s := range pos[1:] {
+		sn, err := lists.ParseSerial(s)
+		if err != nil {
+			return nil, usagef("serial %q: %s", s, l10n.Error(err, e.lang))
+		}
+		serials = append(serials, sn)
+	}
+	l, err := readList(pos[0], pub)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range deltas {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, ioErr(err)
+		}
+		d, err := lists.OpenDelta(b, pub)
+		if err != nil {
+			return nil, &fileContext{path: p, err: err}
+		}
+		if l, err = d.Apply(l, pub); err != nil {
+			return nil, &fileContext{path: p, err: err}
+		}
+	}
+	res := &lookupResult{List: pos[0], Version: l.Version(), Cards: l.Len()}
+	for _, sn := range serials {
+		st, ok := l.Lookup(sn)
+		res.Results = append(res.Results, lookupEntry{Serial: sn.String(), Listed: ok, Lost: st.Lost(), Frozen: st.Frozen(), Status: st.String()})
+	}
+	return res, nil
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string { return strings.Join(*m, ",") }
+
+// Set appends one value.
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// fileContext prefixes an error of the SDK (which knows offsets, not file
+// names) with the file it came from.
+type fileContext struct {
+	path string
+	err  error
+}
+
+func (e *fileContext) Error() string { return e.path + ": " + e.err.Error() }
+
+// Localize renders the cause in the operator's language after the file name.
+func (e *fileContext) Localize(tag language.Tag) string {
+	return e.path + ": " + l10n.Error(e.err, tag)
+}
+
+func (e *fileContext) Unwrap() error { return e.err }

@@ -1,0 +1,81 @@
+// Command cardctl is the district operator's tool over the student card SDK:
+// batch files (validate, split, merge, handover), loss and freeze lists
+// (lists merge, build, diff, lookup), registry cards on a PC/SC reader or a
+// simulated card (card personalise, register, inspect, recover) and the
+// overdue report of a ledger database.
+//
+// Usage:
+//
+//	cardctl [global flags] <command> [flags] [files]
+//
+//	cardctl validate --level district --code 0108 --sender 01080001 school.txt
+//	cardctl split --by school --code 0108 --out parts/ result.txt
+//	cardctl merge --code 0108 -o district.txt school1.txt school2.txt
+//	cardctl handover --level district --code 0108 --for 01080001 -o sheet.txt result.txt
+//	cardctl lists merge --level district --code 0108 -o day.txt LISTEVENT_*.txt
+//	cardctl lists build --dev-keys lab --version 7 -o v7.bjsl day.txt
+//	cardctl lists diff --dev-keys lab -o v6-v7.bjsd v6.bjsl v7.bjsl
+//	cardctl lists lookup --dev-keys lab v7.bjsl 8601020304050607
+//	cardctl card personalise --sim --sim-state card.json --dev-keys lab \
+//	        --registry 0108012003203107 --name 王小明 --gender male --school-name 实验小学
+//	cardctl card register --reader "ACS ACR122U 00 00" --psam "SAM slot" --psam-config psam.json --semester 2026-2
+//	cardctl card inspect --sim --sim-state card.json --dev-keys lab
+//	cardctl card recover --sim --sim-state card.json --dev-keys lab
+//	cardctl overdue --db ledger.sqlite --level district --district 08
+//
+// Global flags, accepted before or after the command:
+//
+//	--lang zh|en   language of every message (default zh); errors are rendered
+//	               by the SDK's l10n package with file, line and field
+//	--json         one JSON document on stdout per command, for scripts:
+//	               {"command","ok","exit_code","result"|"error"}
+//	--quiet        print nothing but errors (and the JSON document)
+//	--progress     show the progress bar (rate and ETA, on stderr) even when
+//	               stderr is not a terminal; it is never written to stdout
+//	--now RFC3339  the clock, for reproducible files and reports
+//
+// Exit codes:
+//
+//	0    ok
+//	1    validation failed: a failure file was written (validate)
+//	2    usage error: unknown command or flag, missing or bad argument
+//	3    I/O or format error: a file is missing, truncated, altered or not of
+//	     the expected kind, a list's signature does not verify
+//	4    card, reader or SAM error: no card, card removed, wrong keys,
+//	     operation not allowed in the card's state
+//	5    forbidden: the operator's level or scope does not allow the request
+//	6    not supported by this build or SDK (e.g. PC/SC without cgo)
+//	130  interrupted (Ctrl-C)
+//
+// # Keys
+//
+// --dev-keys SEED derives a development key set (card master keys, the Soft
+// SAM and its management card, and the Ed25519 list-signing key)
+// deterministically from SEED. It is NOT for production: anyone who knows the
+// seed has the keys. In production the terminal's keys live in a PSAM
+// (--psam READER with --psam-config FILE) and lists are signed with
+// --sign-key FILE (PKCS #8 PEM) and verified with --pub-key FILE (PKIX PEM).
+//
+// # The simulated card
+//
+// --sim runs the card commands against a simulated card (package card/sim).
+// card/sim cannot load a card's memory, so --sim-state FILE keeps the card
+// between invocations as a journal: the card info and every operation applied
+// (with its date and school), replayed through real card sessions on a fresh
+// simulated card at each run, then checked against the digest of the card's
+// files recorded last time. Without --sim-state every run starts with a blank
+// card.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

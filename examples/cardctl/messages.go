@@ -1,0 +1,273 @@
+package main
+
+import "github.com/bjedu/studentcard/l10n"
+
+// Help texts (catalog keys, rendered in the operator's language).
+const (
+	helpGlobal = `Global flags (before or after the command):
+  --lang zh|en    language of messages (default zh)
+  --json          one JSON document on stdout: {"command","ok","exit_code","result"|"error"}
+  --quiet         print errors only
+  --progress      progress bar with rate and ETA on stderr even if it is not a terminal
+  --now RFC3339   clock for reproducible files and reports`
+	helpExit = `Exit codes:
+  0    ok
+  1    validation failed: a failure file was written
+  2    usage error
+  3    I/O or format error (missing, truncated, altered or foreign file; bad signature)
+  4    card, reader or SAM error
+  5    forbidden: outside the operator's level or scope
+  6    not supported by this build (e.g. PC/SC without cgo)
+  130  interrupted`
+	helpKeys = `Keys: --dev-keys SEED derives development keys (cards, Soft SAM, list signing) from SEED:
+NOT for production. Production uses --psam READER --psam-config FILE for cards and
+--sign-key / --pub-key PEM files for lists.`
+
+	helpValidate = `cardctl validate [--level district|city] [--code CODE] [--sender CODE] [--failures FILE] FILE
+  Validate a card-making data file (.txt) or package (.zip with photos) as the district
+  (school files, C-MAKE-2) or the city (district files, C-MAKE-3). If any record fails,
+  the failure file (default FILE.failures.txt) is written for the sender and the exit code is 1.`
+	helpSplit = `cardctl split --by district|school [--code CODE] [--out DIR] RESULT
+  Split a factory result file per district (at the city, C-ISSUE-1) or per school (at the
+  district, C-ISSUE-2) into DIR/RESULT_<code>.txt.`
+	helpMerge = `cardctl merge --code DISTRICT -o OUT FILE...
+  Merge accepted school card-making files into the district's file for the city (C-MAKE-2).`
+	helpHandover = `cardctl handover [--level city|district] [--code CODE] [--for CODE] [-o SHEET] [--big N] [--small N] RESULT
+  Pack the good cards of a result file into boxes (C-PACK-1), print the box labels and
+  write the handover sheet (C-ISSUE-1/2), for everything or one district or school.`
+	helpLists = `cardctl lists merge [--level district|city] [--code CODE] -o OUT EVENTS...
+  Merge daily loss/freeze event files (R-LIST-1); duplicates dropped, conflicts reported.
+cardctl lists build (--sign-key PEM | --dev-keys SEED) --version N [--base LIST] [--covers all|lost|frozen] -o LIST EVENTS...
+  Fold event files into card statuses and build the signed compact list for readers.
+cardctl lists diff (--sign-key PEM | --dev-keys SEED) [--pub-key PEM] -o DELTA BASE TARGET
+  Make the signed delta from one list version to a later one.
+cardctl lists lookup (--pub-key PEM | --dev-keys SEED) [--delta DELTA]... LIST SERIAL...
+  Verify a list (after applying deltas) and look card serials up.`
+	helpCard = `cardctl card personalise|register|inspect|recover (--sim [--sim-state FILE] | --reader NAME)
+        (--dev-keys SEED | --psam READER --psam-config FILE) [--school 6 DIGITS]
+  personalise --registry N --name NAME --gender male|female --school-name NAME
+              [--stage primary|junior|senior] [--valid-from YYYYMMDD] [--valid-until YYYYMMDD]
+  register    [--semester YYYY-T]
+  inspect     (read everything: card info, state, student, operation log)
+  recover     (the recovery operation: personal data wiped, final)
+  --sim uses a simulated card; --sim-state FILE keeps it between runs as a journal of
+  operations replayed at each run (without it every run starts with a blank card).`
+	helpOverdue = `cardctl overdue --db FILE [--level city|district|school] [--district DD] [--school CODE] [--limit N]
+  List the open deadlines past due in the operator's scope (R-TIME-1, R-LOSS-3, R-ISSUE-4).`
+)
+
+// commandHelp maps each command to its help text (a catalog key).
+var commandHelp = map[string]string{
+	"validate": helpValidate, "split": helpSplit, "merge": helpMerge, "handover": helpHandover,
+	"lists": helpLists, "card": helpCard, "overdue": helpOverdue,
+}
+
+// messages is cardctl's catalog: every text it prints, in English and Chinese.
+var messages = l10n.NewCatalog(
+	// help
+	l10n.Entry{Key: "usage: cardctl [global flags] <command> [flags] [files]", ZH: "用法：cardctl [全局参数] <命令> [参数] [文件]"},
+	l10n.Entry{Key: "Commands:", ZH: "命令："},
+	l10n.Entry{Key: "Run 'cardctl help' for usage.", ZH: "运行 'cardctl help' 查看用法。"},
+	l10n.Entry{Key: "validate a card-making data file or package; write the failure file", ZH: "校验制卡数据文件或数据包，写出失败文件"},
+	l10n.Entry{Key: "split a factory result file per district or school", ZH: "按区或按学校拆分卡厂结果文件"},
+	l10n.Entry{Key: "merge accepted school card-making files into the district file", ZH: "把校验通过的学校制卡文件合并为区制卡文件"},
+	l10n.Entry{Key: "pack a result file into boxes and write the handover sheet", ZH: "按结果文件装箱并生成交接单"},
+	l10n.Entry{Key: "loss/freeze lists: merge, build, diff, lookup", ZH: "挂失/冻结名单：合并、生成、差分、查询"},
+	l10n.Entry{Key: "registry card: personalise, register, inspect, recover", ZH: "学籍卡：个人化、注册、读卡、回收"},
+	l10n.Entry{Key: "overdue deadlines of a ledger database", ZH: "台账数据库中的超期事项"},
+	l10n.Entry{Key: "show help for a command", ZH: "显示命令的帮助"},
+	l10n.Entry{Key: helpGlobal, ZH: `全局参数（可放在命令前或命令后）：
+  --lang zh|en    提示语言（默认 zh）
+  --json          在标准输出写一个 JSON 文档：{"command","ok","exit_code","result"|"error"}
+  --quiet         只输出错误
+  --progress      即使标准错误不是终端，也显示带速率和剩余时间的进度条
+  --now RFC3339   时钟，用于生成可复现的文件和报告`},
+	l10n.Entry{Key: helpExit, ZH: `退出码：
+  0    成功
+  1    校验未通过：已写出失败文件
+  2    用法错误
+  3    输入输出或格式错误（文件缺失、截断、被改动或类型不符；签名不符）
+  4    卡片、读卡器或 SAM 错误
+  5    禁止：超出操作员的级别或范围
+  6    本版本不支持（例如未启用 cgo 时的 PC/SC）
+  130  被中断`},
+	l10n.Entry{Key: helpKeys, ZH: `密钥：--dev-keys 种子 由种子派生开发密钥（卡片、软 SAM、名单签名）：
+切勿用于生产。生产环境中卡片使用 --psam 读卡器 --psam-config 文件，
+名单使用 --sign-key / --pub-key PEM 文件。`},
+	l10n.Entry{Key: helpValidate, ZH: `cardctl validate [--level district|city] [--code 代码] [--sender 代码] [--failures 文件] 文件
+  以区级（校验学校文件，C-MAKE-2）或市级（校验区文件，C-MAKE-3）身份校验制卡数据文件（.txt）
+  或数据包（含照片的 .zip）。只要有一条记录未通过，就为报送方写出失败文件
+  （默认 文件名.failures.txt），退出码为 1。`},
+	l10n.Entry{Key: helpSplit, ZH: `cardctl split --by district|school [--code 代码] [--out 目录] 结果文件
+  把卡厂结果文件按区（市级，C-ISSUE-1）或按学校（区级，C-ISSUE-2）拆分为
+  目录/RESULT_<代码>.txt。`},
+	l10n.Entry{Key: helpMerge, ZH: `cardctl merge --code 区代码 -o 输出文件 文件...
+  把校验通过的学校制卡文件合并为报送市级的区制卡文件（C-MAKE-2）。`},
+	l10n.Entry{Key: helpHandover, ZH: `cardctl handover [--level city|district] [--code 代码] [--for 代码] [-o 交接单] [--big N] [--small N] 结果文件
+  把结果文件中的合格卡装箱（C-PACK-1），打印箱签并写出交接单（C-ISSUE-1/2），
+  可针对全部或某个区、某所学校。`},
+	l10n.Entry{Key: helpLists, ZH: `cardctl lists merge [--level district|city] [--code 代码] -o 输出文件 事件文件...
+  合并每日挂失/冻结事件文件（R-LIST-1）；去掉重复事件，报告冲突。
+cardctl lists build (--sign-key PEM | --dev-keys 种子) --version N [--base 名单] [--covers all|lost|frozen] -o 名单 事件文件...
+  把事件归并为卡片状态，生成供读卡设备使用的已签名紧凑名单。
+cardctl lists diff (--sign-key PEM | --dev-keys 种子) [--pub-key PEM] -o 差分文件 基准名单 目标名单
+  生成从一个名单版本到后续版本的已签名差分。
+cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名单 卡号...
+  校验名单（先应用差分）并查询卡号。`},
+	l10n.Entry{Key: helpCard, ZH: `cardctl card personalise|register|inspect|recover (--sim [--sim-state 文件] | --reader 名称)
+        (--dev-keys 种子 | --psam 读卡器 --psam-config 文件) [--school 6位代码]
+  personalise --registry 学籍号 --name 姓名 --gender male|female --school-name 校名
+              [--stage primary|junior|senior] [--valid-from YYYYMMDD] [--valid-until YYYYMMDD]
+  register    [--semester YYYY-T]
+  inspect     （读出全部内容：卡片信息、状态、学生信息、操作日志）
+  recover     （回收操作：清除个人数据，不可恢复）
+  --sim 使用模拟卡；--sim-state 文件 以操作日志的形式在多次运行之间保留模拟卡，
+  每次运行时重放（不指定时每次都从空白卡开始）。`},
+	l10n.Entry{Key: helpOverdue, ZH: `cardctl overdue --db 文件 [--level city|district|school] [--district 两位代码] [--school 代码] [--limit N]
+  列出操作员范围内已超期的未办结事项（R-TIME-1、R-LOSS-3、R-ISSUE-4）。`},
+
+	// errors and usage
+	l10n.Entry{Key: "usage error: %s", ZH: "用法错误：%s"},
+	l10n.Entry{Key: "unknown command %q", ZH: "未知命令 %q"},
+	l10n.Entry{Key: "unknown flag %s", ZH: "未知参数 %s"},
+	l10n.Entry{Key: "flag needs a value: %s", ZH: "参数缺少取值：%s"},
+	l10n.Entry{Key: "bad value for flag %s", ZH: "参数 %s 的取值无效"},
+	l10n.Entry{Key: "unknown language %q (want zh or en)", ZH: "未知语言 %q（应为 zh 或 en）"},
+	l10n.Entry{Key: "--now: %q is not an RFC 3339 time", ZH: "--now：%q 不是 RFC 3339 时间"},
+	l10n.Entry{Key: "unexpected argument %q", ZH: "多余的参数 %q"},
+	l10n.Entry{Key: "-o is required", ZH: "必须指定 -o"},
+	l10n.Entry{Key: "--level: %q is not city, district or school", ZH: "--level：%q 不是 city、district 或 school"},
+	l10n.Entry{Key: "--level: %q is not district or city", ZH: "--level：%q 不是 district 或 city"},
+	l10n.Entry{Key: "--code is required at level %s", ZH: "级别 %s 必须指定 --code"},
+	l10n.Entry{Key: "validation failed: the file is refused", ZH: "校验未通过：文件被拒收"},
+	l10n.Entry{Key: "not supported", ZH: "不支持"},
+	l10n.Entry{Key: "not supported: %s", ZH: "不支持：%s"},
+	l10n.Entry{Key: "no such file", ZH: "文件不存在"},
+	l10n.Entry{Key: "permission denied", ZH: "没有权限"},
+	l10n.Entry{Key: "file already exists", ZH: "文件已存在"},
+	l10n.Entry{Key: "%s %s: %s", ZH: "%[1]s %[2]s：%[3]s"},
+	l10n.Entry{Key: "open", ZH: "打开"},
+	l10n.Entry{Key: "read", ZH: "读取"},
+	l10n.Entry{Key: "write", ZH: "写入"},
+	l10n.Entry{Key: "stat", ZH: "查看"},
+	l10n.Entry{Key: "mkdir", ZH: "创建目录"},
+	l10n.Entry{Key: "rename", ZH: "重命名"},
+	l10n.Entry{Key: "warning: %s", ZH: "警告：%s"},
+	l10n.Entry{Key: "key file %s: not %s", ZH: "密钥文件 %s：不是 %s"},
+	l10n.Entry{Key: "development keys from --dev-keys: NOT for production", ZH: "正在使用 --dev-keys 派生的开发密钥：切勿用于生产"},
+	l10n.Entry{Key: "simulated card file %s: %s", ZH: "模拟卡文件 %s：%s"},
+
+	// batch
+	l10n.Entry{Key: "validate takes one file", ZH: "validate 只接受一个文件"},
+	l10n.Entry{Key: "validate needs a file, not stdin (the failure file is named after it)", ZH: "validate 需要文件而不是标准输入（失败文件以它命名）"},
+	l10n.Entry{Key: "validating", ZH: "校验中"},
+	l10n.Entry{Key: "%s: %d records, all passed: accepted", ZH: "%s：%d 条记录，全部通过：接收"},
+	l10n.Entry{Key: "fewer than %d cards: the district may print this batch itself (C-MAKE-2)", ZH: "不足 %d 张：本批可由区里自行制作（C-MAKE-2）"},
+	l10n.Entry{Key: "%s: %d records, %d failed, %d problems: refused", ZH: "%s：%d 条记录，%d 条未通过，共 %d 个问题：拒收"},
+	l10n.Entry{Key: "failure file: %s", ZH: "失败文件：%s"},
+	l10n.Entry{Key: "split takes one result file", ZH: "split 只接受一个结果文件"},
+	l10n.Entry{Key: "--by: %q is not district or school", ZH: "--by：%q 不是 district 或 school"},
+	l10n.Entry{Key: "splitting", ZH: "拆分中"},
+	l10n.Entry{Key: "%s: %d records -> %s", ZH: "%s：%d 条记录 -> %s"},
+	l10n.Entry{Key: "%d parts written", ZH: "共写出 %d 个文件"},
+	l10n.Entry{Key: "merge takes one or more school files", ZH: "merge 需要一个或多个学校文件"},
+	l10n.Entry{Key: "merging", ZH: "合并中"},
+	l10n.Entry{Key: "%d files merged: %d records -> %s", ZH: "已合并 %d 个文件：%d 条记录 -> %s"},
+	l10n.Entry{Key: "handover takes one result file", ZH: "handover 只接受一个结果文件"},
+	l10n.Entry{Key: "box sizes must not be negative", ZH: "装箱容量不能为负数"},
+	l10n.Entry{Key: "packing", ZH: "装箱中"},
+	l10n.Entry{Key: "%d cards in %d small boxes", ZH: "共 %d 张卡，%d 个小箱"},
+	l10n.Entry{Key: "handover sheet: %s", ZH: "交接单：%s"},
+	l10n.Entry{Key: "ETA", ZH: "剩余"},
+
+	// lists
+	l10n.Entry{Key: "lists needs a subcommand: merge, build, diff or lookup", ZH: "lists 需要子命令：merge、build、diff 或 lookup"},
+	l10n.Entry{Key: "unknown lists subcommand %q (want merge, build, diff or lookup)", ZH: "未知的 lists 子命令 %q（应为 merge、build、diff 或 lookup）"},
+	l10n.Entry{Key: "lists merge takes one or more event files", ZH: "lists merge 需要一个或多个事件文件"},
+	l10n.Entry{Key: "conflict: %s", ZH: "冲突：%s"},
+	l10n.Entry{Key: "%d events read, %d written, %d duplicates dropped, %d conflicts -> %s", ZH: "读入 %d 个事件，写出 %d 个，去掉重复 %d 个，冲突 %d 个 -> %s"},
+	l10n.Entry{Key: "--version is required (1 or more)", ZH: "必须指定 --version（不小于 1）"},
+	l10n.Entry{Key: "--covers: %q is not all, lost or frozen", ZH: "--covers：%q 不是 all、lost 或 frozen"},
+	l10n.Entry{Key: "--digest: %q is not sha256 or sm3", ZH: "--digest：%q 不是 sha256 或 sm3"},
+	l10n.Entry{Key: "give either --sign-key or --dev-keys, not both", ZH: "--sign-key 与 --dev-keys 只能指定一个"},
+	l10n.Entry{Key: "a signing key is required: --sign-key FILE or --dev-keys SEED", ZH: "需要签名密钥：--sign-key 文件 或 --dev-keys 种子"},
+	l10n.Entry{Key: "a verification key is required: --pub-key FILE or --dev-keys SEED", ZH: "需要验签公钥：--pub-key 文件 或 --dev-keys 种子"},
+	l10n.Entry{Key: "folding events", ZH: "归并事件中"},
+	l10n.Entry{Key: "list version %d: %d cards (%s), %d events folded, %d bytes -> %s", ZH: "名单版本 %d：%d 张卡（%s），归并 %d 个事件，%d 字节 -> %s"},
+	l10n.Entry{Key: "digest %s", ZH: "摘要 %s"},
+	l10n.Entry{Key: "lists diff takes two lists: base and target", ZH: "lists diff 需要两个名单：基准名单和目标名单"},
+	l10n.Entry{Key: "... %d more", ZH: "……另有 %d 项"},
+	l10n.Entry{Key: "delta %d -> %d: %d changes, %d bytes -> %s", ZH: "差分 %d -> %d：%d 项变化，%d 字节 -> %s"},
+	l10n.Entry{Key: "lists lookup takes a list and one or more serials", ZH: "lists lookup 需要一个名单和一个或多个卡号"},
+	l10n.Entry{Key: "serial %q: %s", ZH: "卡号 %q：%s"},
+	l10n.Entry{Key: "not on the list", ZH: "不在名单上"},
+	l10n.Entry{Key: "lost and frozen", ZH: "已挂失且已冻结"},
+	l10n.Entry{Key: "lost", ZH: "已挂失"},
+	l10n.Entry{Key: "frozen", ZH: "已冻结"},
+	l10n.Entry{Key: "lost+frozen", ZH: "已挂失+已冻结"},
+	l10n.Entry{Key: "list version %d, %d cards", ZH: "名单版本 %d，共 %d 张卡"},
+
+	// card
+	l10n.Entry{Key: "card needs a subcommand: personalise, register, inspect or recover", ZH: "card 需要子命令：personalise、register、inspect 或 recover"},
+	l10n.Entry{Key: "unknown card subcommand %q (want personalise, register, inspect or recover)", ZH: "未知的 card 子命令 %q（应为 personalise、register、inspect 或 recover）"},
+	l10n.Entry{Key: "give either --sim or --reader, not both", ZH: "--sim 与 --reader 只能指定一个"},
+	l10n.Entry{Key: "a card is required: --sim or --reader NAME", ZH: "需要指定卡片：--sim 或 --reader 读卡器名称"},
+	l10n.Entry{Key: "--sim-state needs --sim", ZH: "--sim-state 需要与 --sim 一起使用"},
+	l10n.Entry{Key: "--sim needs --dev-keys SEED (the simulated card is keyed with development keys)", ZH: "--sim 需要 --dev-keys 种子（模拟卡使用开发密钥）"},
+	l10n.Entry{Key: "give either --psam or --dev-keys, not both", ZH: "--psam 与 --dev-keys 只能指定一个"},
+	l10n.Entry{Key: "--psam needs --psam-config FILE", ZH: "--psam 需要 --psam-config 文件"},
+	l10n.Entry{Key: "--psam is for a real reader; a simulated card uses --dev-keys", ZH: "--psam 用于真实读卡器；模拟卡请使用 --dev-keys"},
+	l10n.Entry{Key: "keys are required: --psam READER or --dev-keys SEED", ZH: "需要密钥：--psam 读卡器 或 --dev-keys 种子"},
+	l10n.Entry{Key: "--school: %q is not 6 digits", ZH: "--school：%q 不是6位数字"},
+	l10n.Entry{Key: "--suite: %q is not sm4 or 3des", ZH: "--suite：%q 不是 sm4 或 3des"},
+	l10n.Entry{Key: "--gender: %q is not male or female", ZH: "--gender：%q 不是 male 或 female"},
+	l10n.Entry{Key: "--stage: %q is not primary, junior or senior", ZH: "--stage：%q 不是 primary、junior 或 senior"},
+	l10n.Entry{Key: "--%s: %q is not a date YYYYMMDD", ZH: "--%s：%q 不是 YYYYMMDD 格式的日期"},
+	l10n.Entry{Key: "--semester: %q is not YYYY-T", ZH: "--semester：%q 不是 YYYY-T 格式"},
+	l10n.Entry{Key: "--serial: %q is not 16 hex digits", ZH: "--serial：%q 不是16位十六进制数"},
+	l10n.Entry{Key: "personalise needs --registry, --name, --gender and --school-name", ZH: "personalise 需要 --registry、--name、--gender 和 --school-name"},
+	l10n.Entry{Key: "--stage is required: the registry number names no primary, junior or senior stage", ZH: "必须指定 --stage：学籍号未标明小学、初中或高中学段"},
+	l10n.Entry{Key: "card %s (%s, %s): %s", ZH: "卡片 %s（%s，%s）：%s"},
+	l10n.Entry{Key: "an interrupted %s was completed first", ZH: "先完成了上次中断的%s操作"},
+	l10n.Entry{Key: "registered for semester %s", ZH: "已注册学期 %s"},
+	l10n.Entry{Key: "student %s %s (%s, %s), school %s %s, valid %s-%s", ZH: "学生 %s %s（%s，%s），学校 %s %s，有效期 %s-%s"},
+	l10n.Entry{Key: "%d APDUs, %.1f ms modelled (simulated card)", ZH: "%d 条 APDU，模拟耗时 %.1f 毫秒（模拟卡）"},
+	l10n.Entry{Key: "simulated card kept in %s", ZH: "模拟卡已保存到 %s"},
+	l10n.Entry{Key: "registry", ZH: "学籍卡"},
+	l10n.Entry{Key: "temporary", ZH: "临时卡"},
+	l10n.Entry{Key: "blank", ZH: "空白"},
+	l10n.Entry{Key: "personalised", ZH: "已个人化"},
+	l10n.Entry{Key: "cancelled", ZH: "已注销"},
+	l10n.Entry{Key: "recovered", ZH: "已回收"},
+	l10n.Entry{Key: "transferred out", ZH: "已转出"},
+	l10n.Entry{Key: "transferred in", ZH: "已转入"},
+	l10n.Entry{Key: "none", ZH: "无"},
+	l10n.Entry{Key: "personalise", ZH: "个人化"},
+	l10n.Entry{Key: "register", ZH: "注册"},
+	l10n.Entry{Key: "transfer out", ZH: "转出"},
+	l10n.Entry{Key: "transfer in", ZH: "转入"},
+	l10n.Entry{Key: "freeze", ZH: "冻结"},
+	l10n.Entry{Key: "unfreeze", ZH: "解冻"},
+	l10n.Entry{Key: "cancel", ZH: "注销"},
+	l10n.Entry{Key: "open extension", ZH: "开放扩展区"},
+	l10n.Entry{Key: "recycle extension", ZH: "回收扩展区"},
+	l10n.Entry{Key: "recover", ZH: "回收"},
+	l10n.Entry{Key: "male", ZH: "男"},
+	l10n.Entry{Key: "female", ZH: "女"},
+	l10n.Entry{Key: "primary", ZH: "小学"},
+	l10n.Entry{Key: "junior", ZH: "初中"},
+	l10n.Entry{Key: "senior", ZH: "高中"},
+
+	// overdue
+	l10n.Entry{Key: "--db is required", ZH: "必须指定 --db"},
+	l10n.Entry{Key: "--limit must be at least 1", ZH: "--limit 不能小于 1"},
+	l10n.Entry{Key: "%s %s %s (%s %s %s) due %s, %d days overdue", ZH: "%s %s %s（%s %s %s）应于 %s 前办结，已超期 %d 天"},
+	l10n.Entry{Key: "more deadlines are overdue: raise --limit", ZH: "还有更多超期事项：请调大 --limit"},
+	l10n.Entry{Key: "%d overdue deadlines in %s", ZH: "%[2]s共有 %[1]d 项超期"},
+	l10n.Entry{Key: "the whole city", ZH: "全市"},
+	l10n.Entry{Key: "district %s", ZH: "%s 区"},
+	l10n.Entry{Key: "school %s", ZH: "学校 %s"},
+	l10n.Entry{Key: "city", ZH: "市级"},
+	l10n.Entry{Key: "district", ZH: "区级"},
+	l10n.Entry{Key: "school", ZH: "校级"},
+)

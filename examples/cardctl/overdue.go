@@ -1,0 +1,123 @@
+package main
+
+import (
+	"time"
+
+	"github.com/bjedu/studentcard/adapters/sqlite"
+	"github.com/bjedu/studentcard/lifecycle"
+)
+
+type deadlineJSON struct {
+	ID          string    `json:"id"`
+	Rule        string    `json:"rule"`
+	Subject     string    `json:"subject"`
+	Level       string    `json:"level"`
+	District    string    `json:"district"`
+	School      string    `json:"school"`
+	Start       time.Time `json:"start"`
+	DueAt       time.Time `json:"due_at"`
+	OverdueDays int       `json:"overdue_days"`
+}
+
+type overdueResult struct {
+	DB        string         `json:"db"`
+	Now       time.Time      `json:"now"`
+	Scope     string         `json:"scope"`
+	Count     int            `json:"count"`
+	Truncated bool           `json:"truncated"`
+	Deadlines []deadlineJSON `json:"deadlines"`
+}
+
+func (r *overdueResult) text(e *env) {
+	for _, d := range r.Deadlines {
+		e.say("%s", e.t("%s %s %s (%s %s %s) due %s, %d days overdue", d.Rule, d.ID, d.Subject, e.t(d.Level), d.District, d.School,
+			d.DueAt.In(lifecycle.Beijing()).Format("2006-01-02 15:04"), d.OverdueDays))
+	}
+	if r.Truncated {
+		e.say("%s", e.t("more deadlines are overdue: raise --limit"))
+	}
+	e.say("%s", e.t("%d overdue deadlines in %s", r.Count, r.Scope))
+}
+
+// cmdOverdue lists the open deadlines past due in the operator's scope
+// (R-TIME-1, R-LOSS-3, R-ISSUE-4) from a ledger database, oldest first.
+func cmdOverdue(e *env, args []string) (result, error) {
+	fs := newFlagSet("overdue")
+	db := fs.String("db", "", "ledger database (SQLite file)")
+	levelS := fs.String("level", "district", "operator's level: city, district or school")
+	district := fs.String("district", "", "operator's district, 2 digits (registry number positions 3-4)")
+	school := fs.String("school", "", "operator's school, 8 digits")
+	user := fs.String("user", "cardctl", "operator's login, for the audit log")
+	limit := fs.Int("limit", 1000, "most deadlines to list")
+	pos, err := parseArgs(fs, &e.g, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) > 0 {
+		return nil, usagef("unexpected argument %q", pos[0])
+	}
+	if *db == "" {
+		return nil, usagef("--db is required")
+	}
+	if *limit < 1 {
+		return nil, usagef("--limit must be at least 1")
+	}
+	op := lifecycle.Operator{Level: lifecycle.Level(*levelS), District: *district, School: *school, User: *user}
+	switch op.Level {
+	case lifecycle.LevelCity, lifecycle.LevelDistrict, lifecycle.LevelSchool, lifecycle.LevelApplication:
+	default:
+		return nil, usagef("--level: %q is not city, district or school", *levelS)
+	}
+	if op.Level == lifecycle.LevelSchool && op.District == "" && len(op.School) == 8 {
+		op.District = op.School[2:4]
+	}
+	if err := mustExist(*db); err != nil {
+		return nil, err
+	}
+	store, err := sqlite.Open(e.ctx, *db, sqlite.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	now := e.now()
+	ledger, err := lifecycle.NewLedger(lifecycle.Config{Store: store, Clock: func() time.Time { return now }})
+	if err != nil {
+		return nil, err
+	}
+	res := &overdueResult{DB: *db, Now: now, Scope: scopeName(e, op), Deadlines: []deadlineJSON{}}
+	var after *lifecycle.Deadline
+	for len(res.Deadlines) < *limit {
+		page, err := ledger.Overdue(e.ctx, op, after, min(100, *limit-len(res.Deadlines)))
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range page {
+			res.Deadlines = append(res.Deadlines, deadlineJSON{ID: d.ID, Rule: d.Rule, Subject: d.Subject, Level: string(d.Level),
+				District: d.District, School: d.School, Start: d.Start, DueAt: d.DueAt, OverdueDays: int(now.Sub(d.DueAt).Hours() / 24)})
+		}
+		if len(page) == 0 {
+			break
+		}
+		after = &page[len(page)-1]
+	}
+	if len(res.Deadlines) == *limit {
+		more, err := ledger.Overdue(e.ctx, op, after, 1)
+		if err != nil {
+			return nil, err
+		}
+		res.Truncated = len(more) > 0
+	}
+	res.Count = len(res.Deadlines)
+	return res, nil
+}
+
+func scopeName(e *env, op lifecycle.Operator) string {
+	switch op.Level {
+	case lifecycle.LevelCity:
+		return e.t("the whole city")
+	case lifecycle.LevelDistrict:
+		return e.t("district %s", op.District)
+	default:
+		return e.t("school %s", op.School)
+	}
+}
