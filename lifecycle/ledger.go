@@ -36,7 +36,9 @@ type Config struct {
 // systems use: every call carries an [Operator], is checked against the
 // operator's scope and level (S-4), applies the SPEC's rules, records an
 // event per card transition (with the before-values, P-3), and appends an
-// audit entry; refusals for scope are audited too.
+// audit entry; refusals for scope are audited too. A Ledger holds no mutable
+// state of its own: it is safe for concurrent use when its Store is, and two
+// Ledgers on one database behave as one.
 type Ledger struct {
 	store  Store
 	clock  func() time.Time
@@ -364,7 +366,10 @@ type Request struct {
 // issue, punch, expire, cancel, freeze, unfreeze, report/cancel loss, ship,
 // recover surplus, fault chain, recall. Actions with more to them have their
 // own methods (ImportResult, Personalise, Replace…); calling those actions
-// here is refused as an illegal transition by their guards.
+// here is refused as an illegal transition by their guards. If someone else
+// changed the card meanwhile (after the version in r.IfVersion, or inside
+// this very call on a database with concurrent writers) the call fails with
+// ErrConflict: reload and decide again.
 func (l *Ledger) Transition(ctx context.Context, op Operator, r Request) (Card, error) {
 	var out Card
 	n := &note{action: string(r.Action), subject: r.CardID, detail: map[string]any{"reason": r.Reason}}
