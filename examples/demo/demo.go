@@ -92,7 +92,7 @@ type demo struct {
 	chips    map[string]*sim.Card
 	listKey  ed25519.PrivateKey // the city's list signing key (seeded: demo only)
 	listV1   *lists.List        // the reader's list before the loss (step 5)
-	holder   map[string]string // registry number → serial of the student's registry card
+	holder   map[string]string  // registry number → serial of the student's registry card
 
 	districtFiles map[*school][]byte // district card-making files sent to the factory (step 1 → 2)
 
@@ -218,8 +218,8 @@ var errCheck = messages.Error("check failed")
 // checkError is a claim of the demo that did not hold: what was expected.
 type checkError struct{ what string }
 
-func (e *checkError) Error() string   { return "check failed: " + e.what }
-func (e *checkError) Unwrap() error   { return errCheck }
+func (e *checkError) Error() string { return "check failed: " + e.what }
+func (e *checkError) Unwrap() error { return errCheck }
 func (e *checkError) Localize(tag language.Tag) string {
 	return messages.Sprintf(tag, "check failed: %s", e.what)
 }
@@ -244,6 +244,14 @@ func (d *demo) expect(err error, doing string, args ...any) error {
 
 // text renders a catalog key in the demo's language.
 func (d *demo) text(key string, args ...any) string { return messages.Sprintf(d.tag, key, args...) }
+
+// yes renders a yes/no answer in the demo's language.
+func (d *demo) yes(b bool) string {
+	if b {
+		return d.text("yes")
+	}
+	return d.text("no")
+}
 
 // say prints one line of the narrative.
 func (d *demo) say(key string, args ...any) {

@@ -43,7 +43,7 @@ func (d *demo) stepLoss() error {
 		return d.expect(err, "asking when the loss takes effect")
 	}
 	atText := at.In(lifecycle.Beijing()).Format("2006-01-02 15:04")
-	d.say("   %s reports card %s of %s lost (R-DAILY-1); in effect now: %t; takes effect at %s, after 2 working days — 1-7 October is the National Day holiday (R-LOSS-1)", d.a.code, serial, mask(rec.Name), effective, atText)
+	d.say("   %s reports card %s of %s lost (R-DAILY-1); in effect now: %s; takes effect at %s, after 2 working days — 1-7 October is the National Day holiday (R-LOSS-1)", d.a.code, serial, mask(rec.Name), d.yes(effective), atText)
 	if err := d.check(!effective && at.Equal(time.Date(2026, 10, 10, 0, 0, 0, 0, lifecycle.Beijing())), "the loss takes effect on 10 October 2026"); err != nil {
 		return err
 	}

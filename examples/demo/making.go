@@ -94,7 +94,7 @@ func (d *demo) stepMakeCards() error {
 		if err != nil {
 			return err
 		}
-		d.say("   district %s validates %s: %d records, %d photos, %d failing → accepted and stored (may print locally: %t, C-MAKE-2)", s.op.District, name, rep.Records, rep.Photos, rep.Failed, rep.LocalPrint)
+		d.say("   district %s validates %s: %d records, %d photos, %d failing → accepted and stored (may print locally: %s, C-MAKE-2)", s.op.District, name, rep.Records, rep.Photos, rep.Failed, d.yes(rep.LocalPrint))
 		if err := d.check(rep.Accepted && rep.Failed == 0 && rep.Records == int64(len(s.cmis)), "district accepts %s's corrected upload", s.code); err != nil {
 			return err
 		}

@@ -152,7 +152,7 @@ func (d *demo) stepRecover() error {
 	if err != nil {
 		return d.expect(err, "listing the leavers")
 	}
-	d.say("   district %s's list of leaving and recovered students of %s, cohort %02d: %d student(s), recovered: %t (R-LEAVE-2)", d.a.op.District, d.a.code, id.Cohort(), len(leavers), len(leavers) == 1 && leavers[0].Recovered)
+	d.say("   district %s's list of leaving and recovered students of %s, cohort %02d: %d student(s), recovered: %s (R-LEAVE-2)", d.a.op.District, d.a.code, id.Cohort(), len(leavers), d.yes(len(leavers) == 1 && leavers[0].Recovered))
 	return d.check(rows == 1 && inspected.State.Status == card.Recovered && inspected.Student == nil && len(leavers) == 1 && leavers[0].Recovered,
 		"the card is recovered and wiped, and listed")
 }

@@ -38,7 +38,7 @@ func (d *demo) stepResults() error {
 	if err != nil {
 		return d.expect(err, "importing %s at the city", name)
 	}
-	d.say("   city imports %s: %d cards made, %d spoilt by data errors, waste rate %.1f%%, liable: %t (C-ISSUE-1, C-5)", name, waste.Made, waste.DataErrors, waste.Rate*100, waste.Liable)
+	d.say("   city imports %s: %d cards made, %d spoilt by data errors, waste rate %.1f%%, liable: %s (C-ISSUE-1, C-5)", name, waste.Made, waste.DataErrors, waste.Rate*100, d.yes(waste.Liable))
 	if err := d.check(!out.Already && waste.Made == studentsA+studentsB && !waste.Liable, "the city imports every card once"); err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (d *demo) stepResults() error {
 		return d.expect(err, "building the city handover sheet")
 	}
 	d.sayBoxes(sheet)
-	if err := d.reconcile("city", sheet, result, nil); err != nil {
+	if err := d.reconcile(d.text("city"), sheet, result, nil); err != nil {
 		return err
 	}
 	parts, err := d.split(result, name, batch.ByDistrict, batch.Header{Level: batch.LevelCity, Code: "01", Batch: "R" + d.now.Format("20060102"), Created: d.now})
@@ -147,7 +147,7 @@ func (d *demo) atDistrict(s *school, citySheet *batch.Handover, part []byte) ([]
 			t[batch.KeyOf(factoryBatch, id)]--
 		}
 	}
-	if err := d.reconcile("district "+s.op.District, sheet, part, miscount); err != nil {
+	if err := d.reconcile(d.text("district %s", s.op.District), sheet, part, miscount); err != nil {
 		return nil, err
 	}
 	parts, err := d.split(part, name, batch.BySchool, batch.Header{Level: batch.LevelDistrict, Code: s.districtCode(), Batch: "R" + d.now.Format("20060102"), Created: d.now})

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bjedu/studentcard/l10n"
+)
+
+// runDemo runs the demo in-process and returns its exit status and output.
+func runDemo(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// The demo walks every tier rule end to end and asserts each claim; these
+// are the lines a vendor reads first, one or more per step, with the rule.
+var englishLines = []string{
+	"== Step 1/8: The card-making data goes up: school → district → city [C-1, C-2, C-4, C-MAKE-1, C-MAKE-2, C-3, C-MAKE-3, S-ID-1]",
+	"CMIS files a rare-character description (pinyin LI ZHE) (C-4)",
+	"1 record(s) failing → refused as a whole, failure file back to the school (C-MAKE-2)",
+	"field birth_date, code BIRTH_DATE",
+	"fixes the birth date in CMIS and exports again (C-3)",
+	"0 failing → accepted, sent to the card factory (C-MAKE-3)",
+	"== Step 2/8: The factory's result file comes down",
+	"0105 splits RESULT_0105.txt → 01050123:40",
+	"the upper level would issue a regenerated sheet of 39 cards (C-ISSUE-4)",
+	"(rule C-ISSUE-3)",
+	"40 ID cards now at the school and may be issued (C-ISSUE-2, C-ISSUE-3)",
+	"SAM is locked: read the management card first",
+	"8 APDUs, 51.4 ms modelled (name stored in GB18030: rare character, C-4)",
+	"40 cards personalised:",
+	"district 05 reads 40 personalisation records (R-ISSUE-4)",
+	"registered for semester 2026-2, 6 APDUs, 35.8 ms modelled; valid until 2027-03-21",
+	"in effect now: no; takes effect at 2026-10-10 00:00",
+	"before: not on the list; now: listed lost (R-LIST-1)",
+	"the card refuses: cannot personalise a card that is transferred out",
+	"and so does the ledger: rule R-MOVE-1",
+	"may not freeze in 08/01080456",
+	"rule S-4, outcome refused (S-4, P-3)",
+	"e-purse still active: refund at a transit office first (R-RECOVER-1)",
+	"recovery operation on the card: 12 APDUs",
+	"e-purse REFUNDED",
+	"hash chain intact",
+	"overdue: 8 (R-TIME-1 district 08 ×8)",
+	"All steps done; every check held.",
+}
+
+var chineseLines = []string{
+	"== 第 1/8 步：制卡数据逐级上报：学校 → 区县 → 市级",
+	"整批退回，失败文件返回学校（C-MAKE-2）",
+	"在学籍系统中改正出生日期并重新导出（C-3）",
+	"安全模块已锁定：请先读取管理卡",
+	"（姓名以 GB18030 存储：生僻字，C-4）",
+	"之前：不在名单中；现在：名单显示挂失（R-LIST-1）",
+	"结果 refused（S-4，P-3）",
+	"哈希链完整",
+	"全部步骤完成，所有检查均通过。",
+}
+
+func TestRun(t *testing.T) {
+	ctx := context.Background()
+	code, en, stderr := runDemo(t, ctx, "-seed", "7", "-lang", "en")
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
+	require.Empty(t, stderr)
+
+	t.Run("every tier rule shows its line (en)", func(t *testing.T) {
+		for _, line := range englishLines {
+			assert.True(t, strings.Contains(en, line), "missing line %q", line)
+		}
+	})
+	t.Run("deterministic: the same seed prints the same text", func(t *testing.T) {
+		code, again, _ := runDemo(t, ctx, "-lang", "en", "-seed", "7")
+		require.Equal(t, exitOK, code)
+		assert.Equal(t, en, again)
+	})
+	t.Run("no wall-clock time, temporary path or format error in the output", func(t *testing.T) {
+		assert.NotContains(t, en, os.TempDir())
+		assert.NotContains(t, en, "studentcard-demo-")
+		assert.NotContains(t, en, "%!")
+	})
+	t.Run("Chinese narrative (default language)", func(t *testing.T) {
+		code, zh, stderr := runDemo(t, ctx, "-seed", "7")
+		require.Equal(t, exitOK, code, "stderr: %s", stderr)
+		for _, line := range chineseLines {
+			assert.True(t, strings.Contains(zh, line), "missing line %q", line)
+		}
+		assert.NotContains(t, zh, "%!")
+		assert.Equal(t, strings.Count(en, "\n"), strings.Count(zh, "\n"), "the same story in both languages")
+	})
+	t.Run("another seed, another school", func(t *testing.T) {
+		code, other, _ := runDemo(t, ctx, "-seed", "8", "-lang", "en")
+		require.Equal(t, exitOK, code)
+		assert.NotEqual(t, en, other)
+	})
+}
+
+func TestRunFailures(t *testing.T) {
+	t.Run("bad flags exit 2", func(t *testing.T) {
+		for _, args := range [][]string{{"-lang", "fr!"}, {"-seed", "x"}, {"extra"}} {
+			code, _, stderr := runDemo(t, context.Background(), args...)
+			assert.Equal(t, exitUsage, code, "%q", args)
+			assert.NotEmpty(t, stderr)
+		}
+	})
+	t.Run("a failing step exits 1 and says so in the chosen language", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		code, _, stderr := runDemo(t, ctx, "-lang", "zh")
+		assert.Equal(t, exitFailed, code)
+		assert.Contains(t, stderr, "失败：第 1 步")
+	})
+	t.Run("a claim that does not hold is a check error", func(t *testing.T) {
+		d := &demo{tag: l10n.English}
+		assert.NoError(t, d.check(true, "the failure file has one row"))
+		err := d.check(false, "the failure file has one row")
+		require.ErrorIs(t, err, errCheck)
+		assert.Equal(t, "检查未通过：the failure file has one row", l10n.Error(err, l10n.Chinese),
+			"the claim is rendered in the run's language, the frame in the reader's")
+		assert.Equal(t, "step 3: check failed: the failure file has one row", (&stepError{step: 3, err: err}).Error())
+		assert.True(t, errors.Is(&stepError{step: 3, err: err}, errCheck))
+	})
+}
+
+// TestBuiltBinary proves `go run ./examples/demo` works: it builds the
+// command as go run does and runs it, which must print exactly what the
+// in-process run prints.
+func TestBuiltBinary(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		gobin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+	}
+	bin := filepath.Join(t.TempDir(), "demo")
+	build := exec.Command(gobin, "build", "-o", bin, ".")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+
+	cmd := exec.Command(bin, "-lang", "en", "-seed", "3")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), "stderr: %s", stderr.String())
+	code, want, _ := runDemo(t, context.Background(), "-lang", "en", "-seed", "3")
+	require.Equal(t, exitOK, code)
+	assert.Equal(t, want, stdout.String())
+
+	bad := exec.Command(bin, "-lang", "xx!")
+	err = bad.Run()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, exitUsage, ee.ExitCode())
+}
+
+// TestCatalogComplete proves every text the demo prints or reports has a
+// Chinese rendering: it reads the source for the catalog keys handed to
+// say, text, sayErr, check and expect, and the step titles.
+func TestCatalogComplete(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	argIndex := map[string]int{"say": 0, "text": 0, "sayErr": 1, "check": 1, "expect": 1}
+	fset := token.NewFileSet()
+	keys := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		require.NoError(t, err)
+		ast.Inspect(f, func(n ast.Node) bool {
+			var lits []ast.Expr
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok {
+					if i, known := argIndex[sel.Sel.Name]; known && len(n.Args) > i {
+						lits = append(lits, n.Args[i])
+					}
+				}
+			case *ast.CompositeLit: // the tour's []step{{title, rules, run}, ...}
+				if arr, ok := n.Type.(*ast.ArrayType); ok {
+					if id, ok := arr.Elt.(*ast.Ident); ok && id.Name == "step" {
+						for _, e := range n.Elts {
+							if cl, ok := e.(*ast.CompositeLit); ok && len(cl.Elts) > 0 {
+								lits = append(lits, cl.Elts[0])
+							}
+						}
+					}
+				}
+			}
+			for _, lit := range lits {
+				bl, ok := lit.(*ast.BasicLit)
+				if !ok || bl.Kind != token.STRING {
+					continue
+				}
+				key, err := strconv.Unquote(bl.Value)
+				require.NoError(t, err)
+				if key != "" {
+					keys++
+					assert.True(t, messages.Has(key), "%s: no Chinese for %q", fset.Position(bl.Pos()), key)
+				}
+			}
+			return true
+		})
+	}
+	assert.Greater(t, keys, 150, "the scan finds the demo's texts")
+}
