@@ -54,7 +54,7 @@
 // [ErrInconsistent], [ErrEncoding], …); rendered with l10n it reads, for an
 // operator:
 //
-//	students.xlsx 第3行 F列（出生日期）“20130230”：日期不是YYYYMMDD格式：20130230不是有效日期
+//	students.xlsx 第3行 F列（出生日期）“20130230”：日期不是YYYYMMDD格式的有效日期：20130230不是有效日期
 //
 // Good rows come back as [Record]s (their Card is the batch.CardRecord),
 // bad ones are counted in the [Summary], and [Result.Err] gives all

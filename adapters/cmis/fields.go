@@ -64,7 +64,7 @@ func daysIn(y, m int) int {
 // on and, when today is not zero, not after today.
 func checkDate(v string, today time.Time) error {
 	if len(v) != 8 || !allDigits(v) {
-		return detail(ErrDate, "want %s, e.g. %s", "YYYYMMDD", "20071030")
+		return detail(ErrDate, "e.g. %s", "20071030")
 	}
 	y, m, d := atoi(v[:4]), atoi(v[4:6]), atoi(v[6:])
 	switch {
@@ -82,7 +82,7 @@ func checkDate(v string, today time.Time) error {
 // from 1900 on and, when today is not zero, not after this month.
 func checkEntryMonth(v string, today time.Time) error {
 	if len(v) != 6 || !allDigits(v) {
-		return detail(ErrEntryMonth, "want %s, e.g. %s", "YYYYMM", "201309")
+		return detail(ErrEntryMonth, "e.g. %s", "201309")
 	}
 	switch m := atoi(v[4:]); {
 	case atoi(v[:4]) < 1900:
@@ -111,7 +111,7 @@ var provinces = [100]bool{
 // county list itself changes every year and is not checked.
 func checkDivision(v string) error {
 	if len(v) != 12 || !allDigits(v) {
-		return detail(ErrDivisionCode, "want %s, e.g. %s", "12 digits", "110101000000")
+		return detail(ErrDivisionCode, "e.g. %s", "110101000000")
 	}
 	if !provinces[atoi(v[:2])] {
 		return detail(ErrDivisionCode, "province part %s is not a GB/T 2260 province code", v[:2])
@@ -127,7 +127,7 @@ func checkDivision(v string) error {
 // and the class 01-99.
 func checkClassNumber(v string, today time.Time) error {
 	if len(v) != 7 || !allDigits(v) {
-		return detail(ErrClassNumber, "want %s, e.g. %s", "7 digits", "2013101")
+		return detail(ErrClassNumber, "e.g. %s (entered 2013, grade 1, class 01)", "2013101")
 	}
 	switch {
 	case atoi(v[:4]) < 1900:

@@ -565,7 +565,7 @@ func (run *importRun) crossChecks(rec *Record, get func(Field) *cell, fail, warn
 		case get(FieldRegistryNo).ok && flag != rec.ID.IsTransient():
 			what := text("not transient")
 			if rec.ID.IsTransient() {
-				what = "transient"
+				what = text("transient")
 			}
 			fail(*c, detail(ErrInconsistent, "digit 9 of the registry number is %c (%s)", rec.ID.String()[8], what))
 		}

@@ -21,7 +21,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "text not valid in the file's encoding", ZH: "文本不符合文件的字符编码"},
 	l10n.Entry{Key: "malformed CSV row", ZH: "CSV行格式错误"},
 	l10n.Entry{Key: "required field is empty", ZH: "必填项为空"},
-	l10n.Entry{Key: "date is not YYYYMMDD", ZH: "日期不是YYYYMMDD格式"},
+	l10n.Entry{Key: "date is not a YYYYMMDD calendar date", ZH: "日期不是YYYYMMDD格式的有效日期"},
 	l10n.Entry{Key: "division code is not 12 digits (6-digit GB/T 2260 code + 000000)", ZH: "行政区划代码不是12位（6位GB/T 2260代码加000000）"},
 	l10n.Entry{Key: "class number is not 7 digits (entry year + grade + 2-digit class)", ZH: "班号不是7位数字（入学年份+年级+2位班级号）"},
 	l10n.Entry{Key: "entry month is not YYYYMM", ZH: "入学年月不是YYYYMM格式"},
@@ -45,7 +45,8 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "year %s is before 1900", ZH: "年份%s早于1900年"},
 	l10n.Entry{Key: "%s is after today (%s)", ZH: "%s晚于今天（%s）"},
 	l10n.Entry{Key: "month %s is not 01-12", ZH: "月份%s不在01-12之间"},
-	l10n.Entry{Key: "want %s, e.g. %s", ZH: "应为%s，例如%s"},
+	l10n.Entry{Key: "e.g. %s", ZH: "例如%s"},
+	l10n.Entry{Key: "e.g. %s (entered 2013, grade 1, class 01)", ZH: "例如%s（2013年入学、1年级、01班）"},
 	l10n.Entry{Key: "province part %s is not a GB/T 2260 province code", ZH: "省级代码%s不是GB/T 2260省级代码"},
 	l10n.Entry{Key: "last six digits %s are not 000000", ZH: "后6位%s不是000000"},
 	l10n.Entry{Key: "grade %s is not 1-9", ZH: "年级%s不在1-9之间"},
@@ -115,7 +116,7 @@ var (
 	ErrRequired = messages.Error("required field is empty")
 	// ErrDate: a date is not YYYYMMDD, not a calendar date, before 1900 or
 	// (with a clock) in the future (P-4).
-	ErrDate = messages.Error("date is not YYYYMMDD")
+	ErrDate = messages.Error("date is not a YYYYMMDD calendar date")
 	// ErrDivisionCode: a division code is not 12 digits made of a 6-digit
 	// GB/T 2260 code and 000000 (P-4).
 	ErrDivisionCode = messages.Error("division code is not 12 digits (6-digit GB/T 2260 code + 000000)")
