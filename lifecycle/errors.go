@@ -42,6 +42,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "bad or missing target code", ZH: "目标代码错误或缺失"},
 	l10n.Entry{Key: "the ID card is still within its validity period", ZH: "证件卡仍在有效期内"},
 	l10n.Entry{Key: "the count must be positive", ZH: "数量必须为正数"},
+	l10n.Entry{Key: "not a temporary card", ZH: "不是临时卡"},
 	l10n.Entry{Key: "the card's last change cannot be undone here", ZH: "该卡最近一次变更无法在此撤销"},
 	l10n.Entry{Key: "%s %q not found", ZH: "未找到%[1]s %[2]q"},
 	l10n.Entry{Key: "%s %q already exists", ZH: "%[1]s %[2]q 已存在"},

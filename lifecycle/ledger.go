@@ -457,6 +457,14 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 			}
 			return nil
 		}, nil
+	case ActReturnTemporary: // R-LOSS-2: the lent card goes back to school stock
+		if !c.Temporary {
+			return nil, nil, &RuleError{Rule: "R-LOSS-2", Reason: reasonNotTemporary}
+		}
+		return func(c *Card) error { c.Student, c.Cohort, c.Temporary = "", "", false; return nil },
+			func(c Card) error {
+				return l.addStock(ctx, tx, "R-LOSS-2", stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), 1)
+			}, nil
 	case ActReportLoss: // R-LOSS-1
 		return func(c *Card) error { c.LostAt = now; return nil }, nil, nil
 	case ActCancelLoss:

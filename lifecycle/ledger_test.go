@@ -302,6 +302,10 @@ func TestLossAndReplacement(t *testing.T) {
 		assert.True(t, tmp.Temporary)
 		assert.Equal(t, lifecycle.RegIssued, tmp.State)
 	})
+	t.Run("R-LOSS-2/only a temporary card is returned as one", func(t *testing.T) {
+		_, err := f.l.Transition(f.ctx, opA, lifecycle.Request{CardID: "L1", Action: lifecycle.ActReturnTemporary})
+		assert.ErrorIs(t, err, lifecycle.ErrRule)
+	})
 	t.Run("R-LOSS-2/no replacement inside the 10-day loss period", func(t *testing.T) {
 		_, err := f.l.ReplaceRegistryCard(f.ctx, opA, "L1", lifecycle.CauseLost)
 		var re *lifecycle.RuleError
@@ -333,6 +337,15 @@ func TestLossAndReplacement(t *testing.T) {
 		assert.Equal(t, []string{"R-LOSS-3/L1/district", "R-LOSS-3/L1/school"}, f.overdue(dist05), "a district sees its schools' clocks too")
 		assert.Equal(t, []string{"R-LOSS-3/L1/school"}, f.overdue(opA))
 		assert.ErrorIs(t, f.l.ReplacementDone(f.ctx, opB, "L1"), lifecycle.ErrForbidden)
+	})
+	t.Run("R-LOSS-2/the temporary card goes back to school stock", func(t *testing.T) {
+		c := f.tr(opA, "T1", lifecycle.ActReturnTemporary, "")
+		assert.Equal(t, lifecycle.RegSchoolStock, c.State)
+		assert.False(t, c.Temporary)
+		assert.Empty(t, c.Student)
+		n, err := f.l.StockOf(f.ctx, opA, lifecycle.StockKey{Level: lifecycle.LevelSchool, Code: schoolA, Item: lifecycle.StockBlankRegistry})
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), n)
 	})
 	t.Run("R-LOSS-4/card fault replaced free and sent up the fault chain", func(t *testing.T) {
 		f.now = bj(2026, 5, 11, 9)

@@ -358,5 +358,6 @@ const (
 	reasonBadTarget      = "bad or missing target code"
 	reasonStillValid     = "the ID card is still within its validity period"
 	reasonBadCount       = "the count must be positive"
+	reasonNotTemporary   = "not a temporary card"
 	reasonNotReversible  = "the card's last change cannot be undone here"
 )
