@@ -163,16 +163,13 @@ func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error)
 	defer func() { s.release(c, healthy) }()
 	t := &tx{c: c}
 	defer func() { t.done = true }()
-	if _, err := c.Exec(ctx, "BEGIN"); err != nil {
-		return err
-	}
 	defer func() {
 		if p := recover(); p != nil {
-			healthy = rollback(c)
+			healthy = t.rollback()
 			panic(p)
 		}
 		if err != nil {
-			healthy = rollback(c)
+			healthy = t.rollback()
 		}
 	}()
 	if err := fn(t); err != nil {
@@ -181,29 +178,11 @@ func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tag, err := c.Exec(ctx, "COMMIT")
-	if err != nil {
+	if err := t.commit(ctx); err != nil {
 		return err
 	}
 	healthy = true
-	// COMMIT of a transaction in which a statement failed answers
-	// ROLLBACK: fn saw that error and swallowed it.
-	if tag.String() == "ROLLBACK" {
-		return ErrRolledBack
-	}
 	return nil
-}
-
-// rollback ends the transaction whatever the caller's context says and
-// reports whether the connection is fit for reuse.
-func rollback(c *pgx.Conn) bool {
-	if c.IsClosed() {
-		return false
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_, err := c.Exec(ctx, "ROLLBACK")
-	return err == nil
 }
 
 type migration struct {

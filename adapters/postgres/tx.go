@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -21,10 +20,25 @@ const maxEventsPerTx = 1 << eventBits
 
 // tx is one transaction on its own connection; done is set when the
 // function given to Store.Tx returns, after which every call fails.
+//
+// Round trips are what a transaction costs on a busy 2-core server, so tx
+// saves them: BEGIN travels with the first statement (a transaction that
+// sends nothing costs nothing), and an event whose Seq is known in advance
+// (the transaction id came back from an earlier write) is queued and sent
+// with the next statement or with COMMIT, in one pipeline. An error of a
+// queued insert is therefore reported by the call that sends it.
 type tx struct {
-	c      *pgx.Conn
-	done   bool
-	events int // events appended so far: the low bits of the next Seq
+	c       *pgx.Conn
+	done    bool
+	begun   bool
+	xid     int64 // the transaction id once a write returned it, else 0
+	events  int   // events appended so far: the low bits of the next Seq
+	pending []queued
+}
+
+type queued struct {
+	sql  string
+	args []any
 }
 
 func (t *tx) check(ctx context.Context) error {
@@ -34,35 +48,157 @@ func (t *tx) check(ctx context.Context) error {
 	return ctx.Err()
 }
 
-func (t *tx) exec(ctx context.Context, query string, args ...any) (pgconn.CommandTag, error) {
+// query runs sql, preceded in the same round trip by BEGIN (first
+// statement) and the queued inserts, and hands its rows to read.
+func (t *tx) query(ctx context.Context, sql string, args []any, read func(pgx.Rows) error) error {
 	if err := t.check(ctx); err != nil {
-		return pgconn.CommandTag{}, err
+		return err
 	}
-	return t.c.Exec(ctx, query, args...)
+	if t.begun && len(t.pending) == 0 {
+		rows, err := t.c.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		return readAll(rows, read)
+	}
+	b := t.batch()
+	b.Queue(sql, args...)
+	br := t.c.SendBatch(ctx, b)
+	for range b.Len() - 1 {
+		if _, err := br.Exec(); err != nil {
+			_ = br.Close()
+			return err
+		}
+	}
+	rows, err := br.Query()
+	if err == nil {
+		err = readAll(rows, read)
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
+// batch starts a pipeline with what must precede the next statement and
+// marks it sent.
+func (t *tx) batch() *pgx.Batch {
+	b := &pgx.Batch{}
+	if !t.begun {
+		b.Queue("BEGIN")
+		t.begun = true
+	}
+	for _, q := range t.pending {
+		b.Queue(q.sql, q.args...)
+	}
+	t.pending = nil
+	return b
+}
+
+func readAll(rows pgx.Rows, read func(pgx.Rows) error) error {
+	defer rows.Close()
+	if read != nil {
+		if err := read(rows); err != nil {
+			return err
+		}
+	}
+	for rows.Next() {
+	}
+	return rows.Err()
+}
+
+// commit sends the queued inserts and COMMIT in one round trip; a
+// transaction that never sent anything has nothing to commit.
+func (t *tx) commit(ctx context.Context) error {
+	if !t.begun && len(t.pending) == 0 {
+		return nil
+	}
+	b := t.batch()
+	b.Queue("COMMIT")
+	br := t.c.SendBatch(ctx, b)
+	var tag pgconn.CommandTag
+	var err error
+	for range b.Len() {
+		if tag, err = br.Exec(); err != nil {
+			break
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	// COMMIT of a transaction in which a statement failed answers
+	// ROLLBACK: fn saw that error and swallowed it.
+	if tag.String() == "ROLLBACK" {
+		return ErrRolledBack
+	}
+	return nil
+}
+
+// rollback ends the transaction whatever the caller's context says and
+// reports whether the connection is fit for reuse.
+func (t *tx) rollback() bool {
+	t.pending = nil
+	if t.c.IsClosed() {
+		return false
+	}
+	if !t.begun {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := t.c.Exec(ctx, "ROLLBACK")
+	return err == nil
+}
+
+// exec runs a statement and returns how many rows it affected; writes
+// return the transaction id ("RETURNING xid"), which tx remembers.
+func (t *tx) exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	var n int64
+	err := t.query(ctx, sql, args, func(r pgx.Rows) error {
+		for r.Next() {
+			if err := r.Scan(&t.xid); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// returningXID ends every write statement of this file, so the first write
+// tells tx its transaction id.
+const returningXID = ` RETURNING pg_current_xact_id()::text::bigint`
+
 // row runs a one-row query into dest; found says whether there was a row.
-func (t *tx) row(ctx context.Context, query string, args []any, dest ...any) (found bool, err error) {
-	if err := t.check(ctx); err != nil {
-		return false, err
-	}
-	err = t.c.QueryRow(ctx, query, args...).Scan(dest...)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
+func (t *tx) row(ctx context.Context, sql string, args []any, dest ...any) (found bool, err error) {
+	err = t.query(ctx, sql, args, func(r pgx.Rows) error {
+		if r.Next() {
+			found = true
+			return r.Scan(dest...)
+		}
+		return nil
+	})
+	return found, err
 }
 
 // list runs a query and scans every row with scan.
-func list[T any](ctx context.Context, t *tx, query string, scan func(pgx.CollectableRow) (T, error), args ...any) ([]T, error) {
-	if err := t.check(ctx); err != nil {
-		return nil, err
-	}
-	rows, err := t.c.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, scan)
+func list[T any](ctx context.Context, t *tx, sql string, scan func(pgx.CollectableRow) (T, error), args ...any) ([]T, error) {
+	var out []T
+	err := t.query(ctx, sql, args, func(r pgx.Rows) error {
+		for r.Next() {
+			v, err := scan(r)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Times: timestamptz, NULL for the zero time, always returned in UTC.
@@ -86,20 +222,20 @@ func fromNull(t *time.Time) time.Time {
 // updates WHERE version = n.
 func (t *tx) versionedPut(ctx context.Context, entity, table, keyCol, key string, version int64, insert, update string, args []any) (int64, error) {
 	if version == 0 {
-		tag, err := t.exec(ctx, insert, append(args, int64(1))...)
+		n, err := t.exec(ctx, insert+returningXID, append(args, int64(1))...)
 		if err != nil {
 			return 0, err
 		}
-		if tag.RowsAffected() == 0 {
+		if n == 0 {
 			return 0, &lifecycle.DuplicateError{Entity: entity, Key: key}
 		}
 		return 1, nil
 	}
-	tag, err := t.exec(ctx, update, append(args, version+1, version)...)
+	n, err := t.exec(ctx, update+returningXID, append(args, version+1, version)...)
 	if err != nil {
 		return 0, err
 	}
-	if tag.RowsAffected() == 1 {
+	if n == 1 {
 		return version + 1, nil
 	}
 	var stored int64
@@ -174,20 +310,34 @@ func scanEvent(r pgx.CollectableRow) (lifecycle.Event, error) {
 
 // AppendEvent numbers the event (transaction id << 20) + n: unique, growing
 // within the transaction, and ordered against other transactions so that
-// ScopeEvents can stop below the oldest transaction still running.
+// ScopeEvents can stop below the oldest transaction still running. Once the
+// transaction id is known the insert is queued (see tx).
 func (t *tx) AppendEvent(ctx context.Context, e lifecycle.Event) (lifecycle.Event, error) {
+	if err := t.check(ctx); err != nil {
+		return lifecycle.Event{}, err
+	}
 	if t.events >= maxEventsPerTx {
 		return lifecycle.Event{}, &EventLimitError{Count: t.events + 1, Limit: maxEventsPerTx}
 	}
-	_, err := t.row(ctx, `INSERT INTO events (seq, card_id, kind, action, from_state, to_state, rule, at, op_level, op_district, op_school, op_user,
-		district, school, reason, before, version)
-		VALUES ((pg_current_xact_id()::text::bigint << 20) + $1, $2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING seq`,
-		[]any{int64(t.events), e.CardID, string(e.Kind), string(e.Action), string(e.From), string(e.To), e.Rule, nullTime(e.At), string(e.Operator.Level),
-			e.Operator.District, e.Operator.School, e.Operator.User, e.District, e.School, e.Reason, e.Before, e.Version}, &e.Seq)
-	if err == nil {
+	args := []any{int64(t.events), e.CardID, string(e.Kind), string(e.Action), string(e.From), string(e.To), e.Rule, nullTime(e.At),
+		string(e.Operator.Level), e.Operator.District, e.Operator.School, e.Operator.User, e.District, e.School, e.Reason, e.Before, e.Version}
+	const cols = `INSERT INTO events (seq, card_id, kind, action, from_state, to_state, rule, at, op_level, op_district, op_school, op_user,
+		district, school, reason, before, version) VALUES (`
+	const rest = `$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`
+	if t.xid != 0 {
+		e.Seq = t.xid<<eventBits + int64(t.events)
+		args[0] = e.Seq
+		t.pending = append(t.pending, queued{sql: cols + `$1,` + rest, args: args})
 		t.events++
+		return e, nil
 	}
-	return e, err
+	_, err := t.row(ctx, cols+`(pg_current_xact_id()::text::bigint << 20) + $1,`+rest+` RETURNING seq`, args, &e.Seq)
+	if err != nil {
+		return lifecycle.Event{}, err
+	}
+	t.xid = e.Seq >> eventBits
+	t.events++
+	return e, nil
 }
 
 func pageLimit(limit int) int {
@@ -241,14 +391,14 @@ func (t *tx) GetImport(ctx context.Context, digest string) (lifecycle.Import, er
 // PutImport relies on the primary key: a concurrent import of the same
 // digest waits for the first to commit, then inserts nothing.
 func (t *tx) PutImport(ctx context.Context, imp lifecycle.Import) error {
-	tag, err := t.exec(ctx, `INSERT INTO imports (digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (digest) DO NOTHING`,
+	n, err := t.exec(ctx, `INSERT INTO imports (digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (digest) DO NOTHING`+returningXID,
 		imp.Digest, imp.FileKind, imp.District, imp.School, string(imp.Operator.Level), imp.Operator.District, imp.Operator.School,
 		imp.Operator.User, nullTime(imp.At), imp.Records)
 	if err != nil {
 		return err
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return &lifecycle.DuplicateError{Entity: "import", Key: imp.Digest}
 	}
 	return nil
@@ -282,17 +432,17 @@ func (t *tx) AuditHead(ctx context.Context, chain string) (lifecycle.AuditEntry,
 // statement; a concurrent writer of the same Seq waits on the primary key
 // and then inserts nothing, which is reported as a conflict.
 func (t *tx) AppendAudit(ctx context.Context, e lifecycle.AuditEntry) error {
-	tag, err := t.exec(ctx, `INSERT INTO audit (`+auditCols+`)
+	n, err := t.exec(ctx, `INSERT INTO audit (`+auditCols+`)
 		SELECT $1::text, $2::bigint, $3::timestamptz, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text,
 			$11::text, $12::text, $13::text, $14::text
 		WHERE (SELECT coalesce(max(seq), 0) FROM audit WHERE chain = $1) = $2::bigint - 1
-		ON CONFLICT (chain, seq) DO NOTHING`,
+		ON CONFLICT (chain, seq) DO NOTHING`+returningXID,
 		e.Chain, e.Seq, nullTime(e.At), string(e.Operator.Level), e.Operator.District, e.Operator.School, e.Operator.User,
 		e.Action, e.Subject, e.Rule, e.Outcome, e.Detail, e.Prev, e.Hash)
 	if err != nil {
 		return err
 	}
-	if tag.RowsAffected() == 1 {
+	if n == 1 {
 		return nil
 	}
 	var head int64
@@ -364,7 +514,7 @@ func scanDeadline(r pgx.CollectableRow) (lifecycle.Deadline, error) {
 func (t *tx) PutDeadline(ctx context.Context, d lifecycle.Deadline) error {
 	_, err := t.exec(ctx, `INSERT INTO deadlines (`+deadlineCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
 		ON CONFLICT (id) DO UPDATE SET rule=excluded.rule, subject=excluded.subject, level=excluded.level, district=excluded.district,
-		school=excluded.school, start=excluded.start, due_at=excluded.due_at, done_at=excluded.done_at`,
+		school=excluded.school, start=excluded.start, due_at=excluded.due_at, done_at=excluded.done_at`+returningXID,
 		d.ID, d.Rule, d.Subject, string(d.Level), d.District, d.School, nullTime(d.Start), d.DueAt, nullTime(d.DoneAt))
 	return err
 }
@@ -486,7 +636,7 @@ func (t *tx) LastNumber(ctx context.Context, prefix string) (lifecycle.NumberRec
 
 func (t *tx) PutEnrolment(ctx context.Context, e lifecycle.Enrolment) error {
 	_, err := t.exec(ctx, `INSERT INTO enrolments (student_key, school, since, district, until) VALUES ($1,$2,$3,$4,$5)
-		ON CONFLICT (student_key, school, since) DO UPDATE SET district = excluded.district, until = excluded.until`,
+		ON CONFLICT (student_key, school, since) DO UPDATE SET district = excluded.district, until = excluded.until`+returningXID,
 		e.StudentKey, e.School, e.Since, e.District, nullTime(e.Until))
 	return err
 }
@@ -508,7 +658,7 @@ func (t *tx) PutLeave(ctx context.Context, r lifecycle.LeaveRecord) error {
 	_, err := t.exec(ctx, `INSERT INTO leaves (`+leaveCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
 		ON CONFLICT (id) DO UPDATE SET student_key=excluded.student_key, number=excluded.number, district=excluded.district,
 		school=excluded.school, cohort=excluded.cohort, reason=excluded.reason, left_at=excluded.left_at, card_id=excluded.card_id,
-		recovered=excluded.recovered, box=excluded.box, handler=excluded.handler, recover_at=excluded.recover_at`,
+		recovered=excluded.recovered, box=excluded.box, handler=excluded.handler, recover_at=excluded.recover_at`+returningXID,
 		r.ID, r.StudentKey, r.Number, r.District, r.School, r.Cohort, r.Reason, r.LeftAt, r.CardID, r.Recovered,
 		r.Box, r.Handler, nullTime(r.RecoverAt))
 	return err

@@ -75,11 +75,8 @@ var _ lifecycle.Store = (*Store)(nil)
 // dsn builds the driver's connection string: every connection of the pool
 // gets the same pragmas.
 func dsn(path string, opts Options) (string, error) {
-	if path == "" {
-		return "", &PathError{Path: path, Reason: reasonPathEmpty}
-	}
-	if strings.ContainsRune(path, '?') || strings.HasPrefix(path, "file:") {
-		return "", &PathError{Path: path, Reason: reasonPathSyntax}
+	if err := checkPath(path); err != nil {
+		return "", err
 	}
 	busy := opts.BusyTimeout
 	if busy <= 0 {
@@ -95,6 +92,17 @@ func dsn(path string, opts Options) (string, error) {
 	q.Add("_pragma", "synchronous("+sync+")")
 	q.Add("_pragma", "foreign_keys(1)")
 	return path + "?" + q.Encode(), nil
+}
+
+// checkPath refuses paths the driver would read as a URI or a query.
+func checkPath(path string) error {
+	if path == "" {
+		return &PathError{Path: path, Reason: reasonPathEmpty}
+	}
+	if strings.ContainsRune(path, '?') || strings.HasPrefix(path, "file:") {
+		return &PathError{Path: path, Reason: reasonPathSyntax}
+	}
+	return nil
 }
 
 // Open opens (creating if needed) the SQLite database at path, brings its
