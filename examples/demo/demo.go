@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	d, err := newDemo(ctx, stdout, tag, *seed, dir)
 	if err != nil {
-		fmt.Fprintln(stderr, l10n.Error(err, tag))
+		fmt.Fprintln(stderr, messages.Sprintf(tag, "FAILED: %s", messages.Sprintf(tag, "setting up the demo: %s", l10n.Error(err, tag))))
 		return exitFailed
 	}
 	defer d.close()

@@ -84,17 +84,21 @@ func TestRun(t *testing.T) {
 			assert.True(t, strings.Contains(en, line), "missing line %q", line)
 		}
 	})
-	t.Run("deterministic: the same seed prints the same text", func(t *testing.T) {
-		code, again, _ := runDemo(t, ctx, "-lang", "en", "-seed", "7")
-		require.Equal(t, exitOK, code)
-		assert.Equal(t, en, again)
-	})
 	t.Run("no wall-clock time, temporary path or format error in the output", func(t *testing.T) {
 		assert.NotContains(t, en, os.TempDir())
 		assert.NotContains(t, en, "studentcard-demo-")
 		assert.NotContains(t, en, "%!")
 	})
+	// The runs below are independent (each has its own temporary
+	// directory and SQLite file), so they share the machine.
+	t.Run("deterministic: the same seed prints the same text", func(t *testing.T) {
+		t.Parallel()
+		code, again, _ := runDemo(t, ctx, "-lang", "en", "-seed", "7")
+		require.Equal(t, exitOK, code)
+		assert.Equal(t, en, again)
+	})
 	t.Run("Chinese narrative (default language)", func(t *testing.T) {
+		t.Parallel()
 		code, zh, stderr := runDemo(t, ctx, "-seed", "7")
 		require.Equal(t, exitOK, code, "stderr: %s", stderr)
 		for _, line := range chineseLines {
@@ -104,9 +108,33 @@ func TestRun(t *testing.T) {
 		assert.Equal(t, strings.Count(en, "\n"), strings.Count(zh, "\n"), "the same story in both languages")
 	})
 	t.Run("another seed, another school", func(t *testing.T) {
+		t.Parallel()
 		code, other, _ := runDemo(t, ctx, "-seed", "8", "-lang", "en")
 		require.Equal(t, exitOK, code)
 		assert.NotEqual(t, en, other)
+	})
+	// go run ./examples/demo works: the command built as go run builds it
+	// prints exactly what the in-process run printed, and exits 2 on bad flags.
+	t.Run("the built binary", func(t *testing.T) {
+		t.Parallel()
+		gobin, err := exec.LookPath("go")
+		if err != nil {
+			gobin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+		}
+		bin := filepath.Join(t.TempDir(), "demo")
+		out, err := exec.Command(gobin, "build", "-ldflags=-s -w", "-o", bin, ".").CombinedOutput()
+		require.NoError(t, err, "go build: %s", out)
+
+		cmd := exec.Command(bin, "-lang", "en", "-seed", "7")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		require.NoError(t, cmd.Run(), "stderr: %s", stderr.String())
+		assert.Equal(t, en, stdout.String())
+
+		err = exec.Command(bin, "-lang", "xx!").Run()
+		var ee *exec.ExitError
+		require.ErrorAs(t, err, &ee)
+		assert.Equal(t, exitUsage, ee.ExitCode())
 	})
 }
 
@@ -118,12 +146,27 @@ func TestRunFailures(t *testing.T) {
 			assert.NotEmpty(t, stderr)
 		}
 	})
-	t.Run("a failing step exits 1 and says so in the chosen language", func(t *testing.T) {
+	t.Run("a failure exits 1 and says so in the chosen language", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		code, _, stderr := runDemo(t, ctx, "-lang", "zh")
 		assert.Equal(t, exitFailed, code)
-		assert.Contains(t, stderr, "失败：第 1 步")
+		assert.Contains(t, stderr, "失败：准备演示环境：")
+	})
+	t.Run("a failing step stops the tour and is named", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		var out bytes.Buffer
+		d, err := newDemo(ctx, &out, l10n.Chinese, 1, t.TempDir())
+		require.NoError(t, err)
+		defer d.close()
+		cancel()
+		err = d.tour()
+		var se *stepError
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, 1, se.step)
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.True(t, strings.HasPrefix(l10n.Error(err, l10n.Chinese), "第 1 步："), l10n.Error(err, l10n.Chinese))
+		assert.NotContains(t, out.String(), "全部步骤完成")
 	})
 	t.Run("a claim that does not hold is a check error", func(t *testing.T) {
 		d := &demo{tag: l10n.English}
@@ -135,34 +178,6 @@ func TestRunFailures(t *testing.T) {
 		assert.Equal(t, "step 3: check failed: the failure file has one row", (&stepError{step: 3, err: err}).Error())
 		assert.True(t, errors.Is(&stepError{step: 3, err: err}, errCheck))
 	})
-}
-
-// TestBuiltBinary proves `go run ./examples/demo` works: it builds the
-// command as go run does and runs it, which must print exactly what the
-// in-process run prints.
-func TestBuiltBinary(t *testing.T) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		gobin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "demo")
-	build := exec.Command(gobin, "build", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-
-	cmd := exec.Command(bin, "-lang", "en", "-seed", "3")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Run(), "stderr: %s", stderr.String())
-	code, want, _ := runDemo(t, context.Background(), "-lang", "en", "-seed", "3")
-	require.Equal(t, exitOK, code)
-	assert.Equal(t, want, stdout.String())
-
-	bad := exec.Command(bin, "-lang", "xx!")
-	err = bad.Run()
-	var ee *exec.ExitError
-	require.ErrorAs(t, err, &ee)
-	assert.Equal(t, exitUsage, ee.ExitCode())
 }
 
 // TestCatalogComplete proves every text the demo prints or reports has a

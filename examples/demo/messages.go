@@ -14,6 +14,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "     %s", ZH: "     %s"},
 	l10n.Entry{Key: "FAILED: %s", ZH: "失败：%s"},
 	l10n.Entry{Key: "step %d: %s", ZH: "第 %d 步：%s"},
+	l10n.Entry{Key: "setting up the demo: %s", ZH: "准备演示环境：%s"},
 	l10n.Entry{Key: "check failed", ZH: "检查未通过"},
 	l10n.Entry{Key: "check failed: %s", ZH: "检查未通过：%s"},
 	l10n.Entry{Key: "%s on %s", ZH: "对 %[2]s 执行 %[1]s"},
