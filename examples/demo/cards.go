@@ -116,9 +116,9 @@ func (d *demo) shipStock(s *school) ([]string, error) {
 	for len(serials) < n {
 		var serial [8]byte
 		serial[0], serial[1] = 0x86, 0x05
-		binary := d.rng.Uint64()
+		r := d.rng.Uint64()
 		for i := 2; i < 8; i++ {
-			serial[i] = byte(binary >> (8 * i))
+			serial[i] = byte(r >> (8 * i))
 		}
 		info := card.CardInfo{Serial: serial, Type: card.TypeRegistry, Suite: sam.SM4, KeyVersion: keyVersion, AppVersion: 1,
 			Issued: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}
@@ -208,6 +208,7 @@ func (d *demo) personalise(s *school, serial string, rec batch.CardRecord) (sim.
 		}
 	}
 	d.holder[rec.RegistryNo] = serial
+	d.personalised++
 	return st, nil
 }
 

@@ -96,9 +96,10 @@ type demo struct {
 
 	districtFiles map[*school][]byte // district card-making files sent to the factory (step 1 → 2)
 
-	apdus    int           // APDUs exchanged with every card
-	modelled time.Duration // modelled contactless time of those exchanges
-	taps     int           // card sessions opened
+	apdus        int           // APDUs exchanged with every card
+	modelled     time.Duration // modelled contactless time of those exchanges
+	taps         int           // card sessions opened
+	personalised int           // personalisations (a transferred card twice)
 }
 
 // school is one school of the story: its codes, its operators and its CMIS

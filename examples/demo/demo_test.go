@@ -13,11 +13,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bjedu/studentcard/batch/batchtest"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // runDemo runs the demo in-process and returns its exit status and output.
@@ -178,6 +182,41 @@ func TestRunFailures(t *testing.T) {
 		assert.Equal(t, "step 3: check failed: the failure file has one row", (&stepError{step: 3, err: err}).Error())
 		assert.True(t, errors.Is(&stepError{step: 3, err: err}, errCheck))
 	})
+}
+
+// TestLedgerHistory proves the validators' S-ID-1 history reads the
+// ledger: a number enrolled for one student names that student's resident
+// ID, an unknown number is unknown.
+func TestLedgerHistory(t *testing.T) {
+	ctx := context.Background()
+	store := lifecycle.NewMemStore()
+	l, err := lifecycle.NewLedger(lifecycle.Config{Store: store, Clock: func() time.Time { return time.Date(2026, 9, 1, 9, 0, 0, 0, lifecycle.Beijing()) }})
+	require.NoError(t, err)
+	rec, err := batchtest.Record("01050123", "学校", 0, 1)
+	require.NoError(t, err)
+	op := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050123", User: "t"}
+	_, err = l.Enrol(ctx, op, lifecycle.Student{Key: "k1", Number: rec.RegistryNo, IDNumber: rec.ResidentID})
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		name   string
+		number string
+		found  bool
+	}{
+		{"S-ID-1/an enrolled number names its student", rec.RegistryNo, true},
+		{"S-ID-1/an unknown number is unknown", "0105012303002018", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id, err := studentid.Parse(tc.number)
+			require.NoError(t, err)
+			rid, found, err := ledgerHistory{store}.AssignedTo(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, tc.found, found)
+			if tc.found {
+				assert.Equal(t, rec.ResidentID, rid.String())
+			}
+		})
+	}
 }
 
 // TestCatalogComplete proves every text the demo prints or reports has a

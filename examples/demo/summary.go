@@ -53,8 +53,8 @@ func (d *demo) stepSummary() error {
 
 	d.say("")
 	d.say("Summary")
-	d.say("   students: %d in 2 schools (%d with a rare character)", len(d.a.cmis)+len(d.b.cmis), 1)
-	d.say("   registry cards: %d initialised, %d personalisations, %d card sessions", len(d.chips), len(d.a.cmis)+1, d.taps)
+	d.say("   students: %d in 2 schools (%d with a rare character)", len(d.a.cmis)+len(d.b.cmis), len(d.a.rare)+len(d.b.rare))
+	d.say("   registry cards: %d initialised, %d personalisations, %d card sessions", len(d.chips), d.personalised, d.taps)
 	d.say("   APDUs: %d, modelled contactless time %.1f s", d.apdus, ms(d.modelled)/1000)
 	d.say("   audit entries: %d in %d chains, all verified, %d refusal(s)", entries, len(chains), refused)
 	d.say("   overdue: %d (%s)", len(overdue), strings.Join(keys(rules), ", "))
