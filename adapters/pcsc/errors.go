@@ -57,7 +57,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "card does not speak the requested protocol", ZH: "卡不支持所请求的通信协议"},
 	l10n.Entry{Key: "reader or card not ready", ZH: "读卡器或卡未就绪"},
 	l10n.Entry{Key: "PC/SC communication error", ZH: "PC/SC通信错误"},
-	l10n.Entry{Key: "transaction was not held", ZH: "未持有事务"},
+	l10n.Entry{Key: "not transacted: the reader lost the card mid-exchange, or no transaction was held", ZH: "未完成交互：读卡器在交互中途失去了卡，或未持有事务"},
 	l10n.Entry{Key: "reader is unavailable", ZH: "读卡器不可用"},
 	l10n.Entry{Key: "PC/SC service (pcscd) is not running", ZH: "PC/SC服务（pcscd）未运行"},
 	l10n.Entry{Key: "PC/SC service stopped", ZH: "PC/SC服务已停止"},
@@ -75,6 +75,9 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "unsupported card protocol", ZH: "不支持的卡通信协议"},
 	l10n.Entry{Key: "PC/SC error", ZH: "PC/SC错误"},
 	l10n.Entry{Key: "card session already ended", ZH: "卡会话已结束"},
+	l10n.Entry{Key: "response without status word", ZH: "响应缺少状态字"},
+	l10n.Entry{Key: "reader %q answered with %d bytes: a response has at least SW1 SW2", ZH: "读卡器“%s”返回%d字节：响应至少应含SW1 SW2"},
+	l10n.Entry{Key: "reader %q answered with %d bytes: a response has at least SW1 SW2 (%s)", ZH: "读卡器“%s”返回%d字节：响应至少应含SW1 SW2（%s）"},
 	l10n.Entry{Key: "%[1]s on reader %[2]q: %[3]s (%[4]s, 0x%08[5]X)", ZH: "读卡器“%[2]s”执行%[1]s失败：%[3]s（%[4]s，0x%08[5]X）"},
 	l10n.Entry{Key: "%[1]s: %[2]s (%[3]s, 0x%08[4]X)", ZH: "%[1]s失败：%[2]s（%[3]s，0x%08[4]X）"},
 	l10n.Entry{Key: "command APDU of %d bytes: want 4 to %d bytes", ZH: "命令APDU长度为%d字节：应为4至%d字节"},
@@ -118,8 +121,11 @@ var (
 	ErrUnsupportedCard = messages.Error("card is not supported (bad ATR)")
 	// ErrProtoMismatch: the card does not speak the requested protocol.
 	ErrProtoMismatch = messages.Error("card does not speak the requested protocol")
-	// ErrNotTransacted: EndTransaction without BeginTransaction.
-	ErrNotTransacted = messages.Error("transaction was not held")
+	// ErrNotTransacted: pcsc-lite returns it from SCardTransmit when the
+	// driver could not exchange the APDU (the card went away mid-exchange;
+	// for vpcd: its connection closed), and from EndTransaction without a
+	// transaction.
+	ErrNotTransacted = messages.Error("not transacted: the reader lost the card mid-exchange, or no transaction was held")
 	// ErrReaderUnavailable: the reader was unplugged or its driver failed.
 	ErrReaderUnavailable = messages.Error("reader is unavailable")
 	// ErrCommError: the reader driver lost the connection (for vpcd: the
@@ -150,6 +156,9 @@ var (
 	// ErrProtocol: the connection's active protocol is neither T=0 nor T=1,
 	// so no PCI header can be chosen; nothing was sent.
 	ErrProtocol = messages.Error("unsupported card protocol")
+	// ErrShortResponse: the reader answered with fewer than two bytes, no
+	// status word; see [ShortResponseError].
+	ErrShortResponse = messages.Error("response without status word")
 	// errUnknownCode is what an [*Error] with a code outside the table unwraps to.
 	errUnknownCode = messages.Error("PC/SC error")
 )
@@ -282,3 +291,31 @@ func (e *ProtocolError) Localize(tag language.Tag) string {
 
 // Unwrap yields [ErrProtocol].
 func (e *ProtocolError) Unwrap() error { return ErrProtocol }
+
+// ShortResponseError is an answer without status word. A card torn out of
+// the reader mid-APDU may surface this way (the vpcd driver does); Cause is
+// what the connection's status said right after, typically an [*Error]
+// matching [ErrRemovedCard], so errors.Is(err, ErrRemovedCard) holds then.
+type ShortResponseError struct {
+	Reader string
+	Len    int
+	Cause  error // nil when the status query succeeded
+}
+
+func (e *ShortResponseError) Error() string { return e.Localize(l10n.English) }
+
+// Localize renders the error in Chinese or English.
+func (e *ShortResponseError) Localize(tag language.Tag) string {
+	if e.Cause == nil {
+		return "pcsc: " + messages.Sprintf(tag, "reader %q answered with %d bytes: a response has at least SW1 SW2", e.Reader, e.Len)
+	}
+	return "pcsc: " + messages.Sprintf(tag, "reader %q answered with %d bytes: a response has at least SW1 SW2 (%s)", e.Reader, e.Len, l10n.Error(e.Cause, tag))
+}
+
+// Unwrap yields [ErrShortResponse] and the cause.
+func (e *ShortResponseError) Unwrap() []error {
+	if e.Cause == nil {
+		return []error{ErrShortResponse}
+	}
+	return []error{ErrShortResponse, e.Cause}
+}

@@ -355,3 +355,34 @@ func TestReaderClose(t *testing.T) {
 	assert.ErrorIs(t, r.Session(context.Background(), func(apdu.Transport) error { return nil }), pcsc.ErrReleased)
 	assert.Equal(t, []string{"disconnect"}, fc.Calls())
 }
+
+func TestReaderShortResponse(t *testing.T) {
+	removed := &pcsc.Error{Op: "SCardStatus", Reader: "Fake 00 00", Code: pcsc.CodeRemovedCard}
+	for _, tc := range []struct {
+		name   string
+		rsp    []byte
+		status error
+		want   []error
+	}{
+		{"pcsc/empty answer, card gone", []byte{}, removed, []error{pcsc.ErrShortResponse, pcsc.ErrRemovedCard}},
+		{"pcsc/one byte, card still there", []byte{0x90}, nil, []error{pcsc.ErrShortResponse}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fc := &fakeConn{transmit: func([]byte) ([]byte, error) { return tc.rsp, nil }, failOn: map[string]error{"status": tc.status}}
+			r := newFakeReader(t, fc)
+			_, err := r.Transmit(context.Background(), []byte{0, 0xA4, 0, 0})
+			for _, want := range tc.want {
+				assert.ErrorIs(t, err, want)
+			}
+			if tc.status == nil {
+				assert.NotErrorIs(t, err, pcsc.ErrRemovedCard)
+			}
+			var se *pcsc.ShortResponseError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, len(tc.rsp), se.Len)
+			zh := l10n.Error(err, l10n.Chinese)
+			assert.True(t, hasHan(zh), zh)
+			assert.NotContains(t, zh, "%!")
+		})
+	}
+}

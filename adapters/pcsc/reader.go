@@ -135,7 +135,18 @@ func (r *Reader) transmit(ctx context.Context, cmd []byte) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return r.conn().Transmit(cmd)
+	c := r.conn()
+	rsp, err := c.Transmit(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if len(rsp) < 2 {
+		// No status word: the card went away mid-APDU (vpcd reports a torn
+		// card so) or the driver misbehaved. Ask the connection which.
+		_, cause := c.Status()
+		return nil, &ShortResponseError{Reader: r.name, Len: len(rsp), Cause: cause}
+	}
+	return rsp, nil
 }
 
 // Session runs fn holding the reader and one PC/SC transaction for the whole

@@ -3,6 +3,7 @@ package pcsc_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"runtime"
 	"sync"
 	"testing"
@@ -68,9 +69,15 @@ func (c *stackCard) Transmit(_ context.Context, cmd []byte) ([]byte, error) {
 		return append(append([]byte(nil), cmd[5:5+int(cmd[4])]...), ok...), nil
 	case cmd[1] == 0xC0:
 		return append(bytes.Repeat([]byte{0xAB}, 300), ok...), nil
+	case cmd[1] == 0xFF:
+		return nil, errTear
 	}
 	return []byte{0x6D, 0x00}, nil
 }
+
+// errTear is the card's failure mid-APDU: adapters/vpcd drops the
+// connection, as if the card were torn out of the field.
+var errTear = errors.New("card torn out mid-APDU")
 
 func echo(data []byte) []byte {
 	return append(append([]byte{0x00, 0xEE, 0x00, 0x00, byte(len(data))}, data...), 0x00)
@@ -206,6 +213,45 @@ func TestRealStackRemovalAndReinsertion(t *testing.T) {
 	rsp, err := r.Transmit(ctx, sel)
 	require.NoError(t, err)
 	assert.Equal(t, ok, rsp)
+}
+
+func TestRealStackTearMidAPDU(t *testing.T) {
+	card := &stackCard{atr: atrT1}
+	r := pcsctest.Connect(t, card)
+	ctx := context.Background()
+	err := r.Session(ctx, func(tr apdu.Transport) error {
+		if _, err := tr.Transmit(ctx, sel); err != nil {
+			return err
+		}
+		_, err := tr.Transmit(ctx, []byte{0x84, 0xFF, 0x00, 0x00})
+		return err
+	})
+	// vpcd reports the torn card as an empty answer; whether PC/SC already
+	// knows the card is gone depends on pcscd's polling, so the cause may or
+	// may not be ErrRemovedCard yet.
+	require.ErrorIs(t, err, pcsc.ErrShortResponse, "the APDU that tore the card fails")
+	t.Logf("tear seen by the application as: %v", err)
+
+	// adapters/vpcd inserts the card again after its backoff; recover as an
+	// application would: wait for the card, reconnect, retry while PC/SC
+	// still reports the removal, the reset or (before pcscd polled the
+	// reader) a lost exchange.
+	deadline := time.Now().Add(pcsctest.Timeout)
+	for {
+		wctx, cancel := context.WithTimeout(ctx, pcsctest.Timeout)
+		require.NoError(t, pcsc.WaitForCard(wctx, r.Name()))
+		cancel()
+		require.NoError(t, r.Reconnect(ctx))
+		rsp, err := r.Transmit(ctx, sel)
+		if err == nil {
+			assert.Equal(t, ok, rsp, "recovered after the tear")
+			return
+		}
+		require.True(t, errors.Is(err, pcsc.ErrRemovedCard) || errors.Is(err, pcsc.ErrResetCard) || errors.Is(err, pcsc.ErrNotTransacted),
+			"only removal, reset or a lost exchange while recovering: %v", err)
+		require.True(t, time.Now().Before(deadline), "no recovery within %v", pcsctest.Timeout)
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func TestRealStackResetByAnotherApplication(t *testing.T) {
