@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/text/width"
 
@@ -17,17 +16,34 @@ import (
 // ="…" wrapper that some exports put around digit strings (so that Excel
 // keeps their leading zeros) taken off.
 func normalize(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			s = width.Fold.String(s)
-			break
-		}
+	if hasWide(s) {
+		s = width.Fold.String(s)
 	}
 	s = strings.TrimSpace(s)
 	if len(s) >= 3 && strings.HasPrefix(s, `="`) && strings.HasSuffix(s, `"`) {
 		s = strings.TrimSpace(s[2 : len(s)-1])
 	}
 	return s
+}
+
+// hasWide reports whether s holds a character width.Fold changes that a
+// CMIS export can hold: the ideographic space U+3000 (E3 80 80) or one of the
+// Halfwidth and Fullwidth Forms U+FF00-FFEF (EF BC 80 - EF BF AF). Chinese
+// text without them, the common case, is left alone without a copy.
+func hasWide(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		switch s[i] {
+		case 0xEF:
+			if c := s[i+1]; c >= 0xBC && c <= 0xBF {
+				return true
+			}
+		case 0xE3:
+			if s[i+1] == 0x80 && s[i+2] == 0x80 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func allDigits(s string) bool {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/width"
 
 	"github.com/bjedu/studentcard/l10n"
 )
@@ -129,4 +130,20 @@ func TestHeaderKey(t *testing.T) {
 	} {
 		assert.Equal(t, want, headerKey(in), in)
 	}
+}
+
+// TestHasWide: the shortcut agrees with width.Fold on every BMP rune: a
+// rune it passes over is one Fold leaves alone.
+func TestHasWide(t *testing.T) {
+	for r := rune(0); r < 0x10000; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		if s := string(r); !hasWide(s) {
+			assert.Equal(t, s, width.Fold.String(s), "%U", r)
+		}
+	}
+	assert.True(t, hasWide("张\u3000"))
+	assert.True(t, hasWide("２０１８"))
+	assert.False(t, hasWide("北京市东城区和平里小学"))
 }

@@ -35,6 +35,9 @@ func newCSVSource(r io.Reader, file string, enc Encoding, comma rune) *csvSource
 	cr := csv.NewReader(r)
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1 // ragged rows are fine: missing cells are empty
+	// The record slice is reused; it is handed out (from stash) and fully
+	// checked before the next Read.
+	cr.ReuseRecord = true
 	return &csvSource{r: cr, file: file}
 }
 
