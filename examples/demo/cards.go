@@ -62,6 +62,9 @@ func (d *demo) stepPersonalise() error {
 	if err := d.reportPerso(perso); err != nil {
 		return err
 	}
+	if err := d.fileSchool(d.a); err != nil {
+		return err
+	}
 	spare, err := d.ledger.StockOf(d.ctx, d.a.op, lifecycle.StockKey{Level: lifecycle.LevelSchool, Code: d.a.code, Item: lifecycle.StockBlankRegistry})
 	if err != nil {
 		return d.expect(err, "reading the school's stock")
@@ -255,6 +258,30 @@ func (d *demo) reportPerso(recs []batch.PersoRecord) error {
 	}
 	d.say("   %s sends %s online; district %s reads %d personalisation records (R-ISSUE-4)", d.a.code, name, d.a.op.District, n)
 	return d.check(n == len(recs), "every personalisation record reaches the district")
+}
+
+// fileSchool is R-ISSUE-5: with every card of the school issued, the school
+// makes the whole-school registry filing file and the district imports it.
+func (d *demo) fileSchool(s *school) error {
+	recs := make([]batch.FilingRecord, 0, len(s.cmis))
+	for _, r := range s.cmis {
+		id, err := studentid.Parse(r.RegistryNo)
+		if err != nil {
+			return err
+		}
+		recs = append(recs, batch.FilingRecord{RegistryNo: id, Name: r.Name, ResidentID: r.ResidentID, CardSerial: d.holder[r.RegistryNo], IssuedOn: d.now.Format("20060102")})
+	}
+	var buf bytes.Buffer
+	name := "FILING_" + s.code + ".txt"
+	if err := batch.WriteFiling(&buf, name, batch.Header{Level: batch.LevelSchool, Code: s.code, Batch: "L" + d.now.Format("20060102"), Created: d.now}, recs); err != nil {
+		return d.expect(err, "writing %s", name)
+	}
+	n := 0
+	if _, err := batch.ReadFiling(d.ctx, &buf, name, func(batch.Record, batch.FilingRecord) error { n++; return nil }); err != nil {
+		return d.expect(err, "reading %s at the district", name)
+	}
+	d.say("   every card of %s is issued: it sends the registry filing file %s; district %s imports %d students (R-ISSUE-5)", s.code, name, s.op.District, n)
+	return d.check(n == len(s.cmis), "the filing file holds every student")
 }
 
 // stepRegister is step 4: at the start of the autumn semester every student

@@ -79,7 +79,6 @@ type demo struct {
 	tag language.Tag
 	rng *rand.Rand
 	now time.Time // the simulated clock; advanced by the steps
-	dir string    // temporary directory (never printed: output stays path-free)
 
 	store  lifecycle.Store
 	ledger *lifecycle.Ledger
@@ -125,7 +124,7 @@ func (s *school) terminalCode() string { return s.code[2:] }
 
 func newDemo(ctx context.Context, out io.Writer, tag language.Tag, seed uint64, dir string) (*demo, error) {
 	d := &demo{
-		ctx: ctx, out: out, tag: tag, dir: dir,
+		ctx: ctx, out: out, tag: tag,
 		rng:    rand.New(rand.NewPCG(seed, 0x5354554445_4e54)),
 		now:    time.Date(2026, 8, 24, 9, 0, 0, 0, lifecycle.Beijing()),
 		city:   lifecycle.Operator{Level: lifecycle.LevelCity, User: "city-admin"},
@@ -179,9 +178,9 @@ func (d *demo) tour() error {
 	steps := []step{
 		{"The card-making data goes up: school → district → city", []string{"C-1", "C-2", "C-4", "C-MAKE-1", "C-MAKE-2", "C-3", "C-MAKE-3", "S-ID-1"}, d.stepMakeCards},
 		{"The factory's result file comes down, split, with handover sheets", []string{"C-ISSUE-1", "C-ISSUE-2", "C-PACK-1", "C-ISSUE-4", "C-5", "C-ISSUE-3"}, d.stepResults},
-		{"Registry cards are personalised at the school", []string{"R-ISSUE-1", "R-ISSUE-2", "S-6", "A-1", "A-2", "R-ISSUE-3", "R-ISSUE-4", "C-ISSUE-3"}, d.stepPersonalise},
+		{"Registry cards are personalised at the school", []string{"R-ISSUE-1", "R-ISSUE-2", "S-6", "A-1", "A-2", "R-ISSUE-3", "R-ISSUE-4", "R-ISSUE-5", "C-ISSUE-3"}, d.stepPersonalise},
 		{"The semester registration tap", []string{"R-REG-1"}, d.stepRegister},
-		{"A lost card reaches the readers' list", []string{"R-DAILY-1", "R-LOSS-1", "R-LIST-1"}, d.stepLoss},
+		{"A lost card reaches the readers' list", []string{"R-DAILY-1", "R-LOSS-1", "R-LOSS-2", "R-LIST-1"}, d.stepLoss},
 		{"A transfer between two schools", []string{"R-MOVE-1", "S-4"}, d.stepTransfer},
 		{"A recovery with its slip", []string{"R-LEAVE-1", "R-RECOVER-1", "R-LEAVE-2"}, d.stepRecover},
 		{"The audit chain and the summary", []string{"P-3", "R-TIME-1"}, d.stepSummary},
@@ -240,7 +239,22 @@ func (d *demo) expect(err error, doing string, args ...any) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("%s: %w", d.text(doing, args...), err)
+	return &doingError{doing: d.text(doing, args...), err: err}
+}
+
+// doingError is an unexpected error and what the demo was doing (already
+// in the run's language) when it happened.
+type doingError struct {
+	doing string
+	err   error
+}
+
+func (e *doingError) Error() string { return e.doing + ": " + e.err.Error() }
+func (e *doingError) Unwrap() error { return e.err }
+
+// Localize renders the failure with the cause in the language tag.
+func (e *doingError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "%s: %s", e.doing, l10n.Error(e.err, tag))
 }
 
 // text renders a catalog key in the demo's language.

@@ -169,7 +169,9 @@ func TestRunFailures(t *testing.T) {
 		require.ErrorAs(t, err, &se)
 		assert.Equal(t, 1, se.step)
 		assert.ErrorIs(t, err, context.Canceled)
-		assert.True(t, strings.HasPrefix(l10n.Error(err, l10n.Chinese), "第 1 步："), l10n.Error(err, l10n.Chinese))
+		zh := l10n.Error(err, l10n.Chinese)
+		assert.True(t, strings.HasPrefix(zh, "第 1 步："), zh)
+		assert.Contains(t, zh, "登记学生", "the failure says what the demo was doing, in Chinese")
 		assert.NotContains(t, out.String(), "全部步骤完成")
 	})
 	t.Run("a claim that does not hold is a check error", func(t *testing.T) {
@@ -241,6 +243,16 @@ func TestCatalogComplete(t *testing.T) {
 				if sel, ok := n.Fun.(*ast.SelectorExpr); ok {
 					if i, known := argIndex[sel.Sel.Name]; known && len(n.Args) > i {
 						lits = append(lits, n.Args[i])
+					}
+					if x, ok := sel.X.(*ast.Ident); ok && x.Name == "messages" && len(n.Args) > 0 {
+						switch sel.Sel.Name {
+						case "Sprintf":
+							if len(n.Args) > 1 {
+								lits = append(lits, n.Args[1])
+							}
+						case "Error":
+							lits = append(lits, n.Args[0])
+						}
 					}
 				}
 			case *ast.CompositeLit: // the tour's []step{{title, rules, run}, ...}

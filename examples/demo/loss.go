@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/bjedu/studentcard/batch"
@@ -45,6 +47,9 @@ func (d *demo) stepLoss() error {
 	atText := at.In(lifecycle.Beijing()).Format("2006-01-02 15:04")
 	d.say("   %s reports card %s of %s lost (R-DAILY-1); in effect now: %s; takes effect at %s, after 2 working days — 1-7 October is the National Day holiday (R-LOSS-1)", d.a.code, serial, mask(rec.Name), d.yes(effective), atText)
 	if err := d.check(!effective && at.Equal(time.Date(2026, 10, 10, 0, 0, 0, 0, lifecycle.Beijing())), "the loss takes effect on 10 October 2026"); err != nil {
+		return err
+	}
+	if err := d.lendTemporary(rec.RegistryNo); err != nil {
 		return err
 	}
 	if err := d.setClock(2026, 10, 9, 12, 0); err != nil {
@@ -92,6 +97,27 @@ func (d *demo) stepLoss() error {
 		return err
 	}
 	return d.publishList(cityFile, ser)
+}
+
+// lendTemporary is R-LOSS-2: while the card is lost the school lends the
+// student a temporary card from its spare stock.
+func (d *demo) lendTemporary(number string) error {
+	id, err := studentid.Parse(number)
+	if err != nil {
+		return err
+	}
+	for _, serial := range slices.Sorted(maps.Keys(d.chips)) {
+		c, err := d.ledger.Card(d.ctx, d.a.op, serial)
+		if err != nil || c.State != lifecycle.RegSchoolStock {
+			continue
+		}
+		if _, err := d.ledger.IssueTemporary(d.ctx, d.a.op, serial, id); err != nil {
+			return d.expect(err, "lending temporary card %s", serial)
+		}
+		d.say("   during the 10-day loss period the school lends temporary card %s from its spares (R-LOSS-2)", serial)
+		return nil
+	}
+	return d.check(false, "the school has a spare card to lend")
 }
 
 // startReaderList is the city's list of the morning (version 1) as every
