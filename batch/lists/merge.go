@@ -283,7 +283,10 @@ func (s *State) Write(e Event) error {
 }
 
 // Fold applies every event of src to the state; ctx is checked every 4096
-// events. It returns the number of events read.
+// events. It returns the number of events read. The state changes as events
+// arrive, so fold only input already verified (an EventReader over
+// batch.Open or batch.Spool): a streaming reader reports a damaged file only
+// at its end.
 func (s *State) Fold(ctx context.Context, src EventSource) (int, error) {
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
