@@ -41,6 +41,7 @@ func (d *demo) stepPersonalise() error {
 		return err
 	}
 	var perso []batch.PersoRecord
+	var all sim.Stats
 	for i, rec := range d.a.cmis {
 		serial := serials[i]
 		st, err := d.personalise(d.a, serial, rec)
@@ -52,10 +53,12 @@ func (d *demo) stepPersonalise() error {
 			note = d.text(" (name stored in GB18030: rare character, C-4)")
 		}
 		d.say("     card %s → %s %s: %d APDUs, %.1f ms modelled%s", serial, rec.RegistryNo, mask(rec.Name), st.APDUs, ms(st.Modelled), note)
+		all.APDUs += st.APDUs
+		all.Modelled += st.Modelled
 		id, _ := studentid.Parse(rec.RegistryNo)
 		perso = append(perso, batch.PersoRecord{RegistryNo: id, CardSerial: serial, At: d.now, Result: batch.PersoOK, Channel: batch.ChannelNet, Operator: d.a.op.User})
 	}
-	d.say("   %d cards personalised: %d APDUs, %.1f ms modelled in all (%.1f ms a card)", len(d.a.cmis), d.apdus, ms(d.modelled), ms(d.modelled)/float64(len(d.a.cmis)))
+	d.say("   %d cards personalised: %d APDUs, %.1f ms modelled in all (%.1f ms a card)", len(d.a.cmis), all.APDUs, ms(all.Modelled), ms(all.Modelled)/float64(len(d.a.cmis)))
 	if err := d.checkRareCard(serials[rareIdx]); err != nil {
 		return err
 	}

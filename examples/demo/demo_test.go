@@ -48,7 +48,7 @@ var englishLines = []string{
 	"40 ID cards now at the school and may be issued (C-ISSUE-2, C-ISSUE-3)",
 	"SAM is locked: read the management card first",
 	"8 APDUs, 51.4 ms modelled (name stored in GB18030: rare character, C-4)",
-	"40 cards personalised:",
+	"40 cards personalised: 320 APDUs, 2,055.8 ms modelled in all (51.4 ms a card)",
 	"district 05 reads 40 personalisation records (R-ISSUE-4)",
 	"registered for semester 2026-2, 6 APDUs, 35.8 ms modelled; valid until 2027-03-21",
 	"in effect now: no; takes effect at 2026-10-10 00:00",

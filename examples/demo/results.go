@@ -186,7 +186,7 @@ func (d *demo) reconcile(who string, sheet *batch.Handover, result []byte, misco
 			return err
 		}
 		d.say("   %s: first scan %d cards, sheet %d → mismatch for school %s: sheet %d, counted %d; the upper level would issue a regenerated sheet of %d cards (C-ISSUE-4)",
-			who, sheet.Total()-1, sheet.Total(), diffs[0].School, diffs[0].Sheet, diffs[0].Counted, regenerated.Total())
+			who, total(counted), sheet.Total(), diffs[0].School, diffs[0].Sheet, diffs[0].Counted, regenerated.Total())
 		d.say("   %s: the missing card is found in the box; the recount matches", who)
 		if counted, err = scan(); err != nil {
 			return d.expect(err, "counting the cards")
@@ -198,6 +198,15 @@ func (d *demo) reconcile(who string, sheet *batch.Handover, result []byte, misco
 	}
 	d.say("   %s: %d cards counted against the handover sheet: they match (C-ISSUE-1, C-ISSUE-4)", who, sheet.Total())
 	return nil
+}
+
+// total is the number of cards a tally counted.
+func total(t batch.Tally) int {
+	n := 0
+	for _, c := range t {
+		n += c
+	}
+	return n
 }
 
 // sayBoxes prints the city's handover sheet as its box labels (C-PACK-1).
