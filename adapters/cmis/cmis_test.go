@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/bjedu/studentcard/adapters/cmis"
 	"github.com/bjedu/studentcard/batch"
@@ -148,6 +150,8 @@ func TestFieldRules(t *testing.T) {
 		{name: "registry number class 00", col: colRegistry, value: "0105000103000014",
 			want: []error{cmis.ErrRegistryNumber, studentid.ErrClass}},
 		{name: "registry number stored as a number by Excel", col: colRegistry, value: "1.05000103001014E+14",
+			want: []error{cmis.ErrRegistryNumber}},
+		{name: "registry number whose leading 0 Excel dropped", col: colRegistry, value: "105000103001014",
 			want: []error{cmis.ErrRegistryNumber}},
 		{name: "S-ID-6/check digit verified with a scheme", col: colRegistry, value: "0105000103001015", im: cmis.Importer{Scheme: studentid.MOD11_10},
 			want: []error{cmis.ErrRegistryNumber, studentid.ErrCheckDigit}},
@@ -504,6 +508,40 @@ func TestNotASpreadsheet(t *testing.T) {
 	}
 }
 
+// TestExcelCells: cells are read as Excel shows them, so a real date cell
+// formatted yyyymmdd is a good P-4 date, one shown as 2018/1/1 is not, and a
+// registry number typed as a number is explained.
+func TestExcelCells(t *testing.T) {
+	rows := sheet(t, 3)
+	data := xlsxOf(t, rows)
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	require.NoError(t, err)
+	ymd := "yyyymmdd"
+	plain, err := f.NewStyle(&excelize.Style{CustomNumFmt: &ymd})
+	require.NoError(t, err)
+	slash := "yyyy/m/d"
+	slashed, err := f.NewStyle(&excelize.Style{CustomNumFmt: &slash})
+	require.NoError(t, err)
+	birth := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
+	require.NoError(t, f.SetCellValue("Sheet1", "F2", birth))
+	require.NoError(t, f.SetCellStyle("Sheet1", "F2", "F2", plain))
+	require.NoError(t, f.SetCellValue("Sheet1", "F3", birth))
+	require.NoError(t, f.SetCellStyle("Sheet1", "F3", "F3", slashed))
+	require.NoError(t, f.SetCellValue("Sheet1", "D4", 105000103001047))
+	var buf bytes.Buffer
+	require.NoError(t, f.Write(&buf))
+	require.NoError(t, f.Close())
+
+	res := importBytes(t, cmis.Importer{}, buf.Bytes(), "s.xlsx")
+	assert.Equal(t, []string{"3F 出生日期", "4D 学籍号"}, where(res.Errors))
+	assert.Equal(t, "2018/1/1", res.Errors[0].Value)
+	assert.ErrorIs(t, res.Errors[0], cmis.ErrDate)
+	assert.Equal(t, "105000103001047", res.Errors[1].Value)
+	assert.Contains(t, l10n.Error(res.Errors[1], l10n.Chinese), "Excel去掉了开头的0")
+	require.Len(t, res.Records, 1)
+	assert.Equal(t, "20180101", res.Records[0].Card.BirthDate)
+}
+
 func TestSheets(t *testing.T) {
 	rows := sheet(t, 2)
 	data := xlsxOf(t, [][]string{{"说明"}, {"本表为示例"}})
@@ -600,10 +638,23 @@ func TestStreamingAndContext(t *testing.T) {
 			assert.ErrorIs(t, err, context.Canceled, f.name)
 		}
 	})
-	t.Run("read errors are returned", func(t *testing.T) {
+	t.Run("read errors are returned with where they happened", func(t *testing.T) {
 		broken := errors.New("network down")
 		_, err := cmis.Import(context.Background(), failingReader{broken}, "s.csv")
 		assert.ErrorIs(t, err, broken)
+		assert.Equal(t, "s.csv：network down", l10n.Error(err, l10n.Chinese))
+		// Past the first 64 KiB, the error names the row being read.
+		data := csvOf(t, sheet(t, 1000))
+		_, err = cmis.Import(context.Background(), io.MultiReader(bytes.NewReader(data[:100_000]), failingReader{broken}), "s.csv")
+		assert.ErrorIs(t, err, broken)
+		var ce *cmis.CellError
+		require.ErrorAs(t, err, &ce)
+		assert.Greater(t, ce.Row, 300)
+	})
+	t.Run("a separator that cannot work", func(t *testing.T) {
+		_, err := cmis.Importer{Comma: '"'}.Import(context.Background(), bytes.NewReader(csvOf(t, rows)), "s.csv")
+		assert.ErrorIs(t, err, cmis.ErrOption)
+		assert.Equal(t, "s.csv：导入选项无效：'\"'不能用作CSV分隔符", l10n.Error(err, l10n.Chinese))
 	})
 }
 

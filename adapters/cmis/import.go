@@ -228,11 +228,11 @@ type rowSource interface {
 // open finds the input's format and encoding and returns its rows.
 func (im *Importer) open(r io.Reader, res *Result) (rowSource, error) {
 	br := bufio.NewReaderSize(r, sniffBytes)
+	fileErr := func(err error) error { return &CellError{File: res.File, Err: err} }
 	head, err := br.Peek(sniffBytes)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, err
+		return nil, fileErr(err)
 	}
-	fileErr := func(err error) error { return &CellError{File: res.File, Err: err} }
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		res.Format = FormatXLSX
@@ -260,12 +260,15 @@ func (im *Importer) open(r io.Reader, res *Result) (rowSource, error) {
 		return nil, fileErr(detail(ErrEncoding, "unknown encoding %q", string(enc)))
 	}
 	if _, err := br.Discard(bom); err != nil {
-		return nil, err
+		return nil, fileErr(err)
 	}
 	res.Encoding = enc
 	comma := im.Comma
-	if comma == 0 {
+	switch {
+	case comma == 0:
 		comma = sniffComma(head[bom:])
+	case comma == '"' || comma == '\r' || comma == '\n' || comma == utf8.RuneError || !utf8.ValidRune(comma):
+		return nil, fileErr(detail(ErrOption, "separator %q cannot separate CSV fields", comma))
 	}
 	return newCSVSource(br, res.File, enc, comma), nil
 }
@@ -532,6 +535,9 @@ func (run *importRun) registryNo(rec *Record, v string) error {
 	if err != nil {
 		if lostDigits(v) {
 			return detail(ErrRegistryNumber, "Excel stored it as a number and lost digits: format the column as text")
+		}
+		if _, err0 := studentid.Parse("0" + v); len(v) == studentid.Len-1 && err0 == nil {
+			return detail(ErrRegistryNumber, "Excel dropped the leading 0: format the column as text")
 		}
 		return &causeError{ErrRegistryNumber, err}
 	}

@@ -18,6 +18,8 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "required column missing", ZH: "缺少必需的列"},
 	l10n.Entry{Key: "column appears more than once", ZH: "列重复出现"},
 	l10n.Entry{Key: "unknown field in the column mapping", ZH: "列映射中有未知字段"},
+	l10n.Entry{Key: "invalid importer option", ZH: "导入选项无效"},
+	l10n.Entry{Key: "separator %q cannot separate CSV fields", ZH: "%q不能用作CSV分隔符"},
 	l10n.Entry{Key: "text not valid in the file's encoding", ZH: "文本不符合文件的字符编码"},
 	l10n.Entry{Key: "malformed CSV row", ZH: "CSV行格式错误"},
 	l10n.Entry{Key: "required field is empty", ZH: "必填项为空"},
@@ -55,6 +57,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "digit 9 of the registry number is %c (%s)", ZH: "学籍号第9位为%c（%s）"},
 	l10n.Entry{Key: "entry year %s differs from the entry month %s", ZH: "入学年份%s与入学年月%s不一致"},
 	l10n.Entry{Key: "Excel stored it as a number and lost digits: format the column as text", ZH: "Excel把它存成了数字并丢失了位数：请把该列设为文本格式"},
+	l10n.Entry{Key: "Excel dropped the leading 0: format the column as text", ZH: "Excel去掉了开头的0：请把该列设为文本格式"},
 	l10n.Entry{Key: "also mapped from column %s", ZH: "已由%s列映射"},
 	l10n.Entry{Key: "field %q", ZH: "字段%q"},
 	l10n.Entry{Key: "the first %d rows hold no known column name", ZH: "前%d行中没有已知的列名"},
@@ -106,6 +109,9 @@ var (
 	// ErrUnknownField: Importer.Columns names a field this package does not
 	// know; a programming error of the caller.
 	ErrUnknownField = messages.Error("unknown field in the column mapping")
+	// ErrOption: an Importer setting cannot work (a CSV separator that is a
+	// quote or a line break); a programming error of the caller.
+	ErrOption = messages.Error("invalid importer option")
 	// ErrEncoding: a cell's bytes are not valid in the file's encoding
 	// (UTF-8 or GB18030), or the file is UTF-16.
 	ErrEncoding = messages.Error("text not valid in the file's encoding")

@@ -66,7 +66,7 @@ func (s *csvSource) next() (int, []string, *CellError, error) {
 		return s.row, nil, &CellError{File: s.file, Row: s.row, Err: &causeError{ErrMalformedRow, pe.Err}}, nil
 	}
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, nil, &CellError{File: s.file, Row: s.row + 1, Err: err}
 	}
 	start, _ := s.r.FieldPos(0)
 	last, _ := s.r.FieldPos(len(rec) - 1)
