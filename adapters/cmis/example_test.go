@@ -1,12 +1,16 @@
 package cmis_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bjedu/studentcard/adapters/cmis"
+	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // A CMIS export as CSV (GB18030 files are read the same way): one good row,
@@ -63,4 +67,34 @@ func ExampleResult_Err() {
 	// students.csv: row 3, column I (行政区划代码), value "110109": division code is not 12 digits (6-digit GB/T 2260 code + 000000): e.g. 110101000000
 	// students.csv: row 4, column C (性别), value "男": fields disagree: the resident ID number says female
 	// students.csv: row 4, column H (入学年月), value "2024.9": entry month is not YYYYMM: e.g. 201309
+}
+
+// Good records stream straight into batch's card-making data file
+// (C-MAKE-1), which the district then validates (C-MAKE-2).
+func ExampleImporter() {
+	var buf bytes.Buffer
+	w, err := batch.CardData.NewWriter(&buf, "carddata.txt", batch.Header{
+		Level: batch.LevelSchool, Code: "01050001", Batch: "T20260901-001",
+		Created: time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	im := cmis.Importer{
+		Scheme:   studentid.MOD11_10, // the vendor's check-digit scheme (S-ID-6)
+		OnRecord: func(r cmis.Record) error { return w.WriteRecord(r.Card.Fields()) },
+	}
+	res, err := im.Import(context.Background(), strings.NewReader(exportCSV), "students.csv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := w.Close(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("records written:", w.Count(), "rows to fix in CMIS:", res.Summary.Bad)
+	// Output:
+	// records written: 2 rows to fix in CMIS: 2
 }

@@ -390,10 +390,9 @@ func columnName(j int) string {
 
 // cell is one mapped value of the row being checked.
 type cell struct {
-	j   int    // cell index
-	v   string // normalised value
-	ok  bool   // present, non-empty and validly encoded
-	has bool   // the export has this column
+	j  int    // cell index
+	v  string // normalised value
+	ok bool   // present, non-empty and validly encoded
 }
 
 // row checks one data row and records its outcome.
@@ -425,7 +424,7 @@ func (run *importRun) row(row int, cells []string) error {
 		if col.Field == "" {
 			continue
 		}
-		c := cell{j: j, has: true}
+		c := cell{j: j}
 		raw := ""
 		if j < len(cells) {
 			raw = cells[j]
