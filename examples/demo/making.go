@@ -43,16 +43,31 @@ func (d *demo) stepMakeCards() error {
 	}
 	r := d.a.cmis[rareIdx]
 	d.say("   %s: the name of %s has the rare character 喆, not in GB2312: CMIS files a rare-character description (pinyin %s) (C-4)", d.a.code, r.RegistryNo, d.a.rare[0].NamePinyin)
-	// The CMIS operator mistypes one birth date: it no longer agrees with
-	// the resident ID number.
+	if err := d.refusedUpload(); err != nil {
+		return err
+	}
+	districtFiles, rareFiles, err := d.acceptedUploads()
+	if err != nil {
+		return err
+	}
+	if err := d.validateAtCity(districtFiles, rareFiles); err != nil {
+		return err
+	}
+	d.districtFiles = districtFiles
+	return nil
+}
+
+// refusedUpload is school A's first upload: a birth date mistyped in CMIS
+// no longer agrees with the resident ID number, so the district refuses the
+// whole file and answers a failure file (C-MAKE-2); the school fixes the
+// record in CMIS, never downstream (C-3). Nothing of the refused file is
+// stored; in the ledger only the failing record's ID card is rejected, the
+// others wait for the corrected upload.
+func (d *demo) refusedUpload() error {
 	bad := &d.a.cmis[typoIdx]
 	good := bad.BirthDate
 	bad.BirthDate = shiftDate(good, 3)
 	d.say("   %s: in CMIS the birth date of %s was typed %s (the resident ID number says %s)", d.a.code, bad.RegistryNo, bad.BirthDate, good)
-
-	// First upload of school A: refused as a whole, with a failure file.
-	// Nothing of it is stored; in the ledger only the failing record's ID
-	// card is rejected, the others wait for the corrected upload.
 	pkg, name, err := d.exportPackage(d.a)
 	if err != nil {
 		return err
@@ -73,40 +88,47 @@ func (d *demo) stepMakeCards() error {
 	if _, err := d.ledger.Transition(d.ctx, d.a.district, lifecycle.Request{CardID: d.a.idCard[bad.RegistryNo], Action: lifecycle.ActReject, Reason: "BIRTH_DATE"}); err != nil {
 		return d.expect(err, "rejecting the failing record in the ledger")
 	}
-
-	// C-3: fixed in CMIS, never downstream; exported again.
 	bad.BirthDate = good
 	if err := d.submitIDCard(d.a, *bad); err != nil {
 		return err
 	}
 	d.say("   %s fixes the birth date in CMIS and exports again (C-3)", d.a.code)
+	return nil
+}
 
-	// The second upload of school A and the first of school B pass; each
-	// district stores its file and passes it on (C-MAKE-2).
-	districtFiles := map[*school][]byte{}
-	rareFiles := map[*school][]byte{}
+// acceptedUploads is the second upload of school A and the first of school
+// B: each district accepts the whole file, stores it and makes its
+// card-making file for the city (C-MAKE-2). It returns the district files
+// and the rare-character descriptions that travel with them.
+func (d *demo) acceptedUploads() (districtFiles, rareFiles map[*school][]byte, err error) {
+	districtFiles, rareFiles = map[*school][]byte{}, map[*school][]byte{}
 	for _, s := range []*school{d.a, d.b} {
 		pkg, name, err := d.exportPackage(s)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		rep, _, err := d.validateAtDistrict(s, pkg, name)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		d.say("   district %s validates %s: %d records, %d photos, %d failing, every number checked against the ledger (S-ID-1) → accepted and stored (may print locally: %s, C-MAKE-2)", s.op.District, name, rep.Records, rep.Photos, rep.Failed, d.yes(rep.LocalPrint))
 		if err := d.check(rep.Accepted && rep.Failed == 0 && rep.Records == int64(len(s.cmis)), "district accepts %s's upload", s.code); err != nil {
-			return err
+			return nil, nil, err
 		}
 		if err := d.ledgerAll(s, s.district, lifecycle.ActValidateDistrict); err != nil {
-			return err
+			return nil, nil, err
 		}
 		if districtFiles[s], rareFiles[s], err = d.mergeAtDistrict(s, pkg, name); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
+	return districtFiles, rareFiles, nil
+}
 
-	// C-MAKE-3: the city validates each district file the same way.
+// validateAtCity is C-MAKE-3: the city validates each district file the
+// same way, with the rare-character descriptions that came with it, and
+// sends the accepted files to the card factory.
+func (d *demo) validateAtCity(districtFiles, rareFiles map[*school][]byte) error {
 	for _, s := range []*school{d.a, d.b} {
 		rare, err := batch.ReadRareChars(d.ctx, bytes.NewReader(rareFiles[s]), "rarechars.txt", s.code)
 		if err != nil {
@@ -128,7 +150,6 @@ func (d *demo) stepMakeCards() error {
 			}
 		}
 	}
-	d.districtFiles = districtFiles
 	return nil
 }
 
