@@ -1,6 +1,7 @@
 package cmis_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -112,6 +113,10 @@ func TestFieldRules(t *testing.T) {
 		{name: "P-4/date seven digits", col: colBirth, value: "2018011", want: []error{cmis.ErrDate}},
 		{name: "P-4/date not on the calendar", col: colBirth, value: "20180230", want: []error{cmis.ErrDate}},
 		{name: "P-4/date month 13", col: colBirth, value: "20181301", want: []error{cmis.ErrDate}},
+		{name: "P-4/date 31 April", col: colBirth, value: "20180431", want: []error{cmis.ErrDate}},
+		{name: "P-4/date 29 February of a common year", col: colBirth, value: "20170229", want: []error{cmis.ErrDate}},
+		{name: "P-4/date 29 February of 2100", col: colBirth, value: "21000229", want: []error{cmis.ErrDate}},
+		{name: "P-4/date 29 February of 2000 is a date (then checked against the ID)", col: colBirth, value: "20000229", want: []error{cmis.ErrInconsistent}},
 		{name: "P-4/date before 1900", col: colBirth, value: "18991231", want: []error{cmis.ErrDate}},
 		{name: "P-4/date in the future with a clock", col: colBirth, value: "20270101", im: cmis.Importer{Now: today}, want: []error{cmis.ErrDate}},
 		{name: "P-4/division code of 6 digits", col: colDivision, value: "110101", want: []error{cmis.ErrDivisionCode}},
@@ -379,7 +384,19 @@ func TestHeader(t *testing.T) {
 			_, err := cmis.Import(context.Background(), bytes.NewReader(f.encode(t, rows)), "s")
 			assert.ErrorIs(t, err, cmis.ErrNoHeader, f.name)
 		}
-		_, err := cmis.Import(context.Background(), strings.NewReader(""), "empty.csv")
+		// The header may sit under up to nine title rows, not ten.
+		rows = sheet(t, 1)
+		for i := 0; i < cmis.MaxHeaderRows-1; i++ {
+			rows = slices.Insert(rows, 0, []string{"标题"})
+		}
+		res := importBytes(t, cmis.Importer{}, xlsxOf(t, rows), "s.xlsx")
+		assert.Equal(t, cmis.MaxHeaderRows, res.HeaderRow)
+		assert.Len(t, res.Records, 1)
+		rows = slices.Insert(rows, 0, []string{"标题"})
+		_, err := cmis.Import(context.Background(), bytes.NewReader(xlsxOf(t, rows)), "s.xlsx")
+		assert.ErrorIs(t, err, cmis.ErrNoHeader)
+
+		_, err = cmis.Import(context.Background(), strings.NewReader(""), "empty.csv")
 		assert.ErrorIs(t, err, cmis.ErrNoHeader)
 		assert.Equal(t, "empty.csv：未找到含CMIS列名的表头行：前10行中没有已知的列名", l10n.Error(err, l10n.Chinese))
 	})
@@ -593,6 +610,64 @@ func TestRowNumbers(t *testing.T) {
 		assert.Equal(t, cmis.Summary{Rows: 4, Good: 2, Bad: 2}, res.Summary)
 		assert.Equal(t, "s.csv 第3行：CSV行格式错误：bare \" in non-quoted-field", l10n.Error(res.Errors[0], l10n.Chinese))
 	})
+}
+
+// TestWideSheet: errors of a row come in column order also past column Z,
+// and every reason renders in English through its own Error method.
+func TestWideSheet(t *testing.T) {
+	rows := sheet(t, 2)
+	for i := range rows {
+		pad := make([]string, 26)
+		for j := range pad {
+			pad[j] = "x"
+		}
+		rows[i] = append(pad, rows[i]...) // the header starts at AA
+	}
+	rows[2][26+5] = "2018"
+	rows[2][26+1] = ""
+	res := importBytes(t, cmis.Importer{}, xlsxOf(t, rows), "s.xlsx")
+	assert.Equal(t, []string{"3AB 姓名", "3AF 出生日期"}, where(res.Errors))
+	assert.Equal(t, "date is not a YYYYMMDD calendar date: e.g. 20071030", res.Errors[1].Err.Error())
+	rows[2][26+1] = "王小明"
+	rows[2][26+5] = "20180101"
+	rows[2][26+4] = "1101042018010100"
+	res = importBytes(t, cmis.Importer{}, xlsxOf(t, rows), "s.xlsx")
+	require.Len(t, res.Errors, 1)
+	assert.Equal(t, "resident ID number invalid: resident ID number, position 17: 16 characters, want 18", res.Errors[0].Err.Error())
+}
+
+// TestBrokenSheet: a sheet that breaks while it is read (here a row number
+// past Excel's last row) stops the import with ErrNotSpreadsheet naming the
+// row reached.
+func TestBrokenSheet(t *testing.T) {
+	data := xlsxOf(t, sheet(t, 3))
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		r, err := f.Open()
+		require.NoError(t, err)
+		b, err := io.ReadAll(r)
+		require.NoError(t, err)
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			require.Contains(t, string(b), `<row r="4"`)
+			b = bytes.Replace(b, []byte(`<row r="4"`), []byte(`<row r="1048577"`), 1)
+		}
+		w, err := zw.Create(f.Name)
+		require.NoError(t, err)
+		_, err = w.Write(b)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	res, err := cmis.Import(context.Background(), bytes.NewReader(buf.Bytes()), "s.xlsx")
+	assert.ErrorIs(t, err, cmis.ErrNotSpreadsheet)
+	var ce *cmis.CellError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 3, ce.Row)
+	// excelize reads one row ahead, so row 3 is where it notices.
+	assert.Len(t, res.Records, 1, "the rows before the break were read")
+	assert.Contains(t, l10n.Error(err, l10n.Chinese), "无法读取工作簿")
 }
 
 func recordRows(res *cmis.Result) []int {

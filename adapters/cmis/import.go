@@ -535,8 +535,10 @@ func (run *importRun) registryNo(rec *Record, v string) error {
 		if lostDigits(v) {
 			return detail(ErrRegistryNumber, "Excel stored it as a number and lost digits: format the column as text")
 		}
-		if _, err0 := studentid.Parse("0" + v); len(v) == studentid.Len-1 && err0 == nil {
-			return detail(ErrRegistryNumber, "Excel dropped the leading 0: format the column as text")
+		if len(v) == studentid.Len-1 {
+			if _, err := studentid.Parse("0" + v); err == nil {
+				return detail(ErrRegistryNumber, "Excel dropped the leading 0: format the column as text")
+			}
 		}
 		return &causeError{ErrRegistryNumber, err}
 	}
