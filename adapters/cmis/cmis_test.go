@@ -466,6 +466,22 @@ func TestEncodings(t *testing.T) {
 			assert.Empty(t, res.Errors)
 		}
 	})
+	t.Run("C-4/rare characters survive GB18030 as given", func(t *testing.T) {
+		rare := sheet(t, 2)
+		rare[1][1] = "王𪚥"  // U+2A6A5: a four-byte GB18030 character outside GB2312
+		rare[2][1] = "李䶮" // U+4DAE, CJK extension A
+		data := gb18030Of(t, rare)
+		four, err := gbBytes("𪚥")
+		require.NoError(t, err)
+		require.Len(t, four, 4, "a four-byte GB18030 sequence")
+		require.True(t, bytes.Contains(data, four))
+		res := importBytes(t, cmis.Importer{}, data, "s.csv")
+		require.Empty(t, res.Errors, "%v", res.Err())
+		assert.Equal(t, cmis.EncodingGB18030, res.Encoding)
+		assert.Equal(t, "王𪚥", res.Records[0].Card.Name)
+		assert.Equal(t, "李䶮", res.Records[1].Card.Name)
+		assert.Empty(t, res.Warnings)
+	})
 	t.Run("invalid GB18030 bytes in a cell", func(t *testing.T) {
 		data := slices.Clone(gbCSV)
 		name, err := batchtest.Record(school, schoolName, 1, 7)
