@@ -468,7 +468,7 @@ func TestEncodings(t *testing.T) {
 	})
 	t.Run("C-4/rare characters survive GB18030 as given", func(t *testing.T) {
 		rare := sheet(t, 2)
-		rare[1][1] = "王𪚥"  // U+2A6A5: a four-byte GB18030 character outside GB2312
+		rare[1][1] = "王𪚥" // U+2A6A5: a four-byte GB18030 character outside GB2312
 		rare[2][1] = "李䶮" // U+4DAE, CJK extension A
 		data := gb18030Of(t, rare)
 		four, err := gbBytes("𪚥")
