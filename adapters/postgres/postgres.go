@@ -39,6 +39,9 @@ type Options struct {
 type Store struct {
 	cfg    *pgx.ConnConfig
 	schema string
+	// xidOffset is added to transaction ids in event Seqs (event_clock);
+	// fixed at Open.
+	xidOffset int64
 	// idle holds open connections not in use; slots counts the connections
 	// that may still be opened.
 	idle  chan *pgx.Conn
@@ -161,7 +164,7 @@ func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error)
 	}
 	healthy := false
 	defer func() { s.release(c, healthy) }()
-	t := &tx{c: c}
+	t := &tx{c: c, offset: s.xidOffset}
 	defer func() { t.done = true }()
 	defer func() {
 		if p := recover(); p != nil {
@@ -277,10 +280,33 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		return s.fixEventClock(ctx, tx)
 	})
 	healthy = err == nil
 	return err
+}
+
+// fixEventClock makes sure the next event Seq is above every stored one.
+// Transaction ids only grow within a cluster, but data restored with
+// pg_restore into another cluster (R-OPS-1) may carry Seqs made from higher
+// ids than the new cluster hands out; the offset then grows so that new
+// events still sort after the restored ones.
+func (s *Store) fixEventClock(ctx context.Context, tx pgx.Tx) error {
+	var offset, top, xid int64
+	if err := tx.QueryRow(ctx, "SELECT xid_offset FROM event_clock FOR UPDATE").Scan(&offset); err != nil {
+		return err
+	}
+	if err := tx.QueryRow(ctx, "SELECT coalesce(max(seq), 0) >> $1, pg_current_xact_id()::text::bigint FROM events", eventBits).Scan(&top, &xid); err != nil {
+		return err
+	}
+	if xid+offset <= top {
+		offset = top - xid + 1
+		if _, err := tx.Exec(ctx, "UPDATE event_clock SET xid_offset = $1", offset); err != nil {
+			return err
+		}
+	}
+	s.xidOffset = offset
+	return nil
 }
 
 // Close waits for the transactions in flight and closes every connection.

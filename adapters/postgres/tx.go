@@ -32,6 +32,7 @@ type tx struct {
 	done    bool
 	begun   bool
 	xid     int64 // the transaction id once a write returned it, else 0
+	offset  int64 // the store's event_clock offset
 	events  int   // events appended so far: the low bits of the next Seq
 	pending []queued
 }
@@ -308,7 +309,7 @@ func scanEvent(r pgx.CollectableRow) (lifecycle.Event, error) {
 	return e, err
 }
 
-// AppendEvent numbers the event (transaction id << 20) + n: unique, growing
+// AppendEvent numbers the event ((transaction id + offset) << 20) + n: unique, growing
 // within the transaction, and ordered against other transactions so that
 // ScopeEvents can stop below the oldest transaction still running. Once the
 // transaction id is known the insert is queued (see tx).
@@ -325,17 +326,17 @@ func (t *tx) AppendEvent(ctx context.Context, e lifecycle.Event) (lifecycle.Even
 		district, school, reason, before, version) VALUES (`
 	const rest = `$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`
 	if t.xid != 0 {
-		e.Seq = t.xid<<eventBits + int64(t.events)
+		e.Seq = (t.xid+t.offset)<<eventBits + int64(t.events)
 		args[0] = e.Seq
 		t.pending = append(t.pending, queued{sql: cols + `$1,` + rest, args: args})
 		t.events++
 		return e, nil
 	}
-	_, err := t.row(ctx, cols+`(pg_current_xact_id()::text::bigint << 20) + $1,`+rest+` RETURNING seq`, args, &e.Seq)
+	_, err := t.row(ctx, cols+`((pg_current_xact_id()::text::bigint + $18) << 20) + $1,`+rest+` RETURNING seq`, append(args, t.offset), &e.Seq)
 	if err != nil {
 		return lifecycle.Event{}, err
 	}
-	t.xid = e.Seq >> eventBits
+	t.xid = e.Seq>>eventBits - t.offset
 	t.events++
 	return e, nil
 }
@@ -352,8 +353,9 @@ func (t *tx) CardEvents(ctx context.Context, cardID string, after int64, limit i
 }
 
 // settled is the Seq below which every event's transaction has ended in
-// the statement's snapshot: the oldest running transaction id << 20.
-const settled = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)`
+// the statement's snapshot: (oldest running transaction id + offset) << 20;
+// $3 is the offset.
+const settled = `((pg_snapshot_xmin(pg_current_snapshot())::text::bigint + $3) << 20)`
 
 // ScopeEvents returns only settled events, so a reader that remembers the
 // last Seq it saw never skips a transaction that commits later with a lower
@@ -362,13 +364,13 @@ func (t *tx) ScopeEvents(ctx context.Context, scope lifecycle.Scope, after int64
 	const sel = "SELECT " + eventCols + " FROM events WHERE seq > $1 AND seq < " + settled
 	switch {
 	case scope.District == "" && scope.School == "":
-		return list(ctx, t, sel+" ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit))
+		return list(ctx, t, sel+" ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit), t.offset)
 	case scope.School == "":
-		return list(ctx, t, sel+" AND district = $3 ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit), scope.District)
+		return list(ctx, t, sel+" AND district = $4 ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit), t.offset, scope.District)
 	case scope.District == "":
-		return list(ctx, t, sel+" AND school = $3 ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit), scope.School)
+		return list(ctx, t, sel+" AND school = $4 ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit), t.offset, scope.School)
 	default:
-		return list(ctx, t, sel+" AND district = $3 AND school = $4 ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit),
+		return list(ctx, t, sel+" AND district = $4 AND school = $5 ORDER BY seq LIMIT $2", scanEvent, after, pageLimit(limit), t.offset,
 			scope.District, scope.School)
 	}
 }

@@ -25,9 +25,15 @@ CREATE TABLE cards (
 );
 CREATE INDEX cards_student ON cards (student, id) WHERE student <> '';
 
--- events.seq is (transaction id << 20) + n, see the package doc: readers of
--- a scope stop below the oldest running transaction, so no late commit is
--- ever skipped.
+-- events.seq is ((transaction id + xid_offset) << 20) + n, see the package
+-- doc: readers of a scope stop below the oldest running transaction, so no
+-- late commit is ever skipped. xid_offset grows when the data was restored
+-- into a cluster whose transaction ids are lower (Open checks).
+CREATE TABLE event_clock (
+	id         boolean NOT NULL PRIMARY KEY DEFAULT true CHECK (id),
+	xid_offset bigint  NOT NULL
+);
+INSERT INTO event_clock (xid_offset) VALUES (0);
 CREATE TABLE events (
 	seq         bigint      NOT NULL PRIMARY KEY,
 	card_id     text COLLATE "C" NOT NULL,
