@@ -119,7 +119,7 @@ func cmdValidate(e *env, args []string) (result, error) {
 	sender := fs.String("sender", "", "code the file must come from (school 8 digits at the district, district 4 digits at the city)")
 	failPath := fs.String("failures", "", "failure file to write (default <input>.failures.txt)")
 	maxErrors := fs.Int("max-errors", 100, "problems listed in the report (all go to the failure file)")
-	pos, err := parseArgs(fs, &e.g, args)
+	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func cmdSplit(e *env, args []string) (result, error) {
 	var sf senderFlags
 	sf.add(fs)
 	outDir := fs.String("out", ".", "directory for the parts (RESULT_<code>.txt)")
-	pos, err := parseArgs(fs, &e.g, args)
+	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}
@@ -343,7 +343,7 @@ func cmdMerge(e *env, args []string) (result, error) {
 	var sf senderFlags
 	sf.add(fs)
 	out := fs.String("o", "", "output file (the district card-making file)")
-	pos, err := parseArgs(fs, &e.g, args)
+	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}
@@ -447,7 +447,7 @@ func cmdHandover(e *env, args []string) (result, error) {
 	out := fs.String("o", "", "handover sheet file to write (optional)")
 	big := fs.Int("big", 0, "cards per big box (default 1000)")
 	small := fs.Int("small", 0, "cards per small box (default 100)")
-	pos, err := parseArgs(fs, &e.g, args)
+	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}

@@ -115,9 +115,6 @@ func parseSuite(s string) (sam.Algorithm, error) {
 	return 0, usagef("--suite: %q is not sm4 or 3des", s)
 }
 
-// cardOp is what a card command does inside an open session.
-type cardOp func(ctx context.Context, s *card.Session) error
-
 // terminal is the card, SAM and (for --sim) journal of one card command.
 type terminal struct {
 	e       *env
@@ -366,7 +363,7 @@ func cmdCard(e *env, args []string) (result, error) {
 	default:
 		return nil, usagef("unknown card subcommand %q (want personalise, register, inspect or recover)", sub)
 	}
-	pos, err := parseArgs(fs, &e.g, args[1:])
+	pos, err := e.parseArgs(fs, args[1:])
 	if err != nil {
 		return nil, err
 	}
@@ -377,6 +374,9 @@ func cmdCard(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	school := cf.school
+	if school == "" && (sub == "register" || sub == "recover") {
+		return nil, usagef("--school is required: the terminal's school code goes into the card's log")
+	}
 	var op func(*card.Session) error
 	var jop *simOp
 	now := e.now()
@@ -425,10 +425,14 @@ func cmdCard(e *env, args []string) (result, error) {
 			if err := op(s); err != nil {
 				return err
 			}
+			t.countAPDUs(res)
 		}
 		ins, err := s.Inspect(e.ctx)
 		if err != nil {
 			return err
+		}
+		if op == nil {
+			t.countAPDUs(res)
 		}
 		fillCard(res, ins, sub == "inspect")
 		return nil
@@ -437,8 +441,6 @@ func cmdCard(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	if t.chip != nil {
-		stats := t.chip.Stats()
-		res.APDUs, res.ModelledMS = stats.APDUs, float64(stats.Modelled.Microseconds())/1000
 		if cf.simState != "" {
 			if jop != nil {
 				jop.At, jop.School = now, school
@@ -451,6 +453,16 @@ func cmdCard(e *env, args []string) (result, error) {
 		}
 	}
 	return res, nil
+}
+
+// countAPDUs records what crossed the simulated card's air interface for the
+// operation (the final read-back of the card is not counted).
+func (t *terminal) countAPDUs(res *cardResult) {
+	if t.chip == nil {
+		return
+	}
+	stats := t.chip.Stats()
+	res.APDUs, res.ModelledMS = stats.APDUs, float64(stats.Modelled.Microseconds())/1000
 }
 
 func fillCard(res *cardResult, ins card.Inspection, withLog bool) {
@@ -527,6 +539,9 @@ type simJournal struct {
 	Suite  string  `json:"suite"`
 	Issued string  `json:"issued"`
 	Ops    []simOp `json:"ops"`
+	// KeyCheck is a key check value of the card's keys (the MAC of a fixed
+	// text under its MAC key): a run with other --dev-keys is refused.
+	KeyCheck string `json:"key_check"`
 	// FilesSHA256 is the digest of the card's files after the last
 	// operation; a replay that ends elsewhere is refused.
 	FilesSHA256 string `json:"files_sha256"`
@@ -589,6 +604,15 @@ func (t *terminal) openSim(ks *sam.KeySet, suite sam.Algorithm) error {
 		return &simStateError{path: cf.simState, reason: "bad issue date"}
 	}
 	info.Type, info.Suite, info.KeyVersion, info.AppVersion, info.Issued = card.TypeRegistry, suite, devKeyVersion, 1, issued
+	kcv, err := keyCheck(ks, info)
+	if err != nil {
+		return err
+	}
+	if j.KeyCheck == "" {
+		j.KeyCheck = kcv
+	} else if j.KeyCheck != kcv {
+		return &simStateError{path: cf.simState, reason: "the card was made with other --dev-keys"}
+	}
 	chip, err := sim.New(ks, info)
 	if err != nil {
 		return err
@@ -596,13 +620,29 @@ func (t *terminal) openSim(ks *sam.KeySet, suite sam.Algorithm) error {
 	t.chip = chip
 	for i, op := range j.Ops {
 		if err := t.replay(op); err != nil {
-			return &simStateError{path: cf.simState, reason: fmt.Sprintf("operation %d (%s) does not replay", i+1, op.Op), err: err}
+			return &simStateError{path: cf.simState, reason: "operation %d (%s) does not replay", args: []any{i + 1, op.Op}, err: err}
 		}
 	}
 	if j.FilesSHA256 != "" && j.FilesSHA256 != t.filesDigest() {
-		return &simStateError{path: cf.simState, reason: "the replayed card differs from the one saved (other --dev-keys?)"}
+		return &simStateError{path: cf.simState, reason: "the replayed card differs from the one saved"}
 	}
 	return nil
+}
+
+// keyCheck is the key check value of a simulated card's keys: the first
+// bytes of a MAC of a fixed text under the card's diversified MAC key. It
+// identifies the keys without revealing them.
+func keyCheck(ks *sam.KeySet, info card.CardInfo) (string, error) {
+	keys, err := ks.CardKeys(info.Diversifier())
+	if err != nil {
+		return "", err
+	}
+	defer keys.Zero()
+	mac, err := keys.MAC(sam.KeyRef{ID: card.KeyIDMAC, Version: devKeyVersion}, nil, []byte("cardctl key check value"))
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(mac), nil
 }
 
 // replay applies one journal operation through a real card session.
@@ -657,22 +697,22 @@ func (t *terminal) saveJournal() error {
 // simStateError says a --sim-state file cannot be used (exit 3).
 type simStateError struct {
 	path   string
-	reason string // English detail
+	reason string // catalog key, a fmt format
+	args   []any
 	err    error
 }
 
 func (e *simStateError) Error() string {
-	s := "simulated card file " + e.path + ": " + e.reason
+	s := "simulated card file " + e.path + ": " + fmt.Sprintf(e.reason, e.args...)
 	if e.err != nil {
 		s += ": " + e.err.Error()
 	}
 	return s
 }
 
-// Localize renders the error in the operator's language; the detail stays
-// English, the cause is localized.
+// Localize renders the error and its cause in the operator's language.
 func (e *simStateError) Localize(tag language.Tag) string {
-	s := messages.Sprintf(tag, "simulated card file %s: %s", e.path, e.reason)
+	s := messages.Sprintf(tag, "simulated card file %s: %s", e.path, messages.Sprintf(tag, e.reason, e.args...))
 	if e.err != nil {
 		s += ": " + l10n.Error(e.err, tag)
 	}

@@ -19,9 +19,6 @@ var (
 	// errInvalid: a validated file was refused; the failure file lists why
 	// (exit 1).
 	errInvalid = messages.Error("validation failed: the file is refused")
-	// errUnsupported: the request needs something this build or SDK does
-	// not have (exit 6).
-	errUnsupported = messages.Error("not supported")
 )
 
 // usageError is a bad command line: an unknown command or flag, a missing
@@ -39,21 +36,6 @@ func (e *usageError) Error() string { return fmt.Sprintf(e.msg, e.args...) }
 func (e *usageError) Localize(tag language.Tag) string {
 	return messages.Sprintf(tag, "usage error: %s", messages.Sprintf(tag, e.msg, e.args...))
 }
-
-// unsupportedError names what is not supported and why; it matches
-// errUnsupported and exits with 6.
-type unsupportedError struct {
-	what string // catalog key
-}
-
-func (e *unsupportedError) Error() string { return "not supported: " + e.what }
-
-// Localize renders the error in the operator's language.
-func (e *unsupportedError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "not supported: %s", messages.Sprintf(tag, e.what))
-}
-
-func (e *unsupportedError) Unwrap() error { return errUnsupported }
 
 // fileError is an operating-system I/O error on a named file, rendered in
 // the operator's language; it exits with 3.
@@ -122,7 +104,7 @@ func exitCode(err error) int {
 		return exitInvalid
 	case errors.Is(err, lifecycle.ErrForbidden):
 		return exitForbidden
-	case errors.Is(err, errUnsupported), errors.Is(err, pcsc.ErrUnsupported):
+	case errors.Is(err, pcsc.ErrUnsupported):
 		return exitUnsupported
 	case errors.As(err, &se):
 		return exitIO

@@ -109,7 +109,7 @@ func cmdListsMerge(e *env, args []string) (result, error) {
 	var sf senderFlags
 	sf.add(fs)
 	out := fs.String("o", "", "merged event file to write")
-	pos, err := parseArgs(fs, &e.g, args)
+	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func cmdListsBuild(e *env, args []string) (result, error) {
 	coversS := fs.String("covers", "all", "statuses the list carries: all, lost or frozen")
 	digestS := fs.String("digest", "sha256", "sha256 or sm3")
 	out := fs.String("o", "", "list file to write")
-	pos, err := parseArgs(fs, &e.g, args)
+	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +316,7 @@ func cmdListsDiff(e *env, args []string) (result, error) {
 	var keys listKeyFlags
 	keys.add(fs, true)
 	out := fs.String("o", "", "delta file to write")
-	pos, err := parseArgs(fs, &e.g, args)
+	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}
@@ -400,7 +400,7 @@ func cmdListsLookup(e *env, args []string) (result, error) {
 	keys.add(fs, false)
 	var deltas multiFlag
 	fs.Var(&deltas, "delta", "delta to apply first (repeatable, in version order)")
-	pos, err := parseArgs(fs, &e.g, args)
+	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}

@@ -128,6 +128,7 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 
 	// errors and usage
 	l10n.Entry{Key: "usage error: %s", ZH: "用法错误：%s"},
+	l10n.Entry{Key: "%s", ZH: "%s"}, // a flag error package flag words itself
 	l10n.Entry{Key: "unknown command %q", ZH: "未知命令 %q"},
 	l10n.Entry{Key: "unknown flag %s", ZH: "未知参数 %s"},
 	l10n.Entry{Key: "flag needs a value: %s", ZH: "参数缺少取值：%s"},
@@ -140,8 +141,6 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "--level: %q is not district or city", ZH: "--level：%q 不是 district 或 city"},
 	l10n.Entry{Key: "--code is required at level %s", ZH: "级别 %s 必须指定 --code"},
 	l10n.Entry{Key: "validation failed: the file is refused", ZH: "校验未通过：文件被拒收"},
-	l10n.Entry{Key: "not supported", ZH: "不支持"},
-	l10n.Entry{Key: "not supported: %s", ZH: "不支持：%s"},
 	l10n.Entry{Key: "no such file", ZH: "文件不存在"},
 	l10n.Entry{Key: "permission denied", ZH: "没有权限"},
 	l10n.Entry{Key: "file already exists", ZH: "文件已存在"},
@@ -156,6 +155,13 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "key file %s: not %s", ZH: "密钥文件 %s：不是 %s"},
 	l10n.Entry{Key: "development keys from --dev-keys: NOT for production", ZH: "正在使用 --dev-keys 派生的开发密钥：切勿用于生产"},
 	l10n.Entry{Key: "simulated card file %s: %s", ZH: "模拟卡文件 %s：%s"},
+	l10n.Entry{Key: "not a cardctl simulated card file", ZH: "不是 cardctl 模拟卡文件"},
+	l10n.Entry{Key: "bad serial", ZH: "卡号无效"},
+	l10n.Entry{Key: "bad issue date", ZH: "发卡日期无效"},
+	l10n.Entry{Key: "operation %d (%s) does not replay", ZH: "第 %d 个操作（%s）无法重放"},
+	l10n.Entry{Key: "the card was made with other --dev-keys", ZH: "该卡是用另一组 --dev-keys 制作的"},
+	l10n.Entry{Key: "the replayed card differs from the one saved", ZH: "重放得到的卡与保存时不一致"},
+	l10n.Entry{Key: "--school is required: the terminal's school code goes into the card's log", ZH: "必须指定 --school：终端的学校代码要写入卡片日志"},
 
 	// batch
 	l10n.Entry{Key: "validate takes one file", ZH: "validate 只接受一个文件"},

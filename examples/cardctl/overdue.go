@@ -49,7 +49,7 @@ func cmdOverdue(e *env, args []string) (result, error) {
 	school := fs.String("school", "", "operator's school, 8 digits")
 	user := fs.String("user", "cardctl", "operator's login, for the audit log")
 	limit := fs.Int("limit", 1000, "most deadlines to list")
-	pos, err := parseArgs(fs, &e.g, args)
+	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}

@@ -154,7 +154,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 // setup applies the global flags: language and clock.
 func (e *env) setup() error {
 	tag, err := l10n.Parse(e.g.lang)
-	if err != nil {
+	if base, _ := tag.Base(); err != nil || (base.String() == "en" && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(e.g.lang)), "en")) {
 		return usagef("unknown language %q (want zh or en)", e.g.lang)
 	}
 	e.lang = tag
@@ -243,8 +243,10 @@ func newFlagSet(name string) *flag.FlagSet {
 // parseArgs parses a command's flags, allowing them between the positional
 // arguments (cardctl validate file.txt --level city), and returns the
 // positional arguments.
-func parseArgs(fs *flag.FlagSet, g *globals, args []string) ([]string, error) {
-	addGlobals(fs, g)
+//
+// Global flags given among the command's flags take effect here.
+func (e *env) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	addGlobals(fs, &e.g)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -255,7 +257,7 @@ func parseArgs(fs *flag.FlagSet, g *globals, args []string) ([]string, error) {
 		}
 		args = fs.Args()
 		if len(args) == 0 {
-			return pos, nil
+			return pos, e.setup()
 		}
 		pos = append(pos, args[0])
 		args = args[1:]
@@ -335,17 +337,6 @@ func fileSize(r io.Reader) int64 {
 		}
 	}
 	return -1
-}
-
-// splitList splits a comma-separated flag value.
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // mustExist refuses a path that does not exist (so a mistyped database name
