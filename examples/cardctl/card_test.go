@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bjedu/studentcard/adapters/pcsc/pcsctest"
 	"github.com/bjedu/studentcard/apdu"
 	"github.com/bjedu/studentcard/batch/batchtest"
 	"github.com/bjedu/studentcard/card"
@@ -236,4 +237,37 @@ func TestCardReaderPSAM(t *testing.T) {
 		o := inprocWith(d, "card", "inspect", "--reader", "Nope", "--dev-keys", "issuer")
 		assert.Equal(t, exitCard, o.code, o.stderr)
 	})
+}
+
+// TestCardRealStack runs the built binary against pcscd: a simulated card,
+// keyed with the same development keys, is served in vpcd's virtual reader
+// (package pcsctest), and cardctl talks to it through adapters/pcsc — the
+// path a real reader takes. It runs when the stack is up (.ci/pcsc-stack.sh;
+// required in CI) and is skipped with the command to start it otherwise.
+func TestCardRealStack(t *testing.T) {
+	stack := pcsctest.Require(t)
+	ks, _, err := devKeySet("lab-seed", sam.SM4)
+	require.NoError(t, err)
+	info := card.CardInfo{Serial: [8]byte{0x86, 9, 8, 7, 6, 5, 4, 3}, Type: card.TypeRegistry, Suite: sam.SM4, KeyVersion: devKeyVersion, AppVersion: 1,
+		Issued: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)}
+	chip, err := sim.New(ks, info)
+	require.NoError(t, err)
+	stack.Insert(t, chip)
+	dir := t.TempDir()
+	reg, name := pupil(t)
+	rd := []string{"--reader", stack.Reader, "--dev-keys", "lab-seed"}
+
+	o := exe(t, dir, append([]string{"--json", "card", "personalise", "--registry", reg, "--name", name, "--gender", "female", "--school-name", "北京市测试学校"}, rd...)...)
+	require.Equal(t, exitOK, o.code, o.stderr)
+	r := resultOf(t, jsonOut(t, o))
+	assert.Equal(t, "8609080706050403", r["serial"])
+	assert.Equal(t, stack.Reader, r["card"])
+	o = exe(t, dir, append([]string{"card", "register", "--semester", "2026-2", "--school", "080001"}, rd...)...)
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Contains(t, o.stdout, "已注册学期 2026-2")
+	o = exe(t, dir, append([]string{"card", "recover", "--school", "080001", "--lang", "en"}, rd...)...)
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Contains(t, o.stdout, "recovered")
+	o = exe(t, dir, "card", "inspect", "--reader", stack.Reader, "--dev-keys", "another issuer")
+	assert.Equal(t, exitCard, o.code, o.stderr)
 }

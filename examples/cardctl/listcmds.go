@@ -37,29 +37,25 @@ func cmdLists(e *env, args []string) (result, error) {
 }
 
 // eventSources opens event files as merge sources; close the returned files.
-func (e *env) eventSources(paths []string, bar *progress) ([]lists.EventSource, []io.Closer, int64, error) {
+func (e *env) eventSources(paths []string, bar *progress) ([]lists.EventSource, []io.Closer, error) {
 	var srcs []lists.EventSource
 	var closers []io.Closer
-	var total int64
 	for _, p := range paths {
 		f, err := e.openFile(p)
 		if err != nil {
 			closeAll(closers)
-			return nil, nil, 0, err
+			return nil, nil, err
 		}
 		closers = append(closers, f)
-		if n := fileSize(f); n > 0 {
-			total += n
-		}
 		name := filepath.Base(p)
 		er, err := lists.NewEventReader(batch.NewReader(bar.Reader(f), name), name)
 		if err != nil {
 			closeAll(closers)
-			return nil, nil, 0, err
+			return nil, nil, err
 		}
 		srcs = append(srcs, er)
 	}
-	return srcs, closers, total, nil
+	return srcs, closers, nil
 }
 
 func closeAll(cs []io.Closer) {
@@ -128,7 +124,7 @@ func cmdListsMerge(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	bar := e.startProgress(e.t("merging"), totalSize(pos))
-	srcs, closers, _, err := e.eventSources(pos, bar)
+	srcs, closers, err := e.eventSources(pos, bar)
 	if err != nil {
 		bar.Finish()
 		return nil, err
@@ -169,7 +165,7 @@ type listResult struct {
 }
 
 func (r *listResult) text(e *env) {
-	e.say("%s", e.t("list version %d: %d cards (%s), %d events folded, %d bytes -> %s", r.Version, r.Entries, r.Covers, r.Events, r.Bytes, r.Output))
+	e.say("%s", e.t("list version %d: %d cards (%s), %d events folded, %d bytes -> %s", r.Version, r.Entries, e.t(r.Covers), r.Events, r.Bytes, r.Output))
 	e.say("%s", e.t("digest %s", r.Digest))
 }
 
@@ -257,7 +253,7 @@ func cmdListsBuild(e *env, args []string) (result, error) {
 		res.Base = bl.Version()
 	}
 	bar := e.startProgress(e.t("folding events"), totalSize(pos))
-	srcs, closers, _, err := e.eventSources(pos, bar)
+	srcs, closers, err := e.eventSources(pos, bar)
 	if err != nil {
 		bar.Finish()
 		return nil, err

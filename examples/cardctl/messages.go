@@ -267,7 +267,7 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	// overdue
 	l10n.Entry{Key: "--db is required", ZH: "必须指定 --db"},
 	l10n.Entry{Key: "--limit must be at least 1", ZH: "--limit 不能小于 1"},
-	l10n.Entry{Key: "%s %s %s (%s %s %s) due %s, %d days overdue", ZH: "%s %s %s（%s %s %s）应于 %s 前办结，已超期 %d 天"},
+	l10n.Entry{Key: "%s %s %s (%s) due %s, %d days overdue", ZH: "%s %s %s（%s）应于 %s 前办结，已超期 %d 天"},
 	l10n.Entry{Key: "more deadlines are overdue: raise --limit", ZH: "还有更多超期事项：请调大 --limit"},
 	l10n.Entry{Key: "%d overdue deadlines in %s", ZH: "%[2]s共有 %[1]d 项超期"},
 	l10n.Entry{Key: "the whole city", ZH: "全市"},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"time"
 
 	"github.com/bjedu/studentcard/adapters/sqlite"
@@ -30,7 +31,8 @@ type overdueResult struct {
 
 func (r *overdueResult) text(e *env) {
 	for _, d := range r.Deadlines {
-		e.say("%s", e.t("%s %s %s (%s %s %s) due %s, %d days overdue", d.Rule, d.ID, d.Subject, e.t(d.Level), d.District, d.School,
+		who := strings.TrimSpace(e.t(d.Level) + " " + d.District + " " + d.School)
+		e.say("%s", e.t("%s %s %s (%s) due %s, %d days overdue", d.Rule, d.ID, d.Subject, who,
 			d.DueAt.In(lifecycle.Beijing()).Format("2006-01-02 15:04"), d.OverdueDays))
 	}
 	if r.Truncated {
