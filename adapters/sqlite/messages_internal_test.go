@@ -1,0 +1,36 @@
+package sqlite
+
+import (
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"golang.org/x/text/language"
+
+	"github.com/bjedu/studentcard/l10n"
+)
+
+// TestEveryTextHasChinese proves every text the package's errors can show
+// exists in Chinese, and the typed errors render it.
+func TestEveryTextHasChinese(t *testing.T) {
+	for _, key := range []string{reasonPathSyntax, reasonPathEmpty, reasonExists, reasonIntegrity, reasonNotOurs, reasonCopy, reasonOpen} {
+		assert.True(t, messages.Has(key), key)
+	}
+	for _, err := range []error{ErrClosed, ErrSchemaTooNew, ErrBadPath, ErrBackup} {
+		assert.True(t, messages.Has(err.Error()), err.Error())
+	}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&SchemaError{Path: "a.db", Found: 3, Known: 1}, "数据库 a.db：结构版本为 3，本程序最高支持 1"},
+		{&PathError{Path: "x?y", Reason: reasonPathSyntax}, "数据库路径 \"x?y\"：不得包含“?”或以“file:”开头"},
+		{&BackupError{Path: "b.db", Step: reasonIntegrity, Err: errors.New("page 3")}, "备份 b.db：完整性检查失败：page 3"},
+		{&BackupError{Path: "b.db", Step: reasonOpen, Err: os.ErrNotExist}, "备份 b.db：打开：file does not exist"},
+	} {
+		assert.Equal(t, tc.want, l10n.Error(tc.err, language.Chinese))
+		assert.NotEqual(t, tc.want, tc.err.Error(), "English differs")
+	}
+	assert.ErrorIs(t, &BackupError{Path: "b", Step: reasonCopy, Err: os.ErrNotExist}, os.ErrNotExist, "the cause unwraps")
+}
