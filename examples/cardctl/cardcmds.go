@@ -159,6 +159,7 @@ func (e *env) openTerminal(cf *cardFlags) (*terminal, error) {
 		if err != nil {
 			return nil, err
 		}
+		defer ks.Zero() // the Soft SAM and the simulated card hold their own copies
 		soft, err := sam.NewSoft(id, ks)
 		if err != nil {
 			return nil, err
@@ -177,7 +178,6 @@ func (e *env) openTerminal(cf *cardFlags) (*terminal, error) {
 				return nil, err
 			}
 		}
-		ks.Zero()
 	}
 	if cf.psam != "" {
 		p, closePSAM, err := e.openPSAM(cf)
@@ -417,6 +417,7 @@ func cmdCard(e *env, args []string) (result, error) {
 		res.Card = "sim"
 	}
 	clock := func() time.Time { return now }
+	opDone := false
 	err = t.session(clock, school, func(s *card.Session) error {
 		if c := s.Completed(); c != card.OpNone {
 			res.Completed = c.String()
@@ -425,6 +426,7 @@ func cmdCard(e *env, args []string) (result, error) {
 			if err := op(s); err != nil {
 				return err
 			}
+			opDone = true
 			t.countAPDUs(res)
 		}
 		ins, err := s.Inspect(e.ctx)
@@ -437,20 +439,20 @@ func cmdCard(e *env, args []string) (result, error) {
 		fillCard(res, ins, sub == "inspect")
 		return nil
 	})
+	if t.chip != nil && cf.simState != "" && (err == nil || opDone) {
+		// The operation happened on the card even if reading it back
+		// failed: the journal must record it.
+		if opDone {
+			jop.At, jop.School = now, school
+			t.journal.Ops = append(t.journal.Ops, *jop)
+		}
+		if serr := t.saveJournal(); serr != nil && err == nil {
+			err = serr
+		}
+		res.SimState = cf.simState
+	}
 	if err != nil {
 		return nil, err
-	}
-	if t.chip != nil {
-		if cf.simState != "" {
-			if jop != nil {
-				jop.At, jop.School = now, school
-				t.journal.Ops = append(t.journal.Ops, *jop)
-			}
-			if err := t.saveJournal(); err != nil {
-				return nil, err
-			}
-			res.SimState = cf.simState
-		}
 	}
 	return res, nil
 }

@@ -87,9 +87,11 @@ func exeBin(t *testing.T, bin, dir string, args ...string) outcome {
 	return outcome{code: code, stdout: so.String(), stderr: se.String()}
 }
 
-// inproc runs the command line in-process.
+// inproc runs the command line in-process through run, as main does.
 func inproc(args ...string) outcome {
-	return inprocWith(deps{openReader: openPCSC}, args...)
+	var so, se bytes.Buffer
+	code := run(context.Background(), append([]string{"--now", testNow}, args...), bytes.NewReader(nil), &so, &se)
+	return outcome{code: code, stdout: so.String(), stderr: se.String()}
 }
 
 func inprocWith(d deps, args ...string) outcome {
