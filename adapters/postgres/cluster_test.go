@@ -56,6 +56,20 @@ func version(binDir string) int {
 	return v
 }
 
+// traversable reports whether every directory from / down to dir lets
+// other users pass (o+x).
+func traversable(dir string) bool {
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if d == filepath.Dir(d) {
+			return true
+		}
+	}
+}
+
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -101,7 +115,11 @@ func startCluster(logf func(string, ...any)) (*cluster, error) {
 			return nil, err
 		}
 	}
-	if c.dir, err = os.MkdirTemp("", "studentcard-pg-"); err != nil {
+	base := os.TempDir()
+	if c.cred != nil && !traversable(base) {
+		base = "/tmp" // TMPDIR is private to root; the server user must reach its directory
+	}
+	if c.dir, err = os.MkdirTemp(base, "studentcard-pg-"); err != nil {
 		return nil, err
 	}
 	if c.cred != nil {

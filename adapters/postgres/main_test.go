@@ -34,18 +34,31 @@ func runMain(m *testing.M) int {
 		return m.Run()
 	}
 	c, err := startCluster(logf)
-	switch {
-	case errors.Is(err, errNoPostgres) && os.Getenv("CI") != "true":
+	if skip, fail := decide(err, os.Getenv("CI")); fail {
+		logf("postgres: FAIL: cannot start a throwaway PostgreSQL cluster: %v", err)
+		return 1
+	} else if skip {
 		testEnv.skip = err.Error()
 		logf("postgres: SKIPPING the PostgreSQL tests: %v", err)
 		return m.Run()
-	case err != nil:
-		logf("postgres: FAIL: cannot start a throwaway PostgreSQL cluster: %v", err)
-		return 1
 	}
 	defer c.stop()
 	testEnv.dsn, testEnv.cluster = c.dsn, c
 	return m.Run()
+}
+
+// decide says what a failure to start the cluster means: without
+// PostgreSQL installed the tests skip, except under CI=true; any other
+// failure fails the run.
+func decide(err error, ci string) (skip, fail bool) {
+	switch {
+	case err == nil:
+		return false, false
+	case errors.Is(err, errNoPostgres) && ci != "true":
+		return true, false
+	default:
+		return false, true
+	}
 }
 
 // dsn returns the test database's DSN or skips the test (never under CI).

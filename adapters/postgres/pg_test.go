@@ -217,3 +217,28 @@ func TestSwallowedError(t *testing.T) {
 		return nil
 	}))
 }
+
+// TestMissingPostgres: without PostgreSQL the tests skip, but under CI a
+// missing database is a failure, and so is any other start-up failure.
+func TestMissingPostgres(t *testing.T) {
+	other := errors.New("initdb: permission denied")
+	for _, tc := range []struct {
+		name       string
+		err        error
+		ci         string
+		skip, fail bool
+	}{
+		{"started", nil, "true", false, false},
+		{"not installed, developer machine: skip", errNoPostgres, "", true, false},
+		{"not installed, CI: fail", errNoPostgres, "true", false, true},
+		{"broken install: fail", other, "", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			skip, fail := decide(tc.err, tc.ci)
+			assert.Equal(t, tc.skip, skip)
+			assert.Equal(t, tc.fail, fail)
+		})
+	}
+	assert.True(t, traversable("/"))
+	assert.False(t, traversable(t.TempDir()+"/no/such/dir"))
+}
