@@ -200,10 +200,13 @@ func (r *Reader) Status(ctx context.Context) (*CardStatus, error) {
 }
 
 // Reconnect re-establishes the connection after the card was reset
-// ([ErrResetCard]) or removed and inserted again ([ErrRemovedCard]): first
-// by SCardReconnect, and if the old handle is beyond repair, by a new
-// connection. The card's state (selected file, authentication) is gone
-// either way; start a new session.
+// ([ErrResetCard]), removed and inserted again ([ErrRemovedCard]) or lost
+// mid-APDU ([ErrShortResponse], [ErrNotTransacted]): first by SCardReconnect,
+// and if the old handle is beyond repair, by a new connection. The card is
+// left as the reader powered it: a card inserted again starts from its answer
+// to reset, so start a new session (select, authenticate). Reconnect does not
+// reset the card itself: resetting a card that is gone but not yet noticed by
+// pcscd leaves the vpcd reader unusable (pcsc-lite 1.9.9).
 func (r *Reader) Reconnect(ctx context.Context) error {
 	if err := r.acquire(ctx); err != nil {
 		return err

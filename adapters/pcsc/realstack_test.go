@@ -232,26 +232,15 @@ func TestRealStackTearMidAPDU(t *testing.T) {
 	require.ErrorIs(t, err, pcsc.ErrShortResponse, "the APDU that tore the card fails")
 	t.Logf("tear seen by the application as: %v", err)
 
-	// adapters/vpcd inserts the card again after its backoff; recover as an
-	// application would: wait for the card, reconnect, retry while PC/SC
-	// still reports the removal, the reset or (before pcscd polled the
-	// reader) a lost exchange.
-	deadline := time.Now().Add(pcsctest.Timeout)
-	for {
-		wctx, cancel := context.WithTimeout(ctx, pcsctest.Timeout)
-		require.NoError(t, pcsc.WaitForCard(wctx, r.Name()))
-		cancel()
-		require.NoError(t, r.Reconnect(ctx))
+	// adapters/vpcd inserts the card again after its RemovalTime; recover
+	// as an application would.
+	pcsctest.Recover(t, r, func() error {
 		rsp, err := r.Transmit(ctx, sel)
 		if err == nil {
 			assert.Equal(t, ok, rsp, "recovered after the tear")
-			return
 		}
-		require.True(t, errors.Is(err, pcsc.ErrRemovedCard) || errors.Is(err, pcsc.ErrResetCard) || errors.Is(err, pcsc.ErrNotTransacted),
-			"only removal, reset or a lost exchange while recovering: %v", err)
-		require.True(t, time.Now().Before(deadline), "no recovery within %v", pcsctest.Timeout)
-		time.Sleep(50 * time.Millisecond)
-	}
+		return err
+	})
 }
 
 func TestRealStackResetByAnotherApplication(t *testing.T) {

@@ -18,7 +18,7 @@
 // [Serve] keeps a card in the reader until its context ends, reconnecting with
 // backoff when pcscd restarts. A card whose Transmit fails is treated as torn
 // out: the connection is closed (PC/SC applications see the card removed) and
-// the card is inserted again after the backoff.
+// the card is inserted again after [Server.RemovalTime].
 package vpcd
 
 import (
@@ -250,6 +250,10 @@ type Server struct {
 	// (doubling from Min to Max; reset after a successful connect). Defaults
 	// 50 ms and 1 s.
 	MinBackoff, MaxBackoff time.Duration
+	// RemovalTime is how long a card whose Transmit failed stays out of the
+	// reader before it is inserted again, long enough for pcscd's presence
+	// polling (every 400 ms) to see it gone. Default 1 s.
+	RemovalTime time.Duration
 	// ConnState, if set, is told when the card is inserted (connected,
 	// err nil) and removed (err says why; nil when the driver closed the
 	// connection). It is called from Serve's goroutine.
@@ -270,17 +274,27 @@ func (s *Server) Serve(ctx context.Context) error {
 	backoff := minB
 	var d net.Dialer
 	for {
+		// A failed dial waits the growing backoff; a lost connection is
+		// redialled at once, a failed card after RemovalTime.
+		wait := backoff
 		conn, err := d.DialContext(ctx, "tcp", s.Addr)
 		if err == nil {
 			backoff = minB
 			s.notify(true, nil)
 			err = s.serveConn(ctx, conn)
 			s.notify(false, err)
+			wait = minB
+			if errors.Is(err, ErrCardFailed) {
+				wait = s.RemovalTime
+				if wait <= 0 {
+					wait = time.Second
+				}
+			}
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		t := time.NewTimer(backoff)
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()

@@ -173,6 +173,10 @@ func (s Stack) Insert(t testing.TB, card vpcd.Card) (remove func()) {
 			case connected <- struct{}{}:
 			default:
 			}
+			return
+		}
+		if err != nil && !errors.Is(err, context.Canceled) {
+			t.Logf("vpcd: card left the reader: %v", err)
 		}
 	}}
 	go func() { served <- srv.Serve(ctx) }()
@@ -225,4 +229,48 @@ func Connect(t testing.TB, card vpcd.Card) *pcsc.Reader {
 	}
 	t.Cleanup(func() { _ = r.Close() })
 	return r
+}
+
+// Lost reports whether err is what PC/SC says while a card is torn away or
+// coming back: an answer without status word, the card removed or reset, an
+// exchange not transacted, or no card yet.
+func Lost(err error) bool {
+	for _, target := range []error{pcsc.ErrShortResponse, pcsc.ErrRemovedCard, pcsc.ErrResetCard, pcsc.ErrNotTransacted, pcsc.ErrNoSmartcard} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// Recover brings r back after a tear, as an application does: wait for the
+// card, reconnect, and run probe (typically a new card session) until it
+// succeeds. Errors for which [Lost] holds are retried until [Timeout]; any
+// other error fails the test. pcscd notices a removal only at its next
+// presence poll, so the first rounds may still see the old card.
+func Recover(t testing.TB, r *pcsc.Reader, probe func() error) {
+	t.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(Timeout)
+	for round := 1; ; round++ {
+		wctx, cancel := context.WithTimeout(ctx, Timeout)
+		err := pcsc.WaitForCard(wctx, r.Name())
+		cancel()
+		if err == nil {
+			err = r.Reconnect(ctx)
+		}
+		if err == nil {
+			err = probe()
+		}
+		if err == nil {
+			return
+		}
+		if !Lost(err) {
+			t.Fatalf("recovering %q, round %d: %v", r.Name(), round, err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recovery of %q within %v (%d rounds): %v", r.Name(), Timeout, round, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

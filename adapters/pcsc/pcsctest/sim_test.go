@@ -1,0 +1,83 @@
+package pcsctest_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bjedu/studentcard/adapters/pcsc"
+	"github.com/bjedu/studentcard/adapters/pcsc/pcsctest"
+	"github.com/bjedu/studentcard/adapters/vpcd"
+	"github.com/bjedu/studentcard/apdu"
+	"github.com/bjedu/studentcard/card"
+	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/sam"
+)
+
+// The simulated registry card plugs into the virtual reader as is.
+var _ vpcd.Card = (*sim.Card)(nil)
+
+func keyedCard(t *testing.T) (*sim.Card, sam.SAM) {
+	t.Helper()
+	ctx := context.Background()
+	masters, err := sam.NewKeySet(sam.TDES)
+	require.NoError(t, err)
+	for _, id := range []byte{card.KeyIDInternal, card.KeyIDExternal, card.KeyIDMAC} {
+		require.NoError(t, masters.Add(sam.KeyRef{ID: id, Version: 1}, bytes.Repeat([]byte{0x40 + id}, 16)))
+	}
+	require.NoError(t, masters.SetManagementKey(bytes.Repeat([]byte{0xEE}, 16)))
+	id := sam.SAMID{0, 0, 0, 0, 0, 0, 0, 2}
+	terminalSAM, err := sam.NewSoft(id, masters)
+	require.NoError(t, err)
+	mc, err := masters.ManagementCard(id)
+	require.NoError(t, err)
+	require.NoError(t, terminalSAM.Unlock(ctx, mc))
+	chip, err := sim.New(masters, card.CardInfo{Serial: [8]byte{1, 2, 3, 4, 5, 6, 7, 8}, Type: card.TypeRegistry, Suite: sam.TDES, KeyVersion: 1, AppVersion: 1})
+	require.NoError(t, err)
+	return chip, terminalSAM
+}
+
+// Mutual authentication with the simulated card through pcscd, the vpcd
+// driver and adapters/pcsc: the whole PC/SC path, in one transaction.
+func TestSimMutualAuthenticationThroughPCSC(t *testing.T) {
+	chip, terminalSAM := keyedCard(t)
+	r := pcsctest.Connect(t, chip)
+	ctx := context.Background()
+
+	st, err := r.Status(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, chip.ATR(), st.ATR, "pcscd reports the sim's ATR")
+
+	err = r.Session(ctx, func(tr apdu.Transport) error {
+		s, err := card.Open(ctx, tr, terminalSAM)
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, card.Blank, s.State().Status)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 1, chip.Stats().ByINS[0x82], "one EXTERNAL AUTHENTICATE")
+}
+
+// A tear in the middle of the authentication, seen through PC/SC, and the
+// recovery an application performs: wait for the card, reconnect, start over.
+func TestSimTearAndRecoveryThroughPCSC(t *testing.T) {
+	chip, terminalSAM := keyedCard(t)
+	r := pcsctest.Connect(t, chip)
+	ctx := context.Background()
+
+	chip.Tear(3, sim.TearBefore)
+	err := r.Session(ctx, func(tr apdu.Transport) error { _, err := card.Open(ctx, tr, terminalSAM); return err })
+	require.Error(t, err)
+	assert.ErrorIs(t, err, pcsc.ErrShortResponse, "vpcd reports the torn card as an answer without status word")
+	assert.Equal(t, 1, chip.Stats().Tears)
+
+	pcsctest.Recover(t, r, func() error {
+		return r.Session(ctx, func(tr apdu.Transport) error { _, err := card.Open(ctx, tr, terminalSAM); return err })
+	})
+	assert.GreaterOrEqual(t, chip.Stats().ByINS[0x82], 1, "authenticated after the recovery")
+}
