@@ -564,6 +564,12 @@ func loadJournal(path string) (*simJournal, error) {
 	if err != nil {
 		return nil, ioErr(err)
 	}
+	return parseJournal(path, b)
+}
+
+// parseJournal reads a --sim-state file's content; its operations are checked
+// when they are replayed.
+func parseJournal(path string, b []byte) (*simJournal, error) {
 	var j simJournal
 	if err := json.Unmarshal(b, &j); err != nil || j.Format != journalFormat {
 		return nil, &simStateError{path: path, reason: "not a cardctl simulated card file"}

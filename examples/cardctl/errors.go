@@ -93,6 +93,7 @@ func exitCode(err error) int {
 	var ce *cardError
 	var pe *pcsc.Error
 	var se *simStateError
+	var fc *fileContext
 	switch {
 	case err == nil:
 		return exitOK
@@ -106,7 +107,7 @@ func exitCode(err error) int {
 		return exitForbidden
 	case errors.Is(err, pcsc.ErrUnsupported):
 		return exitUnsupported
-	case errors.As(err, &se):
+	case errors.As(err, &se), errors.As(err, &fc):
 		return exitIO
 	case errors.As(err, &ce), errors.As(err, &pe), isCardError(err):
 		return exitCard

@@ -43,35 +43,10 @@ func (e *env) openPSAM(cf *cardFlags) (sam.SAM, func(), error) {
 	if err != nil {
 		return nil, nil, ioErr(err)
 	}
-	var pc psamConfigFile
-	if err := json.Unmarshal(b, &pc); err != nil {
-		return nil, nil, &keyFileError{path: cf.psamConfig, want: "a PSAM description (JSON)"}
-	}
-	suite, err := parseSuite(pc.Suite)
+	cfg, mc, err := parsePSAMConfig(cf.psamConfig, b)
+	clear(b)
 	if err != nil {
 		return nil, nil, err
-	}
-	id, err := sam.ParseSAMID(pc.ID)
-	if err != nil {
-		return nil, nil, &fileContext{path: cf.psamConfig, err: err}
-	}
-	df, err := hex.DecodeString(pc.DF)
-	if err != nil {
-		return nil, nil, &keyFileError{path: cf.psamConfig, want: "a PSAM description (df in hex)"}
-	}
-	cfg := sam.PSAMConfig{Suite: suite, ID: id, DF: df, Keys: map[sam.KeyRef]sam.PSAMKey{},
-		Management: sam.PSAMKey{Usage: pc.Management.Usage, Index: pc.Management.Index}, Chunk: pc.Chunk}
-	for _, k := range pc.Keys {
-		cfg.Keys[sam.KeyRef{ID: k.ID, Version: k.Version}] = sam.PSAMKey{Usage: k.Usage, Index: k.Index}
-	}
-	rec, err := hex.DecodeString(pc.ManagementCard)
-	if err != nil {
-		return nil, nil, &keyFileError{path: cf.psamConfig, want: "a PSAM description (management_card in hex)"}
-	}
-	mc, err := sam.ParseManagementCard(rec)
-	clear(rec)
-	if err != nil {
-		return nil, nil, &fileContext{path: cf.psamConfig, err: err}
 	}
 	r, err := e.deps.openReader(e.ctx, cf.psam)
 	if err != nil {
@@ -88,4 +63,41 @@ func (e *env) openPSAM(cf *cardFlags) (sam.SAM, func(), error) {
 		return nil, nil, err
 	}
 	return p, func() { p.Close(); r.Close() }, nil
+}
+
+// parsePSAMConfig reads a --psam-config file's content. Errors name the file
+// and never quote the management card record.
+func parsePSAMConfig(path string, b []byte) (sam.PSAMConfig, sam.ManagementCard, error) {
+	bad := func(what string) error { return &keyFileError{path: path, want: what} }
+	var pc psamConfigFile
+	if err := json.Unmarshal(b, &pc); err != nil {
+		return sam.PSAMConfig{}, sam.ManagementCard{}, bad("a PSAM description (JSON)")
+	}
+	suite, err := parseSuite(pc.Suite)
+	if err != nil {
+		return sam.PSAMConfig{}, sam.ManagementCard{}, bad("a PSAM description (suite SM4 or 3DES)")
+	}
+	id, err := sam.ParseSAMID(pc.ID)
+	if err != nil {
+		return sam.PSAMConfig{}, sam.ManagementCard{}, &fileContext{path: path, err: err}
+	}
+	df, err := hex.DecodeString(pc.DF)
+	if err != nil {
+		return sam.PSAMConfig{}, sam.ManagementCard{}, bad("a PSAM description (df in hex)")
+	}
+	cfg := sam.PSAMConfig{Suite: suite, ID: id, DF: df, Keys: map[sam.KeyRef]sam.PSAMKey{},
+		Management: sam.PSAMKey{Usage: pc.Management.Usage, Index: pc.Management.Index}, Chunk: pc.Chunk}
+	for _, k := range pc.Keys {
+		cfg.Keys[sam.KeyRef{ID: k.ID, Version: k.Version}] = sam.PSAMKey{Usage: k.Usage, Index: k.Index}
+	}
+	rec, err := hex.DecodeString(pc.ManagementCard)
+	if err != nil {
+		return sam.PSAMConfig{}, sam.ManagementCard{}, bad("a PSAM description (management_card in hex)")
+	}
+	mc, err := sam.ParseManagementCard(rec)
+	clear(rec)
+	if err != nil {
+		return sam.PSAMConfig{}, sam.ManagementCard{}, &fileContext{path: path, err: err}
+	}
+	return cfg, mc, nil
 }
