@@ -101,7 +101,9 @@ func (s *dupSet) grow() {
 // keys (resident IDs) this avoids a cache miss per record, which is what a
 // hash table costs once it outgrows the cache. Each entry is 8 bytes: the key
 // in the high 48 bits and the line's offset from its chunk's first line in
-// the low 16.
+// the low 16. Beside the entries each chunk keeps, in arrival order, the line
+// offsets (2 bytes) and a tag per line (8 bytes: the packed registry number),
+// so that a duplicate found at the end can name the record it repeats.
 type lineKeys struct {
 	chunks []keyChunk
 }
@@ -109,6 +111,17 @@ type lineKeys struct {
 type keyChunk struct {
 	start   int
 	entries []uint64
+	offsets []uint16 // line offsets in arrival order (increasing)
+	tags    []uint64 // tag of each line, same order
+}
+
+// tagAt returns the tag of the line at offset off of the chunk.
+func (c *keyChunk) tagAt(off uint16) uint64 {
+	i, found := slices.BinarySearch(c.offsets, off)
+	if !found {
+		return 0
+	}
+	return c.tags[i]
 }
 
 const (
@@ -116,23 +129,34 @@ const (
 	lineKeyBits  = 48
 )
 
-// add records key (< 1<<48) seen at line; lines must not decrease.
-func (s *lineKeys) add(key uint64, line int) {
+// add records key (< 1<<48) seen at line with a tag (0 for none); lines
+// must increase.
+func (s *lineKeys) add(key uint64, line int, tag uint64) {
 	n := len(s.chunks)
 	if n == 0 || len(s.chunks[n-1].entries) == lineKeyChunk || line-s.chunks[n-1].start > 0xFFFF {
 		if n > 0 {
 			slices.Sort(s.chunks[n-1].entries)
 		}
-		s.chunks = append(s.chunks, keyChunk{start: line, entries: make([]uint64, 0, lineKeyChunk)})
+		s.chunks = append(s.chunks, keyChunk{start: line, entries: make([]uint64, 0, lineKeyChunk),
+			offsets: make([]uint16, 0, lineKeyChunk), tags: make([]uint64, 0, lineKeyChunk)})
 		n++
 	}
 	c := &s.chunks[n-1]
-	c.entries = append(c.entries, key<<16|uint64(line-c.start))
+	off := uint64(line - c.start)
+	c.entries = append(c.entries, key<<16|off)
+	c.offsets = append(c.offsets, uint16(off))
+	c.tags = append(c.tags, tag)
+}
+
+// keyLine is a line of a duplicate group and its tag.
+type keyLine struct {
+	line int
+	tag  uint64
 }
 
 // duplicates calls fn for every line whose key appeared on an earlier line,
-// with that earlier line, in order of key.
-func (s *lineKeys) duplicates(fn func(line, first int) error) error {
+// with that earlier line, in order of key; each with its tag.
+func (s *lineKeys) duplicates(fn func(dup, first keyLine) error) error {
 	if n := len(s.chunks); n > 0 {
 		slices.Sort(s.chunks[n-1].entries)
 	}
@@ -179,15 +203,15 @@ func (s *lineKeys) duplicates(fn func(line, first int) error) error {
 			push(cursor{i, 0})
 		}
 	}
-	var group []int // lines of the current key
+	var group []keyLine // lines of the current key
 	var key uint64
 	flush := func() error {
 		if len(group) < 2 {
 			return nil
 		}
-		first := slices.Min(group)
+		first := slices.MinFunc(group, func(a, b keyLine) int { return a.line - b.line })
 		for _, l := range group {
-			if l != first {
+			if l.line != first.line {
 				if err := fn(l, first); err != nil {
 					return err
 				}
@@ -205,7 +229,8 @@ func (s *lineKeys) duplicates(fn func(line, first int) error) error {
 			}
 			key, group = k, group[:0]
 		}
-		group = append(group, ch.start+int(e&0xFFFF))
+		off := uint16(e & 0xFFFF)
+		group = append(group, keyLine{line: ch.start + int(off), tag: ch.tagAt(off)})
 		if c.pos+1 < len(ch.entries) {
 			push(cursor{c.chunk, c.pos + 1})
 		}

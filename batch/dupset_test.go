@@ -42,6 +42,7 @@ func TestLineKeysMatchesMap(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, uint64(n)))
 		first := map[uint64]int{}
 		want := map[int]int{}
+		tags := map[int]uint64{}
 		line := 3
 		for i := 0; i < n; i++ {
 			k := r.Uint64N(uint64(n/2 + 1))
@@ -49,7 +50,9 @@ func TestLineKeysMatchesMap(t *testing.T) {
 			if i == n/2 {
 				line += 70_000 // a long stretch of records without a key
 			}
-			s.add(k, line)
+			tag := uint64(line)*7 + 1 // any value the caller wants back
+			tags[line] = tag
+			s.add(k, line, tag)
 			if f, ok := first[k]; ok {
 				want[line] = f
 			} else {
@@ -57,7 +60,12 @@ func TestLineKeysMatchesMap(t *testing.T) {
 			}
 		}
 		got := map[int]int{}
-		assert.NoError(t, s.duplicates(func(line, f int) error { got[line] = f; return nil }))
+		assert.NoError(t, s.duplicates(func(dup, f keyLine) error {
+			got[dup.line] = f.line
+			assert.Equal(t, tags[dup.line], dup.tag, "tag of line %d", dup.line)
+			assert.Equal(t, tags[f.line], f.tag, "tag of line %d", f.line)
+			return nil
+		}))
 		assert.Equal(t, want, got, "C-MAKE-2/%d keys", n)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/emmansun/gmsm/sm3"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/language"
 	"golang.org/x/text/transform"
 )
 
@@ -45,6 +46,22 @@ const (
 	LevelSchool   Level = "SCHOOL"
 	LevelFactory  Level = "FACTORY"
 )
+
+// Localize names the level for an operator in the language tag; an
+// unknown level is returned as is.
+func (l Level) Localize(tag language.Tag) string {
+	switch l {
+	case LevelCity:
+		return messages.Sprintf(tag, "city")
+	case LevelDistrict:
+		return messages.Sprintf(tag, "district")
+	case LevelSchool:
+		return messages.Sprintf(tag, "school")
+	case LevelFactory:
+		return messages.Sprintf(tag, "card factory")
+	}
+	return string(l)
+}
 
 func (l Level) valid() bool {
 	switch l {

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"fmt"
+	"strconv"
 
 	"golang.org/x/text/language"
 
@@ -32,9 +33,10 @@ var messages = l10n.NewCatalog(
 	// detail formats
 	l10n.Entry{Key: "got %v, want %v", ZH: "实际为%[1]v，应为%[2]v"},
 	l10n.Entry{Key: "%v", ZH: "%v"},
-	l10n.Entry{Key: "same as line %d", ZH: "与第%d行相同"},
-	l10n.Entry{Key: "%s:%d: field %s: %s", ZH: "%[1]s 第%[2]d行 字段%[3]s：%[4]s"},
-	l10n.Entry{Key: "%s:%d: %s", ZH: "%[1]s 第%[2]d行：%[3]s"},
+	l10n.Entry{Key: "same as line %s", ZH: "与第%s行相同"},
+	l10n.Entry{Key: "same as line %s (registry number %s)", ZH: "与第%[1]s行（学籍号%[2]s）相同"},
+	l10n.Entry{Key: "%s:%s: field %s: %s", ZH: "%[1]s 第%[2]s行 字段%[3]s：%[4]s"},
+	l10n.Entry{Key: "%s:%s: %s", ZH: "%[1]s 第%[2]s行：%[3]s"},
 	l10n.Entry{Key: "%s: %s", ZH: "%[1]s：%[2]s"},
 
 	// column labels for operators
@@ -66,7 +68,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "name not encodable in GB2312 and no rare-character entry", ZH: "姓名含GB2312以外的字符且无生僻字说明"},
 	l10n.Entry{Key: "registry number already assigned to another student", ZH: "学籍号已分配给其他学生"},
 	l10n.Entry{Key: "file not from the expected sender", ZH: "文件报送单位不符"},
-	l10n.Entry{Key: "%s:%d: field %s (%s): %s", ZH: "%[1]s 第%[2]d行 字段%[3]s（学籍号%[4]s）：%[5]s"},
+	l10n.Entry{Key: "%s:%s: field %s (%s): %s", ZH: "%[1]s 第%[2]s行 字段%[3]s（学籍号%[4]s）：%[5]s"},
 
 	// photos
 	l10n.Entry{Key: "photo missing", ZH: "缺少照片"},
@@ -76,6 +78,17 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "photo is not 24-bit colour", ZH: "照片不是24位彩色"},
 	l10n.Entry{Key: "photo background does not look blue", ZH: "照片背景不像蓝色"},
 	l10n.Entry{Key: "photo without a record", ZH: "照片没有对应的记录"},
+
+	// values printed to operators: box labels, count differences, waste, levels
+	l10n.Entry{Key: "big box %s | batch %s | district %s | %s cards", ZH: "大箱 %[1]s | 批次 %[2]s | 区县 %[3]s | %[4]s张"},
+	l10n.Entry{Key: "small box %s | %s %s | student category %s | cohort %s | %s cards", ZH: "小箱 %[1]s | %[2]s %[3]s | 学生类别 %[4]s | %[5]s届 | %[6]s张"},
+	l10n.Entry{Key: "batch %s, school %s, student category %s, cohort %s: sheet %s, counted %s", ZH: "批次%[1]s 学校%[2]s 学生类别%[3]s %[4]s届：交接单%[5]s张，清点%[6]s张"},
+	l10n.Entry{Key: "%s cards: %s made, %s spoilt by data errors (%s), %s spoilt by the factory", ZH: "共%[1]s张：合格%[2]s张，数据错误废卡%[3]s张（%[4]s），制卡厂废卡%[5]s张"},
+	l10n.Entry{Key: "; data-error waste over 3 percent: the sender of the data is liable", ZH: "；数据错误废卡率超过3%%，数据报送方承担经济责任"},
+	l10n.Entry{Key: "city", ZH: "市级"},
+	l10n.Entry{Key: "district", ZH: "区县"},
+	l10n.Entry{Key: "school", ZH: "学校"},
+	l10n.Entry{Key: "card factory", ZH: "制卡厂"},
 
 	// handover, slips
 	l10n.Entry{Key: "packing rule broken", ZH: "违反装箱规则"},
@@ -144,14 +157,16 @@ func (e *ParseError) Error() string { return e.Localize(l10n.English) }
 // Unwrap gives the reason, so errors.Is(err, ErrTruncated) works.
 func (e *ParseError) Unwrap() error { return e.Err }
 
-// Localize renders the error for an operator in the language tag.
+// Localize renders the error for an operator in the language tag. Line
+// numbers are passed as text: the message printer would group digits
+// ("line 12,345"), which no editor's "go to line" understands.
 func (e *ParseError) Localize(tag language.Tag) string {
 	reason := l10n.Error(e.Err, tag)
 	switch {
 	case e.Line > 0 && e.Field != "":
-		return messages.Sprintf(tag, "%s:%d: field %s: %s", e.File, e.Line, fieldLabel(tag, e.Field), reason)
+		return messages.Sprintf(tag, "%s:%s: field %s: %s", e.File, strconv.Itoa(e.Line), fieldLabel(tag, e.Field), reason)
 	case e.Line > 0:
-		return messages.Sprintf(tag, "%s:%d: %s", e.File, e.Line, reason)
+		return messages.Sprintf(tag, "%s:%s: %s", e.File, strconv.Itoa(e.Line), reason)
 	default:
 		return messages.Sprintf(tag, "%s: %s", e.File, reason)
 	}

@@ -339,7 +339,7 @@ func TestSlipRules(t *testing.T) {
 		var s bytes.Buffer
 		require.NoError(t, batch.WriteFaults(&s, "s.txt", sender, slip))
 		var d bytes.Buffer
-		require.NoError(t, batch.ForwardFaults(ctx, bytes.NewReader(s.Bytes()), "s.txt", 2, &d, "d.txt", districtSender(), "李"))
+		require.NoError(t, batch.ForwardFaults(ctx, batch.FaultHop{In: bytes.NewReader(s.Bytes()), InName: "s.txt", Counted: 2, Out: &d, OutName: "d.txt", Sender: districtSender(), Handler: "李"}))
 		var stages []batch.Level
 		_, err := batch.ReadFaults(ctx, bytes.NewReader(d.Bytes()), "d.txt", func(_ batch.Record, f batch.FaultRecord) error {
 			stages = append(stages, f.Stage)
@@ -348,7 +348,7 @@ func TestSlipRules(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, []batch.Level{batch.LevelDistrict, batch.LevelDistrict}, stages)
 		var c bytes.Buffer
-		err = batch.ForwardFaults(ctx, bytes.NewReader(d.Bytes()), "d.txt", 1, &c, "c.txt", citySender(), "王")
+		err = batch.ForwardFaults(ctx, batch.FaultHop{In: bytes.NewReader(d.Bytes()), InName: "d.txt", Counted: 1, Out: &c, OutName: "c.txt", Sender: citySender(), Handler: "王"})
 		assert.ErrorIs(t, err, batch.ErrMismatch, "the city counted one card, the slip lists two")
 		_, err = batch.Verify(ctx, bytes.NewReader(c.Bytes()), "c.txt")
 		assert.ErrorIs(t, err, batch.ErrTruncated, "no usable slip goes on")

@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strconv"
 
+	"golang.org/x/text/language"
+
+	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/studentid"
 )
 
@@ -31,8 +34,15 @@ type GroupKey struct {
 	Cohort       int
 }
 
-// District returns the 4-digit district code of the group's school.
-func (k GroupKey) District() string { return k.School[:4] }
+// District returns the 4-digit district code of the group's school
+// (positions 1-4). A school code shorter than 4 characters, which no valid
+// group has, is returned whole rather than panicking; writers refuse it.
+func (k GroupKey) District() string {
+	if len(k.School) < 4 {
+		return k.School
+	}
+	return k.School[:4]
+}
 
 func (k GroupKey) compare(o GroupKey) int {
 	return cmp.Or(cmp.Compare(k.FactoryBatch, o.FactoryBatch), cmp.Compare(k.School, o.School),
@@ -195,9 +205,14 @@ type BigBoxLabel struct {
 	Count                       int
 }
 
-// String renders the label as printed.
-func (l BigBoxLabel) String() string {
-	return fmt.Sprintf("大箱 %s | 批次 %s | 区县 %s | %d张", l.Box, l.FactoryBatch, l.District, l.Count)
+// String renders the label as printed on the box, in Chinese (what the
+// factory and the tiers' operators read); Localize gives other languages.
+func (l BigBoxLabel) String() string { return l.Localize(l10n.Chinese) }
+
+// Localize renders the label in the language tag (Chinese for any zh tag,
+// English otherwise), for operators and logs that are not Chinese.
+func (l BigBoxLabel) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "big box %s | batch %s | district %s | %s cards", l.Box, l.FactoryBatch, l.District, strconv.Itoa(l.Count))
 }
 
 // SmallBoxLabel is what a small box states (C-PACK-1): school, student
@@ -208,9 +223,15 @@ type SmallBoxLabel struct {
 	Cohort, Count           int
 }
 
-// String renders the label as printed.
-func (l SmallBoxLabel) String() string {
-	return fmt.Sprintf("小箱 %s | %s %s | 学生类别 %d | %02d届 | %d张", l.Box, l.School, l.SchoolName, l.Category, l.Cohort, l.Count)
+// String renders the label as printed on the box, in Chinese; Localize
+// gives other languages.
+func (l SmallBoxLabel) String() string { return l.Localize(l10n.Chinese) }
+
+// Localize renders the label in the language tag (Chinese for any zh tag,
+// English otherwise).
+func (l SmallBoxLabel) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "small box %s | %s %s | student category %s | cohort %s | %s cards",
+		l.Box, l.School, l.SchoolName, strconv.Itoa(int(l.Category)), fmt.Sprintf("%02d", l.Cohort), strconv.Itoa(l.Count))
 }
 
 // Labels returns the labels of every big and small box, in packing order.
@@ -227,9 +248,48 @@ func (h *Handover) Labels() ([]BigBoxLabel, []SmallBoxLabel) {
 	return bigs, smalls
 }
 
-// Write writes the sheet as a Handovers file.
+// Write writes the sheet as a Handovers file. Every row passes the row checks
+// ReadHandover makes (school code, category, cohort, a positive count, box
+// names), so a sheet is never written that its reader refuses for a row;
+// box capacities are the reader's to check, as they are the receiver's.
 func (h *Handover) Write(w io.Writer, name string, sender Header, opts ...WriterOption) error {
-	return writeTyped(w, name, Handovers, sender, h.Rows, opts...)
+	return checkWrite(w, name, Handovers, sender, h.Rows, func(_ Header, f []string) (HandoverRow, string, error) {
+		return parseHandoverRow(f, 0)
+	}, opts...)
+}
+
+// parseHandoverRow checks one handover row on its own; maxSmall > 0 also
+// bounds its count (the small-box capacity).
+func parseHandoverRow(f []string, maxSmall int) (HandoverRow, string, error) {
+	var row HandoverRow
+	if len(f[4]) != 8 || keyOfDigitsOK(f[4]) != nil {
+		return row, "school_code", gotWant(ErrFormat, f[4], "8 digits")
+	}
+	if f[0] != f[4][:4] {
+		return row, "district", gotWant(ErrFormat, f[0], f[4][:4])
+	}
+	cat, err := strconv.Atoi(f[6])
+	if err != nil || len(f[6]) != 1 || cat < 0 || cat > 9 {
+		return row, "student_category", gotWant(ErrFormat, f[6], "0-9")
+	}
+	cohort, err := strconv.Atoi(f[7])
+	if err != nil || len(f[7]) != 2 || cohort < 0 {
+		return row, "cohort", gotWant(ErrFormat, f[7], "two digits")
+	}
+	count, err := strconv.Atoi(f[8])
+	if err != nil || count < 1 || maxSmall > 0 && count > maxSmall {
+		want := "≥1"
+		if maxSmall > 0 {
+			want = fmt.Sprintf("1-%d", maxSmall)
+		}
+		return row, "count", gotWant(ErrPacking, f[8], want)
+	}
+	for c := 1; c <= 3; c++ {
+		if f[c] == "" {
+			return row, Handovers.Columns[c], ErrRequired
+		}
+	}
+	return HandoverRow{GroupCount: GroupCount{GroupKey: GroupKey{FactoryBatch: f[1], School: f[4], Category: studentid.StudentCategory(cat), Cohort: cohort}, SchoolName: f[5], Count: count}, BigBox: f[2], SmallBox: f[3]}, "", nil
 }
 
 // ReadHandover reads a handover sheet and checks C-PACK-1 on it: every small
@@ -245,31 +305,11 @@ func ReadHandover(ctx context.Context, r io.Reader, name string, sizes BoxSizes)
 	bigs := map[string]*bigBox{}
 	smalls := map[string]bool{}
 	_, err := readTyped(ctx, r, name, Handovers, func(_ Header, f []string) (HandoverRow, string, error) {
-		var row HandoverRow
-		if len(f[4]) != 8 || keyOfDigitsOK(f[4]) != nil {
-			return row, "school_code", gotWant(ErrFormat, f[4], "8 digits")
+		row, field, err := parseHandoverRow(f, sizes.Small)
+		if err != nil {
+			return row, field, err
 		}
-		if f[0] != f[4][:4] {
-			return row, "district", gotWant(ErrFormat, f[0], f[4][:4])
-		}
-		cat, err := strconv.Atoi(f[6])
-		if err != nil || cat < 0 || cat > 9 {
-			return row, "student_category", gotWant(ErrFormat, f[6], "0-9")
-		}
-		cohort, err := strconv.Atoi(f[7])
-		if err != nil || len(f[7]) != 2 || cohort < 0 {
-			return row, "cohort", gotWant(ErrFormat, f[7], "two digits")
-		}
-		count, err := strconv.Atoi(f[8])
-		if err != nil || count < 1 || count > sizes.Small {
-			return row, "count", gotWant(ErrPacking, f[8], fmt.Sprintf("1-%d", sizes.Small))
-		}
-		for c := 1; c <= 3; c++ {
-			if f[c] == "" {
-				return row, Handovers.Columns[c], ErrRequired
-			}
-		}
-		row = HandoverRow{GroupCount: GroupCount{GroupKey: GroupKey{FactoryBatch: f[1], School: f[4], Category: studentid.StudentCategory(cat), Cohort: cohort}, SchoolName: f[5], Count: count}, BigBox: f[2], SmallBox: f[3]}
+		count := row.Count
 		if smalls[row.SmallBox] {
 			return row, "small_box", detail(ErrPacking, "%v", "small box "+row.SmallBox+" listed twice")
 		}
@@ -306,11 +346,21 @@ type CountDiff struct {
 	Sheet, Counted int
 }
 
+// Localize renders the difference for the operator who counted the cards
+// (C-ISSUE-4), in the language tag.
+func (d CountDiff) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "batch %s, school %s, student category %s, cohort %s: sheet %s, counted %s",
+		d.FactoryBatch, d.School, strconv.Itoa(int(d.Category)), fmt.Sprintf("%02d", d.Cohort), strconv.Itoa(d.Sheet), strconv.Itoa(d.Counted))
+}
+
 // Reconcile compares the sheet with the cards counted (C-ISSUE-4). If they
 // differ it returns the differences, an error matching ErrMismatch, and a
 // regenerated sheet built from the counted cards (school names kept from the
 // old sheet), which the upper level issues instead.
 func Reconcile(h *Handover, counted Tally, sizes BoxSizes) (diffs []CountDiff, regenerated *Handover, err error) {
+	if h == nil {
+		h = &Handover{} // no sheet: every counted card differs
+	}
 	sheet := map[GroupKey]int{}
 	names := map[string]string{}
 	for _, g := range h.Counts() {

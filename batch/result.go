@@ -4,6 +4,9 @@ import (
 	"context"
 	"io"
 	"sort"
+	"strconv"
+
+	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -195,6 +198,19 @@ type Waste struct {
 	// Liable is true when Rate exceeds WasteLimit (3 %): the sender of the
 	// data answers for the cost.
 	Liable bool
+}
+
+// Localize renders the waste summary for the operator who receives the
+// result file (C-5), in the language tag, saying whether the batch carries
+// liability.
+func (w Waste) Localize(tag language.Tag) string {
+	s := messages.Sprintf(tag, "%s cards: %s made, %s spoilt by data errors (%s), %s spoilt by the factory",
+		strconv.FormatInt(w.Cards, 10), strconv.FormatInt(w.Made, 10), strconv.FormatInt(w.DataErrors, 10),
+		strconv.FormatFloat(w.Rate*100, 'f', 2, 64)+"%", strconv.FormatInt(w.Factory, 10))
+	if w.Liable {
+		s += messages.Sprintf(tag, "; data-error waste over 3 percent: the sender of the data is liable")
+	}
+	return s
 }
 
 // CheckWaste streams a result file and computes its waste (C-5).

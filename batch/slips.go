@@ -266,28 +266,57 @@ func ReadFaults(ctx context.Context, r io.Reader, name string, fn func(Record, F
 	return readTyped(ctx, r, name, Faults, parseFault, fn)
 }
 
+// FaultHop is one hop of R-FAULT-1 for [ForwardFaults]: the slip that came
+// with the fault cards, the cards this level counted, and where its own slip
+// for the level above goes. A struct, because eight positional parameters of
+// which five are strings are too easy to pass in the wrong order.
+type FaultHop struct {
+	// In is the slip received with the cards; InName names it in errors.
+	In     io.Reader
+	InName string
+	// Counted is the number of fault cards this level counted on arrival.
+	Counted int64
+	// Out receives this level's slip for the level above; OutName names it.
+	Out     io.Writer
+	OutName string
+	// Sender is this level (DISTRICT or CITY) with its batch and time.
+	Sender Header
+	// Handler is who verified and counted the cards here; it becomes every
+	// row's handler.
+	Handler string
+}
+
 // ForwardFaults is one hop of R-FAULT-1: the district (or city) verifies the
 // slip that came with the cards, checks it against the cards it counted,
 // and writes its own slip for the level above with each row's stage and
-// handler set to its own. The output gets a trailer only if the input
-// verified and the count matched (else ErrMismatch).
-func ForwardFaults(ctx context.Context, in io.Reader, name string, counted int64, w io.Writer, outName string, sender Header, handler string) error {
-	if sender.Level != LevelDistrict && sender.Level != LevelCity {
-		return &ParseError{File: outName, Line: 1, Field: "level", Err: gotWant(ErrSender, sender.Level, "DISTRICT or CITY")}
+// handler set to its own. Every row written passes the checks ReadFaults
+// makes. The output gets a trailer only if the input verified and the count
+// matched (else ErrMismatch), so a failed hop leaves nothing usable.
+func ForwardFaults(ctx context.Context, hop FaultHop) error {
+	if hop.Sender.Level != LevelDistrict && hop.Sender.Level != LevelCity {
+		return &ParseError{File: hop.OutName, Line: 1, Field: "level", Err: gotWant(ErrSender, hop.Sender.Level, "DISTRICT or CITY")}
 	}
-	out, err := Faults.NewWriter(w, outName, sender)
+	if hop.In == nil || hop.Out == nil {
+		return &ParseError{File: hop.InName, Err: gotWant(ErrRequired, "nil reader or writer", "both")}
+	}
+	out, err := Faults.NewWriter(hop.Out, hop.OutName, hop.Sender)
 	if err != nil {
 		return err
 	}
-	sum, err := ReadFaults(ctx, in, name, func(_ Record, f FaultRecord) error {
-		f.Stage, f.Handler = sender.Level, handler
-		return out.WriteRecord(f.fields())
+	oh := out.Header()
+	sum, err := ReadFaults(ctx, hop.In, hop.InName, func(_ Record, f FaultRecord) error {
+		f.Stage, f.Handler = hop.Sender.Level, hop.Handler
+		fields := f.fields()
+		if _, field, err := parseFault(oh, fields); err != nil {
+			return &ParseError{File: hop.OutName, Line: int(out.Count()) + 3, Field: field, Err: err}
+		}
+		return out.WriteRecord(fields)
 	})
 	if err != nil {
 		return err
 	}
-	if sum.Records != counted {
-		return &ParseError{File: name, Err: gotWant(ErrMismatch, counted, sum.Records)}
+	if sum.Records != hop.Counted {
+		return &ParseError{File: hop.InName, Err: gotWant(ErrMismatch, hop.Counted, sum.Records)}
 	}
 	return out.Close()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/language"
@@ -134,7 +135,7 @@ func (e *RecordError) Localize(tag language.Tag) string {
 	if errors.As(e.Err, &pe) {
 		return pe.Localize(tag)
 	}
-	return messages.Sprintf(tag, "%s:%d: field %s (%s): %s", e.File, e.Line, fieldLabel(tag, e.Field), e.RegistryNo, l10n.Error(e.Err, tag))
+	return messages.Sprintf(tag, "%s:%s: field %s (%s): %s", e.File, strconv.Itoa(e.Line), fieldLabel(tag, e.Field), e.RegistryNo, l10n.Error(e.Err, tag))
 }
 
 // History answers, for rule S-ID-1, which resident ID a registry number was
@@ -276,9 +277,13 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 			rep.Failed++
 		}
 	}
-	if err := s.ridLines.duplicates(func(line, first int) error {
-		return s.problem(&RecordError{File: name, Line: line, Field: "resident_id",
-			Err: detail(ErrDuplicate, "same as line %d", first)})
+	if err := s.ridLines.duplicates(func(dup, first keyLine) error {
+		e := &RecordError{File: name, Line: dup.line, Field: "resident_id", RegistryNo: registryOfTag(dup.tag),
+			Err: detail(ErrDuplicate, "same as line %s", strconv.Itoa(first.line))}
+		if first.tag != 0 {
+			e.Err = detail(ErrDuplicate, "same as line %s (registry number %s)", strconv.Itoa(first.line), registryOfTag(first.tag))
+		}
+		return s.problem(e)
 	}); err != nil {
 		return rep, err
 	}
@@ -436,7 +441,11 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 	}
 	if !rid.IsZero() {
 		if k, ok := residentKey(ridKey); ok {
-			s.ridLines.add(k, rec.Line)
+			var tag uint64 // the record's registry number, to name it if a duplicate turns up
+			if !id.IsZero() {
+				tag = keyOfDigits(c.RegistryNo) + 1
+			}
+			s.ridLines.add(k, rec.Line, tag)
 		} else if s.rids.add(keyOfDigits(ridKey) + 1) {
 			if err := fail("resident_id", ErrDuplicate); err != nil {
 				return err
@@ -455,6 +464,19 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 		}
 	}
 	return nil
+}
+
+// registryOfTag turns a line tag (a packed registry number plus one, 0 for
+// none) back into the 16-digit registry number, "" for none.
+func registryOfTag(tag uint64) string {
+	if tag == 0 {
+		return ""
+	}
+	v := strconv.FormatUint(tag-1, 10)
+	if len(v) < studentid.Len {
+		v = strings.Repeat("0", studentid.Len-len(v)) + v
+	}
+	return v
 }
 
 // checkRegistryNo parses id and checks check digit, sender and eligibility.
