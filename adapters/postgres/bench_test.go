@@ -203,3 +203,9 @@ func BenchmarkOverdue2M(b *testing.B) {
 	}
 	storetest.BenchmarkOverdue(b, s)
 }
+
+func BenchmarkLedgerTransitions(b *testing.B) {
+	s, _ := openFresh(b, "bench", postgres.Options{})
+	defer s.Close()
+	storetest.BenchmarkLedgerTransitions(b, s)
+}
