@@ -51,6 +51,8 @@ func TestArgumentErrors(t *testing.T) {
 		{"S-6/psam without config", []string{"card", "inspect", "--reader", "R", "--psam", "S"}, "--psam 需要 --psam-config"},
 		{"S-6/psam and dev keys", []string{"card", "inspect", "--reader", "R", "--psam", "S", "--psam-config", "c", "--dev-keys", "x"}, "只能指定一个"},
 		{"R-ISSUE-3/state without sim", []string{"card", "inspect", "--reader", "R", "--dev-keys", "x", "--sim-state", "f"}, "--sim-state 需要与 --sim 一起使用"},
+		{"R-ISSUE-3/negative wait", []string{"card", "inspect", "--reader", "R", "--dev-keys", "x", "--wait", "-1s"}, "--wait"},
+		{"R-ISSUE-3/wait without reader", []string{"card", "inspect", "--sim", "--dev-keys", "x", "--wait", "1s"}, "--wait 只能与 --reader 一起使用"},
 		{"R-ISSUE-3/bad school code", []string{"card", "inspect", "--sim", "--dev-keys", "x", "--school", "12ab56"}, "--school"},
 		{"R-ISSUE-3/bad suite", []string{"card", "inspect", "--sim", "--dev-keys", "x", "--suite", "aes"}, "--suite"},
 		{"R-ISSUE-3/bad serial", []string{"card", "inspect", "--sim", "--dev-keys", "x", "--serial", "12"}, "--serial"},

@@ -195,6 +195,12 @@ func TestCardReaderPSAM(t *testing.T) {
 			return nil, &cardError{err: sim.ErrRemoved}
 		}
 		return r, nil
+	}, waitCard: func(ctx context.Context, name string) error {
+		if _, ok := readers[name]; ok {
+			return nil
+		}
+		<-ctx.Done()
+		return ctx.Err()
 	}}
 	psamArgs := []string{"--reader", "Card Reader 0", "--psam", "SAM Slot 1", "--psam-config", confPath}
 
@@ -236,6 +242,16 @@ func TestCardReaderPSAM(t *testing.T) {
 	t.Run("reader missing", func(t *testing.T) {
 		o := inprocWith(d, "card", "inspect", "--reader", "Nope", "--dev-keys", "issuer")
 		assert.Equal(t, exitCard, o.code, o.stderr)
+	})
+	t.Run("waiting for a card that is there", func(t *testing.T) {
+		o := inprocWith(d, "card", "inspect", "--reader", "Card Reader 0", "--dev-keys", "issuer", "--wait", "5s")
+		assert.Equal(t, exitOK, o.code, o.stderr)
+		assert.Contains(t, o.stderr, "请在 Card Reader 0 上放卡")
+	})
+	t.Run("no card presented in time", func(t *testing.T) {
+		o := inprocWith(d, "--lang", "en", "card", "inspect", "--reader", "Empty Reader", "--dev-keys", "issuer", "--wait", "50ms")
+		assert.Equal(t, exitCard, o.code, o.stderr)
+		assert.Contains(t, o.stderr, "no card presented to Empty Reader within 50ms")
 	})
 }
 

@@ -54,6 +54,7 @@ type cardFlags struct {
 	psam       string
 	psamConfig string
 	school     string
+	wait       time.Duration
 }
 
 func (c *cardFlags) add(fs *flag.FlagSet) {
@@ -66,6 +67,7 @@ func (c *cardFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&c.psam, "psam", "", "PC/SC reader holding the terminal's PSAM")
 	fs.StringVar(&c.psamConfig, "psam-config", "", "PSAM description (JSON: suite, id, df, keys, management key, management card record)")
 	fs.StringVar(&c.school, "school", "", "terminal's school code, 6 digits (district, category, school), written in the card's log")
+	fs.DurationVar(&c.wait, "wait", 0, "wait this long for a card to be presented to --reader (e.g. 30s; default: it must be there)")
 }
 
 // check refuses contradictory or missing card and key flags.
@@ -87,6 +89,10 @@ func (c *cardFlags) check() error {
 		return usagef("--psam is for a real reader; a simulated card uses --dev-keys")
 	case c.reader != "" && c.psam == "" && c.devSeed == "":
 		return usagef("keys are required: --psam READER or --dev-keys SEED")
+	case c.wait < 0:
+		return usagef("--wait must not be negative")
+	case c.wait > 0 && c.reader == "":
+		return usagef("--wait is for --reader")
 	case c.school != "" && !isDigits(c.school, 6):
 		return usagef("--school: %q is not 6 digits", c.school)
 	}
@@ -188,6 +194,11 @@ func (e *env) openTerminal(cf *cardFlags) (*terminal, error) {
 		t.sam = p
 	}
 	if cf.reader != "" {
+		if cf.wait > 0 {
+			if err := e.waitForCard(cf.reader, cf.wait); err != nil {
+				return nil, err
+			}
+		}
 		r, err := e.deps.openReader(e.ctx, cf.reader)
 		if err != nil {
 			return nil, err
@@ -197,6 +208,36 @@ func (e *env) openTerminal(cf *cardFlags) (*terminal, error) {
 	}
 	ok = true
 	return t, nil
+}
+
+// waitForCard waits up to d for a card in the reader, telling the operator
+// to present one.
+func (e *env) waitForCard(reader string, d time.Duration) error {
+	if !e.g.quiet {
+		fmt.Fprintln(e.stderr, e.t("present a card to %s ...", reader))
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, d)
+	defer cancel()
+	err := e.deps.waitCard(ctx, reader)
+	if errors.Is(err, context.DeadlineExceeded) && e.ctx.Err() == nil {
+		return &cardError{err: &noCardError{reader: reader, wait: d}}
+	}
+	return err
+}
+
+// noCardError: no card was presented in time (exit 4).
+type noCardError struct {
+	reader string
+	wait   time.Duration
+}
+
+func (e *noCardError) Error() string {
+	return fmt.Sprintf("no card presented to %s within %s", e.reader, e.wait)
+}
+
+// Localize renders the error in the operator's language.
+func (e *noCardError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "no card presented to %s within %s", e.reader, e.wait)
 }
 
 // session runs op in one card session: on the simulated card directly, on a

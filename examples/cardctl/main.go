@@ -18,9 +18,10 @@
 //	cardctl lists lookup --dev-keys lab v7.bjsl 8601020304050607
 //	cardctl card personalise --sim --sim-state card.json --dev-keys lab \
 //	        --registry 0108012003203107 --name 王小明 --gender male --school-name 实验小学
-//	cardctl card register --reader "ACS ACR122U 00 00" --psam "SAM slot" --psam-config psam.json --semester 2026-2
+//	cardctl card register --reader "ACS ACR122U 00 00" --wait 30s --school 080001 \
+//	        --psam "SAM slot" --psam-config psam.json --semester 2026-2
 //	cardctl card inspect --sim --sim-state card.json --dev-keys lab
-//	cardctl card recover --sim --sim-state card.json --dev-keys lab
+//	cardctl card recover --sim --sim-state card.json --dev-keys lab --school 080001
 //	cardctl overdue --db ledger.sqlite --level district --district 08
 //
 // Global flags, accepted before or after the command:

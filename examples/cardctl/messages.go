@@ -44,7 +44,7 @@ cardctl lists diff (--sign-key PEM | --dev-keys SEED) [--pub-key PEM] -o DELTA B
 cardctl lists lookup (--pub-key PEM | --dev-keys SEED) [--delta DELTA]... LIST SERIAL...
   Verify a list (after applying deltas) and look card serials up.`
 	helpCard = `cardctl card personalise|register|inspect|recover (--sim [--sim-state FILE] | --reader NAME)
-        (--dev-keys SEED | --psam READER --psam-config FILE) [--school 6 DIGITS]
+        (--dev-keys SEED | --psam READER --psam-config FILE) [--school 6 DIGITS] [--wait 30s]
   personalise --registry N --name NAME --gender male|female --school-name NAME
               [--stage primary|junior|senior] [--valid-from YYYYMMDD] [--valid-until YYYYMMDD]
   register    [--semester YYYY-T]
@@ -115,7 +115,7 @@ cardctl lists diff (--sign-key PEM | --dev-keys 种子) [--pub-key PEM] -o 差�
 cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名单 卡号...
   校验名单（先应用差分）并查询卡号。`},
 	l10n.Entry{Key: helpCard, ZH: `cardctl card personalise|register|inspect|recover (--sim [--sim-state 文件] | --reader 名称)
-        (--dev-keys 种子 | --psam 读卡器 --psam-config 文件) [--school 6位代码]
+        (--dev-keys 种子 | --psam 读卡器 --psam-config 文件) [--school 6位代码] [--wait 30s]
   personalise --registry 学籍号 --name 姓名 --gender male|female --school-name 校名
               [--stage primary|junior|senior] [--valid-from YYYYMMDD] [--valid-until YYYYMMDD]
   register    [--semester YYYY-T]
@@ -233,6 +233,10 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "--serial: %q is not 16 hex digits", ZH: "--serial：%q 不是16位十六进制数"},
 	l10n.Entry{Key: "personalise needs --registry, --name, --gender and --school-name", ZH: "personalise 需要 --registry、--name、--gender 和 --school-name"},
 	l10n.Entry{Key: "--stage is required: the registry number names no primary, junior or senior stage", ZH: "必须指定 --stage：学籍号未标明小学、初中或高中学段"},
+	l10n.Entry{Key: "--wait must not be negative", ZH: "--wait 不能为负数"},
+	l10n.Entry{Key: "--wait is for --reader", ZH: "--wait 只能与 --reader 一起使用"},
+	l10n.Entry{Key: "present a card to %s ...", ZH: "请在 %s 上放卡……"},
+	l10n.Entry{Key: "no card presented to %s within %s", ZH: "%[2]s内没有在 %[1]s 上放卡"},
 	l10n.Entry{Key: "card %s (%s, %s): %s", ZH: "卡片 %s（%s，%s）：%s"},
 	l10n.Entry{Key: "an interrupted %s was completed first", ZH: "先完成了上次中断的%s操作"},
 	l10n.Entry{Key: "registered for semester %s", ZH: "已注册学期 %s"},

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/bjedu/studentcard/adapters/pcsc"
 	"github.com/bjedu/studentcard/l10n"
 )
 
@@ -51,6 +52,8 @@ func addGlobals(fs *flag.FlagSet, g *globals) {
 // main uses the real ones; in-process tests inject simulated ones.
 type deps struct {
 	openReader func(ctx context.Context, name string) (cardReader, error)
+	// waitCard blocks until a card is in the named reader or ctx ends.
+	waitCard func(ctx context.Context, name string) error
 }
 
 // env is one invocation: streams, language, output mode and clock. It is
@@ -112,7 +115,7 @@ func commands() []command {
 // run is the whole program: main calls it with the process's arguments and
 // streams, tests call it in-process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return runWith(ctx, args, stdin, stdout, stderr, deps{openReader: openPCSC})
+	return runWith(ctx, args, stdin, stdout, stderr, deps{openReader: openPCSC, waitCard: pcsc.WaitForCard})
 }
 
 func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, d deps) int {
