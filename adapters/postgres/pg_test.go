@@ -242,3 +242,26 @@ func TestMissingPostgres(t *testing.T) {
 	assert.True(t, traversable("/"))
 	assert.False(t, traversable(t.TempDir()+"/no/such/dir"))
 }
+
+// TestNumberNeverTwice: a registry number, once assigned, can never be
+// stored for anyone else — the primary key refuses it even to a client that
+// bypasses the Store (S-ID-1), and the Store reports a typed duplicate.
+func TestNumberNeverTwice(t *testing.T) {
+	ctx := context.Background()
+	s, schema := openFresh(t, "numbers", postgres.Options{})
+	defer s.Close()
+	put := func(key string) error {
+		return s.Tx(ctx, func(tx lifecycle.Tx) error {
+			_, err := tx.PutNumber(ctx, lifecycle.NumberRecord{Number: "0105012012601019", StudentKey: key, Status: lifecycle.NumberRetired, At: testNow()})
+			return err
+		})
+	}
+	require.NoError(t, put("G1"))
+	require.ErrorIs(t, put("G2"), lifecycle.ErrDuplicate, "S-ID-1")
+	conn := rawConn(t, schema)
+	defer conn.Close(ctx)
+	_, err := conn.Exec(ctx, `INSERT INTO numbers (number, student_key, school, status, at, replaces, version)
+		VALUES ('0105012012601019', 'G3', '', 'active', NULL, '', 1)`)
+	require.Error(t, err, "S-ID-1: the database itself refuses a second assignment")
+	assert.Contains(t, err.Error(), "numbers_pkey")
+}

@@ -158,3 +158,27 @@ func TestClosed(t *testing.T) {
 	err := s.Tx(context.Background(), func(lifecycle.Tx) error { return nil })
 	assert.ErrorIs(t, err, sqlite.ErrClosed)
 }
+
+// TestNumberNeverTwice: a registry number, once assigned, can never be
+// stored for anyone else — the primary key refuses it even to a tool that
+// bypasses the Store (S-ID-1), and the Store reports a typed duplicate.
+func TestNumberNeverTwice(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "numbers.db")
+	s, err := sqlite.Open(ctx, path, sqlite.Options{})
+	require.NoError(t, err)
+	put := func(key string) error {
+		return s.Tx(ctx, func(tx lifecycle.Tx) error {
+			_, err := tx.PutNumber(ctx, lifecycle.NumberRecord{Number: "0105012012601019", StudentKey: key, Status: lifecycle.NumberRetired, At: testNow()})
+			return err
+		})
+	}
+	require.NoError(t, put("G1"))
+	err = put("G2")
+	require.ErrorIs(t, err, lifecycle.ErrDuplicate, "S-ID-1")
+	require.NoError(t, s.Close())
+	_, err = rawDB(t, path).Exec(`INSERT INTO numbers (number, student_key, school, status, at, replaces, version)
+		VALUES ('0105012012601019', 'G3', '', 'active', NULL, '', 1)`)
+	require.Error(t, err, "S-ID-1: the database itself refuses a second assignment")
+	assert.Contains(t, err.Error(), "UNIQUE")
+}
