@@ -93,7 +93,7 @@ func (e *AuditError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
 func (e *AuditError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "audit chain %q entry %d: %s", e.Chain, e.Seq, messages.Sprintf(tag, e.Problem))
+	return messages.Sprintf(tag, "audit chain %q entry %s: %s", e.Chain, num(e.Seq), messages.Sprintf(tag, e.Problem))
 }
 
 // Unwrap makes errors.Is(err, ErrAuditBroken) hold.

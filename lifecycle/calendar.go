@@ -74,7 +74,7 @@ func (e *CalendarError) Error() string {
 
 // Localize renders the error in tag's language.
 func (e *CalendarError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "calendar line %d: %s", e.Line, messages.Sprintf(tag, e.Problem))
+	return messages.Sprintf(tag, "calendar line %s: %s", num(int64(e.Line)), messages.Sprintf(tag, e.Problem))
 }
 
 // Unwrap makes errors.Is(err, ErrCalendar) hold.

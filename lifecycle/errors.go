@@ -46,12 +46,12 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "the card's last change cannot be undone here", ZH: "该卡最近一次变更无法在此撤销"},
 	l10n.Entry{Key: "%s %q not found", ZH: "未找到%[1]s %[2]q"},
 	l10n.Entry{Key: "%s %q already exists", ZH: "%[1]s %[2]q 已存在"},
-	l10n.Entry{Key: "%s %q: version conflict: expected %d, stored %d", ZH: "%[1]s %[2]q 版本冲突：预期 %[3]d，实际 %[4]d"},
-	l10n.Entry{Key: "%s %q: changed by someone else: expected version %d", ZH: "%[1]s %[2]q 已被他人修改：预期版本 %[3]d"},
-	l10n.Entry{Key: "%s card %q: %q not allowed in state %q (rule %s)", ZH: "%[1]s卡 %[2]q：状态 %[4]q 下不允许 %[3]q（规则 %[5]s）"},
+	l10n.Entry{Key: "%s %q: version conflict: expected %s, stored %s", ZH: "%[1]s %[2]q 版本冲突：预期版本 %[3]s，实际版本 %[4]s"},
+	l10n.Entry{Key: "%s %q: changed by someone else: expected version %s", ZH: "%[1]s %[2]q 已被他人修改：预期版本 %[3]s"},
+	l10n.Entry{Key: "%s card %q: %q not allowed in state %q (rule %s)", ZH: "%[1]s %[2]q：状态“%[4]s”下不允许“%[3]s”（规则 %[5]s）"},
 	l10n.Entry{Key: "rule %s: %s", ZH: "规则 %[1]s：%[2]s"},
-	l10n.Entry{Key: "operator %s %s/%s may not %s in %s/%s", ZH: "操作员 %[1]s %[2]s/%[3]s 无权在 %[5]s/%[6]s 执行 %[4]s"},
-	l10n.Entry{Key: "audit chain %q entry %d: %s", ZH: "审计链 %[1]q 第 %[2]d 条：%[3]s"},
+	l10n.Entry{Key: "operator %s %s/%s may not %s in %s/%s", ZH: "%[1]s操作员 %[2]s/%[3]s 无权在 %[5]s/%[6]s 执行“%[4]s”"},
+	l10n.Entry{Key: "audit chain %q entry %s: %s", ZH: "审计链 %[1]q 第 %[2]s 条：%[3]s"},
 	l10n.Entry{Key: "contents do not match its hash (edited)", ZH: "内容与哈希不符（被修改）"},
 	l10n.Entry{Key: "missing (deleted) or out of order", ZH: "缺失（被删除）或顺序错乱"},
 	l10n.Entry{Key: "does not link to the previous entry (deleted or reordered)", ZH: "未链接到上一条（被删除或调换顺序）"},
@@ -68,8 +68,113 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "range ends before it starts or spans more than 31 days", ZH: "日期范围结束早于开始或超过31天"},
 	l10n.Entry{Key: "no year declared", ZH: "未声明任何年份"},
 	l10n.Entry{Key: "line too long", ZH: "行过长"},
-	l10n.Entry{Key: "calendar line %d: %s", ZH: "工作日历第 %[1]d 行：%[2]s"},
+	l10n.Entry{Key: "calendar line %s: %s", ZH: "工作日历第 %[1]s 行：%[2]s"},
 	l10n.Entry{Key: "date %s is outside the calendar (%s-%s)", ZH: "日期 %[1]s 超出工作日历范围（%[2]s-%[3]s年）"},
+	// Names of kinds, states, actions, levels and entities (names.go):
+	// Chinese only; English texts show the stored values.
+	l10n.Entry{Key: "card kind id", ZH: "证件卡"},
+	l10n.Entry{Key: "card kind registry", ZH: "学籍卡"},
+	l10n.Entry{Key: "state submitted", ZH: "已上报"},
+	l10n.Entry{Key: "state district-validated", ZH: "区级已校验"},
+	l10n.Entry{Key: "state city-validated", ZH: "市级已校验"},
+	l10n.Entry{Key: "state rejected", ZH: "已退回（失败文件）"},
+	l10n.Entry{Key: "state at-factory", ZH: "在卡厂制作"},
+	l10n.Entry{Key: "state at-city", ZH: "在市级"},
+	l10n.Entry{Key: "state at-district", ZH: "在区级"},
+	l10n.Entry{Key: "state at-school", ZH: "在校级"},
+	l10n.Entry{Key: "state issued", ZH: "已发放"},
+	l10n.Entry{Key: "state cancelled (ID card)", ZH: "已打孔作废"},
+	l10n.Entry{Key: "state expired", ZH: "已过期"},
+	l10n.Entry{Key: "state replaced", ZH: "已补办"},
+	l10n.Entry{Key: "state city-stock", ZH: "市级库存"},
+	l10n.Entry{Key: "state district-stock", ZH: "区级库存"},
+	l10n.Entry{Key: "state school-stock", ZH: "校级库存"},
+	l10n.Entry{Key: "state personalised", ZH: "已个人化"},
+	l10n.Entry{Key: "state lost", ZH: "已挂失"},
+	l10n.Entry{Key: "state frozen", ZH: "已冻结"},
+	l10n.Entry{Key: "state cancelled", ZH: "已注销"},
+	l10n.Entry{Key: "state transferred-out", ZH: "已转出"},
+	l10n.Entry{Key: "state recovered", ZH: "已回收"},
+	l10n.Entry{Key: "state fault-school", ZH: "故障卡（在校级）"},
+	l10n.Entry{Key: "state fault-district", ZH: "故障卡（在区级）"},
+	l10n.Entry{Key: "state fault-city", ZH: "故障卡（在市级）"},
+	l10n.Entry{Key: "state returned-to-supplier", ZH: "已退回供应商"},
+	l10n.Entry{Key: "action validate-district", ZH: "区级校验"},
+	l10n.Entry{Key: "action validate-city", ZH: "市级校验"},
+	l10n.Entry{Key: "action reject", ZH: "退回"},
+	l10n.Entry{Key: "action send-to-factory", ZH: "送卡厂制卡"},
+	l10n.Entry{Key: "action import-result", ZH: "导入结果文件"},
+	l10n.Entry{Key: "action issue", ZH: "发放"},
+	l10n.Entry{Key: "action punch", ZH: "打孔作废"},
+	l10n.Entry{Key: "action expire", ZH: "过期"},
+	l10n.Entry{Key: "action replace", ZH: "补卡"},
+	l10n.Entry{Key: "action report-loss", ZH: "挂失"},
+	l10n.Entry{Key: "action cancel-loss", ZH: "解挂"},
+	l10n.Entry{Key: "action freeze", ZH: "冻结"},
+	l10n.Entry{Key: "action unfreeze", ZH: "解冻"},
+	l10n.Entry{Key: "action cancel", ZH: "注销"},
+	l10n.Entry{Key: "action ship-to-district", ZH: "下发到区"},
+	l10n.Entry{Key: "action ship-to-school", ZH: "下发到校"},
+	l10n.Entry{Key: "action recover-surplus", ZH: "回收余卡"},
+	l10n.Entry{Key: "action personalise", ZH: "个人化"},
+	l10n.Entry{Key: "action issue-temporary", ZH: "发放临时卡"},
+	l10n.Entry{Key: "action return-temporary", ZH: "归还临时卡"},
+	l10n.Entry{Key: "action transfer-out", ZH: "转出"},
+	l10n.Entry{Key: "action transfer-in", ZH: "转入"},
+	l10n.Entry{Key: "action recover", ZH: "回收"},
+	l10n.Entry{Key: "action recall", ZH: "收回重发"},
+	l10n.Entry{Key: "action report-fault", ZH: "报故障"},
+	l10n.Entry{Key: "action fault-to-district", ZH: "故障卡交区级"},
+	l10n.Entry{Key: "action fault-to-city", ZH: "故障卡交市级"},
+	l10n.Entry{Key: "action fault-to-supplier", ZH: "故障卡退供应商"},
+	l10n.Entry{Key: "action apply-card", ZH: "申请办卡"},
+	l10n.Entry{Key: "action approve", ZH: "审批"},
+	l10n.Entry{Key: "action change-controlled-field", ZH: "变更受控字段"},
+	l10n.Entry{Key: "action enrol", ZH: "新生注册"},
+	l10n.Entry{Key: "action export", ZH: "导出数据"},
+	l10n.Entry{Key: "action export-number-changes", ZH: "导出学籍号变更"},
+	l10n.Entry{Key: "action file-number-changes", ZH: "学籍号立案"},
+	l10n.Entry{Key: "action import-filing-result", ZH: "导入立案结果"},
+	l10n.Entry{Key: "action last-sync", ZH: "查询最近同步"},
+	l10n.Entry{Key: "action leave", ZH: "离校"},
+	l10n.Entry{Key: "action leavers", ZH: "查询离校学生名单"},
+	l10n.Entry{Key: "action number", ZH: "查询学籍号"},
+	l10n.Entry{Key: "action offline-personalisation", ZH: "离线个人化"},
+	l10n.Entry{Key: "action overdue", ZH: "查询超期事项"},
+	l10n.Entry{Key: "action personalisation-records", ZH: "导入个人化记录"},
+	l10n.Entry{Key: "action preassign-number", ZH: "预分配学籍号"},
+	l10n.Entry{Key: "action print-small-batch", ZH: "区级小批量制卡"},
+	l10n.Entry{Key: "action read", ZH: "查看卡片"},
+	l10n.Entry{Key: "action read-student", ZH: "查看学生"},
+	l10n.Entry{Key: "action receive-stock", ZH: "接收入库"},
+	l10n.Entry{Key: "action register", ZH: "刷卡注册"},
+	l10n.Entry{Key: "action replacement-done", ZH: "补卡完成"},
+	l10n.Entry{Key: "action reserve", ZH: "查询预备卡"},
+	l10n.Entry{Key: "action resume", ZH: "复学"},
+	l10n.Entry{Key: "action set-to-issue", ZH: "设定待发卡数"},
+	l10n.Entry{Key: "action ship-reserve", ZH: "下发预备卡"},
+	l10n.Entry{Key: "action shipment-plan", ZH: "查询配卡计划"},
+	l10n.Entry{Key: "action stock", ZH: "查询库存"},
+	l10n.Entry{Key: "action submit", ZH: "上报制卡数据"},
+	l10n.Entry{Key: "action suspend", ZH: "休学"},
+	l10n.Entry{Key: "action sync", ZH: "记录同步"},
+	l10n.Entry{Key: "action undo", ZH: "撤销"},
+	l10n.Entry{Key: "action unsent", ZH: "查询未上报数据"},
+	l10n.Entry{Key: "action verify-audit", ZH: "校验审计链"},
+	l10n.Entry{Key: "level city", ZH: "市级"},
+	l10n.Entry{Key: "level district", ZH: "区级"},
+	l10n.Entry{Key: "level school", ZH: "校级"},
+	l10n.Entry{Key: "level application", ZH: "应用单位"},
+	l10n.Entry{Key: "entity card", ZH: "卡"},
+	l10n.Entry{Key: "entity student", ZH: "学生"},
+	l10n.Entry{Key: "entity number", ZH: "学籍号"},
+	l10n.Entry{Key: "entity number prefix", ZH: "学籍号前缀"},
+	l10n.Entry{Key: "entity import", ZH: "导入记录"},
+	l10n.Entry{Key: "entity audit chain", ZH: "审计链"},
+	l10n.Entry{Key: "entity sync", ZH: "同步记录"},
+	l10n.Entry{Key: "entity deadline", ZH: "期限"},
+	l10n.Entry{Key: "entity leave record", ZH: "离校记录"},
+	l10n.Entry{Key: "entity ID card awaiting the result import (C-ISSUE-4)", ZH: "待导入结果文件的证件卡（C-ISSUE-4）"},
 )
 
 // Sentinel errors; every typed error of the package wraps one, so callers can
@@ -116,7 +221,7 @@ func (e *NotFoundError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
 func (e *NotFoundError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "%s %q not found", e.Entity, e.Key)
+	return messages.Sprintf(tag, "%s %q not found", entityName(tag, e.Entity), e.Key)
 }
 
 // Unwrap makes errors.Is(err, ErrNotFound) hold.
@@ -133,7 +238,7 @@ func (e *DuplicateError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
 func (e *DuplicateError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "%s %q already exists", e.Entity, e.Key)
+	return messages.Sprintf(tag, "%s %q already exists", entityName(tag, e.Entity), e.Key)
 }
 
 // Unwrap makes errors.Is(err, ErrDuplicate) hold.
@@ -155,9 +260,9 @@ func (e *ConflictError) Error() string { return e.Localize(l10n.English) }
 // Localize renders the error in tag's language.
 func (e *ConflictError) Localize(tag language.Tag) string {
 	if e.Stored < 0 {
-		return messages.Sprintf(tag, "%s %q: changed by someone else: expected version %d", e.Entity, e.Key, e.Expected)
+		return messages.Sprintf(tag, "%s %q: changed by someone else: expected version %s", entityName(tag, e.Entity), e.Key, num(e.Expected))
 	}
-	return messages.Sprintf(tag, "%s %q: version conflict: expected %d, stored %d", e.Entity, e.Key, e.Expected, e.Stored)
+	return messages.Sprintf(tag, "%s %q: version conflict: expected %s, stored %s", entityName(tag, e.Entity), e.Key, num(e.Expected), num(e.Stored))
 }
 
 // Unwrap makes errors.Is(err, ErrConflict) hold.

@@ -230,7 +230,7 @@ func (e *TransitionError) Localize(tag language.Tag) string {
 	if rule == "" {
 		rule = "-"
 	}
-	return messages.Sprintf(tag, "%s card %q: %q not allowed in state %q (rule %s)", string(e.Kind), e.CardID, string(e.Action), string(e.State), rule)
+	return messages.Sprintf(tag, "%s card %q: %q not allowed in state %q (rule %s)", e.Kind.Localize(tag), e.CardID, e.Action.Localize(tag), e.Kind.StateName(e.State, tag), rule)
 }
 
 // Unwrap makes errors.Is(err, ErrIllegalTransition) hold.
@@ -252,7 +252,7 @@ func (e *ForbiddenError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
 func (e *ForbiddenError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "operator %s %s/%s may not %s in %s/%s", string(e.Level), e.District, e.School, string(e.Action), e.Target.District, e.Target.School)
+	return messages.Sprintf(tag, "operator %s %s/%s may not %s in %s/%s", e.Level.Localize(tag), e.District, e.School, e.Action.Localize(tag), e.Target.District, e.Target.School)
 }
 
 // Unwrap makes errors.Is(err, ErrForbidden) hold.
