@@ -425,7 +425,7 @@ func (t *tx) AuditHead(ctx context.Context, chain string) (lifecycle.AuditEntry,
 		return lifecycle.AuditEntry{}, err
 	}
 	if len(es) == 0 {
-		return lifecycle.AuditEntry{}, &lifecycle.NotFoundError{Entity: "audit chain", Key: chain}
+		return lifecycle.AuditEntry{}, &lifecycle.NotFoundError{Entity: lifecycle.EntityAuditChain, Key: chain}
 	}
 	return es[0], nil
 }
@@ -451,7 +451,7 @@ func (t *tx) AppendAudit(ctx context.Context, e lifecycle.AuditEntry) error {
 	if _, err := t.row(ctx, "SELECT coalesce(max(seq), 0) FROM audit WHERE chain = $1", []any{e.Chain}, &head); err != nil {
 		return err
 	}
-	return &lifecycle.ConflictError{Entity: "audit chain", Key: e.Chain, Expected: e.Seq - 1, Stored: head}
+	return &lifecycle.ConflictError{Entity: lifecycle.EntityAuditChain, Key: e.Chain, Expected: e.Seq - 1, Stored: head}
 }
 
 func (t *tx) AuditEntries(ctx context.Context, chain string, after int64, limit int) ([]lifecycle.AuditEntry, error) {

@@ -292,7 +292,7 @@ func (t *tx) AuditHead(ctx context.Context, chain string) (lifecycle.AuditEntry,
 	found, err := t.row(ctx, "SELECT "+auditCols+" FROM audit WHERE chain = ? ORDER BY seq DESC LIMIT 1",
 		func(r *sql.Rows) (err error) { e, err = scanAudit(r); return err }, chain)
 	if err == nil && !found {
-		err = &lifecycle.NotFoundError{Entity: "audit chain", Key: chain}
+		err = &lifecycle.NotFoundError{Entity: lifecycle.EntityAuditChain, Key: chain}
 	}
 	return e, err
 }
@@ -318,7 +318,7 @@ func (t *tx) AppendAudit(ctx context.Context, e lifecycle.AuditEntry) error {
 	if _, err := t.row(ctx, "SELECT coalesce(max(seq), 0) FROM audit WHERE chain = ?", func(r *sql.Rows) error { return r.Scan(&head) }, e.Chain); err != nil {
 		return err
 	}
-	return &lifecycle.ConflictError{Entity: "audit chain", Key: e.Chain, Expected: e.Seq - 1, Stored: head}
+	return &lifecycle.ConflictError{Entity: lifecycle.EntityAuditChain, Key: e.Chain, Expected: e.Seq - 1, Stored: head}
 }
 
 func (t *tx) AuditEntries(ctx context.Context, chain string, after int64, limit int) ([]lifecycle.AuditEntry, error) {
