@@ -95,33 +95,13 @@ func (s *RareSet) Len() int {
 
 // ReadRareChars reads and checks a rare-character description file: every
 // field present, registry numbers well formed and unique, the report date a
-// date, and (when school is not "") every registry number of that school.
-func ReadRareChars(ctx context.Context, r io.Reader, name, school string) (*RareSet, error) {
+// date, and (when owner is not "") every registry number of the owner: a
+// school (8-digit code, registry number positions 1-8) for a school's upload,
+// or a district (4-digit code, positions 1-4) for a district's merged
+// description at the city (see [MergeRareChars]).
+func ReadRareChars(ctx context.Context, r io.Reader, name, owner string) (*RareSet, error) {
 	set := &RareSet{ids: map[studentid.ID]struct{}{}}
-	_, err := readTyped(ctx, r, name, RareChars, func(_ Header, f []string) (studentid.ID, string, error) {
-		for i, v := range f {
-			if v == "" {
-				return studentid.ID{}, RareChars.Columns[i], ErrRequired
-			}
-		}
-		id, err := studentid.Parse(f[0])
-		if err != nil {
-			return id, "registry_no", wrapReason(ErrRegistryNo, err)
-		}
-		if school != "" && id.School() != school {
-			return id, "registry_no", gotWant(ErrNotSender, id.School(), school)
-		}
-		if !validDate(f[5]) {
-			return id, "report_date", gotWant(ErrFormat, f[5], "YYYYMMDD")
-		}
-		if _, dup := set.ids[id]; dup {
-			return id, "registry_no", ErrDuplicate
-		}
-		if len(set.ids) >= MaxRareEntries {
-			return id, "", gotWant(ErrTooLong, len(set.ids)+1, MaxRareEntries)
-		}
-		return id, "", nil
-	}, func(_ Record, id studentid.ID) error {
+	_, err := readTyped(ctx, r, name, RareChars, parseRare(owner, set.ids), func(_ Record, id studentid.ID) error {
 		set.ids[id] = struct{}{}
 		return nil
 	})
@@ -129,6 +109,44 @@ func ReadRareChars(ctx context.Context, r io.Reader, name, school string) (*Rare
 		return nil, err
 	}
 	return set, nil
+}
+
+// ownerOf returns the part of a registry number that names its school (8
+// digits) or district (4 digits), as long as owner.
+func ownerOf(id string, owner string) string {
+	if len(owner) == 4 {
+		return id[:4]
+	}
+	return id[:8]
+}
+
+// parseRare checks one rare-character row against owner ("" for any) and
+// the registry numbers seen so far (the caller adds the returned one).
+func parseRare(owner string, seen map[studentid.ID]struct{}) func(Header, []string) (studentid.ID, string, error) {
+	return func(_ Header, f []string) (studentid.ID, string, error) {
+		for i, v := range f {
+			if v == "" {
+				return studentid.ID{}, RareChars.Columns[i], ErrRequired
+			}
+		}
+		id, err := parseID(f[0])
+		if err != nil {
+			return id, "registry_no", err
+		}
+		if owner != "" && ownerOf(f[0], owner) != owner {
+			return id, "registry_no", gotWant(ErrNotSender, ownerOf(f[0], owner), owner)
+		}
+		if !validDate(f[5]) {
+			return id, "report_date", gotWant(ErrFormat, f[5], "YYYYMMDD")
+		}
+		if _, dup := seen[id]; dup {
+			return id, "registry_no", ErrDuplicate
+		}
+		if len(seen) >= MaxRareEntries {
+			return id, "", gotWant(ErrTooLong, len(seen)+1, MaxRareEntries)
+		}
+		return id, "", nil
+	}
 }
 
 // gbTables hold GB2312 (EUC-CN two-byte rows A1-F7 × A1-FE, rows AA-AF being

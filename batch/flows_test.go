@@ -352,6 +352,13 @@ func TestSlipRules(t *testing.T) {
 		assert.ErrorIs(t, err, batch.ErrMismatch, "the city counted one card, the slip lists two")
 		_, err = batch.Verify(ctx, bytes.NewReader(c.Bytes()), "c.txt")
 		assert.ErrorIs(t, err, batch.ErrTruncated, "no usable slip goes on")
+		c.Reset()
+		err = batch.ForwardFaults(ctx, batch.FaultHop{In: bytes.NewReader(d.Bytes()), InName: "d.txt", Counted: 2, Out: &c, OutName: "c.txt", Sender: citySender()})
+		assert.ErrorIs(t, err, batch.ErrRequired, "the city names who verified the cards")
+		_, err = batch.Verify(ctx, bytes.NewReader(c.Bytes()), "c.txt")
+		assert.ErrorIs(t, err, batch.ErrTruncated, "a slip its reader would refuse is never finished")
+		err = batch.ForwardFaults(ctx, batch.FaultHop{In: bytes.NewReader(d.Bytes()), InName: "d.txt", Counted: 2, Out: io.Discard, OutName: "c.txt", Sender: schoolSender(), Handler: "王"})
+		assert.ErrorIs(t, err, batch.ErrSender, "a school does not forward slips")
 		bad := slip[:1:1]
 		bad[0].Stage = batch.LevelDistrict
 		assert.ErrorIs(t, batch.WriteFaults(io.Discard, "s.txt", sender, bad), batch.ErrFormat)

@@ -113,10 +113,25 @@ func TestGoldenCardDataAndPackage(t *testing.T) {
 		assert.Empty(t, rep.Warnings)
 		assert.True(t, rep.LocalPrint, "C-MAKE-2: 5 cards may be printed at the district")
 
-		// the same package without its rare-character entry is refused (C-4)
 		zr, err := zip.NewReader(bytes.NewReader(pkg.Bytes()), int64(pkg.Len()))
 		require.NoError(t, err)
-		assert.Len(t, zr.File, 7)
+		assert.Len(t, zr.File, 7, "data, description and five photos")
+
+		// the same package without its rare-character entry is refused (C-4)
+		var bare bytes.Buffer
+		zw := zip.NewWriter(&bare)
+		for _, f := range zr.File {
+			if f.Name != batch.PackageRare {
+				require.NoError(t, zw.Copy(f))
+			}
+		}
+		require.NoError(t, zw.Close())
+		rep, err = batch.CheckPackage(ctx, bytes.NewReader(bare.Bytes()), int64(bare.Len()), "package.zip", districtValidator(), batch.PhotoRules{})
+		require.NoError(t, err)
+		assert.False(t, rep.Accepted, "C-4: a pinyin name without its description is refused")
+		require.Len(t, rep.Errors, 1)
+		assert.Equal(t, batch.ReasonNameCharset, rep.Errors[0].Reason)
+		assert.Equal(t, 7, rep.Errors[0].Line)
 	})
 }
 

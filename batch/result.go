@@ -140,7 +140,9 @@ type Source struct {
 }
 
 // MergeCardData concatenates accepted school card-making files into the
-// district's card-making file for the city (C-MAKE-2), streaming. Every input
+// district's card-making file for the city (C-MAKE-2), streaming. It carries
+// the data only: the rare-character descriptions go with it through
+// [MergeRareChars], or use [MergePackage] to merge whole packages. Every input
 // must be a CardData file of a school of the district (sender.Code); the
 // output gets its trailer only if every input verified, so a failed merge
 // leaves an output the city refuses as truncated. It returns the records
@@ -151,6 +153,9 @@ func MergeCardData(ctx context.Context, w io.Writer, name string, sender Header,
 		return 0, err
 	}
 	for _, in := range inputs {
+		if in.R == nil {
+			return 0, &ParseError{File: in.Name, Err: ErrTruncated}
+		}
 		rd := NewReader(in.R, in.Name)
 		rd.ReuseRecord = true
 		h, err := rd.Header()
