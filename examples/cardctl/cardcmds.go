@@ -153,11 +153,18 @@ func (e *env) openTerminal(cf *cardFlags) (*terminal, error) {
 		if err != nil {
 			return nil, err
 		}
+		var journal *simJournal
 		if cf.sim && cf.simState != "" {
-			// An existing card keeps its own suite.
-			if j, err := loadJournal(cf.simState); err == nil {
-				if suite, err = parseSuite(j.Suite); err != nil {
-					return nil, err
+			journal, err = loadJournal(cf.simState)
+			switch {
+			case errors.Is(err, os.ErrNotExist):
+				journal, err = nil, nil // a new card
+			case err != nil:
+				return nil, err
+			default:
+				// An existing card keeps its own suite.
+				if suite, err = parseSuite(journal.Suite); err != nil {
+					return nil, &simStateError{path: cf.simState, reason: "bad suite"}
 				}
 			}
 		}
@@ -180,7 +187,7 @@ func (e *env) openTerminal(cf *cardFlags) (*terminal, error) {
 		}
 		t.sam = soft
 		if cf.sim {
-			if err := t.openSim(ks, suite); err != nil {
+			if err := t.openSim(ks, suite, journal); err != nil {
 				return nil, err
 			}
 		}
@@ -618,17 +625,10 @@ func parseJournal(path string, b []byte) (*simJournal, error) {
 	return &j, nil
 }
 
-// openSim makes the simulated card: blank, or rebuilt from its journal.
-func (t *terminal) openSim(ks *sam.KeySet, suite sam.Algorithm) error {
+// openSim makes the simulated card: blank (j nil), or rebuilt from its
+// journal.
+func (t *terminal) openSim(ks *sam.KeySet, suite sam.Algorithm, j *simJournal) error {
 	cf := t.flags
-	var j *simJournal
-	if cf.simState != "" {
-		var err error
-		j, err = loadJournal(cf.simState)
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
 	if j == nil {
 		serial := devSerial(cf.devSeed)
 		if cf.serial != "" {

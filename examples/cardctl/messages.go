@@ -157,6 +157,7 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "simulated card file %s: %s", ZH: "模拟卡文件 %s：%s"},
 	l10n.Entry{Key: "not a cardctl simulated card file", ZH: "不是 cardctl 模拟卡文件"},
 	l10n.Entry{Key: "bad serial", ZH: "卡号无效"},
+	l10n.Entry{Key: "bad suite", ZH: "算法套件无效"},
 	l10n.Entry{Key: "bad issue date", ZH: "发卡日期无效"},
 	l10n.Entry{Key: "operation %d (%s) does not replay", ZH: "第 %d 个操作（%s）无法重放"},
 	l10n.Entry{Key: "the card was made with other --dev-keys", ZH: "该卡是用另一组 --dev-keys 制作的"},
