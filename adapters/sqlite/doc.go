@@ -23,8 +23,11 @@
 //
 // The default [SyncFull] fsyncs the WAL at every commit: a transition that
 // returned is on disk even across a power cut. On the SSD of the reference
-// machine that costs ~0.1-0.2 ms and still gives ~4,800 transitions/s with
-// one writer, so durability is not traded for speed by default; [SyncNormal]
+// machine an fsync costs ~0.1-0.25 ms and one writer still makes 3,500-4,900
+// transitions/s (BenchmarkTransitionsVsBareInsert, ~0.9 of a bare loop
+// writing the same rows), so durability is not traded for speed by default;
+// when the disk is shared with fsync-heavy neighbours the rate follows the
+// fsync latency down (150-500/s were measured at 10-20 ms per fsync). [SyncNormal]
 // keeps crash safety (a killed process loses nothing committed, and a batch
 // import is all or nothing either way) but may lose the last commits at a
 // power cut. Foreign keys are on; the schema has none yet.
