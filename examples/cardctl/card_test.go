@@ -67,7 +67,9 @@ func TestCardSim(t *testing.T) {
 
 		o = exe(t, dir, simArgs("inspect", "--json")...)
 		require.Equal(t, exitOK, o.code, o.stderr)
-		r := resultOf(t, jsonOut(t, o))
+		doc := jsonOut(t, o)
+		assert.Equal(t, "card inspect", doc["command"])
+		r := resultOf(t, doc)
 		assert.Equal(t, "personalised", r["status"])
 		assert.Equal(t, "2026-2", r["semester"])
 		assert.Equal(t, "sim", r["card"])

@@ -343,7 +343,6 @@ type logJSON struct {
 }
 
 type cardResult struct {
-	Command    string       `json:"card_command"`
 	Card       string       `json:"card"` // "sim" or the reader's name
 	Serial     string       `json:"serial"`
 	Suite      string       `json:"suite"`
@@ -460,7 +459,7 @@ func cmdCard(e *env, args []string) (result, error) {
 	if t.chip != nil {
 		t.chip.ResetStats()
 	}
-	res := &cardResult{Command: sub, Card: cf.reader}
+	res := &cardResult{Card: cf.reader}
 	if cf.sim {
 		res.Card = "sim"
 	}

@@ -76,7 +76,9 @@ func TestLists(t *testing.T) {
 	t.Run("R-LIST-1/json", func(t *testing.T) {
 		o := exe(t, dir, "--json", "lists", "merge", "--level", "city", "-o", "city.txt", "district.txt")
 		require.Equal(t, exitOK, o.code, o.stderr)
-		r := resultOf(t, jsonOut(t, o))
+		doc := jsonOut(t, o)
+		assert.Equal(t, "lists merge", doc["command"])
+		r := resultOf(t, doc)
 		assert.EqualValues(t, 5, r["written"])
 		assert.EqualValues(t, 0, r["duplicates"])
 	})

@@ -35,6 +35,34 @@
 //	               stderr is not a terminal; it is never written to stdout
 //	--now RFC3339  the clock, for reproducible files and reports
 //
+// Output: what an operator reads, in Chinese by default, in English with
+// --lang en; problems as the SDK renders them, with file, line and field:
+//
+//	$ cardctl validate --code 0108 bad.txt
+//	bad.txt 第6行 字段出生日期（学籍号0108000103001049）：出生日期与身份证号不符：实际为19990101，应为20180101
+//	bad.txt：40 条记录，1 条未通过，共 1 个问题：拒收
+//	失败文件：bad.failures.txt
+//	cardctl: 校验未通过：文件被拒收
+//	$ echo $?
+//	1
+//
+//	$ cardctl --lang en card register --sim --sim-state c.json --dev-keys lab --school 080001 --semester 2026-2
+//	card 86274C2D734BB034 (SM4, registry): personalised
+//	registered for semester 2026-2
+//	student 0108000103001016 王小明 (male, primary), school 080001 北京市测试学校, valid 20260901-20300831
+//	6 APDUs, 35.8 ms modelled (simulated card)
+//	simulated card kept in c.json
+//
+// With --json the same run prints one document whose "command" names the
+// command (and subcommand: "card register", "lists lookup"), "ok" and
+// "exit_code" say how it ended, "result" holds the command's fields (stable
+// snake_case names) and "error" {"kind", "message"} what stopped it; a
+// refused file (exit 1) has a result and no error.
+//
+// Codes: batch files name senders as the SDK's batch package does (a school
+// by 8 digits, a district by 4, the city "01"); the ledger's operators
+// (overdue) name a district by 2 digits, as package lifecycle does.
+//
 // Exit codes:
 //
 //	0    ok

@@ -143,9 +143,12 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {
+			if len(rest) > 1 && (name == "lists" || name == "card") && !strings.HasPrefix(rest[1], "-") {
+				name += " " + rest[1] // the JSON document names the subcommand too
+			}
 			res, err := c.run(e, rest[1:])
 			if errors.Is(err, flag.ErrHelp) {
-				e.help([]string{name})
+				e.help([]string{c.name})
 				return exitOK
 			}
 			return e.finish(name, res, err)
