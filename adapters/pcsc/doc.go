@@ -33,6 +33,12 @@
 // received into a bounded buffer (258 bytes for short APDUs, 65538 for
 // extended ones), so no protocol or length makes the package panic.
 //
+// A card torn away mid-APDU shows up, depending on the reader driver and on
+// when pcscd next polls it, as [ErrShortResponse] (an answer without status
+// word; vsmartcard's vpcd driver does this), [ErrNotTransacted],
+// [ErrRemovedCard] or [ErrResetCard]. Recover by waiting for the card
+// ([WaitForCard]), [Reader.Reconnect] and a new session.
+//
 // The real-stack tests (realstack_test.go) run pcscd with vsmartcard's vpcd
 // driver, serve a card with adapters/vpcd and talk to it through this
 // package. Start the stack with .ci/pcsc-stack.sh; package pcsctest gives any

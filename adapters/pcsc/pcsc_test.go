@@ -386,3 +386,24 @@ func TestReaderShortResponse(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCardTransmit: any protocol and any command length is refused with a
+// typed error or reaches PC/SC (which rejects the never-connected handle);
+// nothing panics.
+func FuzzCardTransmit(f *testing.F) {
+	f.Add(uint32(1), []byte{0, 0xA4, 0, 0})
+	f.Add(uint32(2), []byte{0, 0xB0, 0, 0, 0, 0x10, 0})
+	f.Add(uint32(0), []byte{})
+	f.Add(uint32(0x10000), []byte{0, 0xA4})
+	f.Add(uint32(3), bytes.Repeat([]byte{0xFF}, 300))
+	f.Fuzz(func(t *testing.T, proto uint32, cmd []byte) {
+		k := pcsc.NewCardWithProtocol("Fuzz 00 00", pcsc.Protocol(proto))
+		rsp, err := k.Transmit(cmd)
+		require.Error(t, err, "the card was never connected")
+		assert.Nil(t, rsp)
+		var pe *pcsc.Error
+		var le *pcsc.CommandLengthError
+		var pre *pcsc.ProtocolError
+		assert.True(t, errors.As(err, &pe) || errors.As(err, &le) || errors.As(err, &pre) || errors.Is(err, pcsc.ErrUnsupported), "typed: %v", err)
+	})
+}

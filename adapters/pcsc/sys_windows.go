@@ -45,6 +45,11 @@ type readerStateW struct {
 
 // call invokes a winscard procedure; a missing DLL or procedure (Windows
 // without the smart card service) is reported as SCARD_E_NO_SERVICE.
+// uintptrescapes keeps the memory behind pointer arguments, converted to
+// uintptr at the call site, alive and in place for the call, as for
+// syscall.(*LazyProc).Call itself.
+//
+//go:uintptrescapes
 func call(p *syscall.LazyProc, args ...uintptr) uint32 {
 	if err := p.Find(); err != nil {
 		return windowsCodeDLLUnavailable
@@ -146,11 +151,10 @@ func sysGetStatusChange(h uintptr, states []ReaderState, timeoutMS uint32) uint3
 		rs[i].reader = name
 		rs[i].currentState = uint32(s.CurrentState)
 	}
-	var p uintptr
-	if len(rs) > 0 {
-		p = uintptr(unsafe.Pointer(&rs[0]))
+	if len(rs) == 0 {
+		return call(procGetStatusChange, h, uintptr(timeoutMS), 0, 0)
 	}
-	rv := call(procGetStatusChange, h, uintptr(timeoutMS), p, uintptr(len(rs)))
+	rv := call(procGetStatusChange, h, uintptr(timeoutMS), uintptr(unsafe.Pointer(&rs[0])), uintptr(len(rs)))
 	if rv != 0 {
 		return rv
 	}

@@ -270,7 +270,7 @@ func startServer(t *testing.T, addr string, card vpcd.Card) (events chan connEve
 	events = make(chan connEvent, 16)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	srv := &vpcd.Server{Addr: addr, Card: card, MinBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond,
+	srv := &vpcd.Server{Addr: addr, Card: card, MinBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond, RemovalTime: 20 * time.Millisecond,
 		ConnState: func(c bool, err error) { events <- connEvent{c, err} }}
 	go func() { done <- srv.Serve(ctx) }()
 	stop = sync.OnceValue(func() error {
