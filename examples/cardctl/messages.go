@@ -56,10 +56,25 @@ cardctl lists lookup (--pub-key PEM | --dev-keys SEED) [--delta DELTA]... LIST S
   List the open deadlines past due in the operator's scope (R-TIME-1, R-LOSS-3, R-ISSUE-4).`
 )
 
-// commandHelp maps each command to its help text (a catalog key).
-var commandHelp = map[string]string{
-	"validate": helpValidate, "split": helpSplit, "merge": helpMerge, "handover": helpHandover,
-	"lists": helpLists, "card": helpCard, "overdue": helpOverdue,
+// commandHelp returns a command's help text (a catalog key).
+func commandHelp(name string) (string, bool) {
+	switch name {
+	case "validate":
+		return helpValidate, true
+	case "split":
+		return helpSplit, true
+	case "merge":
+		return helpMerge, true
+	case "handover":
+		return helpHandover, true
+	case "lists":
+		return helpLists, true
+	case "card":
+		return helpCard, true
+	case "overdue":
+		return helpOverdue, true
+	}
+	return "", false
 }
 
 // messages is cardctl's catalog: every text it prints, in English and Chinese.

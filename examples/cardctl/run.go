@@ -305,7 +305,7 @@ func (e *env) help(path []string) {
 		fmt.Fprintln(w, e.t(helpKeys))
 		return
 	}
-	key, ok := commandHelp[path[0]]
+	key, ok := commandHelp(path[0])
 	if !ok {
 		e.help(nil)
 		return
@@ -315,7 +315,7 @@ func (e *env) help(path []string) {
 
 func (e *env) helpCommand(args []string) int {
 	if len(args) > 0 {
-		if _, ok := commandHelp[args[0]]; !ok {
+		if _, ok := commandHelp(args[0]); !ok {
 			return e.finish("help", nil, usagef("unknown command %q", args[0]))
 		}
 	}
