@@ -71,9 +71,9 @@ port_listening() {
 
 # stop_pid PID: TERM, wait up to 5 s, then KILL.
 stop_pid() {
-	local pid=$1 i
+	local pid=$1
 	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		alive "$pid" || return 0
 		sleep 0.1
 	done
