@@ -344,7 +344,7 @@ func (w *Writer) WriteRecord(fields []string) error {
 // encode returns f in the file's encoding (in a reused buffer).
 func (w *Writer) encode(f string) ([]byte, error) {
 	if !utf8.ValidString(f) {
-		return nil, detail(ErrEncoding, "%v", "invalid UTF-8 input")
+		return nil, detail(ErrEncoding, "invalid UTF-8 input")
 	}
 	if w.enc == nil || isASCIIString(f) {
 		w.scratch = append(w.scratch[:0], f...)
@@ -634,7 +634,7 @@ func (r *Reader) split(line []byte) (string, error) {
 			for {
 				j := bytes.IndexByte(line[i:], '"')
 				if j < 0 {
-					return r.colName(len(r.ends)), detail(ErrQuote, "%v", "unterminated quote")
+					return r.colName(len(r.ends)), detail(ErrQuote, "unterminated quote")
 				}
 				r.raw = append(r.raw, line[i:i+j]...)
 				i += j + 1
@@ -646,7 +646,7 @@ func (r *Reader) split(line []byte) (string, error) {
 				break
 			}
 			if i < len(line) && line[i] != ',' {
-				return r.colName(len(r.ends)), detail(ErrQuote, "%v", "text after closing quote")
+				return r.colName(len(r.ends)), detail(ErrQuote, "text after closing quote")
 			}
 			if err := r.decode(r.raw); err != nil {
 				return r.colName(len(r.ends)), err
@@ -658,7 +658,7 @@ func (r *Reader) split(line []byte) (string, error) {
 			}
 			seg := line[i:end]
 			if bytes.IndexByte(seg, '"') >= 0 {
-				return r.colName(len(r.ends)), detail(ErrQuote, "%v", "quote in unquoted field")
+				return r.colName(len(r.ends)), detail(ErrQuote, "quote in unquoted field")
 			}
 			if err := r.decode(seg); err != nil {
 				return r.colName(len(r.ends)), err
@@ -691,7 +691,7 @@ func (r *Reader) decode(seg []byte) error {
 	}
 	if r.dec == nil {
 		if !utf8.Valid(seg) {
-			return detail(ErrEncoding, "%v", "invalid UTF-8")
+			return detail(ErrEncoding, "invalid UTF-8")
 		}
 		r.out = append(r.out, seg...)
 		return nil
@@ -713,7 +713,7 @@ func (r *Reader) decode(seg []byte) error {
 	}
 	dst = dst[:start+n]
 	if bytes.Contains(dst[start:], replacementUTF8) {
-		return detail(ErrEncoding, "%v", "invalid GB18030 byte sequence")
+		return detail(ErrEncoding, "invalid GB18030 byte sequence")
 	}
 	if r.rawMode {
 		r.scratch = dst

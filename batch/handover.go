@@ -311,7 +311,7 @@ func ReadHandover(ctx context.Context, r io.Reader, name string, sizes BoxSizes)
 		}
 		count := row.Count
 		if smalls[row.SmallBox] {
-			return row, "small_box", detail(ErrPacking, "%v", "small box "+row.SmallBox+" listed twice")
+			return row, "small_box", detail(ErrPacking, "small box %s listed twice", row.SmallBox)
 		}
 		b := bigs[row.BigBox]
 		if b == nil {

@@ -253,7 +253,7 @@ func CheckPackage(ctx context.Context, ra io.ReaderAt, size int64, name string, 
 	for _, f := range zr.File {
 		if strings.HasPrefix(f.Name, PackagePhoto) && !used[f.Name] {
 			pr.Warnings = append(pr.Warnings, &RecordError{File: f.Name, Field: "photo", Reason: ReasonPhotoMissing,
-				Err: detail(ErrPhotoMissing, "%v", "photo without a record")})
+				Err: detail(ErrPhotoMissing, "photo without a record")})
 		}
 	}
 	return pr, nil

@@ -72,6 +72,39 @@ func WriteResults(w io.Writer, name string, sender Header, recs []ResultRecord, 
 	return checkWrite(w, name, Results, sender, recs, parseResult, opts...)
 }
 
+// ResultWriter streams a result file (the factory's side, and generators of
+// test data) row by row, running every row through the checks ReadResults
+// makes, so a file of any size is written without holding it and never
+// holds a row its reader refuses.
+type ResultWriter struct {
+	w    *Writer
+	name string
+}
+
+// NewResultWriter starts a result file; sender is normally the factory.
+func NewResultWriter(w io.Writer, name string, sender Header, opts ...WriterOption) (*ResultWriter, error) {
+	wr, err := Results.NewWriter(w, name, sender, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &ResultWriter{w: wr, name: name}, nil
+}
+
+// Write checks and writes one row.
+func (r *ResultWriter) Write(rec ResultRecord) error {
+	f := rec.fields()
+	if _, field, err := parseResult(r.w.Header(), f); err != nil {
+		return &ParseError{File: r.name, Line: int(r.w.Count()) + 3, Field: field, Err: err}
+	}
+	return r.w.WriteRecord(f)
+}
+
+// Count returns the rows written.
+func (r *ResultWriter) Count() int64 { return r.w.Count() }
+
+// Close writes the trailer (not closing the underlying writer).
+func (r *ResultWriter) Close() error { return r.w.Close() }
+
 // SplitBy chooses how SplitResult routes records.
 type SplitBy int
 
@@ -107,6 +140,9 @@ func SplitResult(ctx context.Context, r io.Reader, name string, by SplitBy, send
 			out, err := open(code)
 			if err != nil {
 				return err
+			}
+			if out == nil {
+				return &ParseError{File: code + ".txt", Err: detail(ErrHeader, "no writer for the part")}
 			}
 			if w, err = Results.NewWriter(out, code+".txt", sender); err != nil {
 				return err

@@ -1,7 +1,11 @@
 // Package batchtest generates deterministic, valid batch files for tests,
-// demos and benchmarks: N card-making records for a school, their package
-// with photos, and matching factory results. The same arguments always give
-// the same bytes, so demos are reproducible and golden files stable.
+// demos and benchmarks: N card-making records for a school ([Record],
+// [Records], [WriteCardData]), their package with photos ([WritePackage]),
+// and the factory's result file matching them ([Results], [WriteResults],
+// with spoilt cards at chosen rates), with the inputs of handover sheets that
+// file implies ([Counts] for batch.Pack, [Tally] for batch.Reconcile). The
+// same arguments always give the same bytes, so demos are reproducible and
+// golden files stable.
 //
 // Registry numbers carry check digits of the reference scheme
 // studentid.MOD11_10 (not the commission's algorithm, S-ID-6); resident ID
