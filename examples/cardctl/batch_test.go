@@ -2,16 +2,19 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/batchtest"
+	"github.com/bjedu/studentcard/l10n"
 )
 
 func TestValidate(t *testing.T) {
@@ -106,7 +109,7 @@ func TestValidate(t *testing.T) {
 		o := exe(t, dir, "--json", "--progress", "validate", "--code", "0108", "good.txt")
 		require.Equal(t, exitOK, o.code, o.stderr)
 		assert.Contains(t, o.stderr, "校验中 [########################] 100.0%")
-		assert.Contains(t, o.stderr, "剩余")
+		assert.Contains(t, o.stderr, "用时 00:0")
 		jsonOut(t, o)
 	})
 	t.Run("no progress bar when stderr is not a terminal", func(t *testing.T) {
@@ -234,4 +237,24 @@ func TestHandover(t *testing.T) {
 		assert.Equal(t, exitIO, o.code)
 		assert.Contains(t, o.stderr, "unexpected file kind")
 	})
+}
+
+func TestProgressBar(t *testing.T) {
+	var buf strings.Builder
+	e := &env{lang: l10n.English}
+	p := &progress{w: &buf, e: e, label: "validating", total: 1000, start: time.Now().Add(-2 * time.Second)}
+	p.done.Store(500)
+	p.draw(false)
+	assert.Regexp(t, `^\rvalidating \[############\.{12}\]  50\.0% 2\d\d B/s ETA 00:0[1-3]$`, buf.String())
+	buf.Reset()
+	p.done.Store(1000)
+	p.draw(true)
+	assert.Contains(t, buf.String(), "100.0%")
+	assert.Contains(t, buf.String(), "elapsed 00:02")
+
+	var nilBar *progress // what startProgress returns when no bar is wanted
+	r := strings.NewReader("data")
+	assert.Same(t, io.Reader(r), nilBar.Reader(r))
+	nilBar.Finish()
+	assert.Nil(t, (&env{g: globals{progress: true, quiet: true}}).startProgress("x", 1), "--quiet wins")
 }

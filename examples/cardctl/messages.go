@@ -201,6 +201,7 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "%d cards in %d small boxes", ZH: "共 %d 张卡，%d 个小箱"},
 	l10n.Entry{Key: "handover sheet: %s", ZH: "交接单：%s"},
 	l10n.Entry{Key: "ETA", ZH: "剩余"},
+	l10n.Entry{Key: "elapsed", ZH: "用时"},
 
 	// lists
 	l10n.Entry{Key: "lists needs a subcommand: merge, build, diff or lookup", ZH: "lists 需要子命令：merge、build、diff 或 lookup"},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +23,7 @@ type progress struct {
 	total int64
 	start time.Time
 	done  atomic.Int64
+	width int // length of the last line drawn, to blank what a shorter one leaves
 	stop  chan struct{}
 	wg    sync.WaitGroup
 }
@@ -105,14 +107,19 @@ func (p *progress) draw(final bool) {
 				bar[i] = '#'
 			}
 		}
-		eta := "--:--"
-		if rate > 0 && !final {
-			eta = fmtDuration(time.Duration(float64(p.total-done) / rate * float64(time.Second)))
-		} else if final {
-			eta = fmtDuration(elapsed)
+		when := p.e.t("ETA") + " --:--"
+		switch {
+		case final:
+			when = p.e.t("elapsed") + " " + fmtDuration(elapsed)
+		case rate > 0:
+			when = p.e.t("ETA") + " " + fmtDuration(time.Duration(float64(p.total-done)/rate*float64(time.Second)))
 		}
-		line = fmt.Sprintf("\r%s [%s] %5.1f%% %s/s %s %s", p.label, bar, pct*100, humanBytes(rate), p.e.t("ETA"), eta)
+		line = fmt.Sprintf("\r%s [%s] %5.1f%% %s/s %s", p.label, bar, pct*100, humanBytes(rate), when)
 	}
+	if pad := p.width - len(line); pad > 0 {
+		line += strings.Repeat(" ", pad)
+	}
+	p.width = len(line)
 	fmt.Fprint(p.w, line)
 }
 
