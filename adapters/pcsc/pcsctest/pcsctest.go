@@ -1,22 +1,30 @@
 // Package pcsctest puts a card into the real PC/SC stack for tests: pcscd
 // with vsmartcard's vpcd driver, the card served by adapters/vpcd, and an
 // adapters/pcsc Reader connected to it — the whole path a real reader takes,
-// no mocks. A test of any package needs three lines:
+// no mocks. A test of any package needs a TestMain line and three more:
 //
-//	card := sim.New(...)                 // anything implementing vpcd.Card
-//	r := pcsctest.Connect(t, card)       // *pcsc.Reader, closed when the test ends
-//	err := r.Session(ctx, func(t apdu.Transport) error { ... })
+//	func TestMain(m *testing.M) { os.Exit(pcsctest.Main(m)) }
 //
-// The stack itself is started outside the test binary, by
-// .ci/pcsc-stack.sh (it installs the packages if needed and starts pcscd):
+//	chip, _ := sim.New(masters, info)    // anything implementing vpcd.Card
+//	r := pcsctest.Connect(t, chip)       // *pcsc.Reader, closed when the test ends
+//	err := r.Session(ctx, func(t apdu.Transport) error { _, err := card.Open(ctx, t, s); return err })
 //
-//	eval "$(.ci/pcsc-stack.sh)"; go test ./...; .ci/pcsc-stack.sh stop
+// After a tear (sim's Card.Tear), [Recover] waits for the card, reconnects
+// and retries a probe session, as an application would.
 //
-// When the stack is not up, the test fails if the run requires it (CI=true or
-// STUDENTCARD_PCSC_STACK=1, which the script exports) and is skipped, with
-// the command to start it, otherwise. Tests of several packages take turns on
-// the virtual reader through a lock file, so `go test ./...` may run them in
-// parallel processes.
+// Where pcscd comes from:
+//
+//   - CI: .ci/pcsc-stack.sh installs the packages if needed, starts pcscd and
+//     exports STUDENTCARD_PCSC_STACK=1 and the reader's coordinates:
+//     eval "$(.ci/pcsc-stack.sh)"; go test ./...; .ci/pcsc-stack.sh stop
+//   - A machine with pcscd and vsmartcard-vpcd installed (run as root):
+//     [Main] starts pcscd with the same script when none answers, and stops
+//     it when the last test binary using it ends.
+//
+// When the stack is not usable, the test fails if the run requires it (CI=true
+// or STUDENTCARD_PCSC_STACK=1) and is skipped, with the command to start it,
+// otherwise. Tests of several packages take turns on the virtual reader
+// through a lock file, so `go test ./...` may run them in parallel processes.
 package pcsctest
 
 import (
