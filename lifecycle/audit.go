@@ -167,11 +167,7 @@ type AuditAnchor struct {
 // any chain, a district only its own (the chain named by its code), a school
 // that of its district (P-3).
 func (l *Ledger) VerifyAudit(ctx context.Context, op Operator, chain string, anchor AuditAnchor) (int64, error) {
-	district := chain
-	if chain == "city" {
-		district = ""
-	}
-	if err := l.readable(ctx, op, "verify-audit", chain, district, op.School); err != nil {
+	if err := l.readable(ctx, op, "verify-audit", chain, chainScope(chain), op.School); err != nil {
 		return 0, err
 	}
 	return l.audit.Verify(ctx, l.store, chain, anchor)

@@ -87,13 +87,6 @@ func (l *Ledger) machine(k CardKind) *Machine {
 	return l.rc
 }
 
-func chainOf(op Operator) string {
-	if op.District == "" {
-		return "city"
-	}
-	return op.District
-}
-
 // note is what a call tells the audit log.
 type note struct {
 	action, subject, rule string
@@ -124,7 +117,7 @@ func (l *Ledger) do(ctx context.Context, op Operator, n *note, fn func(tx Tx) er
 			if err := fn(tx); err != nil {
 				return err
 			}
-			_, err := l.audit.Append(ctx, tx, AuditEntry{Chain: chainOf(op), At: l.now(), Operator: op,
+			_, err := l.audit.Append(ctx, tx, AuditEntry{Chain: AuditChainFor(op), At: l.now(), Operator: op,
 				Action: n.action, Subject: n.subject, Rule: n.rule, Outcome: "ok", Detail: detailJSON(n.detail)})
 			return err
 		})
@@ -147,7 +140,7 @@ func (l *Ledger) refused(ctx context.Context, op Operator, n *note, cause error)
 	}
 	for attempt := 0; attempt < 8; attempt++ {
 		err := l.store.Tx(ctx, func(tx Tx) error {
-			_, err := l.audit.Append(ctx, tx, AuditEntry{Chain: chainOf(op), At: l.now(), Operator: op,
+			_, err := l.audit.Append(ctx, tx, AuditEntry{Chain: AuditChainFor(op), At: l.now(), Operator: op,
 				Action: n.action, Subject: n.subject, Rule: rule, Outcome: "refused", Detail: detailJSON(map[string]any{"error": cause.Error()})})
 			return err
 		})
