@@ -37,18 +37,25 @@ func Main(m *testing.M) int {
 	}
 	defer lock.Close()
 
-	// Decide and start under the exclusive lock, then share.
+	// Start pcscd if none answers, deciding under the exclusive lock; then
+	// hold the lock shared for the run. A pcscd seen before taking the shared
+	// lock may be stopped by its starter meanwhile, so check again.
 	started := false
-	if err := flock(lock, true); err == nil {
-		if os.Getenv(EnvNoAutostart) != "1" && needsService() {
+	autostart := os.Getenv(EnvNoAutostart) != "1"
+	for range 3 {
+		if autostart && needsService() && flock(lock, true) == nil && needsService() {
 			if err := runScript("start"); err != nil {
 				fmt.Fprintln(os.Stderr, "pcsctest: could not start the PC/SC stack:", err)
+				autostart = false
 			} else {
 				started = true
 			}
 		}
+		_ = flock(lock, false)
+		if started || !autostart || !needsService() {
+			break
+		}
 	}
-	_ = flock(lock, false)
 
 	code := m.Run()
 
