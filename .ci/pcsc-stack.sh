@@ -3,11 +3,16 @@
 # pcscd (pcsc-lite) with vsmartcard's vpcd virtual reader driver, plus the
 # headers cgo needs for adapters/pcsc.
 #
-# Usage (from the repository root, as root on a fresh Debian/Ubuntu machine):
+# Usage (from the repository root, as root on a fresh Debian/Ubuntu machine),
+# e.g. in .ci/run under `set -euo pipefail`:
 #
-#   eval "$(.ci/pcsc-stack.sh)"        # install if missing, start pcscd, export env
-#   go test ./adapters/pcsc/...        # the real-stack test runs (and must pass)
-#   .ci/pcsc-stack.sh stop             # or: kill "$PCSCD_PID"
+#   stack_env=$(.ci/pcsc-stack.sh)     # install if missing, start pcscd; fails loudly
+#   eval "$stack_env"                  # export PCSCD_PID, STUDENTCARD_PCSC_STACK=1, ...
+#   trap 'kill "$PCSCD_PID" 2>/dev/null || true' EXIT   # or: .ci/pcsc-stack.sh stop
+#   go test ./...                      # the real-stack tests run and must pass
+#
+# (A bare `eval "$(.ci/pcsc-stack.sh)"` would hide a failure of the script:
+# eval of an empty string succeeds.)
 #
 # stdout carries only `export NAME=value` lines; progress and errors go to
 # stderr. The exported variables:
