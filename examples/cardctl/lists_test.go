@@ -82,6 +82,20 @@ func TestLists(t *testing.T) {
 		assert.EqualValues(t, 5, r["written"])
 		assert.EqualValues(t, 0, r["duplicates"])
 	})
+	t.Run("R-LIST-1/conflicting events are kept and reported", func(t *testing.T) {
+		writeEvents(t, filepath.Join(dir, "conflict.txt"), "01080003",
+			testEvent{5, lists.KindLoss, day1}, testEvent{5, lists.KindUnloss, day1})
+		o := exe(t, dir, "lists", "merge", "--code", "0108", "-o", "c.txt", "conflict.txt")
+		require.Equal(t, exitOK, o.code, o.stderr)
+		assert.Contains(t, o.stdout, "冲突：")
+		assert.Contains(t, o.stdout, "冲突 1 个")
+		o = exe(t, dir, "--json", "lists", "merge", "--code", "0108", "-o", "c.txt", "conflict.txt")
+		r := resultOf(t, jsonOut(t, o))
+		assert.EqualValues(t, 1, r["conflicts"])
+		list := r["conflict_list"].([]any)
+		require.Len(t, list, 1)
+		assert.Equal(t, serialOf("01080003", 5), list[0].(map[string]any)["serial"])
+	})
 	t.Run("R-LIST-1/a school may not send another district's events", func(t *testing.T) {
 		o := exe(t, dir, "--lang", "en", "lists", "merge", "--code", "0105", "-o", "wrong.txt", "s1.txt")
 		assert.Equal(t, exitIO, o.code)
