@@ -231,6 +231,7 @@ type Error struct {
 	Code   Code   // the raw return code
 }
 
+// Error renders the error in English.
 func (e *Error) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in Chinese or English.
@@ -266,6 +267,7 @@ type CommandLengthError struct {
 	Max int // the longest command accepted
 }
 
+// Error renders the error in English.
 func (e *CommandLengthError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in Chinese or English.
@@ -282,6 +284,7 @@ type ProtocolError struct {
 	Protocol Protocol
 }
 
+// Error renders the error in English.
 func (e *ProtocolError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in Chinese or English.
@@ -302,6 +305,7 @@ type ShortResponseError struct {
 	Cause  error // nil when the status query succeeded
 }
 
+// Error renders the error in English.
 func (e *ShortResponseError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in Chinese or English.

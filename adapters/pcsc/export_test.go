@@ -22,4 +22,5 @@ var (
 	SplitMultiString  = splitMultiString
 	ReceiveBufferSize = receiveBufferSize
 	TimeoutMillis     = timeoutMillis
+	ListReadersWith   = listReaders
 )

@@ -165,9 +165,15 @@ func (c *Context) ListReaders() ([]string, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	// A reader may appear between the size query and the read; retry then.
+	return listReaders(func() ([]string, uint32) { return sysListReaders(c.h) })
+}
+
+// listReaders maps the outcomes of SCardListReaders: no reader is an empty
+// list, and a reader appearing between the size query and the read (buffer
+// too small) is retried.
+func listReaders(fetch func() ([]string, uint32)) ([]string, error) {
 	for range 4 {
-		names, rv := sysListReaders(c.h)
+		names, rv := fetch()
 		switch Code(rv) {
 		case codeSuccess:
 			return names, nil

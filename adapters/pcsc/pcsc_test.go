@@ -407,3 +407,39 @@ func FuzzCardTransmit(f *testing.F) {
 		assert.True(t, errors.As(err, &pe) || errors.As(err, &le) || errors.As(err, &pre) || errors.Is(err, pcsc.ErrUnsupported), "typed: %v", err)
 	})
 }
+
+func TestListReadersOutcomes(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		results []uint32 // return codes of successive fetches
+		want    []string
+		wantErr error
+	}{
+		{"pcsc/no readers is an empty list", []uint32{uint32(pcsc.CodeNoReadersAvailable)}, []string{}, nil},
+		{"pcsc/readers", []uint32{0}, []string{"Virtual PCD 00 00"}, nil},
+		{"pcsc/reader appeared meanwhile: retried", []uint32{uint32(pcsc.CodeInsufficientBuffer), 0}, []string{"Virtual PCD 00 00"}, nil},
+		{"pcsc/keeps changing: error", []uint32{0x80100008, 0x80100008, 0x80100008, 0x80100008}, nil, pcsc.ErrInsufficientBuffer},
+		{"pcsc/no service", []uint32{uint32(pcsc.CodeNoService)}, nil, pcsc.ErrNoService},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			i := 0
+			got, err := pcsc.ListReadersWith(func() ([]string, uint32) {
+				rv := tc.results[i]
+				i++
+				if rv == 0 {
+					return []string{"Virtual PCD 00 00"}, 0
+				}
+				return nil, rv
+			})
+			assert.Equal(t, len(tc.results), i, "fetches")
+			if tc.wantErr != nil {
+				assert.ErrorIs(t, err, tc.wantErr)
+				assert.Nil(t, got)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+			assert.NotNil(t, got)
+		})
+	}
+}
