@@ -154,7 +154,9 @@ func (r *Reader) transmit(ctx context.Context, cmd []byte) ([]byte, error) {
 // application's APDU can come between. fn must use the Transport it is given
 // (calling r.Transmit from fn would wait for the session to end). The
 // transaction ends when fn returns, leaving the card as it is; an error from
-// ending it is joined to fn's.
+// ending it is joined to fn's. ctx is honoured while waiting for the reader
+// and before every APDU; SCardBeginTransaction itself waits, uncancellably,
+// while another application holds a transaction on the card.
 func (r *Reader) Session(ctx context.Context, fn func(t apdu.Transport) error) (err error) {
 	if err := r.acquire(ctx); err != nil {
 		return err
