@@ -221,6 +221,20 @@ func TestCardReaderPSAM(t *testing.T) {
 		require.Equal(t, exitOK, o.code, o.stderr)
 		assert.Contains(t, o.stdout, "registered for semester 2026-2")
 	})
+	t.Run("R-RECOVER-1/a recovery torn away is completed by the next session", func(t *testing.T) {
+		// Open is 4 APDUs; the 6th is the pending record's protected APPEND
+		// RECORD: the card executes it and the answer is lost.
+		chip.Tear(6, sim.TearLoseResponse)
+		o := inprocWith(d, append([]string{"card", "recover", "--school", "080001"}, psamArgs...)...)
+		require.Equal(t, exitCard, o.code, o.stderr)
+		chip.PowerOn() // the student taps again
+		o = inprocWith(d, append([]string{"--json", "card", "inspect"}, psamArgs...)...)
+		require.Equal(t, exitOK, o.code, o.stderr)
+		r := resultOf(t, jsonOut(t, o))
+		assert.Equal(t, "recover", r["completed_pending"])
+		assert.Equal(t, "recovered", r["status"])
+		assert.Nil(t, r["student"])
+	})
 	t.Run("S-6/a management card of another SAM is refused", func(t *testing.T) {
 		other, oid, err := devKeySet("other issuer", sam.SM4)
 		require.NoError(t, err)
