@@ -118,8 +118,8 @@ func BenchmarkValidate(b *testing.B) {
 
 // TestValidatePeakHeap proves the memory bound of the streaming validator:
 // 200,000 records validated with the heap sampled throughout stays under
-// 64 MiB (the duplicate sets are the only state that grows: 16-32 bytes a
-// record).
+// 64 MiB (the duplicate sets are the only state that grows: about 26 bytes
+// a record).
 func TestValidatePeakHeap(t *testing.T) {
 	records := *heapRecords
 	path, size := genCardFile(t, t.TempDir(), records)

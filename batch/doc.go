@@ -99,16 +99,28 @@
 // (S-ID-1). Every problem names file, line and field and carries a [Reason]
 // code; a [FailureWriter] turns them into the failure file with Chinese
 // texts. The file is accepted only when there is no problem at all; then a
-// district merges accepted school files into its file for the city
-// ([MergeCardData]), or prints a batch under 50 cards itself
-// ([MayPrintLocally]).
+// district merges accepted school uploads into its upload for the city, or
+// prints a batch under 50 cards itself ([MayPrintLocally]).
+//
+// # District to city (C-MAKE-2, C-MAKE-3, C-4)
+//
+// The city validates the district's file the same way, rare names included,
+// so the rare-character descriptions must travel with the data:
+// [MergePackage] merges school packages into one district package (data,
+// descriptions and photos) that the city checks with [CheckPackage];
+// file-based tools use [MergeCardData] and [MergeRareChars] side by side and
+// the city reads the district's description with ReadRareChars and the
+// district code. Every merge streams and is all or nothing: an output left by
+// a failed merge has no trailer (or, for a package, no zip directory) and is
+// refused downstream.
 //
 // Memory: the validator keeps one line buffer and the duplicate sets, about
-// 16 bytes a record (registry numbers in an append-only sorted run when they
-// arrive in order, resident IDs as 8-byte packed keys in sorted chunks merged
-// at the end). That is 16 MiB for a million records; the 64 MiB heap bound
-// holds to about four million records per file. TestValidatePeakHeap asserts
-// it on 200,000 records.
+// 26 bytes a record (registry numbers in an append-only sorted run when they
+// arrive in order, 8 bytes; resident IDs as 8-byte packed keys in sorted
+// chunks merged at the end, with 10 bytes a record more so that a duplicate
+// resident ID names the registry numbers of both records). That is 26 MiB
+// for a million records; the 64 MiB heap bound holds to about 2.4 million
+// records per file. TestValidatePeakHeap asserts it on 200,000 records.
 //
 // Throughput: BenchmarkValidate compares full validation with a bare
 // encoding/csv + GB18030 decoding pass over the same file in the same run and
@@ -127,5 +139,9 @@
 // sheet with the cards counted ([Tally]) and regenerates it on a mismatch.
 //
 // Test and demo data: package batch/batchtest generates deterministic valid
-// records, packages and photos.
+// records, packages, photos and the factory result files matching them.
+//
+// Values printed to operators (box labels, [CountDiff], [Waste], [Level])
+// have Localize(tag) for Chinese or English; the labels' String is the
+// Chinese printed on the boxes.
 package batch

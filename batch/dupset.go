@@ -148,10 +148,13 @@ func (s *lineKeys) add(key uint64, line int, tag uint64) {
 	c.tags = append(c.tags, tag)
 }
 
-// keyLine is a line of a duplicate group and its tag.
+// keyLine is a line of a duplicate group and its tag; chunk and off say
+// where the tag is kept until it is needed.
 type keyLine struct {
-	line int
-	tag  uint64
+	line  int
+	tag   uint64
+	chunk int
+	off   uint16
 }
 
 // duplicates calls fn for every line whose key appeared on an earlier line,
@@ -209,6 +212,9 @@ func (s *lineKeys) duplicates(fn func(dup, first keyLine) error) error {
 		if len(group) < 2 {
 			return nil
 		}
+		for i := range group { // tags only for duplicates: a binary search each
+			group[i].tag = s.chunks[group[i].chunk].tagAt(group[i].off)
+		}
 		first := slices.MinFunc(group, func(a, b keyLine) int { return a.line - b.line })
 		for _, l := range group {
 			if l.line != first.line {
@@ -230,7 +236,7 @@ func (s *lineKeys) duplicates(fn func(dup, first keyLine) error) error {
 			key, group = k, group[:0]
 		}
 		off := uint16(e & 0xFFFF)
-		group = append(group, keyLine{line: ch.start + int(off), tag: ch.tagAt(off)})
+		group = append(group, keyLine{line: ch.start + int(off), chunk: c.chunk, off: off})
 		if c.pos+1 < len(ch.entries) {
 			push(cursor{c.chunk, c.pos + 1})
 		}

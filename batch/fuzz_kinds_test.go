@@ -210,3 +210,42 @@ func FuzzReadCardData(f *testing.F) {
 		}, func(b *bytes.Buffer, h Header, rows []CardRecord) error { return writeTyped(b, "f", CardData, h, rows) })
 	})
 }
+
+// FuzzMergeRareChars: any input merges or is refused with a located error;
+// a merge that succeeds writes a description the city reads back whole.
+func FuzzMergeRareChars(f *testing.F) {
+	seed(f, "rarechars.txt")
+	sender := Header{Level: LevelDistrict, Code: "0101", Batch: "D1", Created: testTime}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var out bytes.Buffer
+		n, err := MergeRareChars(context.Background(), &out, "d.txt", sender, Source{Name: "in", R: bytes.NewReader(data)})
+		if !mustBeParseError(t, err) {
+			return
+		}
+		set, err := ReadRareChars(context.Background(), bytes.NewReader(out.Bytes()), "d.txt", "0101")
+		if err != nil || int64(set.Len()) != n {
+			t.Fatalf("merged description not readable: %v", err)
+		}
+	})
+}
+
+// FuzzMergePackage: any archive merges or is refused without panic; what a
+// merge writes is a package the city can check.
+func FuzzMergePackage(f *testing.F) {
+	seed(f, "package.zip")
+	sender := Header{Level: LevelDistrict, Code: "0101", Batch: "D1", Created: testTime}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var out bytes.Buffer
+		sum, err := MergePackage(context.Background(), &out, sender, PackageSource{Name: "in.zip", R: bytes.NewReader(data), Size: int64(len(data))})
+		if err != nil {
+			return // refused: a located error or the zip's own (checked in the unit tests)
+		}
+		rep, err := CheckPackage(context.Background(), bytes.NewReader(out.Bytes()), int64(out.Len()), "d.zip", Validator{Level: LevelCity}, PhotoRules{})
+		if err != nil {
+			t.Fatalf("merged package not checkable: %v", err)
+		}
+		if rep.Records != sum.Records {
+			t.Fatalf("merged %d records, the city read %d", sum.Records, rep.Records)
+		}
+	})
+}

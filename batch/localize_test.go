@@ -123,3 +123,26 @@ func TestHandoverWriteRefusesBadRows(t *testing.T) {
 func firstGroup(t *testing.T) batch.GroupKey {
 	return batch.KeyOf("F1", must(studentid.Parse(genRecords(t, 1)[0].RegistryNo)))
 }
+
+// The streaming result writer refuses a row its reader would refuse, and
+// a file it finished reads back (C-ISSUE-1).
+func TestResultWriterChecksRows(t *testing.T) {
+	var buf bytes.Buffer
+	rw, err := batch.NewResultWriter(&buf, "results.txt", factorySender())
+	require.NoError(t, err)
+	good := exampleResults(t)[0]
+	require.NoError(t, rw.Write(good))
+	bad := good
+	bad.Status, bad.WasteReason = batch.StatusWaste, ""
+	err = rw.Write(bad)
+	assert.ErrorIs(t, err, batch.ErrFormat)
+	var pe *batch.ParseError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "waste_reason", pe.Field)
+	assert.Equal(t, 4, pe.Line)
+	assert.EqualValues(t, 1, rw.Count())
+	require.NoError(t, rw.Close())
+	w, err := batch.CheckWaste(context.Background(), &buf, "results.txt")
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, w.Made)
+}

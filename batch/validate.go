@@ -170,7 +170,7 @@ func MayPrintLocally(n int64) bool { return n > 0 && n < LocalPrintLimit }
 // Validator itself stores nothing, so a refused file leaves no trace but its
 // failure rows.
 //
-// Memory: one line buffer plus the exact duplicate sets, about 16 bytes a
+// Memory: one line buffer plus the exact duplicate sets, about 26 bytes a
 // record (see the package doc); nothing else grows with the file.
 type Validator struct {
 	// Level is the validating level: LevelDistrict takes school files,
