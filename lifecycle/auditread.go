@@ -118,15 +118,19 @@ func (l *Ledger) AuditEntries(ctx context.Context, op Operator, chain string, af
 // audited in its district's), so it is refused (S-4), audited. An empty
 // chain is a *NotFoundError.
 func (l *Ledger) AuditHead(ctx context.Context, op Operator, chain string) (AuditEntry, error) {
-	school := ""
-	if op.Level == LevelSchool {
-		school = "-" // no school-level chain: outside every school's scope
+	err := checkOperator(op, actReadAudit)
+	if err == nil && op.Level == LevelSchool {
+		err = &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: actReadAudit,
+			Target: Scope{District: chainScope(chain)}, Rule: "S-4"}
 	}
-	if err := l.readable(ctx, op, actReadAudit, chain, chainScope(chain), school); err != nil {
-		return AuditEntry{}, err
+	if err == nil {
+		err = checkScope(op, actReadAudit, chainScope(chain), "")
+	}
+	if err != nil {
+		return AuditEntry{}, l.refused(ctx, op, &note{action: string(actReadAudit), subject: chain}, err)
 	}
 	var out AuditEntry
-	err := l.store.Tx(ctx, func(tx Tx) error {
+	err = l.store.Tx(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.AuditHead(ctx, chain)
 		return err

@@ -137,7 +137,11 @@ func TestAuditHead(t *testing.T) {
 	})
 	t.Run("S-4/a school owns no chain", func(t *testing.T) {
 		_, err := f.l.AuditHead(f.ctx, opA, "05")
-		assert.ErrorIs(t, err, lifecycle.ErrForbidden)
+		require.ErrorIs(t, err, lifecycle.ErrForbidden)
+		head, err := f.l.AuditHead(f.ctx, dist05, "05")
+		require.NoError(t, err)
+		assert.Equal(t, "refused", head.Outcome, "the refusal is audited")
+		assert.Equal(t, schoolA, head.Operator.School)
 	})
 	t.Run("S-4/a district may not read another's head", func(t *testing.T) {
 		_, err := f.l.AuditHead(f.ctx, dist06, "05")

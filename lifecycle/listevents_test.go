@@ -1,0 +1,238 @@
+package lifecycle_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bjedu/studentcard/batch/lists"
+	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
+)
+
+const (
+	cardA = "A000000000000001" // school A's card (16 hex digits: a chip serial)
+	cardB = "B000000000000002"
+	cardX = "C000000000000003"
+)
+
+// listFixture issues cardA to a student of school A on 1 September 2026.
+func listFixture(t *testing.T) (*fixture, studentid.ID) {
+	f := newFixture(t, bj(2026, 9, 1, 9))
+	num := number(t, schoolA, 0, 32, 1, 1)
+	f.issuedRegistryCard(cardA, schoolA, num)
+	return f, num
+}
+
+func (f *fixture) at(y int, m time.Month, d, h, min int) {
+	f.now = time.Date(y, m, d, h, min, 0, 0, lifecycle.Beijing())
+}
+
+// list returns op's list events of a day.
+func (f *fixture) list(op lifecycle.Operator, y int, m time.Month, d int) []lists.Event {
+	f.t.Helper()
+	es, err := f.l.ListEvents(f.ctx, op, lifecycle.Date{Year: y, Month: m, Day: d})
+	require.NoError(f.t, err)
+	for _, e := range es {
+		require.NoError(f.t, e.Validate(), "a list event must be fit for an event file")
+	}
+	return es
+}
+
+// kinds renders events as "kind@time" for compact comparisons.
+func kinds(es []lists.Event) []string {
+	out := []string{}
+	for _, e := range es {
+		out = append(out, e.Kind.String()+"@"+e.Time.In(lifecycle.Beijing()).Format("01-02 15:04")+"/"+e.Serial.String()[:1])
+	}
+	return out
+}
+
+func TestListEventsLoss(t *testing.T) {
+	t.Run("R-LOSS-1/a loss goes on the list of the day it takes effect", func(t *testing.T) {
+		f, num := listFixture(t)
+		f.at(2026, 9, 30, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
+		assert.Empty(t, f.list(opA, 2026, 9, 30), "not on the day of the report")
+		assert.Empty(t, f.list(opA, 2026, 10, 10), "not before it takes effect")
+		f.at(2026, 10, 10, 12, 0)
+		for d := 1; d <= 9; d++ {
+			assert.Empty(t, f.list(opA, 2026, 10, d), "1-7 October is the National Day holiday, 8 and 9 are the 2 working days")
+		}
+		es := f.list(opA, 2026, 10, 10)
+		require.Len(t, es, 1)
+		serial, err := lists.ParseSerial(cardA)
+		require.NoError(t, err)
+		assert.Equal(t, lists.Event{Serial: serial, Registry: num, Kind: lists.KindLoss,
+			Time: time.Date(2026, 10, 10, 0, 0, 0, 0, lifecycle.Beijing()), School: schoolA, Operator: "a"}, es[0])
+	})
+	t.Run("R-LOSS-1/a loss cancelled before it takes effect never reaches a list", func(t *testing.T) {
+		f, _ := listFixture(t)
+		f.at(2026, 11, 2, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
+		f.at(2026, 11, 3, 16, 0)
+		f.tr(opA, cardA, lifecycle.ActCancelLoss, "")
+		f.at(2026, 11, 9, 9, 0)
+		for d := 2; d <= 9; d++ {
+			assert.Empty(t, f.list(opA, 2026, 11, d), "11-%02d", d)
+		}
+	})
+	t.Run("R-LIST-1/a loss in effect and its cancellation", func(t *testing.T) {
+		f, _ := listFixture(t)
+		f.at(2026, 11, 2, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
+		f.at(2026, 11, 6, 9, 30)
+		f.tr(opA, cardA, lifecycle.ActCancelLoss, "")
+		assert.Empty(t, f.list(opA, 2026, 11, 4))
+		assert.Equal(t, []string{"loss@11-05 00:00/A"}, kinds(f.list(opA, 2026, 11, 5)))
+		assert.Equal(t, []string{"unloss@11-06 09:30/A"}, kinds(f.list(opA, 2026, 11, 6)))
+	})
+	t.Run("R-LEAVE-1/freezing a lost card lifts the loss and freezes", func(t *testing.T) {
+		f, _ := listFixture(t)
+		f.at(2026, 11, 2, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
+		f.at(2026, 11, 9, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActFreeze, "")
+		f.at(2026, 11, 10, 11, 0)
+		f.tr(opA, cardA, lifecycle.ActUnfreeze, "")
+		assert.Equal(t, []string{"loss@11-05 00:00/A"}, kinds(f.list(opA, 2026, 11, 5)))
+		assert.Equal(t, []string{"unloss@11-09 10:00/A", "freeze@11-09 10:00/A"}, kinds(f.list(opA, 2026, 11, 9)))
+		assert.Equal(t, []string{"unfreeze@11-10 11:00/A"}, kinds(f.list(opA, 2026, 11, 10)))
+	})
+	t.Run("R-LOSS-1/frozen before the loss takes effect: the freeze only", func(t *testing.T) {
+		f, _ := listFixture(t)
+		f.at(2026, 11, 2, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
+		f.at(2026, 11, 3, 8, 0)
+		f.tr(opA, cardA, lifecycle.ActFreeze, "")
+		f.at(2026, 11, 9, 9, 0)
+		assert.Equal(t, []string{"freeze@11-03 08:00/A"}, kinds(f.list(opA, 2026, 11, 3)))
+		assert.Empty(t, f.list(opA, 2026, 11, 5))
+	})
+	t.Run("R-LOSS-1/a lost card cancelled before the loss takes effect stays blocked", func(t *testing.T) {
+		f, _ := listFixture(t)
+		f.at(2026, 11, 2, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
+		f.at(2026, 11, 3, 8, 0)
+		f.tr(opA, cardA, lifecycle.ActCancel, "")
+		f.at(2026, 11, 9, 9, 0)
+		assert.Empty(t, f.list(opA, 2026, 11, 3))
+		assert.Equal(t, []string{"loss@11-05 00:00/A"}, kinds(f.list(opA, 2026, 11, 5)))
+	})
+	t.Run("P-3/a loss undone before it takes effect never reaches a list", func(t *testing.T) {
+		f, _ := listFixture(t)
+		f.at(2026, 11, 2, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
+		_, err := f.l.Undo(f.ctx, opA, cardA, "wrong card")
+		require.NoError(t, err)
+		f.at(2026, 11, 9, 9, 0)
+		assert.Empty(t, f.list(opA, 2026, 11, 5))
+	})
+	t.Run("P-3/undoing a freeze of a lost card puts the loss back at once", func(t *testing.T) {
+		f, _ := listFixture(t)
+		f.at(2026, 11, 2, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
+		f.at(2026, 11, 9, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActFreeze, "")
+		f.at(2026, 11, 9, 10, 5)
+		_, err := f.l.Undo(f.ctx, opA, cardA, "wrong card")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"unloss@11-09 10:00/A", "freeze@11-09 10:00/A", "loss@11-09 10:05/A", "unfreeze@11-09 10:05/A"},
+			kinds(f.list(opA, 2026, 11, 9)), "the loss took effect on 5 November, so it is back at the undo")
+	})
+	t.Run("R-LIST-1/events after now are not listed yet", func(t *testing.T) {
+		f, _ := listFixture(t)
+		f.at(2026, 11, 9, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActFreeze, "")
+		f.at(2026, 11, 9, 9, 0) // the clock asked earlier than the freeze
+		assert.Empty(t, f.list(opA, 2026, 11, 9))
+	})
+}
+
+func TestListEventsScope(t *testing.T) {
+	f, _ := listFixture(t)
+	f.issuedRegistryCard(cardB, schoolB, number(t, schoolB, 0, 32, 1, 1))
+	f.issuedRegistryCard(cardX, schoolX, number(t, schoolX, 0, 32, 1, 1))
+	opX := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "06", School: schoolX, User: "x"}
+	f.at(2026, 11, 9, 10, 0)
+	f.tr(opB, cardB, lifecycle.ActFreeze, "")
+	f.at(2026, 11, 9, 10, 1)
+	f.tr(opX, cardX, lifecycle.ActFreeze, "")
+	f.at(2026, 11, 9, 10, 2)
+	f.tr(opA, cardA, lifecycle.ActFreeze, "")
+	for _, tc := range []struct {
+		name string
+		op   lifecycle.Operator
+		want []string
+	}{
+		{"S-4/a school lists its own cards", opA, []string{"freeze@11-09 10:02/A"}},
+		{"S-4/another school of the district", opB, []string{"freeze@11-09 10:00/B"}},
+		{"R-LIST-1/the district list", dist05, []string{"freeze@11-09 10:00/B", "freeze@11-09 10:02/A"}},
+		{"R-LIST-1/the city list", city, []string{"freeze@11-09 10:00/B", "freeze@11-09 10:01/C", "freeze@11-09 10:02/A"}},
+		{"S-4/another district", dist06, []string{"freeze@11-09 10:01/C"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, kinds(f.list(tc.op, 2026, 11, 9)))
+		})
+	}
+	t.Run("S-4/application units get lists, not the ledger", func(t *testing.T) {
+		_, err := f.l.ListEvents(f.ctx, transitU, lifecycle.Date{Year: 2026, Month: 11, Day: 9})
+		require.ErrorIs(t, err, lifecycle.ErrForbidden)
+		head, err := f.l.AuditHead(f.ctx, city, lifecycle.CityChain)
+		require.NoError(t, err)
+		assert.Equal(t, "refused", head.Outcome)
+		assert.Equal(t, "list-events", head.Action)
+	})
+}
+
+// TestListEventsLongHistory: with weeks of other events before the day, the
+// search for the window still finds exactly the day's events (R-LIST-1).
+func TestListEventsLongHistory(t *testing.T) {
+	f, _ := listFixture(t)
+	f.issuedRegistryCard(cardB, schoolB, number(t, schoolB, 0, 32, 1, 1))
+	want := map[lifecycle.Date][]string{}
+	day := lifecycle.Date{Year: 2026, Month: 9, Day: 7}
+	for i := 0; i < 40; i++ {
+		f.now = day.Start().Add(9 * time.Hour)
+		f.tr(opB, cardB, lifecycle.ActFreeze, "")
+		f.now = f.now.Add(time.Hour)
+		f.tr(opB, cardB, lifecycle.ActUnfreeze, "")
+		want[day] = []string{"freeze@" + day.Start().Add(9*time.Hour).Format("01-02 15:04") + "/B",
+			"unfreeze@" + day.Start().Add(10*time.Hour).Format("01-02 15:04") + "/B"}
+		day = day.AddDays(1)
+	}
+	f.now = day.Start()
+	for d := (lifecycle.Date{Year: 2026, Month: 9, Day: 6}); d != day; d = d.AddDays(1) {
+		got := kinds(f.list(dist05, d.Year, d.Month, d.Day))
+		if want[d] == nil {
+			assert.Empty(t, got, d.String())
+			continue
+		}
+		assert.Equal(t, want[d], got, d.String())
+	}
+}
+
+func TestListEventErrors(t *testing.T) {
+	t.Run("R-LIST-1/a card ID that is not a serial is an error, not a gap in the list", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 9, 1, 9))
+		f.issuedRegistryCard("not-a-serial", schoolA, number(t, schoolA, 0, 32, 1, 1))
+		f.at(2026, 11, 9, 10, 0)
+		f.tr(opA, "not-a-serial", lifecycle.ActFreeze, "")
+		_, err := f.l.ListEvents(f.ctx, opA, lifecycle.Date{Year: 2026, Month: 11, Day: 9})
+		var le *lifecycle.ListEventError
+		require.ErrorAs(t, err, &le)
+		assert.Equal(t, "not-a-serial", le.CardID)
+		assert.True(t, errors.Is(err, lists.ErrBadSerial))
+		assert.Contains(t, err.Error(), `card "not-a-serial", event `)
+		assert.Regexp(t, `\p{Han}`, l10n.Error(err, l10n.Chinese))
+	})
+	t.Run("R-LOSS-1/outside the calendar", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 9, 1, 9))
+		_, err := f.l.ListEvents(f.ctx, opA, lifecycle.Date{Year: 2031, Month: 1, Day: 9})
+		assert.ErrorIs(t, err, lifecycle.ErrOutsideCalendar)
+	})
+}
