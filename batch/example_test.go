@@ -70,3 +70,14 @@ func ExampleMayPrintLocally() {
 	fmt.Println(batch.MayPrintLocally(49), batch.MayPrintLocally(50))
 	// Output: true false
 }
+
+// A box label printed in Chinese on the box and shown in English to a
+// vendor's log (C-PACK-1).
+func ExampleBigBoxLabel_Localize() {
+	l := batch.BigBoxLabel{Box: "B0001", FactoryBatch: "F7", District: "0101", Count: 1000}
+	fmt.Println(l)
+	fmt.Println(l.Localize(l10n.English))
+	// Output:
+	// 大箱 B0001 | 批次 F7 | 区县 0101 | 1000张
+	// big box B0001 | batch F7 | district 0101 | 1000 cards
+}
