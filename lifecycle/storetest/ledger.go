@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // testLedgerFlow runs a registry card's life through the Ledger on the store
@@ -197,4 +198,68 @@ func BenchmarkLedgerTransitionsParallel(b *testing.B, s lifecycle.Store, writers
 	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "transitions/s")
 	b.ReportMetric(float64(conflicts.Load()), "conflicts")
+}
+
+// testLedgerQueries runs the Ledger's read-side queries on the store under
+// test: the S-ID-1 number history the validators use, the day's list events
+// (R-LIST-1, a loss at the time it takes effect, R-LOSS-1) found by paging
+// the scope's events with limit-1 probes, and the audit chains in scope.
+func testLedgerQueries(t *testing.T, s lifecycle.Store) {
+	ctx := context.Background()
+	now := base() // Monday 2 March 2026, 09:00 in Beijing
+	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return now }})
+	require.NoError(t, err)
+	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "c"}
+	district := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05", User: "d"}
+	school := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050123", User: "s"}
+	num, err := studentid.Build(studentid.Fields{District: "05", SchoolCode: "123", Cohort: 32, Class: 1, Seat: 1}, studentid.MOD11_10)
+	require.NoError(t, err)
+	rid, err := studentid.BuildResidentID("110101", time.Date(2020, 5, 4, 0, 0, 0, 0, time.UTC), 17)
+	require.NoError(t, err)
+	_, err = l.Enrol(ctx, school, lifecycle.Student{Key: "G1", Number: num.String(), IDNumber: rid.String()})
+	require.NoError(t, err)
+
+	got, ok, err := l.NumberHistory(district).AssignedTo(ctx, num)
+	require.NoError(t, err)
+	assert.True(t, ok, "S-ID-1: the enrolled number is assigned")
+	assert.Equal(t, rid, got)
+
+	const serial = "04A1B2C3D4E5F601"
+	_, err = l.ReceiveStock(ctx, city, "lq", []string{serial})
+	require.NoError(t, err)
+	for _, st := range []struct {
+		op     lifecycle.Operator
+		a      lifecycle.Action
+		target string
+	}{{city, lifecycle.ActShipToDistrict, "05"}, {district, lifecycle.ActShipToSchool, "01050123"}} {
+		_, err := l.Transition(ctx, st.op, lifecycle.Request{CardID: serial, Action: st.a, Target: st.target})
+		require.NoError(t, err)
+	}
+	_, err = l.Personalise(ctx, school, serial, num)
+	require.NoError(t, err)
+	for _, a := range []lifecycle.Action{lifecycle.ActIssue, lifecycle.ActReportLoss} {
+		_, err := l.Transition(ctx, school, lifecycle.Request{CardID: serial, Action: a})
+		require.NoError(t, err)
+	}
+	now = now.AddDate(0, 0, 7)
+	for day, want := range map[int]int{2: 0, 4: 0, 5: 1} {
+		es, err := l.ListEvents(ctx, district, lifecycle.Date{Year: 2026, Month: 3, Day: day})
+		require.NoError(t, err)
+		require.Len(t, es, want, "R-LOSS-1: the loss is listed on 5 March only (day %d)", day)
+		if want == 1 {
+			assert.Equal(t, serial, es[0].Serial.String())
+			assert.Equal(t, num, es[0].Registry)
+			assert.True(t, es[0].Time.Equal(time.Date(2026, 3, 5, 0, 0, 0, 0, lifecycle.Beijing())))
+		}
+	}
+
+	chains, err := l.AuditChains(ctx, city)
+	require.NoError(t, err)
+	assert.Equal(t, []string{lifecycle.CityChain, "05"}, chains)
+	es, err := l.AuditEntries(ctx, school, "05", 0, 100)
+	require.NoError(t, err)
+	require.NotEmpty(t, es)
+	for _, e := range es {
+		assert.Equal(t, "01050123", e.Operator.School, "a school reads only its own entries")
+	}
 }

@@ -71,6 +71,7 @@ func Run(t *testing.T, open Factory) {
 		{"Numbers/never twice, last per prefix", testNumbers},
 		{"Enrolments and leaves", testEnrolmentsLeaves},
 		{"Ledger/a card's life through the Ledger", testLedgerFlow},
+		{"Ledger/number history, list events, audit in scope", testLedgerQueries},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
