@@ -269,3 +269,23 @@ func daysFromCivil(y, m, d int) int {
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return era*146097 + doe - 719468
 }
+
+// lineSet is a bitset of line numbers: 1 bit a line, so 1,000,000 records
+// cost 125 KiB.
+type lineSet []uint64
+
+func (s *lineSet) add(line int) {
+	if line < 0 {
+		return
+	}
+	i := line / 64
+	for len(*s) <= i {
+		*s = append(*s, 0)
+	}
+	(*s)[i] |= 1 << (line % 64)
+}
+
+func (s lineSet) has(line int) bool {
+	i := line / 64
+	return line >= 0 && i < len(s) && s[i]&(1<<(line%64)) != 0
+}

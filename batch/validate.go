@@ -220,6 +220,7 @@ type validation struct {
 	code     string
 	maxKeep  int
 	recFails bool
+	failed   lineSet // lines of records already counted in Report.Failed
 	gb       bool // fields are raw GB18030 bytes
 }
 
@@ -275,9 +276,14 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 		}
 		if s.recFails {
 			rep.Failed++
+			s.failed.add(rec.Line)
 		}
 	}
 	if err := s.ridLines.duplicates(func(dup, first keyLine) error {
+		if !s.failed.has(dup.line) { // a record failing only as a duplicate still counts once
+			rep.Failed++
+			s.failed.add(dup.line)
+		}
 		e := &RecordError{File: name, Line: dup.line, Field: "resident_id", RegistryNo: registryOfTag(dup.tag),
 			Err: detail(ErrDuplicate, "same as line %s", strconv.Itoa(first.line))}
 		if first.tag != 0 {

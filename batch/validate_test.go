@@ -149,6 +149,9 @@ func TestValidationRules(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, fw.Close())
 			assert.False(t, rep.Accepted, "C-MAKE-2: one bad record refuses the whole file")
+			if tc.line > 1 { // a record's problem, not the envelope's: exactly one record failed
+				assert.EqualValues(t, 1, rep.Failed, "records failed")
+			}
 			require.NotEmpty(t, rep.Errors)
 			e := rep.Errors[0]
 			assert.Equal(t, tc.reason, e.Reason, e.Error())
