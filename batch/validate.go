@@ -221,7 +221,7 @@ type validation struct {
 	maxKeep  int
 	recFails bool
 	failed   lineSet // lines of records already counted in Report.Failed
-	gb       bool // fields are raw GB18030 bytes
+	gb       bool    // fields are raw GB18030 bytes
 }
 
 // Validate reads a card-making data file from r. Problems with the content
