@@ -75,6 +75,10 @@ func (l *Ledger) AuditChains(ctx context.Context, op Operator) ([]string, error)
 // as after for the next. A limit of 0 or less means 100. Reading another
 // scope's chain is ErrForbidden, audited.
 //
+// A school's page is filled from the whole district chain inside one read
+// transaction: where the district's other schools write much more, it reads
+// that many more entries to find its own.
+//
 // Reads are not audited (like [Ledger.Student] and [Ledger.History], which
 // show the same data): the audit log records changes and refusals, and
 // exports of registry data out of the system are recorded with

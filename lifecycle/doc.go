@@ -47,9 +47,24 @@
 //     (R-FAULT-1).
 //   - Operations: [Ledger.RecordSync], [Ledger.LastSync], [Ledger.Unsent]
 //     (R-OPS-1).
+//   - Lists: [Ledger.ListEvents] turns the day's report-loss, cancel-loss,
+//     freeze and unfreeze into batch/lists events for the daily event file
+//     (R-LIST-1), a loss at the time it takes effect (R-LOSS-1).
+//   - Validation: [Ledger.NumberHistory] is the batch.History the district
+//     and city validators ask about every registry number (S-ID-1).
 //   - Data protection: [Ledger.RecordExport] (P-1), [Ledger.ChangeControlledField]
 //     (P-2), events' before-values, [Ledger.Undo] and the [Audit] chain with
-//     its verifier (P-3).
+//     its verifier (P-3). Chains are named by [AuditChainFor] ([CityChain],
+//     or a district code); [Ledger.AuditChains], [Ledger.AuditEntries] and
+//     [Ledger.AuditHead] read them within the operator's scope.
+//
+// # Texts
+//
+// Errors render in Chinese and English (Localize). English texts show
+// stored values ("id", "at-district", "report-loss"); Chinese texts name
+// them as the seeds do ([CardKind.Localize]: 证件卡, 学籍卡;
+// [CardKind.StateName]: 在区级, 已发放; [Action.Localize]: 挂失;
+// [Level.Localize]: 区级).
 //
 // # Calendar data
 //
