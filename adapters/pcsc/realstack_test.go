@@ -342,3 +342,28 @@ func assertGoroutines(t *testing.T, n int) {
 		t.Errorf("%d goroutines left behind:\n%s", got-n, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// BenchmarkRealStackTransmit measures one SELECT through pcscd and the vpcd
+// driver against the same card called in-process (the baseline), and reports
+// the ratio.
+func BenchmarkRealStackTransmit(b *testing.B) {
+	card := &stackCard{atr: atrT1}
+	r := pcsctest.Connect(b, card)
+	ctx := context.Background()
+	start := time.Now()
+	const baselineN = 10000
+	for range baselineN {
+		if _, err := card.Transmit(ctx, sel); err != nil {
+			b.Fatal(err)
+		}
+	}
+	baseline := time.Since(start) / baselineN
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := r.Transmit(ctx, sel); err != nil {
+			b.Fatal(err)
+		}
+	}
+	perOp := b.Elapsed() / time.Duration(b.N)
+	b.ReportMetric(float64(perOp)/float64(max(baseline, 1)), "x-vs-in-process")
+}

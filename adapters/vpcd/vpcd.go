@@ -206,6 +206,7 @@ func ServeConn(ctx context.Context, conn io.ReadWriter, card Card) error {
 			return err
 		}
 		start := fr.off
+		quickACK(conn)
 		p, err := fr.ReadFrame()
 		if err == io.EOF {
 			return nil
