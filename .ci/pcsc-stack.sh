@@ -166,8 +166,12 @@ fi
 takeover=${STUDENTCARD_PCSC_TAKEOVER:-}
 [[ -n $takeover ]] || { [[ ${CI:-} == true ]] && takeover=1 || takeover=0; }
 others=""
-for pid in $(pgrep -x pcscd || true); do
-	if alive "$pid"; then others+="${others:+ }$pid"; fi
+for comm in /proc/[0-9]*/comm; do # no pgrep: procps is not on every bare image
+	pid=${comm#/proc/}
+	pid=${pid%/comm}
+	if [[ "$(cat "$comm" 2>/dev/null || true)" == pcscd ]] && alive "$pid"; then
+		others+="${others:+ }$pid"
+	fi
 done
 if [[ -n $others ]]; then
 	if [[ $takeover != 1 ]]; then
