@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,4 +81,52 @@ func TestSimTearAndRecoveryThroughPCSC(t *testing.T) {
 		return r.Session(ctx, func(tr apdu.Transport) error { _, err := card.Open(ctx, tr, terminalSAM); return err })
 	})
 	assert.GreaterOrEqual(t, chip.Stats().ByINS[0x82], 1, "authenticated after the recovery")
+}
+
+// Personalisation torn away at its last write, recovered and repeated, then a
+// semester registration — the school terminal's day, through pcscd, the vpcd
+// driver and adapters/pcsc (rules R-ISSUE-3, R-REG-1 on the real PC/SC path).
+func TestSimPersonaliseTearRegisterThroughPCSC(t *testing.T) {
+	chip, terminalSAM := keyedCard(t)
+	r := pcsctest.Connect(t, chip)
+	ctx := context.Background()
+	clock := func() time.Time { return time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC) }
+	student := card.Student{
+		RegistryNumber: "0108012003203107", Name: "王小明", Gender: card.Male, Stage: card.Primary,
+		SchoolCode: "010203", SchoolName: "北京市海淀区实验小学",
+		ValidFrom: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), ValidUntil: time.Date(2032, 8, 31, 0, 0, 0, 0, time.UTC),
+	}
+	personalise := func() error {
+		return r.Session(ctx, func(tr apdu.Transport) error {
+			s, err := card.Open(ctx, tr, terminalSAM, card.WithSchool("010203"), card.WithClock(clock))
+			if err != nil {
+				return err
+			}
+			return s.Personalise(ctx, student)
+		})
+	}
+
+	// R-ISSUE-3: the card executes the final state write but its answer is lost.
+	chip.Tear(8, sim.TearLoseResponse)
+	require.Error(t, personalise(), "the terminal cannot know the last write landed")
+	pcsctest.Recover(t, r, personalise)
+
+	var got card.Student
+	var st card.State
+	err := r.Session(ctx, func(tr apdu.Transport) error {
+		s, err := card.Open(ctx, tr, terminalSAM, card.WithSchool("010203"), card.WithClock(clock))
+		if err != nil {
+			return err
+		}
+		if err := s.Register(ctx, card.Semester{Year: 2026, Term: 2}); err != nil { // R-REG-1
+			return err
+		}
+		st = s.State()
+		got, err = s.Student(ctx)
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, card.Personalised, st.Status, "R-ISSUE-3: personalised exactly once")
+	assert.Equal(t, card.Semester{Year: 2026, Term: 2}, st.Semester, "R-REG-1: registered through PC/SC")
+	assert.True(t, student.Equal(got), "the student record read back: %+v", got)
 }
