@@ -149,7 +149,9 @@ func TestExitCodes(t *testing.T) {
 func TestCatalog(t *testing.T) {
 	files, err := os.ReadDir(".")
 	require.NoError(t, err)
-	re := regexp.MustCompile(`(?:e\.t|usagef|messages\.Error|p\.e\.t)\(\s*"((?:[^"\\]|\\.)*)"|messages\.Sprintf\(tag,\s*"((?:[^"\\]|\\.)*)"|reason:\s*"((?:[^"\\]|\\.)*)"|\{"\w+", "((?:[^"\\]|\\.)*)", (?:cmd\w+|nil)\}`)
+	const str = `"((?:[^"\\]|\\.)*)"`
+	re := regexp.MustCompile(`(?:e\.t|usagef|messages\.Error|p\.e\.t|bad)\(\s*` + str + `|messages\.Sprintf\(tag,\s*` + str +
+		`|(?:reason|msg):\s*` + str + `|\{"\w+", ` + str + `, (?:cmd\w+|nil)\}|e\.tn\([^"]*?` + str + `,\s*` + str)
 	n := 0
 	for _, f := range files {
 		name := f.Name()
@@ -159,9 +161,12 @@ func TestCatalog(t *testing.T) {
 		src, err := os.ReadFile(name)
 		require.NoError(t, err)
 		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
-			key := m[1] + m[2] + m[3] + m[4]
-			n++
-			assert.True(t, messages.Has(key), "%s: no Chinese for %q", name, key)
+			for _, key := range m[1:] {
+				if key != "" {
+					n++
+					assert.True(t, messages.Has(key), "%s: no Chinese for %q", name, key)
+				}
+			}
 		}
 	}
 	assert.Greater(t, n, 100, "the scan found the texts")

@@ -435,18 +435,37 @@ func (r *handoverResult) text(e *env) {
 	}
 }
 
+// boxFlags are the packing capacities (C-PACK-1) of a handover sheet.
+type boxFlags struct{ big, small int }
+
+func (b *boxFlags) add(fs *flag.FlagSet) {
+	fs.IntVar(&b.big, "big", 0, "cards per big box (default 1000)")
+	fs.IntVar(&b.small, "small", 0, "cards per small box (default 100)")
+}
+
+func (b *boxFlags) sizes() (batch.BoxSizes, error) {
+	if b.big < 0 || b.small < 0 {
+		return batch.BoxSizes{}, usagef("box sizes must not be negative")
+	}
+	return batch.BoxSizes{Big: b.big, Small: b.small}, nil
+}
+
 // cmdHandover packs the good cards of a result file into boxes (C-PACK-1) and
 // writes the handover sheet (C-ISSUE-1/2), for the whole file or the part of
-// one district or school (--for).
+// one district or school (--for); "handover reconcile" checks the cards
+// counted against a sheet (C-ISSUE-4).
 func cmdHandover(e *env, args []string) (result, error) {
+	if len(args) > 0 && args[0] == "reconcile" {
+		return cmdReconcile(e, args[1:])
+	}
 	fs := newFlagSet("handover")
 	levelS := fs.String("level", "city", "level writing the sheet: city or district")
 	var sf senderFlags
 	sf.add(fs)
 	forCode := fs.String("for", "", "only the boxes of this district (4 digits) or school (8 digits)")
 	out := fs.String("o", "", "handover sheet file to write (optional)")
-	big := fs.Int("big", 0, "cards per big box (default 1000)")
-	small := fs.Int("small", 0, "cards per small box (default 100)")
+	var bf boxFlags
+	bf.add(fs)
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -462,15 +481,15 @@ func cmdHandover(e *env, args []string) (result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if *big < 0 || *small < 0 {
-		return nil, usagef("box sizes must not be negative")
+	sizes, err := bf.sizes()
+	if err != nil {
+		return nil, err
 	}
 	in, err := e.openFile(pos[0])
 	if err != nil {
 		return nil, err
 	}
 	defer in.Close()
-	sizes := batch.BoxSizes{Big: *big, Small: *small}
 	bar := e.startProgress(e.t("packing"), fileSize(in))
 	h, err := batch.BuildHandover(e.ctx, bar.Reader(in), filepath.Base(pos[0]), sizes)
 	bar.Finish()

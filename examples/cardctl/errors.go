@@ -19,6 +19,9 @@ var (
 	// errInvalid: a validated file was refused; the failure file lists why
 	// (exit 1).
 	errInvalid = messages.Error("validation failed: the file is refused")
+	// errMismatch: the cards counted differ from the handover sheet; the
+	// regenerated sheet is written (C-ISSUE-4, exit 1 like a refused file).
+	errMismatch = messages.Error("the cards counted do not match the handover sheet: a regenerated sheet was written")
 )
 
 // usageError is a bad command line: an unknown command or flag, a missing
@@ -101,7 +104,7 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.Is(err, errInvalid):
+	case errors.Is(err, errInvalid), errors.Is(err, errMismatch):
 		return exitInvalid
 	case errors.Is(err, lifecycle.ErrForbidden):
 		return exitForbidden

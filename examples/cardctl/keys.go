@@ -160,5 +160,9 @@ func (e *keyFileError) Error() string { return "key file " + e.path + ": not " +
 
 // Localize renders the error in the operator's language.
 func (e *keyFileError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "key file %s: not %s", e.path, e.want)
+	want := e.want
+	if messages.Has(want) { // "a PSAM description (...)"; format names stay as they are
+		want = messages.Sprintf(tag, want)
+	}
+	return messages.Sprintf(tag, "key file %s: not %s", e.path, want)
 }

@@ -1,5 +1,6 @@
 // Command cardctl is the district operator's tool over the student card SDK:
-// batch files (validate, split, merge, handover), loss and freeze lists
+// batch files (validate, split, merge, handover and its reconciliation with
+// the cards counted), loss and freeze lists
 // (lists merge, build, diff, lookup), registry cards on a PC/SC reader or a
 // simulated card (card personalise, register, inspect, recover) and the
 // overdue report of a ledger database.
@@ -12,6 +13,7 @@
 //	cardctl split --by school --code 0108 --out parts/ result.txt
 //	cardctl merge --code 0108 -o district.txt school1.txt school2.txt
 //	cardctl handover --level district --code 0108 --for 01080001 -o sheet.txt result.txt
+//	cardctl handover reconcile --code 0108 --level district --sheet sheet.txt --counted scanned.txt
 //	cardctl lists merge --level district --code 0108 -o day.txt LISTEVENT_*.txt
 //	cardctl lists build --dev-keys lab --version 7 -o v7.bjsl day.txt
 //	cardctl lists diff --dev-keys lab -o v6-v7.bjsd v6.bjsl v7.bjsl
@@ -66,7 +68,9 @@
 // Exit codes:
 //
 //	0    ok
-//	1    validation failed: a failure file was written (validate)
+//	1    check failed: a file was refused and its failure file written
+//	     (validate), or the cards counted differ from the handover sheet and
+//	     the regenerated sheet was written (handover reconcile, C-ISSUE-4)
 //	2    usage error: unknown command or flag, missing or bad argument
 //	3    I/O or format error: a file is missing, truncated, altered or not of
 //	     the expected kind, a list's signature does not verify

@@ -12,7 +12,8 @@ const (
   --now RFC3339   clock for reproducible files and reports`
 	helpExit = `Exit codes:
   0    ok
-  1    validation failed: a failure file was written
+  1    check failed: a file refused (failure file written) or cards counted
+       not matching the handover sheet (regenerated sheet written)
   2    usage error
   3    I/O or format error (missing, truncated, altered or foreign file; bad signature)
   4    card, reader or SAM error
@@ -34,7 +35,14 @@ NOT for production. Production uses --psam READER --psam-config FILE for cards a
   Merge accepted school card-making files into the district's file for the city (C-MAKE-2).`
 	helpHandover = `cardctl handover [--level city|district] [--code CODE] [--for CODE] [-o SHEET] [--big N] [--small N] RESULT
   Pack the good cards of a result file into boxes (C-PACK-1), print the box labels and
-  write the handover sheet (C-ISSUE-1/2), for everything or one district or school.`
+  write the handover sheet (C-ISSUE-1/2), for everything or one district or school.
+cardctl handover reconcile --sheet SHEET --counted FILE [--level city|district] [--code CODE]
+        [--factory-batch BATCH] [-o NEW] [--big N] [--small N]
+  Check the cards counted on arrival against the sheet (C-ISSUE-4). FILE has one line per
+  card scanned (REGISTRY, or BATCH,REGISTRY) or per small box counted (SMALLBOX,COUNT).
+  On a mismatch the differences per batch, school, student category and cohort are
+  printed, the regenerated sheet (default SHEET.regenerated.txt) is written and the
+  exit code is 1.`
 	helpLists = `cardctl lists merge [--level district|city] [--code CODE] -o OUT EVENTS...
   Merge daily loss/freeze event files (R-LIST-1); duplicates dropped, conflicts reported.
 cardctl lists build (--sign-key PEM | --dev-keys SEED) --version N [--base LIST] [--covers all|lost|frozen] -o LIST EVENTS...
@@ -99,7 +107,8 @@ var messages = l10n.NewCatalog(
   --now RFC3339   时钟，用于生成可复现的文件和报告`},
 	l10n.Entry{Key: helpExit, ZH: `退出码：
   0    成功
-  1    校验未通过：已写出失败文件
+  1    核对未通过：文件被拒收（已写出失败文件）或清点结果与交接单不符
+       （已写出重新生成的交接单）
   2    用法错误
   3    输入输出或格式错误（文件缺失、截断、被改动或类型不符；签名不符）
   4    卡片、读卡器或 SAM 错误
@@ -120,7 +129,12 @@ var messages = l10n.NewCatalog(
   把校验通过的学校制卡文件合并为报送市级的区制卡文件（C-MAKE-2）。`},
 	l10n.Entry{Key: helpHandover, ZH: `cardctl handover [--level city|district] [--code 代码] [--for 代码] [-o 交接单] [--big N] [--small N] 结果文件
   把结果文件中的合格卡装箱（C-PACK-1），打印箱签并写出交接单（C-ISSUE-1/2），
-  可针对全部或某个区、某所学校。`},
+  可针对全部或某个区、某所学校。
+cardctl handover reconcile --sheet 交接单 --counted 清点文件 [--level city|district] [--code 代码]
+        [--factory-batch 批次] [-o 新交接单] [--big N] [--small N]
+  按交接单核对到货清点结果（C-ISSUE-4）。清点文件每行一张扫描的卡（学籍号，或 批次,学籍号）
+  或一个清点的小箱（小箱号,张数）。不符时按批次、学校、学生类别和届别列出差异，
+  写出重新生成的交接单（默认 交接单.regenerated.txt），退出码为 1。`},
 	l10n.Entry{Key: helpLists, ZH: `cardctl lists merge [--level district|city] [--code 代码] -o 输出文件 事件文件...
   合并每日挂失/冻结事件文件（R-LIST-1）；去掉重复事件，报告冲突。
 cardctl lists build (--sign-key PEM | --dev-keys 种子) --version N [--base 名单] [--covers all|lost|frozen] -o 名单 事件文件...
@@ -168,6 +182,10 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "rename", ZH: "重命名"},
 	l10n.Entry{Key: "warning: %s", ZH: "警告：%s"},
 	l10n.Entry{Key: "key file %s: not %s", ZH: "密钥文件 %s：不是 %s"},
+	l10n.Entry{Key: "a PSAM description (JSON)", ZH: "PSAM 描述文件（JSON）"},
+	l10n.Entry{Key: "a PSAM description (suite SM4 or 3DES)", ZH: "PSAM 描述文件（suite 应为 SM4 或 3DES）"},
+	l10n.Entry{Key: "a PSAM description (df in hex)", ZH: "PSAM 描述文件（df 应为十六进制）"},
+	l10n.Entry{Key: "a PSAM description (management_card in hex)", ZH: "PSAM 描述文件（management_card 应为十六进制）"},
 	l10n.Entry{Key: "development keys from --dev-keys: NOT for production", ZH: "正在使用 --dev-keys 派生的开发密钥：切勿用于生产"},
 	l10n.Entry{Key: "simulated card file %s: %s", ZH: "模拟卡文件 %s：%s"},
 	l10n.Entry{Key: "not a cardctl simulated card file", ZH: "不是 cardctl 模拟卡文件"},
@@ -200,6 +218,26 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "packing", ZH: "装箱中"},
 	l10n.Entry{Key: "%d cards in %d small boxes", ZH: "共 %d 张卡，%d 个小箱"},
 	l10n.Entry{Key: "handover sheet: %s", ZH: "交接单：%s"},
+	l10n.Entry{Key: "the cards counted do not match the handover sheet: a regenerated sheet was written", ZH: "清点结果与交接单不符：已写出重新生成的交接单"},
+	l10n.Entry{Key: "handover reconcile needs --sheet and --counted", ZH: "handover reconcile 需要 --sheet 和 --counted"},
+	l10n.Entry{Key: "%s line %d: %s", ZH: "%s 第%d行：%s"},
+	l10n.Entry{Key: "%s: %s", ZH: "%s：%s"},
+	l10n.Entry{Key: "the sheet has several factory batches: write BATCH,REGISTRY or give --factory-batch", ZH: "交接单含多个卡厂批次：请写成 批次,学籍号 或指定 --factory-batch"},
+	l10n.Entry{Key: "small box %q is not on the sheet", ZH: "小箱 %q 不在交接单上"},
+	l10n.Entry{Key: "count %q is not a number of cards", ZH: "数量 %q 不是卡片张数"},
+	l10n.Entry{Key: "small box %s counted twice (first on line %d)", ZH: "小箱 %s 重复清点（首次在第%d行）"},
+	l10n.Entry{Key: "want REGISTRY, BATCH,REGISTRY or SMALLBOX,COUNT", ZH: "应为 学籍号、批次,学籍号 或 小箱号,张数"},
+	l10n.Entry{Key: "registry number %q", ZH: "学籍号 %q"},
+	l10n.Entry{Key: "line too long (more than %d bytes)", ZH: "行太长（超过 %d 字节）"},
+	l10n.Entry{Key: "%d card scanned more than once, counted once", ZH: "%d 张卡被重复扫描，只计一次"},
+	l10n.Entry{Key: "%d cards scanned more than once, counted once", ZH: "%d 张卡被重复扫描，只计一次"},
+	l10n.Entry{Key: "%s: the cards counted match the sheet (%s)", ZH: "%s：清点结果与交接单一致（%s）"},
+	l10n.Entry{Key: "%d card", ZH: "%d 张卡"},
+	l10n.Entry{Key: "%d cards", ZH: "%d 张卡"},
+	l10n.Entry{Key: "%d group", ZH: "%d 组"},
+	l10n.Entry{Key: "%d groups", ZH: "%d 组"},
+	l10n.Entry{Key: "%s: counts differ in %s: sheet %s, counted %s", ZH: "%s：%s清点数与交接单不符：交接单 %s，清点 %s"},
+	l10n.Entry{Key: "regenerated handover sheet: %s", ZH: "重新生成的交接单：%s"},
 	l10n.Entry{Key: "ETA", ZH: "剩余"},
 	l10n.Entry{Key: "elapsed", ZH: "用时"},
 

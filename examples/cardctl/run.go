@@ -143,7 +143,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {
-			if len(rest) > 1 && (name == "lists" || name == "card") && !strings.HasPrefix(rest[1], "-") {
+			if len(rest) > 1 && (name == "lists" || name == "card" || (name == "handover" && rest[1] == "reconcile")) && !strings.HasPrefix(rest[1], "-") {
 				name += " " + rest[1] // the JSON document names the subcommand too
 			}
 			res, err := c.run(e, rest[1:])
@@ -350,4 +350,14 @@ func fileSize(r io.Reader) int64 {
 func mustExist(path string) error {
 	_, err := os.Stat(path)
 	return ioErr(err)
+}
+
+// tn renders a count in the operator's language: English needs the singular
+// for one ("1 day", not "1 days"), so one and other are two catalog keys;
+// Chinese has no plural and both keys carry the same Chinese.
+func (e *env) tn(n int, one, other string, args ...any) string {
+	if n == 1 {
+		return e.t(one, append([]any{n}, args...)...)
+	}
+	return e.t(other, append([]any{n}, args...)...)
 }
