@@ -119,6 +119,7 @@ func cmdValidate(e *env, args []string) (result, error) {
 	sender := fs.String("sender", "", "code the file must come from (school 8 digits at the district, district 4 digits at the city)")
 	failPath := fs.String("failures", "", "failure file to write (default <input>.failures.txt)")
 	maxErrors := fs.Int("max-errors", 100, "problems listed in the report (all go to the failure file)")
+	rarePath := fs.String("rare", "", "rare-character description beside a data file (C-4; at the city: the district's merged one)")
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -171,11 +172,20 @@ func cmdValidate(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	v := batch.Validator{Level: level, Sender: *sender, MaxErrors: *maxErrors, OnError: fw.Add}
+	zipped := isZip(f)
+	if *rarePath != "" {
+		if zipped {
+			return nil, usagef("--rare is for a data file: a package carries its description")
+		}
+		if v.Rare, err = e.readRare(*rarePath, *sender); err != nil {
+			return nil, err
+		}
+	}
 	name := filepath.Base(in)
 	res := &validateResult{File: in}
 	bar := e.startProgress(e.t("validating"), st.Size())
 	var rep *batch.Report
-	if isZip(f) {
+	if zipped {
 		res.Package = true
 		var pr *batch.PackageReport
 		pr, err = batch.CheckPackage(e.ctx, &countingReaderAt{r: f, p: bar}, st.Size(), name, v, batch.PhotoRules{})
@@ -209,6 +219,17 @@ func cmdValidate(e *env, args []string) (result, error) {
 	keep = true
 	res.FailureFile = out
 	return res, errInvalid
+}
+
+// readRare reads a rare-character description (C-4) whose entries must all
+// belong to owner (the file's sender), when given.
+func (e *env) readRare(path, owner string) (*batch.RareSet, error) {
+	f, err := e.openFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return batch.ReadRareChars(e.ctx, f, filepath.Base(path), owner)
 }
 
 // isZip peeks at the first bytes of f for the zip signature and rewinds.
@@ -327,22 +348,38 @@ func cmdSplit(e *env, args []string) (result, error) {
 }
 
 type mergeResult struct {
-	Output  string   `json:"output"`
-	Inputs  []string `json:"inputs"`
-	Records int64    `json:"records"`
+	Output      string   `json:"output"`
+	Inputs      []string `json:"inputs"`
+	Package     bool     `json:"package"`
+	Records     int64    `json:"records"`
+	RareEntries int64    `json:"rare_entries"`
+	RareOutput  string   `json:"rare_output,omitempty"`
+	Photos      int64    `json:"photos,omitempty"`
 }
 
 func (r *mergeResult) text(e *env) {
-	e.say("%s", e.t("%d files merged: %d records -> %s", len(r.Inputs), r.Records, r.Output))
+	e.say("%s", e.t("%s merged: %s -> %s", e.tn(len(r.Inputs), "%d file", "%d files"), e.tn(int(r.Records), "%d record", "%d records"), r.Output))
+	if r.Package {
+		e.say("%s", e.t("%s and %s in the package", e.tn(int(r.RareEntries), "%d rare-character description", "%d rare-character descriptions"),
+			e.tn(int(r.Photos), "%d photo", "%d photos")))
+	} else if r.RareOutput != "" {
+		e.say("%s", e.t("%s -> %s", e.tn(int(r.RareEntries), "%d rare-character description", "%d rare-character descriptions"), r.RareOutput))
+	}
 }
 
-// cmdMerge concatenates accepted school card-making files into the
-// district's card-making file for the city (C-MAKE-2).
+// cmdMerge merges accepted school uploads into the district's upload for the
+// city (C-MAKE-2): school packages (zip) into one district package, or
+// school card-making files into the district file, with their
+// rare-character descriptions (--rare) merged beside it, so that the city
+// accepts the rare names the district accepted (C-4, C-MAKE-3).
 func cmdMerge(e *env, args []string) (result, error) {
 	fs := newFlagSet("merge")
 	var sf senderFlags
 	sf.add(fs)
-	out := fs.String("o", "", "output file (the district card-making file)")
+	out := fs.String("o", "", "output file (the district card-making file or package)")
+	var rare multiFlag
+	fs.Var(&rare, "rare", "a school's rare-character description beside its data file (repeatable)")
+	rareOut := fs.String("rare-out", "", "merged rare-character description (default <output>.rarechars.txt)")
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -356,31 +393,97 @@ func cmdMerge(e *env, args []string) (result, error) {
 	if sf.code == "" {
 		return nil, usagef("--code is required at level %s", "district")
 	}
-	var srcs []batch.Source
-	var total int64
-	for _, p := range pos {
-		f, err := e.openFile(p)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		if n := fileSize(f); n > 0 {
-			total += n
-		}
-		srcs = append(srcs, batch.Source{Name: filepath.Base(p), R: f})
-	}
-	bar := e.startProgress(e.t("merging"), total)
-	for i := range srcs {
-		srcs[i].R = bar.Reader(srcs[i].R)
-	}
-	n, err := writeFileAtomic(*out, func(w io.Writer) (int64, error) {
-		return batch.MergeCardData(e.ctx, w, filepath.Base(*out), e.header(batch.LevelDistrict, sf.code, sf.batchNo), srcs...)
-	})
-	bar.Finish()
+	files, closeFiles, err := openInputs(pos)
 	if err != nil {
 		return nil, err
 	}
-	return &mergeResult{Output: *out, Inputs: pos, Records: n}, nil
+	defer closeFiles()
+	zips := 0
+	for _, f := range files {
+		if isZip(f) {
+			zips++
+		}
+	}
+	res := &mergeResult{Output: *out, Inputs: pos}
+	hdr := e.header(batch.LevelDistrict, sf.code, sf.batchNo)
+	bar := e.startProgress(e.t("merging"), totalSize(append(pos, rare...)))
+	defer bar.Finish()
+	switch {
+	case zips == len(files):
+		if len(rare) > 0 || *rareOut != "" {
+			return nil, usagef("--rare and --rare-out are for data files: a package carries its description")
+		}
+		srcs := make([]batch.PackageSource, len(files))
+		for i, f := range files {
+			srcs[i] = batch.PackageSource{Name: filepath.Base(pos[i]), R: &countingReaderAt{r: f, p: bar}, Size: fileSize(f)}
+		}
+		var sum batch.MergeSummary
+		if _, err := writeFileAtomic(*out, func(w io.Writer) (int64, error) {
+			sum, err = batch.MergePackage(e.ctx, w, hdr, srcs...)
+			return 0, err
+		}); err != nil {
+			return nil, err
+		}
+		res.Package, res.Records, res.RareEntries, res.Photos = true, sum.Records, sum.RareEntries, sum.Photos
+		return res, nil
+	case zips > 0:
+		return nil, usagef("merge takes either school packages (zip) or school data files, not both")
+	}
+	if len(rare) > 0 {
+		res.RareOutput = *rareOut
+		if res.RareOutput == "" {
+			res.RareOutput = strings.TrimSuffix(*out, filepath.Ext(*out)) + ".rarechars.txt"
+		}
+		rfiles, closeRare, err := openInputs(rare)
+		if err != nil {
+			return nil, err
+		}
+		defer closeRare()
+		if res.RareEntries, err = writeFileAtomic(res.RareOutput, func(w io.Writer) (int64, error) {
+			return batch.MergeRareChars(e.ctx, w, filepath.Base(res.RareOutput), hdr, sources(rare, rfiles, bar)...)
+		}); err != nil {
+			return nil, err
+		}
+	}
+	res.Records, err = writeFileAtomic(*out, func(w io.Writer) (int64, error) {
+		return batch.MergeCardData(e.ctx, w, filepath.Base(*out), hdr, sources(pos, files, bar)...)
+	})
+	if err != nil {
+		if res.RareOutput != "" {
+			os.Remove(res.RareOutput) // all or nothing: no description without its data
+		}
+		return nil, err
+	}
+	return res, nil
+}
+
+// openInputs opens input files (not stdin: packages need random access);
+// the returned func closes them.
+func openInputs(paths []string) ([]*os.File, func(), error) {
+	var files []*os.File
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			closeAll()
+			return nil, nil, ioErr(err)
+		}
+		files = append(files, f)
+	}
+	return files, closeAll, nil
+}
+
+// sources names opened files as merge inputs, read through the progress bar.
+func sources(paths []string, files []*os.File, bar *progress) []batch.Source {
+	srcs := make([]batch.Source, len(files))
+	for i, f := range files {
+		srcs[i] = batch.Source{Name: filepath.Base(paths[i]), R: bar.Reader(f)}
+	}
+	return srcs
 }
 
 // writeFileAtomic writes a file through a temporary file in the same

@@ -11,7 +11,9 @@
 //
 //	cardctl validate --level district --code 0108 --sender 01080001 school.txt
 //	cardctl split --by school --code 0108 --out parts/ result.txt
-//	cardctl merge --code 0108 -o district.txt school1.txt school2.txt
+//	cardctl merge --code 0108 -o district.zip school1.zip school2.zip
+//	cardctl merge --code 0108 -o district.txt --rare school1.rare.txt school1.txt school2.txt
+//	cardctl validate --level city --sender 0108 --rare district.rarechars.txt district.txt
 //	cardctl handover --level district --code 0108 --for 01080001 -o sheet.txt result.txt
 //	cardctl handover reconcile --code 0108 --level district --sheet sheet.txt --counted scanned.txt
 //	cardctl lists merge --level district --code 0108 -o day.txt LISTEVENT_*.txt

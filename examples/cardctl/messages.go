@@ -24,15 +24,19 @@ const (
 NOT for production. Production uses --psam READER --psam-config FILE for cards and
 --sign-key / --pub-key PEM files for lists.`
 
-	helpValidate = `cardctl validate [--level district|city] [--code CODE] [--sender CODE] [--failures FILE] FILE
+	helpValidate = `cardctl validate [--level district|city] [--code CODE] [--sender CODE] [--failures FILE] [--rare FILE] FILE
   Validate a card-making data file (.txt) or package (.zip with photos) as the district
   (school files, C-MAKE-2) or the city (district files, C-MAKE-3). If any record fails,
-  the failure file (default FILE.failures.txt) is written for the sender and the exit code is 1.`
+  the failure file (default FILE.failures.txt) is written for the sender and the exit code is 1.
+  --rare FILE: the rare-character description beside a data file (C-4); a package has its own.`
 	helpSplit = `cardctl split --by district|school [--code CODE] [--out DIR] RESULT
   Split a factory result file per district (at the city, C-ISSUE-1) or per school (at the
   district, C-ISSUE-2) into DIR/RESULT_<code>.txt.`
-	helpMerge = `cardctl merge --code DISTRICT -o OUT FILE...
-  Merge accepted school card-making files into the district's file for the city (C-MAKE-2).`
+	helpMerge = `cardctl merge --code DISTRICT -o OUT [--rare FILE]... [--rare-out FILE] FILE...
+  Merge accepted school uploads into the district's upload for the city (C-MAKE-2):
+  school packages (.zip) into one district package (data, rare-character descriptions,
+  photos), or school data files into the district file, their rare-character descriptions
+  (--rare, one per school) into OUT.rarechars.txt beside it (C-4: the city needs them).`
 	helpHandover = `cardctl handover [--level city|district] [--code CODE] [--for CODE] [-o SHEET] [--big N] [--small N] RESULT
   Pack the good cards of a result file into boxes (C-PACK-1), print the box labels and
   write the handover sheet (C-ISSUE-1/2), for everything or one district or school.
@@ -118,15 +122,18 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: helpKeys, ZH: `密钥：--dev-keys 种子 由种子派生开发密钥（卡片、软 SAM、名单签名）：
 切勿用于生产。生产环境中卡片使用 --psam 读卡器 --psam-config 文件，
 名单使用 --sign-key / --pub-key PEM 文件。`},
-	l10n.Entry{Key: helpValidate, ZH: `cardctl validate [--level district|city] [--code 代码] [--sender 代码] [--failures 文件] 文件
+	l10n.Entry{Key: helpValidate, ZH: `cardctl validate [--level district|city] [--code 代码] [--sender 代码] [--failures 文件] [--rare 文件] 文件
   以区级（校验学校文件，C-MAKE-2）或市级（校验区文件，C-MAKE-3）身份校验制卡数据文件（.txt）
   或数据包（含照片的 .zip）。只要有一条记录未通过，就为报送方写出失败文件
-  （默认 文件名.failures.txt），退出码为 1。`},
+  （默认 文件名.failures.txt），退出码为 1。
+  --rare 文件：与数据文件配套的生僻字说明（C-4）；数据包自带。`},
 	l10n.Entry{Key: helpSplit, ZH: `cardctl split --by district|school [--code 代码] [--out 目录] 结果文件
   把卡厂结果文件按区（市级，C-ISSUE-1）或按学校（区级，C-ISSUE-2）拆分为
   目录/RESULT_<代码>.txt。`},
-	l10n.Entry{Key: helpMerge, ZH: `cardctl merge --code 区代码 -o 输出文件 文件...
-  把校验通过的学校制卡文件合并为报送市级的区制卡文件（C-MAKE-2）。`},
+	l10n.Entry{Key: helpMerge, ZH: `cardctl merge --code 区代码 -o 输出文件 [--rare 文件]... [--rare-out 文件] 文件...
+  把校验通过的学校上报合并为报送市级的区上报（C-MAKE-2）：学校数据包（.zip）合并为一个
+  区数据包（数据、生僻字说明、照片）；或把学校数据文件合并为区数据文件，各校的生僻字说明
+  （--rare，每校一个）合并为同目录的 输出文件.rarechars.txt（C-4：市级校验需要它）。`},
 	l10n.Entry{Key: helpHandover, ZH: `cardctl handover [--level city|district] [--code 代码] [--for 代码] [-o 交接单] [--big N] [--small N] 结果文件
   把结果文件中的合格卡装箱（C-PACK-1），打印箱签并写出交接单（C-ISSUE-1/2），
   可针对全部或某个区、某所学校。
@@ -212,7 +219,20 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "%d parts written", ZH: "共写出 %d 个文件"},
 	l10n.Entry{Key: "merge takes one or more school files", ZH: "merge 需要一个或多个学校文件"},
 	l10n.Entry{Key: "merging", ZH: "合并中"},
-	l10n.Entry{Key: "%d files merged: %d records -> %s", ZH: "已合并 %d 个文件：%d 条记录 -> %s"},
+	l10n.Entry{Key: "%s merged: %s -> %s", ZH: "已合并 %s：%s -> %s"},
+	l10n.Entry{Key: "%d file", ZH: "%d 个文件"},
+	l10n.Entry{Key: "%d files", ZH: "%d 个文件"},
+	l10n.Entry{Key: "%d record", ZH: "%d 条记录"},
+	l10n.Entry{Key: "%d records", ZH: "%d 条记录"},
+	l10n.Entry{Key: "%d rare-character description", ZH: "%d 条生僻字说明"},
+	l10n.Entry{Key: "%d rare-character descriptions", ZH: "%d 条生僻字说明"},
+	l10n.Entry{Key: "%d photo", ZH: "%d 张照片"},
+	l10n.Entry{Key: "%d photos", ZH: "%d 张照片"},
+	l10n.Entry{Key: "%s and %s in the package", ZH: "数据包内含%s和%s"},
+	l10n.Entry{Key: "%s -> %s", ZH: "%s -> %s"},
+	l10n.Entry{Key: "--rare and --rare-out are for data files: a package carries its description", ZH: "--rare 和 --rare-out 用于数据文件：数据包自带生僻字说明"},
+	l10n.Entry{Key: "merge takes either school packages (zip) or school data files, not both", ZH: "merge 只能合并学校数据包（zip）或学校数据文件，不能混合"},
+	l10n.Entry{Key: "--rare is for a data file: a package carries its description", ZH: "--rare 用于数据文件：数据包自带生僻字说明"},
 	l10n.Entry{Key: "handover takes one result file", ZH: "handover 只接受一个结果文件"},
 	l10n.Entry{Key: "box sizes must not be negative", ZH: "装箱容量不能为负数"},
 	l10n.Entry{Key: "packing", ZH: "装箱中"},
