@@ -108,8 +108,27 @@ func (d *demo) issueKeys() error {
 	if d.terminal, err = sam.NewSoft(d.samID, keys); err != nil {
 		return d.expect(err, "loading the terminal's SAM")
 	}
-	d.say("   city key card: %s; the school terminal's SAM %s is registered with the city (S-5, S-6)", keys, d.samID)
-	return nil
+	d.say("   city key card: %s master keys %s and a management key, never shown (A-3); the school terminal's SAM %s is registered with the city (S-5, S-6)", keys.Suite(), d.keyNames(keys.Refs()), d.samID)
+	return d.check(keys.HasManagementKey() && len(keys.Refs()) == 3, "the key card holds the three card master keys and the management key")
+}
+
+// keyNames says what each master key of the key card is for, with its id
+// and version.
+func (d *demo) keyNames(refs []sam.KeyRef) string {
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		what := d.text("key %02X", r.ID)
+		switch r.ID {
+		case card.KeyIDInternal:
+			what = d.text("internal authentication")
+		case card.KeyIDExternal:
+			what = d.text("external authentication")
+		case card.KeyIDMAC:
+			what = d.text("secure-messaging MAC")
+		}
+		names[i] = d.text("%s (id %02X, version %d)", what, r.ID, r.Version)
+	}
+	return strings.Join(names, d.text(", "))
 }
 
 // shipStock is R-ISSUE-1 and R-ISSUE-2: the city receives initialised cards
@@ -183,8 +202,8 @@ func (d *demo) unlockTerminal(serial string) error {
 	if err := d.terminal.Unlock(d.ctx, read); err != nil {
 		return d.expect(err, "unlocking the SAM")
 	}
-	d.say("   the reader reads its management card (%s) and unlocks its SAM: %s (S-6)", read, d.terminal)
-	return nil
+	d.say("   the reader reads its management card (%s, for SAM %s) and unlocks its SAM (S-6)", read.Suite(), read.SAM())
+	return d.check(read.SAM() == d.terminal.ID(), "the management card is the terminal SAM's")
 }
 
 // personalise writes one student into a blank card at the school (card

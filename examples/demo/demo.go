@@ -93,7 +93,8 @@ type demo struct {
 	listV1   *lists.List        // the reader's list before the loss (step 5)
 	holder   map[string]string  // registry number → serial of the student's registry card
 
-	districtFiles map[*school][]byte // district card-making files sent to the factory (step 1 → 2)
+	districtFiles map[*school][]byte    // district card-making packages sent to the factory (step 1 → 2)
+	anchor        lifecycle.AuditAnchor // district 05's chain head kept outside the store (step 6 → 8)
 
 	apdus        int           // APDUs exchanged with every card
 	modelled     time.Duration // modelled contactless time of those exchanges
@@ -107,9 +108,12 @@ type school struct {
 	code, name string // 8-digit code (registry number positions 1-8), official name
 	op         lifecycle.Operator
 	district   lifecycle.Operator
-	cmis       []batch.CardRecord // what CMIS exports: the source of truth
+	seed       uint64             // batchtest seed of the school's students
+	roster     []rosterRow        // what CMIS holds: the source of truth (C-3)
+	cmis       []batch.CardRecord // the records imported from the last CMIS export
 	rare       []batch.RareEntry  // rare-character descriptions (C-4)
-	photos     map[string][]byte  // registry number → 640×480 JPEG
+	photos     map[string][]byte  // photo file name → 640×480 JPEG
+	photoOf    map[string]string  // registry number → photo file name (from the export)
 	idCard     map[string]string  // registry number → the ledger ID of the student's ID card
 	batches    int                // card-making uploads so far
 }
@@ -126,7 +130,7 @@ func newDemo(ctx context.Context, out io.Writer, tag language.Tag, seed uint64, 
 	d := &demo{
 		ctx: ctx, out: out, tag: tag,
 		rng:    rand.New(rand.NewPCG(seed, 0x5354554445_4e54)),
-		now:    time.Date(2026, 8, 24, 9, 0, 0, 0, lifecycle.Beijing()),
+		now:    time.Date(2026, 6, 30, 9, 0, 0, 0, lifecycle.Beijing()),
 		city:   lifecycle.Operator{Level: lifecycle.LevelCity, User: "city-admin"},
 		chips:  map[string]*sim.Card{},
 		holder: map[string]string{},
@@ -176,7 +180,7 @@ type step struct {
 // tour runs the steps in order and stops at the first failure.
 func (d *demo) tour() error {
 	steps := []step{
-		{"The card-making data goes up: school → district → city", []string{"C-1", "C-2", "C-4", "C-MAKE-1", "C-MAKE-2", "C-3", "C-MAKE-3", "S-ID-1"}, d.stepMakeCards},
+		{"The card-making data goes up: school → district → city", []string{"C-1", "C-2", "C-4", "P-4", "C-3", "C-MAKE-1", "C-MAKE-2", "S-ID-1", "C-MAKE-3"}, d.stepMakeCards},
 		{"The factory's result file comes down, split, with handover sheets", []string{"C-ISSUE-1", "C-ISSUE-2", "C-PACK-1", "C-ISSUE-4", "C-5", "C-ISSUE-3"}, d.stepResults},
 		{"Registry cards are personalised at the school", []string{"R-ISSUE-1", "R-ISSUE-2", "S-6", "A-1", "A-2", "R-ISSUE-3", "R-ISSUE-4", "R-ISSUE-5", "C-ISSUE-3"}, d.stepPersonalise},
 		{"The semester registration tap", []string{"R-REG-1"}, d.stepRegister},

@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bjedu/studentcard/adapters/cmis"
 	"github.com/bjedu/studentcard/batch/batchtest"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
@@ -35,23 +37,39 @@ func runDemo(t *testing.T, ctx context.Context, args ...string) (int, string, st
 // The demo walks every tier rule end to end and asserts each claim; these
 // are the lines a vendor reads first, one or more per step, with the rule.
 var englishLines = []struct{ rule, line string }{
-	{"C-MAKE-1", "== Step 1/8: The card-making data goes up: school → district → city [C-1, C-2, C-4, C-MAKE-1, C-MAKE-2, C-3, C-MAKE-3, S-ID-1]"},
-	{"C-2", "each with a 640×480 blue-background JPEG photo (C-2)"},
+	{"C-MAKE-1", "== Step 1/8: The card-making data goes up: school → district → city [C-1, C-2, C-4, P-4, C-3, C-MAKE-1, C-MAKE-2, S-ID-1, C-MAKE-3]"},
+	{"S-ID-1/former student", "01050123: 于* of class 01 leaves Beijing; registry number 0105012303001411 stays that student's for good (S-ID-1)"},
+	{"C-2", "40 students in CMIS, each with a 640×480 blue-background JPEG photo (C-2)"},
 	{"C-4", "CMIS files a rare-character description (pinyin LI ZHE) (C-4)"},
+	{"P-4/xlsx", "01050123 exports its students from CMIS as students_01050123.xlsx (xlsx) and imports it: 40 rows, 38 good, 2 with errors (P-4)"},
+	{"P-4/bad date", `students_01050123.xlsx: row 14, column F (出生日期), value "2018.01.01": date is not a YYYYMMDD calendar date`},
+	{"P-4/bad division code", `students_01050123.xlsx: row 29, column J (行政区划代码), value "110106": division code is not 12 digits`},
+	{"C-3/cells", "01050123 fixes both cells in CMIS and exports again (C-3)"},
+	{"P-4/clean", "students_01050123.xlsx (xlsx) and imports it: 40 rows, 40 good, 0 with errors (P-4)"},
+	{"P-4/GB18030 CSV", "01080456 exports its students from CMIS as students_01080456.csv (csv, GB18030) and imports it: 8 rows, 8 good, 0 with errors (P-4)"},
+	{"S-ID-1/typed", "registry number of the student in row 20 was typed 0105012303001411, the former student's: well-formed, of this school, check digit valid — the CMIS import cannot tell"},
 	{"C-MAKE-2/refused", "1 record(s) failing → refused as a whole, failure file back to the school (C-MAKE-2)"},
-	{"C-MAKE-2/failure file", "field birth_date, code BIRTH_DATE"},
-	{"C-3", "fixes the birth date in CMIS and exports again (C-3)"},
+	{"C-MAKE-2/district sees", "field registry_no (0105012303001411): registry number already assigned to another student"},
+	{"C-MAKE-2/failure file", "registry number 0105012303001411, field registry_no, code REASSIGNED"},
+	{"S-ID-1/history", "0105012303001411 was assigned to another resident ID number (the former student's): a number is never given to another student (S-ID-1)"},
+	{"C-3/number", "01050123 corrects the registry number in CMIS to 0105012303001181 and exports again (C-3)"},
 	{"S-ID-1", "every number checked against the ledger (S-ID-1) → accepted and stored"},
-	{"C-MAKE-3", "0 failing → accepted, sent to the card factory (C-MAKE-3)"},
+	{"S-ID-1/stored", "the ledger records 40 students of 01050123 (numbers claimed for good, S-ID-1) and their ID cards"},
+	{"C-4/merge", "district 05 merges the accepted package into CARDDATA_0105.zip for the city: 40 records, 40 photos, 1 rare-character description(s) carried along (C-4)"},
+	{"C-MAKE-3", "CARDDATA_0105.zip from district 05: 40 records, 40 photos, 0 failing → accepted, sent to the card factory (C-MAKE-3)"},
 	{"C-5", "waste rate 0.0%, liable: no (C-ISSUE-1, C-5)"},
 	{"C-PACK-1", "2 big boxes, 3 small boxes, 48 cards (C-PACK-1"},
+	{"C-PACK-1/big box", "big box B0001 | batch FB20260831 | district 0105 | 40 cards"},
+	{"C-PACK-1/small box", "small box B0001-01 | 01050123 北京市第五实验小学 | student category 0 | cohort 30 | 25 cards"},
 	{"C-ISSUE-1", "01 splits RESULT_FB20260831.txt → 0105:40 0108:8"},
 	{"C-ISSUE-2", "0105 splits RESULT_0105.txt → 01050123:40"},
 	{"C-ISSUE-4", "the upper level would issue a regenerated sheet of 39 cards (C-ISSUE-4)"},
 	{"C-ISSUE-3/refused", "(rule C-ISSUE-3)"},
 	{"C-ISSUE-3/allowed", "40 ID cards now at the school and may be issued (C-ISSUE-2, C-ISSUE-3)"},
+	{"S-5/key card", "city key card: SM4 master keys internal authentication (id 01, version 1), external authentication (id 02, version 1), secure-messaging MAC (id 03, version 1) and a management key, never shown (A-3)"},
 	{"R-ISSUE-2", "its 40 ID-card records + 8% = 44 cards (R-ISSUE-1, R-ISSUE-2)"},
 	{"S-6", "SAM is locked: read the management card first"},
+	{"S-6/unlocked", "the reader reads its management card (SM4, for SAM DC3BDF56CC1733CF) and unlocks its SAM (S-6)"},
 	{"R-ISSUE-3/C-4", "8 APDUs, 51.4 ms modelled (name stored in GB18030: rare character, C-4)"},
 	{"R-ISSUE-3/totals", "40 cards personalised: 320 APDUs, 2,055.8 ms modelled in all (51.4 ms a card)"},
 	{"R-ISSUE-4", "district 05 reads 40 personalisation records (R-ISSUE-4)"},
@@ -59,28 +77,39 @@ var englishLines = []struct{ rule, line string }{
 	{"R-REG-1", "registered for semester 2026-2, 6 APDUs, 35.8 ms modelled; valid until 2027-03-21"},
 	{"R-LOSS-1", "in effect now: no; takes effect at 2026-10-10 00:00"},
 	{"R-LOSS-2", "the school lends temporary card"},
+	{"R-LOSS-1/list of the report day", "the school's list of 30 September, the day of the report, has 0 event(s): a loss is listed on the day it takes effect (R-LOSS-1, R-LIST-1)"},
+	{"R-LIST-1/school file", "01050123 sends LISTEVENT_01050123_20261010.txt: 1 event(s)"},
 	{"R-LIST-1", "before: not on the list; now: listed lost (R-LIST-1)"},
 	{"R-MOVE-1/card", "the card refuses: cannot personalise a card that is transferred out"},
 	{"R-MOVE-1/ledger", "and so does the ledger: rule R-MOVE-1"},
 	{"S-4/refused", "may not freeze in 08/01080456"},
-	{"S-4/audited", "rule S-4, outcome refused (S-4, P-3)"},
+	{"S-4/audited", "district 05's audit chain, entry 332: freeze by 王老师 on 8605E5C949C62A5E, rule S-4, outcome refused"},
 	{"R-LEAVE-1", "frozen at once in the ledger and on the card (6 APDUs) (R-LEAVE-1)"},
 	{"R-RECOVER-1/e-purse", "e-purse still active: refund at a transit office first (R-RECOVER-1)"},
 	{"R-LEAVE-2", "recovery operation on the card: 12 APDUs"},
 	{"R-RECOVER-1/slip", "e-purse REFUNDED"},
-	{"P-3", "hash chain intact"},
+	{"R-LEAVE-2/list", "cohort 30: 2 student(s) (with the one who left in June, who had no card yet), 1 card(s) recovered (R-LEAVE-2)"},
+	{"P-3", "city's audit chain: 142 entries, hash chain intact, 0 refusal(s) (P-3)"},
+	{"P-3/anchor", "district 05's audit chain: 334 entries, hash chain intact through the anchor kept at entry 332, 1 refusal(s) (P-3)"},
 	{"R-TIME-1", "overdue: 8 (R-TIME-1 district 08 ×8)"},
 	{"summary", "All steps done; every check held."},
 }
 
 var chineseLines = []string{
 	"== 第 1/8 步：制卡数据逐级上报：学校 → 区县 → 市级",
+	"students_01050123.xlsx 第14行 F列（出生日期）“2018.01.01”：日期不是YYYYMMDD格式的有效日期",
+	"在学籍系统中改正这两处并重新导出（C-3）",
+	"区县看到：carddata.txt 第20行 字段学籍号（学籍号0105012303001411）：学籍号已分配给其他学生",
 	"整批退回，失败文件返回学校（C-MAKE-2）",
-	"在学籍系统中改正出生日期并重新导出（C-3）",
+	"在学籍系统中将学籍号改正为 0105012303001181 并重新导出（C-3）",
+	"大箱 B0001 | 批次 FB20260831 | 区县 0105 | 40张",
+	"证件卡 \"ID0105012303001010-1\"：状态“在区级”下不允许“发放”（规则 C-ISSUE-3）",
+	"市级密钥卡：SM4 主密钥 内部认证（标识 01，版本 1）",
 	"安全模块已锁定：请先读取管理卡",
 	"（姓名以 GB18030 存储：生僻字，C-4）",
 	"之前：不在名单中；现在：名单显示挂失（R-LIST-1）",
-	"结果 refused（S-4，P-3）",
+	"执行“冻结”，规则 S-4，结果：拒绝",
+	"市级审计链：",
 	"哈希链完整",
 	"全部步骤完成，所有检查均通过。",
 }
@@ -101,6 +130,11 @@ func TestRun(t *testing.T) {
 		assert.NotContains(t, en, "studentcard-demo-")
 		assert.NotContains(t, en, "%!")
 	})
+	t.Run("operator's words: no Go values, English box labels", func(t *testing.T) {
+		for _, goish := range []string{"sam.", "KeySet{", "Soft{", "ManagementCard{", "大箱", "小箱", "张\n"} {
+			assert.NotContains(t, en, goish)
+		}
+	})
 	// The runs below are independent (each has its own temporary
 	// directory and SQLite file), so they share the machine.
 	t.Run("deterministic: the same seed prints the same text", func(t *testing.T) {
@@ -117,6 +151,9 @@ func TestRun(t *testing.T) {
 			assert.True(t, strings.Contains(zh, line), "missing line %q", line)
 		}
 		assert.NotContains(t, zh, "%!")
+		for _, english := range []string{"outcome", "refused", " freeze ", "big box", "small box", "sam."} {
+			assert.NotContains(t, zh, english)
+		}
 		assert.Equal(t, strings.Count(en, "\n"), strings.Count(zh, "\n"), "the same story in both languages")
 	})
 	t.Run("another seed, another school", func(t *testing.T) {
@@ -194,39 +231,68 @@ func TestRunFailures(t *testing.T) {
 	})
 }
 
-// TestLedgerHistory proves the validators' S-ID-1 history reads the
-// ledger: a number enrolled for one student names that student's resident
-// ID, an unknown number is unknown.
-func TestLedgerHistory(t *testing.T) {
-	ctx := context.Background()
-	store := lifecycle.NewMemStore()
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: store, Clock: func() time.Time { return time.Date(2026, 9, 1, 9, 0, 0, 0, lifecycle.Beijing()) }})
-	require.NoError(t, err)
-	rec, err := batchtest.Record("01050123", "学校", 0, 1)
-	require.NoError(t, err)
-	op := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050123", User: "t"}
-	_, err = l.Enrol(ctx, op, lifecycle.Student{Key: "k1", Number: rec.RegistryNo, IDNumber: rec.ResidentID})
-	require.NoError(t, err)
-
+// TestCMISExport proves the CMIS exports the demo generates are what
+// adapters/cmis reads (P-4): an xlsx workbook (school A) and a GB18030 CSV
+// file (school B) of generated students import without a problem and give
+// the records back with the collected fields, and a malformed cell is listed
+// with its row and column.
+func TestCMISExport(t *testing.T) {
+	newTestDemo := func() *demo {
+		d := &demo{ctx: context.Background(), out: io.Discard, tag: l10n.English, now: time.Date(2026, 8, 24, 9, 0, 0, 0, lifecycle.Beijing())}
+		d.a = newSchool("01050123", "北京市第五实验小学", "王老师")
+		d.b = newSchool("01080456", "北京市第八中心小学", "李老师")
+		for _, s := range []*school{d.a, d.b} {
+			for rec, err := range batchtest.Records(s.code, s.name, 5, 3) {
+				require.NoError(t, err)
+				s.roster = append(s.roster, rosterRow{card: rec, division: rec.ResidentID[:6] + "000000", photo: "P" + rec.RegistryNo[13:15] + ".jpg"})
+			}
+		}
+		return d
+	}
 	for _, tc := range []struct {
-		name   string
-		number string
-		found  bool
+		name     string
+		school   func(*demo) *school
+		format   cmis.Format
+		encoding cmis.Encoding
 	}{
-		{"S-ID-1/an enrolled number names its student", rec.RegistryNo, true},
-		{"S-ID-1/an unknown number is unknown", "0105012303002018", false},
+		{"P-4/xlsx workbook", func(d *demo) *school { return d.a }, cmis.FormatXLSX, ""},
+		{"P-4/GB18030 CSV", func(d *demo) *school { return d.b }, cmis.FormatCSV, cmis.EncodingGB18030},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			id, err := studentid.Parse(tc.number)
+			d := newTestDemo()
+			s := tc.school(d)
+			res, err := d.exportAndImport(s)
 			require.NoError(t, err)
-			rid, found, err := ledgerHistory{store}.AssignedTo(ctx, id)
-			require.NoError(t, err)
-			assert.Equal(t, tc.found, found)
-			if tc.found {
-				assert.Equal(t, rec.ResidentID, rid.String())
+			require.NoError(t, res.Err())
+			assert.Empty(t, res.Warnings)
+			assert.Equal(t, tc.format, res.Format)
+			assert.Equal(t, tc.encoding, res.Encoding)
+			require.Len(t, res.Records, len(s.roster))
+			for i, r := range res.Records {
+				want := s.roster[i]
+				id, err := studentid.Parse(want.card.RegistryNo)
+				require.NoError(t, err)
+				assert.Equal(t, want.card, r.Card)
+				assert.Equal(t, want.division, r.DivisionCode)
+				assert.Equal(t, want.photo, r.Photo)
+				assert.Equal(t, "2024101", r.ClassNumber, "cohort %d entered in 2024, grade 1, class 01", id.Cohort())
+				assert.Equal(t, "202409", r.EntryMonth)
 			}
 		})
 	}
+	t.Run("P-4/every malformed cell is listed with its row and column", func(t *testing.T) {
+		d := newTestDemo()
+		d.a.roster[1].card.BirthDate = "2018-01-01"
+		d.a.roster[3].division = "110101"
+		res, err := d.exportAndImport(d.a)
+		require.NoError(t, err)
+		require.Len(t, res.Errors, 2)
+		assert.ErrorIs(t, res.Errors[0], cmis.ErrDate)
+		assert.Equal(t, []any{4, "F"}, []any{res.Errors[0].Row, res.Errors[0].Column}, "title row, header row, then the 2nd student")
+		assert.ErrorIs(t, res.Errors[1], cmis.ErrDivisionCode)
+		assert.Equal(t, []any{6, "J"}, []any{res.Errors[1].Row, res.Errors[1].Column})
+		assert.Equal(t, 3, res.Summary.Good)
+	})
 }
 
 // TestCatalogComplete proves every text the demo prints or reports has a

@@ -59,6 +59,14 @@ func (d *demo) stepLoss() error {
 		return d.check(false, "the loss is not in effect on 9 October")
 	}
 	d.say("   9 October: the loss is still not in effect (only one working day has passed)")
+	reportDay, err := d.ledger.ListEvents(d.ctx, d.a.op, lifecycle.DateOf(c.LostAt))
+	if err != nil {
+		return d.expect(err, "asking the ledger for %s's list events", d.a.code)
+	}
+	d.say("   the school's list of 30 September, the day of the report, has %d event(s): a loss is listed on the day it takes effect (R-LOSS-1, R-LIST-1)", len(reportDay))
+	if err := d.check(len(reportDay) == 0, "the day of the report lists no loss"); err != nil {
+		return err
+	}
 	if err := d.setClock(2026, 10, 10, 8, 0); err != nil {
 		return err
 	}
@@ -67,20 +75,28 @@ func (d *demo) stepLoss() error {
 	}
 	d.say("   10 October (a make-up working day): the loss is in effect; the school's daily list carries it up (R-LIST-1)")
 
-	id, err := studentid.Parse(rec.RegistryNo)
-	if err != nil {
-		return err
-	}
 	ser, err := lists.ParseSerial(serial)
 	if err != nil {
 		return d.expect(err, "reading serial %s", serial)
 	}
-	ev := lists.Event{Serial: ser, Registry: id, Kind: lists.KindLoss, Time: c.LostAt, School: d.a.code, Operator: d.a.op.User}
-	fileA, err := d.eventFile(batch.LevelSchool, d.a.code, ev)
+	today := lifecycle.DateOf(d.now)
+	evA, err := d.ledger.ListEvents(d.ctx, d.a.op, today)
+	if err != nil {
+		return d.expect(err, "asking the ledger for %s's list events", d.a.code)
+	}
+	if err := d.check(len(evA) == 1 && evA[0].Serial == ser && evA[0].Kind == lists.KindLoss && evA[0].Registry.String() == rec.RegistryNo &&
+		evA[0].Time.Equal(at) && evA[0].School == d.a.code, "the ledger lists the loss on the day it takes effect, at that time (R-LOSS-1)"); err != nil {
+		return err
+	}
+	evB, err := d.ledger.ListEvents(d.ctx, d.b.op, today)
+	if err != nil {
+		return d.expect(err, "asking the ledger for %s's list events", d.b.code)
+	}
+	fileA, err := d.eventFile(batch.LevelSchool, d.a.code, evA...)
 	if err != nil {
 		return err
 	}
-	fileB, err := d.eventFile(batch.LevelSchool, d.b.code)
+	fileB, err := d.eventFile(batch.LevelSchool, d.b.code, evB...)
 	if err != nil {
 		return err
 	}

@@ -34,20 +34,13 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "The audit chain and the summary", ZH: "审计链校验与汇总"},
 
 	// Step 1: card-making data.
-	l10n.Entry{Key: "   %s %s: %d students imported from CMIS into the ledger (numbers claimed for good, S-ID-1), each with a 640×480 blue-background JPEG photo (C-2)", ZH: "   %s %s：从学籍系统导入 %d 名学生到台账（学籍号永久占用，S-ID-1），每人一张 640×480 蓝底 JPEG 照片（C-2）"},
 	l10n.Entry{Key: "   %s: the name of %s has the rare character 喆, not in GB2312: CMIS files a rare-character description (pinyin %s) (C-4)", ZH: "   %s：学生 %s 的姓名含生僻字“喆”，不在 GB2312 中：学籍系统提交生僻字说明（拼音 %s）（C-4）"},
-	l10n.Entry{Key: "   %s: in CMIS the birth date of %s was typed %s (the resident ID number says %s)", ZH: "   %s：学籍系统中 %s 的出生日期误录为 %s（身份证号显示为 %s）"},
 	l10n.Entry{Key: "   %s exports %s: %d records, %d photos, %d rare-character description(s), %d KiB (C-MAKE-1)", ZH: "   %s 导出 %s：%d 条记录、%d 张照片、%d 条生僻字说明，%d KiB（C-MAKE-1）"},
 	l10n.Entry{Key: "   district %s validates %s: %d records, %d photos checked, %d record(s) failing → refused as a whole, failure file back to the school (C-MAKE-2)", ZH: "   区县 %s 校验 %s：%d 条记录，检查 %d 张照片，%d 条未通过 → 整批退回，失败文件返回学校（C-MAKE-2）"},
 	l10n.Entry{Key: "     district sees: %s", ZH: "     区县看到：%s"},
 	l10n.Entry{Key: "     failure file row: %s line %d, registry number %s, field %s, code %s", ZH: "     失败文件记录：%s 第 %d 行，学籍号 %s，字段 %s，代码 %s"},
-	l10n.Entry{Key: "   %s fixes the birth date in CMIS and exports again (C-3)", ZH: "   %s 在学籍系统中改正出生日期并重新导出（C-3）"},
 	l10n.Entry{Key: "   district %s validates %s: %d records, %d photos, %d failing, every number checked against the ledger (S-ID-1) → accepted and stored (may print locally: %s, C-MAKE-2)", ZH: "   区县 %s 校验 %s：%d 条记录、%d 张照片，%d 条未通过，每个学籍号均与台账核对（S-ID-1）→ 全部通过并入库（可在区县本地制卡：%s，C-MAKE-2）"},
-	l10n.Entry{Key: "   city validates %s from district %s: %d records, %d failing → accepted, sent to the card factory (C-MAKE-3)", ZH: "   市级校验区县 %[2]s 的 %[1]s：%[3]d 条记录，%[4]d 条未通过 → 通过，发往卡厂（C-MAKE-3）"},
-	l10n.Entry{Key: "district refuses exactly the mistyped record (BIRTH_DATE)", ZH: "区县只拒绝误录的那条记录（BIRTH_DATE）"},
-	l10n.Entry{Key: "rejecting the failing record in the ledger", ZH: "在台账中退回未通过的记录"},
 	l10n.Entry{Key: "district accepts %s's upload", ZH: "区县接收 %s 的上报"},
-	l10n.Entry{Key: "reading the rare-character description", ZH: "读取生僻字说明"},
 	l10n.Entry{Key: "validating %s at the city", ZH: "市级校验 %s"},
 	l10n.Entry{Key: "city accepts district %s's file", ZH: "市级接收区县 %s 的文件"},
 	l10n.Entry{Key: "generating the students of %s", ZH: "生成 %s 的学生"},
@@ -59,14 +52,10 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "validating %s at the district", ZH: "区县校验 %s"},
 	l10n.Entry{Key: "closing the failure file", ZH: "关闭失败文件"},
 	l10n.Entry{Key: "every photo has a blue background (C-2)", ZH: "每张照片均为蓝底（C-2）"},
-	l10n.Entry{Key: "the failure file names the mistyped birth date", ZH: "失败文件指出误录的出生日期"},
 	l10n.Entry{Key: "reading the failure file", ZH: "读取失败文件"},
 	l10n.Entry{Key: "the failure file has one row", ZH: "失败文件只有一行"},
-	l10n.Entry{Key: "opening %s", ZH: "打开 %s"},
-	l10n.Entry{Key: "reading %s", ZH: "读取 %s"},
 	l10n.Entry{Key: "writing %s", ZH: "写入 %s"},
 	l10n.Entry{Key: "merging at district %s", ZH: "区县 %s 合并文件"},
-	l10n.Entry{Key: "the district file holds every record", ZH: "区县文件包含全部记录"},
 
 	// Step 2: result files and handover sheets.
 	l10n.Entry{Key: "   card factory %s sends %s with %d cards to the city", ZH: "   卡厂 %s 向市级发送 %s，共 %d 张卡"},
@@ -87,8 +76,6 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "issuing before the school's import is refused under C-ISSUE-3", ZH: "学校导入前发卡按 C-ISSUE-3 被拒绝"},
 	l10n.Entry{Key: "importing %s at the school", ZH: "学校导入 %s"},
 	l10n.Entry{Key: "school A imports its 40 cards", ZH: "学校 A 导入其 40 张卡"},
-	l10n.Entry{Key: "opening %s at the factory", ZH: "卡厂打开 %s"},
-	l10n.Entry{Key: "reading %s at the factory", ZH: "卡厂读取 %s"},
 	l10n.Entry{Key: "writing the result file", ZH: "写入结果文件"},
 	l10n.Entry{Key: "importing %s at district %s", ZH: "区县 %[2]s 导入 %[1]s"},
 	l10n.Entry{Key: "writing the handover sheet", ZH: "写入交接单"},
@@ -99,10 +86,8 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "splitting %s", ZH: "拆分 %s"},
 
 	// Step 3: personalisation.
-	l10n.Entry{Key: "   city key card: %s; the school terminal's SAM %s is registered with the city (S-5, S-6)", ZH: "   市级密钥卡：%s；学校终端的安全模块 %s 已在市级登记（S-5，S-6）"},
 	l10n.Entry{Key: "   city receives %d initialised registry cards from the supplier, ships them to district %s, which ships %s its %d ID-card records + 8%% = %d cards (R-ISSUE-1, R-ISSUE-2)", ZH: "   市级从供应商接收 %d 张已初始化的学籍卡，配发区县 %s；区县按 %s 的 %d 条证件卡记录加 8%% 配发 %d 张（R-ISSUE-1，R-ISSUE-2）"},
 	l10n.Entry{Key: "   terminal starts; a session before the management card is read → refused: %s", ZH: "   终端启动；未读取管理卡就开始会话 → 被拒绝：%s"},
-	l10n.Entry{Key: "   the reader reads its management card (%s) and unlocks its SAM: %s (S-6)", ZH: "   读卡器读取其管理卡（%s）并解锁安全模块：%s（S-6）"},
 	l10n.Entry{Key: "     card %s → %s %s: %d APDUs, %.1f ms modelled%s", ZH: "     卡 %s → %s %s：%d 条 APDU，模拟耗时 %.1f 毫秒%s"},
 	l10n.Entry{Key: " (name stored in GB18030: rare character, C-4)", ZH: "（姓名以 GB18030 存储：生僻字，C-4）"},
 	l10n.Entry{Key: "   %d cards personalised: %d APDUs, %.1f ms modelled in all (%.1f ms a card)", ZH: "   共个人化 %d 张卡：%d 条 APDU，模拟总耗时 %.1f 毫秒（每张 %.1f 毫秒）"},
@@ -186,7 +171,6 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "   %s performs the transfer-in: %d APDUs, %.1f ms (R-MOVE-1)", ZH: "   %s 执行转入操作：%d 条 APDU，%.1f 毫秒（R-MOVE-1）"},
 	l10n.Entry{Key: "   %s personalises the card with its own school data: %d APDUs, %.1f ms; the card is issued again (R-ISSUE-3)", ZH: "   %s 用本校数据个人化该卡：%d 条 APDU，%.1f 毫秒；重新发卡（R-ISSUE-3）"},
 	l10n.Entry{Key: "   %s, by mistake, tries to freeze the card now at school B → refused: %s", ZH: "   %s 误操作，尝试冻结已属学校 B 的卡 → 被拒绝：%s"},
-	l10n.Entry{Key: "     audit chain %s, entry %d: %s by %s on %s, rule %s, outcome %s (S-4, P-3)", ZH: "     审计链 %s 第 %d 条：%[4]s 对 %[5]s 执行 %[3]s，规则 %[6]s，结果 %[7]s（S-4，P-3）"},
 	l10n.Entry{Key: "transfer-out on card %s", ZH: "对卡 %s 执行转出"},
 	l10n.Entry{Key: "recording the transfer-out", ZH: "记录转出"},
 	l10n.Entry{Key: "the card refuses personalisation before the transfer-in", ZH: "转入前卡片拒绝个人化"},
@@ -194,7 +178,6 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "transfer-in on card %s", ZH: "对卡 %s 执行转入"},
 	l10n.Entry{Key: "recording the transfer-in", ZH: "记录转入"},
 	l10n.Entry{Key: "school A may no longer act on the card (S-4)", ZH: "学校 A 不能再操作该卡（S-4）"},
-	l10n.Entry{Key: "the refusal is audited", ZH: "拒绝操作已记入审计"},
 
 	// Step 7: recovery.
 	l10n.Entry{Key: "   %s of %s leaves Beijing: card %s frozen at once in the ledger and on the card (%d APDUs) (R-LEAVE-1)", ZH: "   %[2]s 的 %[1]s 离京：卡 %[3]s 在台账和卡上立即冻结（%[4]d 条 APDU）（R-LEAVE-1）"},
@@ -202,7 +185,6 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "   the student stops the e-purse and takes the balance at a transit office", ZH: "   学生到一卡通网点停用电子钱包并取回余额"},
 	l10n.Entry{Key: "   recovery operation on the card: %d APDUs, %.1f ms; personal data wiped, never reused; boxed in %s by %s (R-LEAVE-2)", ZH: "   对卡执行回收操作：%d 条 APDU，%.1f 毫秒；个人数据已清除，不再使用；由 %[4]s 装入 %[3]s 箱（R-LEAVE-2）"},
 	l10n.Entry{Key: "   recovery slip %s: card %s, student %s, cohort %02d, e-purse %s, handed in %s by %s (R-RECOVER-1)", ZH: "   回收单 %s：卡 %s，学生 %s，%02d 届，电子钱包 %s，%[7]s 于 %[6]s 上交（R-RECOVER-1）"},
-	l10n.Entry{Key: "   district %s's list of leaving and recovered students of %s, cohort %02d: %d student(s), recovered: %s (R-LEAVE-2)", ZH: "   区县 %s 的 %s %02d 届离校及回收学生名单：%d 名，已回收：%s（R-LEAVE-2）"},
 	l10n.Entry{Key: "recording the leaving", ZH: "记录离校"},
 	l10n.Entry{Key: "freezing card %s", ZH: "冻结卡 %s"},
 	l10n.Entry{Key: "no recovery while the e-purse is active", ZH: "电子钱包未停用时不能回收"},
@@ -216,7 +198,6 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "reading audit chain %s", ZH: "读取审计链 %s"},
 
 	// Step 8: audit and summary.
-	l10n.Entry{Key: "   audit chain %s: %d entries, hash chain intact, %d refusal(s) (P-3)", ZH: "   审计链 %s：%d 条记录，哈希链完整，%d 次拒绝（P-3）"},
 	l10n.Entry{Key: "   overdue deadlines in the city on %s: %d", ZH: "   %s 全市超期事项：%d 项"},
 	l10n.Entry{Key: "     %s, due %s", ZH: "     %s，到期日 %s"},
 	l10n.Entry{Key: "     … and %d more", ZH: "     ……另有 %d 项"},
@@ -230,4 +211,55 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "verifying audit chain %s", ZH: "校验审计链 %s"},
 	l10n.Entry{Key: "at least one refusal was audited", ZH: "至少有一次拒绝被记入审计"},
 	l10n.Entry{Key: "asking for overdue deadlines", ZH: "查询超期事项"},
+
+	// CMIS export and import (step 1).
+	l10n.Entry{Key: "   %s: %s of class 01 leaves Beijing; registry number %s stays that student's for good (S-ID-1)", ZH: "   %s：01 班的 %s 离京；学籍号 %s 永久归该生所有（S-ID-1）"},
+	l10n.Entry{Key: "   %s %s: %d students in CMIS, each with a 640×480 blue-background JPEG photo (C-2)", ZH: "   %s %s：学籍系统中有 %d 名学生，每人一张 640×480 蓝底 JPEG 照片（C-2）"},
+	l10n.Entry{Key: "   %s exports its students from CMIS as %s (%s) and imports it: %d rows, %d good, %d with errors (P-4)", ZH: "   %s 从学籍系统导出学生信息 %s（%s）并导入：共 %d 行，合格 %d 行，有误 %d 行（P-4）"},
+	l10n.Entry{Key: "%s's export imports without a problem", ZH: "%s 的导出文件导入无误"},
+	l10n.Entry{Key: "importing %s", ZH: "导入 %s"},
+	l10n.Entry{Key: "the CMIS import lists exactly the malformed birth date and division code (P-4)", ZH: "学籍导入恰好列出格式错误的出生日期和行政区划代码（P-4）"},
+	l10n.Entry{Key: "   %s fixes both cells in CMIS and exports again (C-3)", ZH: "   %s 在学籍系统中改正这两处并重新导出（C-3）"},
+	l10n.Entry{Key: "   %s: in CMIS the registry number of the student in row %d was typed %s, the former student's: well-formed, of this school, check digit valid — the CMIS import cannot tell", ZH: "   %s：学籍系统中第 %d 行学生的学籍号误录为 %s，即那名离校学生的学籍号：格式正确、属于本校、校验位有效——学籍导入无法发现"},
+	l10n.Entry{Key: "district refuses exactly the reused number (REASSIGNED)", ZH: "区县只拒绝重复使用的学籍号（REASSIGNED）"},
+	l10n.Entry{Key: "asking the ledger about %s", ZH: "向台账查询 %s"},
+	l10n.Entry{Key: "     the ledger's number history: %s was assigned to another resident ID number (the former student's): a number is never given to another student (S-ID-1)", ZH: "     台账的学籍号分配历史：%s 已分配给另一个身份证号（那名离校学生）：学籍号一经分配，不再给其他学生（S-ID-1）"},
+	l10n.Entry{Key: "the ledger names the former student's resident ID for the reused number", ZH: "台账指出重复使用的学籍号属于离校学生的身份证号"},
+	l10n.Entry{Key: "   %s corrects the registry number in CMIS to %s and exports again (C-3)", ZH: "   %s 在学籍系统中将学籍号改正为 %s 并重新导出（C-3）"},
+	l10n.Entry{Key: "     the ledger records %d students of %s (numbers claimed for good, S-ID-1) and their ID cards", ZH: "     台账登记 %[2]s 的 %[1]d 名学生（学籍号永久占用，S-ID-1）及其证件卡"},
+	l10n.Entry{Key: "   city validates %s from district %s: %d records, %d photos, %d failing → accepted, sent to the card factory (C-MAKE-3)", ZH: "   市级校验区县 %[2]s 的 %[1]s：%[3]d 条记录、%[4]d 张照片，%[5]d 条未通过 → 通过，发往卡厂（C-MAKE-3）"},
+	l10n.Entry{Key: "the photo of %s is in the school's photo folder", ZH: "%s 的照片在学校照片目录中"},
+	l10n.Entry{Key: "the failure file names the reused registry number", ZH: "失败文件指出重复使用的学籍号"},
+	l10n.Entry{Key: "   district %s merges the accepted package into %s for the city: %d records, %d photos, %d rare-character description(s) carried along (C-4)", ZH: "   区县 %s 将通过的数据包合并为报市级的 %s：%d 条记录、%d 张照片，随附 %d 条生僻字说明（C-4）"},
+	l10n.Entry{Key: "the district package holds every record, photo and description", ZH: "区县数据包包含全部记录、照片和说明"},
+	l10n.Entry{Key: "the factory's rows are the records the city accepted, in order", ZH: "卡厂结果行与市级通过的记录一一对应、顺序一致"},
+
+	// Keys and SAM (step 3).
+	l10n.Entry{Key: "   city key card: %s master keys %s and a management key, never shown (A-3); the school terminal's SAM %s is registered with the city (S-5, S-6)", ZH: "   市级密钥卡：%s 主密钥 %s，以及管理密钥，密钥从不显示（A-3）；学校终端的安全模块 %s 已在市级登记（S-5，S-6）"},
+	l10n.Entry{Key: "the key card holds the three card master keys and the management key", ZH: "密钥卡含三把卡片主密钥和管理密钥"},
+	l10n.Entry{Key: "key %02X", ZH: "密钥 %02X"},
+	l10n.Entry{Key: "internal authentication", ZH: "内部认证"},
+	l10n.Entry{Key: "external authentication", ZH: "外部认证"},
+	l10n.Entry{Key: "secure-messaging MAC", ZH: "安全报文 MAC"},
+	l10n.Entry{Key: "%s (id %02X, version %d)", ZH: "%s（标识 %02X，版本 %d）"},
+	l10n.Entry{Key: ", ", ZH: "、"},
+	l10n.Entry{Key: "   the reader reads its management card (%s, for SAM %s) and unlocks its SAM (S-6)", ZH: "   读卡器读取其管理卡（%s，对应安全模块 %s）并解锁安全模块（S-6）"},
+	l10n.Entry{Key: "the management card is the terminal SAM's", ZH: "管理卡属于该终端的安全模块"},
+
+	// Lists from the ledger (step 5).
+	l10n.Entry{Key: "asking the ledger for %s's list events", ZH: "向台账查询 %s 的名单事件"},
+	l10n.Entry{Key: "   the school's list of 30 September, the day of the report, has %d event(s): a loss is listed on the day it takes effect (R-LOSS-1, R-LIST-1)", ZH: "   学校 9 月 30 日（挂失当天）的名单有 %d 条事件：挂失在生效当天才进入名单（R-LOSS-1，R-LIST-1）"},
+	l10n.Entry{Key: "the day of the report lists no loss", ZH: "挂失当天的名单没有挂失事件"},
+	l10n.Entry{Key: "the ledger lists the loss on the day it takes effect, at that time (R-LOSS-1)", ZH: "台账在挂失生效当天、按生效时间列出挂失（R-LOSS-1）"},
+
+	// Audit (steps 6 and 8).
+	l10n.Entry{Key: "     %s's audit chain, entry %d: %s by %s on %s, rule %s, outcome %s; the district keeps this head outside the store as its anchor (S-4, P-3)", ZH: "     %[1]s审计链第 %[2]d 条：%[4]s 对 %[5]s 执行“%[3]s”，规则 %[6]s，结果：%[7]s；区县将此链头另行保存作为锚点（S-4，P-3）"},
+	l10n.Entry{Key: "the refusal is audited in district 05's chain", ZH: "拒绝操作记入区县 05 的审计链"},
+	l10n.Entry{Key: "   district %s's list of leaving and recovered students of %s, cohort %02d: %d student(s) (with the one who left in June, who had no card yet), %d card(s) recovered (R-LEAVE-2)", ZH: "   区县 %s 的 %s %02d 届离校及回收学生名单：%d 名（含 6 月离校、尚未领卡的学生），已回收 %d 张卡（R-LEAVE-2）"},
+	l10n.Entry{Key: "listing the audit chains", ZH: "列出审计链"},
+	l10n.Entry{Key: "the audit chains are the city's and districts 05 and 08", ZH: "审计链为市级及区县 05、08 的审计链"},
+	l10n.Entry{Key: "   %s's audit chain: %d entries, hash chain intact through the anchor kept at entry %d, %d refusal(s) (P-3)", ZH: "   %s审计链：%d 条记录，哈希链完整（含第 %d 条处保存的锚点），%d 次拒绝（P-3）"},
+	l10n.Entry{Key: "   %s's audit chain: %d entries, hash chain intact, %d refusal(s) (P-3)", ZH: "   %s审计链：%d 条记录，哈希链完整，%d 次拒绝（P-3）"},
+	l10n.Entry{Key: "ok", ZH: "成功"},
+	l10n.Entry{Key: "refused", ZH: "拒绝"},
 )

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/batch/batchtest"
 	"github.com/bjedu/studentcard/lifecycle"
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -47,7 +48,7 @@ func (d *demo) stepResults() error {
 		return d.expect(err, "building the city handover sheet")
 	}
 	d.sayBoxes(sheet)
-	if err := d.reconcile(d.text("city"), sheet, result, nil); err != nil {
+	if err := d.reconcile(d.text("city"), sheet, []batchtest.Part{d.part(d.a), d.part(d.b)}, nil); err != nil {
 		return err
 	}
 	parts, err := d.split(result, name, batch.ByDistrict, batch.Header{Level: batch.LevelCity, Code: "01", Batch: "R" + d.now.Format("20060102"), Created: d.now})
@@ -87,28 +88,29 @@ func (d *demo) stepResults() error {
 }
 
 // factoryResult is the card factory's side: one result row per record of
-// the district files it received, every card made.
+// the district packages it received, every card made. The rows come from
+// batchtest, which generates the result file of generated records; the
+// factory prints the names it received, so the rare character the school
+// gave in CMIS (C-4) replaces the generated name, and every row is checked
+// against the records the city accepted.
 func (d *demo) factoryResult() ([]byte, string, error) {
 	var recs []batch.ResultRecord
 	for _, s := range []*school{d.a, d.b} {
-		name := districtFileName(s)
-		r, _, err := batch.Open(d.ctx, bytes.NewReader(d.districtFiles[s]), name)
-		if err != nil {
-			return nil, "", d.expect(err, "opening %s at the factory", name)
+		i := 0
+		for r, err := range batchtest.Results([]batchtest.Part{d.part(s)}, d.resultOptions()) {
+			if err != nil {
+				return nil, "", d.expect(err, "writing the result file")
+			}
+			if err := d.check(i < len(s.cmis) && r.RegistryNo.String() == s.cmis[i].RegistryNo && r.Status == batch.StatusOK,
+				"the factory's rows are the records the city accepted, in order"); err != nil {
+				return nil, "", err
+			}
+			r.Name = s.cmis[i].Name
+			recs = append(recs, r)
+			i++
 		}
-		for {
-			rec, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, "", d.expect(err, "reading %s at the factory", name)
-			}
-			id, err := studentid.Parse(rec.Fields[3])
-			if err != nil {
-				return nil, "", d.expect(err, "reading %s at the factory", name)
-			}
-			recs = append(recs, batch.ResultRecord{RegistryNo: id, Name: rec.Fields[1], SchoolName: rec.Fields[0], Status: batch.StatusOK, FactoryBatch: factoryBatch})
+		if err := d.check(i == len(s.cmis), "the factory's rows are the records the city accepted, in order"); err != nil {
+			return nil, "", err
 		}
 	}
 	var buf bytes.Buffer
@@ -118,6 +120,17 @@ func (d *demo) factoryResult() ([]byte, string, error) {
 	}
 	d.say("   card factory %s sends %s with %d cards to the city", factoryCode, name, len(recs))
 	return buf.Bytes(), name, nil
+}
+
+// part names a school's generated records for batchtest: the records its
+// CMIS holds once every mistake is fixed.
+func (d *demo) part(s *school) batchtest.Part {
+	return batchtest.Part{School: s.code, SchoolName: s.name, N: len(s.cmis), Seed: s.seed}
+}
+
+// resultOptions shapes the factory's result file: every card made.
+func (d *demo) resultOptions() batchtest.ResultOptions {
+	return batchtest.ResultOptions{FactoryBatch: factoryBatch}
 }
 
 // atDistrict is one district's part of C-ISSUE-2: import its result file,
@@ -147,34 +160,26 @@ func (d *demo) atDistrict(s *school, citySheet *batch.Handover, part []byte) ([]
 			t[batch.KeyOf(factoryBatch, id)]--
 		}
 	}
-	if err := d.reconcile(d.text("district %s", s.op.District), sheet, part, miscount); err != nil {
+	if err := d.reconcile(d.text("district %s", s.op.District), sheet, []batchtest.Part{d.part(s)}, miscount); err != nil {
 		return nil, err
 	}
 	parts, err := d.split(part, name, batch.BySchool, batch.Header{Level: batch.LevelDistrict, Code: s.districtCode(), Batch: "R" + d.now.Format("20060102"), Created: d.now})
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range smallLabels(sheet.For(s.code)) {
+	for _, l := range d.smallLabels(sheet.For(s.code)) {
 		d.say("     school handover sheet for %s: %s", s.code, l)
 	}
 	return parts[s.code], nil
 }
 
-// reconcile counts the cards of a result file as they are scanned and checks
-// them against the handover sheet (C-ISSUE-1/2). miscount, if not nil, spoils
-// the first scan, to show C-ISSUE-4: the mismatch and the sheet the upper
+// reconcile counts the cards of the schools' parts as they are unpacked
+// (batchtest.Tally: the good cards of the result file) and checks them
+// against the handover sheet (C-ISSUE-1/2). miscount, if not nil, spoils
+// the first count, to show C-ISSUE-4: the mismatch and the sheet the upper
 // level would regenerate, then the recount that matches.
-func (d *demo) reconcile(who string, sheet *batch.Handover, result []byte, miscount func(batch.Tally)) error {
-	scan := func() (batch.Tally, error) {
-		t := batch.Tally{}
-		_, err := batch.ReadResults(d.ctx, bytes.NewReader(result), "result", func(_ batch.Record, r batch.ResultRecord) error {
-			if r.Status == batch.StatusOK {
-				t.Add(r.FactoryBatch, r.RegistryNo)
-			}
-			return nil
-		})
-		return t, err
-	}
+func (d *demo) reconcile(who string, sheet *batch.Handover, parts []batchtest.Part, miscount func(batch.Tally)) error {
+	scan := func() (batch.Tally, error) { return batchtest.Tally(parts, d.resultOptions()) }
 	counted, err := scan()
 	if err != nil {
 		return d.expect(err, "counting the cards")
@@ -214,18 +219,19 @@ func (d *demo) sayBoxes(h *batch.Handover) {
 	bigs, smalls := h.Labels()
 	d.say("   city handover sheet: %d big boxes, %d small boxes, %d cards (C-PACK-1: no box mixes batches, districts, schools, categories or cohorts)", len(bigs), len(smalls), h.Total())
 	for _, l := range bigs {
-		d.say("     %s", l)
+		d.say("     %s", l.Localize(d.tag))
 	}
 	for _, l := range smalls {
-		d.say("     %s", l)
+		d.say("     %s", l.Localize(d.tag))
 	}
 }
 
-func smallLabels(h *batch.Handover) []string {
+// smallLabels are a sheet's small-box labels in the demo's language.
+func (d *demo) smallLabels(h *batch.Handover) []string {
 	_, smalls := h.Labels()
 	out := make([]string, len(smalls))
 	for i, l := range smalls {
-		out[i] = l.String()
+		out[i] = l.Localize(d.tag)
 	}
 	return out
 }

@@ -8,18 +8,27 @@ import (
 	"github.com/bjedu/studentcard/lifecycle"
 )
 
-// chains are the audit chains of the story: the city's and one per district.
-var chains = [...]string{"city", "05", "08"}
-
-// stepSummary is step 8: every audit chain verifies link by link (P-3), the
+// stepSummary is step 8: every audit chain the city may read verifies link
+// by link, district 05's up to the anchor it kept in step 6 (P-3), the
 // overdue query finds the clocks that ran out (R-TIME-1), and the totals.
 func (d *demo) stepSummary() error {
 	if err := d.setClock(2026, 10, 23, 17, 0); err != nil {
 		return err
 	}
+	chains, err := d.ledger.AuditChains(d.ctx, d.city)
+	if err != nil {
+		return d.expect(err, "listing the audit chains")
+	}
+	if err := d.check(slices.Equal(chains, []string{lifecycle.CityChain, d.a.op.District, d.b.op.District}), "the audit chains are the city's and districts 05 and 08"); err != nil {
+		return err
+	}
 	entries, refused := int64(0), 0
 	for _, chain := range chains {
-		n, err := lifecycle.Audit{}.Verify(d.ctx, d.store, chain, lifecycle.AuditAnchor{})
+		anchor := lifecycle.AuditAnchor{}
+		if chain == d.a.op.District {
+			anchor = d.anchor
+		}
+		n, err := d.ledger.VerifyAudit(d.ctx, d.city, chain, anchor)
 		if err != nil {
 			return d.expect(err, "verifying audit chain %s", chain)
 		}
@@ -27,7 +36,11 @@ func (d *demo) stepSummary() error {
 		if err != nil {
 			return err
 		}
-		d.say("   audit chain %s: %d entries, hash chain intact, %d refusal(s) (P-3)", chain, n, r)
+		if anchor.Seq > 0 {
+			d.say("   %s's audit chain: %d entries, hash chain intact through the anchor kept at entry %d, %d refusal(s) (P-3)", d.chainName(chain), n, anchor.Seq, r)
+		} else {
+			d.say("   %s's audit chain: %d entries, hash chain intact, %d refusal(s) (P-3)", d.chainName(chain), n, r)
+		}
 		entries += n
 		refused += r
 	}
@@ -61,24 +74,46 @@ func (d *demo) stepSummary() error {
 	return d.check(refused >= 1, "at least one refusal was audited")
 }
 
-// refusals counts the refused calls in an audit chain.
+// chainName names an audit chain for the narrative: the city's, or a
+// district's by its code.
+func (d *demo) chainName(chain string) string {
+	if chain == lifecycle.CityChain {
+		return lifecycle.LevelCity.Localize(d.tag)
+	}
+	return d.text("district %s", chain)
+}
+
+// outcome renders an audit entry's outcome ("ok" or "refused"); lifecycle
+// has no names for them, so the demo's catalog does.
+func (d *demo) outcome(o string) string {
+	switch o {
+	case "ok":
+		return d.text("ok")
+	case "refused":
+		return d.text("refused")
+	}
+	return o
+}
+
+// refusals counts the refused calls in an audit chain, paging through it as
+// the city.
 func (d *demo) refusals(chain string) (int, error) {
 	n := 0
-	err := d.store.Tx(d.ctx, func(tx lifecycle.Tx) error {
-		for after := int64(0); ; {
-			es, err := tx.AuditEntries(d.ctx, chain, after, 500)
-			if err != nil || len(es) == 0 {
-				return err
-			}
-			for _, e := range es {
-				if e.Outcome == "refused" {
-					n++
-				}
-			}
-			after = es[len(es)-1].Seq
+	for after := int64(0); ; {
+		es, err := d.ledger.AuditEntries(d.ctx, d.city, chain, after, 500)
+		if err != nil {
+			return 0, d.expect(err, "reading audit chain %s", chain)
 		}
-	})
-	return n, d.expect(err, "reading audit chain %s", chain)
+		for _, e := range es {
+			if e.Outcome == "refused" {
+				n++
+			}
+		}
+		if len(es) < 500 {
+			return n, nil
+		}
+		after = es[len(es)-1].Seq
+	}
 }
 
 // overdue pages through the city's overdue query.
