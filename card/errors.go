@@ -122,6 +122,7 @@ type FieldError struct {
 	Reason string // English detail, e.g. "not BCD"
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *FieldError) Error() string { return "card: " + e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag; the reason stays English.
@@ -153,6 +154,7 @@ type NameError struct {
 	Max    int // the field size in bytes, for ReasonTooLong
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *NameError) Error() string { return "card: " + e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
@@ -178,6 +180,7 @@ type SemesterError struct {
 	Last Semester // the card's last registration, when that was the problem
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *SemesterError) Error() string { return "card: " + e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
@@ -198,6 +201,7 @@ type StateError struct {
 	Status Status
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *StateError) Error() string { return "card: " + e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
@@ -217,6 +221,7 @@ type AuthError struct {
 	Err     error // the apdu status error
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *AuthError) Error() string { return "card: " + e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
@@ -239,6 +244,7 @@ type SuiteError struct {
 	Card, SAM string
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *SuiteError) Error() string { return "card: " + e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
@@ -259,6 +265,7 @@ type StepError struct {
 	Err  error  // the cause
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *StepError) Error() string {
 	return "card: " + messages.Sprintf(l10n.English, "%[1]s: %[2]s", e.Step, e.cause(l10n.English))
 }

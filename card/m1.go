@@ -333,6 +333,7 @@ func stageOf(number string) Stage {
 // matches [ErrM1Layout].
 type M1LayoutError struct{ Reason string }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *M1LayoutError) Error() string { return "card: " + e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag; the reason stays English.

@@ -45,6 +45,7 @@ type SchemaError struct {
 	Known  int
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *SchemaError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
@@ -62,6 +63,7 @@ type EventLimitError struct {
 	Limit int
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *EventLimitError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
@@ -77,6 +79,7 @@ type SchemaNameError struct {
 	Name string
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *SchemaNameError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.

@@ -58,6 +58,7 @@ type SchemaError struct {
 	Known int
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *SchemaError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
@@ -74,6 +75,7 @@ type PathError struct {
 	Reason string
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *PathError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.
@@ -91,6 +93,7 @@ type BackupError struct {
 	Err  error
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *BackupError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in tag's language.

@@ -102,6 +102,7 @@ type FrameError struct {
 	Err    error  // the sentinel: ErrMalformedFrame, ErrUnknownControl or ErrFrameTooLong
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *FrameError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in Chinese or English.
@@ -123,6 +124,7 @@ type CardError struct {
 	Err    error
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *CardError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in Chinese or English.

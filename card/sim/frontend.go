@@ -34,6 +34,7 @@ var (
 // matches [ErrConfig].
 type ConfigError struct{ Reason string }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *ConfigError) Error() string { return "sim: " + e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag; the reason stays English.
@@ -51,6 +52,7 @@ type TearError struct {
 	Mode TearMode // whether that APDU was executed
 }
 
+// Error is the English text of the error; Localize renders it in Chinese too.
 func (e *TearError) Error() string { return "sim: " + e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
