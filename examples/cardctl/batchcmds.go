@@ -11,6 +11,7 @@ import (
 
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/lifecycle"
 )
 
 // senderFlags are the flags naming the sender of a file this tool writes.
@@ -119,6 +120,7 @@ func cmdValidate(e *env, args []string) (result, error) {
 	sender := fs.String("sender", "", "code the file must come from (school 8 digits at the district, district 4 digits at the city)")
 	failPath := fs.String("failures", "", "failure file to write (default <input>.failures.txt)")
 	maxErrors := fs.Int("max-errors", 100, "problems listed in the report (all go to the failure file)")
+	historyDB := fs.String("history-db", "", "ledger database: refuse a number assigned before to another resident ID (S-ID-1)")
 	rarePath := fs.String("rare", "", "rare-character description beside a data file (C-4; at the city: the district's merged one)")
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
@@ -172,6 +174,18 @@ func cmdValidate(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	v := batch.Validator{Level: level, Sender: *sender, MaxErrors: *maxErrors, OnError: fw.Add}
+	if *historyDB != "" {
+		op, err := validatingOperator(level, code)
+		if err != nil {
+			return nil, err
+		}
+		ledger, closeLedger, err := e.openLedger(*historyDB)
+		if err != nil {
+			return nil, err
+		}
+		defer closeLedger()
+		v.History = ledger.NumberHistory(op)
+	}
 	zipped := isZip(f)
 	if *rarePath != "" {
 		if zipped {
@@ -219,6 +233,19 @@ func cmdValidate(e *env, args []string) (result, error) {
 	keep = true
 	res.FailureFile = out
 	return res, errInvalid
+}
+
+// validatingOperator is the ledger operator of the level validating a file:
+// the city, or the district of a 4-digit district code (positions 1-4 of a
+// registry number; the ledger names a district by positions 3-4).
+func validatingOperator(level batch.Level, code string) (lifecycle.Operator, error) {
+	if level == batch.LevelCity {
+		return lifecycle.Operator{Level: lifecycle.LevelCity, User: "cardctl"}, nil
+	}
+	if len(code) != 4 || strings.Trim(code, "0123456789") != "" {
+		return lifecycle.Operator{}, usagef("--code: %q is not a district code (4 digits)", code)
+	}
+	return lifecycle.Operator{Level: lifecycle.LevelDistrict, District: code[2:], User: "cardctl"}, nil
 }
 
 // readRare reads a rare-character description (C-4) whose entries must all

@@ -8,20 +8,24 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/lists"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/lifecycle"
 )
 
 // cmdLists dispatches the list subcommands (R-LIST-1).
 func cmdLists(e *env, args []string) (result, error) {
 	if len(args) == 0 {
-		return nil, usagef("lists needs a subcommand: merge, build, diff or lookup")
+		return nil, usagef("lists needs a subcommand: export, merge, build, diff or lookup")
 	}
 	switch args[0] {
+	case "export":
+		return cmdListsExport(e, args[1:])
 	case "merge":
 		return cmdListsMerge(e, args[1:])
 	case "build":
@@ -33,7 +37,7 @@ func cmdLists(e *env, args []string) (result, error) {
 	case "-h", "-help", "--help":
 		return nil, flag.ErrHelp
 	}
-	return nil, usagef("unknown lists subcommand %q (want merge, build, diff or lookup)", args[0])
+	return nil, usagef("unknown lists subcommand %q (want export, merge, build, diff or lookup)", args[0])
 }
 
 // eventSources opens event files as merge sources; close the returned files.
@@ -73,6 +77,91 @@ func totalSize(paths []string) int64 {
 		}
 	}
 	return n
+}
+
+type exportResult struct {
+	DB     string         `json:"db"`
+	Day    string         `json:"day"`
+	Scope  string         `json:"scope"`
+	Output string         `json:"output"`
+	Events int            `json:"events"`
+	Kinds  map[string]int `json:"kinds"`
+}
+
+func (r *exportResult) text(e *env) {
+	e.say("%s", e.t("%s, %s: %s -> %s", r.Scope, r.Day, e.tn(r.Events, "%d event", "%d events"), r.Output))
+}
+
+// cmdListsExport writes the day's event file of the operator's scope from
+// the ledger (R-LIST-1): what a school sends up every day, or a district's
+// or the city's events of the day. The ledger checks the scope (S-4).
+func cmdListsExport(e *env, args []string) (result, error) {
+	fs := newFlagSet("lists export")
+	db := fs.String("db", "", "ledger database (SQLite file)")
+	var of operatorFlags
+	of.add(fs, "school")
+	dayS := fs.String("day", "", "the day, YYYY-MM-DD (Beijing)")
+	batchNo := fs.String("batch", "", "batch number of the file written (default C<date>-001)")
+	out := fs.String("o", "", "event file to write (default LISTEVENT_<code>_<YYYYMMDD>.txt)")
+	pos, err := e.parseArgs(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) > 0 {
+		return nil, usagef("unexpected argument %q", pos[0])
+	}
+	if *db == "" {
+		return nil, usagef("--db is required")
+	}
+	dayT, err := time.ParseInLocation(time.DateOnly, *dayS, lifecycle.Beijing())
+	if err != nil {
+		return nil, usagef("--day: %q is not a date YYYY-MM-DD", *dayS)
+	}
+	day := lifecycle.DateOf(dayT)
+	op, err := of.operator()
+	if err != nil {
+		return nil, err
+	}
+	var level batch.Level
+	var code string
+	switch op.Level {
+	case lifecycle.LevelCity:
+		level, code = batch.LevelCity, "01"
+	case lifecycle.LevelDistrict:
+		level, code = batch.LevelDistrict, "01"+op.District
+	default: // a school; an application unit is refused by the ledger
+		level, code = batch.LevelSchool, op.School
+	}
+	ledger, closeLedger, err := e.openLedger(*db)
+	if err != nil {
+		return nil, err
+	}
+	defer closeLedger()
+	events, err := ledger.ListEvents(e.ctx, op, day)
+	if err != nil {
+		return nil, err
+	}
+	path := *out
+	if path == "" {
+		path = "LISTEVENT_" + code + "_" + dayT.Format("20060102") + ".txt"
+	}
+	res := &exportResult{DB: *db, Day: day.String(), Scope: scopeName(e, op), Output: path, Events: len(events), Kinds: map[string]int{}}
+	if _, err := writeFileAtomic(path, func(w io.Writer) (int64, error) {
+		ew, err := lists.NewEventWriter(w, filepath.Base(path), e.header(level, code, *batchNo))
+		if err != nil {
+			return 0, err
+		}
+		for _, ev := range events {
+			if err := ew.Write(ev); err != nil {
+				return 0, err
+			}
+			res.Kinds[ev.Kind.String()]++
+		}
+		return 0, ew.Close()
+	}); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 type conflictResult struct {

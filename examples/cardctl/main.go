@@ -1,7 +1,7 @@
 // Command cardctl is the district operator's tool over the student card SDK:
 // batch files (validate, split, merge, handover and its reconciliation with
-// the cards counted), loss and freeze lists
-// (lists merge, build, diff, lookup), registry cards on a PC/SC reader or a
+// the cards counted), loss and freeze lists (lists export from a ledger,
+// merge, build, diff, lookup), registry cards on a PC/SC reader or a
 // simulated card (card personalise, register, inspect, recover) and the
 // overdue report of a ledger database.
 //
@@ -10,12 +10,14 @@
 //	cardctl [global flags] <command> [flags] [files]
 //
 //	cardctl validate --level district --code 0108 --sender 01080001 school.txt
+//	cardctl validate --code 0108 --history-db ledger.sqlite school.txt
 //	cardctl split --by school --code 0108 --out parts/ result.txt
 //	cardctl merge --code 0108 -o district.zip school1.zip school2.zip
 //	cardctl merge --code 0108 -o district.txt --rare school1.rare.txt school1.txt school2.txt
 //	cardctl validate --level city --sender 0108 --rare district.rarechars.txt district.txt
 //	cardctl handover --level district --code 0108 --for 01080001 -o sheet.txt result.txt
 //	cardctl handover reconcile --code 0108 --level district --sheet sheet.txt --counted scanned.txt
+//	cardctl lists export --db ledger.sqlite --school 01080001 --day 2026-09-02
 //	cardctl lists merge --level district --code 0108 -o day.txt LISTEVENT_*.txt
 //	cardctl lists build --dev-keys lab --version 7 -o v7.bjsl day.txt
 //	cardctl lists diff --dev-keys lab -o v6-v7.bjsd v6.bjsl v7.bjsl

@@ -24,11 +24,13 @@ const (
 NOT for production. Production uses --psam READER --psam-config FILE for cards and
 --sign-key / --pub-key PEM files for lists.`
 
-	helpValidate = `cardctl validate [--level district|city] [--code CODE] [--sender CODE] [--failures FILE] [--rare FILE] FILE
+	helpValidate = `cardctl validate [--level district|city] [--code CODE] [--sender CODE] [--failures FILE] [--rare FILE]
+        [--history-db LEDGER] FILE
   Validate a card-making data file (.txt) or package (.zip with photos) as the district
   (school files, C-MAKE-2) or the city (district files, C-MAKE-3). If any record fails,
   the failure file (default FILE.failures.txt) is written for the sender and the exit code is 1.
-  --rare FILE: the rare-character description beside a data file (C-4); a package has its own.`
+  --rare FILE: the rare-character description beside a data file (C-4); a package has its own.
+  --history-db LEDGER: refuse a registry number the ledger assigned to another resident ID (S-ID-1).`
 	helpSplit = `cardctl split --by district|school [--code CODE] [--out DIR] RESULT
   Split a factory result file per district (at the city, C-ISSUE-1) or per school (at the
   district, C-ISSUE-2) into DIR/RESULT_<code>.txt.`
@@ -47,7 +49,10 @@ cardctl handover reconcile --sheet SHEET --counted FILE [--level city|district] 
   On a mismatch the differences per batch, school, student category and cohort are
   printed, the regenerated sheet (default SHEET.regenerated.txt) is written and the
   exit code is 1.`
-	helpLists = `cardctl lists merge [--level district|city] [--code CODE] -o OUT EVENTS...
+	helpLists = `cardctl lists export --db FILE [--level school|district|city] [--school CODE] [--district DD] --day YYYY-MM-DD [-o OUT]
+  Write the day's loss/freeze event file of the operator's scope from the ledger (R-LIST-1),
+  default LISTEVENT_<code>_<YYYYMMDD>.txt; a loss is listed on the day it takes effect (R-LOSS-1).
+cardctl lists merge [--level district|city] [--code CODE] -o OUT EVENTS...
   Merge daily loss/freeze event files (R-LIST-1); duplicates dropped, conflicts reported.
 cardctl lists build (--sign-key PEM | --dev-keys SEED) --version N [--base LIST] [--covers all|lost|frozen] -o LIST EVENTS...
   Fold event files into card statuses and build the signed compact list for readers.
@@ -99,7 +104,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "split a factory result file per district or school", ZH: "按区或按学校拆分卡厂结果文件"},
 	l10n.Entry{Key: "merge accepted school card-making files into the district file", ZH: "把校验通过的学校制卡文件合并为区制卡文件"},
 	l10n.Entry{Key: "pack a result file into boxes and write the handover sheet", ZH: "按结果文件装箱并生成交接单"},
-	l10n.Entry{Key: "loss/freeze lists: merge, build, diff, lookup", ZH: "挂失/冻结名单：合并、生成、差分、查询"},
+	l10n.Entry{Key: "loss/freeze lists: export, merge, build, diff, lookup", ZH: "挂失/冻结名单：导出、合并、生成、差分、查询"},
 	l10n.Entry{Key: "registry card: personalise, register, inspect, recover", ZH: "学籍卡：个人化、注册、读卡、回收"},
 	l10n.Entry{Key: "overdue deadlines of a ledger database", ZH: "台账数据库中的超期事项"},
 	l10n.Entry{Key: "show help for a command", ZH: "显示命令的帮助"},
@@ -122,11 +127,13 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: helpKeys, ZH: `密钥：--dev-keys 种子 由种子派生开发密钥（卡片、软 SAM、名单签名）：
 切勿用于生产。生产环境中卡片使用 --psam 读卡器 --psam-config 文件，
 名单使用 --sign-key / --pub-key PEM 文件。`},
-	l10n.Entry{Key: helpValidate, ZH: `cardctl validate [--level district|city] [--code 代码] [--sender 代码] [--failures 文件] [--rare 文件] 文件
+	l10n.Entry{Key: helpValidate, ZH: `cardctl validate [--level district|city] [--code 代码] [--sender 代码] [--failures 文件] [--rare 文件]
+        [--history-db 台账] 文件
   以区级（校验学校文件，C-MAKE-2）或市级（校验区文件，C-MAKE-3）身份校验制卡数据文件（.txt）
   或数据包（含照片的 .zip）。只要有一条记录未通过，就为报送方写出失败文件
   （默认 文件名.failures.txt），退出码为 1。
-  --rare 文件：与数据文件配套的生僻字说明（C-4）；数据包自带。`},
+  --rare 文件：与数据文件配套的生僻字说明（C-4）；数据包自带。
+  --history-db 台账：学籍号在台账中已分配给其他身份证号的，拒收（S-ID-1）。`},
 	l10n.Entry{Key: helpSplit, ZH: `cardctl split --by district|school [--code 代码] [--out 目录] 结果文件
   把卡厂结果文件按区（市级，C-ISSUE-1）或按学校（区级，C-ISSUE-2）拆分为
   目录/RESULT_<代码>.txt。`},
@@ -142,7 +149,10 @@ cardctl handover reconcile --sheet 交接单 --counted 清点文件 [--level cit
   按交接单核对到货清点结果（C-ISSUE-4）。清点文件每行一张扫描的卡（学籍号，或 批次,学籍号）
   或一个清点的小箱（小箱号,张数）。不符时按批次、学校、学生类别和届别列出差异，
   写出重新生成的交接单（默认 交接单.regenerated.txt），退出码为 1。`},
-	l10n.Entry{Key: helpLists, ZH: `cardctl lists merge [--level district|city] [--code 代码] -o 输出文件 事件文件...
+	l10n.Entry{Key: helpLists, ZH: `cardctl lists export --db 文件 [--level school|district|city] [--school 代码] [--district 两位代码] --day YYYY-MM-DD [-o 输出文件]
+  从台账导出操作员范围内当天的挂失/冻结事件文件（R-LIST-1），默认 LISTEVENT_<代码>_<YYYYMMDD>.txt；
+  挂失在生效当天列入（R-LOSS-1）。
+cardctl lists merge [--level district|city] [--code 代码] -o 输出文件 事件文件...
   合并每日挂失/冻结事件文件（R-LIST-1）；去掉重复事件，报告冲突。
 cardctl lists build (--sign-key PEM | --dev-keys 种子) --version N [--base 名单] [--covers all|lost|frozen] -o 名单 事件文件...
   把事件归并为卡片状态，生成供读卡设备使用的已签名紧凑名单。
@@ -232,6 +242,7 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "%s -> %s", ZH: "%s -> %s"},
 	l10n.Entry{Key: "--rare and --rare-out are for data files: a package carries its description", ZH: "--rare 和 --rare-out 用于数据文件：数据包自带生僻字说明"},
 	l10n.Entry{Key: "merge takes either school packages (zip) or school data files, not both", ZH: "merge 只能合并学校数据包（zip）或学校数据文件，不能混合"},
+	l10n.Entry{Key: "--code: %q is not a district code (4 digits)", ZH: "--code：%q 不是区代码（4位数字）"},
 	l10n.Entry{Key: "--rare is for a data file: a package carries its description", ZH: "--rare 用于数据文件：数据包自带生僻字说明"},
 	l10n.Entry{Key: "handover takes one result file", ZH: "handover 只接受一个结果文件"},
 	l10n.Entry{Key: "box sizes must not be negative", ZH: "装箱容量不能为负数"},
@@ -262,8 +273,12 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "elapsed", ZH: "用时"},
 
 	// lists
-	l10n.Entry{Key: "lists needs a subcommand: merge, build, diff or lookup", ZH: "lists 需要子命令：merge、build、diff 或 lookup"},
-	l10n.Entry{Key: "unknown lists subcommand %q (want merge, build, diff or lookup)", ZH: "未知的 lists 子命令 %q（应为 merge、build、diff 或 lookup）"},
+	l10n.Entry{Key: "lists needs a subcommand: export, merge, build, diff or lookup", ZH: "lists 需要子命令：export、merge、build、diff 或 lookup"},
+	l10n.Entry{Key: "unknown lists subcommand %q (want export, merge, build, diff or lookup)", ZH: "未知的 lists 子命令 %q（应为 export、merge、build、diff 或 lookup）"},
+	l10n.Entry{Key: "--day: %q is not a date YYYY-MM-DD", ZH: "--day：%q 不是 YYYY-MM-DD 格式的日期"},
+	l10n.Entry{Key: "%s, %s: %s -> %s", ZH: "%s，%s：%s -> %s"},
+	l10n.Entry{Key: "%d event", ZH: "%d 个事件"},
+	l10n.Entry{Key: "%d events", ZH: "%d 个事件"},
 	l10n.Entry{Key: "lists merge takes one or more event files", ZH: "lists merge 需要一个或多个事件文件"},
 	l10n.Entry{Key: "conflict: %s", ZH: "冲突：%s"},
 	l10n.Entry{Key: "%d events read, %d written, %d duplicates dropped, %d conflicts -> %s", ZH: "读入 %d 个事件，写出 %d 个，去掉重复 %d 个，冲突 %d 个 -> %s"},

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bjedu/studentcard/adapters/sqlite"
 	"github.com/bjedu/studentcard/lifecycle"
 )
 
@@ -46,10 +45,8 @@ func (r *overdueResult) text(e *env) {
 func cmdOverdue(e *env, args []string) (result, error) {
 	fs := newFlagSet("overdue")
 	db := fs.String("db", "", "ledger database (SQLite file)")
-	levelS := fs.String("level", "district", "operator's level: city, district or school")
-	district := fs.String("district", "", "operator's district, 2 digits (registry number positions 3-4)")
-	school := fs.String("school", "", "operator's school, 8 digits")
-	user := fs.String("user", "cardctl", "operator's login, for the audit log")
+	var of operatorFlags
+	of.add(fs, "district")
 	limit := fs.Int("limit", 1000, "most deadlines to list")
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
@@ -64,28 +61,16 @@ func cmdOverdue(e *env, args []string) (result, error) {
 	if *limit < 1 {
 		return nil, usagef("--limit must be at least 1")
 	}
-	op := lifecycle.Operator{Level: lifecycle.Level(*levelS), District: *district, School: *school, User: *user}
-	switch op.Level {
-	case lifecycle.LevelCity, lifecycle.LevelDistrict, lifecycle.LevelSchool, lifecycle.LevelApplication:
-	default:
-		return nil, usagef("--level: %q is not city, district or school", *levelS)
-	}
-	if op.Level == lifecycle.LevelSchool && op.District == "" && len(op.School) == 8 {
-		op.District = op.School[2:4]
-	}
-	if err := mustExist(*db); err != nil {
-		return nil, err
-	}
-	store, err := sqlite.Open(e.ctx, *db, sqlite.Options{})
+	op, err := of.operator()
 	if err != nil {
 		return nil, err
 	}
-	defer store.Close()
+	ledger, closeLedger, err := e.openLedger(*db)
+	if err != nil {
+		return nil, err
+	}
+	defer closeLedger()
 	now := e.now()
-	ledger, err := lifecycle.NewLedger(lifecycle.Config{Store: store, Clock: func() time.Time { return now }})
-	if err != nil {
-		return nil, err
-	}
 	res := &overdueResult{DB: *db, Now: now, Scope: scopeName(e, op), Deadlines: []deadlineJSON{}}
 	var after *lifecycle.Deadline
 	for len(res.Deadlines) < *limit {

@@ -105,7 +105,7 @@ func commands() []command {
 		{"split", "split a factory result file per district or school", cmdSplit},
 		{"merge", "merge accepted school card-making files into the district file", cmdMerge},
 		{"handover", "pack a result file into boxes and write the handover sheet", cmdHandover},
-		{"lists", "loss/freeze lists: merge, build, diff, lookup", cmdLists},
+		{"lists", "loss/freeze lists: export, merge, build, diff, lookup", cmdLists},
 		{"card", "registry card: personalise, register, inspect, recover", cmdCard},
 		{"overdue", "overdue deadlines of a ledger database", cmdOverdue},
 		{"help", "show help for a command", nil},
