@@ -6,11 +6,15 @@
 //	go run ./examples/demo -lang en -seed 7
 //
 // The tour has eight steps, each citing the rules of SPEC.md it shows:
-// card-making data up from the school through district and city (with one
-// bad record coming back in a failure file), the factory's result file down
-// with handover sheets, personalisation, the semester registration, a loss
-// that reaches a reader's signed compact list, a transfer between two
-// schools, a recovery with its slip, and a final audit and summary.
+// card-making data up from the school through district and city — starting
+// from the schools' CMIS exports (an xlsx workbook and a GB18030 CSV file)
+// read by adapters/cmis, which lists every bad cell (P-4), and with one
+// registry number the ledger gave another student coming back in a failure
+// file (S-ID-1, C-MAKE-2) — the factory's result file down with handover
+// sheets, personalisation, the semester registration, a loss that reaches a
+// reader's signed compact list through the ledger's daily list events, a
+// transfer between two schools, a recovery with its slip, and a final audit
+// and summary.
 //
 // Everything is deterministic for a seed: randomness comes from math/rand/v2
 // seeded by -seed, time from a simulated clock starting on a working day in

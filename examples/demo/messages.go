@@ -250,6 +250,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "asking the ledger for %s's list events", ZH: "向台账查询 %s 的名单事件"},
 	l10n.Entry{Key: "   the school's list of 30 September, the day of the report, has %d event(s): a loss is listed on the day it takes effect (R-LOSS-1, R-LIST-1)", ZH: "   学校 9 月 30 日（挂失当天）的名单有 %d 条事件：挂失在生效当天才进入名单（R-LOSS-1，R-LIST-1）"},
 	l10n.Entry{Key: "the day of the report lists no loss", ZH: "挂失当天的名单没有挂失事件"},
+	l10n.Entry{Key: "the city's merged file holds what the ledger lists city-wide for the day", ZH: "市级合并文件与台账当天的全市名单事件一致"},
 	l10n.Entry{Key: "the ledger lists the loss on the day it takes effect, at that time (R-LOSS-1)", ZH: "台账在挂失生效当天、按生效时间列出挂失（R-LOSS-1）"},
 
 	// Audit (steps 6 and 8).

@@ -51,7 +51,7 @@ func (d *demo) stepSummary() error {
 	d.say("   overdue deadlines in the city on %s: %d", d.now.Format("2006-01-02"), len(overdue))
 	rules := map[string]int{}
 	for _, o := range overdue {
-		rules[o.Rule+" "+string(o.Level)+" "+o.District]++
+		rules[o.Rule+" "+o.Level.Localize(d.tag)+" "+o.District]++
 	}
 	for _, o := range overdue[:min(3, len(overdue))] {
 		d.say("     %s, due %s", o.ID, o.DueAt.In(lifecycle.Beijing()).Format("2006-01-02"))
@@ -59,7 +59,7 @@ func (d *demo) stepSummary() error {
 	if len(overdue) > 3 {
 		d.say("     … and %d more", len(overdue)-3)
 	}
-	if err := d.check(len(overdue) == studentsB && rules["R-TIME-1 district 08"] == studentsB,
+	if err := d.check(len(overdue) == studentsB && rules["R-TIME-1 "+lifecycle.LevelDistrict.Localize(d.tag)+" 08"] == studentsB,
 		"the overdue clocks are district 08's 8 ID cards school B has not signed for (R-TIME-1)"); err != nil {
 		return err
 	}
