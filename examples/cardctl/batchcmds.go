@@ -99,13 +99,14 @@ func (r *validateResult) text(e *env) {
 		e.say("%s", e.t("warning: %s", p.Message))
 	}
 	if r.Accepted {
-		e.say("%s", e.t("%s: %d records, all passed: accepted", r.File, r.Records))
+		e.say("%s", e.t("%s: %s, all passed: accepted", r.File, e.tn(int(r.Records), "%d record", "%d records")))
 		if r.LocalPrint {
 			e.say("%s", e.t("fewer than %d cards: the district may print this batch itself (C-MAKE-2)", batch.LocalPrintLimit))
 		}
 		return
 	}
-	e.say("%s", e.t("%s: %d records, %d failed, %d problems: refused", r.File, r.Records, r.Failed, r.Problems))
+	e.say("%s", e.t("%s: %s, %d failed, %s: refused", r.File, e.tn(int(r.Records), "%d record", "%d records"), r.Failed,
+		e.tn(int(r.Problems), "%d problem", "%d problems")))
 	e.say("%s", e.t("failure file: %s", r.FailureFile))
 }
 
@@ -296,9 +297,9 @@ type splitResult struct {
 
 func (r *splitResult) text(e *env) {
 	for _, p := range r.Parts {
-		e.say("%s", e.t("%s: %d records -> %s", p.Code, p.Records, p.File))
+		e.say("%s", e.t("%s: %s -> %s", p.Code, e.tn(int(p.Records), "%d record", "%d records"), p.File))
 	}
-	e.say("%s", e.t("%d parts written", len(r.Parts)))
+	e.say("%s", e.tn(len(r.Parts), "%d part written", "%d parts written"))
 }
 
 // cmdSplit splits the factory's result file per district at the city
@@ -559,7 +560,7 @@ func (r *handoverResult) text(e *env) {
 	for _, l := range r.Labels {
 		e.say("%s", l)
 	}
-	e.say("%s", e.t("%d cards in %d small boxes", r.Cards, len(r.Boxes)))
+	e.say("%s", e.t("%s in %s", e.tn(r.Cards, "%d card", "%d cards"), e.tn(len(r.Boxes), "%d small box", "%d small boxes")))
 	if r.Output != "" {
 		e.say("%s", e.t("handover sheet: %s", r.Output))
 	}

@@ -373,7 +373,7 @@ func (r *cardResult) text(e *env) {
 		e.say("  #%d %s %s %s %s %s", l.Seq, l.Date, l.School, e.t(l.Op), e.t(l.Status), l.Semester)
 	}
 	if r.APDUs > 0 {
-		e.say("%s", e.t("%d APDUs, %.1f ms modelled (simulated card)", r.APDUs, r.ModelledMS))
+		e.say("%s", e.t("%s, %.1f ms modelled (simulated card)", e.tn(r.APDUs, "%d APDU", "%d APDUs"), r.ModelledMS))
 	}
 	if r.SimState != "" {
 		e.say("%s", e.t("simulated card kept in %s", r.SimState))

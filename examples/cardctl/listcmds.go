@@ -183,7 +183,8 @@ func (r *listsMergeResult) text(e *env) {
 	for _, c := range r.Listed {
 		e.say("%s", e.t("conflict: %s", c.Message))
 	}
-	e.say("%s", e.t("%d events read, %d written, %d duplicates dropped, %d conflicts -> %s", r.Read, r.Written, r.Duplicates, r.Conflicts, r.Output))
+	e.say("%s", e.t("%s read, %d written, %s dropped, %s -> %s", e.tn(r.Read, "%d event", "%d events"), r.Written,
+		e.tn(r.Duplicates, "%d duplicate", "%d duplicates"), e.tn(r.Conflicts, "%d conflict", "%d conflicts"), r.Output))
 }
 
 // cmdListsMerge merges school event files into the district file, or
@@ -254,7 +255,8 @@ type listResult struct {
 }
 
 func (r *listResult) text(e *env) {
-	e.say("%s", e.t("list version %d: %d cards (%s), %d events folded, %d bytes -> %s", r.Version, r.Entries, e.t(r.Covers), r.Events, r.Bytes, r.Output))
+	e.say("%s", e.t("list version %d: %s (%s), %s folded, %s -> %s", r.Version, e.tn(r.Entries, "%d card", "%d cards"), e.t(r.Covers),
+		e.tn(r.Events, "%d event", "%d events"), e.tn(r.Bytes, "%d byte", "%d bytes"), r.Output))
 	e.say("%s", e.t("digest %s", r.Digest))
 }
 
@@ -392,7 +394,8 @@ func (r *diffResult) text(e *env) {
 		}
 		e.say("%s %s", c.Serial, c.Status)
 	}
-	e.say("%s", e.t("delta %d -> %d: %d changes, %d bytes -> %s", r.Base, r.Version, len(r.Changes), r.Bytes, r.Output))
+	e.say("%s", e.t("delta %d -> %d: %s, %s -> %s", r.Base, r.Version, e.tn(len(r.Changes), "%d change", "%d changes"),
+		e.tn(r.Bytes, "%d byte", "%d bytes"), r.Output))
 }
 
 // cmdListsDiff makes the signed delta from one list version to a later one.
@@ -474,7 +477,7 @@ func (r *lookupResult) text(e *env) {
 			e.say("%s %s", x.Serial, e.t("frozen"))
 		}
 	}
-	e.say("%s", e.t("list version %d, %d cards", r.Version, r.Cards))
+	e.say("%s", e.t("list version %d, %s", r.Version, e.tn(r.Cards, "%d card", "%d cards")))
 }
 
 // cmdListsLookup looks card serials up in a verified list, after applying
