@@ -14,8 +14,10 @@ import (
 	"github.com/bjedu/studentcard/lifecycle"
 )
 
-// senderFlags are the flags naming the sender of a file this tool writes.
+// senderFlags are the flags naming the sender of a file this tool writes:
+// --code and --batch, and --level for commands run at more than one level.
 type senderFlags struct {
+	level   string
 	code    string
 	batchNo string
 }
@@ -23,6 +25,34 @@ type senderFlags struct {
 func (s *senderFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&s.code, "code", "", "sender code of the level running the tool (district 4 digits, city 01)")
 	fs.StringVar(&s.batchNo, "batch", "", "batch number of the file written (default C<date>-001)")
+}
+
+// addLevel is add with --level, defaulting to level.
+func (s *senderFlags) addLevel(fs *flag.FlagSet, level, usage string) {
+	fs.StringVar(&s.level, "level", level, usage)
+	s.add(fs)
+}
+
+// parsedLevel is the --level given.
+func (s *senderFlags) parsedLevel() (batch.Level, error) { return parseLevel(s.level) }
+
+// header returns the header of a file sent now at level: the code from
+// --code (the city's "01" by default), the batch from --batch.
+func (s *senderFlags) header(e *env, level batch.Level) (batch.Header, error) {
+	code, err := defaultCode(level, s.code)
+	if err != nil {
+		return batch.Header{}, err
+	}
+	return e.header(level, code, s.batchNo), nil
+}
+
+// sender is header at the --level given.
+func (s *senderFlags) sender(e *env) (batch.Header, error) {
+	level, err := s.parsedLevel()
+	if err != nil {
+		return batch.Header{}, err
+	}
+	return s.header(e, level)
 }
 
 // header returns the sender part of a header written now.
@@ -115,9 +145,8 @@ func (r *validateResult) text(e *env) {
 // failure file goes back to the sender (C-3) and the exit code is 1.
 func cmdValidate(e *env, args []string) (result, error) {
 	fs := newFlagSet("validate")
-	levelS := fs.String("level", "district", "validating level: district (school files) or city (district files)")
 	var sf senderFlags
-	sf.add(fs)
+	sf.addLevel(fs, "district", "validating level: district (school files) or city (district files)")
 	sender := fs.String("sender", "", "code the file must come from (school 8 digits at the district, district 4 digits at the city)")
 	failPath := fs.String("failures", "", "failure file to write (default <input>.failures.txt)")
 	maxErrors := fs.Int("max-errors", 100, "problems listed in the report (all go to the failure file)")
@@ -130,14 +159,14 @@ func cmdValidate(e *env, args []string) (result, error) {
 	if len(pos) != 1 {
 		return nil, usagef("validate takes one file")
 	}
-	level, err := parseLevel(*levelS)
+	level, err := sf.parsedLevel()
 	if err != nil {
 		return nil, err
 	}
 	if level != batch.LevelDistrict && level != batch.LevelCity {
-		return nil, usagef("--level: %q is not district or city", *levelS)
+		return nil, usagef("--level: %q is not district or city", sf.level)
 	}
-	code, err := defaultCode(level, sf.code)
+	hdr, err := sf.header(e, level)
 	if err != nil {
 		return nil, err
 	}
@@ -170,13 +199,13 @@ func cmdValidate(e *env, args []string) (result, error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	fw, err := batch.NewFailureWriter(tmp, filepath.Base(out), e.header(level, code, sf.batchNo))
+	fw, err := batch.NewFailureWriter(tmp, filepath.Base(out), hdr)
 	if err != nil {
 		return nil, err
 	}
 	v := batch.Validator{Level: level, Sender: *sender, MaxErrors: *maxErrors, OnError: fw.Add}
 	if *historyDB != "" {
-		op, err := validatingOperator(level, code)
+		op, err := validatingOperator(level, hdr.Code)
 		if err != nil {
 			return nil, err
 		}
@@ -327,7 +356,7 @@ func cmdSplit(e *env, args []string) (result, error) {
 	default:
 		return nil, usagef("--by: %q is not district or school", *by)
 	}
-	code, err := defaultCode(level, sf.code)
+	hdr, err := sf.header(e, level)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +381,7 @@ func cmdSplit(e *env, args []string) (result, error) {
 		return f, nil
 	}
 	bar := e.startProgress(e.t("splitting"), fileSize(in))
-	counts, err := batch.SplitResult(e.ctx, bar.Reader(in), filepath.Base(pos[0]), split, e.header(level, code, sf.batchNo), open)
+	counts, err := batch.SplitResult(e.ctx, bar.Reader(in), filepath.Base(pos[0]), split, hdr, open)
 	bar.Finish()
 	for _, f := range files {
 		if cerr := f.Close(); cerr != nil && err == nil {
@@ -418,8 +447,9 @@ func cmdMerge(e *env, args []string) (result, error) {
 	if *out == "" {
 		return nil, usagef("-o is required")
 	}
-	if sf.code == "" {
-		return nil, usagef("--code is required at level %s", "district")
+	hdr, err := sf.header(e, batch.LevelDistrict)
+	if err != nil {
+		return nil, err
 	}
 	files, closeFiles, err := openInputs(pos)
 	if err != nil {
@@ -433,7 +463,6 @@ func cmdMerge(e *env, args []string) (result, error) {
 		}
 	}
 	res := &mergeResult{Output: *out, Inputs: pos}
-	hdr := e.header(batch.LevelDistrict, sf.code, sf.batchNo)
 	bar := e.startProgress(e.t("merging"), totalSize(append(pos, rare...)))
 	defer bar.Finish()
 	switch {
@@ -590,9 +619,8 @@ func cmdHandover(e *env, args []string) (result, error) {
 		return cmdReconcile(e, args[1:])
 	}
 	fs := newFlagSet("handover")
-	levelS := fs.String("level", "city", "level writing the sheet: city or district")
 	var sf senderFlags
-	sf.add(fs)
+	sf.addLevel(fs, "city", "level writing the sheet: city or district")
 	forCode := fs.String("for", "", "only the boxes of this district (4 digits) or school (8 digits)")
 	out := fs.String("o", "", "handover sheet file to write (optional)")
 	var bf boxFlags
@@ -604,11 +632,7 @@ func cmdHandover(e *env, args []string) (result, error) {
 	if len(pos) != 1 {
 		return nil, usagef("handover takes one result file")
 	}
-	level, err := parseLevel(*levelS)
-	if err != nil {
-		return nil, err
-	}
-	code, err := defaultCode(level, sf.code)
+	hdr, err := sf.sender(e)
 	if err != nil {
 		return nil, err
 	}
@@ -644,7 +668,7 @@ func cmdHandover(e *env, args []string) (result, error) {
 	}
 	if *out != "" {
 		if _, err := writeFileAtomic(*out, func(w io.Writer) (int64, error) {
-			return 0, h.Write(w, filepath.Base(*out), e.header(level, code, sf.batchNo))
+			return 0, h.Write(w, filepath.Base(*out), hdr)
 		}); err != nil {
 			return nil, err
 		}

@@ -8,27 +8,34 @@ import (
 	"github.com/bjedu/studentcard/lifecycle"
 )
 
-// operatorFlags name the operator the ledger checks every call against
-// (level and scope, S-4) and records in its audit log (P-3).
-type operatorFlags struct {
+// ledgerFlags name the ledger database and the operator the ledger checks
+// every call against (level and scope, S-4) and records in its audit log
+// (P-3).
+type ledgerFlags struct {
+	db                            string
 	level, district, school, user string
 }
 
-func (o *operatorFlags) add(fs *flag.FlagSet, level string) {
-	fs.StringVar(&o.level, "level", level, "operator's level: city, district or school")
-	fs.StringVar(&o.district, "district", "", "operator's district, 2 digits (registry number positions 3-4)")
-	fs.StringVar(&o.school, "school", "", "operator's school, 8 digits")
-	fs.StringVar(&o.user, "user", "cardctl", "operator's login, for the audit log")
+func (lf *ledgerFlags) add(fs *flag.FlagSet, level string) {
+	fs.StringVar(&lf.db, "db", "", "ledger database (SQLite file)")
+	fs.StringVar(&lf.level, "level", level, "operator's level: city, district or school")
+	fs.StringVar(&lf.district, "district", "", "operator's district, 2 digits (registry number positions 3-4)")
+	fs.StringVar(&lf.school, "school", "", "operator's school, 8 digits")
+	fs.StringVar(&lf.user, "user", "cardctl", "operator's login, for the audit log")
 }
 
-// operator checks the level and fills a school's district from its code.
-// Whether the operator may see what it asks for is the ledger's to decide.
-func (o *operatorFlags) operator() (lifecycle.Operator, error) {
-	op := lifecycle.Operator{Level: lifecycle.Level(o.level), District: o.district, School: o.school, User: o.user}
+// operator checks that a database is named and the level is one, and fills
+// a school's district from its code. Whether the operator may see what it
+// asks for is the ledger's to decide.
+func (lf *ledgerFlags) operator() (lifecycle.Operator, error) {
+	if lf.db == "" {
+		return lifecycle.Operator{}, usagef("--db is required")
+	}
+	op := lifecycle.Operator{Level: lifecycle.Level(lf.level), District: lf.district, School: lf.school, User: lf.user}
 	switch op.Level {
 	case lifecycle.LevelCity, lifecycle.LevelDistrict, lifecycle.LevelSchool, lifecycle.LevelApplication:
 	default:
-		return op, usagef("--level: %q is not city, district or school", o.level)
+		return op, usagef("--level: %q is not city, district or school", lf.level)
 	}
 	if op.Level == lifecycle.LevelSchool && op.District == "" && len(op.School) == 8 {
 		op.District = op.School[2:4]

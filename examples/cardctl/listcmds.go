@@ -97,9 +97,8 @@ func (r *exportResult) text(e *env) {
 // or the city's events of the day. The ledger checks the scope (S-4).
 func cmdListsExport(e *env, args []string) (result, error) {
 	fs := newFlagSet("lists export")
-	db := fs.String("db", "", "ledger database (SQLite file)")
-	var of operatorFlags
-	of.add(fs, "school")
+	var lf ledgerFlags
+	lf.add(fs, "school")
 	dayS := fs.String("day", "", "the day, YYYY-MM-DD (Beijing)")
 	batchNo := fs.String("batch", "", "batch number of the file written (default C<date>-001)")
 	out := fs.String("o", "", "event file to write (default LISTEVENT_<code>_<YYYYMMDD>.txt)")
@@ -107,18 +106,15 @@ func cmdListsExport(e *env, args []string) (result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(pos) > 0 {
-		return nil, usagef("unexpected argument %q", pos[0])
-	}
-	if *db == "" {
-		return nil, usagef("--db is required")
+	if err := noArgs(pos); err != nil {
+		return nil, err
 	}
 	dayT, err := time.ParseInLocation(time.DateOnly, *dayS, lifecycle.Beijing())
 	if err != nil {
 		return nil, usagef("--day: %q is not a date YYYY-MM-DD", *dayS)
 	}
 	day := lifecycle.DateOf(dayT)
-	op, err := of.operator()
+	op, err := lf.operator()
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +128,7 @@ func cmdListsExport(e *env, args []string) (result, error) {
 	default: // a school; an application unit is refused by the ledger
 		level, code = batch.LevelSchool, op.School
 	}
-	ledger, closeLedger, err := e.openLedger(*db)
+	ledger, closeLedger, err := e.openLedger(lf.db)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +141,7 @@ func cmdListsExport(e *env, args []string) (result, error) {
 	if path == "" {
 		path = "LISTEVENT_" + code + "_" + dayT.Format("20060102") + ".txt"
 	}
-	res := &exportResult{DB: *db, Day: day.String(), Scope: scopeName(e, op), Output: path, Events: len(events), Kinds: map[string]int{}}
+	res := &exportResult{DB: lf.db, Day: day.String(), Scope: scopeName(e, op), Output: path, Events: len(events), Kinds: map[string]int{}}
 	if _, err := writeFileAtomic(path, func(w io.Writer) (int64, error) {
 		ew, err := lists.NewEventWriter(w, filepath.Base(path), e.header(level, code, *batchNo))
 		if err != nil {
@@ -191,9 +187,8 @@ func (r *listsMergeResult) text(e *env) {
 // district files into the city file (R-LIST-1).
 func cmdListsMerge(e *env, args []string) (result, error) {
 	fs := newFlagSet("lists merge")
-	levelS := fs.String("level", "district", "level writing the merged file: district or city")
 	var sf senderFlags
-	sf.add(fs)
+	sf.addLevel(fs, "district", "level writing the merged file: district or city")
 	out := fs.String("o", "", "merged event file to write")
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
@@ -205,11 +200,7 @@ func cmdListsMerge(e *env, args []string) (result, error) {
 	if *out == "" {
 		return nil, usagef("-o is required")
 	}
-	level, err := parseLevel(*levelS)
-	if err != nil {
-		return nil, err
-	}
-	code, err := defaultCode(level, sf.code)
+	hdr, err := sf.sender(e)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +213,7 @@ func cmdListsMerge(e *env, args []string) (result, error) {
 	defer closeAll(closers)
 	var rep lists.MergeReport
 	_, err = writeFileAtomic(*out, func(w io.Writer) (int64, error) {
-		ew, err := lists.NewEventWriter(w, filepath.Base(*out), e.header(level, code, sf.batchNo))
+		ew, err := lists.NewEventWriter(w, filepath.Base(*out), hdr)
 		if err != nil {
 			return 0, err
 		}

@@ -44,34 +44,30 @@ func (r *overdueResult) text(e *env) {
 // (R-TIME-1, R-LOSS-3, R-ISSUE-4) from a ledger database, oldest first.
 func cmdOverdue(e *env, args []string) (result, error) {
 	fs := newFlagSet("overdue")
-	db := fs.String("db", "", "ledger database (SQLite file)")
-	var of operatorFlags
-	of.add(fs, "district")
+	var lf ledgerFlags
+	lf.add(fs, "district")
 	limit := fs.Int("limit", 1000, "most deadlines to list")
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}
-	if len(pos) > 0 {
-		return nil, usagef("unexpected argument %q", pos[0])
-	}
-	if *db == "" {
-		return nil, usagef("--db is required")
+	if err := noArgs(pos); err != nil {
+		return nil, err
 	}
 	if *limit < 1 {
 		return nil, usagef("--limit must be at least 1")
 	}
-	op, err := of.operator()
+	op, err := lf.operator()
 	if err != nil {
 		return nil, err
 	}
-	ledger, closeLedger, err := e.openLedger(*db)
+	ledger, closeLedger, err := e.openLedger(lf.db)
 	if err != nil {
 		return nil, err
 	}
 	defer closeLedger()
 	now := e.now()
-	res := &overdueResult{DB: *db, Now: now, Scope: scopeName(e, op), Deadlines: []deadlineJSON{}}
+	res := &overdueResult{DB: lf.db, Now: now, Scope: scopeName(e, op), Deadlines: []deadlineJSON{}}
 	var after *lifecycle.Deadline
 	for len(res.Deadlines) < *limit {
 		page, err := ledger.Overdue(e.ctx, op, after, min(100, *limit-len(res.Deadlines)))

@@ -202,9 +202,8 @@ func (r *reconcileResult) text(e *env) {
 // built from the counted cards (C-PACK-1) and exits with 1.
 func cmdReconcile(e *env, args []string) (result, error) {
 	fs := newFlagSet("handover reconcile")
-	levelS := fs.String("level", "city", "level regenerating the sheet: city or district")
 	var sf senderFlags
-	sf.add(fs)
+	sf.addLevel(fs, "city", "level regenerating the sheet: city or district")
 	sheetPath := fs.String("sheet", "", "handover sheet the cards came with")
 	countedPath := fs.String("counted", "", "cards counted: registry numbers scanned or SMALLBOX,COUNT lines")
 	factoryBatch := fs.String("factory-batch", "", "factory batch of scanned cards that name none (default: the sheet's, if it has one)")
@@ -215,17 +214,13 @@ func cmdReconcile(e *env, args []string) (result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(pos) > 0 {
-		return nil, usagef("unexpected argument %q", pos[0])
+	if err := noArgs(pos); err != nil {
+		return nil, err
 	}
 	if *sheetPath == "" || *countedPath == "" {
 		return nil, usagef("handover reconcile needs --sheet and --counted")
 	}
-	level, err := parseLevel(*levelS)
-	if err != nil {
-		return nil, err
-	}
-	code, err := defaultCode(level, sf.code)
+	hdr, err := sf.sender(e)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +273,7 @@ func cmdReconcile(e *env, args []string) (result, error) {
 		path = strings.TrimSuffix(*sheetPath, filepath.Ext(*sheetPath)) + ".regenerated.txt"
 	}
 	if _, err := writeFileAtomic(path, func(w io.Writer) (int64, error) {
-		return 0, regenerated.Write(w, filepath.Base(path), e.header(level, code, sf.batchNo))
+		return 0, regenerated.Write(w, filepath.Base(path), hdr)
 	}); err != nil {
 		return nil, err
 	}

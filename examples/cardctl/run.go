@@ -270,6 +270,14 @@ func (e *env) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// noArgs refuses positional arguments to a command that takes none.
+func noArgs(pos []string) error {
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	return nil
+}
+
 // flagError turns an error of package flag into a localized usage error.
 func flagError(err error) error {
 	msg := err.Error()
