@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -272,7 +273,7 @@ func validatingOperator(level batch.Level, code string) (lifecycle.Operator, err
 	if level == batch.LevelCity {
 		return lifecycle.Operator{Level: lifecycle.LevelCity, User: "cardctl"}, nil
 	}
-	if len(code) != 4 || strings.Trim(code, "0123456789") != "" {
+	if !isDigits(code, 4) {
 		return lifecycle.Operator{}, usagef("--code: %q is not a district code (4 digits)", code)
 	}
 	return lifecycle.Operator{Level: lifecycle.LevelDistrict, District: code[2:], User: "cardctl"}, nil
@@ -463,7 +464,7 @@ func cmdMerge(e *env, args []string) (result, error) {
 		}
 	}
 	res := &mergeResult{Output: *out, Inputs: pos}
-	bar := e.startProgress(e.t("merging"), totalSize(append(pos, rare...)))
+	bar := e.startProgress(e.t("merging"), totalSize(slices.Concat(pos, rare)))
 	defer bar.Finish()
 	switch {
 	case zips == len(files):

@@ -414,8 +414,8 @@ func cmdCard(e *env, args []string) (result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(pos) > 0 {
-		return nil, usagef("unexpected argument %q", pos[0])
+	if err := noArgs(pos); err != nil {
+		return nil, err
 	}
 	if err := cf.check(); err != nil {
 		return nil, err

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -58,10 +57,6 @@ type counted struct {
 	duplicates int // registry numbers scanned more than once, counted once
 }
 
-// registryLike is a field that is meant as a registry number (then it must
-// parse as one), not a box name.
-var registryLike = regexp.MustCompile(`^[0-9]{16}$`)
-
 // readCounted reads the cards counted on arrival (C-ISSUE-4). One entry a
 // line, blank lines and lines starting with '#' ignored; fields separated by
 // a comma, a tab or spaces:
@@ -80,8 +75,8 @@ func readCounted(ctx context.Context, r io.Reader, name string, sheet *batch.Han
 		boxes[row.SmallBox] = row.GroupKey
 	}
 	c := counted{tally: batch.Tally{}}
-	seen := map[studentid.ID]int{} // registry number -> line
-	boxLine := map[string]int{}    // small box -> line
+	seen := map[studentid.ID]bool{} // registry numbers scanned
+	boxLine := map[string]int{}     // small box -> line counted
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, maxCountedLine), maxCountedLine)
 	line := 0
@@ -107,7 +102,7 @@ func readCounted(ctx context.Context, r io.Reader, name string, sheet *batch.Han
 			if fb == "" {
 				return counted{}, bad("the sheet has several factory batches: write BATCH,REGISTRY or give --factory-batch")
 			}
-		case len(fields) == 2 && registryLike.MatchString(fields[1]):
+		case len(fields) == 2 && isDigits(fields[1], 16): // a registry number, not a box count
 			fb, reg = fields[0], fields[1]
 		case len(fields) == 2:
 			key, ok := boxes[fields[0]]
@@ -132,11 +127,11 @@ func readCounted(ctx context.Context, r io.Reader, name string, sheet *batch.Han
 		if err != nil {
 			return counted{}, &countedError{file: name, line: line, msg: "registry number %q", args: []any{reg}, cause: err}
 		}
-		if _, dup := seen[id]; dup {
+		if seen[id] {
 			c.duplicates++
 			continue
 		}
-		seen[id] = line
+		seen[id] = true
 		c.tally.Add(fb, id)
 		c.cards++
 	}
