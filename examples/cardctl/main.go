@@ -84,6 +84,29 @@
 //	6    not supported by this build or SDK (e.g. PC/SC without cgo)
 //	130  interrupted (Ctrl-C)
 //
+// # District to city, and back
+//
+// merge builds the district's upload for the city from accepted school
+// uploads: packages (zip) into one package, or data files into one file with
+// the schools' rare-character descriptions (--rare) merged beside it; the
+// city validates it with the description (validate --level city, --rare for a
+// data file), so rare names accepted at the district are accepted there too
+// (C-4). validate --history-db LEDGER also refuses a registry number the
+// ledger assigned to another resident ID (S-ID-1).
+//
+// handover reconcile checks the cards counted on arrival against the sheet
+// they came with (C-ISSUE-4). The counted file has one entry a line (blank
+// lines and lines starting with # ignored): a registry number scanned from a
+// card's barcode, optionally after its factory batch (BATCH,REGISTRY; needed
+// when the sheet has several batches), or a small box of the sheet and the
+// cards counted in it (SMALLBOX,COUNT). A card scanned twice counts once. On
+// a mismatch it prints the differences per factory batch, school, student
+// category and cohort, writes the regenerated sheet and exits with 1.
+//
+// lists export writes the day's loss/freeze event file of the operator's
+// scope from a ledger database (R-LIST-1), the file lists merge takes at the
+// next level; a loss is on the list of the day it takes effect (R-LOSS-1).
+//
 // # Keys
 //
 // --dev-keys SEED derives a development key set (card master keys, the Soft
