@@ -67,8 +67,9 @@ type counted struct {
 //	SMALLBOX,COUNT      a small box of the sheet and the cards counted in it
 //
 // A card scanned twice is counted once (duplicates says how often that
-// happened); a box listed twice is an error. defBatch may be "" when every
-// scanned card names its batch.
+// happened); a box listed twice is an error. Boxes counted and cards scanned
+// add up, so count each card one way. defBatch may be "" when every scanned
+// card names its batch.
 func readCounted(ctx context.Context, r io.Reader, name string, sheet *batch.Handover, defBatch string) (counted, error) {
 	boxes := map[string]batch.GroupKey{}
 	for _, row := range sheet.Rows {
@@ -135,8 +136,10 @@ func readCounted(ctx context.Context, r io.Reader, name string, sheet *batch.Han
 		c.tally.Add(fb, id)
 		c.cards++
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
 		return counted{}, &countedError{file: name, line: line + 1, msg: "line too long (more than %d bytes)", args: []any{maxCountedLine}}
+	} else if err != nil {
+		return counted{}, ioErr(err)
 	}
 	return c, nil
 }
