@@ -60,6 +60,9 @@ func getDate(file, field string, offset int, b []byte) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, &FieldError{File: file, Field: field, Offset: offset, Reason: "not a date YYYYMMDD: " + s}
 	}
+	if t.Year() < 1900 { // 0001-01-01 is also Go's zero time, which stands for 00000000
+		return time.Time{}, &FieldError{File: file, Field: field, Offset: offset, Reason: "date before 1900: " + s}
+	}
 	return t, nil
 }
 
