@@ -2,22 +2,19 @@ package postgres_test
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/adapters/postgres"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/lifecycle/storetest"
 )
 
 // tool finds a PostgreSQL client program: beside the cluster's server
@@ -52,106 +49,36 @@ func withDatabase(dsn, db string) string {
 
 // TestBackupRestorePgDump backs a store up with pg_dump while two writers
 // run Ledger transitions, restores the dump with pg_restore into a new
-// database, and proves the copy is one consistent snapshot: every card's
-// version matches its events, every audit chain verifies (P-3), and the
-// restored store takes new writes whose event Seqs follow the restored ones
-// (R-OPS-1). The package doc gives the same commands for operators.
+// database, and proves with storetest.CheckRestored that the copy is one
+// consistent snapshot: every card's version matches its events, every audit
+// chain verifies (P-3), and the restored store takes new writes whose event
+// Seqs follow the restored ones (R-OPS-1). The package doc gives the same
+// commands for operators.
 func TestBackupRestorePgDump(t *testing.T) {
 	pgDump, pgRestore := tool(t, "pg_dump"), tool(t, "pg_restore")
 	ctx := context.Background()
 	s, schema := openFresh(t, "dump", postgres.Options{})
-	cards := seedIssued(t, s, 64)
-	l := newLedger(t, s)
-
-	var done atomic.Int64
-	stop := make(chan struct{})
-	errs := make(chan error, 2)
-	var wg sync.WaitGroup
-	for w := range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; ; i += 2 {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if err := toggle(ctx, l, s, cards[i%len(cards)].ID); err != nil && !errors.Is(err, lifecycle.ErrConflict) {
-					errs <- err
-					return
-				}
-				done.Add(1)
-			}
-		}()
-	}
-	waitFor := func(n int64) {
-		deadline := time.Now().Add(30 * time.Second)
-		for done.Load() < n && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
-		}
-	}
-	waitFor(50)
 	dump := filepath.Join(t.TempDir(), "weekly.dump")
-	out, err := exec.CommandContext(ctx, pgDump, "--format=custom", "--schema="+schema, "--file="+dump, "--dbname="+dsn(t)).CombinedOutput()
-	require.NoError(t, err, "pg_dump: %s", out)
-	waitFor(done.Load() + 50)
-	close(stop)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
-	_, err = l.RecordSync(ctx, cityOp, lifecycle.SyncBackup, 0, true, dump)
-	require.NoError(t, err)
-	last, err := l.LastSync(ctx, cityOp, lifecycle.SyncBackup)
-	require.NoError(t, err)
-	assert.True(t, last.OK, "R-OPS-1: the backup is recorded and its success can be checked")
+	b := storetest.BackupUnderWrites(t, s, func(ctx context.Context) string {
+		out, err := exec.CommandContext(ctx, pgDump, "--format=custom", "--schema="+schema, "--file="+dump, "--dbname="+dsn(t)).CombinedOutput()
+		require.NoError(t, err, "pg_dump: %s", out)
+		return dump
+	})
 	require.NoError(t, s.Close())
 
 	db := strings.ReplaceAll(schema, "dump", "restored")
 	admin := rawConn(t, "public")
-	_, err = admin.Exec(ctx, "CREATE DATABASE "+db)
+	_, err := admin.Exec(ctx, "CREATE DATABASE "+db)
 	require.NoError(t, err)
 	require.NoError(t, admin.Close(ctx))
 	target := withDatabase(dsn(t), db)
-	out, err = exec.CommandContext(ctx, pgRestore, "--exit-on-error", "--dbname="+target, dump).CombinedOutput()
+	out, err := exec.CommandContext(ctx, pgRestore, "--exit-on-error", "--dbname="+target, dump).CombinedOutput()
 	require.NoError(t, err, "pg_restore: %s", out)
 
 	r, err := postgres.Open(ctx, target, postgres.Options{Schema: schema})
 	require.NoError(t, err)
 	defer func() { assert.NoError(t, r.Close()) }()
-	var transitions, maxSeq int64
-	require.NoError(t, r.Tx(ctx, func(tx lifecycle.Tx) error {
-		for _, c := range cards {
-			got, err := tx.GetCard(ctx, c.ID)
-			require.NoError(t, err)
-			evs, err := allEvents(ctx, tx, c.ID)
-			require.NoError(t, err)
-			assert.Len(t, evs, int(got.Version-1), "card %s: version and events from one snapshot", c.ID)
-			transitions += got.Version - 1
-			for _, e := range evs {
-				maxSeq = max(maxSeq, e.Seq)
-			}
-		}
-		return nil
-	}))
-	assert.Positive(t, transitions, "the dump holds the writes before it")
-	assert.Less(t, transitions, done.Load(), "and not the writes after it")
-	var audited int64
-	for _, chain := range []string{"01", "02", "03", "04"} {
-		n, err := lifecycle.Audit{}.Verify(ctx, r, chain, lifecycle.AuditAnchor{})
-		require.NoError(t, err, "P-3: chain %s verifies in the restored copy", chain)
-		audited += n
-	}
-	assert.Equal(t, transitions, audited)
-	require.NoError(t, toggle(ctx, newLedger(t, r), r, cards[0].ID), "the restored store takes writes")
-	require.NoError(t, r.Tx(ctx, func(tx lifecycle.Tx) error {
-		evs, err := allEvents(ctx, tx, cards[0].ID)
-		require.NotEmpty(t, evs)
-		assert.Greater(t, evs[len(evs)-1].Seq, maxSeq, "new events sort after the restored ones")
-		return err
-	}))
+	storetest.CheckRestored(t, r, b)
 }
 
 // TestEventClockAfterRestore: data restored into a cluster whose transaction

@@ -91,25 +91,7 @@ func BenchmarkTransitionsParallel8VsBareInsert(b *testing.B) {
 	}
 	var bareSeq atomic.Int64
 
-	transition := func(w, i int) error {
-		id := cards[w*perWriter+i%perWriter].ID
-		return s.Tx(ctx, func(tx lifecycle.Tx) error {
-			c, err := tx.GetCard(ctx, id)
-			if err != nil {
-				return err
-			}
-			from := c.State
-			c.State = lifecycle.State(fmt.Sprint("s", i%7))
-			c.UpdatedAt = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Microsecond)
-			if c, err = tx.PutCard(ctx, c); err != nil {
-				return err
-			}
-			_, err = tx.AppendEvent(ctx, lifecycle.Event{CardID: id, Kind: c.Kind, Action: "bench", From: from, To: c.State, Rule: "R-TIME-1",
-				At: c.UpdatedAt, Operator: lifecycle.Operator{Level: lifecycle.LevelSchool, District: c.District, School: c.School, User: "bench"},
-				District: c.District, School: c.School, Version: c.Version})
-			return err
-		})
-	}
+	transition := func(w, i int) error { return storetest.Transition(ctx, s, cards[w*perWriter+i%perWriter].ID, i) }
 	bare := func(w, i int) error {
 		c := cards[w*perWriter+i%perWriter]
 		conn := conns[w]

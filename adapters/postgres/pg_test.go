@@ -265,3 +265,6 @@ func TestNumberNeverTwice(t *testing.T) {
 	require.Error(t, err, "S-ID-1: the database itself refuses a second assignment")
 	assert.Contains(t, err.Error(), "numbers_pkey")
 }
+
+// testNow is the fixed clock of the tests' records (Beijing 2026-03-02 09:00).
+func testNow() time.Time { return time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC) }

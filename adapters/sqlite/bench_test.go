@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/adapters/sqlite"
-	"github.com/bjedu/studentcard/lifecycle"
 	"github.com/bjedu/studentcard/lifecycle/storetest"
 )
 
@@ -101,24 +100,7 @@ func benchVsBare(b *testing.B, sync sqlite.Sync, pragma string) {
 		_, err := conn.ExecContext(ctx, "COMMIT")
 		return err
 	}
-	transition := func(i int) error {
-		c := cards[i%len(cards)]
-		return s.Tx(ctx, func(tx lifecycle.Tx) error {
-			cur, err := tx.GetCard(ctx, c.ID)
-			if err != nil {
-				return err
-			}
-			from := cur.State
-			cur.State = lifecycle.State(fmt.Sprint("s", i%7))
-			cur.UpdatedAt = testNow().Add(time.Duration(i) * time.Microsecond)
-			if cur, err = tx.PutCard(ctx, cur); err != nil {
-				return err
-			}
-			_, err = tx.AppendEvent(ctx, lifecycle.Event{CardID: cur.ID, Kind: cur.Kind, Action: "bench", From: from, To: cur.State,
-				Rule: "R-TIME-1", At: cur.UpdatedAt, Operator: schoolOf(cur), District: cur.District, School: cur.School, Version: cur.Version})
-			return err
-		})
-	}
+	transition := func(i int) error { return storetest.Transition(ctx, s, cards[i%len(cards)].ID, i) }
 	var storeTime, bareTime time.Duration
 	timed := func(fn func(int) error, i int, acc *time.Duration) {
 		start := time.Now()

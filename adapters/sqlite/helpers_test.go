@@ -43,39 +43,3 @@ func seedIssued(t testing.TB, s lifecycle.Store, n int) []lifecycle.Card {
 	}))
 	return cards
 }
-
-func schoolOf(c lifecycle.Card) lifecycle.Operator {
-	return lifecycle.Operator{Level: lifecycle.LevelSchool, District: c.District, School: c.School, User: "teacher-" + c.School}
-}
-
-// toggle freezes an issued card or unfreezes a frozen one through the Ledger
-// (an event with before-values and an audit entry, R-LEAVE-1).
-func toggle(ctx context.Context, l *lifecycle.Ledger, s lifecycle.Store, id string) error {
-	var c lifecycle.Card
-	if err := s.Tx(ctx, func(tx lifecycle.Tx) (err error) { c, err = tx.GetCard(ctx, id); return err }); err != nil {
-		return err
-	}
-	a := lifecycle.ActFreeze
-	if c.State == lifecycle.RegFrozen {
-		a = lifecycle.ActUnfreeze
-	}
-	_, err := l.Transition(ctx, schoolOf(c), lifecycle.Request{CardID: id, Action: a})
-	return err
-}
-
-// allEvents pages through one card's events.
-func allEvents(ctx context.Context, tx lifecycle.Tx, id string) ([]lifecycle.Event, error) {
-	var out []lifecycle.Event
-	var after int64
-	for {
-		page, err := tx.CardEvents(ctx, id, after, 500)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) < 500 {
-			return out, nil
-		}
-		after = page[len(page)-1].Seq
-	}
-}

@@ -12,9 +12,16 @@
 // (append, head, paging, verification through lifecycle.Audit), stock
 // counters, sync records, the overdue query per scope with keyset paging,
 // students, registry numbers (never twice, last seat per class), enrolments
-// and leave records; and finally a card's life through lifecycle.Ledger on
-// the store (events, audit chains that verify after the round trip). The
-// factory must return an empty store; the suite closes it.
+// and leave records; a card's life through lifecycle.Ledger on the store
+// (events, audit chains that verify after the round trip); and R-OPS-1 through
+// the Ledger: the daily upload and month-end questions, and a consistent
+// state (versions match events, audit chains verify, P-3) under concurrent
+// writers. The factory must return an empty store; the suite closes it.
+//
+// A backup test is half store-specific (how to copy and restore) and half
+// not: [BackupUnderWrites] runs the writers and calls the adapter's backup
+// while they run, [CheckRestored] checks the restored copy is one consistent
+// snapshot that takes new writes.
 //
 // The benchmark helpers measure the same workload on any store so the
 // adapters' numbers compare: [BenchmarkTransitions] and
@@ -72,6 +79,8 @@ func Run(t *testing.T, open Factory) {
 		{"Enrolments and leaves", testEnrolmentsLeaves},
 		{"Ledger/a card's life through the Ledger", testLedgerFlow},
 		{"Ledger/number history, list events, audit in scope", testLedgerQueries},
+		{"R-OPS-1/daily upload and month-end through the Ledger", testDailyUpload},
+		{"R-OPS-1/P-3/consistent under concurrent Ledger writers", testConsistentUnderWriters},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
