@@ -18,9 +18,12 @@
 //
 // Per operating system:
 //
-//   - Linux, macOS, FreeBSD with cgo: pcsc-lite (libpcsclite-dev on Debian:
-//     headers in /usr/include/PCSC, -lpcsclite), or the PCSC framework on
-//     macOS. pcscd must be running.
+//   - Linux with cgo: pcsc-lite is loaded at run time (dlopen of
+//     libpcsclite.so.1), so building needs no PC/SC headers and a machine
+//     without pcsc-lite gets [ErrNoLibrary] from [EstablishContext] instead
+//     of a program that cannot start. pcscd must be running.
+//   - macOS, FreeBSD with cgo: linked at build time against the PCSC
+//     framework or pcsc-lite (headers in /usr/local/include/PCSC).
 //   - Windows: winscard.dll through package syscall, no cgo.
 //   - Anything else, or CGO_ENABLED=0: every call returns [ErrUnsupported],
 //     so the module still builds and programs can fall back to card/sim.

@@ -70,6 +70,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "card was removed", ZH: "卡已被移除"},
 	l10n.Entry{Key: "access denied by the PC/SC service", ZH: "PC/SC服务拒绝访问"},
 	l10n.Entry{Key: "PC/SC is not available in this build (built without cgo)", ZH: "此版本不支持PC/SC（编译时未启用cgo）"},
+	l10n.Entry{Key: "PC/SC library libpcsclite.so.1 is not installed (Debian: apt-get install pcscd libpcsclite1)", ZH: "未安装PC/SC库libpcsclite.so.1（Debian：apt-get install pcscd libpcsclite1）"},
 	l10n.Entry{Key: "PC/SC context or card already released", ZH: "PC/SC上下文或卡连接已释放"},
 	l10n.Entry{Key: "bad command APDU length", ZH: "命令APDU长度无效"},
 	l10n.Entry{Key: "unsupported card protocol", ZH: "不支持的卡通信协议"},
@@ -145,8 +146,11 @@ var (
 	ErrSecurityViolation = messages.Error("access denied by the PC/SC service")
 
 	// ErrUnsupported: this binary has no PC/SC (built with CGO_ENABLED=0 on a
-	// Unix system); rebuild with cgo and libpcsclite-dev installed.
+	// Unix system); rebuild with cgo.
 	ErrUnsupported = messages.Error("PC/SC is not available in this build (built without cgo)")
+	// ErrNoLibrary: on Linux pcsc-lite is loaded when first used, and this
+	// machine does not have it; install pcscd and libpcsclite1.
+	ErrNoLibrary = messages.Error("PC/SC library libpcsclite.so.1 is not installed (Debian: apt-get install pcscd libpcsclite1)")
 	// ErrReleased: the Context, Card or Reader was released or closed by this
 	// process; nothing was sent to pcscd.
 	ErrReleased = messages.Error("PC/SC context or card already released")
@@ -257,6 +261,8 @@ func newError(op, reader string, rv uint32) error {
 		return nil
 	case errUnsupportedCode:
 		return ErrUnsupported
+	case errNoLibraryCode:
+		return ErrNoLibrary
 	}
 	return &Error{Op: op, Reader: reader, Code: Code(rv)}
 }

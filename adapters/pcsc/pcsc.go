@@ -350,6 +350,10 @@ func (k *Card) Transmit(cmd []byte) ([]byte, error) {
 // PC/SC code (those all have the 0x8010 prefix).
 const errUnsupportedCode = 0x0000FFFF
 
+// errNoLibraryCode is returned when pcsc-lite cannot be loaded at run time
+// (Linux loads it with dlopen); like errUnsupportedCode it is no PC/SC code.
+const errNoLibraryCode = 0x0000FFFE
+
 // splitMultiString splits a PC/SC multi-string (names separated by NUL, the
 // list ended by an empty name) into names. Bytes after the terminator are
 // ignored; a list without terminator keeps its last name.

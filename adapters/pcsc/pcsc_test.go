@@ -79,7 +79,7 @@ func TestErrorTexts(t *testing.T) {
 	assert.Equal(t, "pcsc: 读卡器“R”执行SCardTransmit失败：卡已被移除（SCARD_W_REMOVED_CARD，0x80100069）", l10n.Error(removed, l10n.Chinese))
 
 	for _, e := range []error{
-		pcsc.ErrUnsupported, pcsc.ErrReleased, pcsc.ErrCommandLength, pcsc.ErrProtocol, pcsc.ErrSessionEnded,
+		pcsc.ErrUnsupported, pcsc.ErrNoLibrary, pcsc.ErrReleased, pcsc.ErrCommandLength, pcsc.ErrProtocol, pcsc.ErrSessionEnded,
 		&pcsc.CommandLengthError{Len: 3, Max: pcsc.MaxCommand},
 		&pcsc.ProtocolError{Reader: "R", Protocol: 0x10000},
 	} {

@@ -3,26 +3,120 @@
 package pcsc
 
 /*
-#cgo linux CFLAGS: -I/usr/include/PCSC
-#cgo linux LDFLAGS: -lpcsclite
+#cgo linux LDFLAGS: -ldl
 #cgo freebsd CFLAGS: -I/usr/local/include/PCSC
 #cgo freebsd LDFLAGS: -L/usr/local/lib -lpcsclite
 #cgo darwin LDFLAGS: -framework PCSC
 
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__linux__)
+// On Linux pcsc-lite is loaded at run time (dlopen), so the module builds
+// and its tests run on a machine without libpcsclite-dev, and a program
+// without PC/SC on its machine gets ErrNoLibrary instead of failing to
+// start. The declarations are pcsc-lite's own (wintypes.h, pcsclite.h):
+// DWORD and LONG are C long on Linux, the structures are not packed.
+#include <dlfcn.h>
+#include <pthread.h>
+
+typedef long LONG;
+typedef unsigned long DWORD;
+typedef LONG SCARDCONTEXT;
+typedef LONG SCARDHANDLE;
+typedef struct { unsigned long dwProtocol; unsigned long cbPciLength; } SCARD_IO_REQUEST;
+#define MAX_ATR_SIZE 33
+typedef struct {
+	const char *szReader;
+	void *pvUserData;
+	DWORD dwCurrentState;
+	DWORD dwEventState;
+	DWORD cbAtr;
+	unsigned char rgbAtr[MAX_ATR_SIZE];
+} SCARD_READERSTATE;
+#define SCARD_PROTOCOL_T0 0x0001
+#define SCARD_PROTOCOL_T1 0x0002
+#define SCARD_E_NO_MEMORY ((LONG)0x80100006)
+static const SCARD_IO_REQUEST sc_pci_t0 = {SCARD_PROTOCOL_T0, sizeof(SCARD_IO_REQUEST)};
+static const SCARD_IO_REQUEST sc_pci_t1 = {SCARD_PROTOCOL_T1, sizeof(SCARD_IO_REQUEST)};
+#define SCARD_PCI_T0 (&sc_pci_t0)
+#define SCARD_PCI_T1 (&sc_pci_t1)
+
+static struct {
+	LONG (*EstablishContext)(DWORD, const void *, const void *, SCARDCONTEXT *);
+	LONG (*ReleaseContext)(SCARDCONTEXT);
+	LONG (*ListReaders)(SCARDCONTEXT, const char *, char *, DWORD *);
+	LONG (*Connect)(SCARDCONTEXT, const char *, DWORD, DWORD, SCARDHANDLE *, DWORD *);
+	LONG (*Reconnect)(SCARDHANDLE, DWORD, DWORD, DWORD, DWORD *);
+	LONG (*Disconnect)(SCARDHANDLE, DWORD);
+	LONG (*BeginTransaction)(SCARDHANDLE);
+	LONG (*EndTransaction)(SCARDHANDLE, DWORD);
+	LONG (*Cancel)(SCARDCONTEXT);
+	LONG (*Status)(SCARDHANDLE, char *, DWORD *, DWORD *, DWORD *, unsigned char *, DWORD *);
+	LONG (*Transmit)(SCARDHANDLE, const SCARD_IO_REQUEST *, const unsigned char *, DWORD, SCARD_IO_REQUEST *, unsigned char *, DWORD *);
+	LONG (*GetStatusChange)(SCARDCONTEXT, DWORD, SCARD_READERSTATE *, DWORD);
+} sc_lib;
+static int sc_lib_ok;
+static pthread_once_t sc_lib_once = PTHREAD_ONCE_INIT;
+
+#define SC_SYM(h, f) ((*(void **)&sc_lib.f = dlsym(h, "SCard" #f)) != NULL)
+
+static void sc_lib_load(void) {
+	void *h = dlopen("libpcsclite.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		h = dlopen("libpcsclite.so", RTLD_NOW | RTLD_LOCAL);
+	}
+	if (h == NULL) {
+		return;
+	}
+	sc_lib_ok = SC_SYM(h, EstablishContext) && SC_SYM(h, ReleaseContext) && SC_SYM(h, ListReaders) &&
+		SC_SYM(h, Connect) && SC_SYM(h, Reconnect) && SC_SYM(h, Disconnect) &&
+		SC_SYM(h, BeginTransaction) && SC_SYM(h, EndTransaction) && SC_SYM(h, Cancel) &&
+		SC_SYM(h, Status) && SC_SYM(h, Transmit) && SC_SYM(h, GetStatusChange);
+}
+
+// sc_loaded loads pcsc-lite once; it reports whether every function is there.
+static int sc_loaded(void) {
+	pthread_once(&sc_lib_once, sc_lib_load);
+	return sc_lib_ok;
+}
+
+#define SCardEstablishContext (*sc_lib.EstablishContext)
+#define SCardReleaseContext (*sc_lib.ReleaseContext)
+#define SCardListReaders (*sc_lib.ListReaders)
+#define SCardConnect (*sc_lib.Connect)
+#define SCardReconnect (*sc_lib.Reconnect)
+#define SCardDisconnect (*sc_lib.Disconnect)
+#define SCardBeginTransaction (*sc_lib.BeginTransaction)
+#define SCardEndTransaction (*sc_lib.EndTransaction)
+#define SCardCancel (*sc_lib.Cancel)
+#define SCardStatus (*sc_lib.Status)
+#define SCardTransmit (*sc_lib.Transmit)
+#define SCardGetStatusChange (*sc_lib.GetStatusChange)
+#else
 #ifdef __APPLE__
 #include <PCSC/winscard.h>
 #include <PCSC/wintypes.h>
 #else
 #include <winscard.h>
 #endif
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+// Elsewhere pcsc-lite (or the PCSC framework) is linked at build time.
+static int sc_loaded(void) { return 1; }
+#endif
+
 
 // The helpers below keep DWORD and handle widths (64-bit on Linux, 32-bit
 // on macOS) on the C side; Go sees only fixed-width integers.
 
+// SC_NO_LIBRARY is no PC/SC code: pcsc-lite could not be loaded.
+#define SC_NO_LIBRARY 0x0000FFFE
+
 static uint32_t sc_establish(uint32_t scope, uintptr_t *out) {
+	if (!sc_loaded()) {
+		*out = 0;
+		return SC_NO_LIBRARY;
+	}
 	SCARDCONTEXT h = 0;
 	LONG rv = SCardEstablishContext((DWORD)scope, NULL, NULL, &h);
 	*out = (uintptr_t)h;
