@@ -153,11 +153,11 @@ func (p *PackageWriter) entry(name string, spec Spec, sender Header, opts []Writ
 
 // Photo starts the photo entry of a registry number; write the JPEG bytes to
 // it (stored, as JPEG does not compress further).
-func (p *PackageWriter) Photo(registryNo string) (io.Writer, error) {
-	if _, err := studentid.Parse(registryNo); err != nil {
-		return nil, wrapReason(ErrRegistryNo, err)
+func (p *PackageWriter) Photo(registryNo studentid.ID) (io.Writer, error) {
+	if registryNo.IsZero() {
+		return nil, gotWant(ErrRegistryNo, "", "16 digits")
 	}
-	return p.zw.CreateHeader(&zip.FileHeader{Name: PackagePhoto + registryNo + ".jpg", Method: zip.Store})
+	return p.zw.CreateHeader(&zip.FileHeader{Name: PackagePhoto + registryNo.String() + ".jpg", Method: zip.Store})
 }
 
 // Close finishes the archive (not the underlying writer).
@@ -239,11 +239,11 @@ func CheckPackage(ctx context.Context, ra io.ReaderAt, size int64, name string, 
 		}
 		pr.Photos++
 		if warn != nil {
-			pr.Warnings = append(pr.Warnings, &RecordError{File: PackageData, Line: rec.Line, Field: "photo", RegistryNo: regNo, Reason: ReasonPhotoBackground, Err: warn})
+			pr.Warnings = append(pr.Warnings, &RecordError{File: PackageData, Line: rec.Line, Field: "photo", RawRegistryNo: regNo, Reason: ReasonPhotoBackground, Err: warn})
 		}
 		if perr != nil {
 			pr.Failed++
-			return v.report(pr.Report, &RecordError{File: PackageData, Line: rec.Line, Field: "photo", RegistryNo: regNo, Err: perr})
+			return v.report(pr.Report, &RecordError{File: PackageData, Line: rec.Line, Field: "photo", RawRegistryNo: regNo, Err: perr})
 		}
 		return nil
 	})

@@ -14,7 +14,7 @@ import (
 // was this registry number assigned? It implements [batch.History], so it
 // plugs into batch.Validator.History:
 //
-//	v := batch.Validator{Level: batch.LevelDistrict, History: ledger.NumberHistory(districtOp), …}
+//	v := batch.Validator{Level: studentid.LevelDistrict, History: ledger.NumberHistory(districtOp), …}
 //
 // The number record names the student (its StudentKey survives number
 // changes, S-ID-5), the student record holds the resident ID number. A

@@ -94,7 +94,7 @@ func TestNumberHistoryInValidator(t *testing.T) {
 
 	var file bytes.Buffer
 	require.NoError(t, batchtest.WriteCardData(&file, batchtest.School(schoolA, bj(2026, 9, 1, 9)), "A小学", 5, seed))
-	v := batch.Validator{Level: batch.LevelDistrict, Sender: schoolA, History: f.l.NumberHistory(dist05)}
+	v := batch.Validator{Level: studentid.LevelDistrict, Sender: schoolA, History: f.l.NumberHistory(dist05)}
 	rep, err := v.Validate(f.ctx, &file, "carddata.txt")
 	require.NoError(t, err)
 	assert.False(t, rep.Accepted)

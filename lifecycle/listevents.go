@@ -297,7 +297,7 @@ func maxTime(a, b time.Time) time.Time {
 // listEvent builds the list event of card event e: the card ID is the
 // serial, holder the registry number.
 func listEvent(e Event, kind lists.Kind, at time.Time, holder string) (lists.Event, error) {
-	serial, err := lists.ParseSerial(e.CardID)
+	serial, err := studentid.ParseSerial(e.CardID)
 	if err != nil {
 		return lists.Event{}, &ListEventError{CardID: e.CardID, Seq: e.Seq, Err: err}
 	}

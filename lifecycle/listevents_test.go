@@ -65,7 +65,7 @@ func TestListEventsLoss(t *testing.T) {
 		}
 		es := f.list(opA, 2026, 10, 10)
 		require.Len(t, es, 1)
-		serial, err := lists.ParseSerial(cardA)
+		serial, err := studentid.ParseSerial(cardA)
 		require.NoError(t, err)
 		assert.Equal(t, lists.Event{Serial: serial, Registry: num, Kind: lists.KindLoss,
 			Time: time.Date(2026, 10, 10, 0, 0, 0, 0, lifecycle.Beijing()), School: schoolA, Operator: "a"}, es[0])

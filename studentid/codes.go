@@ -1,6 +1,7 @@
 package studentid
 
 import (
+	"bytes"
 	"encoding/hex"
 	"strings"
 
@@ -62,6 +63,9 @@ func (d District) String() string {
 
 // IsZero reports whether d is the zero District, which is no district.
 func (d District) IsZero() bool { return d == District{} }
+
+// Compare orders districts by their codes (the zero District first).
+func (d District) Compare(o District) int { return bytes.Compare(d.c[:], o.c[:]) }
 
 // Province returns the 2-digit province/city code (positions 1-2 of a
 // registry number).
@@ -167,6 +171,10 @@ func (s School) String() string {
 
 // IsZero reports whether s is the zero School, which is no school.
 func (s School) IsZero() bool { return s == School{} }
+
+// Compare orders schools by their codes (the zero School first), the order
+// sorted files and handover sheets list them in.
+func (s School) Compare(o School) int { return bytes.Compare(s.c[:], o.c[:]) }
 
 // District returns the school's district (positions 1-4); the zero District
 // for the zero School.
@@ -346,6 +354,10 @@ func (s Serial) String() string {
 
 // IsZero reports whether s is the zero Serial.
 func (s Serial) IsZero() bool { return s == Serial{} }
+
+// Compare orders serials by their bytes, the order loss and freeze lists
+// are sorted in.
+func (s Serial) Compare(o Serial) int { return bytes.Compare(s[:], o[:]) }
 
 // MarshalText returns the 16 hexadecimal digits.
 func (s Serial) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

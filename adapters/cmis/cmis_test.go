@@ -82,7 +82,7 @@ func TestRecordsFlowIntoBatch(t *testing.T) {
 		require.NoError(t, w.WriteRecord(c.Fields()))
 	}
 	require.NoError(t, w.Close())
-	rep, err := batch.Validator{Level: batch.LevelDistrict, Sender: school, Scheme: studentid.MOD11_10}.
+	rep, err := batch.Validator{Level: studentid.LevelDistrict, Sender: school, Scheme: studentid.MOD11_10}.
 		Validate(context.Background(), bytes.NewReader(buf.Bytes()), "carddata.txt")
 	require.NoError(t, err)
 	assert.Empty(t, rep.Errors)

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // EventSource yields events in the event order (Event.Compare) and io.EOF
@@ -58,7 +59,7 @@ func (c Conflict) Error() string { return "lists: " + c.Localize(l10n.English) }
 // Localize renders the conflict in Chinese or English, naming each event by
 // its kind and school.
 func (c Conflict) Localize(tag language.Tag) string {
-	name := func(e Event) string { return e.Kind.String() + " (" + e.School + ")" }
+	name := func(e Event) string { return e.Kind.String() + " (" + e.School.String() + ")" }
 	return messages.Sprintf(tag, "card %s at %s: conflicting events %s and %s",
 		c.A.Serial.String(), c.A.Time.Format(time.RFC3339Nano), name(c.A), name(c.B))
 }
@@ -213,7 +214,7 @@ func (h *eventHeap) pop() cursor {
 // about 100 MB for the 2 million cards of the city); Prune forgets cards that
 // are off every list and quiet since a given time.
 type State struct {
-	cards map[Serial]cardState
+	cards map[studentid.Serial]cardState
 }
 
 // cardState is one card's status and the time (Unix nanoseconds) of the last
@@ -224,12 +225,12 @@ type cardState struct {
 }
 
 // NewState returns an empty state: no card on any list.
-func NewState() *State { return &State{cards: make(map[Serial]cardState)} }
+func NewState() *State { return &State{cards: make(map[studentid.Serial]cardState)} }
 
 // StateOf starts a state from a list (a snapshot): its cards with their
 // statuses and no event time, so that any event applies over them.
 func StateOf(l *List) *State {
-	s := &State{cards: make(map[Serial]cardState, l.Len())}
+	s := &State{cards: make(map[studentid.Serial]cardState, l.Len())}
 	for e := range l.All() {
 		s.cards[e.Serial] = cardState{status: e.Status, lostAt: minTime, frozAt: minTime}
 	}
@@ -306,7 +307,7 @@ func (s *State) Fold(ctx context.Context, src EventSource) (int, error) {
 }
 
 // Status returns a card's current status (zero: on no list).
-func (s *State) Status(serial Serial) Status { return s.cards[serial].status }
+func (s *State) Status(serial studentid.Serial) Status { return s.cards[serial].status }
 
 // Len returns the number of cards on some list (non-zero status).
 func (s *State) Len() int {
@@ -326,7 +327,7 @@ func (s *State) Entries() []Entry {
 	sts := make([]Status, 0, len(s.cards))
 	for serial, c := range s.cards {
 		if c.status != 0 {
-			keys = append(keys, serial.key())
+			keys = append(keys, serialKey(serial))
 			sts = append(sts, c.status)
 		}
 	}

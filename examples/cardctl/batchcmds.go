@@ -13,6 +13,7 @@ import (
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // senderFlags are the flags naming the sender of a file this tool writes:
@@ -35,11 +36,11 @@ func (s *senderFlags) addLevel(fs *flag.FlagSet, level, usage string) {
 }
 
 // parsedLevel is the --level given.
-func (s *senderFlags) parsedLevel() (batch.Level, error) { return parseLevel(s.level) }
+func (s *senderFlags) parsedLevel() (studentid.Level, error) { return parseLevel(s.level) }
 
 // header returns the header of a file sent now at level: the code from
 // --code (the city's "01" by default), the batch from --batch.
-func (s *senderFlags) header(e *env, level batch.Level) (batch.Header, error) {
+func (s *senderFlags) header(e *env, level studentid.Level) (batch.Header, error) {
 	code, err := defaultCode(level, s.code)
 	if err != nil {
 		return batch.Header{}, err
@@ -57,7 +58,7 @@ func (s *senderFlags) sender(e *env) (batch.Header, error) {
 }
 
 // header returns the sender part of a header written now.
-func (e *env) header(level batch.Level, code, batchNo string) batch.Header {
+func (e *env) header(level studentid.Level, code, batchNo string) batch.Header {
 	now := e.now()
 	if batchNo == "" {
 		batchNo = "C" + now.Format("20060102") + "-001"
@@ -65,25 +66,25 @@ func (e *env) header(level batch.Level, code, batchNo string) batch.Header {
 	return batch.Header{Level: level, Code: code, Batch: batchNo, Created: now}
 }
 
-func parseLevel(s string) (batch.Level, error) {
+func parseLevel(s string) (studentid.Level, error) {
 	switch strings.ToLower(s) {
 	case "city":
-		return batch.LevelCity, nil
+		return studentid.LevelCity, nil
 	case "district":
-		return batch.LevelDistrict, nil
+		return studentid.LevelDistrict, nil
 	case "school":
-		return batch.LevelSchool, nil
+		return studentid.LevelSchool, nil
 	}
 	return "", usagef("--level: %q is not city, district or school", s)
 }
 
 // defaultCode is the sender code a level uses when --code is not given:
 // only the city has one ("01").
-func defaultCode(level batch.Level, code string) (string, error) {
+func defaultCode(level studentid.Level, code string) (string, error) {
 	if code != "" {
 		return code, nil
 	}
-	if level == batch.LevelCity {
+	if level == studentid.LevelCity {
 		return "01", nil
 	}
 	return "", usagef("--code is required at level %s", strings.ToLower(string(level)))
@@ -164,7 +165,7 @@ func cmdValidate(e *env, args []string) (result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if level != batch.LevelDistrict && level != batch.LevelCity {
+	if level != studentid.LevelDistrict && level != studentid.LevelCity {
 		return nil, usagef("--level: %q is not district or city", sf.level)
 	}
 	hdr, err := sf.header(e, level)
@@ -247,7 +248,7 @@ func cmdValidate(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	res.Records, res.Failed, res.Problems = rep.Records, rep.Failed, rep.Problems
-	res.Accepted, res.LocalPrint = rep.Accepted, rep.Accepted && level == batch.LevelDistrict && batch.MayPrintLocally(rep.Records)
+	res.Accepted, res.LocalPrint = rep.Accepted, rep.Accepted && level == studentid.LevelDistrict && batch.MayPrintLocally(rep.Records)
 	res.Errors = e.problems(rep.Errors)
 	if rep.Accepted {
 		return res, nil
@@ -269,8 +270,8 @@ func cmdValidate(e *env, args []string) (result, error) {
 // validatingOperator is the ledger operator of the level validating a file:
 // the city, or the district of a 4-digit district code (positions 1-4 of a
 // registry number; the ledger names a district by positions 3-4).
-func validatingOperator(level batch.Level, code string) (lifecycle.Operator, error) {
-	if level == batch.LevelCity {
+func validatingOperator(level studentid.Level, code string) (lifecycle.Operator, error) {
+	if level == studentid.LevelCity {
 		return lifecycle.Operator{Level: lifecycle.LevelCity, User: "cardctl"}, nil
 	}
 	if !isDigits(code, 4) {
@@ -348,12 +349,12 @@ func cmdSplit(e *env, args []string) (result, error) {
 		return nil, usagef("split takes one result file")
 	}
 	var split batch.SplitBy
-	var level batch.Level
+	var level studentid.Level
 	switch *by {
 	case "district":
-		split, level = batch.ByDistrict, batch.LevelCity
+		split, level = batch.ByDistrict, studentid.LevelCity
 	case "school":
-		split, level = batch.BySchool, batch.LevelDistrict
+		split, level = batch.BySchool, studentid.LevelDistrict
 	default:
 		return nil, usagef("--by: %q is not district or school", *by)
 	}
@@ -448,7 +449,7 @@ func cmdMerge(e *env, args []string) (result, error) {
 	if *out == "" {
 		return nil, usagef("-o is required")
 	}
-	hdr, err := sf.header(e, batch.LevelDistrict)
+	hdr, err := sf.header(e, studentid.LevelDistrict)
 	if err != nil {
 		return nil, err
 	}

@@ -129,7 +129,7 @@ func TestListsExport(t *testing.T) {
 		require.Equal(t, exitOK, o.code, o.stderr)
 		assert.Contains(t, o.stdout, "学校 01080001，2026-09-02：1 个事件 -> LISTEVENT_01080001_20260902.txt")
 		h, evs := readEvents(t, filepath.Join(dir, "LISTEVENT_01080001_20260902.txt"))
-		assert.Equal(t, batch.LevelSchool, h.Level)
+		assert.Equal(t, studentid.LevelSchool, h.Level)
 		assert.Equal(t, "01080001", h.Code)
 		require.Len(t, evs, 1)
 		assert.Equal(t, serialFrozen1, evs[0].Serial.String())

@@ -39,7 +39,7 @@ func writeEvents(t *testing.T, path, school string, evs ...testEvent) {
 		require.NoError(t, err)
 		id, err := studentid.Parse(rec.RegistryNo)
 		require.NoError(t, err)
-		sn, err := lists.ParseSerial(serialOf(school, ev.i))
+		sn, err := studentid.ParseSerial(serialOf(school, ev.i))
 		require.NoError(t, err)
 		events = append(events, lists.Event{Serial: sn, Registry: id, Kind: ev.kind, Time: ev.at, School: school, Operator: "op1"})
 	}
@@ -47,7 +47,7 @@ func writeEvents(t *testing.T, path, school string, evs ...testEvent) {
 	f, err := os.Create(path)
 	require.NoError(t, err)
 	defer f.Close()
-	w, err := lists.NewEventWriter(f, filepath.Base(path), batch.Header{Level: batch.LevelSchool, Code: school, Batch: "E1", Created: created})
+	w, err := lists.NewEventWriter(f, filepath.Base(path), batch.Header{Level: studentid.LevelSchool, Code: school, Batch: "E1", Created: created})
 	require.NoError(t, err)
 	for _, e := range events {
 		require.NoError(t, w.Write(e))
@@ -112,7 +112,7 @@ func TestLists(t *testing.T) {
 		l, err := lists.Open(b, devListKey("lab-seed").Public().(ed25519.PublicKey))
 		require.NoError(t, err)
 		assert.EqualValues(t, 1, l.Version())
-		sn, _ := lists.ParseSerial(serialOf("01080002", 0))
+		sn, _ := studentid.ParseSerial(serialOf("01080002", 0))
 		st, ok := l.Lookup(sn)
 		assert.True(t, ok)
 		assert.Equal(t, lists.StatusAll, st)

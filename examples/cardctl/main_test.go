@@ -177,7 +177,7 @@ func writeResults(t *testing.T, path string, n int, schools ...string) {
 	f, err := os.Create(path)
 	require.NoError(t, err)
 	defer f.Close()
-	require.NoError(t, batch.WriteResults(f, filepath.Base(path), batch.Header{Level: batch.LevelFactory, Code: "F001", Batch: "FB2026-09", Created: created}, recs))
+	require.NoError(t, batch.WriteResults(f, filepath.Base(path), batch.Header{Level: studentid.LevelFactory, Code: "F001", Batch: "FB2026-09", Created: created}, recs))
 }
 
 // countRecords verifies an envelope file and returns its record count.

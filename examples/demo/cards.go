@@ -271,7 +271,7 @@ func (d *demo) checkRareCard(serial string) error {
 func (d *demo) reportPerso(recs []batch.PersoRecord) error {
 	var buf bytes.Buffer
 	name := "PERSO_" + d.a.code + "_" + d.now.Format("20060102") + ".txt"
-	if err := batch.WritePerso(&buf, name, batch.Header{Level: batch.LevelSchool, Code: d.a.code, Batch: "P" + d.now.Format("20060102"), Created: d.now}, recs); err != nil {
+	if err := batch.WritePerso(&buf, name, batch.Header{Level: studentid.LevelSchool, Code: d.a.code, Batch: "P" + d.now.Format("20060102"), Created: d.now}, recs); err != nil {
 		return d.expect(err, "writing %s", name)
 	}
 	n := 0
@@ -295,7 +295,7 @@ func (d *demo) fileSchool(s *school) error {
 	}
 	var buf bytes.Buffer
 	name := "FILING_" + s.code + ".txt"
-	if err := batch.WriteFiling(&buf, name, batch.Header{Level: batch.LevelSchool, Code: s.code, Batch: "L" + d.now.Format("20060102"), Created: d.now}, recs); err != nil {
+	if err := batch.WriteFiling(&buf, name, batch.Header{Level: studentid.LevelSchool, Code: s.code, Batch: "L" + d.now.Format("20060102"), Created: d.now}, recs); err != nil {
 		return d.expect(err, "writing %s", name)
 	}
 	n := 0

@@ -263,7 +263,7 @@ func (d *demo) validateAtCity(districtFiles map[*school][]byte) error {
 	for _, s := range []*school{d.a, d.b} {
 		pkg := districtFiles[s]
 		name := districtFileName(s)
-		v := batch.Validator{Level: batch.LevelCity, Sender: s.districtCode(), Scheme: studentid.MOD11_10, History: d.ledger.NumberHistory(d.city)}
+		v := batch.Validator{Level: studentid.LevelCity, Sender: s.districtCode(), Scheme: studentid.MOD11_10, History: d.ledger.NumberHistory(d.city)}
 		rep, err := batch.CheckPackage(d.ctx, bytes.NewReader(pkg), int64(len(pkg)), name, v, batch.PhotoRules{})
 		if err != nil {
 			return d.expect(err, "validating %s at the city", name)
@@ -302,7 +302,7 @@ func (d *demo) submitIDCard(s *school, rec batch.CardRecord) error {
 // description and the photo each record's export row names.
 func (d *demo) exportPackage(s *school) (pkg []byte, name string, err error) {
 	s.batches++
-	sender := batch.Header{Level: batch.LevelSchool, Code: s.code, Batch: fmt.Sprintf("%s-%03d", d.now.Format("20060102"), s.batches), Created: d.now}
+	sender := batch.Header{Level: studentid.LevelSchool, Code: s.code, Batch: fmt.Sprintf("%s-%03d", d.now.Format("20060102"), s.batches), Created: d.now}
 	name = fmt.Sprintf("CARDDATA_%s_%s.zip", s.code, sender.Batch)
 	var buf bytes.Buffer
 	pw := batch.NewPackageWriter(&buf)
@@ -355,12 +355,12 @@ func (d *demo) exportPackage(s *school) (pkg []byte, name string, err error) {
 // report and the failure file written while checking.
 func (d *demo) validateAtDistrict(s *school, pkg []byte, name string) (*batch.PackageReport, []byte, error) {
 	var failures bytes.Buffer
-	sender := batch.Header{Level: batch.LevelDistrict, Code: s.districtCode(), Batch: d.now.Format("20060102") + "-F", Created: d.now}
+	sender := batch.Header{Level: studentid.LevelDistrict, Code: s.districtCode(), Batch: d.now.Format("20060102") + "-F", Created: d.now}
 	fw, err := batch.NewFailureWriter(&failures, "FAILURE_"+name, sender)
 	if err != nil {
 		return nil, nil, d.expect(err, "starting the failure file")
 	}
-	v := batch.Validator{Level: batch.LevelDistrict, Sender: s.code, Scheme: studentid.MOD11_10, History: d.ledger.NumberHistory(s.district), OnError: fw.Add}
+	v := batch.Validator{Level: studentid.LevelDistrict, Sender: s.code, Scheme: studentid.MOD11_10, History: d.ledger.NumberHistory(s.district), OnError: fw.Add}
 	rep, err := batch.CheckPackage(d.ctx, bytes.NewReader(pkg), int64(len(pkg)), name, v, batch.PhotoRules{})
 	if err != nil {
 		return nil, nil, d.expect(err, "validating %s at the district", name)
@@ -394,7 +394,7 @@ func (d *demo) readFailures(file []byte, want string) error {
 // here — carrying the rare-character descriptions (C-4) and the photos.
 func (d *demo) mergeAtDistrict(s *school, pkg []byte, name string) ([]byte, error) {
 	var out bytes.Buffer
-	sender := batch.Header{Level: batch.LevelDistrict, Code: s.districtCode(), Batch: d.now.Format("20060102") + "-001", Created: d.now}
+	sender := batch.Header{Level: studentid.LevelDistrict, Code: s.districtCode(), Batch: d.now.Format("20060102") + "-001", Created: d.now}
 	sum, err := batch.MergePackage(d.ctx, &out, sender, batch.PackageSource{Name: name, R: bytes.NewReader(pkg), Size: int64(len(pkg))})
 	if err != nil {
 		return nil, d.expect(err, "merging at district %s", s.op.District)

@@ -113,7 +113,7 @@ func (d *demo) stepRecover() error {
 		EPurse: batch.EPurseActive, RecoveredOn: d.now.Format("20060102"), Handler: d.a.op.User}
 	var file bytes.Buffer
 	name := fmt.Sprintf("RECOVERY_%s_%s.txt", d.a.code, d.now.Format("20060102"))
-	sender := batch.Header{Level: batch.LevelSchool, Code: d.a.code, Batch: slip.SlipNo, Created: d.now}
+	sender := batch.Header{Level: studentid.LevelSchool, Code: d.a.code, Batch: slip.SlipNo, Created: d.now}
 	err = batch.WriteRecoveries(&file, name, sender, []batch.RecoveryRecord{slip})
 	if err := d.check(isRefusal(err, batch.ErrEPurseActive), "no recovery while the e-purse is active"); err != nil {
 		return err

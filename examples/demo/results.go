@@ -51,7 +51,7 @@ func (d *demo) stepResults() error {
 	if err := d.reconcile(d.text("city"), sheet, []batchtest.Part{d.part(d.a), d.part(d.b)}, nil); err != nil {
 		return err
 	}
-	parts, err := d.split(result, name, batch.ByDistrict, batch.Header{Level: batch.LevelCity, Code: "01", Batch: "R" + d.now.Format("20060102"), Created: d.now})
+	parts, err := d.split(result, name, batch.ByDistrict, batch.Header{Level: studentid.LevelCity, Code: "01", Batch: "R" + d.now.Format("20060102"), Created: d.now})
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (d *demo) factoryResult() ([]byte, string, error) {
 	}
 	var buf bytes.Buffer
 	name := "RESULT_" + factoryBatch + ".txt"
-	if err := batch.WriteResults(&buf, name, batch.Header{Level: batch.LevelFactory, Code: factoryCode, Batch: factoryBatch, Created: d.now}, recs); err != nil {
+	if err := batch.WriteResults(&buf, name, batch.Header{Level: studentid.LevelFactory, Code: factoryCode, Batch: factoryBatch, Created: d.now}, recs); err != nil {
 		return nil, "", d.expect(err, "writing the result file")
 	}
 	d.say("   card factory %s sends %s with %d cards to the city", factoryCode, name, len(recs))
@@ -145,7 +145,7 @@ func (d *demo) atDistrict(s *school, citySheet *batch.Handover, part []byte) ([]
 	d.say("   district %s signs for its cards and imports %s: %d cards (C-ISSUE-2)", s.op.District, name, out.Import.Records)
 	// The sheet travels as a file; the district reads it back (C-PACK-1 checked).
 	var sheetFile bytes.Buffer
-	if err := citySheet.For(s.districtCode()).Write(&sheetFile, "HANDOVER_"+s.districtCode(), batch.Header{Level: batch.LevelCity, Code: "01", Batch: "H" + d.now.Format("20060102"), Created: d.now}); err != nil {
+	if err := citySheet.For(s.districtCode()).Write(&sheetFile, "HANDOVER_"+s.districtCode(), batch.Header{Level: studentid.LevelCity, Code: "01", Batch: "H" + d.now.Format("20060102"), Created: d.now}); err != nil {
 		return nil, d.expect(err, "writing the handover sheet")
 	}
 	sheet, err := batch.ReadHandover(d.ctx, &sheetFile, "HANDOVER_"+s.districtCode(), boxSizes)
@@ -163,7 +163,7 @@ func (d *demo) atDistrict(s *school, citySheet *batch.Handover, part []byte) ([]
 	if err := d.reconcile(d.text("district %s", s.op.District), sheet, []batchtest.Part{d.part(s)}, miscount); err != nil {
 		return nil, err
 	}
-	parts, err := d.split(part, name, batch.BySchool, batch.Header{Level: batch.LevelDistrict, Code: s.districtCode(), Batch: "R" + d.now.Format("20060102"), Created: d.now})
+	parts, err := d.split(part, name, batch.BySchool, batch.Header{Level: studentid.LevelDistrict, Code: s.districtCode(), Batch: "R" + d.now.Format("20060102"), Created: d.now})
 	if err != nil {
 		return nil, err
 	}
