@@ -81,7 +81,7 @@ func (h *NumberHistory) Lookup(ctx context.Context, ids []studentid.ID) (batch.H
 	out := batch.HistoryMap{}
 	err := h.l.store.Tx(ctx, func(tx Tx) error {
 		for _, id := range ids {
-			if id.IsZero() || !scope.Contains(id.District(), id.School()) {
+			if id.IsZero() || !scope.Contains(id.District().Local(), id.School().String()) {
 				continue
 			}
 			rec, err := tx.GetNumber(ctx, id.String())

@@ -87,9 +87,9 @@ func TestNumberHistoryInValidator(t *testing.T) {
 	require.NoError(t, err)
 	same, err := batchtest.Record(schoolA, "A小学", 2, seed)
 	require.NoError(t, err)
-	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-X", Number: taken.RegistryNo, IDNumber: stranger.ResidentID})
+	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-X", Number: taken.RegistryNo.String(), IDNumber: stranger.ResidentID})
 	require.NoError(t, err)
-	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-Y", Number: same.RegistryNo, IDNumber: same.ResidentID})
+	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-Y", Number: same.RegistryNo.String(), IDNumber: same.ResidentID})
 	require.NoError(t, err)
 
 	var file bytes.Buffer
@@ -101,5 +101,5 @@ func TestNumberHistoryInValidator(t *testing.T) {
 	assert.EqualValues(t, 5, rep.Records)
 	require.Len(t, rep.Errors, 1, "S-ID-1: only the reassigned number fails")
 	assert.ErrorIs(t, rep.Errors[0], batch.ErrReassigned)
-	assert.Equal(t, taken.RegistryNo, rep.Errors[0].RegistryNo)
+	assert.Equal(t, taken.RegistryNo.String(), rep.Errors[0].RawRegistryNo)
 }

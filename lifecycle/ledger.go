@@ -174,11 +174,11 @@ func isDigits(s string, n int) bool {
 func checkOperator(op Operator, action Action) error {
 	ok := false
 	switch op.Level {
-	case LevelCity:
+	case studentid.LevelCity:
 		ok = op.District == "" && op.School == ""
-	case LevelDistrict:
+	case studentid.LevelDistrict:
 		ok = isDigits(op.District, 2) && op.School == ""
-	case LevelSchool:
+	case studentid.LevelSchool:
 		ok = isDigits(op.District, 2) && isDigits(op.School, 8) && op.School[2:4] == op.District
 	}
 	if !ok {
@@ -256,11 +256,11 @@ func (l *Ledger) stepUnscoped(ctx context.Context, tx Tx, op Operator, c Card, a
 
 // openDeadline starts a clock for level; the deadline lies in that level's
 // own scope (a district's clock is not on its schools' lists).
-func (l *Ledger) openDeadline(ctx context.Context, tx Tx, id, rule, subject string, level Level, district, school string, due time.Time) error {
+func (l *Ledger) openDeadline(ctx context.Context, tx Tx, id, rule, subject string, level studentid.Level, district, school string, due time.Time) error {
 	switch level {
-	case LevelCity:
+	case studentid.LevelCity:
 		district, school = "", ""
-	case LevelDistrict:
+	case studentid.LevelDistrict:
 		school = ""
 	}
 	return tx.PutDeadline(ctx, Deadline{ID: id, Rule: rule, Subject: subject, Level: level, District: district, School: school, Start: l.now(), DueAt: due.UTC()})
@@ -278,7 +278,9 @@ func (l *Ledger) closeDeadline(ctx context.Context, tx Tx, id string) error {
 	return tx.PutDeadline(ctx, d)
 }
 
-func handOnID(cardID string, level Level) string { return "R-TIME-1/" + cardID + "/" + string(level) }
+func handOnID(cardID string, level studentid.Level) string {
+	return "R-TIME-1/" + cardID + "/" + string(level)
+}
 
 // addStock moves a counter; going below zero refuses the call under rule.
 func (l *Ledger) addStock(ctx context.Context, tx Tx, rule string, key StockKey, delta int64) error {
@@ -292,14 +294,14 @@ func (l *Ledger) addStock(ctx context.Context, tx Tx, rule string, key StockKey,
 	return nil
 }
 
-func stockOf(level Level, district, school string, item StockItem) StockKey {
+func stockOf(level studentid.Level, district, school string, item StockItem) StockKey {
 	switch level {
-	case LevelCity:
-		return StockKey{Level: LevelCity, Item: item}
-	case LevelDistrict:
-		return StockKey{Level: LevelDistrict, Code: district, Item: item}
+	case studentid.LevelCity:
+		return StockKey{Level: studentid.LevelCity, Item: item}
+	case studentid.LevelDistrict:
+		return StockKey{Level: studentid.LevelDistrict, Code: district, Item: item}
 	}
-	return StockKey{Level: LevelSchool, Code: school, Item: item}
+	return StockKey{Level: studentid.LevelSchool, Code: school, Item: item}
 }
 
 // Card reads one card, if it lies in the operator's scope.
@@ -406,47 +408,47 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		if !isDigits(r.Target, 2) {
 			return nil, nil, &RuleError{Rule: "R-ISSUE-1", Reason: reasonBadTarget}
 		}
-		return func(c *Card) error { c.District, c.Holder = r.Target, LevelDistrict; return nil },
+		return func(c *Card) error { c.District, c.Holder = r.Target, studentid.LevelDistrict; return nil },
 			func(c Card) error {
-				if err := l.addStock(ctx, tx, "R-ISSUE-1", stockOf(LevelCity, "", "", StockBlankRegistry), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-1", stockOf(studentid.LevelCity, "", "", StockBlankRegistry), -1); err != nil {
 					return err
 				}
-				return l.addStock(ctx, tx, "R-ISSUE-1", stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
+				return l.addStock(ctx, tx, "R-ISSUE-1", stockOf(studentid.LevelDistrict, c.District, "", StockBlankRegistry), 1)
 			}, nil
 	case ActShipToSchool: // R-ISSUE-2
 		if !isDigits(r.Target, 8) || r.Target[2:4] != c.District {
 			return nil, nil, &RuleError{Rule: "R-ISSUE-2", Reason: reasonBadTarget}
 		}
-		return func(c *Card) error { c.School, c.Holder = r.Target, LevelSchool; return nil },
+		return func(c *Card) error { c.School, c.Holder = r.Target, studentid.LevelSchool; return nil },
 			func(c Card) error {
-				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelDistrict, c.District, "", StockBlankRegistry), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelDistrict, c.District, "", StockBlankRegistry), -1); err != nil {
 					return err
 				}
-				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, c.School, StockShipped), 1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelSchool, c.District, c.School, StockShipped), 1); err != nil {
 					return err
 				}
-				return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), 1)
+				return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelSchool, c.District, c.School, StockBlankRegistry), 1)
 			}, nil
 	case ActRecoverSurplus: // R-ISSUE-2
 		school := c.School
-		return func(c *Card) error { c.School, c.Holder = "", LevelDistrict; return nil },
+		return func(c *Card) error { c.School, c.Holder = "", studentid.LevelDistrict; return nil },
 			func(c Card) error {
-				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, school, StockBlankRegistry), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelSchool, c.District, school, StockBlankRegistry), -1); err != nil {
 					return err
 				}
-				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, school, StockShipped), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelSchool, c.District, school, StockShipped), -1); err != nil {
 					return err
 				}
-				return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
+				return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelDistrict, c.District, "", StockBlankRegistry), 1)
 			}, nil
 	case ActValidateDistrict: // C-MAKE-2: the stored records are the base of R-ISSUE-2
 		return nil, func(c Card) error {
-			return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, c.School, StockIDRecords), 1)
+			return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelSchool, c.District, c.School, StockIDRecords), 1)
 		}, nil
 	case ActIssue:
 		return nil, func(c Card) error {
 			if c.Kind == KindIDCard {
-				return l.closeDeadline(ctx, tx, handOnID(c.ID, LevelSchool))
+				return l.closeDeadline(ctx, tx, handOnID(c.ID, studentid.LevelSchool))
 			}
 			return nil
 		}, nil
@@ -456,7 +458,7 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		}
 		return func(c *Card) error { c.Student, c.Cohort, c.Temporary = "", "", false; return nil },
 			func(c Card) error {
-				return l.addStock(ctx, tx, "R-LOSS-2", stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), 1)
+				return l.addStock(ctx, tx, "R-LOSS-2", stockOf(studentid.LevelSchool, c.District, c.School, StockBlankRegistry), 1)
 			}, nil
 	case ActReportLoss: // R-LOSS-1
 		return func(c *Card) error { c.LostAt = now; return nil }, nil, nil
@@ -464,7 +466,7 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		return func(c *Card) error { c.LostAt = time.Time{}; return nil }, nil, nil
 	case ActReportFault, ActFaultToDistrict, ActFaultToCity, ActFaultToSupplier: // R-FAULT-1
 		from := c.Holder
-		to := map[Action]Level{ActReportFault: LevelSchool, ActFaultToDistrict: LevelDistrict, ActFaultToCity: LevelCity}[r.Action]
+		to := map[Action]studentid.Level{ActReportFault: studentid.LevelSchool, ActFaultToDistrict: studentid.LevelDistrict, ActFaultToCity: studentid.LevelCity}[r.Action]
 		return func(c *Card) error {
 				if to != "" {
 					c.Holder = to

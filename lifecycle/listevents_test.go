@@ -67,8 +67,8 @@ func TestListEventsLoss(t *testing.T) {
 		require.Len(t, es, 1)
 		serial, err := studentid.ParseSerial(cardA)
 		require.NoError(t, err)
-		assert.Equal(t, lists.Event{Serial: serial, Registry: num, Kind: lists.KindLoss,
-			Time: time.Date(2026, 10, 10, 0, 0, 0, 0, lifecycle.Beijing()), School: schoolA, Operator: "a"}, es[0])
+		assert.Equal(t, lists.Event{Serial: serial, RegistryNo: num, Kind: lists.KindLoss,
+			Time: time.Date(2026, 10, 10, 0, 0, 0, 0, lifecycle.Beijing()), School: num.School(), Operator: "a"}, es[0])
 	})
 	t.Run("R-LOSS-1/a loss cancelled before it takes effect never reaches a list", func(t *testing.T) {
 		f, _ := listFixture(t)
@@ -157,7 +157,7 @@ func TestListEventsScope(t *testing.T) {
 	f, _ := listFixture(t)
 	f.issuedRegistryCard(cardB, schoolB, number(t, schoolB, 0, 32, 1, 1))
 	f.issuedRegistryCard(cardX, schoolX, number(t, schoolX, 0, 32, 1, 1))
-	opX := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "06", School: schoolX, User: "x"}
+	opX := lifecycle.Operator{Level: studentid.LevelSchool, District: "06", School: schoolX, User: "x"}
 	f.at(2026, 11, 9, 10, 0)
 	f.tr(opB, cardB, lifecycle.ActFreeze, "")
 	f.at(2026, 11, 9, 10, 1)
@@ -226,7 +226,7 @@ func TestListEventErrors(t *testing.T) {
 		var le *lifecycle.ListEventError
 		require.ErrorAs(t, err, &le)
 		assert.Equal(t, "not-a-serial", le.CardID)
-		assert.True(t, errors.Is(err, lists.ErrBadSerial))
+		assert.True(t, errors.Is(err, studentid.ErrSerial))
 		assert.Contains(t, err.Error(), `card "not-a-serial", event `)
 		assert.Regexp(t, `\p{Han}`, l10n.Error(err, l10n.Chinese))
 	})

@@ -21,7 +21,6 @@ const (
 	nameKind   = "card kind "
 	nameState  = "state "
 	nameAction = "action "
-	nameLevel  = "level "
 	nameEntity = "entity "
 	// nameIDCancelled is the ID card's cancelled state: punched (打孔作废,
 	// C-MGMT-1), not the registry card's cancellation (注销).
@@ -60,12 +59,6 @@ func (k CardKind) StateName(s State, tag language.Tag) string {
 // know are shown as stored.
 func (a Action) Localize(tag language.Tag) string {
 	return localName(tag, nameAction+string(a), string(a))
-}
-
-// Localize names the level in tag's language (市级, 区级, 校级, 应用单位 in
-// Chinese; the stored value in English).
-func (l Level) Localize(tag language.Tag) string {
-	return localName(tag, nameLevel+string(l), string(l))
 }
 
 // entityName names the kind of row an error is about (卡, 学生 … in Chinese).

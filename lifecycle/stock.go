@@ -3,6 +3,8 @@ package lifecycle
 import (
 	"context"
 	"errors"
+
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // ShipReserve moves reserve cards (预备卡: ID-card blanks with the background
@@ -10,7 +12,7 @@ import (
 func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, count int64) error {
 	n := &note{action: "ship-reserve", subject: district, rule: "S-7", detail: map[string]any{"count": count}}
 	return l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelCity {
+		if op.Level != studentid.LevelCity {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "ship-reserve", Rule: "S-7"}
 		}
 		if !isDigits(district, 2) {
@@ -19,7 +21,7 @@ func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, 
 		if count <= 0 {
 			return &RuleError{Rule: "S-7", Reason: reasonBadCount}
 		}
-		return l.addStock(ctx, tx, "S-7", stockOf(LevelDistrict, district, "", StockReserveID), count)
+		return l.addStock(ctx, tx, "S-7", stockOf(studentid.LevelDistrict, district, "", StockReserveID), count)
 	})
 }
 
@@ -28,13 +30,13 @@ func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, 
 func (l *Ledger) SetToIssue(ctx context.Context, op Operator, count int64) error {
 	n := &note{action: "set-to-issue", subject: op.District, rule: "C-RESERVE-1", detail: map[string]any{"count": count}}
 	return l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelDistrict {
+		if op.Level != studentid.LevelDistrict {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "set-to-issue", Rule: "C-RESERVE-1"}
 		}
 		if count < 0 {
 			return &RuleError{Rule: "C-RESERVE-1", Reason: reasonBadCount}
 		}
-		key := stockOf(LevelDistrict, op.District, "", StockToIssue)
+		key := stockOf(studentid.LevelDistrict, op.District, "", StockToIssue)
 		cur, err := tx.Stock(ctx, key)
 		if err != nil {
 			return err
@@ -51,20 +53,20 @@ func (l *Ledger) PrintSmallBatch(ctx context.Context, op Operator, count int64) 
 	var out ReserveStatus
 	n := &note{action: "print-small-batch", subject: op.District, rule: "S-7", detail: map[string]any{"count": count}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelDistrict {
+		if op.Level != studentid.LevelDistrict {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "print-small-batch", Rule: "S-7"}
 		}
 		if count <= 0 || count >= SmallBatchLimit {
 			return &RuleError{Rule: "C-MAKE-2", Reason: reasonSmallBatch}
 		}
-		stock, err := tx.AddStock(ctx, stockOf(LevelDistrict, op.District, "", StockReserveID), -count)
+		stock, err := tx.AddStock(ctx, stockOf(studentid.LevelDistrict, op.District, "", StockReserveID), -count)
 		if err != nil {
 			return err
 		}
 		if stock < 0 {
 			return &RuleError{Rule: "S-7", Reason: reasonStockShort}
 		}
-		toIssue, err := tx.Stock(ctx, stockOf(LevelDistrict, op.District, "", StockToIssue))
+		toIssue, err := tx.Stock(ctx, stockOf(studentid.LevelDistrict, op.District, "", StockToIssue))
 		out = Reserve(stock, toIssue)
 		n.detail["alert"] = out.Alert
 		return err
@@ -79,11 +81,11 @@ func (l *Ledger) Reserve(ctx context.Context, op Operator, district string) (Res
 	}
 	var out ReserveStatus
 	err := l.store.Tx(ctx, func(tx Tx) error {
-		stock, err := tx.Stock(ctx, stockOf(LevelDistrict, district, "", StockReserveID))
+		stock, err := tx.Stock(ctx, stockOf(studentid.LevelDistrict, district, "", StockReserveID))
 		if err != nil {
 			return err
 		}
-		toIssue, err := tx.Stock(ctx, stockOf(LevelDistrict, district, "", StockToIssue))
+		toIssue, err := tx.Stock(ctx, stockOf(studentid.LevelDistrict, district, "", StockToIssue))
 		out = Reserve(stock, toIssue)
 		return err
 	})
@@ -94,9 +96,9 @@ func (l *Ledger) Reserve(ctx context.Context, op Operator, district string) (Res
 func (l *Ledger) StockOf(ctx context.Context, op Operator, key StockKey) (int64, error) {
 	district, school := "", ""
 	switch key.Level {
-	case LevelDistrict:
+	case studentid.LevelDistrict:
 		district = key.Code
-	case LevelSchool:
+	case studentid.LevelSchool:
 		if len(key.Code) == 8 {
 			district, school = key.Code[2:4], key.Code
 		}
@@ -192,10 +194,10 @@ func (l *Ledger) SchoolShipment(ctx context.Context, op Operator, school string)
 	p := ShipmentPlan{School: school}
 	err := l.store.Tx(ctx, func(tx Tx) error {
 		var err error
-		if p.IDRecords, err = tx.Stock(ctx, stockOf(LevelSchool, school[2:4], school, StockIDRecords)); err != nil {
+		if p.IDRecords, err = tx.Stock(ctx, stockOf(studentid.LevelSchool, school[2:4], school, StockIDRecords)); err != nil {
 			return err
 		}
-		p.Shipped, err = tx.Stock(ctx, stockOf(LevelSchool, school[2:4], school, StockShipped))
+		p.Shipped, err = tx.Stock(ctx, stockOf(studentid.LevelSchool, school[2:4], school, StockShipped))
 		return err
 	})
 	p.Allocation = int64(SchoolAllocation(int(p.IDRecords)))

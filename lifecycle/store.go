@@ -3,6 +3,8 @@ package lifecycle
 import (
 	"context"
 	"time"
+
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // Store is what the ledger needs from a database, in the spirit of
@@ -95,7 +97,7 @@ type Tx interface {
 	// LastSync returns the latest record (highest ID) of a kind for exactly
 	// this level, district and school; with okOnly, the latest successful
 	// one. *NotFoundError if none.
-	LastSync(ctx context.Context, kind SyncKind, level Level, district, school string, okOnly bool) (SyncRecord, error)
+	LastSync(ctx context.Context, kind SyncKind, level studentid.Level, district, school string, okOnly bool) (SyncRecord, error)
 
 	// PutDeadline creates or replaces the deadline with d.ID.
 	PutDeadline(ctx context.Context, d Deadline) error

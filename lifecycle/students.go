@@ -43,9 +43,9 @@ func (l *Ledger) Enrol(ctx context.Context, op Operator, s Student) (Student, er
 		if err != nil {
 			return err
 		}
-		if op.Level != LevelSchool || id.School() != op.School {
+		if op.Level != studentid.LevelSchool || id.School().String() != op.School {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "enrol",
-				Target: Scope{District: id.District(), School: id.School()}, Rule: "S-4"}
+				Target: Scope{District: id.District().Local(), School: id.School().String()}, Rule: "S-4"}
 		}
 		s.Number = id.String()
 		s.District, s.School, s.Status, s.Version = op.District, op.School, StudentEnrolled, 0
@@ -124,7 +124,7 @@ func (l *Ledger) TransferOut(ctx context.Context, op Operator, studentKey string
 func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string) error {
 	n := &note{action: string(ActTransferIn), subject: studentKey, rule: "R-MOVE-1", detail: map[string]any{}}
 	return l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelSchool {
+		if op.Level != studentid.LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: ActTransferIn, Rule: "S-4"}
 		}
 		s, err := l.loadStudent(ctx, tx, studentKey)
@@ -152,13 +152,13 @@ func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string)
 			// The card leaves the old school's scope: the transfer-out
 			// released it to the school the student transfers to.
 			if _, _, err := l.stepUnscoped(ctx, tx, op, c, ActTransferIn, "", func(c *Card) error {
-				c.District, c.School, c.Holder = op.District, op.School, LevelSchool
+				c.District, c.School, c.Holder = op.District, op.School, studentid.LevelSchool
 				return nil
 			}); err != nil {
 				return err
 			}
 			// R-ISSUE-3: the school stocks cards arriving with transfer students.
-			if err := l.addStock(ctx, tx, "R-ISSUE-3", stockOf(LevelSchool, op.District, op.School, StockBlankRegistry), 1); err != nil {
+			if err := l.addStock(ctx, tx, "R-ISSUE-3", stockOf(studentid.LevelSchool, op.District, op.School, StockBlankRegistry), 1); err != nil {
 				return err
 			}
 		}
@@ -175,7 +175,7 @@ func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string)
 func (l *Ledger) Resume(ctx context.Context, op Operator, studentKey string) error {
 	n := &note{action: "resume", subject: studentKey, rule: "R-MOVE-2", detail: map[string]any{}}
 	return l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelSchool {
+		if op.Level != studentid.LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "resume", Rule: "S-4"}
 		}
 		s, err := l.loadStudent(ctx, tx, studentKey)
@@ -288,7 +288,7 @@ func (l *Ledger) Recover(ctx context.Context, op Operator, leaveID, handler stri
 	var out LeaveRecord
 	n := &note{action: string(ActRecover), subject: leaveID, rule: "R-LEAVE-2", detail: map[string]any{"handler": handler}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelSchool {
+		if op.Level != studentid.LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: ActRecover, Rule: "S-4"}
 		}
 		r, err := tx.GetLeave(ctx, leaveID)
@@ -342,7 +342,7 @@ func (l *Ledger) ApplyForCard(ctx context.Context, op Operator, n Newcomer) (App
 	var kind ApplicationKind
 	nt := &note{action: "apply-card", subject: n.Number.String(), rule: "S-ID-4", detail: map[string]any{}}
 	err := l.do(ctx, op, nt, func(tx Tx) error {
-		if err := checkScope(op, "apply-card", n.Number.District(), n.Number.School()); err != nil {
+		if err := checkScope(op, "apply-card", n.Number.District().Local(), n.Number.School().String()); err != nil {
 			if s, known, e := studentOfNumber(ctx, tx, n.Number.String()); e != nil || !known || checkScope(op, "apply-card", s.District, s.School) != nil {
 				return err
 			}
@@ -443,7 +443,7 @@ func (l *Ledger) ExportNumberChanges(ctx context.Context, op Operator, numbers [
 func (l *Ledger) FileNumberChanges(ctx context.Context, op Operator, numbers []string) error {
 	n := &note{action: "file-number-changes", rule: "S-ID-5", detail: map[string]any{"numbers": numbers}}
 	return l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelCity {
+		if op.Level != studentid.LevelCity {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "file-number-changes", Rule: "S-ID-5"}
 		}
 		for _, num := range numbers {
@@ -561,7 +561,7 @@ func approves(approver, op Operator, s Student) bool {
 	if checkOperator(approver, "approve") != nil || !approver.Scope().Contains(s.District, s.School) {
 		return false
 	}
-	rank := map[Level]int{LevelCity: 3, LevelDistrict: 2, LevelSchool: 1}
+	rank := map[studentid.Level]int{studentid.LevelCity: 3, studentid.LevelDistrict: 2, studentid.LevelSchool: 1}
 	return rank[approver.Level] > rank[op.Level]
 }
 

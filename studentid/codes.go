@@ -401,4 +401,3 @@ func ParseSexCode(s string) (Sex, error) {
 // Valid reports whether s is Male or Female: a sex a card or card-making
 // record may carry.
 func (s Sex) Valid() bool { return s == Male || s == Female }
-

@@ -11,13 +11,17 @@ import "database/sql/driver"
 func (id ID) Value() (driver.Value, error) { return id.String(), nil }
 
 // Scan reads a registry number stored by Value.
-func (id *ID) Scan(src any) error { return scanText(src, KindRegistryNumber, ErrFormat, id.UnmarshalText) }
+func (id *ID) Scan(src any) error {
+	return scanText(src, KindRegistryNumber, ErrFormat, id.UnmarshalText)
+}
 
 // Value returns the 4 digits ("" for the zero District).
 func (d District) Value() (driver.Value, error) { return d.String(), nil }
 
 // Scan reads a district code stored by Value.
-func (d *District) Scan(src any) error { return scanText(src, KindDistrict, ErrDistrict, d.UnmarshalText) }
+func (d *District) Scan(src any) error {
+	return scanText(src, KindDistrict, ErrDistrict, d.UnmarshalText)
+}
 
 // Value returns the 8 digits ("" for the zero School).
 func (s School) Value() (driver.Value, error) { return s.String(), nil }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // tx is one transaction on the writer connection; done is set when the
@@ -351,7 +352,7 @@ func (t *tx) AppendSync(ctx context.Context, r lifecycle.SyncRecord) (lifecycle.
 	return r, err
 }
 
-func (t *tx) LastSync(ctx context.Context, kind lifecycle.SyncKind, level lifecycle.Level, district, school string, okOnly bool) (lifecycle.SyncRecord, error) {
+func (t *tx) LastSync(ctx context.Context, kind lifecycle.SyncKind, level studentid.Level, district, school string, okOnly bool) (lifecycle.SyncRecord, error) {
 	var r lifecycle.SyncRecord
 	var at sql.NullInt64
 	var ok int64

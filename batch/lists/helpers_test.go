@@ -100,9 +100,3 @@ func testSchool(s string) studentid.School {
 	v, _ := studentid.ParseSchool(s)
 	return v
 }
-
-// testDistrict parses a district code of the test data (see testSchool).
-func testDistrict(s string) studentid.District {
-	v, _ := studentid.ParseDistrict(s)
-	return v
-}

@@ -16,6 +16,7 @@ import (
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 func TestArgumentErrors(t *testing.T) {
@@ -190,7 +191,7 @@ func TestCatalog(t *testing.T) {
 		card.TypeRegistry.String(), card.TypeTemporary.String(), "open", "read", "write", "stat", "rename", "mkdir"} {
 		assert.True(t, messages.Has(s), s)
 	}
-	for _, l := range []lifecycle.Level{lifecycle.LevelCity, lifecycle.LevelDistrict, lifecycle.LevelSchool} {
+	for _, l := range []studentid.Level{studentid.LevelCity, studentid.LevelDistrict, studentid.LevelSchool} {
 		assert.True(t, messages.Has(string(l)), l)
 	}
 	assert.Equal(t, "用法错误：未知命令 \"x\"", l10n.Error(usagef("unknown command %q", "x"), l10n.Chinese))

@@ -103,7 +103,7 @@ type problem struct {
 func (e *env) problems(errs []*batch.RecordError) []problem {
 	out := make([]problem, 0, len(errs))
 	for _, re := range errs {
-		out = append(out, problem{File: re.File, Line: re.Line, Field: re.Field, RegistryNo: re.RegistryNo,
+		out = append(out, problem{File: re.File, Line: re.Line, Field: re.Field, RegistryNo: re.RawRegistryNo,
 			Reason: string(re.Reason), Message: l10n.Error(re, e.lang)})
 	}
 	return out
@@ -272,12 +272,12 @@ func cmdValidate(e *env, args []string) (result, error) {
 // registry number; the ledger names a district by positions 3-4).
 func validatingOperator(level studentid.Level, code string) (lifecycle.Operator, error) {
 	if level == studentid.LevelCity {
-		return lifecycle.Operator{Level: lifecycle.LevelCity, User: "cardctl"}, nil
+		return lifecycle.Operator{Level: studentid.LevelCity, User: "cardctl"}, nil
 	}
 	if !isDigits(code, 4) {
 		return lifecycle.Operator{}, usagef("--code: %q is not a district code (4 digits)", code)
 	}
-	return lifecycle.Operator{Level: lifecycle.LevelDistrict, District: code[2:], User: "cardctl"}, nil
+	return lifecycle.Operator{Level: studentid.LevelDistrict, District: code[2:], User: "cardctl"}, nil
 }
 
 // readRare reads a rare-character description (C-4) whose entries must all
@@ -654,12 +654,14 @@ func cmdHandover(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	if *forCode != "" {
-		h = h.For(*forCode)
+		if h, err = handoverFor(h, *forCode); err != nil {
+			return nil, err
+		}
 	}
 	res := &handoverResult{Input: pos[0], For: *forCode, Cards: h.Total(), Boxes: []boxResult{}, Labels: []string{}}
 	for _, r := range h.Rows {
 		res.Boxes = append(res.Boxes, boxResult{BigBox: r.BigBox, SmallBox: r.SmallBox, FactoryBatch: r.FactoryBatch,
-			School: r.School, SchoolName: r.SchoolName, Category: int(r.Category), Cohort: r.Cohort, Count: r.Count})
+			School: r.School.String(), SchoolName: r.SchoolName, Category: int(r.Category), Cohort: r.Cohort, Count: r.Count})
 	}
 	bigs, smalls := h.Labels()
 	for _, l := range bigs {
@@ -677,4 +679,21 @@ func cmdHandover(e *env, args []string) (result, error) {
 		res.Output = *out
 	}
 	return res, nil
+}
+
+// handoverFor is the part of a sheet for --for: a district (4 digits) or a
+// school (8 digits).
+func handoverFor(h *batch.Handover, code string) (*batch.Handover, error) {
+	if len(code) == studentid.SchoolLen {
+		s, err := studentid.ParseSchool(code)
+		if err != nil {
+			return nil, &argError{flag: "for", err: err}
+		}
+		return h.ForSchool(s), nil
+	}
+	d, err := studentid.ParseDistrict(code)
+	if err != nil {
+		return nil, &argError{flag: "for", err: err}
+	}
+	return h.ForDistrict(d), nil
 }

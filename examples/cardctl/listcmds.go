@@ -122,9 +122,9 @@ func cmdListsExport(e *env, args []string) (result, error) {
 	var level studentid.Level
 	var code string
 	switch op.Level {
-	case lifecycle.LevelCity:
+	case studentid.LevelCity:
 		level, code = studentid.LevelCity, "01"
-	case lifecycle.LevelDistrict:
+	case studentid.LevelDistrict:
 		level, code = studentid.LevelDistrict, "01"+op.District
 	default: // a school; an application unit is refused by the ledger
 		level, code = studentid.LevelSchool, op.School
@@ -271,7 +271,7 @@ func parseListDigest(s string) (batch.DigestAlg, error) {
 	case "sm3":
 		return batch.SM3, nil
 	}
-	return 0, usagef("--digest: %q is not sha256 or sm3", s)
+	return "", usagef("--digest: %q is not sha256 or sm3", s)
 }
 
 // readList reads and verifies a compact list file.

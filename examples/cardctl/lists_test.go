@@ -37,11 +37,11 @@ func writeEvents(t *testing.T, path, school string, evs ...testEvent) {
 	for _, ev := range evs {
 		rec, err := batchtest.Record(school, "学校", ev.i, 1)
 		require.NoError(t, err)
-		id, err := studentid.Parse(rec.RegistryNo)
+		id, err := studentid.Parse(rec.RegistryNo.String())
 		require.NoError(t, err)
 		sn, err := studentid.ParseSerial(serialOf(school, ev.i))
 		require.NoError(t, err)
-		events = append(events, lists.Event{Serial: sn, Registry: id, Kind: ev.kind, Time: ev.at, School: school, Operator: "op1"})
+		events = append(events, lists.Event{Serial: sn, RegistryNo: id, Kind: ev.kind, Time: ev.at, School: id.School(), Operator: "op1"})
 	}
 	lists.SortEvents(events)
 	f, err := os.Create(path)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/batchtest"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // rareName is a student name with a character outside GB2312 (䶮, U+4DAE):
@@ -24,7 +25,7 @@ func writeRareSchool(t *testing.T, dir, school string, n int, seed uint64) {
 	t.Helper()
 	hdr := batchtest.School(school, created)
 	var recs [][]string
-	var regs []string
+	var regs []studentid.ID
 	for rec, err := range batchtest.Records(school, "北京市测试学校"+school[5:], n, seed) {
 		require.NoError(t, err)
 		if len(recs) == 0 {

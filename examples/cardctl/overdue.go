@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 type deadlineJSON struct {
@@ -96,9 +97,9 @@ func cmdOverdue(e *env, args []string) (result, error) {
 
 func scopeName(e *env, op lifecycle.Operator) string {
 	switch op.Level {
-	case lifecycle.LevelCity:
+	case studentid.LevelCity:
 		return e.t("the whole city")
-	case lifecycle.LevelDistrict:
+	case studentid.LevelDistrict:
 		return e.t("district %s", op.District)
 	default:
 		return e.t("school %s", op.School)

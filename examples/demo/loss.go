@@ -35,7 +35,7 @@ func (d *demo) stepLoss() error {
 		return err
 	}
 	rec := d.a.cmis[lossIdx]
-	serial := d.holder[rec.RegistryNo]
+	serial := d.holder[rec.RegistryNo.String()]
 	c, err := d.ledger.Transition(d.ctx, d.a.op, lifecycle.Request{CardID: serial, Action: lifecycle.ActReportLoss, Reason: "lost on the way home"})
 	if err != nil {
 		return d.expect(err, "reporting %s lost", serial)
@@ -49,7 +49,7 @@ func (d *demo) stepLoss() error {
 	if err := d.check(!effective && at.Equal(time.Date(2026, 10, 10, 0, 0, 0, 0, lifecycle.Beijing())), "the loss takes effect on 10 October 2026"); err != nil {
 		return err
 	}
-	if err := d.lendTemporary(rec.RegistryNo); err != nil {
+	if err := d.lendTemporary(rec.RegistryNo.String()); err != nil {
 		return err
 	}
 	if err := d.setClock(2026, 10, 9, 12, 0); err != nil {
@@ -84,8 +84,8 @@ func (d *demo) stepLoss() error {
 	if err != nil {
 		return d.expect(err, "asking the ledger for %s's list events", d.a.code)
 	}
-	if err := d.check(len(evA) == 1 && evA[0].Serial == ser && evA[0].Kind == lists.KindLoss && evA[0].Registry.String() == rec.RegistryNo &&
-		evA[0].Time.Equal(at) && evA[0].School == d.a.code, "the ledger lists the loss on the day it takes effect, at that time (R-LOSS-1)"); err != nil {
+	if err := d.check(len(evA) == 1 && evA[0].Serial == ser && evA[0].Kind == lists.KindLoss && evA[0].RegistryNo == rec.RegistryNo &&
+		evA[0].Time.Equal(at) && evA[0].School.String() == d.a.code, "the ledger lists the loss on the day it takes effect, at that time (R-LOSS-1)"); err != nil {
 		return err
 	}
 	evB, err := d.ledger.ListEvents(d.ctx, d.b.op, today)
@@ -252,7 +252,7 @@ func (d *demo) publishList(cityFile []byte, lost studentid.Serial) error {
 	}
 	status, listed := onGate.Lookup(lost)
 	d.say("   the gate reader applies the delta (signature verified, byte for byte the city's list) and looks card %s up: before: %s; now: %s (R-LIST-1)", lost, d.listStatus(d.listV1, lost), d.listStatus(onGate, lost))
-	other, _ := studentid.ParseSerial(d.holder[d.a.cmis[0].RegistryNo])
+	other, _ := studentid.ParseSerial(d.holder[d.a.cmis[0].RegistryNo.String()])
 	_, otherListed := onGate.Lookup(other)
 	d.say("   another student's card %s: %s", other, d.listStatus(onGate, other))
 	return d.check(bytes.Equal(onGate.Bytes(), v2.Bytes()) && listed && status.Lost() && !otherListed, "the reader's list shows exactly the lost card")
