@@ -273,6 +273,13 @@ type Deadline struct {
 	DueAt    time.Time
 	// DoneAt is zero while the deadline is open.
 	DoneAt time.Time
+	// WorkingDays is the length of a deadline counted in working days from
+	// Start (0 for one counted otherwise), so it can be computed again.
+	WorkingDays int
+	// Provisional marks a DueAt counted past the years the calendar has
+	// official holiday data for (weekends only); the Ledger recomputes it
+	// when the notice is loaded ([Ledger.RecomputeProvisional]).
+	Provisional bool
 }
 
 // StudentStatus is a student's standing at the school holding the record.
@@ -283,7 +290,10 @@ const (
 	StudentEnrolled    StudentStatus = "enrolled"
 	StudentTransferOut StudentStatus = "transfer-out" // left with a transfer in flight (R-MOVE-1)
 	StudentSuspended   StudentStatus = "suspended"
-	StudentLeft        StudentStatus = "left" // graduated, finished, dropped out… (R-LEAVE-1)
+	StudentLeft        StudentStatus = "left" // dropped out, ended temporary study… (R-LEAVE-1)
+	// StudentCompleted: graduated or completed (毕业、结业); the basic data
+	// can no longer be changed (P-5).
+	StudentCompleted StudentStatus = "completed"
 )
 
 // Student is the ledger's view of one student: the registry number in use,
