@@ -184,7 +184,27 @@ func checkOperator(op Operator, action Action) error {
 	if !ok {
 		return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: action, Rule: "S-4"}
 	}
+	switch op.Role {
+	case "", RoleCardManager:
+	case RoleSystemAdmin:
+		if !systemAction(action) {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: action, Rule: "S-14"}
+		}
+	default:
+		return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: action, Rule: "S-14"}
+	}
 	return nil
+}
+
+// systemAction: what a system administrator may do (S-14): record the
+// level's backups, virus scans and syncs, schedule those duties, and read
+// the duties' clocks and the audit log; no card, student or registry data.
+func systemAction(a Action) bool {
+	switch a {
+	case "sync", "last-sync", "schedule-duties", "overdue", actReadAudit, "verify-audit":
+		return true
+	}
+	return false
 }
 
 // readable checks a read: a valid operator whose scope covers the target;
@@ -533,7 +553,9 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 			return nil, nil, &RuleError{Rule: "C-MGMT-1", Reason: reasonStillValid}
 		}
 		return nil, nil, nil
-	case ActValidateCity, ActReject, ActSendToFactory, ActPunch, ActCancel, ActFreeze, ActUnfreeze, ActRecall:
+	case ActCancel: // R-TIME-2: a deceased student's card is cancelled within 10 working days
+		return nil, func(c Card) error { return l.closeDeadline(ctx, tx, deceasedID(c.ID)) }, nil
+	case ActValidateCity, ActReject, ActSendToFactory, ActPunch, ActFreeze, ActUnfreeze, ActRecall:
 		return nil, nil, nil
 	}
 	// Anything else has its own method; report it as not allowed here,

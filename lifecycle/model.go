@@ -39,7 +39,25 @@ type Operator struct {
 	School string
 	// User names the person at the terminal (a login, not a secret).
 	User string
+	// Role is what the person does at the level (S-14); empty is a card
+	// manager, the role every operator had before roles were recorded.
+	Role Role
 }
+
+// Role is an operator's job at its level (S-14): each level reports its
+// card-management staff to the level above, and a system administrator
+// configures the system and takes no part in registry business (seed 002).
+type Role string
+
+// The roles the Ledger tells apart.
+const (
+	// RoleCardManager does the card and registry business of the level
+	// (卡管理人员); the zero Role means the same.
+	RoleCardManager Role = "card-manager"
+	// RoleSystemAdmin configures the system (系统管理员): backups, virus
+	// scans, syncs and reading the audit log, nothing of the registry.
+	RoleSystemAdmin Role = "system-admin"
+)
 
 // Scope returns the part of the ledger the operator may act on. Application
 // units have none: the Ledger refuses their calls before it looks at a scope.

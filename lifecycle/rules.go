@@ -189,6 +189,25 @@ func CardApplication(n Newcomer, at time.Time) (ApplicationKind, error) {
 	return ApplyReplacement, nil
 }
 
+// RegistryDates are the registry deadlines of one school year that card
+// flows depend on (R-TIME-2): grade-1 electronic registries exist within one
+// month of the school year's start, promotion is done by 10 August 24:00,
+// graduation before 30 July. Each is the instant the deadline passes.
+type RegistryDates struct {
+	GradeOneBy, GraduationBy, PromotionBy time.Time
+}
+
+// RegistryDeadlines returns the R-TIME-2 dates of the school year starting
+// in September of year: grade-1 registries by 1 October of year, and the
+// graduation and promotion that end it, in the next summer.
+func RegistryDeadlines(year int) RegistryDates {
+	return RegistryDates{
+		GradeOneBy:   Date{year, time.September, 1}.Start().AddDate(0, 1, 0),
+		GraduationBy: Date{year + 1, time.July, 30}.Start(),
+		PromotionBy:  Date{year + 1, time.August, 11}.Start(),
+	}
+}
+
 // MonthDay is a day of the year.
 type MonthDay struct {
 	Month time.Month

@@ -13,7 +13,6 @@ import (
 	"github.com/bjedu/studentcard/studentid"
 )
 
-
 func TestReplacementTerms(t *testing.T) {
 	for _, tc := range []struct {
 		name   string

@@ -290,7 +290,7 @@ const (
 	LeaveOther      = "other"
 )
 
-func deceasedID(studentKey string) string { return "R-TIME-2/deceased/" + studentKey }
+func deceasedID(cardID string) string { return "R-TIME-2/deceased/" + cardID }
 
 // Leave records a student leaving the school (graduating, finishing,
 // dropping out, ending temporary study) without a transfer: the registry card
@@ -331,7 +331,7 @@ func (l *Ledger) Leave(ctx context.Context, op Operator, studentKey, reason stri
 				}
 			}
 			if reason == LeaveDeceased {
-				if _, err := l.openWorkingDeadline(ctx, tx, deceasedID(s.Key), "R-TIME-2", c.ID, LevelSchool, s.District, s.School, RegistryTransferWorkingDays); err != nil {
+				if _, err := l.openWorkingDeadline(ctx, tx, deceasedID(c.ID), "R-TIME-2", c.ID, LevelSchool, s.District, s.School, RegistryTransferWorkingDays); err != nil {
 					return err
 				}
 			}
