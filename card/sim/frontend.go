@@ -18,6 +18,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "trailer access bits are inconsistent (the chip would lock the sector)", ZH: "扇区尾块的访问控制位不一致（芯片会锁死该扇区）"},
 	l10n.Entry{Key: "the key set's suite must be the card info's", ZH: "密钥组的密码算法应与卡片信息一致"},
 	l10n.Entry{Key: "retries must be 1-15", ZH: "重试次数应为1至15"},
+	l10n.Entry{Key: "MAC retries must be 1-255", ZH: "MAC重试次数应为1至255"},
 	l10n.Entry{Key: "card removed from the field", ZH: "卡片已离开读卡区"},
 	l10n.Entry{Key: "simulator configuration is invalid", ZH: "模拟卡配置无效"},
 	l10n.Entry{Key: "simulator configuration: %[1]s", ZH: "模拟卡配置：%[1]s"},
