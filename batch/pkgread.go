@@ -3,7 +3,6 @@ package batch
 import (
 	"archive/zip"
 	"crypto/sha256"
-	"errors"
 	"io"
 	"io/fs"
 	"path"
@@ -300,10 +299,4 @@ func PackageDigest(ra io.ReaderAt, size int64) ([]byte, error) {
 		return nil, io.ErrUnexpectedEOF
 	}
 	return h.Sum(nil), nil
-}
-
-// isPackageRefusal reports whether err is a refusal of the strict reader.
-func isPackageRefusal(err error) bool {
-	var pe *PackageError
-	return errors.As(err, &pe)
 }
