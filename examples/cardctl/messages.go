@@ -51,7 +51,7 @@ cardctl handover reconcile --sheet SHEET --counted FILE [--level city|district] 
   exit code is 1.`
 	helpLists = `cardctl lists export --db FILE [--level school|district|city] [--school CODE] [--district DD] --day YYYY-MM-DD [-o OUT]
   Write the day's loss/freeze event file of the operator's scope from the ledger (R-LIST-1),
-  default LISTEVENT_<code>_<YYYYMMDD>.txt; a loss is listed on the day it takes effect (R-LOSS-1).
+  default LISTEVENT_<code>_<YYYYMMDD>.txt; a loss is listed on the day it is reported (R-LOSS-1).
 cardctl lists merge [--level district|city] [--code CODE] -o OUT EVENTS...
   Merge daily loss/freeze event files (R-LIST-1); duplicates dropped, conflicts reported.
 cardctl lists build (--sign-key PEM | --dev-keys SEED) --version N [--base LIST] [--covers all|lost|frozen] -o LIST EVENTS...
@@ -151,7 +151,7 @@ cardctl handover reconcile --sheet 交接单 --counted 清点文件 [--level cit
   写出重新生成的交接单（默认 交接单.regenerated.txt），退出码为 1。`},
 	l10n.Entry{Key: helpLists, ZH: `cardctl lists export --db 文件 [--level school|district|city] [--school 代码] [--district 两位代码] --day YYYY-MM-DD [-o 输出文件]
   从台账导出操作员范围内当天的挂失/冻结事件文件（R-LIST-1），默认 LISTEVENT_<代码>_<YYYYMMDD>.txt；
-  挂失在生效当天列入（R-LOSS-1）。
+  挂失在办理当天列入（R-LOSS-1）。
 cardctl lists merge [--level district|city] [--code 代码] -o 输出文件 事件文件...
   合并每日挂失/冻结事件文件（R-LIST-1）；去掉重复事件，报告冲突。
 cardctl lists build (--sign-key PEM | --dev-keys 种子) --version N [--base 名单] [--covers all|lost|frozen] -o 名单 事件文件...
@@ -187,6 +187,9 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "--level: %q is not district or city", ZH: "--level：%q 不是 district 或 city"},
 	l10n.Entry{Key: "--code is required at level %s", ZH: "级别 %s 必须指定 --code"},
 	l10n.Entry{Key: "validation failed: the file is refused", ZH: "校验未通过：文件被拒收"},
+	l10n.Entry{Key: "%s is refused (%d problems, first: %s): validate it and merge only accepted files", ZH: "%[1]s未通过校验（%[2]d个问题，第一个：%[3]s）：请先校验，只合并通过校验的文件"},
+	l10n.Entry{Key: "--code: %q is not the code of a %s (%d digits)", ZH: "--code：%[1]q不是%[2]s代码（%[3]d位数字）"},
+	l10n.Entry{Key: "--sender: %q is not a sender under %s (%d digits starting with %s)", ZH: "--sender：%[1]q不是%[2]s下属的报送单位（应为以%[4]s开头的%[3]d位数字）"},
 	l10n.Entry{Key: "no such file", ZH: "文件不存在"},
 	l10n.Entry{Key: "permission denied", ZH: "没有权限"},
 	l10n.Entry{Key: "file already exists", ZH: "文件已存在"},
