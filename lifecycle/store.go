@@ -161,17 +161,6 @@ type AssignedNumber struct {
 	HasStudent bool
 }
 
-// RangeStart is the lower bound of an [Store.AssignedNumbers] page: the
-// least string after the cursor (after followed by NUL), or prefix itself on
-// the first page; SQL stores seek the primary key to it (number >= start),
-// so every page costs its own rows, not a scan from the prefix's start.
-func RangeStart(prefix, after string) string {
-	if after < prefix {
-		return prefix
-	}
-	return after + "\x00"
-}
-
 // AssignedPageLimit is the page size of [Store.AssignedNumbers] when the
 // caller asks for none.
 const AssignedPageLimit = 1000

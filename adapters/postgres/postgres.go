@@ -312,10 +312,12 @@ func (s *Store) Close() error {
 }
 
 // assignedQuery is the range read of [Store.AssignedNumbers]; U+10FFFF
-// bounds the prefix's range in the "C" collation, as in LastNumber.
+// bounds the prefix's range in the "C" collation, as in LastNumber; the
+// B-tree scan starts at the tighter of the two lower bounds, so a page costs
+// its own rows.
 const assignedQuery = `SELECT n.number, n.student_key, coalesce(s.id_number, ''), s.key IS NOT NULL
 	FROM numbers n LEFT JOIN students s ON s.key = n.student_key
-	WHERE n.number >= $1 AND n.number < $2 ORDER BY n.number LIMIT $3`
+	WHERE n.number >= $1 AND n.number < $2 AND n.number > $3 ORDER BY n.number LIMIT $4`
 
 // AssignedNumbers implements [lifecycle.Store.AssignedNumbers]: one
 // statement outside any transaction of the store's, so one snapshot, on a
@@ -338,7 +340,7 @@ func (s *Store) AssignedNumbers(ctx context.Context, prefix, after string, limit
 	}
 	healthy := false
 	defer func() { s.release(c, healthy) }()
-	rows, err := c.Query(ctx, assignedQuery, lifecycle.RangeStart(prefix, after), prefix+"\U0010FFFF", limit)
+	rows, err := c.Query(ctx, assignedQuery, prefix, prefix+"\U0010FFFF", after, limit)
 	if err != nil {
 		return nil, err
 	}

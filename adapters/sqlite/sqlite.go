@@ -169,6 +169,18 @@ const assignedQuery = `SELECT n.number, n.student_key, coalesce(s.id_number, '')
 	FROM numbers n LEFT JOIN students s ON s.key = n.student_key
 	WHERE n.number >= ?1 AND n.number < ?2 ORDER BY n.number LIMIT ?3`
 
+// rangeStart is the lower bound of an AssignedNumbers page: the least
+// string after the cursor (after followed by NUL), or prefix itself on the
+// first page. SQLite seeks the primary key to it (number >= start); with a
+// separate "number > after" term it would scan from the prefix's start on
+// every page.
+func rangeStart(prefix, after string) string {
+	if after < prefix {
+		return prefix
+	}
+	return after + "\x00"
+}
+
 // AssignedNumbers implements [lifecycle.Store.AssignedNumbers] on the
 // read-only pool: one deferred read transaction (a WAL snapshot) a page,
 // taking neither the writer slot nor SQLite's write lock.
@@ -184,7 +196,7 @@ func (s *Store) AssignedNumbers(ctx context.Context, prefix, after string, limit
 	if limit <= 0 {
 		limit = lifecycle.AssignedPageLimit
 	}
-	rows, err := s.assigned.QueryContext(ctx, lifecycle.RangeStart(prefix, after), prefixEnd(prefix), limit)
+	rows, err := s.assigned.QueryContext(ctx, rangeStart(prefix, after), prefixEnd(prefix), limit)
 	if err != nil {
 		return nil, err
 	}
