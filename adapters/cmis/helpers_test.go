@@ -128,4 +128,3 @@ func zipOf(t testing.TB, name, content string) []byte {
 	require.NoError(t, zw.Close())
 	return buf.Bytes()
 }
-

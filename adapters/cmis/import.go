@@ -662,6 +662,12 @@ func (run *importRun) row(row int, cells []rawCell) error {
 		if err := run.residentID(&rec, c.v); err != nil {
 			fail(*c, err)
 			c.ok = false
+		} else if strings.HasSuffix(rec.Card.ResidentID, "000") {
+			// A valid ID can end in 000 (about one in 1,100), and so does
+			// every ID Excel stored as a number; in such a file most IDs
+			// fail their check character and refuse the file, the few that
+			// pass are worth a look.
+			warn(*c, ErrRoundedID)
 		}
 	}
 	if c := get(FieldBirthDate); c.ok {

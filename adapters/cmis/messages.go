@@ -42,6 +42,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "too long for the card", ZH: "超出卡内存储长度"},
 	l10n.Entry{Key: "the ID type is not a resident ID card", ZH: "证件类型不是居民身份证"},
 	l10n.Entry{Key: "appears twice in this export", ZH: "在本导出文件中重复出现"},
+	l10n.Entry{Key: "resident ID ends in 000 like an ID Excel stored as a number: compare it with the ID card", ZH: "身份证号以000结尾，与Excel存成数字后的号码相同：请与身份证核对"},
 
 	// Frames of a CellError and of the error list.
 	l10n.Entry{Key: "%[1]s: row %[2]d, column %[3]s (%[4]s), value %[5]q: %[6]s", ZH: "%[1]s 第%[2]d行 %[3]s列（%[4]s）“%[5]s”：%[6]s"},
@@ -214,6 +215,9 @@ var (
 	// card (a passport, a permit, "other"): such students are handled by
 	// the ID-type path of CMIS (P-7), not by card-making data.
 	ErrIDType = messages.Error("the ID type is not a resident ID card")
+	// ErrRoundedID: a warning: a valid resident ID ending in 000, as every
+	// ID Excel stored as a number does; compare it with the ID card.
+	ErrRoundedID = messages.Error("resident ID ends in 000 like an ID Excel stored as a number: compare it with the ID card")
 	// ErrDuplicate: a registry number or resident ID appears in an
 	// earlier row of the same export (named in the message).
 	ErrDuplicate = messages.Error("appears twice in this export")

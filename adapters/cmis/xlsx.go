@@ -23,7 +23,7 @@ const (
 	MaxCellBytes = 3 * 32767
 	// MaxSharedStrings bounds the shared-string table of a workbook: a
 	// school's export holds a few per student.
-	MaxSharedStrings = 2 << 20
+	MaxSharedStrings = 1 << 20
 	// MaxSharedStringBytes bounds the text of all shared strings together,
 	// which is held in memory while the sheet is read.
 	MaxSharedStringBytes = 64 << 20
@@ -70,6 +70,7 @@ type workbook struct {
 	zr       *zip.Reader
 	entries  map[string]*zip.File
 	budget   int64 // unzip bytes still allowed
+	limit    int64 // the unzip limit
 	sheets   []sheetRef
 	date1904 bool
 	xfs      []xfFormat // by style index
@@ -103,7 +104,7 @@ func openWorkbook(ra io.ReaderAt, size int64, file string, budget int64) (*workb
 	if err != nil {
 		return nil, &CellError{File: file, Err: detail(ErrNotSpreadsheet, "the workbook cannot be read: %s", err.Error())}
 	}
-	w := &workbook{file: file, zr: zr, entries: map[string]*zip.File{}, budget: budget}
+	w := &workbook{file: file, zr: zr, entries: map[string]*zip.File{}, budget: budget, limit: budget}
 	for _, f := range zr.File {
 		name := strings.ToLower(strings.TrimPrefix(f.Name, "/"))
 		if _, dup := w.entries[name]; dup {
@@ -214,9 +215,9 @@ func (b *budgetReader) Close() error { return b.rc.Close() }
 var errUnzipBudget = errors.New("unzip budget spent")
 
 // readErr turns a read error of a part into the import's error.
-func (w *workbook) readErr(err error, limit int64) error {
+func (w *workbook) readErr(err error) error {
 	if errors.Is(err, errUnzipBudget) {
-		return w.tooBig("the unpacked workbook (bytes)", int(limit))
+		return w.tooBig("the unpacked workbook (bytes)", int(w.limit))
 	}
 	var ce *CellError
 	if errors.As(err, &ce) {
@@ -234,7 +235,7 @@ func (w *workbook) readXML(name string, v any) error {
 	defer rc.Close()
 	b, err := io.ReadAll(io.LimitReader(rc, maxPartBytes+1))
 	if err != nil {
-		return w.readErr(err, 0)
+		return w.readErr(err)
 	}
 	if len(b) > maxPartBytes {
 		return w.tooBig("a workbook part (bytes)", maxPartBytes)
@@ -423,7 +424,7 @@ func (w *workbook) addShared(s []byte) error {
 func (w *workbook) scanErr(err error, part string) error {
 	switch {
 	case errors.Is(err, errUnzipBudget):
-		return w.tooBig("the unpacked workbook (bytes)", int(w.budget))
+		return w.tooBig("the unpacked workbook (bytes)", int(w.limit))
 	case errors.Is(err, errCellTooLong):
 		return w.tooBig("the text of one cell (bytes)", MaxCellBytes)
 	case errors.Is(err, errTagTooLong):
@@ -522,7 +523,7 @@ func (s *xlsxSource) readRow() error {
 		case tokStart, tokEmpty:
 			switch string(tok.name) {
 			case "row":
-				r := s.pending
+				var r int
 				if v, ok := tok.attr("r"); ok {
 					n, err := strconv.Atoi(string(v))
 					if err != nil {
@@ -621,7 +622,9 @@ func (s *xlsxSource) put(col int, c rawCell) {
 func (s *xlsxSource) cell(style int, typ string, hasV, hasF bool) (rawCell, error) {
 	v := string(s.text)
 	switch {
-	case hasF && !hasV:
+	case hasF && (!hasV || v == "" && typ != "str"):
+		// openpyxl and other writers leave <v> out or empty: the value
+		// was never computed.
 		return rawCell{kind: cellFormula}, nil
 	case !hasV:
 		return rawCell{}, nil
@@ -729,7 +732,8 @@ func newXMLScanner(r io.Reader) *xmlScanner {
 	return &xmlScanner{r: bufio.NewReaderSize(r, 64<<10)}
 }
 
-// readUntil reads through delim, bounded by maxTagBytes.
+// readUntil reads through delim, bounded by maxTagBytes: a longer text is
+// a cell too long, a longer tag a broken workbook.
 func (x *xmlScanner) readUntil(delim byte) ([]byte, error) {
 	b, err := x.r.ReadSlice(delim)
 	if err == nil {
@@ -738,6 +742,9 @@ func (x *xmlScanner) readUntil(delim byte) ([]byte, error) {
 	x.buf = append(x.buf[:0], b...)
 	for errors.Is(err, bufio.ErrBufferFull) {
 		if len(x.buf) > maxTagBytes {
+			if delim == '<' {
+				return nil, errCellTooLong
+			}
 			return nil, errTagTooLong
 		}
 		b, err = x.r.ReadSlice(delim)
