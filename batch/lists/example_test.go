@@ -77,8 +77,8 @@ func ExampleDiff() {
 		{Serial: card("8600000000000003"), Status: lists.StatusLost},
 	}, lists.BuildOptions{Version: 2, Signer: key})
 
-	delta, _ := lists.Diff(v1, v2, lists.DeltaOptions{Signer: key}) // at the city
-	received, err := lists.OpenDelta(delta.Bytes(), pub, lists.Current{})            // at the reader
+	delta, _ := lists.Diff(v1, v2, lists.DeltaOptions{Signer: key})    // at the city
+	received, err := lists.OpenDelta(delta.Bytes(), pub, v1.Current()) // at the reader, which holds v1
 	if err != nil {
 		panic(err)
 	}
