@@ -86,6 +86,8 @@ func reasonOf(err error) Reason {
 		{ErrSender, ReasonSender}, {ErrPhotoMissing, ReasonPhotoMissing}, {ErrPhotoFormat, ReasonPhotoFormat},
 		{ErrPhotoSize, ReasonPhotoSize}, {ErrPhotoDimensions, ReasonPhotoDimensions},
 		{ErrPhotoColour, ReasonPhotoColour}, {ErrPhotoBackground, ReasonPhotoBackground},
+		{ErrPhotoQuality, ReasonPhotoQuality}, {ErrPhotoHead, ReasonPhotoHead}, {ErrPhotoSilhouette, ReasonPhotoSilhouette},
+		{ErrPhotoOld, ReasonPhotoOld}, {ErrPhotoDuplicate, ReasonPhotoDuplicate},
 	} {
 		if errors.Is(err, p.err) {
 			return p.r
