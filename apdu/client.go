@@ -20,11 +20,20 @@ const DefaultMaxResponse = MaxExtendedLe
 //   - 61xx: the card has more data; the client sends GET RESPONSE
 //     (00 C0 00 00 xx) until the card is done and concatenates the data.
 //   - 6Cxx: wrong Le; the client resends the command once with Le = SW2.
-//   - Command chaining: without extended length, data over 255 bytes is sent
-//     in 255-byte parts with CLA | 0x10 on all but the last.
+//   - Command chaining, only when the card accepts it ([WithChaining], or
+//     [WithCapabilities] from the card's ATR): without extended length,
+//     data over 255 bytes is sent in 255-byte parts with CLA | 0x10 on all
+//     but the last. By default such a command fails with [ErrCannotChain]
+//     before anything is sent: a card that ignores the chaining bit answers
+//     9000 to every part and the last part overwrites the first.
+//   - Extended length, likewise only when enabled ([WithExtendedLength] or
+//     [WithCapabilities]).
+//   - Warnings: [Client.Do] returns the data of a 62xx/63xx "processing
+//     completed with a warning" answer with a nil error; [Response.Warning]
+//     reports the warning.
 //
-// Each behaviour has an opt-out ([WithoutGetResponse], [WithoutLeCorrection],
-// [WithoutChaining]); the collected data is capped ([WithMaxResponse]).
+// GET RESPONSE and Le correction each have an opt-out ([WithoutGetResponse],
+// [WithoutLeCorrection]); the collected data is capped ([WithMaxResponse]).
 // One exchange runs at a time: concurrent callers wait (or give up when their
 // context ends), because a card answers one command at a time and a GET
 // RESPONSE must follow its command.
@@ -37,7 +46,7 @@ type Client struct {
 type config struct {
 	noGetResponse bool
 	noLeRetry     bool
-	noChaining    bool
+	chaining      bool
 	fixedGRCLA    bool
 	grCLA         byte
 	extended      bool
@@ -57,9 +66,18 @@ func WithoutGetResponse() Option { return func(c *config) { c.noGetResponse = tr
 // instead of resending the command with Le = SW2.
 func WithoutLeCorrection() Option { return func(c *config) { c.noLeRetry = true } }
 
-// WithoutChaining makes a command with more than 255 data bytes fail with
-// [ErrCannotChain] (unless extended length is on) instead of being chained.
-func WithoutChaining() Option { return func(c *config) { c.noChaining = true } }
+// WithChaining tells the client that the card accepts command chaining
+// (ISO/IEC 7816-4 clause 5.3.3): a command with more than 255 data bytes is
+// then sent in chained parts when extended length is off. Without it (the
+// default) such a command fails with [ErrCannotChain].
+func WithChaining() Option { return func(c *config) { c.chaining = true } }
+
+// WithCapabilities sets chaining and extended length to what the card
+// announces ([ATR.Capabilities]): both off for a card that announces
+// nothing. Options after it override it.
+func WithCapabilities(cp Capabilities) Option {
+	return func(c *config) { c.chaining, c.extended = cp.Chaining, cp.ExtendedLength }
+}
 
 // WithGetResponseCLA makes every GET RESPONSE use class cla, for cards and
 // SAMs that want e.g. 80 C0 after a proprietary command. By default GET
@@ -119,12 +137,16 @@ func (c *Client) Transmit(ctx context.Context, cmd Command) (Response, error) {
 	return c.exchange(ctx, cmd)
 }
 
-// Do is Transmit followed by a status check: any status word but 9000 is
-// returned as a [*StatusError] (or [*AuthError] for 63Cx) carrying the
-// command header, together with the response.
+// Do is Transmit followed by a status check: 9000 and the warnings with
+// which the card completed the command ([StatusWord.IsWarning]: 62xx and
+// 63xx but 6281, 6300 and 63Cx) return the response and a nil error, so
+// the data of, say, a READ BINARY answered 6282 (end of file before Le
+// bytes) is not lost; [Response.Warning] tells the two apart. Any other
+// status word is returned as a [*StatusError] (or [*AuthError] for 63Cx)
+// carrying the command header, together with the response.
 func (c *Client) Do(ctx context.Context, cmd Command) (Response, error) {
 	resp, err := c.Transmit(ctx, cmd)
-	if err != nil {
+	if err != nil || resp.SW.IsWarning() {
 		return resp, err
 	}
 	h := cmd.Header()
@@ -147,7 +169,7 @@ func (c *Client) exchange(ctx context.Context, cmd Command) (Response, error) {
 		case cmd.Extended && (len(cmd.Data) > 0 || cmd.Le > 0):
 			return fail(stepPrepare, &FieldError{Command: h, Field: "Lc", Value: len(cmd.Data), Expected: expNotExtended, Err: ErrExtendedLengthOff})
 		case len(cmd.Data) > MaxShortData:
-			if c.cfg.noChaining {
+			if !c.cfg.chaining {
 				return fail(stepPrepare, &FieldError{Command: h, Field: "Lc", Value: len(cmd.Data), Expected: expChainingEnabled, Err: ErrCannotChain})
 			}
 			if cmd.CLA == 0xFF {

@@ -196,7 +196,7 @@ func TestClientChaining(t *testing.T) {
 			< 9000
 			> 00D600005A `+h(data[510:])+`
 			< 9000`)
-		resp, err := apdu.NewClient(s).Do(context.Background(), apdu.Command{INS: 0xD6, Data: data})
+		resp, err := apdu.NewClient(s, apdu.WithChaining()).Do(context.Background(), apdu.Command{INS: 0xD6, Data: data})
 		require.NoError(t, err)
 		assert.True(t, resp.OK())
 		require.NoError(t, s.Done())
@@ -209,7 +209,7 @@ func TestClientChaining(t *testing.T) {
 			< 6102
 			> 00C0000002
 			< ABCD 9000`)
-		resp, err := apdu.NewClient(s).Do(context.Background(), apdu.Command{CLA: 0x80, INS: 0x2A, Data: data[:256], Le: 256})
+		resp, err := apdu.NewClient(s, apdu.WithChaining()).Do(context.Background(), apdu.Command{CLA: 0x80, INS: 0x2A, Data: data[:256], Le: 256})
 		require.NoError(t, err)
 		assert.Equal(t, unhex(t, "ABCD"), resp.Data)
 		require.NoError(t, s.Done())
@@ -218,9 +218,21 @@ func TestClientChaining(t *testing.T) {
 		s := script(t, `
 			> 10D60000FF `+h(data[:255])+`
 			< 6A80`)
-		resp, err := apdu.NewClient(s).Do(context.Background(), apdu.Command{INS: 0xD6, Data: data[:300]})
+		resp, err := apdu.NewClient(s, apdu.WithChaining()).Do(context.Background(), apdu.Command{INS: 0xD6, Data: data[:300]})
 		assert.ErrorIs(t, err, apdu.ErrIncorrectData)
 		assert.Equal(t, apdu.SWIncorrectData, resp.SW)
+		require.NoError(t, s.Done())
+	})
+	t.Run("a card announcing chaining in its ATR gets it", func(t *testing.T) {
+		s := script(t, `
+			> 10D60000FF `+h(data[:255])+`
+			< 9000
+			> 00D600002D `+h(data[255:300])+`
+			< 9000`)
+		atr, err := apdu.ParseATR(atrWithCaps(0x80))
+		require.NoError(t, err)
+		_, err = apdu.NewClient(s, apdu.WithCapabilities(atr.Capabilities())).Do(context.Background(), apdu.Command{INS: 0xD6, Data: data[:300]})
+		require.NoError(t, err)
 		require.NoError(t, s.Done())
 	})
 	t.Run("extended length sends it whole", func(t *testing.T) {
@@ -237,8 +249,11 @@ func TestClientChaining(t *testing.T) {
 		cmd  apdu.Command
 		err  error
 	}{
-		{"opt-out refuses", []apdu.Option{apdu.WithoutChaining()}, apdu.Command{INS: 0xD6, Data: data}, apdu.ErrCannotChain},
-		{"PC/SC class FF cannot chain", nil, apdu.Command{CLA: 0xFF, INS: 0xD6, Data: data}, apdu.ErrCannotChain},
+		// A card that ignores CLA b5 answers 9000 to every part and the
+		// second part overwrites offset 0: chaining is opt-in.
+		{"chaining is off by default", nil, apdu.Command{INS: 0xD6, Data: data}, apdu.ErrCannotChain},
+		{"a card announcing nothing gets no chaining", []apdu.Option{apdu.WithCapabilities(apdu.Capabilities{})}, apdu.Command{INS: 0xD6, Data: data}, apdu.ErrCannotChain},
+		{"PC/SC class FF cannot chain", []apdu.Option{apdu.WithChaining()}, apdu.Command{CLA: 0xFF, INS: 0xD6, Data: data}, apdu.ErrCannotChain},
 		{"Le over 256 needs extended length", nil, apdu.Command{INS: 0xB0, Le: 300}, apdu.ErrExtendedLengthOff},
 		{"forced extended needs extended length", nil, apdu.Command{INS: 0xB0, Le: 4, Extended: true}, apdu.ErrExtendedLengthOff},
 		{"Le out of range", nil, apdu.Command{INS: 0xB0, Le: -2}, apdu.ErrOutOfRange},

@@ -147,15 +147,21 @@ func (c *Command) UnmarshalBinary(b []byte) error {
 }
 
 // String shows the header and the lengths, never the data:
-// "00 82 00 01 Lc=8 Le=none".
+// "00 82 00 01 Lc=8 Le=none". It says "extended" only for what can only go
+// as an extended APDU (Extended set, or Le above 256); more than 255 data
+// bytes is "long": a [Client] sends such a command extended or chained,
+// depending on what the card accepts.
 func (c Command) String() string {
 	le := "none"
 	if c.Le > 0 {
 		le = strconv.Itoa(c.Le)
 	}
 	s := fmt.Sprintf("%s Lc=%d Le=%s", c.Header(), len(c.Data), le)
-	if c.IsExtended() {
+	switch {
+	case c.IsExtended() && (c.Extended || c.Le > MaxShortLe):
 		s += " extended"
+	case c.IsExtended():
+		s += " long (extended or chained)"
 	}
 	return s
 }

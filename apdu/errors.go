@@ -43,12 +43,20 @@ const (
 	keyNoProgress               = "GET RESPONSE returned no data"
 	keyExtendedOff              = "extended length not enabled"
 	keyCannotChain              = "command cannot be chained"
+	keyWarning                  = "the card completed the command with a warning"
 	keyUnexpectedCommand        = "unexpected command"
 	keyScriptExhausted          = "script has no more exchanges"
 	keyScriptUnfinished         = "script not finished"
 	keyScriptSyntax             = "script syntax error"
 	inputCommand                = "command APDU"
 	inputResponse               = "response APDU"
+	inputATR                    = "ATR"
+	expATRStart                 = "TS and T0"
+	expATRTS                    = "TS 3B (direct) or 3F (inverse)"
+	expATRInterface             = "the interface bytes T0 and TDi announce"
+	expATRHistorical            = "as many historical bytes as T0 announces"
+	expATRTCK                   = "a TCK making the exclusive-or of T0 to TCK zero"
+	expATREnd                   = "nothing after the last byte"
 	inputTLV                    = "BER-TLV"
 	expHeader                   = "4 header bytes CLA INS P1 P2"
 	expLcData                   = "as many data bytes as Lc says"
@@ -77,7 +85,7 @@ const (
 	expDataNonEmpty             = "at least 1 data byte"
 	expRecord                   = "a record number of 1 to 254, or 0 for the current record"
 	expCLAChain                 = "an interindustry or proprietary class (not FF)"
-	expChainingEnabled          = "extended length or command chaining enabled"
+	expChainingEnabled          = "extended length or command chaining enabled (WithChaining, or a card whose ATR announces it)"
 	expShortLe                  = "an Le of at most 256 (extended length is off)"
 	expNotExtended              = "short length fields (extended length is off)"
 	stepSend                    = "sending"
@@ -164,6 +172,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: keyNoProgress, ZH: "GET RESPONSE未返回数据"},
 	l10n.Entry{Key: keyExtendedOff, ZH: "未启用扩展长度"},
 	l10n.Entry{Key: keyCannotChain, ZH: "命令无法链接发送"},
+	l10n.Entry{Key: keyWarning, ZH: "卡片已执行命令，但给出警告"},
 	l10n.Entry{Key: keyUnexpectedCommand, ZH: "意外的命令"},
 	l10n.Entry{Key: keyScriptExhausted, ZH: "脚本已无更多交互"},
 	l10n.Entry{Key: keyScriptUnfinished, ZH: "脚本未执行完"},
@@ -172,6 +181,13 @@ var messages = l10n.NewCatalog(
 	// Inputs, expectations and steps named in typed errors.
 	l10n.Entry{Key: inputCommand, ZH: "命令APDU"},
 	l10n.Entry{Key: inputResponse, ZH: "响应APDU"},
+	l10n.Entry{Key: inputATR, ZH: "复位应答ATR"},
+	l10n.Entry{Key: expATRStart, ZH: "TS和T0"},
+	l10n.Entry{Key: expATRTS, ZH: "TS为3B（正向）或3F（反向）"},
+	l10n.Entry{Key: expATRInterface, ZH: "T0和TDi所声明的接口字节"},
+	l10n.Entry{Key: expATRHistorical, ZH: "与T0所声明数量相符的历史字节"},
+	l10n.Entry{Key: expATRTCK, ZH: "使T0至TCK异或为零的TCK"},
+	l10n.Entry{Key: expATREnd, ZH: "最后一个字节之后没有数据"},
 	l10n.Entry{Key: inputTLV, ZH: "BER-TLV"},
 	l10n.Entry{Key: expHeader, ZH: "4个头字节 CLA INS P1 P2"},
 	l10n.Entry{Key: expLcData, ZH: "与Lc相符的数据字节数"},
@@ -200,7 +216,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: expDataNonEmpty, ZH: "至少1个数据字节"},
 	l10n.Entry{Key: expRecord, ZH: "1至254的记录号，或0表示当前记录"},
 	l10n.Entry{Key: expCLAChain, ZH: "行业间或专有类别（非FF）"},
-	l10n.Entry{Key: expChainingEnabled, ZH: "启用扩展长度或命令链"},
+	l10n.Entry{Key: expChainingEnabled, ZH: "启用扩展长度或命令链（WithChaining，或ATR声明支持的卡）"},
 	l10n.Entry{Key: expShortLe, ZH: "至多256的Le（未启用扩展长度）"},
 	l10n.Entry{Key: expNotExtended, ZH: "短长度域（未启用扩展长度）"},
 	l10n.Entry{Key: stepSend, ZH: "发送"},
@@ -302,6 +318,8 @@ var (
 	ErrExtendedLengthOff = messages.Error(keyExtendedOff)
 	// ErrCannotChain: the command data exceeds 255 bytes and chaining is off or impossible for its class.
 	ErrCannotChain = messages.Error(keyCannotChain)
+	// ErrWarning matches a 62xx/63xx warning with valid data ([StatusWord.IsWarning], [Response.Warning]).
+	ErrWarning = messages.Error(keyWarning)
 )
 
 // Sentinels of [ScriptedTransport].

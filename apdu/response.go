@@ -28,6 +28,18 @@ func (r Response) OK() bool { return r.SW == SWSuccess }
 // header filled in.
 func (r Response) Err() error { return r.SW.Err() }
 
+// Warning is nil unless the card completed the command with a warning
+// ([StatusWord.IsWarning]); then it is the status word as a
+// [*StatusError], which matches [ErrWarning]. [Client.Do] returns such a
+// response with a nil error: check Warning when the warning matters (a
+// 6282 read is shorter than asked).
+func (r Response) Warning() error {
+	if !r.SW.IsWarning() {
+		return nil
+	}
+	return r.SW.Err()
+}
+
 // AppendBinary appends data and status word to b (encoding.BinaryAppender).
 // It never fails; the error is there for the interface.
 func (r Response) AppendBinary(b []byte) ([]byte, error) {

@@ -56,6 +56,19 @@ func WrongLe(n int) StatusWord { return 0x6C00 | StatusWord(uint8(n)) }
 // taken modulo 16.
 func RetriesLeft(n int) StatusWord { return 0x63C0 | StatusWord(n&0x0F) }
 
+// IsWarning reports whether sw is a warning with which the card completed
+// the command (ISO/IEC 7816-4 clause 5.6, SW1 62 or 63: "normal processing
+// with warning"), whose response data is valid: every 62xx and 63xx but
+// 6281 (part of the data may be corrupted), 6300 and 63Cx (a verification
+// failed, see [*AuthError]).
+func (sw StatusWord) IsWarning() bool {
+	switch {
+	case sw == 0x6281 || sw == SWVerificationFailed || sw&0xFFF0 == 0x63C0:
+		return false
+	}
+	return sw.SW1() == 0x62 || sw.SW1() == 0x63
+}
+
 // SW1 is the high status byte.
 func (sw StatusWord) SW1() byte { return byte(sw >> 8) }
 
@@ -251,10 +264,14 @@ func (e *AuthError) Unwrap() []error {
 }
 
 func unwrapStatus(sw StatusWord) []error {
+	errs := []error{ErrStatus}
 	if _, _, s := sw.describe(); s != nil {
-		return []error{ErrStatus, s}
+		errs = append(errs, s)
 	}
-	return []error{ErrStatus}
+	if sw.IsWarning() {
+		errs = append(errs, ErrWarning)
+	}
+	return errs
 }
 
 func localizeStatus(tag language.Tag, sw StatusWord, h *Header) string {

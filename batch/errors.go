@@ -89,9 +89,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "head size out of proportion", ZH: "头部比例不符"},
 	l10n.Entry{Key: "head cannot be measured", ZH: "无法测量头部"},
 	l10n.Entry{Key: "photo is not recent", ZH: "照片不是近期拍摄"},
-	l10n.Entry{Key: "photo entry appears more than once", ZH: "照片条目重复出现"},
 	l10n.Entry{Key: "photo without a record", ZH: "照片没有对应的记录"},
-	l10n.Entry{Key: "%s entries named %s", ZH: "有%[1]s个名为%[2]s的条目"},
 	l10n.Entry{Key: "SOF%d coding (arithmetic, lossless or hierarchical) is not supported", ZH: "不支持SOF%d编码（算术、无损或分层编码）"},
 	l10n.Entry{Key: "quantisation table missing", ZH: "缺少量化表"},
 	l10n.Entry{Key: "estimated quality %s, want at least %s", ZH: "估计质量为%[1]s，应不低于%[2]s"},
@@ -128,6 +126,17 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "cyan", ZH: "青色"},
 	l10n.Entry{Key: "blue", ZH: "蓝色"},
 	l10n.Entry{Key: "purple", ZH: "紫色"},
+
+	// the strict package reader, merge digests, bounds
+	l10n.Entry{Key: "not a readable zip archive", ZH: "不是可读取的zip压缩包"},
+	l10n.Entry{Key: "entry name appears twice", ZH: "压缩包内条目名称重复"},
+	l10n.Entry{Key: "entry name is not a plain relative path", ZH: "条目名称不是普通的相对路径"},
+	l10n.Entry{Key: "entry is not a regular file", ZH: "条目不是普通文件"},
+	l10n.Entry{Key: "entry is not part of the package layout", ZH: "条目不属于数据包规定的结构"},
+	l10n.Entry{Key: "entry too large for the package bounds", ZH: "条目超出数据包的大小限制"},
+	l10n.Entry{Key: "package is not the one that was accepted", ZH: "数据包不是审核通过的那一个"},
+	l10n.Entry{Key: "%s: entry %s: %s", ZH: "%[1]s 条目%[2]s：%[3]s"},
+	l10n.Entry{Key: "%s more problems not listed: the failure file lists the first %s", ZH: "另有%[1]s个问题未列出：失败文件只列出前%[2]s个"},
 
 	// values printed to operators: box labels, count differences, waste, levels
 	l10n.Entry{Key: "big box %s | batch %s | district %s | %s cards", ZH: "大箱 %[1]s | 批次 %[2]s | 区县 %[3]s | %[4]s张"},

@@ -3,6 +3,7 @@ package batch
 import (
 	"archive/zip"
 	"context"
+	"errors"
 	"io"
 
 	"github.com/bjedu/studentcard/studentid"
@@ -58,40 +59,42 @@ func (p *PackageWriter) Close() error { return p.zw.Close() }
 // report (its Errors, Problems and Failed include the photo refusals), the
 // photos checked (0 when the data was refused: photos are checked only on
 // accepted data), and warnings (borderline background, unmeasurable head,
-// old capture date, photos without a record).
+// old capture date, photos without a record). Digest is the SHA-256 of the
+// package bytes when it was accepted (nil otherwise): give it to
+// [MergePackage] as PackageSource.Accepted, which merges only those bytes.
 type PackageReport struct {
 	*Report
 	Photos   int
 	Warnings []*RecordError
+	Digest   []byte
 }
 
 // CheckPackage validates a card-making data package at the district
-// (C-MAKE-2) or city (C-MAKE-3): the rare-character file, then the data file
-// with v (its Rare set taken from the package), then, when the data passed,
-// every record's photo (C-2, [CheckPhoto] under rules, on rules.Workers
-// cores, each photo decoded at most once, findings in record order), and
-// photos with no record. Refused data stops there: its photos are not
-// decoded, so the work on a hostile package is bounded by its data. Each
-// problem goes to v.OnError like a data problem, so one failure file lists
-// them all; warnings go to rules.OnWarning. The package is accepted only
-// when all pass. The zip directory is held in memory (about 100 bytes a
-// photo); records and photos are streamed, at most 4 photos a worker in
-// flight.
+// (C-MAKE-2) or city (C-MAKE-3): first the archive with the strict reader
+// [OpenPackage] (a refusal is one problem naming the entry, reason PACKAGE),
+// then the rare-character file, then the data file with v (its Rare set
+// taken from the package), then, when the data passed, every record's photo
+// (C-2, [CheckPhoto] under rules, on rules.Workers cores, each photo decoded
+// at most once, findings in record order), and photos with no record.
+// Refused data stops there: its photos are not decoded, so the work on a
+// hostile package is bounded by its data. Each problem goes to v.OnError
+// like a data problem, so one failure file lists them all; warnings go to
+// rules.OnWarning. The package is accepted only when all pass; then its
+// digest is computed (one more sequential read). The zip directory is held
+// in memory (about 100 bytes a photo); records and photos are streamed, at
+// most 4 photos a worker in flight.
 func CheckPackage(ctx context.Context, ra io.ReaderAt, size int64, name string, v Validator, rules PhotoRules) (*PackageReport, error) {
-	zr, err := zip.NewReader(ra, size)
-	if err != nil {
-		pr := &PackageReport{Report: &Report{File: name}}
-		return pr, v.report(pr.Report, &RecordError{File: name, Reason: ReasonEnvelope, Err: &ParseError{File: name, Err: detail(ErrHeader, "%v", err)}})
-	}
-	files := make(map[string]*zip.File, len(zr.File))
-	for _, f := range zr.File {
-		files[f.Name] = f
-	}
 	pr := &PackageReport{Report: &Report{File: name}}
-	if f := files[PackageRare]; f != nil {
-		rc, err := f.Open()
+	pkg, err := OpenPackage(ra, size, name)
+	if err != nil {
+		var pe *PackageError
+		errors.As(err, &pe)
+		return pr, v.report(pr.Report, &RecordError{File: name, Field: pe.Entry, Reason: ReasonPackage, Err: err})
+	}
+	if pkg.HasRare() {
+		rc, err := pkg.OpenRare()
 		if err != nil {
-			return pr, err
+			return pr, v.report(pr.Report, &RecordError{File: name, Field: PackageRare, Reason: ReasonPackage, Err: err})
 		}
 		v.Rare, err = ReadRareChars(ctx, rc, PackageRare, "")
 		rc.Close()
@@ -99,13 +102,12 @@ func CheckPackage(ctx context.Context, ra io.ReaderAt, size int64, name string, 
 			return pr, v.report(pr.Report, &RecordError{File: PackageRare, Reason: reasonOf(err), Err: err})
 		}
 	}
-	df := files[PackageData]
-	if df == nil {
+	if !pkg.HasData() {
 		return pr, v.report(pr.Report, &RecordError{File: name, Reason: ReasonEnvelope, Err: &ParseError{File: PackageData, Err: ErrTruncated}})
 	}
-	rc, err := df.Open()
+	rc, err := pkg.OpenData()
 	if err != nil {
-		return pr, err
+		return pr, v.report(pr.Report, &RecordError{File: name, Field: PackageData, Reason: ReasonPackage, Err: err})
 	}
 	rep, err := v.Validate(ctx, rc, PackageData)
 	rc.Close()
@@ -113,7 +115,15 @@ func CheckPackage(ctx context.Context, ra io.ReaderAt, size int64, name string, 
 	if err != nil || !rep.Accepted {
 		return pr, err // refused data: the photos are not checked (bounded work)
 	}
-	return pr, v.checkPhotos(ctx, pr, df, zr.File, rules)
+	if err := v.checkPhotos(ctx, pr, pkg, rules); err != nil {
+		return pr, err
+	}
+	if pr.Accepted {
+		if pr.Digest, err = PackageDigest(ra, size); err != nil {
+			return pr, err
+		}
+	}
+	return pr, nil
 }
 
 // report records a problem found outside Validate into rep.

@@ -48,9 +48,6 @@ var (
 	// ErrPhotoOld: the EXIF capture date is older than PhotoRules.MaxAge
 	// (C-2 asks for a recent photo); warns by default.
 	ErrPhotoOld = messages.Error("photo is not recent")
-	// ErrPhotoDuplicate: the package holds two entries of the same photo
-	// name, so which one is printed is undefined.
-	ErrPhotoDuplicate = messages.Error("photo entry appears more than once")
 )
 
 // Photo reason codes in failure files.
@@ -65,7 +62,6 @@ const (
 	ReasonPhotoHead       Reason = "PHOTO_HEAD"
 	ReasonPhotoSilhouette Reason = "PHOTO_SILHOUETTE"
 	ReasonPhotoOld        Reason = "PHOTO_OLD"
-	ReasonPhotoDuplicate  Reason = "PHOTO_DUPLICATE"
 )
 
 // Defaults of PhotoRules.

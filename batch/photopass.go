@@ -7,20 +7,17 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 )
 
 // photoJob is one record's photo in the package pass.
 type photoJob struct {
-	line   int
-	regNo  string
-	f      *zip.File // nil when the package has no photo for the record
-	copies int       // entries of the photo's name in the package
-	res    PhotoResult
-	err    error // reading the entry failed
-	done   chan struct{}
+	line  int
+	regNo string
+	f     *zip.File // nil when the package has no photo for the record
+	res   PhotoResult
+	err   error // reading the entry failed
+	done  chan struct{}
 }
 
 // photoPass checks photos on a fixed set of workers and reports them in the
@@ -55,7 +52,7 @@ func newPhotoPass(ctx context.Context, rules *PhotoRules, report func(*photoJob)
 func (p *photoPass) work() {
 	var buf bytes.Buffer
 	for j := range p.jobs {
-		if p.ctx.Err() == nil && j.f != nil && j.copies == 1 {
+		if p.ctx.Err() == nil && j.f != nil {
 			j.res, j.err = checkEntry(j.f, p.rules, &buf)
 		}
 		close(j.done)
@@ -132,28 +129,13 @@ func (p *photoPass) close() error {
 
 // checkPhotos is the photo pass of CheckPackage, run only on accepted data:
 // a second read of the verified data file gives each record's registry
-// number in order, each record's photo is checked once on the pass's
-// workers, and the findings are reported in record order; then the photos
-// no record names are warned about. Registry numbers are unique in
-// accepted data, so each distinct photo is decoded at most once; a photo
-// name with two entries in the archive refuses the record (which copy would
-// be printed is undefined).
-func (v Validator) checkPhotos(ctx context.Context, pr *PackageReport, df *zip.File, entries []*zip.File, rules PhotoRules) error {
-	type entry struct {
-		f      *zip.File
-		copies int
-	}
-	photos := make(map[string]*entry)
-	for _, f := range entries {
-		if strings.HasPrefix(f.Name, PackagePhoto) {
-			if e := photos[f.Name]; e != nil {
-				e.copies++
-			} else {
-				photos[f.Name] = &entry{f: f, copies: 1}
-			}
-		}
-	}
-	rc, err := df.Open()
+// number in order, each record's photo is checked on the pass's workers, and
+// the findings are reported in record order; then the photos no record names
+// are warned about. The strict reader admits each photo name once and the
+// validator each registry number once, so each distinct photo is decoded at
+// most once.
+func (v Validator) checkPhotos(ctx context.Context, pr *PackageReport, pkg *Package, rules PhotoRules) error {
+	rc, err := pkg.OpenData()
 	if err != nil {
 		return err
 	}
@@ -163,13 +145,8 @@ func (v Validator) checkPhotos(ctx context.Context, pr *PackageReport, df *zip.F
 	_, err = readTyped(ctx, rc, PackageData, CardData, func(_ Header, f []string) (string, string, error) {
 		return f[3], "", nil
 	}, func(rec Record, regNo string) error {
-		name := PackagePhoto + regNo + ".jpg"
-		used[name] = true
-		j := &photoJob{line: rec.Line, regNo: regNo}
-		if e := photos[name]; e != nil {
-			j.f, j.copies = e.f, e.copies
-		}
-		return pass.submit(j)
+		used[regNo] = true
+		return pass.submit(&photoJob{line: rec.Line, regNo: regNo, f: pkg.photos[regNo]})
 	})
 	if cerr := pass.close(); err == nil {
 		err = cerr
@@ -177,8 +154,8 @@ func (v Validator) checkPhotos(ctx context.Context, pr *PackageReport, df *zip.F
 	if err != nil {
 		return err
 	}
-	for _, f := range entries {
-		if strings.HasPrefix(f.Name, PackagePhoto) && !used[f.Name] {
+	for _, f := range pkg.photoEntries() {
+		if regNo, _ := photoName(f.Name); !used[regNo] {
 			e := &RecordError{File: f.Name, Field: "photo", Reason: ReasonPhotoMissing, Err: detail(ErrPhotoMissing, "photo without a record")}
 			if err := pr.warn(e, &rules); err != nil {
 				return err
@@ -199,8 +176,6 @@ func (v Validator) reportPhoto(pr *PackageReport, j *photoJob, rules *PhotoRules
 	switch {
 	case j.f == nil:
 		problems = []error{ErrPhotoMissing}
-	case j.copies > 1:
-		problems = []error{detail(ErrPhotoDuplicate, "%s entries named %s", strconv.Itoa(j.copies), j.f.Name)}
 	case j.err != nil:
 		problems = []error{photoDetail(ErrPhotoFormat, "%v", j.err)}
 	}

@@ -58,10 +58,10 @@ func getDate(file, field string, offset int, b []byte) (time.Time, error) {
 	}
 	t, err := time.Parse("20060102", s)
 	if err != nil {
-		return time.Time{}, &FieldError{File: file, Field: field, Offset: offset, Reason: "not a date YYYYMMDD: " + s}
+		return time.Time{}, &FieldError{File: file, Field: field, Offset: offset, Reason: "not a date YYYYMMDD: %s", Args: []any{s}}
 	}
 	if t.Year() < 1900 { // 0001-01-01 is also Go's zero time, which stands for 00000000
-		return time.Time{}, &FieldError{File: file, Field: field, Offset: offset, Reason: "date before 1900: " + s}
+		return time.Time{}, &FieldError{File: file, Field: field, Offset: offset, Reason: "date before 1900: %s", Args: []any{s}}
 	}
 	return t, nil
 }

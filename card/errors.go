@@ -42,6 +42,104 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "%[1]s: card says %[2]s, %[3]d tries left", ZH: "%[1]s：卡片返回%[2]s，剩余%[3]d次"},
 	l10n.Entry{Key: "card uses %[1]s keys, the SAM %[2]s", ZH: "卡片使用%[1]s密钥，安全模块使用%[2]s"},
 
+	// files, fields, steps and reasons of FieldError, StepError and
+	// M1LayoutError
+	l10n.Entry{Key: "%v", ZH: "%v"},
+	l10n.Entry{Key: "APDU", ZH: "APDU"},
+	l10n.Entry{Key: "AUTHENTICATE (FF 86)", ZH: "扇区认证（FF 86）"},
+	l10n.Entry{Key: "AUTHENTICATE (FF 86) key version %d", ZH: "扇区认证（FF 86），密钥版本%d"},
+	l10n.Entry{Key: "BER-TLV", ZH: "BER-TLV编码"},
+	l10n.Entry{Key: "DF name (84)", ZH: "应用名称（标签84）"},
+	l10n.Entry{Key: "EXTERNAL AUTHENTICATE", ZH: "外部认证（EXTERNAL AUTHENTICATE）"},
+	l10n.Entry{Key: "FCI", ZH: "文件控制信息（FCI）"},
+	l10n.Entry{Key: "GET CHALLENGE", ZH: "取随机数（GET CHALLENGE）"},
+	l10n.Entry{Key: "GET CHALLENGE answer", ZH: "取随机数的应答"},
+	l10n.Entry{Key: "GET UID (FF CA)", ZH: "读取卡号（FF CA）"},
+	l10n.Entry{Key: "INTERNAL AUTHENTICATE", ZH: "内部认证（INTERNAL AUTHENTICATE）"},
+	l10n.Entry{Key: "INTERNAL AUTHENTICATE answer", ZH: "内部认证的应答"},
+	l10n.Entry{Key: "LOAD KEY (FF 82)", ZH: "装载密钥（FF 82）"},
+	l10n.Entry{Key: "M1 education sector", ZH: "M1教育扇区"},
+	l10n.Entry{Key: "M1 sector", ZH: "M1扇区"},
+	l10n.Entry{Key: "READ BINARY %s", ZH: "读取%s（READ BINARY）"},
+	l10n.Entry{Key: "READ BINARY (FF B0) block %d", ZH: "读取第%d块（FF B0）"},
+	l10n.Entry{Key: "READ RECORD operation log %d", ZH: "读取操作日志第%d条（READ RECORD）"},
+	l10n.Entry{Key: "SAM EXTERNAL AUTHENTICATE", ZH: "安全模块计算外部认证数据"},
+	l10n.Entry{Key: "SAM INTERNAL AUTHENTICATE", ZH: "安全模块核对内部认证数据"},
+	l10n.Entry{Key: "SAM M1 key", ZH: "安全模块计算M1密钥"},
+	l10n.Entry{Key: "SAM MAC for %s", ZH: "安全模块为“%s”计算MAC"},
+	l10n.Entry{Key: "SELECT education application", ZH: "选择教育应用"},
+	l10n.Entry{Key: "UID", ZH: "卡号（UID）"},
+	l10n.Entry{Key: "UPDATE BINARY (FF D6) block %d", ZH: "写入第%d块（FF D6）"},
+	l10n.Entry{Key: "XOR check wrong", ZH: "异或校验错误"},
+	l10n.Entry{Key: "block", ZH: "数据块"},
+	l10n.Entry{Key: "block 0 check", ZH: "第0块校验"},
+	l10n.Entry{Key: "block 0 is neither 16 ASCII digits nor tagged E2", ZH: "第0块既不是16位ASCII数字，也没有E2标记"},
+	l10n.Entry{Key: "block 2 check", ZH: "第2块校验"},
+	l10n.Entry{Key: "block 2 current, block 0 legacy: not written by an upgrade", ZH: "第2块为新格式而第0块为旧格式：不是升级写入的"},
+	l10n.Entry{Key: "block 2 is neither legacy nor tagged E3", ZH: "第2块既不是旧格式，也没有E3标记"},
+	l10n.Entry{Key: "cannot be written back: %v", ZH: "无法写回：%v"},
+	l10n.Entry{Key: "cannot complete %s", ZH: "无法完成%s"},
+	l10n.Entry{Key: "card info (9F0C)", ZH: "卡片信息（标签9F0C）"},
+	l10n.Entry{Key: "card info (SFI 15)", ZH: "卡片信息文件（SFI 15）"},
+	l10n.Entry{Key: "data", ZH: "数据"},
+	l10n.Entry{Key: "date before 1900: %s", ZH: "日期早于1900年：%s"},
+	l10n.Entry{Key: "extension area (SFI 18)", ZH: "扩展区文件（SFI 18）"},
+	l10n.Entry{Key: "flags", ZH: "标志位"},
+	l10n.Entry{Key: "gender", ZH: "性别"},
+	l10n.Entry{Key: "gender, stage or status", ZH: "性别、学段或状态"},
+	l10n.Entry{Key: "layout version", ZH: "格式版本"},
+	l10n.Entry{Key: "legacy cards know in use, frozen and cancelled only", ZH: "旧格式卡只有使用中、已冻结和已注销三种状态"},
+	l10n.Entry{Key: "length", ZH: "长度"},
+	l10n.Entry{Key: "missing", ZH: "缺失"},
+	l10n.Entry{Key: "more than 251 bytes cannot carry a MAC in one short APDU", ZH: "超过251字节的数据无法在一条短APDU中附带MAC"},
+	l10n.Entry{Key: "name charset", ZH: "姓名字符集"},
+	l10n.Entry{Key: "no name in block 1", ZH: "第1块中没有姓名"},
+	l10n.Entry{Key: "not 1 (3DES) or 2 (SM4)", ZH: "不是1（3DES）或2（SM4）"},
+	l10n.Entry{Key: "not BCD", ZH: "不是BCD码"},
+	l10n.Entry{Key: "not YYYY BCD and term 1 or 2", ZH: "不是BCD码的YYYY年份加学期1或2"},
+	l10n.Entry{Key: "not a date YYYYMMDD: %s", ZH: "不是YYYYMMDD格式的日期：%s"},
+	l10n.Entry{Key: "not in canonical form (padding or charset byte)", ZH: "不是规范形式（填充或字符集字节有误）"},
+	l10n.Entry{Key: "not the education AID", ZH: "不是教育应用的AID"},
+	l10n.Entry{Key: "not valid GB18030 text", ZH: "不是有效的GB18030文字"},
+	l10n.Entry{Key: "operation", ZH: "操作"},
+	l10n.Entry{Key: "operation log (SFI 17)", ZH: "操作日志文件（SFI 17）"},
+	l10n.Entry{Key: "options", ZH: "选项"},
+	l10n.Entry{Key: "out of range", ZH: "超出范围"},
+	l10n.Entry{Key: "pending operation", ZH: "未完成的操作"},
+	l10n.Entry{Key: "record", ZH: "记录"},
+	l10n.Entry{Key: "registry number", ZH: "学籍号"},
+	l10n.Entry{Key: "school code", ZH: "学校代码"},
+	l10n.Entry{Key: "school name charset", ZH: "学校名称字符集"},
+	l10n.Entry{Key: "semester", ZH: "学期"},
+	l10n.Entry{Key: "size", ZH: "大小"},
+	l10n.Entry{Key: "stage", ZH: "学段"},
+	l10n.Entry{Key: "status", ZH: "状态"},
+	l10n.Entry{Key: "student record (SFI 16)", ZH: "学生记录文件（SFI 16）"},
+	l10n.Entry{Key: "student slot", ZH: "学生槽位"},
+	l10n.Entry{Key: "suite", ZH: "密码算法"},
+	l10n.Entry{Key: "template", ZH: "模板"},
+	l10n.Entry{Key: "unknown flag bits", ZH: "未知的标志位"},
+	l10n.Entry{Key: "unknown operation", ZH: "未知的操作"},
+	l10n.Entry{Key: "unknown status", ZH: "未知的状态"},
+	l10n.Entry{Key: "validity", ZH: "有效期"},
+	l10n.Entry{Key: "want %d bytes, got %d", ZH: "应为%d字节，实际为%d字节"},
+	l10n.Entry{Key: "want '1' or '2'", ZH: "应为“1”或“2”"},
+	l10n.Entry{Key: "want 0 or 1", ZH: "应为0或1"},
+	l10n.Entry{Key: "want 01", ZH: "应为01"},
+	l10n.Entry{Key: "want 01 or 02", ZH: "应为01或02"},
+	l10n.Entry{Key: "want 01, 02 or 03", ZH: "应为01、02或03"},
+	l10n.Entry{Key: "want 1 (male) or 2 (female)", ZH: "应为1（男）或2（女）"},
+	l10n.Entry{Key: "want 1 or 2", ZH: "应为1或2"},
+	l10n.Entry{Key: "want 1 to 64 bytes inside the area", ZH: "应为扩展区内的1至64字节"},
+	l10n.Entry{Key: "want 1-15", ZH: "应为1至15"},
+	l10n.Entry{Key: "want 1-3", ZH: "应为1至3"},
+	l10n.Entry{Key: "want 16 bytes", ZH: "应为16字节"},
+	l10n.Entry{Key: "want 16 digits", ZH: "应为16位数字"},
+	l10n.Entry{Key: "want 6 digits", ZH: "应为6位数字"},
+	l10n.Entry{Key: "want a 4-byte UID, got %d bytes", ZH: "卡号应为4字节，实际为%d字节"},
+	l10n.Entry{Key: "want tag 6F, got %s", ZH: "应为标签6F，实际为%s"},
+	l10n.Entry{Key: "want valid from ≤ valid until, both set", ZH: "起始日期与截止日期都应填写，且起始不晚于截止"},
+
 	// statuses and operations, rendered inside StateError
 	l10n.Entry{Key: "blank", ZH: "空白"},
 	l10n.Entry{Key: "personalised", ZH: "已个人化"},
@@ -116,18 +214,21 @@ var (
 // FieldError says which field of which file is malformed and why. It
 // matches [ErrMalformed].
 type FieldError struct {
-	File   string // e.g. "student record (SFI 16)"
-	Field  string // e.g. "registry number"
+	File   string // e.g. "student record (SFI 16)": a catalog key
+	Field  string // e.g. "registry number": a catalog key
 	Offset int    // byte offset of the field in the file
-	Reason string // English detail, e.g. "not BCD"
+	Reason string // what is wrong, a catalog key and fmt format, e.g. "want %d bytes, got %d"
+	Args   []any  // the values of Reason's verbs
 }
 
 // Error is the English text of the error; Localize renders it in Chinese too.
 func (e *FieldError) Error() string { return "card: " + e.Localize(l10n.English) }
 
-// Localize renders the error in the language tag; the reason stays English.
+// Localize renders the error in the language tag: file, field and reason
+// all come from the catalog, so no English is left in a Chinese text.
 func (e *FieldError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "%[1]s, field %[2]s at byte %[3]d: %[4]s", e.File, e.Field, e.Offset, e.Reason)
+	return messages.Sprintf(tag, "%[1]s, field %[2]s at byte %[3]d: %[4]s",
+		messages.Sprintf(tag, e.File), messages.Sprintf(tag, e.Field), e.Offset, messages.Sprintf(tag, e.Reason, e.Args...))
 }
 
 // Unwrap yields ErrMalformed.
@@ -260,19 +361,18 @@ func (e *SuiteError) Unwrap() error { return ErrSuiteMismatch }
 // package's sentinels, or nil) and everything the cause matches (apdu
 // status sentinels, sam.ErrLocked, sim.ErrRemoved, context errors, …).
 type StepError struct {
-	Step string // e.g. "SELECT education application", "SAM MAC"
+	Step string // e.g. "SELECT education application", "READ BINARY (FF B0) block %d": a catalog key and fmt format
+	Args []any  // the values of Step's verbs
 	Kind error  // this package's sentinel for the failure, or nil
 	Err  error  // the cause
 }
 
 // Error is the English text of the error; Localize renders it in Chinese too.
-func (e *StepError) Error() string {
-	return "card: " + messages.Sprintf(l10n.English, "%[1]s: %[2]s", e.Step, e.cause(l10n.English))
-}
+func (e *StepError) Error() string { return "card: " + e.Localize(l10n.English) }
 
 // Localize renders the error in the language tag.
 func (e *StepError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "%[1]s: %[2]s", e.Step, e.cause(tag))
+	return messages.Sprintf(tag, "%[1]s: %[2]s", messages.Sprintf(tag, e.Step, e.Args...), e.cause(tag))
 }
 
 func (e *StepError) cause(tag language.Tag) string {

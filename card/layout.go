@@ -121,7 +121,7 @@ func (c CardInfo) MarshalBinary() ([]byte, error) {
 func (c *CardInfo) UnmarshalBinary(b []byte) error {
 	const file = "card info (SFI 15)"
 	if len(b) != CardInfoSize {
-		return &FieldError{File: file, Field: "size", Reason: "want 16 bytes, got " + itoa(len(b))}
+		return &FieldError{File: file, Field: "size", Reason: "want %d bytes, got %d", Args: []any{16, len(b)}}
 	}
 	alg := sam.Algorithm(b[9])
 	if alg != sam.TDES && alg != sam.SM4 {
@@ -178,10 +178,10 @@ func DecodeFCI(b []byte) (CardInfo, State, error) {
 	var st State
 	fci, err := apdu.DecodeTLV(b)
 	if err != nil {
-		return info, st, &FieldError{File: file, Field: "BER-TLV", Reason: err.Error()}
+		return info, st, &FieldError{File: file, Field: "BER-TLV", Reason: "%v", Args: []any{err}}
 	}
 	if fci.Tag != tagFCI {
-		return info, st, &FieldError{File: file, Field: "template", Reason: "want 6F, got " + fci.Tag.String()}
+		return info, st, &FieldError{File: file, Field: "template", Reason: "want tag 6F, got %s", Args: []any{fci.Tag.String()}}
 	}
 	var name, infoBytes, stateBytes []byte
 	for _, t := range fci.Children {

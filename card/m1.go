@@ -338,7 +338,7 @@ func (e *M1LayoutError) Error() string { return "card: " + e.Localize(l10n.Engli
 
 // Localize renders the error in the language tag; the reason stays English.
 func (e *M1LayoutError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "%[1]s: %[2]s", messages.Sprintf(tag, "unknown M1 education sector layout"), e.Reason)
+	return messages.Sprintf(tag, "%[1]s: %[2]s", messages.Sprintf(tag, "unknown M1 education sector layout"), messages.Sprintf(tag, e.Reason))
 }
 
 // Unwrap yields ErrM1Layout.
@@ -380,7 +380,7 @@ func OpenM1(ctx context.Context, t apdu.Transport, s sam.SAM, opts ...M1Option) 
 		return nil, &StepError{Step: "GET UID (FF CA)", Kind: ErrNoUID, Err: err}
 	}
 	if len(resp.Data) != 4 {
-		return nil, &StepError{Step: "GET UID (FF CA)", Kind: ErrNoUID, Err: &FieldError{File: "UID", Field: "length", Reason: "want a 4-byte UID, got " + itoa(len(resp.Data))}}
+		return nil, &StepError{Step: "GET UID (FF CA)", Kind: ErrNoUID, Err: &FieldError{File: "UID", Field: "length", Reason: "want a 4-byte UID, got %d bytes", Args: []any{len(resp.Data)}}}
 	}
 	copy(c.uid[:], resp.Data)
 	var lastErr error
@@ -415,7 +415,7 @@ func (c *M1Card) auth(ctx context.Context, v byte) error {
 	if _, err := c.client.Do(ctx, apdu.Command{CLA: 0xFF, INS: 0x86, Data: []byte{0x01, 0x00, block, M1KeyB, 0x00}}); err != nil {
 		var se *apdu.StatusError
 		if errors.As(err, &se) {
-			return &StepError{Step: "AUTHENTICATE (FF 86) key version " + itoa(int(v)), Kind: ErrM1Auth, Err: err}
+			return &StepError{Step: "AUTHENTICATE (FF 86) key version %d", Args: []any{v}, Kind: ErrM1Auth, Err: err}
 		}
 		return &StepError{Step: "AUTHENTICATE (FF 86)", Err: err}
 	}
@@ -434,10 +434,10 @@ func (c *M1Card) readBlocks(ctx context.Context) ([3][M1BlockSize]byte, error) {
 		block := byte(c.sector*4 + i)
 		resp, err := c.client.Do(ctx, apdu.Command{CLA: 0xFF, INS: 0xB0, P2: block, Le: M1BlockSize})
 		if err != nil {
-			return out, &StepError{Step: "READ BINARY (FF B0) block " + itoa(int(block)), Err: err}
+			return out, &StepError{Step: "READ BINARY (FF B0) block %d", Args: []any{block}, Err: err}
 		}
 		if len(resp.Data) != M1BlockSize {
-			return out, &StepError{Step: "READ BINARY (FF B0) block " + itoa(int(block)), Kind: ErrUnexpected, Err: &FieldError{File: m1File, Field: "block", Reason: "want 16 bytes"}}
+			return out, &StepError{Step: "READ BINARY (FF B0) block %d", Args: []any{block}, Kind: ErrUnexpected, Err: &FieldError{File: m1File, Field: "block", Reason: "want 16 bytes"}}
 		}
 		copy(out[i][:], resp.Data)
 	}
@@ -446,7 +446,7 @@ func (c *M1Card) readBlocks(ctx context.Context) ([3][M1BlockSize]byte, error) {
 
 func (c *M1Card) writeBlock(ctx context.Context, block byte, data []byte) error {
 	if _, err := c.client.Do(ctx, apdu.Command{CLA: 0xFF, INS: 0xD6, P2: block, Data: data}); err != nil {
-		return &StepError{Step: "UPDATE BINARY (FF D6) block " + itoa(int(block)), Err: err}
+		return &StepError{Step: "UPDATE BINARY (FF D6) block %d", Args: []any{block}, Err: err}
 	}
 	return nil
 }

@@ -220,7 +220,7 @@ func (s *Session) complete(ctx context.Context) error {
 			return err
 		}
 	default:
-		return &FieldError{File: logFile, Field: "pending operation", Offset: 5, Reason: "cannot complete " + pending.String()}
+		return &FieldError{File: logFile, Field: "pending operation", Offset: 5, Reason: "cannot complete %s", Args: []any{pending}}
 	}
 	s.completed = pending
 	return nil
@@ -274,7 +274,7 @@ func (s *Session) Inspect(ctx context.Context) (Inspection, error) {
 			break
 		}
 		if err != nil {
-			return out, &StepError{Step: "READ RECORD operation log " + itoa(int(n)), Err: err}
+			return out, &StepError{Step: "READ RECORD operation log %d", Args: []any{n}, Err: err}
 		}
 		var rec State
 		if err := rec.UnmarshalBinary(resp.Data); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/apdu"
+	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/sam"
 )
 
@@ -115,13 +116,13 @@ func (s *Session) authenticate(ctx context.Context) error {
 		return &StepError{Step: stepInternal, Err: err}
 	}
 	if len(resp.Data) != sam.CryptogramSize {
-		return &StepError{Step: stepInternal, Kind: ErrUnexpected, Err: &FieldError{File: "INTERNAL AUTHENTICATE answer", Field: "length", Reason: "want 8 bytes, got " + itoa(len(resp.Data))}}
+		return &StepError{Step: stepInternal, Kind: ErrUnexpected, Err: &FieldError{File: "INTERNAL AUTHENTICATE answer", Field: "length", Reason: "want %d bytes, got %d", Args: []any{8, len(resp.Data)}}}
 	}
 	if err := s.sam.VerifyInternalAuthenticate(ctx, s.ref(KeyIDInternal), s.div, random, resp.Data); err != nil {
 		if errors.Is(err, sam.ErrVerify) {
 			return &StepError{Step: stepInternal, Kind: ErrCounterfeit, Err: err}
 		}
-		return &StepError{Step: "SAM " + stepInternal, Err: err}
+		return &StepError{Step: "SAM INTERNAL AUTHENTICATE", Err: err}
 	}
 
 	// the terminal proves itself.
@@ -132,7 +133,7 @@ func (s *Session) authenticate(ctx context.Context) error {
 	}
 	crypt, err := s.sam.ExternalAuthenticate(ctx, s.ref(KeyIDExternal), s.div, challenge)
 	if err != nil {
-		return &StepError{Step: "SAM " + stepExternal, Err: err}
+		return &StepError{Step: "SAM EXTERNAL AUTHENTICATE", Err: err}
 	}
 	if _, err := s.client.Do(ctx, apdu.ExternalAuthenticate(KeyIDExternal, crypt)); err != nil {
 		var ae *apdu.AuthError
@@ -157,7 +158,7 @@ func (s *Session) challenge(ctx context.Context, n int) ([]byte, error) {
 		return nil, &StepError{Step: "GET CHALLENGE", Err: err}
 	}
 	if len(resp.Data) != n {
-		return nil, &StepError{Step: "GET CHALLENGE", Kind: ErrUnexpected, Err: &FieldError{File: "GET CHALLENGE answer", Field: "length", Reason: "want " + itoa(n) + " bytes, got " + itoa(len(resp.Data))}}
+		return nil, &StepError{Step: "GET CHALLENGE", Kind: ErrUnexpected, Err: &FieldError{File: "GET CHALLENGE answer", Field: "length", Reason: "want %d bytes, got %d", Args: []any{n, len(resp.Data)}}}
 	}
 	return resp.Data, nil
 }
@@ -166,9 +167,9 @@ func (s *Session) challenge(ctx context.Context, n int) ([]byte, error) {
 // for a fresh 4-byte card random, then CLA 04 and data ‖ MAC, the MAC
 // computed by the SAM over CLA INS P1 P2 Lc ‖ data with the random as IV.
 // The card uses the random up, so the command cannot be replayed.
-func (s *Session) protected(ctx context.Context, step string, cmd apdu.Command) error {
+func (s *Session) protected(ctx context.Context, step l10n.Message, cmd apdu.Command) error {
 	if len(cmd.Data)+sam.MACSize > apdu.MaxShortData {
-		return &StepError{Step: step, Err: &FieldError{File: step, Field: "data", Reason: "more than 251 bytes cannot carry a MAC in one short APDU"}}
+		return &StepError{Step: step.Key(), Args: step.Args(), Err: &FieldError{File: "APDU", Field: "data", Reason: "more than 251 bytes cannot carry a MAC in one short APDU"}}
 	}
 	iv, err := s.challenge(ctx, 4)
 	if err != nil {
@@ -178,14 +179,14 @@ func (s *Session) protected(ctx context.Context, step string, cmd apdu.Command) 
 	input := append([]byte{cmd.CLA, cmd.INS, cmd.P1, cmd.P2, byte(len(cmd.Data) + sam.MACSize)}, cmd.Data...)
 	mac, err := s.sam.MAC(ctx, s.ref(KeyIDMAC), s.div, iv, input)
 	if err != nil {
-		return &StepError{Step: "SAM MAC for " + step, Err: err}
+		return &StepError{Step: "SAM MAC for %s", Args: []any{step}, Err: err}
 	}
 	cmd.Data = append(input[5:], mac...)
 	if _, err := s.client.Do(ctx, cmd); err != nil {
 		if errors.Is(err, apdu.ErrMACWrong) {
-			return &StepError{Step: step, Kind: ErrMACRefused, Err: err}
+			return &StepError{Step: step.Key(), Args: step.Args(), Kind: ErrMACRefused, Err: err}
 		}
-		return &StepError{Step: step, Err: err}
+		return &StepError{Step: step.Key(), Args: step.Args(), Err: err}
 	}
 	return nil
 }
@@ -204,7 +205,7 @@ func (s *Session) appendState(ctx context.Context, next State) error {
 	if err != nil {
 		return err
 	}
-	if err := s.protected(ctx, "APPEND RECORD operation log ("+next.Op.String()+")", cmd); err != nil {
+	if err := s.protected(ctx, messages.Text("APPEND RECORD operation log (%s)", next.Op), cmd); err != nil {
 		return err
 	}
 	s.state = next
@@ -218,7 +219,7 @@ func (s *Session) writeFile(ctx context.Context, sfi byte, offset int, name stri
 	if err != nil {
 		return err
 	}
-	return s.protected(ctx, "UPDATE BINARY "+name, cmd)
+	return s.protected(ctx, messages.Text("UPDATE BINARY %s", messages.Text(name)), cmd)
 }
 
 // readFile reads size bytes at offset of a transparent file.
@@ -229,10 +230,10 @@ func (s *Session) readFile(ctx context.Context, sfi byte, offset int, name strin
 	}
 	resp, err := s.client.Do(ctx, cmd)
 	if err != nil {
-		return nil, &StepError{Step: "READ BINARY " + name, Err: err}
+		return nil, &StepError{Step: "READ BINARY %s", Args: []any{messages.Text(name)}, Err: err}
 	}
 	if len(resp.Data) != size {
-		return nil, &StepError{Step: "READ BINARY " + name, Kind: ErrUnexpected, Err: &FieldError{File: name, Field: "size", Reason: "want " + itoa(size) + " bytes, got " + itoa(len(resp.Data))}}
+		return nil, &StepError{Step: "READ BINARY %s", Args: []any{messages.Text(name)}, Kind: ErrUnexpected, Err: &FieldError{File: name, Field: "size", Reason: "want %d bytes, got %d", Args: []any{size, len(resp.Data)}}}
 	}
 	return resp.Data, nil
 }

@@ -247,7 +247,7 @@ const logFile = "operation log (SFI 17)"
 // [*FieldError] naming the field.
 func (s *State) UnmarshalBinary(b []byte) error {
 	if len(b) != StateSize {
-		return &FieldError{File: logFile, Field: "size", Reason: "want 16 bytes, got " + itoa(len(b))}
+		return &FieldError{File: logFile, Field: "size", Reason: "want %d bytes, got %d", Args: []any{16, len(b)}}
 	}
 	var out State
 	out.Seq = binary.BigEndian.Uint16(b)

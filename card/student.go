@@ -131,7 +131,7 @@ func (s Student) MarshalBinary() ([]byte, error) {
 // fails with [ErrNoStudent]; anything else out of range is a [*FieldError].
 func (s *Student) UnmarshalBinary(b []byte) error {
 	if len(b) != StudentSize {
-		return &FieldError{File: studentFile, Field: "size", Reason: "want 96 bytes, got " + itoa(len(b))}
+		return &FieldError{File: studentFile, Field: "size", Reason: "want %d bytes, got %d", Args: []any{96, len(b)}}
 	}
 	if isZero(b) {
 		return ErrNoStudent
@@ -183,7 +183,7 @@ func (s *Student) UnmarshalBinary(b []byte) error {
 	// be stored), so what is read can always be written back.
 	again, err := out.MarshalBinary()
 	if err != nil {
-		return &FieldError{File: studentFile, Field: "record", Reason: "cannot be written back: " + err.Error()}
+		return &FieldError{File: studentFile, Field: "record", Reason: "cannot be written back: %v", Args: []any{err}}
 	}
 	if !bytes.Equal(again, b) {
 		return &FieldError{File: studentFile, Field: "record", Reason: "not in canonical form (padding or charset byte)"}

@@ -18,6 +18,7 @@ package l10n
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -73,9 +74,116 @@ func NewCatalog(entries ...Entry) *Catalog {
 }
 
 // Sprintf formats the text for key in the language tag (Chinese for any zh
-// tag, English otherwise). An unknown key is formatted as is.
+// tag, English otherwise). An unknown key is formatted as is. Arguments that
+// localise themselves ([Localizer]: the SDK's errors, enums and [Message]s)
+// and errors are rendered in tag first, so no English word is left inside a
+// Chinese sentence.
 func (c *Catalog) Sprintf(tag language.Tag, key string, args ...any) string {
-	return message.NewPrinter(Match(tag), message.Catalog(c.builder)).Sprintf(key, args...)
+	return message.NewPrinter(Match(tag), message.Catalog(c.builder)).Sprintf(key, localizeArgs(tag, args)...)
+}
+
+// localizeArgs renders the Localizer and error arguments in tag; it copies
+// only when one needs rendering.
+func localizeArgs(tag language.Tag, args []any) []any {
+	var out []any
+	for i, a := range args {
+		var s string
+		switch a := a.(type) {
+		case Localizer:
+			s = a.Localize(tag)
+		case error:
+			s = Error(a, tag)
+		default:
+			if out != nil {
+				out[i] = a
+			}
+			continue
+		}
+		if out == nil {
+			out = make([]any, len(args))
+			copy(out, args[:i])
+		}
+		out[i] = s
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+// Text is a text of the catalog with its arguments, rendered when it is
+// shown: a label, a step, the context of a wrapped error. Its String is the
+// English text; it localises itself (and its arguments) like an error does.
+func (c *Catalog) Text(key string, args ...any) Message {
+	return Message{catalog: c, key: key, args: args}
+}
+
+// Message is a catalog text with its arguments, made by [Catalog.Text]. The
+// zero Message renders as "".
+type Message struct {
+	catalog *Catalog
+	key     string
+	args    []any
+}
+
+// String is the English text.
+func (m Message) String() string { return m.Localize(English) }
+
+// Localize renders the text in the language tag.
+func (m Message) Localize(tag language.Tag) string {
+	if m.catalog == nil {
+		return m.key
+	}
+	return m.catalog.Sprintf(tag, m.key, m.args...)
+}
+
+// Key is the catalog key of the text (its English format).
+func (m Message) Key() string { return m.key }
+
+// Args are the values of the key's verbs.
+func (m Message) Args() []any { return m.args }
+
+// Wrap adds context to err so that the context is translated with it:
+// Wrap(messages.Text("row %d of %s", 7, "roster.xlsx"), err) reads
+// "row 7 of roster.xlsx: <err>" in English and "roster.xlsx 第7行：<err>"
+// in Chinese, where fmt.Errorf("row 7 of roster.xlsx: %w", err) would keep
+// the English context inside the Chinese text. The result unwraps to err;
+// Wrap of a nil error is nil.
+func Wrap(context Message, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &wrapped{context: context, err: err}
+}
+
+type wrapped struct {
+	context Message
+	err     error
+}
+
+func (w *wrapped) Error() string { return w.context.String() + ": " + w.err.Error() }
+
+// Localize renders the context and the error in tag, joined by the
+// language's colon.
+func (w *wrapped) Localize(tag language.Tag) string {
+	sep := ": "
+	if Match(tag) == Chinese {
+		sep = "："
+	}
+	return w.context.Localize(tag) + sep + Error(w.err, tag)
+}
+
+func (w *wrapped) Unwrap() error { return w.err }
+
+// Context returns the context of the outermost error in err's chain made by
+// [Wrap], and whether there is one: a caller that lays out its own report
+// (a failure file's row column) reads the context apart from the cause.
+func Context(err error) (Message, bool) {
+	var w *wrapped
+	if errors.As(err, &w) {
+		return w.context, true
+	}
+	return Message{}, false
 }
 
 // Has reports whether the catalog holds a text for key; tests use it to prove
@@ -140,4 +248,21 @@ func Parse(s string) (language.Tag, error) {
 		return English, fmt.Errorf("l10n: unknown language %q (want zh or en)", s)
 	}
 	return Match(tag), nil
+}
+
+// Chinese returns the Chinese text for key and whether the catalog has it;
+// tests (see package l10ntest) use it to check every text.
+func (c *Catalog) Chinese(key string) (string, bool) {
+	zh, ok := c.zh[key]
+	return zh, ok
+}
+
+// Keys returns every key of the catalog, sorted.
+func (c *Catalog) Keys() []string {
+	keys := make([]string, 0, len(c.zh))
+	for k := range c.zh {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

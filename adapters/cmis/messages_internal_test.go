@@ -1,91 +1,27 @@
 package cmis
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/width"
 
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/l10n/l10ntest"
 )
 
-// TestEveryTextHasChinese reads the package's source and checks that every
-// literal handed to the catalog (sentinels, Sprintf keys, detail keys, text
-// values, the frames of CellError) is a key with a Chinese rendering, so no
-// message reaches an operator untranslated.
+// TestEveryTextHasChinese: every literal handed to the catalog (sentinels,
+// Sprintf keys, detail keys, text values, the field labels, the frames of
+// CellError) is a key with a Chinese rendering, so no message reaches an
+// operator untranslated.
 func TestEveryTextHasChinese(t *testing.T) {
-	fset := token.NewFileSet()
-	entries, err := os.ReadDir(".")
-	require.NoError(t, err)
-	keys := 0
-	check := func(e ast.Expr) {
-		lit, ok := e.(*ast.BasicLit)
-		if !ok || lit.Kind != token.STRING {
-			return
-		}
-		s, err := strconv.Unquote(lit.Value)
-		require.NoError(t, err)
-		keys++
-		pos := fset.Position(lit.Pos())
-		if assert.True(t, messages.Has(s), "%s: %q is not in the catalog", pos, s) {
-			// A text has Chinese; a frame of verbs at least Chinese punctuation.
-			zh := messages.Sprintf(l10n.Chinese, s)
-			assert.True(t, strings.ContainsFunc(zh, func(r rune) bool { return unicode.Is(unicode.Han, r) }) ||
-				strings.Contains(s, "%") && zh != messages.Sprintf(l10n.English, s),
-				"%s: %q has no Chinese (%q)", pos, s, zh)
-		}
-	}
-	for _, entry := range entries {
-		name := entry.Name()
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		require.NoError(t, err)
-		ast.Inspect(file, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.CallExpr:
-				switch fun := n.Fun.(type) {
-				case *ast.Ident:
-					if fun.Name == "detail" && len(n.Args) > 1 {
-						check(n.Args[1])
-					}
-					if fun.Name == "text" {
-						check(n.Args[0])
-					}
-				case *ast.SelectorExpr:
-					if x, ok := fun.X.(*ast.Ident); ok && x.Name == "messages" {
-						switch fun.Sel.Name {
-						case "Error":
-							check(n.Args[0])
-						case "Sprintf":
-							check(n.Args[1])
-						}
-					}
-				}
-			case *ast.AssignStmt:
-				if id, ok := n.Lhs[0].(*ast.Ident); ok && id.Name == "key" {
-					check(n.Rhs[0])
-				}
-			case *ast.ValueSpec:
-				if len(n.Names) == 1 && n.Names[0].Name == "labels" {
-					for _, kv := range n.Values[0].(*ast.CompositeLit).Elts {
-						check(kv.(*ast.KeyValueExpr).Value)
-					}
-				}
-			}
-			return true
-		})
-	}
-	assert.Greater(t, keys, 50, "the scan found the package's texts")
+	l10ntest.Check(t, messages, l10ntest.Source{
+		Calls:   []l10ntest.Call{{Func: "detail", Arg: 1}, {Func: "text", Arg: 0}},
+		Assigns: []string{"key"},
+		Names:   []string{"labels"},
+		Min:     50,
+	})
 }
 
 // TestFieldLabels: every field has a label in both languages, and every

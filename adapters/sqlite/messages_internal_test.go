@@ -9,17 +9,13 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/l10n/l10ntest"
 )
 
 // TestEveryTextHasChinese proves every text the package's errors can show
 // exists in Chinese, and the typed errors render it.
 func TestEveryTextHasChinese(t *testing.T) {
-	for _, key := range []string{reasonPathSyntax, reasonPathEmpty, reasonExists, reasonIntegrity, reasonNotOurs, reasonCopy, reasonOpen} {
-		assert.True(t, messages.Has(key), key)
-	}
-	for _, err := range []error{ErrClosed, ErrSchemaTooNew, ErrBadPath, ErrBackup} {
-		assert.True(t, messages.Has(err.Error()), err.Error())
-	}
+	l10ntest.Check(t, messages, l10ntest.Source{Names: []string{"reason"}, Min: 14})
 	for _, tc := range []struct {
 		err  error
 		want string

@@ -9,6 +9,11 @@ import (
 // messages holds every user-facing text of the package, in English (the
 // key) and Chinese.
 var messages = l10n.NewCatalog(
+	// Event kinds (Kind.Localize).
+	l10n.Entry{Key: "loss", ZH: "挂失"},
+	l10n.Entry{Key: "unloss", ZH: "解挂"},
+	l10n.Entry{Key: "freeze", ZH: "冻结"},
+	l10n.Entry{Key: "unfreeze", ZH: "解冻"},
 	// Sentinels.
 	l10n.Entry{Key: "file truncated", ZH: "文件不完整（被截断）"},
 	l10n.Entry{Key: "data after the end of the file", ZH: "文件结尾之后还有多余数据"},
@@ -49,7 +54,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "delta from version %d does not apply to list version %d", ZH: "基于版本%[1]d的增量不能用于版本%[2]d的名单"},
 	l10n.Entry{Key: "delta entry %d: serial %s: %s", ZH: "增量第%[1]d条：卡序列号%[2]s：%[3]s"},
 	l10n.Entry{Key: "source %d, event %d: %s", ZH: "第%[1]d个来源，第%[2]d个事件：%[3]s"},
-	l10n.Entry{Key: "card %s at %s: conflicting events %s and %s", ZH: "卡%[1]s在%[2]s有相互冲突的事件：%[3]s与%[4]s"},
+	l10n.Entry{Key: "card %[1]s at %[2]s: conflicting events %[3]s (%[4]s) and %[5]s (%[6]s)", ZH: "卡%[1]s在%[2]s有相互冲突的事件：%[3]s（学校%[4]s）与%[5]s（学校%[6]s）"},
 
 	// Words used inside the texts above.
 	l10n.Entry{Key: "list", ZH: "名单"},

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/bjedu/studentcard/studentid"
 )
 
@@ -71,6 +73,10 @@ func (k Kind) String() string {
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
+
+// Localize names the kind in the language tag (挂失, 解挂, 冻结, 解冻), for
+// texts an operator reads; String is the file format's word.
+func (k Kind) Localize(tag language.Tag) string { return messages.Sprintf(tag, k.String()) }
 
 func (k Kind) valid() bool { return k >= KindLoss && k <= KindUnfreeze }
 

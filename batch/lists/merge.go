@@ -58,9 +58,8 @@ func (c Conflict) Error() string { return "lists: " + c.Localize(l10n.English) }
 // Localize renders the conflict in Chinese or English, naming each event by
 // its kind and school.
 func (c Conflict) Localize(tag language.Tag) string {
-	name := func(e Event) string { return e.Kind.String() + " (" + e.School + ")" }
-	return messages.Sprintf(tag, "card %s at %s: conflicting events %s and %s",
-		c.A.Serial.String(), c.A.Time.Format(time.RFC3339Nano), name(c.A), name(c.B))
+	return messages.Sprintf(tag, "card %[1]s at %[2]s: conflicting events %[3]s (%[4]s) and %[5]s (%[6]s)",
+		c.A.Serial.String(), c.A.Time.Format(time.RFC3339Nano), c.A.Kind.Localize(tag), c.A.School, c.B.Kind.Localize(tag), c.B.School)
 }
 
 // MergeReport counts what a merge did.

@@ -37,11 +37,13 @@ type Card struct {
 	atr     []byte
 
 	// non-volatile
-	student   [card.StudentFileSize]byte
-	log       [][]byte // newest first, at most card.LogRecords
-	extension [card.ExtensionSize]byte
-	retries   int
-	maxTries  int
+	student     [card.StudentFileSize]byte
+	log         [][]byte // newest first, at most card.LogRecords
+	extension   [card.ExtensionSize]byte
+	retries     int
+	maxTries    int
+	macFailures int // wrong MACs in a row
+	macLimit    int
 
 	// volatile
 	selected  bool
@@ -57,6 +59,7 @@ type config struct {
 	rand     io.Reader
 	t0       bool
 	retries  int
+	macLimit int
 	wrongIDs []byte
 }
 
@@ -71,6 +74,13 @@ func WithT0() Option { return func(c *config) { c.t0 = true } }
 // WithRetries sets the external-authentication retry limit (1-15).
 func WithRetries(n int) Option { return func(c *config) { c.retries = n } }
 
+// DefaultMACRetries is how many wrong MACs in a row the card accepts before
+// it blocks the MAC key (every protected write then answers 6983).
+const DefaultMACRetries = 5
+
+// WithMACRetries sets the wrong-MAC limit (1-255).
+func WithMACRetries(n int) Option { return func(c *config) { c.macLimit = n } }
+
 // WithWrongKey keys the given key ids (card.KeyIDInternal, …) from another
 // serial, as a counterfeit card or one from another issuer would be: its
 // cryptograms and MACs no longer match the SAM's.
@@ -83,7 +93,7 @@ func WithWrongKey(ids ...byte) Option {
 // key set diversified by the card's serial (sam.KeySet.CardKeys). The key set
 // must be of the suite info.Suite names. The card starts powered in the field.
 func New(masters *sam.KeySet, info card.CardInfo, opts ...Option) (*Card, error) {
-	cfg := config{rand: rand.Reader, retries: DefaultRetries}
+	cfg := config{rand: rand.Reader, retries: DefaultRetries, macLimit: DefaultMACRetries}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -93,6 +103,9 @@ func New(masters *sam.KeySet, info card.CardInfo, opts ...Option) (*Card, error)
 	if cfg.retries < 1 || cfg.retries > 15 {
 		return nil, &ConfigError{Reason: "retries must be 1-15"}
 	}
+	if cfg.macLimit < 1 || cfg.macLimit > 255 {
+		return nil, &ConfigError{Reason: "MAC retries must be 1-255"}
+	}
 	if _, err := info.MarshalBinary(); err != nil {
 		return nil, err
 	}
@@ -100,7 +113,7 @@ func New(masters *sam.KeySet, info card.CardInfo, opts ...Option) (*Card, error)
 	if err != nil {
 		return nil, err
 	}
-	c := &Card{info: info, keys: keys, rand: cfg.rand, t0: cfg.t0, retries: cfg.retries, maxTries: cfg.retries}
+	c := &Card{info: info, keys: keys, rand: cfg.rand, t0: cfg.t0, retries: cfg.retries, maxTries: cfg.retries, macLimit: cfg.macLimit}
 	if len(cfg.wrongIDs) > 0 {
 		other := info.Serial
 		for i := range other {
@@ -204,50 +217,96 @@ func (c *Card) Transmit(ctx context.Context, cmd []byte) ([]byte, error) {
 }
 
 // execute is the COS dispatcher; it never panics on any input and always
-// returns at least a status word.
+// returns at least a status word. The class is checked first (a PC/SC
+// pseudo-APDU FF … is the reader's, never the card's: 6E00), then the
+// instruction (unknown: 6D00, selected or not), then the selection.
 func (c *Card) execute(raw []byte) []byte {
 	cmd, err := apdu.ParseCommand(raw)
 	if err != nil {
 		return sw(apdu.SWWrongLength)
 	}
-	if cmd.INS != 0xC0 {
+	if cmd.INS != apdu.INSGetResponse {
 		c.pending = nil
 	}
-	switch {
-	case cmd.CLA == 0x00 && cmd.INS == 0xA4:
-		return c.selectApp(cmd)
-	case cmd.INS == 0xC0 && cmd.CLA == 0x00:
-		return c.getResponse(cmd)
-	case !c.selected:
-		return sw(apdu.SWConditionsNotSatisfied)
-	case cmd.CLA == 0x00 && cmd.INS == 0x84:
-		return c.getChallenge(cmd)
-	case cmd.CLA == 0x00 && cmd.INS == 0x88:
-		return c.internalAuth(cmd)
-	case cmd.CLA == 0x00 && cmd.INS == 0x82:
-		return c.externalAuth(cmd)
-	case cmd.CLA == 0x00 && cmd.INS == 0xB0:
-		return c.readBinary(cmd)
-	case cmd.CLA == 0x00 && cmd.INS == 0xB2:
-		return c.readRecord(cmd)
-	case cmd.INS == 0xD6 || cmd.INS == 0xE2:
-		return c.write(cmd, raw)
-	case cmd.CLA != 0x00 && cmd.CLA != 0x04:
-		return sw(apdu.SWCLANotSupported)
+	if refused := checkClass(cmd); refused != 0 {
+		return sw(refused)
 	}
-	return sw(apdu.SWINSNotSupported)
+	switch cmd.INS {
+	case apdu.INSSelect:
+		return c.selectApp(cmd)
+	case apdu.INSGetResponse:
+		return c.getResponse(cmd)
+	case apdu.INSGetChallenge, apdu.INSInternalAuthenticate, apdu.INSExternalAuthenticate,
+		apdu.INSReadBinary, apdu.INSReadRecord, apdu.INSUpdateBinary, apdu.INSAppendRecord:
+	default:
+		return sw(apdu.SWINSNotSupported)
+	}
+	if !c.selected {
+		return sw(apdu.SWConditionsNotSatisfied)
+	}
+	switch cmd.INS {
+	case apdu.INSGetChallenge:
+		return c.getChallenge(cmd)
+	case apdu.INSInternalAuthenticate:
+		return c.internalAuth(cmd)
+	case apdu.INSExternalAuthenticate:
+		return c.externalAuth(cmd)
+	case apdu.INSReadBinary:
+		return c.readBinary(cmd)
+	case apdu.INSReadRecord:
+		return c.readRecord(cmd)
+	}
+	return c.write(cmd, raw)
+}
+
+// Status words of the class check (ISO/IEC 7816-4 table 6).
+const (
+	swChannelNotSupported  apdu.StatusWord = 0x6881
+	swSMNotSupported       apdu.StatusWord = 0x6882
+	swChainingNotSupported apdu.StatusWord = 0x6884
+)
+
+// checkClass accepts the first interindustry class without and with secure
+// messaging (00 and 04, the latter only on the protected writes) and
+// returns the refusal for anything else, 0 for none.
+func checkClass(cmd apdu.Command) apdu.StatusWord {
+	cla := cmd.CLA
+	switch {
+	case cla&0xE0 != 0: // proprietary, further interindustry, or FF
+		return apdu.SWCLANotSupported
+	case cla&0x10 != 0:
+		return swChainingNotSupported
+	case cla&0x03 != 0:
+		return swChannelNotSupported
+	case cla == 0x04 && (cmd.INS == apdu.INSUpdateBinary || cmd.INS == apdu.INSAppendRecord):
+		return 0
+	case cla != 0x00:
+		return swSMNotSupported
+	}
+	return 0
 }
 
 func sw(s apdu.StatusWord) []byte { return []byte{s.SW1(), s.SW2()} }
 
 func ok(data []byte) []byte { return append(slices.Clone(data), 0x90, 0x00) }
 
-// answer returns data: in T=0 mode a case 4 command gets 61xx and the data
-// waits for GET RESPONSE.
+// answer returns data of a fixed size (the FCI, a cryptogram) under the
+// command's Ne. In T=0 mode a case 4 command gets 61xx and the data waits
+// for GET RESPONSE (a T=0 reader sends no Le with a case 4 command).
+// Otherwise Le absent (Ne = 0) gets 9000 and no data, as ISO/IEC 7816-4
+// says; an Le smaller than the data gets 6Cxx with the exact length, which
+// apdu.Client answers by resending (truncating a cryptogram or an FCI would
+// hand the terminal something it cannot use); Le 00 (256) or larger gets
+// all of it.
 func (c *Card) answer(cmd apdu.Command, data []byte) []byte {
-	if c.t0 && len(cmd.Data) > 0 && len(data) > 0 {
+	switch {
+	case c.t0 && len(cmd.Data) > 0 && len(data) > 0:
 		c.pending = slices.Clone(data)
 		return sw(apdu.MoreData(len(data)))
+	case cmd.Le == 0:
+		return ok(nil)
+	case cmd.Le < len(data):
+		return sw(apdu.WrongLe(len(data)))
 	}
 	return ok(data)
 }
@@ -264,15 +323,22 @@ func (c *Card) getResponse(cmd apdu.Command) []byte {
 	return ok(data)
 }
 
+// selectApp selects the education application by name. P2 00 returns the
+// FCI, P2 0C (what OpenSC probes with) none. A failed SELECT changes
+// nothing: the current selection and its security state stay, as on every
+// COS (ISO/IEC 7816-4 clause 7.1.1). A successful one resets the security
+// state and the challenge.
 func (c *Card) selectApp(cmd apdu.Command) []byte {
-	c.selected, c.authed, c.challenge = false, false, nil
-	if cmd.P1 != 0x04 || cmd.P2 != 0x00 {
+	if cmd.P1 != 0x04 || (cmd.P2 != selectFCI && cmd.P2 != selectNoData) {
 		return sw(apdu.SWWrongP1P2)
 	}
 	if !bytes.Equal(cmd.Data, card.AID()) {
 		return sw(apdu.SWFileNotFound)
 	}
-	c.selected = true
+	c.selected, c.authed, c.challenge = true, false, nil
+	if cmd.P2 == selectNoData {
+		return ok(nil)
+	}
 	info, _ := c.info.MarshalBinary()
 	var state []byte
 	if len(c.log) > 0 {
@@ -280,6 +346,12 @@ func (c *Card) selectApp(cmd apdu.Command) []byte {
 	}
 	return c.answer(cmd, card.EncodeFCI(info, state))
 }
+
+// SELECT P2 values: first occurrence, return the FCI or no response data.
+const (
+	selectFCI    = 0x00
+	selectNoData = 0x0C
+)
 
 func (c *Card) getChallenge(cmd apdu.Command) []byte {
 	if cmd.P1 != 0 || cmd.P2 != 0 {
@@ -372,19 +444,33 @@ func (c *Card) readBinary(cmd apdu.Command) []byte {
 	if sfi == card.SFIStudent && !c.authed {
 		return sw(apdu.SWSecurityStatusNotSatisfied)
 	}
-	off := int(cmd.P2)
-	if off > len(f) {
-		return sw(apdu.SWWrongParameters)
-	}
-	rest := f[off:]
-	if cmd.Le == 0 {
-		return sw(apdu.SWWrongLength)
-	}
-	if cmd.Le != apdu.MaxShortLe && cmd.Le > len(rest) {
-		return sw(apdu.WrongLe(len(rest)))
-	}
-	return ok(rest[:min(cmd.Le, len(rest))])
+	return readSlice(cmd, f[min(int(cmd.P2), len(f)):], int(cmd.P2) >= len(f))
 }
+
+// readSlice answers a READ BINARY or READ RECORD of rest, the bytes from
+// the offset to the end of the file or record (ISO/IEC 7816-4 clauses
+// 11.2.3, 11.3.3): an offset at or beyond the end is 6B00; Le absent is
+// 6700; Le 00 (256) reads to the end (at most 256 bytes); a smaller Le
+// reads that many bytes; a larger one reads to the end and warns 6282 (end
+// of file or record reached before Ne bytes), which apdu.Client.Do returns
+// with the data.
+func readSlice(cmd apdu.Command, rest []byte, beyond bool) []byte {
+	switch {
+	case beyond:
+		return sw(apdu.SWWrongParameters)
+	case cmd.Le == 0:
+		return sw(apdu.SWWrongLength)
+	case cmd.Le == apdu.MaxShortLe:
+		return ok(rest[:min(cmd.Le, len(rest))])
+	case cmd.Le <= len(rest):
+		return ok(rest[:cmd.Le])
+	}
+	return append(slices.Clone(rest), sw(swEndBeforeNe)...)
+}
+
+// swEndBeforeNe is 6282: end of file or record reached before reading Ne
+// bytes.
+const swEndBeforeNe apdu.StatusWord = 0x6282
 
 func (c *Card) readRecord(cmd apdu.Command) []byte {
 	if cmd.P2&0x07 != 0x04 || cmd.P2>>3 != card.SFILog {
@@ -397,22 +483,33 @@ func (c *Card) readRecord(cmd apdu.Command) []byte {
 	if n < 1 || n > len(c.log) {
 		return sw(apdu.SWRecordNotFound)
 	}
-	if cmd.Le != apdu.MaxShortLe && cmd.Le != card.StateSize {
+	if cmd.Le == 0 {
+		return sw(apdu.SWWrongLength)
+	}
+	if cmd.Le < card.StateSize {
 		return sw(apdu.WrongLe(card.StateSize))
 	}
-	return ok(c.log[n-1])
+	return readSlice(cmd, c.log[n-1], false)
 }
 
 // write handles UPDATE BINARY and APPEND RECORD. Only the secure-messaging
 // form (CLA 04: data ‖ MAC over header and data, IV = the last challenge)
 // is accepted, and only after EXTERNAL AUTHENTICATE; the challenge is used
 // up by the attempt, so a recorded command can never be replayed.
+//
+// A wrong MAC (6988) clears the security state: the terminal must
+// authenticate again. After [WithMACRetries] wrong MACs in a row (a
+// non-volatile counter a correct MAC resets) the MAC key is blocked and
+// every protected write answers 6983, for good.
 func (c *Card) write(cmd apdu.Command, raw []byte) []byte {
 	if cmd.CLA != 0x04 {
 		return sw(apdu.SWSecurityStatusNotSatisfied)
 	}
 	challenge := c.challenge
 	c.challenge = nil
+	if c.macFailures >= c.macLimit {
+		return sw(apdu.SWAuthBlocked)
+	}
 	if !c.authed {
 		return sw(apdu.SWSecurityStatusNotSatisfied)
 	}
@@ -430,8 +527,11 @@ func (c *Card) write(cmd apdu.Command, raw []byte) []byte {
 	macInput := raw[:5+len(data)] // CLA INS P1 P2 Lc ‖ data
 	keys, ref := c.keyFor(card.KeyIDMAC)
 	if err := keys.VerifyMAC(ref, challenge, macInput, mac); err != nil {
+		c.authed = false
+		c.macFailures++
 		return sw(apdu.SWMACWrong)
 	}
+	c.macFailures = 0
 	if cmd.INS == 0xE2 {
 		return c.appendRecord(cmd, data)
 	}

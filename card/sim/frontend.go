@@ -13,6 +13,12 @@ import (
 
 // messages holds the user-facing texts of package sim.
 var messages = l10n.NewCatalog(
+	// ConfigError reasons
+	l10n.Entry{Key: "M1 sector must be 0-15", ZH: "M1扇区号应为0至15"},
+	l10n.Entry{Key: "trailer access bits are inconsistent (the chip would lock the sector)", ZH: "扇区尾块的访问控制位不一致（芯片会锁死该扇区）"},
+	l10n.Entry{Key: "the key set's suite must be the card info's", ZH: "密钥组的密码算法应与卡片信息一致"},
+	l10n.Entry{Key: "retries must be 1-15", ZH: "重试次数应为1至15"},
+	l10n.Entry{Key: "MAC retries must be 1-255", ZH: "MAC重试次数应为1至255"},
 	l10n.Entry{Key: "card removed from the field", ZH: "卡片已离开读卡区"},
 	l10n.Entry{Key: "simulator configuration is invalid", ZH: "模拟卡配置无效"},
 	l10n.Entry{Key: "simulator configuration: %[1]s", ZH: "模拟卡配置：%[1]s"},
@@ -39,7 +45,7 @@ func (e *ConfigError) Error() string { return "sim: " + e.Localize(l10n.English)
 
 // Localize renders the error in the language tag; the reason stays English.
 func (e *ConfigError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "simulator configuration: %[1]s", e.Reason)
+	return messages.Sprintf(tag, "simulator configuration: %[1]s", messages.Sprintf(tag, e.Reason))
 }
 
 // Unwrap yields ErrConfig.

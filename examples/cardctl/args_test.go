@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,6 +13,7 @@ import (
 	"github.com/bjedu/studentcard/adapters/pcsc"
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/l10n/l10ntest"
 	"github.com/bjedu/studentcard/lifecycle"
 )
 
@@ -147,29 +146,14 @@ func TestExitCodes(t *testing.T) {
 // passed to the catalog in the source, and the card and lifecycle names the
 // output translates.
 func TestCatalog(t *testing.T) {
-	files, err := os.ReadDir(".")
-	require.NoError(t, err)
-	const str = `"((?:[^"\\]|\\.)*)"`
-	re := regexp.MustCompile(`(?:e\.t|usagef|messages\.Error|p\.e\.t|bad)\(\s*` + str + `|messages\.Sprintf\(tag,\s*` + str +
-		`|(?:reason|msg):\s*` + str + `|\{"\w+", ` + str + `, (?:cmd\w+|nil)\}|e\.tn\([^"]*?` + str + `,\s*` + str)
-	n := 0
-	for _, f := range files {
-		name := f.Name()
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || name == "messages.go" {
-			continue
-		}
-		src, err := os.ReadFile(name)
-		require.NoError(t, err)
-		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
-			for _, key := range m[1:] {
-				if key != "" {
-					n++
-					assert.True(t, messages.Has(key), "%s: no Chinese for %q", name, key)
-				}
-			}
-		}
-	}
-	assert.Greater(t, n, 100, "the scan found the texts")
+	l10ntest.Check(t, messages, l10ntest.Source{
+		Calls: []l10ntest.Call{{Func: "e.t", Arg: 0}, {Func: "usagef", Arg: 0}, {Func: "bad", Arg: 0},
+			{Func: "e.tn", Arg: 1}, {Func: "e.tn", Arg: 2}},
+		Fields: []string{"reason", "msg"},
+		Elems:  []l10ntest.Elem{{Type: "command", Index: 1}},
+		Skip:   []string{"messages.go"},
+		Min:    100,
+	})
 	for _, c := range commands() {
 		if key, ok := commandHelp(c.name); ok {
 			assert.True(t, messages.Has(key), c.name)

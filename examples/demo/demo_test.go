@@ -4,14 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +18,7 @@ import (
 	"github.com/bjedu/studentcard/adapters/cmis"
 	"github.com/bjedu/studentcard/batch/batchtest"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/l10n/l10ntest"
 	"github.com/bjedu/studentcard/lifecycle"
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -299,61 +296,10 @@ func TestCMISExport(t *testing.T) {
 // Chinese rendering: it reads the source for the catalog keys handed to
 // say, text, sayErr, check and expect, and the step titles.
 func TestCatalogComplete(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	require.NoError(t, err)
-	argIndex := map[string]int{"say": 0, "text": 0, "sayErr": 1, "check": 1, "expect": 1}
-	fset := token.NewFileSet()
-	keys := 0
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		require.NoError(t, err)
-		ast.Inspect(f, func(n ast.Node) bool {
-			var lits []ast.Expr
-			switch n := n.(type) {
-			case *ast.CallExpr:
-				if sel, ok := n.Fun.(*ast.SelectorExpr); ok {
-					if i, known := argIndex[sel.Sel.Name]; known && len(n.Args) > i {
-						lits = append(lits, n.Args[i])
-					}
-					if x, ok := sel.X.(*ast.Ident); ok && x.Name == "messages" && len(n.Args) > 0 {
-						switch sel.Sel.Name {
-						case "Sprintf":
-							if len(n.Args) > 1 {
-								lits = append(lits, n.Args[1])
-							}
-						case "Error":
-							lits = append(lits, n.Args[0])
-						}
-					}
-				}
-			case *ast.CompositeLit: // the tour's []step{{title, rules, run}, ...}
-				if arr, ok := n.Type.(*ast.ArrayType); ok {
-					if id, ok := arr.Elt.(*ast.Ident); ok && id.Name == "step" {
-						for _, e := range n.Elts {
-							if cl, ok := e.(*ast.CompositeLit); ok && len(cl.Elts) > 0 {
-								lits = append(lits, cl.Elts[0])
-							}
-						}
-					}
-				}
-			}
-			for _, lit := range lits {
-				bl, ok := lit.(*ast.BasicLit)
-				if !ok || bl.Kind != token.STRING {
-					continue
-				}
-				key, err := strconv.Unquote(bl.Value)
-				require.NoError(t, err)
-				if key != "" {
-					keys++
-					assert.True(t, messages.Has(key), "%s: no Chinese for %q", fset.Position(bl.Pos()), key)
-				}
-			}
-			return true
-		})
-	}
-	assert.Greater(t, keys, 150, "the scan finds the demo's texts")
+	l10ntest.Check(t, messages, l10ntest.Source{
+		Calls: []l10ntest.Call{{Func: "say", Arg: 0}, {Func: "text", Arg: 0}, {Func: "sayErr", Arg: 1},
+			{Func: "check", Arg: 1}, {Func: "expect", Arg: 1}},
+		Elems: []l10ntest.Elem{{Type: "step", Index: 0}}, // the tour's []step{{title, rules, run}, ...}
+		Min:   150,
+	})
 }

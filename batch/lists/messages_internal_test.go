@@ -1,0 +1,13 @@
+package lists
+
+import (
+	"testing"
+
+	"github.com/bjedu/studentcard/l10n/l10ntest"
+)
+
+// TestEveryTextHasChinese: every text handed to the catalog has a Chinese
+// rendering.
+func TestEveryTextHasChinese(t *testing.T) {
+	l10ntest.Check(t, messages, l10ntest.Source{Min: 30})
+}
