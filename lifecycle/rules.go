@@ -418,4 +418,12 @@ const (
 	reasonBadCount       = "the count must be positive"
 	reasonNotTemporary   = "not a temporary card"
 	reasonNotReversible  = "the card's last change cannot be undone here"
+	reasonUndoWindow     = "too late to undo: the undo window has passed"
+	reasonApprovalUsed   = "the approval was used already"
+	reasonCompleted      = "the student has graduated or completed: basic data can no longer change"
+	reasonNoName         = "the name is empty"
+	reasonBadGender      = "the gender must be 1 (male) or 2 (female)"
+	reasonBadBirthDate   = "the birth date must be a real date YYYYMMDD"
+	reasonBirthMismatch  = "the birth date does not agree with the resident ID number"
+	reasonIDTaken        = "another student registered first with this resident ID number: enrol this one under a J personal code without the ID number"
 )

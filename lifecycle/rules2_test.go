@@ -1,6 +1,7 @@
 package lifecycle_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -294,4 +295,102 @@ func TestRegistryClocks(t *testing.T) {
 		assert.True(t, d.GraduationBy.Equal(bj(2027, 7, 30, 0)))
 		assert.True(t, d.PromotionBy.Equal(bj(2027, 8, 11, 0)))
 	})
+}
+
+func TestUndoAuthority(t *testing.T) {
+	setup := func(t *testing.T, a lifecycle.Action) *fixture {
+		f := newFixture(t, bj(2026, 3, 2, 9))
+		f.issuedRegistryCard("U1", schoolA, number(t, schoolA, 0, 31, 2, 2))
+		f.tr(opA, "U1", a, "")
+		return f
+	}
+	for _, a := range []lifecycle.Action{lifecycle.ActFreeze, lifecycle.ActCancel, lifecycle.ActReportLoss} {
+		t.Run("P-3/S-4/district and city cannot undo a school's "+string(a), func(t *testing.T) {
+			f := setup(t, a)
+			for _, op := range []lifecycle.Operator{dist05, city} {
+				_, err := f.l.Undo(f.ctx, op, "U1", "not theirs to undo")
+				assert.ErrorIs(t, err, lifecycle.ErrForbidden, "%s", op.Level)
+			}
+			_, err := f.l.Undo(f.ctx, opA, "U1", "the school's own mistake")
+			require.NoError(t, err)
+		})
+	}
+	t.Run("P-3/a 200-day-old loss is not undone", func(t *testing.T) {
+		f := setup(t, lifecycle.ActReportLoss)
+		f.now = f.now.AddDate(0, 0, 200)
+		_, err := f.l.Undo(f.ctx, opA, "U1", "too late")
+		assert.Equal(t, "P-3", ruleOf(t, err))
+		assert.Equal(t, lifecycle.RegLost, f.card("U1").State)
+	})
+	t.Run("P-3/inside the window it is", func(t *testing.T) {
+		f := setup(t, lifecycle.ActReportLoss)
+		f.now = f.now.Add(lifecycle.UndoWindow - time.Minute)
+		_, err := f.l.Undo(f.ctx, opA, "U1", "still in time")
+		require.NoError(t, err)
+	})
+}
+
+func TestEnrolChecks(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 1, 9))
+	num := func(seat int) string { return number(t, schoolA, 0, 32, 1, seat).String() }
+	rid := "110101201909010015"
+	for i, tc := range []struct {
+		name string
+		s    lifecycle.Student
+	}{
+		{"P-2/an empty name is refused", lifecycle.Student{Name: " "}},
+		{"P-2/an invalid ID number is refused", lifecycle.Student{Name: "张三", IDNumber: "garbage"}},
+		{"P-2/a wrong check character is refused", lifecycle.Student{Name: "张三", IDNumber: "110101201909010012"}},
+		{"P-2/gender 9 is refused", lifecycle.Student{Name: "张三", Gender: "9"}},
+		{"P-2/a birth date that disagrees with the ID number is refused", lifecycle.Student{Name: "张三", BirthDate: "20190902", IDNumber: rid}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.s
+			s.Key, s.Number = fmt.Sprint("bad", i), num(10+i)
+			_, err := f.l.Enrol(f.ctx, opA, s)
+			assert.Error(t, err)
+			_, err = f.l.Student(f.ctx, opA, s.Key)
+			assert.ErrorIs(t, err, lifecycle.ErrNotFound)
+		})
+	}
+	t.Run("S-ID-9/the first registered keeps the resident ID number, the later one gets a J code", func(t *testing.T) {
+		_, err := f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G" + rid, Number: num(1), Name: "张三", Gender: "1", BirthDate: "20190901", IDNumber: rid})
+		require.NoError(t, err)
+		_, err = f.l.Enrol(f.ctx, opB, lifecycle.Student{Key: "Jlater", Number: number(t, schoolB, 0, 32, 1, 1).String(), Name: "李四", IDNumber: rid})
+		assert.Equal(t, "S-ID-9", ruleOf(t, err))
+		assert.ErrorIs(t, err, lifecycle.ErrDuplicate)
+		j, err := studentid.BuildResidentID("110101", time.Date(2019, 9, 1, 0, 0, 0, 0, time.UTC), 2)
+		require.NoError(t, err)
+		code, err := studentid.ParsePersonCode("J" + j.String())
+		require.NoError(t, err)
+		later, err := f.l.Enrol(f.ctx, opB, lifecycle.Student{Key: code.String(), Number: number(t, schoolB, 0, 32, 1, 1).String(), Name: "李四", IDNumber: ""})
+		require.NoError(t, err, "handled as having no ID number yet")
+		assert.Empty(t, later.IDNumber)
+		first, err := f.l.Student(f.ctx, opA, "G"+rid)
+		require.NoError(t, err)
+		assert.Equal(t, rid, first.IDNumber, "the first keeps it")
+	})
+}
+
+func TestNoBasicDataChangeAfterGraduation(t *testing.T) {
+	for _, tc := range []struct {
+		reason string
+		frozen bool
+	}{{lifecycle.LeaveGraduated, true}, {lifecycle.LeaveCompleted, true}, {lifecycle.LeaveDroppedOut, false}} {
+		t.Run("P-5/"+tc.reason, func(t *testing.T) {
+			f := newFixture(t, bj(2026, 7, 1, 9))
+			f.enrol("s", number(t, schoolA, 0, 26, 6, 1))
+			_, err := f.l.Leave(f.ctx, opA, "s", tc.reason)
+			require.NoError(t, err)
+			ch := lifecycle.ControlledChange{StudentKey: "s", Field: "name", New: "张珊", Proof: "户口本"}
+			ch.Approval, err = f.l.ApproveChange(f.ctx, dist05, ch)
+			require.NoError(t, err)
+			_, err = f.l.ChangeControlledField(f.ctx, opA, ch)
+			if tc.frozen {
+				assert.Equal(t, "P-5", ruleOf(t, err))
+				return
+			}
+			require.NoError(t, err)
+		})
+	}
 }
