@@ -425,5 +425,7 @@ const (
 	reasonBadGender      = "the gender must be 1 (male) or 2 (female)"
 	reasonBadBirthDate   = "the birth date must be a real date YYYYMMDD"
 	reasonBirthMismatch  = "the birth date does not agree with the resident ID number"
+	reasonNoStaff        = "the staff report lists nobody"
+	reasonBadStaff       = "every staff member needs a login, a name and a role (card-manager or system-admin)"
 	reasonIDTaken        = "another student registered first with this resident ID number: enrol this one under a J personal code without the ID number"
 )

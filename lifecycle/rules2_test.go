@@ -394,3 +394,96 @@ func TestNoBasicDataChangeAfterGraduation(t *testing.T) {
 		})
 	}
 }
+
+func TestDuties(t *testing.T) {
+	admin := opA
+	admin.Role, admin.User = lifecycle.RoleSystemAdmin, "sysadmin"
+	t.Run("R-OPS-2/weekly backup, weekly virus scan, daily upload, month-end sync: a missed one is overdue", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 11, 2, 9)) // Monday
+		ds, err := f.l.ScheduleDuties(f.ctx, admin)
+		require.NoError(t, err)
+		assert.Len(t, ds, 6, "four duties, the spring sync and the staff report")
+		f.now = bj(2026, 11, 3, 23) // Tuesday night: Tuesday's upload is missing
+		assert.Equal(t, []string{"R-OPS-2/daily-upload/school/05/" + schoolA}, f.overdue(opA))
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncDailyUpload, 0, true, "")
+		require.NoError(t, err)
+		assert.Empty(t, f.overdue(opA), "done: due again at the end of the next working day")
+		f.now = bj(2026, 11, 9, 10)
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncDailyUpload, 0, true, "")
+		require.NoError(t, err)
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncBackup, 0, true, "")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"R-OPS-2/virus-scan/school/05/" + schoolA}, f.overdue(opA), "a week without a virus scan")
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncVirusScan, 0, false, "scanner broken")
+		require.NoError(t, err)
+		assert.Len(t, f.overdue(opA), 1, "a failed scan does not count")
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncVirusScan, 0, true, "")
+		require.NoError(t, err)
+		assert.Empty(t, f.overdue(opA))
+		f.now = bj(2026, 12, 1, 0).Add(time.Minute)
+		assert.Contains(t, f.overdue(opA), "R-OPS-2/month-end/school/05/"+schoolA, "November's month-end sync was missed")
+	})
+	t.Run("R-OPS-3/a sync not shown successful within 6 hours is overdue", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 11, 30, 9))
+		_, err := f.l.RecordSync(f.ctx, opA, lifecycle.SyncMonthEnd, 0, false, "no answer yet")
+		require.NoError(t, err)
+		f.now = f.now.Add(5 * time.Hour)
+		assert.Empty(t, f.overdue(opA))
+		f.now = f.now.Add(2 * time.Hour)
+		assert.Equal(t, []string{"R-OPS-3/month-end/school/05/" + schoolA}, f.overdue(opA), "ask the centre")
+		_, err = f.l.RecordSync(f.ctx, opA, lifecycle.SyncMonthEnd, 0, true, "同步成功")
+		require.NoError(t, err)
+		assert.Empty(t, f.overdue(opA))
+	})
+	t.Run("R-OPS-3/spring: transfers processed by 16 March are synced by 20 March", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 3, 2, 9))
+		_, err := f.l.ScheduleDuties(f.ctx, opA)
+		require.NoError(t, err)
+		f.now = bj(2026, 3, 10, 9)
+		_, err = f.l.RecordSync(f.ctx, opA, lifecycle.SyncStudent, 0, true, "")
+		require.NoError(t, err)
+		f.now = bj(2026, 3, 21, 1)
+		assert.Contains(t, f.overdue(opA), "R-OPS-3/spring-2026/school/05/"+schoolA, "a sync before the 16th does not count")
+		f.now = bj(2026, 3, 18, 9)
+		_, err = f.l.RecordSync(f.ctx, opA, lifecycle.SyncStudent, 0, true, "")
+		require.NoError(t, err)
+		f.now = bj(2026, 3, 21, 1)
+		assert.NotContains(t, f.overdue(opA), "R-OPS-3/spring-2026/school/05/"+schoolA)
+	})
+	t.Run("S-14/a system administrator takes no part in registry business", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 3, 2, 9))
+		f.issuedRegistryCard("S1", schoolA, number(t, schoolA, 0, 31, 2, 2))
+		_, err := f.l.Transition(f.ctx, admin, lifecycle.Request{CardID: "S1", Action: lifecycle.ActFreeze})
+		var fe *lifecycle.ForbiddenError
+		require.ErrorAs(t, err, &fe)
+		assert.Equal(t, "S-14", fe.Rule)
+		_, err = f.l.Enrol(f.ctx, admin, lifecycle.Student{Key: "k", Number: number(t, schoolA, 0, 31, 2, 3).String(), Name: "张三"})
+		assert.ErrorIs(t, err, lifecycle.ErrForbidden)
+		_, err = f.l.Card(f.ctx, admin, "S1")
+		assert.ErrorIs(t, err, lifecycle.ErrForbidden, "not even reading a card")
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncBackup, 0, true, "")
+		require.NoError(t, err, "the system's own upkeep is its job")
+		_, err = f.l.Transition(f.ctx, lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: schoolA, Role: "janitor"},
+			lifecycle.Request{CardID: "S1", Action: lifecycle.ActFreeze})
+		assert.ErrorIs(t, err, lifecycle.ErrForbidden, "an unknown role")
+		es := auditEntries(t, f, "05")
+		assert.Equal(t, lifecycle.RoleSystemAdmin, es[len(es)-3].Operator.Role, "the role is recorded with the refusal")
+	})
+	t.Run("S-14/each level reports its staff every semester", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 3, 2, 9))
+		_, err := f.l.ScheduleDuties(f.ctx, dist05)
+		require.NoError(t, err)
+		f.now = bj(2026, 8, 1, 0).Add(time.Minute)
+		assert.Contains(t, f.overdue(dist05), "S-14/staff-report/district/05/")
+		assert.Error(t, f.l.ReportStaff(f.ctx, dist05, nil))
+		assert.Error(t, f.l.ReportStaff(f.ctx, dist05, []lifecycle.StaffMember{{User: "d05", Name: "赵主任", Role: "boss"}}))
+		require.NoError(t, f.l.ReportStaff(f.ctx, dist05, []lifecycle.StaffMember{
+			{User: "d05", Name: "赵主任", Role: lifecycle.RoleCardManager}, {User: "root", Name: "钱工", Role: lifecycle.RoleSystemAdmin}}))
+		assert.NotContains(t, f.overdue(dist05), "S-14/staff-report/district/05/")
+		chain, err := f.l.AuditEntries(f.ctx, city, "05", 0, 100)
+		require.NoError(t, err)
+		last := chain[len(chain)-1]
+		assert.Equal(t, "report-staff", last.Action, "the level above reads the report")
+		assert.Contains(t, last.Detail, "钱工")
+	})
+}
