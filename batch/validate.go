@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/language"
 
+	"github.com/bjedu/studentcard/internal/gbtext"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -86,6 +87,8 @@ func reasonOf(err error) Reason {
 		{ErrSender, ReasonSender}, {ErrPhotoMissing, ReasonPhotoMissing}, {ErrPhotoFormat, ReasonPhotoFormat},
 		{ErrPhotoSize, ReasonPhotoSize}, {ErrPhotoDimensions, ReasonPhotoDimensions},
 		{ErrPhotoColour, ReasonPhotoColour}, {ErrPhotoBackground, ReasonPhotoBackground},
+		{ErrPhotoQuality, ReasonPhotoQuality}, {ErrPhotoHead, ReasonPhotoHead}, {ErrPhotoSilhouette, ReasonPhotoSilhouette},
+		{ErrPhotoOld, ReasonPhotoOld},
 		{ErrPackageFormat, ReasonPackage}, {ErrEntryDuplicate, ReasonPackage}, {ErrEntryName, ReasonPackage},
 		{ErrEntryType, ReasonPackage}, {ErrEntryUnexpected, ReasonPackage}, {ErrEntryTooLarge, ReasonPackage},
 		{ErrNotAccepted, ReasonPackage},
@@ -151,6 +154,19 @@ func (e *RecordError) Localize(tag language.Tag) string {
 // assigned to before. ok is false for a number never assigned.
 type History interface {
 	AssignedTo(ctx context.Context, id studentid.ID) (rid studentid.ResidentID, ok bool, err error)
+}
+
+// PrefixHistory is a History that can also answer for every number under a
+// prefix at once. The Validator, given one, reads the sender's numbers (the
+// file's header code: a school's 8 digits, a district's 4) with one
+// AssignedUnder call at the first history check and answers every record
+// from the map, instead of asking AssignedTo per record: a ledger answers a
+// range read far faster than one transaction a record.
+type PrefixHistory interface {
+	History
+	// AssignedUnder returns the history of every number starting with
+	// prefix that the history may tell (absent: never assigned).
+	AssignedUnder(ctx context.Context, prefix string) (HistoryMap, error)
 }
 
 // HistoryMap is an in-memory History, for tests and small tools.
@@ -236,6 +252,23 @@ type validation struct {
 	recFails bool
 	failed   lineSet // lines of records already counted in Report.Failed
 	gb       bool    // fields are raw GB18030 bytes
+	hist     History // what the records are checked against: v.History or the sender's numbers read from it
+}
+
+// loadHistory sets s.hist at the first history check: the sender's numbers
+// in one AssignedUnder call when the History can, else the History itself.
+func (s *validation) loadHistory(ctx context.Context) error {
+	ph, ok := s.v.History.(PrefixHistory)
+	if !ok || s.code == "" {
+		s.hist = s.v.History
+		return nil
+	}
+	m, err := ph.AssignedUnder(ctx, s.code)
+	if err != nil {
+		return err
+	}
+	s.hist = m
+	return nil
 }
 
 // Validate reads a card-making data file from r. Problems with the content
@@ -412,9 +445,9 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 			}
 		}
 	}
-	for i, max := range [...]int{60, 30} { // school_name, name: characters
-		if n := charCount(rec.Fields[i], s.gb); n > max {
-			if err := fail(CardData.Columns[i], gotWant(ErrTooLong, n, max)); err != nil {
+	for i, max := range [...]int{gbtext.SchoolNameBytes, gbtext.NameBytes} { // school_name, name: bytes on the card
+		if n := cardLen(rec.Fields[i], s.gb); n > max {
+			if err := fail(CardData.Columns[i], detail(ErrTooLong, "%d bytes as the card stores it (GB2312/GB18030), at most %d", n, max)); err != nil {
 				return err
 			}
 		}
@@ -495,7 +528,12 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 		}
 	}
 	if !id.IsZero() && !rid.IsZero() && s.v.History != nil {
-		prev, ok, err := s.v.History.AssignedTo(ctx, id)
+		if s.hist == nil {
+			if err := s.loadHistory(ctx); err != nil {
+				return err
+			}
+		}
+		prev, ok, err := s.hist.AssignedTo(ctx, id)
 		if err != nil {
 			return err
 		}
