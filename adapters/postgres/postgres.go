@@ -146,11 +146,17 @@ func (s *Store) enter() error {
 }
 
 // Tx runs fn in one READ COMMITTED transaction on a connection of its own.
-// See [lifecycle.Store].
+// See [lifecycle.Store]. A server out of reach — stopped mid-transaction,
+// restarting, refusing connections — is a [*lifecycle.StoreUnavailableError]
+// matching [lifecycle.ErrStoreUnavailable]: nothing was committed (unless
+// the connection broke during COMMIT itself: then the outcome is unknown),
+// and the broken connection is dropped, so a later Tx dials the server again and
+// succeeds once it is back.
 func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer func() { err = unavailable(err) }()
 	if err := s.enter(); err != nil {
 		return err
 	}

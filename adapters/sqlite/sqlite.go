@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,6 +58,7 @@ type Options struct {
 // order. Backups read through a second connection and do not stop writers.
 type Store struct {
 	path string
+	file os.FileInfo // the database file as opened, to notice it deleted or replaced
 	db   *sql.DB
 	// writer is a one-slot semaphore guarding conn: whoever holds it runs
 	// the one transaction in flight.
@@ -125,6 +127,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		_ = s.conn.Close()
 		_ = db.Close()
 		return nil, err
+	}
+	if s.file, err = os.Stat(path); err != nil {
+		_ = s.Close()
+		return nil, &lifecycle.StoreUnavailableError{Store: storeName, Err: err}
 	}
 	return s, nil
 }
@@ -222,7 +228,14 @@ func (s *Store) rollback() {
 
 // Tx runs fn in one IMMEDIATE transaction on the writer connection. It
 // waits for the transaction in flight (or ctx) first. See [lifecycle.Store].
-func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) error {
+// A database out of reach — locked by another program past the busy
+// timeout, unreadable, or deleted or moved under the open store — is a
+// [*lifecycle.StoreUnavailableError] matching [lifecycle.ErrStoreUnavailable];
+// nothing was committed, and once the lock is released (or the file is
+// readable again) the next Tx succeeds. A deleted file does not come back:
+// reopen the store on a restored copy.
+func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error) {
+	defer func() { err = unavailable(err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -238,6 +251,9 @@ func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) error {
 	case <-s.closed:
 		return ErrClosed
 	default:
+	}
+	if err := s.checkFile(); err != nil {
+		return err
 	}
 	t := &tx{s: s}
 	defer func() { t.done = true }()
