@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
-# pcsc-stack.sh — bring up the real PC/SC stack for the real-stack tests:
-# pcscd (pcsc-lite) with vsmartcard's vpcd virtual reader driver, plus the
-# headers cgo needs for adapters/pcsc.
+# pcsc-stack.sh — bring up a private PC/SC stack for the real-stack tests:
+# pcscd (pcsc-lite) with vsmartcard's vpcd virtual reader driver, in its own
+# mount namespace with its own socket and its own vpcd port, so that CI and
+# a developer's run (or two test binaries) share one machine without seeing
+# each other's pcscd.
 #
-# Usage (from the repository root, as root on a fresh Debian/Ubuntu machine),
-# e.g. in .ci/run under `set -euo pipefail`:
+# How: pcscd 1.9.9 always listens on /run/pcscd/pcscd.comm (it ignores
+# PCSCLITE_CSOCK_NAME), so it runs under `unshare --mount` with the state
+# directory's run/ bind-mounted on /run/pcscd; the socket appears outside as
+# $STATE/run/pcscd.comm, and the client library (libpcsclite, used by
+# adapters/pcsc, pyscard and scriptor alike) is pointed at it with
+# PCSCLITE_CSOCK_NAME. The vpcd port is the first free pair from 35963 up
+# (or STUDENTCARD_VPCD_PORT). Another pcscd on the machine, the system's or
+# another run's, is never touched.
+#
+# Usage (from the repository root, as root on a fresh Debian/Ubuntu machine):
 #
 #   stack_env=$(.ci/pcsc-stack.sh)     # install if missing, start pcscd; fails loudly
-#   eval "$stack_env"                  # export PCSCD_PID, STUDENTCARD_PCSC_STACK=1, ...
-#   trap 'kill "$PCSCD_PID" 2>/dev/null || true' EXIT   # or: .ci/pcsc-stack.sh stop
-#   go test ./...                      # the real-stack tests run and must pass
+#   eval "$stack_env"                  # export PCSCLITE_CSOCK_NAME, PCSCD_PID, ...
+#   go test ./...                      # the real-stack tests use this stack
+#   .ci/pcsc-stack.sh stop             # stops the pcscd of $STUDENTCARD_PCSC_STATE
+#
+# Without it, `go test` starts one private stack per test binary itself
+# (adapters/pcsc/pcsctest.Main), which is what .ci/run relies on.
 #
 # (A bare `eval "$(.ci/pcsc-stack.sh)"` would hide a failure of the script:
 # eval of an empty string succeeds.)
@@ -18,36 +31,37 @@
 # stderr. The exported variables:
 #
 #   PCSCD_PID                 pid of the pcscd this script started (stop it by this pid)
+#   PCSCLITE_CSOCK_NAME       the private pcscd's socket, for the client library
 #   STUDENTCARD_PCSC_STACK=1  tells the Go tests the stack is up: they FAIL, never skip
-#   STUDENTCARD_VPCD_ADDR     where the vpcd driver waits for the card (127.0.0.1:35963)
+#   STUDENTCARD_PCSC_STATE    the state directory (pass it back to stop or restart)
+#   STUDENTCARD_VPCD_PORT     the vpcd port of this stack
+#   STUDENTCARD_VPCD_ADDR     where the vpcd driver waits for the card (127.0.0.1:port)
 #   STUDENTCARD_VPCD_READER   the PC/SC name of that reader ("Virtual PCD 00 00")
 #   STUDENTCARD_PCSCD_LOG     pcscd's log file (print it when a test fails)
 #
-# Idempotent: a pcscd started by an earlier run and still alive is reused;
-# stale sockets and pid files of a dead one are removed. pcscd runs in the
-# foreground (no systemd, no init script), detached from this shell, with its
-# own reader configuration directory, so /etc/reader.conf.d is not needed and
-# no other reader driver is loaded.
+# Commands: start (default; idempotent: a healthy pcscd of the same state
+# directory is reused, stale files of a dead one removed), stop, restart (stop
+# and start again on the same socket and port: the fault tests' "pcscd
+# restarted under a live session").
 #
 # Environment knobs:
-#   STUDENTCARD_PCSC_STATE     state directory (default /tmp/studentcard-pcsc)
-#   STUDENTCARD_VPCD_PORT      vpcd TCP port (default 35963; the reader on port+1 exists too)
-#   STUDENTCARD_PCSCD_ARGS     extra pcscd arguments, e.g. "--debug --apdu"
-#   STUDENTCARD_PCSC_TAKEOVER  1 = stop a pcscd this script did not start (default: 1 when CI=true)
+#   STUDENTCARD_PCSC_STATE      state directory (default /tmp/studentcard-pcsc-ns)
+#   STUDENTCARD_VPCD_PORT       vpcd TCP port (default: first free pair from 35963; the reader on port+1 exists too)
+#   STUDENTCARD_PCSCD_ARGS      extra pcscd arguments, e.g. "--debug --apdu"
 #   STUDENTCARD_PCSC_NO_INSTALL 1 = never call apt-get (fail if packages are missing)
 set -euo pipefail
 
 log() { printf 'pcsc-stack: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-STATE=${STUDENTCARD_PCSC_STATE:-/tmp/studentcard-pcsc}
-PORT=${STUDENTCARD_VPCD_PORT:-35963}
+STATE=${STUDENTCARD_PCSC_STATE:-/tmp/studentcard-pcsc-ns}
 PIDFILE=$STATE/pcscd.pid
+PORTFILE=$STATE/port
 LOGFILE=$STATE/pcscd.log
 CONFDIR=$STATE/reader.conf.d
-RUNDIR=/run/pcscd
-SOCKET=$RUNDIR/pcscd.comm
-SYSPID=$RUNDIR/pcscd.pid
+SOCKDIR=$STATE/run # bind-mounted on /run/pcscd in pcscd's namespace
+SOCKET=$SOCKDIR/pcscd.comm
+SYSPID=$SOCKDIR/pcscd.pid
 READER="Virtual PCD 00 00"
 VPCD_DRIVER_DEFAULT=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
 
@@ -88,22 +102,38 @@ stop_pid() {
 
 emit_env() {
 	printf 'export PCSCD_PID=%q\n' "$1"
+	printf 'export PCSCLITE_CSOCK_NAME=%q\n' "$SOCKET"
 	printf 'export STUDENTCARD_PCSC_STACK=1\n'
+	printf 'export STUDENTCARD_PCSC_STATE=%q\n' "$STATE"
+	printf 'export STUDENTCARD_VPCD_PORT=%q\n' "$PORT"
 	printf 'export STUDENTCARD_VPCD_ADDR=%q\n' "127.0.0.1:$PORT"
 	printf 'export STUDENTCARD_VPCD_READER=%q\n' "$READER"
 	printf 'export STUDENTCARD_PCSCD_LOG=%q\n' "$LOGFILE"
 }
 
-if [[ ${1:-start} == stop ]]; then
+stop_ours() {
 	if [[ -f $PIDFILE ]] && is_pcscd "$(cat "$PIDFILE")"; then
 		pid=$(cat "$PIDFILE")
 		log "stopping pcscd $pid"
 		stop_pid "$pid"
 	fi
-	rm -f "$PIDFILE"
+	rm -f "$PIDFILE" "$SOCKET" "$SYSPID"
+}
+
+cmd=${1:-start}
+case $cmd in
+stop)
+	stop_ours
 	exit 0
-fi
-[[ ${1:-start} == start ]] || die "usage: $0 [start|stop]"
+	;;
+restart)
+	[[ -f $PORTFILE ]] || die "no stack to restart in $STATE"
+	stop_ours
+	STUDENTCARD_VPCD_PORT=$(cat "$PORTFILE")
+	;;
+start) ;;
+*) die "usage: $0 [start|stop|restart]" ;;
+esac
 
 # --- 1. packages -------------------------------------------------------------
 vpcd_driver() {
@@ -150,7 +180,8 @@ mkdir -p "$STATE" "$CONFDIR"
 # --- 2. reuse our pcscd if it is still running ------------------------------
 if [[ -f $PIDFILE ]]; then
 	pid=$(cat "$PIDFILE")
-	if is_pcscd "$pid" && [[ -S $SOCKET ]] && port_listening "$PORT"; then
+	if is_pcscd "$pid" && [[ -S $SOCKET && -f $PORTFILE ]] && port_listening "$(cat "$PORTFILE")"; then
+		PORT=$(cat "$PORTFILE")
 		log "reusing pcscd $pid started by an earlier run"
 		emit_env "$pid"
 		exit 0
@@ -162,34 +193,33 @@ if [[ -f $PIDFILE ]]; then
 	rm -f "$PIDFILE"
 fi
 
-# --- 3. a pcscd we did not start --------------------------------------------
-takeover=${STUDENTCARD_PCSC_TAKEOVER:-}
-[[ -n $takeover ]] || { [[ ${CI:-} == true ]] && takeover=1 || takeover=0; }
-others=""
-for comm in /proc/[0-9]*/comm; do # no pgrep: procps is not on every bare image
-	pid=${comm#/proc/}
-	pid=${pid%/comm}
-	if [[ "$(cat "$comm" 2>/dev/null || true)" == pcscd ]] && alive "$pid"; then
-		others+="${others:+ }$pid"
+# --- 3. stale files of a dead pcscd, and the port ----------------------------
+mkdir -p "$SOCKDIR"
+rm -f "$SOCKET" "$SYSPID"
+if [[ -n ${STUDENTCARD_VPCD_PORT:-} ]]; then
+	PORT=$STUDENTCARD_VPCD_PORT
+	if port_listening "$PORT" || port_listening $((PORT + 1)); then
+		die "TCP port $PORT or $((PORT + 1)) is already in use by another program; set another STUDENTCARD_VPCD_PORT"
 	fi
-done
-if [[ -n $others ]]; then
-	if [[ $takeover != 1 ]]; then
-		die "another pcscd is running (pid $others); stop it (systemctl stop pcscd.socket pcscd) or set STUDENTCARD_PCSC_TAKEOVER=1"
-	fi
-	for pid in $others; do
-		log "stopping pcscd $pid that this script did not start (CI takeover)"
-		stop_pid "$pid"
+else
+	PORT=35963
+	while port_listening "$PORT" || port_listening $((PORT + 1)); do
+		PORT=$((PORT + 2))
+		((PORT < 36963)) || die "no free pair of TCP ports between 35963 and 36963"
 	done
 fi
+printf '%s\n' "$PORT" >"$PORTFILE"
 
-# --- 4. stale files of a dead pcscd -----------------------------------------
-if [[ -e $SOCKET || -e $SYSPID ]]; then
-	log "removing stale $SOCKET / $SYSPID"
-	rm -f "$SOCKET" "$SYSPID"
-fi
-if port_listening "$PORT"; then
-	die "TCP port $PORT is already in use by another program; set STUDENTCARD_VPCD_PORT"
+# --- 4. a private mount namespace --------------------------------------------
+# As root, `unshare --mount`; otherwise a user namespace mapping us to root.
+# pcscd needs the mount point /run/pcscd to exist.
+[[ -d /run/pcscd ]] || mkdir -p /run/pcscd 2>/dev/null || die "/run/pcscd does not exist and cannot be created; run as root"
+if unshare --mount --propagation private true 2>/dev/null; then
+	ns=(unshare --mount --propagation private)
+elif unshare --user --map-root-user --mount --propagation private true 2>/dev/null; then
+	ns=(unshare --user --map-root-user --mount --propagation private)
+else
+	die "cannot create a mount namespace (unshare --mount); run as root"
 fi
 
 # --- 5. our reader configuration: only the vpcd driver ----------------------
@@ -203,12 +233,13 @@ LIBPATH      $DRIVER
 CHANNELID    $channel
 EOF
 
-# --- 6. start pcscd in the foreground, detached from this shell -------------
-mkdir -p "$RUNDIR"
+# --- 6. start pcscd in the foreground, in its namespace, detached -----------
 : >"$LOGFILE"
-# stdout/stderr go to the log, so `eval "$(pcsc-stack.sh)"` does not wait for pcscd.
-# shellcheck disable=SC2086 # word splitting of extra args is intended
-pcscd --foreground --config "$CONFDIR" ${STUDENTCARD_PCSCD_ARGS:-} </dev/null >>"$LOGFILE" 2>&1 &
+# stdout/stderr go to the log, so `eval "$(pcsc-stack.sh)"` does not wait for
+# pcscd. unshare and sh exec, so $! is pcscd's pid.
+# shellcheck disable=SC2016 # $1 and $@ are the inner shell's
+"${ns[@]}" sh -c 'mount --bind "$1" /run/pcscd && shift && exec "$@"' sh "$SOCKDIR" \
+	pcscd --foreground --config "$CONFDIR" ${STUDENTCARD_PCSCD_ARGS:-} </dev/null >>"$LOGFILE" 2>&1 &
 pid=$!
 printf '%s\n' "$pid" >"$PIDFILE"
 log "started pcscd $pid (log $LOGFILE)"

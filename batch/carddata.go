@@ -112,12 +112,12 @@ func ReadRareChars(ctx context.Context, r io.Reader, name, owner string) (*RareS
 }
 
 // ownerOf returns the part of a registry number that names its school (8
-// digits) or district (4 digits), as long as owner.
+// digits), district (4 digits) or city (2 digits), as long as owner.
 func ownerOf(id string, owner string) string {
-	if len(owner) == 4 {
-		return id[:4]
+	if len(owner) < len(id) {
+		return id[:len(owner)]
 	}
-	return id[:8]
+	return id
 }
 
 // parseRare checks one rare-character row against owner ("" for any) and

@@ -83,12 +83,49 @@
 // (optional) and photos/<registry number>.jpg: see [PackageWriter],
 // [CheckPackage] and [CheckPhoto] (JPEG, 640×480 either orientation, 24-bit
 // YCbCr colour, at most [DefaultMaxPhotoBytes]; a background that is not blue
-// only warns).
+// only warns). Nothing else may be in it: every path that opens a package
+// (CheckPackage, MergePackage, cardctl) goes through the strict reader
+// [OpenPackage], which refuses a name used twice (whichever copy comes
+// first), a name that is not a clean local path (absolute, "..", ".", a
+// backslash, a control character), an entry that is not a regular file
+// (symbolic link, directory, special mode bits) and any entry outside that
+// layout (run.sh, photos/x/…), each with a [*PackageError] naming the entry.
+//
+// # Bounds
+//
+// Every intake does bounded work whatever it is sent:
+//
+//   - a deflated package entry expands at most [MaxCompressionRatio] (40:1;
+//     real card-making data deflates about 6:1, the 5 million
+//     identical records in 946 KB are 530:1), carddata.txt is at most
+//     [MaxPackageDataBytes] (256 MiB) and rarechars.txt
+//     [MaxPackageRareBytes] (16 MiB) uncompressed, a package has at most
+//     [MaxPackageEntries] entries and its entries no more compressed bytes
+//     than the archive: all checked from the zip directory before a record
+//     is read (archive/zip then refuses content longer than declared), so
+//     a 1 MB package holds at most 40 MB of data, about 530,000 records;
+//   - a photo is read up to [DefaultMaxPhotoBytes] (PhotoRules.MaxBytes);
+//   - a failure file lists at most [DefaultMaxFailureRows] (10,000)
+//     problems ([FailureWriter.SetMaxRows]); one last row with reason
+//     CAPPED says how many more there were, and the Report still counts
+//     them all (Problems), keeping the first Validator.MaxErrors (100);
+//   - a line is at most MaxLineLength, a rare-character description at most
+//     MaxRareEntries entries;
+//   - a merge forwards only what was accepted: a package under the SHA-256
+//     [CheckPackage] reported (PackageReport.Digest, checked before and
+//     after the merge reads it), a data file under the trailer digest its
+//     validation verified (Report.Summary.Digest), else [ErrNotAccepted].
+//
+// BenchmarkHostilePackage measures time and peak heap of the bounded paths
+// on 1 MB packages of several shapes (the data bomb, 1 MB of distinct
+// failing records, a package of photos).
 //
 // # Validation (C-MAKE-2, C-MAKE-3)
 //
 // [Validator] checks, in one streaming pass: the envelope and kind; the
-// sender (a district takes school files, the city district files); every
+// sender (a district takes school files, the city district files, from the
+// scope Validator.Sender names: one school, any school of a district, one
+// district, any district of the city); every
 // field; the registry number (structure by studentid, optionally the vendor's
 // check-digit scheme, S-ID-6) belonging to the sending school or district;
 // eligibility (S-3: no student category 3, no school category 6); the

@@ -87,6 +87,17 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "photo background does not look blue", ZH: "照片背景不像蓝色"},
 	l10n.Entry{Key: "photo without a record", ZH: "照片没有对应的记录"},
 
+	// the strict package reader, merge digests, bounds
+	l10n.Entry{Key: "not a readable zip archive", ZH: "不是可读取的zip压缩包"},
+	l10n.Entry{Key: "entry name appears twice", ZH: "压缩包内条目名称重复"},
+	l10n.Entry{Key: "entry name is not a plain relative path", ZH: "条目名称不是普通的相对路径"},
+	l10n.Entry{Key: "entry is not a regular file", ZH: "条目不是普通文件"},
+	l10n.Entry{Key: "entry is not part of the package layout", ZH: "条目不属于数据包规定的结构"},
+	l10n.Entry{Key: "entry too large for the package bounds", ZH: "条目超出数据包的大小限制"},
+	l10n.Entry{Key: "package is not the one that was accepted", ZH: "数据包不是审核通过的那一个"},
+	l10n.Entry{Key: "%s: entry %s: %s", ZH: "%[1]s 条目%[2]s：%[3]s"},
+	l10n.Entry{Key: "%s more problems not listed: the failure file lists the first %s", ZH: "另有%[1]s个问题未列出：失败文件只列出前%[2]s个"},
+
 	// values printed to operators: box labels, count differences, waste, levels
 	l10n.Entry{Key: "big box %s | batch %s | district %s | %s cards", ZH: "大箱 %[1]s | 批次 %[2]s | 区县 %[3]s | %[4]s张"},
 	l10n.Entry{Key: "small box %s | %s %s | student category %s | cohort %s | %s cards", ZH: "小箱 %[1]s | %[2]s %[3]s | 学生类别 %[4]s | %[5]s届 | %[6]s张"},

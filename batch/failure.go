@@ -33,9 +33,27 @@ func FailureOf(e *RecordError) Failure {
 	return Failure{SourceFile: e.File, Line: e.Line, RegistryNo: e.RegistryNo, Field: e.Field, Reason: r, Message: l10n.Error(e, l10n.Chinese)}
 }
 
+// DefaultMaxFailureRows bounds the problem rows of a failure file: a
+// school fixing its data needs the first thousands, not millions (a 1 MB
+// package of identical records would otherwise make gigabytes of rows).
+// Rows of about 200 bytes make the file at most about 2 MB.
+const DefaultMaxFailureRows = 10_000
+
+// ReasonCapped is the code of the last row of a failure file that reached
+// its row cap: it says how many problems were not listed.
+const ReasonCapped Reason = "CAPPED"
+
 // FailureWriter streams a failure file (C-MAKE-2/3): plug its Add into
-// Validator.OnError and Close it when the validation is over.
-type FailureWriter struct{ w *Writer }
+// Validator.OnError and Close it when the validation is over. It writes at
+// most DefaultMaxFailureRows problem rows (SetMaxRows changes the cap); the
+// problems beyond are counted, and Close announces them in one last row
+// with reason CAPPED, so the school knows the list is not complete.
+type FailureWriter struct {
+	w       *Writer
+	max     int64
+	dropped int64
+	last    string // source file of the last problem, for the CAPPED row
+}
 
 // NewFailureWriter starts a failure file from the validating level (sender).
 func NewFailureWriter(w io.Writer, name string, sender Header, opts ...WriterOption) (*FailureWriter, error) {
@@ -43,17 +61,47 @@ func NewFailureWriter(w io.Writer, name string, sender Header, opts ...WriterOpt
 	if err != nil {
 		return nil, err
 	}
-	return &FailureWriter{w: wr}, nil
+	return &FailureWriter{w: wr, max: DefaultMaxFailureRows}, nil
 }
 
-// Add writes one problem as a row.
-func (f *FailureWriter) Add(e *RecordError) error { return f.w.WriteRecord(FailureOf(e).fields()) }
+// SetMaxRows sets the cap on problem rows; n ≤ 0 restores the default.
+func (f *FailureWriter) SetMaxRows(n int) {
+	f.max = int64(n)
+	if n <= 0 {
+		f.max = DefaultMaxFailureRows
+	}
+}
+
+// MaxRows returns the cap on problem rows.
+func (f *FailureWriter) MaxRows() int { return int(f.max) }
+
+// Add writes one problem as a row, or counts it once the cap is reached.
+func (f *FailureWriter) Add(e *RecordError) error {
+	f.last = e.File
+	if f.w.Count() >= f.max {
+		f.dropped++
+		return nil
+	}
+	return f.w.WriteRecord(FailureOf(e).fields())
+}
 
 // Count returns the rows written.
 func (f *FailureWriter) Count() int64 { return f.w.Count() }
 
-// Close writes the trailer.
-func (f *FailureWriter) Close() error { return f.w.Close() }
+// Dropped returns the problems not written because of the cap.
+func (f *FailureWriter) Dropped() int64 { return f.dropped }
+
+// Close writes the CAPPED row if problems were dropped, then the trailer.
+func (f *FailureWriter) Close() error {
+	if f.dropped > 0 {
+		msg := messages.Sprintf(l10n.Chinese, "%s more problems not listed: the failure file lists the first %s",
+			strconv.FormatInt(f.dropped, 10), strconv.FormatInt(f.max, 10))
+		if err := f.w.WriteRecord(Failure{SourceFile: f.last, Reason: ReasonCapped, Message: msg}.fields()); err != nil {
+			return err
+		}
+	}
+	return f.w.Close()
+}
 
 // ReadFailures streams a failure file to fn, row by row.
 func ReadFailures(ctx context.Context, r io.Reader, name string, fn func(Failure) error) (Summary, error) {

@@ -121,7 +121,7 @@ func TestMergeAndCityValidation(t *testing.T) {
 
 	t.Run("C-MAKE-2/district file from accepted school files, C-MAKE-3/accepted at the city", func(t *testing.T) {
 		var out bytes.Buffer
-		n, err := batch.MergeCardData(ctx, &out, "d.txt", districtSender(), batch.Source{Name: "a", R: bytes.NewReader(a)}, batch.Source{Name: "b", R: bytes.NewReader(b)})
+		n, err := batch.MergeCardData(ctx, &out, "d.txt", districtSender(), acceptedSource(t, "a", a), acceptedSource(t, "b", b))
 		require.NoError(t, err)
 		assert.EqualValues(t, 55, n)
 		v := batch.Validator{Level: batch.LevelCity, Sender: "0101", Scheme: studentid.MOD11_10}
@@ -132,7 +132,7 @@ func TestMergeAndCityValidation(t *testing.T) {
 	})
 	t.Run("C-MAKE-3/city refuses a district file with another district's student", func(t *testing.T) {
 		var out bytes.Buffer
-		_, err := batch.MergeCardData(ctx, &out, "d.txt", districtSender(), batch.Source{Name: "a", R: bytes.NewReader(a)})
+		_, err := batch.MergeCardData(ctx, &out, "d.txt", districtSender(), acceptedSource(t, "a", a))
 		require.NoError(t, err)
 		v := batch.Validator{Level: batch.LevelCity, Sender: "0102"}
 		rep, err := v.Validate(ctx, bytes.NewReader(out.Bytes()), "d.txt")
@@ -142,12 +142,12 @@ func TestMergeAndCityValidation(t *testing.T) {
 	})
 	t.Run("C-MAKE-2/merge refuses a school of another district", func(t *testing.T) {
 		c := cardFile(t, batchtest.School("01020007", created), nil)
-		_, err := batch.MergeCardData(ctx, io.Discard, "d.txt", districtSender(), batch.Source{Name: "c", R: bytes.NewReader(c)})
+		_, err := batch.MergeCardData(ctx, io.Discard, "d.txt", districtSender(), acceptedSource(t, "c", c))
 		assert.ErrorIs(t, err, batch.ErrSender)
 	})
 	t.Run("C-MAKE-2/truncated input leaves the merged file refused", func(t *testing.T) {
 		var out bytes.Buffer
-		_, err := batch.MergeCardData(ctx, &out, "d.txt", districtSender(), batch.Source{Name: "a", R: bytes.NewReader(a)}, batch.Source{Name: "b", R: bytes.NewReader(b[:len(b)-3])})
+		_, err := batch.MergeCardData(ctx, &out, "d.txt", districtSender(), acceptedSource(t, "a", a), batch.Source{Name: "b", R: bytes.NewReader(b[:len(b)-3]), Accepted: acceptedSource(t, "b", b).Accepted})
 		require.ErrorIs(t, err, batch.ErrTruncated)
 		_, err = batch.Verify(ctx, bytes.NewReader(out.Bytes()), "d.txt")
 		assert.ErrorIs(t, err, batch.ErrTruncated)
@@ -488,5 +488,6 @@ func TestPackageProblems(t *testing.T) {
 	rep, err = batch.CheckPackage(ctx, bytes.NewReader([]byte("not a zip")), 9, "p.zip", districtValidator(), batch.PhotoRules{})
 	require.NoError(t, err)
 	assert.False(t, rep.Accepted)
-	assert.Equal(t, batch.ReasonEnvelope, rep.Errors[0].Reason)
+	assert.Equal(t, batch.ReasonPackage, rep.Errors[0].Reason, "the strict reader refuses what is not a zip")
+	assert.ErrorIs(t, rep.Errors[0], batch.ErrPackageFormat)
 }

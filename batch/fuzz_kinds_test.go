@@ -236,7 +236,8 @@ func FuzzMergePackage(f *testing.F) {
 	sender := Header{Level: LevelDistrict, Code: "0101", Batch: "D1", Created: testTime}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out bytes.Buffer
-		sum, err := MergePackage(context.Background(), &out, sender, PackageSource{Name: "in.zip", R: bytes.NewReader(data), Size: int64(len(data))})
+		d, _ := PackageDigest(bytes.NewReader(data), int64(len(data)))
+		sum, err := MergePackage(context.Background(), &out, sender, PackageSource{Name: "in.zip", R: bytes.NewReader(data), Size: int64(len(data)), Accepted: d})
 		if err != nil {
 			return // refused: a located error or the zip's own (checked in the unit tests)
 		}

@@ -2,9 +2,10 @@ package batch
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/hex"
 	"io"
-	"strings"
 
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -92,11 +93,14 @@ func MergeRareChars(ctx context.Context, w io.Writer, name string, sender Header
 }
 
 // PackageSource is a card-making data package (a zip archive, as
-// [PackageWriter] writes it) to merge: zip needs random access.
+// [PackageWriter] writes it) to merge: zip needs random access. Accepted is
+// the digest [CheckPackage] reported when it accepted the package
+// (PackageReport.Digest): the merge forwards only those bytes.
 type PackageSource struct {
-	Name string
-	R    io.ReaderAt
-	Size int64
+	Name     string
+	R        io.ReaderAt
+	Size     int64
+	Accepted []byte
 }
 
 // MergeSummary counts what [MergePackage] wrote.
@@ -114,29 +118,36 @@ type MergeSummary struct {
 // like a school package: [CheckPackage] with a LevelCity validator
 // (C-MAKE-3).
 //
-// Every input must be a package of a school of the district (sender.Code);
-// a photo entry must be named photos/<registry number>.jpg with a registry
-// number of that school, and appear once in the merged package. All or
-// nothing: the archive's directory is written only when every input merged,
-// so an output left by a failed merge is not a readable zip and the city
-// refuses it whole. Entries stream; the inputs' zip directories and the
-// photo names are held in memory (about 100 bytes a photo), as CheckPackage
-// holds them.
+// Every input must be byte for byte a package the district accepted: its
+// SHA-256 must equal in.Accepted (the PackageReport.Digest of CheckPackage),
+// checked before the merge reads it and again before the merged archive is
+// finished, so neither a refused package nor one changed since its check is
+// forwarded (ErrNotAccepted). Each input is opened with the strict reader
+// [OpenPackage] and must come from a school of the district (sender.Code); a
+// photo must be named photos/<registry number>.jpg with a registry number of
+// that school, and appear once in the merged package. All or nothing: the
+// archive's directory is written only when every input merged, so an output
+// left by a failed merge is not a readable zip and the city refuses it whole.
+// Entries stream; the inputs' zip directories and the photo names are held
+// in memory (about 100 bytes a photo), as CheckPackage holds them.
 func MergePackage(ctx context.Context, w io.Writer, sender Header, inputs ...PackageSource) (MergeSummary, error) {
 	var sum MergeSummary
 	if err := checkDistrictSender(PackageData, sender); err != nil {
 		return sum, err
 	}
-	zrs := make([]*zip.Reader, len(inputs))
+	pkgs := make([]*Package, len(inputs))
 	for i, in := range inputs {
 		if in.R == nil {
 			return sum, &ParseError{File: in.Name, Err: ErrTruncated}
 		}
-		zr, err := zip.NewReader(in.R, in.Size)
-		if err != nil {
-			return sum, &ParseError{File: in.Name, Err: detail(ErrHeader, "%v", err)}
+		if err := checkAccepted(in); err != nil {
+			return sum, err
 		}
-		zrs[i] = zr
+		p, err := OpenPackage(in.R, in.Size, in.Name)
+		if err != nil {
+			return sum, err
+		}
+		pkgs[i] = p
 	}
 	var open []*zipEntry
 	defer func() {
@@ -144,12 +155,15 @@ func MergePackage(ctx context.Context, w io.Writer, sender Header, inputs ...Pac
 			e.close()
 		}
 	}()
-	sources := func(entry string, required bool) ([]Source, error) {
+	sources := func(rare bool) ([]Source, error) {
 		var srcs []Source
-		for i, zr := range zrs {
-			f := findEntry(zr, entry)
+		for i, p := range pkgs {
+			f, entry := p.data, PackageData
+			if rare {
+				f, entry = p.rare, PackageRare
+			}
 			if f == nil {
-				if required {
+				if !rare {
 					return nil, &ParseError{File: inputs[i].Name + "/" + entry, Err: ErrTruncated}
 				}
 				continue
@@ -162,7 +176,7 @@ func MergePackage(ctx context.Context, w io.Writer, sender Header, inputs ...Pac
 	}
 
 	zw := zip.NewWriter(w) // never closed on failure: no directory, no usable zip
-	srcs, err := sources(PackageData, true)
+	srcs, err := sources(false)
 	if err != nil {
 		return sum, err
 	}
@@ -170,10 +184,10 @@ func MergePackage(ctx context.Context, w io.Writer, sender Header, inputs ...Pac
 	if err != nil {
 		return sum, err
 	}
-	if sum.Records, err = MergeCardData(ctx, ew, PackageData, sender, srcs...); err != nil {
+	if sum.Records, err = mergeCardData(ctx, ew, PackageData, sender, false, srcs); err != nil {
 		return sum, err
 	}
-	if srcs, err = sources(PackageRare, false); err != nil {
+	if srcs, err = sources(true); err != nil {
 		return sum, err
 	}
 	if ew, err = zw.CreateHeader(&zip.FileHeader{Name: PackageRare, Method: zip.Deflate, Modified: sender.Created}); err != nil {
@@ -183,20 +197,17 @@ func MergePackage(ctx context.Context, w io.Writer, sender Header, inputs ...Pac
 		return sum, err
 	}
 	photos := map[string]bool{}
-	for i, zr := range zrs {
-		school, err := packageSchool(ctx, zr, inputs[i].Name)
+	for i, p := range pkgs {
+		school, err := packageSchool(ctx, p, inputs[i].Name)
 		if err != nil {
 			return sum, err
 		}
-		for _, f := range zr.File {
+		for _, f := range p.photoEntries() {
 			if err := ctx.Err(); err != nil {
 				return sum, err
 			}
-			if !strings.HasPrefix(f.Name, PackagePhoto) {
-				continue
-			}
-			regNo, ok := strings.CutSuffix(f.Name[len(PackagePhoto):], ".jpg")
-			if id, err := parseID(regNo); !ok || err != nil || id.School() != school {
+			regNo, _ := photoName(f.Name)
+			if id, err := parseID(regNo); err != nil || id.School() != school {
 				return sum, &ParseError{File: inputs[i].Name + "/" + f.Name, Field: "photo",
 					Err: gotWant(ErrNotSender, f.Name, PackagePhoto+"<registry number of school "+school+">.jpg")}
 			}
@@ -210,32 +221,38 @@ func MergePackage(ctx context.Context, w io.Writer, sender Header, inputs ...Pac
 			sum.Photos++
 		}
 	}
+	for _, in := range inputs { // unchanged while it was read
+		if err := checkAccepted(in); err != nil {
+			return sum, err
+		}
+	}
 	return sum, zw.Close()
 }
 
-// findEntry returns the entry of a zip by name, or nil.
-func findEntry(zr *zip.Reader, name string) *zip.File {
-	for _, f := range zr.File {
-		if f.Name == name {
-			return f
-		}
+// checkAccepted refuses an input whose bytes are not those accepted.
+func checkAccepted(in PackageSource) error {
+	if len(in.Accepted) == 0 {
+		return &PackageError{Package: in.Name, Err: detail(ErrNotAccepted, "%v", "no digest of an accepted check (CheckPackage)")}
+	}
+	d, err := PackageDigest(in.R, in.Size)
+	if err != nil {
+		return &PackageError{Package: in.Name, Err: detail(ErrPackageFormat, "%v", err)}
+	}
+	if !bytes.Equal(d, in.Accepted) {
+		return &PackageError{Package: in.Name, Err: gotWant(ErrNotAccepted, "SHA-256 "+hex.EncodeToString(d), hex.EncodeToString(in.Accepted))}
 	}
 	return nil
 }
 
 // packageSchool reads the school code from the header of a package's data
 // file (already merged, so known to be a school of the district).
-func packageSchool(ctx context.Context, zr *zip.Reader, name string) (string, error) {
+func packageSchool(ctx context.Context, p *Package, name string) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	f := findEntry(zr, PackageData)
-	if f == nil {
-		return "", &ParseError{File: name + "/" + PackageData, Err: ErrTruncated}
-	}
-	rc, err := f.Open()
+	rc, err := p.OpenData()
 	if err != nil {
-		return "", &ParseError{File: name + "/" + PackageData, Err: detail(ErrHeader, "%v", err)}
+		return "", err
 	}
 	defer rc.Close()
 	h, err := NewReader(rc, name+"/"+PackageData).Header()

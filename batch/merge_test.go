@@ -72,7 +72,8 @@ func packageOf(t *testing.T, u upload) []byte {
 func sourcesOf(pkgs ...[]byte) []batch.PackageSource {
 	var out []batch.PackageSource
 	for i, p := range pkgs {
-		out = append(out, batch.PackageSource{Name: "school" + string(rune('A'+i)) + ".zip", R: bytes.NewReader(p), Size: int64(len(p))})
+		d, _ := batch.PackageDigest(bytes.NewReader(p), int64(len(p))) // as if accepted: the merge's own checks are under test
+		out = append(out, batch.PackageSource{Name: "school" + string(rune('A'+i)) + ".zip", R: bytes.NewReader(p), Size: int64(len(p)), Accepted: d})
 	}
 	return out
 }
@@ -120,8 +121,8 @@ func TestMergePackageCarriesRareCharacters(t *testing.T) {
 	t.Run("C-4/C-MAKE-3/the data file alone is refused at the city for its rare names", func(t *testing.T) {
 		var data bytes.Buffer
 		_, err := batch.MergeCardData(ctx, &data, "d.txt", districtSender(),
-			batch.Source{Name: "a", R: bytes.NewReader(entryOf(t, pkgA, batch.PackageData))},
-			batch.Source{Name: "b", R: bytes.NewReader(entryOf(t, pkgB, batch.PackageData))})
+			acceptedSource(t, "a", entryOf(t, pkgA, batch.PackageData)),
+			acceptedSource(t, "b", entryOf(t, pkgB, batch.PackageData)))
 		require.NoError(t, err)
 		rep, err := cityValidator().Validate(ctx, bytes.NewReader(data.Bytes()), "d.txt")
 		require.NoError(t, err)
@@ -220,7 +221,7 @@ func TestMergePackageAllOrNothing(t *testing.T) {
 		inputs [][]byte
 		want   error
 	}{
-		{"C-MAKE-2/a truncated package", districtSender(), [][]byte{pkgA, pkgB[:len(pkgB)/2]}, batch.ErrHeader},
+		{"C-MAKE-2/a truncated package", districtSender(), [][]byte{pkgA, pkgB[:len(pkgB)/2]}, batch.ErrPackageFormat},
 		{"C-MAKE-2/a school of another district", districtSender(), [][]byte{pkgA, otherDistrict}, batch.ErrSender},
 		{"C-2/a photo of another school's student", districtSender(), [][]byte{pkgA, mixed.Bytes()}, batch.ErrNotSender},
 		{"C-2/the same package twice", districtSender(), [][]byte{pkgA, pkgA}, batch.ErrDuplicate},

@@ -4,12 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"io"
-	"strings"
 
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -166,35 +166,38 @@ func (p *PackageWriter) Close() error { return p.zw.Close() }
 // PackageReport is the outcome of checking a package: the data validation
 // report (its Errors, Problems and Failed include photo problems, so a record
 // with bad data and a bad photo counts twice in Failed), the photos checked,
-// and warnings (background, photos without a record).
+// and warnings (background, photos without a record). Digest is the SHA-256
+// of the package bytes when it was accepted (nil otherwise): give it to
+// [MergePackage] as PackageSource.Accepted, which merges only those bytes.
 type PackageReport struct {
 	*Report
 	Photos   int
 	Warnings []*RecordError
+	Digest   []byte
 }
 
 // CheckPackage validates a card-making data package at the district
-// (C-MAKE-2) or city (C-MAKE-3): the rare-character file, then the data file
-// with v (its Rare set taken from the package), then every record's photo
-// (C-2), and photos with no record. Each problem goes to v.OnError like a data
-// problem, so one failure file lists them all. The package is accepted only
-// when all pass. The zip directory is held in memory (about 100 bytes a
-// photo); records and photos are streamed.
+// (C-MAKE-2) or city (C-MAKE-3): first the archive with the strict reader
+// [OpenPackage] (a refusal is one problem naming the entry, reason PACKAGE),
+// then the rare-character file, then the data file with v (its Rare set
+// taken from the package), then every record's photo (C-2), and photos with
+// no record. Each problem goes to v.OnError like a data problem, so one
+// failure file lists them all. The package is accepted only when all pass;
+// then its digest is computed (one more sequential read). The zip directory
+// is held in memory (about 100 bytes a photo); records and photos are
+// streamed.
 func CheckPackage(ctx context.Context, ra io.ReaderAt, size int64, name string, v Validator, rules PhotoRules) (*PackageReport, error) {
-	zr, err := zip.NewReader(ra, size)
-	if err != nil {
-		pr := &PackageReport{Report: &Report{File: name}}
-		return pr, v.report(pr.Report, &RecordError{File: name, Reason: ReasonEnvelope, Err: &ParseError{File: name, Err: detail(ErrHeader, "%v", err)}})
-	}
-	files := make(map[string]*zip.File, len(zr.File))
-	for _, f := range zr.File {
-		files[f.Name] = f
-	}
 	pr := &PackageReport{Report: &Report{File: name}}
-	if f := files[PackageRare]; f != nil {
-		rc, err := f.Open()
+	pkg, err := OpenPackage(ra, size, name)
+	if err != nil {
+		var pe *PackageError
+		errors.As(err, &pe)
+		return pr, v.report(pr.Report, &RecordError{File: name, Field: pe.Entry, Reason: ReasonPackage, Err: err})
+	}
+	if pkg.HasRare() {
+		rc, err := pkg.OpenRare()
 		if err != nil {
-			return pr, err
+			return pr, v.report(pr.Report, &RecordError{File: name, Field: PackageRare, Reason: ReasonPackage, Err: err})
 		}
 		v.Rare, err = ReadRareChars(ctx, rc, PackageRare, "")
 		rc.Close()
@@ -202,13 +205,12 @@ func CheckPackage(ctx context.Context, ra io.ReaderAt, size int64, name string, 
 			return pr, v.report(pr.Report, &RecordError{File: PackageRare, Reason: reasonOf(err), Err: err})
 		}
 	}
-	df := files[PackageData]
-	if df == nil {
+	if !pkg.HasData() {
 		return pr, v.report(pr.Report, &RecordError{File: name, Reason: ReasonEnvelope, Err: &ParseError{File: PackageData, Err: ErrTruncated}})
 	}
-	rc, err := df.Open()
+	rc, err := pkg.OpenData()
 	if err != nil {
-		return pr, err
+		return pr, v.report(pr.Report, &RecordError{File: name, Field: PackageData, Reason: ReasonPackage, Err: err})
 	}
 	rep, err := v.Validate(ctx, rc, PackageData)
 	rc.Close()
@@ -217,7 +219,7 @@ func CheckPackage(ctx context.Context, ra io.ReaderAt, size int64, name string, 
 		return pr, err
 	}
 	// Second pass over the (verified) data file for the photos.
-	rc, err = df.Open()
+	rc, err = pkg.OpenData()
 	if err != nil {
 		return pr, err
 	}
@@ -226,12 +228,11 @@ func CheckPackage(ctx context.Context, ra io.ReaderAt, size int64, name string, 
 	_, err = readTyped(ctx, rc, PackageData, CardData, func(_ Header, f []string) (string, string, error) {
 		return f[3], "", nil
 	}, func(rec Record, regNo string) error {
-		pf := files[PackagePhoto+regNo+".jpg"]
-		used[PackagePhoto+regNo+".jpg"] = true
+		used[regNo] = true
 		var warn, perr error
-		if pf == nil {
+		if prc, ok, err := pkg.OpenPhoto(regNo); !ok {
 			perr = ErrPhotoMissing
-		} else if prc, err := pf.Open(); err != nil {
+		} else if err != nil {
 			perr = detail(ErrPhotoFormat, "%v", err)
 		} else {
 			warn, perr = CheckPhoto(prc, rules)
@@ -250,10 +251,15 @@ func CheckPackage(ctx context.Context, ra io.ReaderAt, size int64, name string, 
 	if err != nil {
 		return pr, err
 	}
-	for _, f := range zr.File {
-		if strings.HasPrefix(f.Name, PackagePhoto) && !used[f.Name] {
+	for _, f := range pkg.photoEntries() {
+		if regNo, _ := photoName(f.Name); !used[regNo] {
 			pr.Warnings = append(pr.Warnings, &RecordError{File: f.Name, Field: "photo", Reason: ReasonPhotoMissing,
 				Err: detail(ErrPhotoMissing, "photo without a record")})
+		}
+	}
+	if pr.Accepted {
+		if pr.Digest, err = PackageDigest(ra, size); err != nil {
+			return pr, err
 		}
 	}
 	return pr, nil

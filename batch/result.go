@@ -1,7 +1,9 @@
 package batch
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
 	"io"
 	"sort"
 	"strconv"
@@ -169,21 +171,33 @@ func SplitResult(ctx context.Context, r io.Reader, name string, by SplitBy, send
 	return counts, nil
 }
 
-// Source is a named input for merging.
+// Source is a named input for merging. For [MergeCardData], Accepted is the
+// digest of the file as the district's validator accepted it
+// (Report.Summary.Digest): the merge forwards only a file whose verified
+// trailer digest is that one, so a refused file, or one changed since its
+// check, is not merged.
 type Source struct {
-	Name string
-	R    io.Reader
+	Name     string
+	R        io.Reader
+	Accepted []byte
 }
 
 // MergeCardData concatenates accepted school card-making files into the
 // district's card-making file for the city (C-MAKE-2), streaming. It carries
 // the data only: the rare-character descriptions go with it through
 // [MergeRareChars], or use [MergePackage] to merge whole packages. Every input
-// must be a CardData file of a school of the district (sender.Code); the
-// output gets its trailer only if every input verified, so a failed merge
-// leaves an output the city refuses as truncated. It returns the records
-// written.
+// must be a CardData file of a school of the district (sender.Code) whose
+// digest is its Accepted digest (ErrNotAccepted otherwise: byte for byte
+// what was validated, as the digest covers header and records); the output
+// gets its trailer only if every input verified, so a failed merge leaves an
+// output the city refuses as truncated. It returns the records written.
 func MergeCardData(ctx context.Context, w io.Writer, name string, sender Header, inputs ...Source) (int64, error) {
+	return mergeCardData(ctx, w, name, sender, true, inputs)
+}
+
+// mergeCardData is MergeCardData; MergePackage, which checks the digest of
+// each whole package, passes accepted false.
+func mergeCardData(ctx context.Context, w io.Writer, name string, sender Header, accepted bool, inputs []Source) (int64, error) {
 	out, err := CardData.NewWriter(w, name, sender)
 	if err != nil {
 		return 0, err
@@ -191,6 +205,9 @@ func MergeCardData(ctx context.Context, w io.Writer, name string, sender Header,
 	for _, in := range inputs {
 		if in.R == nil {
 			return 0, &ParseError{File: in.Name, Err: ErrTruncated}
+		}
+		if accepted && len(in.Accepted) == 0 {
+			return 0, &ParseError{File: in.Name, Err: detail(ErrNotAccepted, "%v", "no digest of an accepted validation")}
 		}
 		rd := NewReader(in.R, in.Name)
 		rd.ReuseRecord = true
@@ -220,6 +237,9 @@ func MergeCardData(ctx context.Context, w io.Writer, name string, sender Header,
 			if err := out.WriteRecord(rec.Fields); err != nil {
 				return 0, err
 			}
+		}
+		if d := rd.Summary().Digest; accepted && !bytes.Equal(d, in.Accepted) {
+			return 0, &ParseError{File: in.Name, Field: "digest", Err: gotWant(ErrNotAccepted, hex.EncodeToString(d), hex.EncodeToString(in.Accepted))}
 		}
 	}
 	return out.Count(), out.Close()

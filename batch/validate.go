@@ -86,6 +86,9 @@ func reasonOf(err error) Reason {
 		{ErrSender, ReasonSender}, {ErrPhotoMissing, ReasonPhotoMissing}, {ErrPhotoFormat, ReasonPhotoFormat},
 		{ErrPhotoSize, ReasonPhotoSize}, {ErrPhotoDimensions, ReasonPhotoDimensions},
 		{ErrPhotoColour, ReasonPhotoColour}, {ErrPhotoBackground, ReasonPhotoBackground},
+		{ErrPackageFormat, ReasonPackage}, {ErrEntryDuplicate, ReasonPackage}, {ErrEntryName, ReasonPackage},
+		{ErrEntryType, ReasonPackage}, {ErrEntryUnexpected, ReasonPackage}, {ErrEntryTooLarge, ReasonPackage},
+		{ErrNotAccepted, ReasonPackage},
 	} {
 		if errors.Is(err, p.err) {
 			return p.r
@@ -135,6 +138,10 @@ func (e *RecordError) Localize(tag language.Tag) string {
 	if errors.As(e.Err, &pe) {
 		return pe.Localize(tag)
 	}
+	var pke *PackageError
+	if errors.As(e.Err, &pke) {
+		return pke.Localize(tag)
+	}
 	return messages.Sprintf(tag, "%s:%s: field %s (%s): %s", e.File, strconv.Itoa(e.Line), fieldLabel(tag, e.Field), e.RegistryNo, l10n.Error(e.Err, tag))
 }
 
@@ -176,7 +183,12 @@ type Validator struct {
 	// Level is the validating level: LevelDistrict takes school files,
 	// LevelCity takes district files.
 	Level Level
-	// Sender, when not empty, is the code the file must come from.
+	// Sender, when not empty, is the scope the file must come from: the
+	// sender's code, or the code of an area holding it, whose code the
+	// sender's starts with. At the district "01080001" takes that school's
+	// files only and "0108" any school of district 0108; at the city "0108"
+	// takes district 0108 and "01" any district. A scope of another length
+	// than 2, 4 or 8 digits, or longer than the sender's code, takes nothing.
 	Sender string
 	// Scheme, when not nil, also verifies registry check digits (the
 	// commission's algorithm is not public, S-ID-6: nil checks structure only).
@@ -329,13 +341,35 @@ func (s *validation) checkSender(h Header, name string) error {
 	switch {
 	case h.Level != want:
 		return &ParseError{File: name, Line: 1, Field: "level", Err: gotWant(ErrSender, h.Level, want)}
-	case s.v.Sender != "" && h.Code != s.v.Sender:
-		return &ParseError{File: name, Line: 1, Field: "code", Err: gotWant(ErrSender, h.Code, s.v.Sender)}
+	case s.v.Sender != "" && !inScope(h.Code, s.v.Sender, digits):
+		return &ParseError{File: name, Line: 1, Field: "code", Err: gotWant(ErrSender, h.Code, scopeName(s.v.Sender, want))}
 	case len(h.Code) != digits || keyOfDigitsOK(h.Code) != nil:
 		return &ParseError{File: name, Line: 1, Field: "code", Err: gotWant(ErrSender, h.Code, strconv.Itoa(digits)+" digits")}
 	}
 	s.sender, s.code = want, h.Code
 	return nil
+}
+
+// inScope reports whether a sender code of the given length lies in scope
+// (a 2-, 4- or 8-digit code it starts with).
+func inScope(code, scope string, digits int) bool {
+	switch len(scope) {
+	case 2, 4, 8:
+	default:
+		return false
+	}
+	return len(scope) <= digits && keyOfDigitsOK(scope) == nil && strings.HasPrefix(code, scope)
+}
+
+// scopeName says what a scope takes, for "want" in a sender error.
+func scopeName(scope string, level Level) string {
+	if level == LevelSchool && len(scope) == 4 {
+		return "a school of district " + scope
+	}
+	if level == LevelDistrict && len(scope) == 2 {
+		return "a district of city " + scope
+	}
+	return scope
 }
 
 func keyOfDigitsOK(s string) error {

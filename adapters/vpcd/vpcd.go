@@ -9,16 +9,30 @@
 // — this package — connects to it as a client. While the connection is open a
 // card is in the reader; closing it removes the card.
 //
-// The protocol is a stream of frames, each a 2-byte big-endian length and
-// that many bytes. A one-byte frame from the driver is a control message:
-// 0 power off, 1 power on, 2 reset (no answer), 4 "send the ATR" (answered by
-// a frame holding the ATR). Any longer frame is a command APDU, answered by a
-// frame holding the response APDU.
+// The protocol (vsmartcard's virtualsmartcard/src/vpcd/vpcd.c and the
+// reference card side, vicc's VirtualSmartcard.py) is a stream of frames,
+// each a 2-byte big-endian length and that many bytes. A one-byte frame from
+// the driver is a control message: 0 power off, 1 power on, 2 reset (none
+// of the three answered), 4 "send the ATR" (answered by a frame holding the
+// ATR; the driver sends it at every presence poll). An unknown control byte
+// is ignored, as vicc does. Any longer frame is a command APDU, answered by
+// a frame holding the response APDU.
+//
+// The card side never sends a frame shorter than 2 bytes: a response APDU
+// has at least its status word and an ATR at least TS and T0, and a one-byte
+// frame would be taken for something else by the driver and could leave
+// every client of the reader waiting. A card that answers less (or an ATR
+// of fewer than 2 bytes) is a failed card: the connection is closed, which
+// the reader sees as a removal.
 //
 // [Serve] keeps a card in the reader until its context ends, reconnecting with
-// backoff when pcscd restarts. A card whose Transmit fails is treated as torn
-// out: the connection is closed (PC/SC applications see the card removed) and
-// the card is inserted again after [Server.RemovalTime].
+// backoff while pcscd is not listening. Whenever a connection ends — the card
+// failed (its Transmit returned an error: it is treated as torn out), the
+// stream was malformed, or the driver closed it — the card stays out for
+// [Server.RemovalTime] (default 1 s, never less than [PollInterval]) before
+// it is inserted again: pcsc-lite 1.9.9 polls the driver every 400 ms, and
+// a card that comes back sooner leaves the reader shown EMPTY with no event,
+// so Connect fails while the card is connected.
 package vpcd
 
 import (
@@ -68,30 +82,44 @@ const (
 // MaxFrame is the longest frame payload the 2-byte length can carry.
 const MaxFrame = 0xFFFF
 
+// PollInterval is how often pcscd (pcsc-lite 1.9.9) asks the vpcd driver
+// whether a card is present; a card must stay out at least this long for
+// pcscd to see it gone. It is the floor of [Server.RemovalTime].
+const PollInterval = 400 * time.Millisecond
+
+// DefaultRemovalTime is [Server.RemovalTime] when unset.
+const DefaultRemovalTime = time.Second
+
 var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "malformed vpcd frame", ZH: "vpcd帧格式错误"},
-	l10n.Entry{Key: "unknown vpcd control message", ZH: "未知的vpcd控制消息"},
 	l10n.Entry{Key: "payload too long for a vpcd frame", ZH: "数据过长，无法放入vpcd帧"},
 	l10n.Entry{Key: "the served card failed", ZH: "所模拟的卡出错"},
 	l10n.Entry{Key: "vpcd frame at byte %d: %s", ZH: "vpcd帧（第%d字节处）：%s"},
 	l10n.Entry{Key: "empty frame (length 0)", ZH: "空帧（长度为0）"},
 	l10n.Entry{Key: "stream ends inside a frame: want %d bytes, got %d", ZH: "数据流在帧内结束：应有%d字节，实有%d字节"},
-	l10n.Entry{Key: "control byte 0x%02X: want 0 (power off), 1 (power on), 2 (reset) or 4 (ATR)", ZH: "控制字节0x%02X：应为0（断电）、1（上电）、2（复位）或4（ATR）"},
 	l10n.Entry{Key: "payload of %d bytes: want at most %d", ZH: "数据长度为%d字节：最多应为%d字节"},
 	l10n.Entry{Key: "card answered command %s with an error: %s", ZH: "卡对命令%s返回错误：%s"},
+	l10n.Entry{Key: "card answer shorter than a status word", ZH: "卡的应答短于状态字"},
+	l10n.Entry{Key: "ATR shorter than TS and T0", ZH: "ATR短于TS和T0"},
+	l10n.Entry{Key: "card ATR: %s", ZH: "卡的ATR：%s"},
 )
 
 // Sentinels; the typed errors below unwrap to them.
 var (
 	// ErrMalformedFrame: the stream broke the framing (empty or truncated frame).
 	ErrMalformedFrame = messages.Error("malformed vpcd frame")
-	// ErrUnknownControl: a one-byte frame that is no known control message.
-	ErrUnknownControl = messages.Error("unknown vpcd control message")
 	// ErrFrameTooLong: a payload (ATR or response) longer than [MaxFrame].
 	ErrFrameTooLong = messages.Error("payload too long for a vpcd frame")
 	// ErrCardFailed: the served card's Transmit returned an error; the
 	// connection is closed, which the reader sees as a removed card.
 	ErrCardFailed = messages.Error("the served card failed")
+	// ErrShortAnswer: the card answered a command with fewer than 2 bytes;
+	// it is never sent (it would be a one-byte frame). Matched through a
+	// [*CardError].
+	ErrShortAnswer = messages.Error("card answer shorter than a status word")
+	// ErrShortATR: the card's ATR has fewer than 2 bytes; it is never sent.
+	// Matched through a [*CardError].
+	ErrShortATR = messages.Error("ATR shorter than TS and T0")
 )
 
 // FrameError is a protocol violation at a byte offset of the stream.
@@ -99,7 +127,7 @@ type FrameError struct {
 	Offset int64  // stream offset of the frame's length bytes; -1 when writing
 	Reason string // English key, also used for Localize
 	Args   []any  // arguments of Reason
-	Err    error  // the sentinel: ErrMalformedFrame, ErrUnknownControl or ErrFrameTooLong
+	Err    error  // the sentinel: ErrMalformedFrame or ErrFrameTooLong
 }
 
 // Error is the English text of the error; Localize renders it in Chinese too.
@@ -120,7 +148,7 @@ func (e *FrameError) Unwrap() error { return e.Err }
 // CardError is a failure of the served card while answering a command. It
 // unwraps to both [ErrCardFailed] and the card's own error.
 type CardError struct {
-	Header []byte // CLA INS P1 P2 of the command (never its data, which may be secret)
+	Header []byte // CLA INS P1 P2 of the command (never its data, which may be secret); nil for the ATR
 	Err    error
 }
 
@@ -129,6 +157,9 @@ func (e *CardError) Error() string { return e.Localize(l10n.English) }
 
 // Localize renders the error in Chinese or English.
 func (e *CardError) Localize(tag language.Tag) string {
+	if e.Header == nil {
+		return "vpcd: " + messages.Sprintf(tag, "card ATR: %s", l10n.Error(e.Err, tag))
+	}
 	return "vpcd: " + messages.Sprintf(tag, "card answered command %s with an error: %s",
 		fmt.Sprintf("%X", e.Header), l10n.Error(e.Err, tag))
 }
@@ -207,7 +238,6 @@ func ServeConn(ctx context.Context, conn io.ReadWriter, card Card) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		start := fr.off
 		quickACK(conn)
 		p, err := fr.ReadFrame()
 		if err == io.EOF {
@@ -225,17 +255,25 @@ func ServeConn(ctx context.Context, conn io.ReadWriter, card Card) error {
 			case CtrlReset:
 				card.Reset()
 			case CtrlATR:
-				if err := WriteFrame(conn, card.ATR()); err != nil {
+				atr := card.ATR()
+				if len(atr) < 2 {
+					return &CardError{Err: ErrShortATR}
+				}
+				if err := WriteFrame(conn, atr); err != nil {
 					return err
 				}
-			default:
-				return &FrameError{Offset: start, Reason: "control byte 0x%02X: want 0 (power off), 1 (power on), 2 (reset) or 4 (ATR)", Args: []any{p[0]}, Err: ErrUnknownControl}
 			}
+			// Any other control byte is ignored, as vicc does: the driver
+			// expects no answer to it.
 			continue
 		}
+		header := append([]byte(nil), p[:min(4, len(p))]...)
 		rsp, err := card.Transmit(ctx, p)
 		if err != nil {
-			return &CardError{Header: append([]byte(nil), p[:min(4, len(p))]...), Err: err}
+			return &CardError{Header: header, Err: err}
+		}
+		if len(rsp) < 2 {
+			return &CardError{Header: header, Err: ErrShortAnswer}
 		}
 		if err := WriteFrame(conn, rsp); err != nil {
 			return err
@@ -253,9 +291,11 @@ type Server struct {
 	// (doubling from Min to Max; reset after a successful connect). Defaults
 	// 50 ms and 1 s.
 	MinBackoff, MaxBackoff time.Duration
-	// RemovalTime is how long a card whose Transmit failed stays out of the
-	// reader before it is inserted again, long enough for pcscd's presence
-	// polling (every 400 ms) to see it gone. Default 1 s.
+	// RemovalTime is how long the card stays out of the reader after a
+	// connection ends (the card failed, the stream was malformed or the
+	// driver closed it) before it is inserted again: long enough for
+	// pcscd's presence polling to see it gone. Default
+	// [DefaultRemovalTime]; a value below [PollInterval] is raised to it.
 	RemovalTime time.Duration
 	// ConnState, if set, is told when the card is inserted (connected,
 	// err nil) and removed (err says why; nil when the driver closed the
@@ -274,11 +314,16 @@ func (s *Server) Serve(ctx context.Context) error {
 	if maxB < minB {
 		maxB = max(time.Second, minB)
 	}
+	removal := s.RemovalTime
+	if removal <= 0 {
+		removal = DefaultRemovalTime
+	}
+	removal = max(removal, PollInterval)
 	backoff := minB
 	var d net.Dialer
 	for {
-		// A failed dial waits the growing backoff; a lost connection is
-		// redialled at once, a failed card after RemovalTime.
+		// A failed dial waits the growing backoff; after a connection the
+		// card stays out for the removal time, whoever ended it.
 		wait := backoff
 		conn, err := d.DialContext(ctx, "tcp", s.Addr)
 		if err == nil {
@@ -286,13 +331,7 @@ func (s *Server) Serve(ctx context.Context) error {
 			s.notify(true, nil)
 			err = s.serveConn(ctx, conn)
 			s.notify(false, err)
-			wait = minB
-			if errors.Is(err, ErrCardFailed) {
-				wait = s.RemovalTime
-				if wait <= 0 {
-					wait = time.Second
-				}
-			}
+			wait = removal
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -41,10 +41,21 @@ func (c *testCard) Events() []string {
 	return append([]string(nil), c.events...)
 }
 
-func (c *testCard) ATR() []byte { c.record("atr"); return c.atr }
-func (c *testCard) PowerOn()    { c.record("on") }
-func (c *testCard) PowerOff()   { c.record("off") }
-func (c *testCard) Reset()      { c.record("reset") }
+func (c *testCard) ATR() []byte {
+	c.record("atr")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.atr
+}
+
+func (c *testCard) setATR(atr []byte) {
+	c.mu.Lock()
+	c.atr = atr
+	c.mu.Unlock()
+}
+func (c *testCard) PowerOn()  { c.record("on") }
+func (c *testCard) PowerOff() { c.record("off") }
+func (c *testCard) Reset()    { c.record("reset") }
 
 var errTorn = errors.New("card torn")
 
@@ -66,6 +77,10 @@ func (c *testCard) Transmit(_ context.Context, cmd []byte) ([]byte, error) {
 		return []byte{0x90, 0x00}, nil
 	case 0xFF:
 		return nil, errTorn
+	case 0x01:
+		return []byte{0x90}, nil // a broken card: one byte, no status word
+	case 0x02:
+		return []byte{}, nil
 	}
 	return []byte{0x6D, 0x00}, nil
 }
@@ -165,10 +180,23 @@ func TestServeConn(t *testing.T) {
 			events:  []string{"on", "atr", "apdu", "apdu", "reset", "off"},
 		},
 		{
-			name:    "vpcd/unknown control byte",
-			in:      append(frame(1), frame(3)...),
-			events:  []string{"on"},
-			wantErr: vpcd.ErrUnknownControl,
+			// vicc ignores an unknown control byte; closing would eject the card.
+			name:    "vpcd/unknown control byte is ignored, as vicc does",
+			in:      bytes.Join([][]byte{frame(1), frame(3), frame(7), frame(4)}, nil),
+			replies: [][]byte{{0x3B, 0x02, 0x14, 0x50}},
+			events:  []string{"on", "atr"},
+		},
+		{
+			name:    "vpcd/a one-byte answer is never sent: the card failed",
+			in:      frame(0x00, 0x01, 0x00, 0x00),
+			events:  []string{"apdu"},
+			wantErr: vpcd.ErrShortAnswer,
+		},
+		{
+			name:    "vpcd/an empty answer is never sent",
+			in:      frame(0x00, 0x02, 0x00, 0x00),
+			events:  []string{"apdu"},
+			wantErr: vpcd.ErrShortAnswer,
 		},
 		{
 			name:    "vpcd/empty frame",
@@ -326,13 +354,16 @@ func TestServeOverTCP(t *testing.T) {
 	ext := append([]byte{0x00, 0xEE, 0x00, 0x00, 0x00, 0x01, 0x2C}, big...)
 	assert.Equal(t, append(big, 0x90, 0x00), d.call(ext...), "extended APDU")
 
-	t.Run("vpcd/malformed frame drops the connection and the card comes back", func(t *testing.T) {
-		d.send(7)
+	t.Run("vpcd/malformed frame drops the connection and the card comes back after the poll interval", func(t *testing.T) {
+		_, err := d.conn.Write([]byte{0, 0}) // an empty frame
+		require.NoError(t, err)
 		e := next(t, events)
 		assert.False(t, e.connected)
-		assert.ErrorIs(t, e.err, vpcd.ErrUnknownControl)
+		assert.ErrorIs(t, e.err, vpcd.ErrMalformedFrame)
+		lost := time.Now()
 		d2 := accept(t, outer, ln)
 		assert.True(t, next(t, events).connected)
+		assert.GreaterOrEqual(t, time.Since(lost), vpcd.PollInterval, "RemovalTime 20 ms is raised to pcscd's poll interval")
 		assert.Equal(t, []byte{0x90, 0x00}, d2.call(0x00, 0xA4, 0x00, 0x00))
 		d = d2
 	})
@@ -349,11 +380,25 @@ func TestServeOverTCP(t *testing.T) {
 		assert.True(t, next(t, events).connected)
 	})
 
-	t.Run("vpcd/driver closes: reconnect", func(t *testing.T) {
+	t.Run("vpcd/driver closes: reconnect, not before the poll interval", func(t *testing.T) {
 		require.NoError(t, d.conn.Close())
 		e := next(t, events)
+		lost := time.Now()
 		assert.False(t, e.connected)
 		assert.NoError(t, e.err)
+		d = accept(t, outer, ln)
+		assert.True(t, next(t, events).connected)
+		assert.GreaterOrEqual(t, time.Since(lost), vpcd.PollInterval)
+	})
+
+	t.Run("vpcd/a card with a short ATR is removed, never sends a one-byte frame", func(t *testing.T) {
+		card.setATR([]byte{0x3B})
+		d.send(vpcd.CtrlATR)
+		e := next(t, events)
+		assert.ErrorIs(t, e.err, vpcd.ErrShortATR)
+		_, err := d.fr.ReadFrame()
+		assert.ErrorIs(t, err, io.EOF, "closed, nothing sent")
+		card.setATR([]byte{0x3B, 0x02, 0x14, 0x50})
 		d = accept(t, outer, ln)
 		assert.True(t, next(t, events).connected)
 	})
@@ -396,10 +441,10 @@ func TestServeStopsWhileDialing(t *testing.T) {
 }
 
 func TestCatalogHasChinese(t *testing.T) {
-	l10ntest.Errors(t, vpcd.ErrMalformedFrame, vpcd.ErrUnknownControl, vpcd.ErrFrameTooLong, vpcd.ErrCardFailed,
+	l10ntest.Errors(t, vpcd.ErrMalformedFrame, vpcd.ErrFrameTooLong, vpcd.ErrCardFailed, vpcd.ErrShortAnswer, vpcd.ErrShortATR,
 		&vpcd.FrameError{Offset: 3, Reason: "empty frame (length 0)", Err: vpcd.ErrMalformedFrame},
 		&vpcd.FrameError{Offset: 3, Reason: "stream ends inside a frame: want %d bytes, got %d", Args: []any{7, 3}, Err: vpcd.ErrMalformedFrame},
-		&vpcd.FrameError{Offset: 3, Reason: "control byte 0x%02X: want 0 (power off), 1 (power on), 2 (reset) or 4 (ATR)", Args: []any{9}, Err: vpcd.ErrUnknownControl},
 		&vpcd.FrameError{Offset: -1, Reason: "payload of %d bytes: want at most %d", Args: []any{70000, 65535}, Err: vpcd.ErrFrameTooLong},
-		&vpcd.CardError{Header: []byte{0, 0xA4, 4, 0}, Err: errTorn})
+		&vpcd.CardError{Header: []byte{0, 0xA4, 4, 0}, Err: errTorn},
+		&vpcd.CardError{Err: vpcd.ErrShortATR})
 }

@@ -194,9 +194,10 @@ func TestMerge(t *testing.T) {
 	})
 	t.Run("C-MAKE-2/school of another district: no output", func(t *testing.T) {
 		o := exe(t, dir, "--json", "merge", "--code", "0108", "-o", "bad.txt", "s1.txt", "other.txt")
-		assert.Equal(t, exitIO, o.code)
+		assert.Equal(t, exitInvalid, o.code, "the district's validation inside merge refuses it")
 		doc := jsonOut(t, o)
-		assert.Equal(t, "io", doc["error"].(map[string]any)["kind"])
+		assert.Equal(t, "invalid", doc["error"].(map[string]any)["kind"])
+		assert.Contains(t, doc["error"].(map[string]any)["message"], "other.txt")
 		assert.NoFileExists(t, filepath.Join(dir, "bad.txt"))
 	})
 	t.Run("merge needs -o", func(t *testing.T) {

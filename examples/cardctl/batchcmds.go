@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/text/language"
+
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
@@ -204,7 +206,11 @@ func cmdValidate(e *env, args []string) (result, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := batch.Validator{Level: level, Sender: *sender, MaxErrors: *maxErrors, OnError: fw.Add}
+	scope, err := senderScope(level, hdr.Code, *sender)
+	if err != nil {
+		return nil, err
+	}
+	v := batch.Validator{Level: level, Sender: scope, MaxErrors: *maxErrors, OnError: fw.Add}
 	if *historyDB != "" {
 		op, err := validatingOperator(level, hdr.Code)
 		if err != nil {
@@ -222,7 +228,7 @@ func cmdValidate(e *env, args []string) (result, error) {
 		if zipped {
 			return nil, usagef("--rare is for a data file: a package carries its description")
 		}
-		if v.Rare, err = e.readRare(*rarePath, *sender); err != nil {
+		if v.Rare, err = e.readRare(*rarePath, scope); err != nil {
 			return nil, err
 		}
 	}
@@ -264,6 +270,27 @@ func cmdValidate(e *env, args []string) (result, error) {
 	keep = true
 	res.FailureFile = out
 	return res, errInvalid
+}
+
+// senderScope is the scope a validating level takes files from: --sender
+// when given, which must lie inside the level's own code (--code), else the
+// whole of --code: any school of the district, any district of the city. So
+// --code is enforced, never a label.
+func senderScope(level batch.Level, code, sender string) (string, error) {
+	own := 4 // a district's code
+	if level == batch.LevelCity {
+		own = 2
+	}
+	if !isDigits(code, own) {
+		return "", usagef("--code: %q is not the code of a %s (%d digits)", code, strings.ToLower(string(level)), own)
+	}
+	if sender == "" {
+		return code, nil
+	}
+	if !strings.HasPrefix(sender, code) || len(sender) != 2*own {
+		return "", usagef("--sender: %q is not a sender under %s (%d digits starting with %s)", sender, code, 2*own, code)
+	}
+	return sender, nil
 }
 
 // validatingOperator is the ledger operator of the level validating a file:
@@ -474,6 +501,16 @@ func cmdMerge(e *env, args []string) (result, error) {
 		srcs := make([]batch.PackageSource, len(files))
 		for i, f := range files {
 			srcs[i] = batch.PackageSource{Name: filepath.Base(pos[i]), R: &countingReaderAt{r: f, p: bar}, Size: fileSize(f)}
+			// The merge forwards only what this district accepts: each
+			// package is validated here and merged under its digest.
+			pr, err := batch.CheckPackage(e.ctx, f, srcs[i].Size, srcs[i].Name, batch.Validator{Level: batch.LevelDistrict, Sender: hdr.Code}, batch.PhotoRules{})
+			if err != nil {
+				return nil, err
+			}
+			if !pr.Accepted {
+				return nil, e.refusedInput(pos[i], pr.Report)
+			}
+			srcs[i].Accepted = pr.Digest
 		}
 		var sum batch.MergeSummary
 		if _, err := writeFileAtomic(*out, func(w io.Writer) (int64, error) {
@@ -503,8 +540,40 @@ func cmdMerge(e *env, args []string) (result, error) {
 			return nil, err
 		}
 	}
+	rareOf := map[string]string{} // school code -> its description
+	for _, p := range rare {
+		code, err := e.senderOf(p)
+		if err != nil {
+			return nil, err
+		}
+		rareOf[code] = p
+	}
+	srcs := sources(pos, files, bar)
+	for i, f := range files {
+		v := batch.Validator{Level: batch.LevelDistrict, Sender: hdr.Code}
+		code, err := e.senderOf(pos[i])
+		if err != nil {
+			return nil, err
+		}
+		if p, ok := rareOf[code]; ok {
+			if v.Rare, err = e.readRare(p, code); err != nil {
+				return nil, err
+			}
+		}
+		rep, err := v.Validate(e.ctx, f, srcs[i].Name)
+		if err != nil {
+			return nil, err
+		}
+		if !rep.Accepted {
+			return nil, e.refusedInput(pos[i], rep)
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, ioErr(err)
+		}
+		srcs[i].Accepted = rep.Summary.Digest
+	}
 	res.Records, err = writeFileAtomic(*out, func(w io.Writer) (int64, error) {
-		return batch.MergeCardData(e.ctx, w, filepath.Base(*out), hdr, sources(pos, files, bar)...)
+		return batch.MergeCardData(e.ctx, w, filepath.Base(*out), hdr, srcs...)
 	})
 	if err != nil {
 		if res.RareOutput != "" {
@@ -514,6 +583,49 @@ func cmdMerge(e *env, args []string) (result, error) {
 	}
 	return res, nil
 }
+
+// senderOf reads the sender code from the header of an envelope file.
+func (e *env) senderOf(path string) (string, error) {
+	f, err := e.openFile(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h, err := batch.NewReader(f, filepath.Base(path)).Header()
+	if err != nil {
+		return "", err
+	}
+	return h.Code, nil
+}
+
+// refusedError is a merge input that the district's validation refuses: a
+// merge forwards only accepted files. It exits with 1, like validate.
+type refusedError struct {
+	file     string
+	problems int64
+	first    *batch.RecordError
+}
+
+func (e *env) refusedInput(file string, rep *batch.Report) error {
+	re := &refusedError{file: file, problems: rep.Problems}
+	if len(rep.Errors) > 0 {
+		re.first = rep.Errors[0]
+	}
+	return re
+}
+
+func (e *refusedError) Error() string { return e.Localize(l10n.English) }
+
+// Localize names the file, the number of problems and the first one.
+func (e *refusedError) Localize(tag language.Tag) string {
+	first := ""
+	if e.first != nil {
+		first = l10n.Error(e.first, tag)
+	}
+	return messages.Sprintf(tag, "%s is refused (%d problems, first: %s): validate it and merge only accepted files", e.file, e.problems, first)
+}
+
+func (e *refusedError) Unwrap() error { return errInvalid }
 
 // openInputs opens input files (not stdin: packages need random access);
 // the returned func closes them.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/bjedu/studentcard/adapters/pcsc/pcsctest"
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/batchtest"
 	"github.com/bjedu/studentcard/studentid"
@@ -51,7 +52,7 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	code := m.Run()
+	code := pcsctest.Main(m) // a private pcscd for TestCardRealStack; the binaries inherit its socket
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -111,8 +114,13 @@ func TestMergeRareChars(t *testing.T) {
 		assert.Contains(t, o.stdout, "district.txt：7 条记录，全部通过：接收")
 	})
 	t.Run("C-4/without the descriptions the city refuses the rare names", func(t *testing.T) {
-		o := exe(t, dir, "merge", "--code", "0108", "-o", "bare.txt", "01080001.txt", "01080002.txt")
-		require.Equal(t, exitOK, o.code, o.stderr)
+		o := exe(t, dir, "--lang", "en", "merge", "--code", "0108", "-o", "bare.txt", "01080001.txt", "01080002.txt")
+		require.Equal(t, exitInvalid, o.code, "C-MAKE-2 the district refuses the rare names without their description: %s", o.stderr)
+		assert.Contains(t, o.stderr, "01080001.txt is refused (1 problems")
+		assert.NoFileExists(t, filepath.Join(dir, "bare.txt"))
+		// A file merged without its description (the SDK alone, not cardctl)
+		// is refused at the city.
+		writeMergedWithoutRare(t, dir, "bare.txt", "01080001.txt", "01080002.txt")
 		o = exe(t, dir, "--lang", "en", "validate", "--level", "city", "--sender", "0108", "bare.txt")
 		require.Equal(t, exitInvalid, o.code, o.stdout)
 		assert.Contains(t, o.stdout, "bare.txt: 7 records, 2 failed, 2 problems: refused")
@@ -139,4 +147,22 @@ func TestMergeRareChars(t *testing.T) {
 			assert.Equal(t, exitUsage, o.code, "%v: %s", args, o.stderr)
 		}
 	})
+}
+
+// writeMergedWithoutRare merges data files with the SDK, as accepted, but
+// without their descriptions.
+func writeMergedWithoutRare(t *testing.T, dir, out string, inputs ...string) {
+	var srcs []batch.Source
+	for _, in := range inputs {
+		b, err := os.ReadFile(filepath.Join(dir, in))
+		require.NoError(t, err)
+		sum, err := batch.Verify(context.Background(), bytes.NewReader(b), in)
+		require.NoError(t, err)
+		srcs = append(srcs, batch.Source{Name: in, R: bytes.NewReader(b), Accepted: sum.Digest})
+	}
+	f, err := os.Create(filepath.Join(dir, out))
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = batch.MergeCardData(context.Background(), f, out, batch.Header{Level: batch.LevelDistrict, Code: "0108", Batch: "D1", Created: time.Date(2026, 9, 2, 8, 0, 0, 0, time.UTC)}, srcs...)
+	require.NoError(t, err)
 }

@@ -228,7 +228,7 @@ func (d *demo) acceptedUploads() (map[*school][]byte, error) {
 		if err := d.storeAccepted(s); err != nil {
 			return nil, err
 		}
-		if districtFiles[s], err = d.mergeAtDistrict(s, pkg, name); err != nil {
+		if districtFiles[s], err = d.mergeAtDistrict(s, pkg, name, rep.Digest); err != nil {
 			return nil, err
 		}
 	}
@@ -391,11 +391,12 @@ func (d *demo) readFailures(file []byte, want string) error {
 
 // mergeAtDistrict is the district's card-making package for the city
 // (C-MAKE-2): batch.MergePackage merges the accepted school packages — one
-// here — carrying the rare-character descriptions (C-4) and the photos.
-func (d *demo) mergeAtDistrict(s *school, pkg []byte, name string) ([]byte, error) {
+// here — carrying the rare-character descriptions (C-4) and the photos. The
+// merge forwards only the bytes the district accepted (their digest).
+func (d *demo) mergeAtDistrict(s *school, pkg []byte, name string, accepted []byte) ([]byte, error) {
 	var out bytes.Buffer
 	sender := batch.Header{Level: batch.LevelDistrict, Code: s.districtCode(), Batch: d.now.Format("20060102") + "-001", Created: d.now}
-	sum, err := batch.MergePackage(d.ctx, &out, sender, batch.PackageSource{Name: name, R: bytes.NewReader(pkg), Size: int64(len(pkg))})
+	sum, err := batch.MergePackage(d.ctx, &out, sender, batch.PackageSource{Name: name, R: bytes.NewReader(pkg), Size: int64(len(pkg)), Accepted: accepted})
 	if err != nil {
 		return nil, d.expect(err, "merging at district %s", s.op.District)
 	}

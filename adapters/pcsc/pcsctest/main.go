@@ -10,100 +10,142 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/bjedu/studentcard/adapters/pcsc"
 )
 
 // EnvNoAutostart set to 1 stops [Main] from starting pcscd.
 const EnvNoAutostart = "STUDENTCARD_PCSC_NO_AUTOSTART"
 
-// Main runs a test binary's tests with the real stack available where
-// possible, so that a plain `go test ./...` works on a machine with pcscd and
-// vsmartcard-vpcd installed (as root, since pcscd's socket is in /run/pcscd):
+// More variables of .ci/pcsc-stack.sh.
+const (
+	EnvSocket = "PCSCLITE_CSOCK_NAME"    // the private pcscd's socket; read by libpcsclite
+	EnvState  = "STUDENTCARD_PCSC_STATE" // the stack's state directory, for Restart
+)
+
+// Main runs a test binary's tests with a private real stack where possible,
+// so that a plain `go test ./...` works on a machine with pcscd and
+// vsmartcard-vpcd installed, next to any other pcscd (the system's, CI's,
+// another test binary's):
 //
 //	func TestMain(m *testing.M) { os.Exit(pcsctest.Main(m)) }
 //
-// If no pcscd answers, Main starts one with .ci/pcsc-stack.sh (found above
-// the working directory; it never installs packages from here) and stops it
-// by its pid when every test binary using it has finished. Binaries running
-// at the same time share one pcscd: each holds a shared lock on it for its
-// whole run, and the one that started pcscd takes the lock exclusively before
-// stopping it. A pcscd started by someone else (the CI script) is left alone.
+// Unless the environment already names a stack (STUDENTCARD_PCSC_STACK=1 and
+// PCSCLITE_CSOCK_NAME, from `eval "$(.ci/pcsc-stack.sh)"`) or
+// STUDENTCARD_PCSC_NO_AUTOSTART=1, Main starts pcscd with .ci/pcsc-stack.sh
+// (found above the working directory; it never installs packages from here)
+// in a temporary state directory: its own mount namespace, socket and vpcd
+// port. It points this process at it (PCSCLITE_CSOCK_NAME and the
+// STUDENTCARD_VPCD_* variables, set before any PC/SC call, because
+// libpcsclite reads the socket name once) and stops it by its pid when the
+// tests end. If the stack cannot start, the tests fail or skip as
+// [Require] says.
 func Main(m *testing.M) int {
-	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "studentcard-pcsc-stack.lock"), os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "pcsctest:", err)
+	if os.Getenv(EnvNoAutostart) == "1" || (os.Getenv(EnvStack) == "1" && os.Getenv(EnvSocket) != "") {
 		return m.Run()
 	}
-	defer lock.Close()
-
-	// Start pcscd if none answers, deciding under the exclusive lock; then
-	// hold the lock shared for the run. A pcscd seen before taking the shared
-	// lock may be stopped by its starter meanwhile, so check again.
-	started := false
-	autostart := os.Getenv(EnvNoAutostart) != "1"
-	for range 3 {
-		if autostart && needsService() && flock(lock, true) == nil && needsService() {
-			if err := runScript("start"); err != nil {
-				fmt.Fprintln(os.Stderr, "pcsctest: could not start the PC/SC stack:", err)
-				autostart = false
-			} else {
-				started = true
-			}
-		}
-		_ = flock(lock, false)
-		if started || !autostart || !needsService() {
-			break
-		}
+	stop, err := startPrivate()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pcsctest: could not start a private PC/SC stack:", err)
+		return m.Run()
 	}
-
 	code := m.Run()
-
-	if started {
-		// Wait until no other test binary uses the stack, then stop it.
-		if err := flock(lock, true); err == nil {
-			if err := runScript("stop"); err != nil {
-				fmt.Fprintln(os.Stderr, "pcsctest: could not stop pcscd:", err)
-			}
-		}
+	if err := stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "pcsctest: could not stop pcscd:", err)
 	}
-	_ = unlock(lock)
 	return code
 }
 
-// needsService reports whether pcscd is not answering although this build
-// could talk to it (not the no-cgo stub).
-func needsService() bool {
-	c, err := pcsc.EstablishContext()
+// startPrivate starts a stack in a new temporary state directory and sets
+// this process's environment to it. The port is chosen under a machine-wide
+// lock, so test binaries starting at the same time get different ports.
+func startPrivate() (stop func() error, err error) {
+	dir, err := os.MkdirTemp("", "studentcard-pcsc-")
 	if err != nil {
-		return !errors.Is(err, pcsc.ErrUnsupported)
+		return nil, err
 	}
-	_ = c.Release()
-	return false
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "studentcard-pcsc-start.lock"), os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	defer lock.Close()
+	if err := flock(lock, true); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	env, err := runScript(dir, "start")
+	_ = unlock(lock)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	for k, v := range env {
+		if err := os.Setenv(k, v); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(os.Stderr, "pcsctest: private pcscd %s on %s, vpcd %s\n", env["PCSCD_PID"], env[EnvSocket], env[EnvAddr])
+	return func() error {
+		_, err := runScript(dir, "stop")
+		return errors.Join(err, os.RemoveAll(dir))
+	}, nil
 }
 
-// runScript runs .ci/pcsc-stack.sh (start or stop) without installing
-// packages; its progress goes to stderr.
-func runScript(arg string) error {
+// Restart restarts the stack's pcscd on the same socket and port (the
+// script's restart), as an administrator or a package upgrade does under a
+// live session: every PC/SC handle of the old pcscd becomes invalid. The
+// stack must come from [Main] or the script (STUDENTCARD_PCSC_STATE).
+func Restart(t testing.TB) {
+	t.Helper()
+	dir := os.Getenv(EnvState)
+	if dir == "" {
+		t.Fatalf("pcsctest.Restart: %s is not set: the stack was not started by pcsctest.Main or .ci/pcsc-stack.sh", EnvState)
+	}
+	if _, err := runScript(dir, "restart"); err != nil {
+		t.Fatalf("pcsctest.Restart: %v", err)
+	}
+}
+
+// runScript runs .ci/pcsc-stack.sh (start, stop or restart) on the state
+// directory dir without installing packages, and returns the variables it
+// exports; its progress goes to stderr.
+func runScript(dir, arg string) (map[string]string, error) {
 	script, err := findScript()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cmd := exec.Command("bash", script, arg)
-	cmd.Env = append(os.Environ(), "STUDENTCARD_PCSC_NO_INSTALL=1")
+	cmd.Env = append(os.Environ(), "STUDENTCARD_PCSC_NO_INSTALL=1", EnvState+"="+dir, "STUDENTCARD_VPCD_PORT=")
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s %s: %w", script, arg, err)
+		return nil, fmt.Errorf("%s %s: %w", script, arg, err)
 	}
+	env := map[string]string{}
 	sc := bufio.NewScanner(&out)
 	for sc.Scan() {
-		if pid, ok := strings.CutPrefix(sc.Text(), "export PCSCD_PID="); ok {
-			fmt.Fprintf(os.Stderr, "pcsctest: started pcscd %s for this test run\n", pid)
+		kv, ok := strings.CutPrefix(sc.Text(), "export ")
+		if !ok {
+			continue
+		}
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = unquoteShell(v)
 		}
 	}
-	return nil
+	return env, nil
+}
+
+// unquoteShell undoes bash's printf %q for the plain values the script
+// exports (paths, numbers, the reader name): backslash escapes.
+func unquoteShell(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\\' && i+1 < len(v) {
+			i++
+		}
+		b.WriteByte(v[i])
+	}
+	return b.String()
 }
 
 // findScript looks for .ci/pcsc-stack.sh in the working directory and its

@@ -14,12 +14,14 @@
 //
 // Where pcscd comes from:
 //
-//   - CI: .ci/pcsc-stack.sh installs the packages if needed, starts pcscd and
-//     exports STUDENTCARD_PCSC_STACK=1 and the reader's coordinates:
-//     eval "$(.ci/pcsc-stack.sh)"; go test ./...; .ci/pcsc-stack.sh stop
-//   - A machine with pcscd and vsmartcard-vpcd installed (run as root):
-//     [Main] starts pcscd with the same script when none answers, and stops
-//     it when the last test binary using it ends.
+//   - By default (CI's `go test ./...` and a developer's alike): [Main]
+//     starts a private pcscd per test binary with .ci/pcsc-stack.sh, in its
+//     own mount namespace with its own socket and vpcd port, and stops it
+//     when the binary ends. Nothing is shared with another pcscd on the
+//     machine, so two runs never disturb each other.
+//   - A stack started by hand: eval "$(.ci/pcsc-stack.sh)" exports
+//     PCSCLITE_CSOCK_NAME, STUDENTCARD_PCSC_STACK=1 and the reader's
+//     coordinates, and [Main] uses it instead.
 //
 // When the stack is not usable, the test fails if the run requires it (CI=true
 // or STUDENTCARD_PCSC_STACK=1) and is skipped, with the command to start it,
