@@ -56,6 +56,9 @@ func (a Audit) Hash(e AuditEntry) string {
 	put(e.Outcome)
 	put(e.Detail)
 	put(e.Prev)
+	if e.Operator.Role != "" { // chains written before roles existed still verify
+		put(string(e.Operator.Role))
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

@@ -305,3 +305,35 @@ func (e *OutsideCalendarError) Localize(tag language.Tag) string {
 
 // Unwrap makes errors.Is(err, ErrOutsideCalendar) hold.
 func (e *OutsideCalendarError) Unwrap() error { return ErrOutsideCalendar }
+
+// Covers reports whether the calendar has official data for d's year.
+func (c *Calendar) Covers(d Date) bool { return d.Year >= c.first && d.Year <= c.last }
+
+// isWorkingDayOrWeekday is IsWorkingDay that goes on past the covered years
+// counting Monday to Friday only; provisional is true when it had to.
+func (c *Calendar) isWorkingDayOrWeekday(d Date) (working, provisional bool) {
+	if !c.Covers(d) {
+		wd := d.Start().Weekday()
+		return wd != time.Saturday && wd != time.Sunday, true
+	}
+	ok, _ := c.IsWorkingDay(d)
+	return ok, false
+}
+
+// AddWorkingDaysProvisional is [Calendar.AddWorkingDays] that never stops:
+// days past the years the calendar covers count as working days Monday to
+// Friday (weekends only), and provisional says so. A deadline computed this
+// way is flagged ([Deadline.Provisional]) and recomputed once the State
+// Council's notice for that year is loaded ([Ledger.RecomputeProvisional]).
+func (c *Calendar) AddWorkingDaysProvisional(t time.Time, n int) (due time.Time, provisional bool) {
+	d := DateOf(t)
+	for counted := 0; counted < n; {
+		d = d.AddDays(1)
+		ok, guess := c.isWorkingDayOrWeekday(d)
+		provisional = provisional || guess
+		if ok {
+			counted++
+		}
+	}
+	return d.AddDays(1).Start(), provisional
+}

@@ -57,9 +57,9 @@ func exampleLedger(now *time.Time) (*lifecycle.Ledger, lifecycle.Operator, stude
 	return l, school, num
 }
 
-// A loss reported on 30 September 2026 takes effect after 2 working days
-// (R-LOSS-1): with the National Day holiday that is 10 October, and that is
-// the day's list the loss goes up on (R-LIST-1).
+// A loss reported on 30 September 2026 goes on that day's list at once
+// (R-LIST-1): R-LOSS-1's 2 working days are an upper bound (with the National
+// Day holiday, the end of 9 October), not a waiting period.
 func ExampleLedger_ListEvents() {
 	ctx := context.Background()
 	now := time.Date(2026, 9, 1, 9, 0, 0, 0, lifecycle.Beijing())
@@ -81,9 +81,9 @@ func ExampleLedger_ListEvents() {
 		}
 	}
 	// Output:
-	// 2026-09-30 0 event(s)
-	// 2026-10-10 1 event(s)
-	//   loss 04A1B2C3D4E5F601 01050123 2026-10-10 00:00 wang
+	// 2026-09-30 1 event(s)
+	//   loss 04A1B2C3D4E5F601 01050123 2026-09-30 10:00 wang
+	// 2026-10-10 0 event(s)
 }
 
 // The district validator asks the ledger about every registry number

@@ -219,11 +219,8 @@ func (l *Ledger) receiveIDCard(ctx context.Context, tx Tx, op Operator, c Card, 
 			return err
 		}
 	}
-	due, err := l.cal.AddWorkingDays(l.now(), HandOnWorkingDays)
-	if err != nil {
-		return err
-	}
-	return l.openDeadline(ctx, tx, handOnID(c.ID, op.Level), "R-TIME-1", c.ID, op.Level, c.District, c.School, due)
+	_, err = l.openWorkingDeadline(ctx, tx, handOnID(c.ID, op.Level), "R-TIME-1", c.ID, op.Level, c.District, c.School, HandOnWorkingDays)
+	return err
 }
 
 // studentOfNumber finds the student a registry number belongs to, if the
@@ -299,7 +296,7 @@ func (l *Ledger) IssueTemporary(ctx context.Context, op Operator, cardID string,
 		}
 		lost := false
 		for _, c := range cards {
-			lost = lost || (c.State == RegLost && !c.Temporary && l.now().Before(LossPeriodEnd(c.LostAt)))
+			lost = lost || (c.State == RegLost && !c.Temporary && l.now().Before(lossPeriodEnd(c.LostAt)))
 		}
 		if !lost {
 			return &RuleError{Rule: "R-LOSS-2", Reason: reasonNotLost}
@@ -320,22 +317,27 @@ func (l *Ledger) IssueTemporary(ctx context.Context, op Operator, cardID string,
 	return out, err
 }
 
-// LossEffective reports whether the loss of a card reported lost is in
-// effect at the ledger's now (R-LOSS-1: 2 working days after the report).
-func (l *Ledger) LossEffective(c Card) (bool, time.Time, error) {
+// LossEffective reports whether the loss of a card reported lost must be in
+// effect at the ledger's now, and the instant by which it must be: R-LOSS-1
+// sets an upper bound (the end of the 2nd working day after the report), not
+// a waiting period; the loss is on the school's list at once
+// ([Ledger.ListEvents]) and in effect from the moment readers have it.
+// provisional is true when the bound lies past the calendar's years.
+func (l *Ledger) LossEffective(c Card) (mustBe bool, by time.Time, provisional bool) {
 	if c.State != RegLost || c.LostAt.IsZero() {
-		return false, time.Time{}, nil
+		return false, time.Time{}, false
 	}
-	at, err := LossEffectiveAt(l.cal, c.LostAt)
-	if err != nil {
-		return false, time.Time{}, err
-	}
-	return !l.now().Before(at), at, nil
+	by, provisional = lossEffectiveBy(l.cal, c.LostAt)
+	return !l.now().Before(by), by, provisional
 }
 
 // Register records the semester card-swipe registration (R-REG-1) of an
-// issued registry card: inside the district's window the card stays valid
-// until the end of the next window.
+// issued registry card: the card stays valid until the end of the next
+// semester's registration window. Inside the district's window anyone
+// registers; outside it, a student who joined the school this semester (a
+// transfer or promoted student reporting at the new school) registers at any
+// time of year. A new card needs no swipe: issuing it registers it for the
+// current semester.
 func (l *Ledger) Register(ctx context.Context, op Operator, cardID string) (Card, error) {
 	var out Card
 	n := &note{action: "register", subject: cardID, rule: "R-REG-1", detail: map[string]any{}}
@@ -350,16 +352,42 @@ func (l *Ledger) Register(ctx context.Context, op Operator, cardID string) (Card
 		if c.Kind != KindRegistryCard || c.State != RegIssued {
 			return &TransitionError{Kind: c.Kind, CardID: c.ID, Action: "register", State: c.State, Rule: "R-REG-1"}
 		}
-		until, err := l.reg.Register(c.District, l.now())
-		if err != nil {
-			return err
+		sem := l.reg.current(c.District, l.now())
+		if _, err := l.reg.Register(c.District, l.now()); err != nil {
+			arrived, aerr := l.arrivedThisSemester(ctx, tx, c, sem)
+			if aerr != nil {
+				return aerr
+			}
+			if !arrived {
+				return err
+			}
 		}
-		c.ValidUntil, c.UpdatedAt = until.UTC(), l.now()
+		c.ValidUntil, c.UpdatedAt = sem.validUntil.UTC(), l.now()
 		out, err = tx.PutCard(ctx, c)
-		n.detail["valid_until"] = until
+		n.detail["valid_until"], n.detail["semester"] = sem.validUntil, fmt.Sprintf("%04d-%d", sem.year, sem.term)
 		return err
 	})
 	return out, err
+}
+
+// arrivedThisSemester reports whether the card's student started at the
+// card's school during sem (R-REG-1: transfer and promoted students register
+// when they report at the new school).
+func (l *Ledger) arrivedThisSemester(ctx context.Context, tx Tx, c Card, sem semester) (bool, error) {
+	s, known, err := studentOfNumber(ctx, tx, c.Student)
+	if err != nil || !known {
+		return false, err
+	}
+	ens, err := tx.Enrolments(ctx, s.Key)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range ens {
+		if e.School == c.School && e.Until.IsZero() && !e.Since.Before(sem.start) {
+			return len(ens) > 1, nil // a first enrolment is no transfer
+		}
+	}
+	return false, nil
 }
 
 // RegistrationValid reports whether an issued registry card still works at
@@ -405,7 +433,7 @@ func (l *Ledger) ReplaceRegistryCard(ctx context.Context, op Operator, cardID st
 		action := ActReplace
 		switch cause {
 		case CauseLost:
-			if c.State == RegLost && l.now().Before(LossPeriodEnd(c.LostAt)) {
+			if c.State == RegLost && l.now().Before(lossPeriodEnd(c.LostAt)) {
 				return &RuleError{Rule: "R-LOSS-2", Reason: reasonLossPeriod}
 			}
 			if c.State != RegLost {
@@ -423,20 +451,25 @@ func (l *Ledger) ReplaceRegistryCard(ctx context.Context, op Operator, cardID st
 				return err
 			}
 		}
+		// R-LOSS-5: the application stops the clock of a lost card and
+		// starts the 10 working days for the new card to reach the student.
+		if err := l.closeDeadline(ctx, tx, lossApplyID(c.ID)); err != nil {
+			return err
+		}
+		if _, err := l.openWorkingDeadline(ctx, tx, lossDeliverID(c.ID), "R-LOSS-5", c.ID, LevelSchool, c.District, c.School, ReplaceDeliverWorkingDays); err != nil {
+			return err
+		}
 		out = Replacement{Old: c, Terms: terms}
 		for _, d := range []struct {
 			level Level
 			days  int
 			at    *time.Time
 		}{{LevelCity, ReplaceCityWorkingDays, &out.CityDue}, {LevelDistrict, ReplaceDistrictWorkingDays, &out.DistrictDue}, {LevelSchool, ReplaceTotalWorkingDays, &out.Due}} {
-			due, err := l.cal.AddWorkingDays(l.now(), d.days)
+			dl, err := l.openWorkingDeadline(ctx, tx, replaceID(c.ID, d.level), "R-LOSS-3", c.ID, d.level, c.District, c.School, d.days)
 			if err != nil {
 				return err
 			}
-			*d.at = due
-			if err := l.openDeadline(ctx, tx, replaceID(c.ID, d.level), "R-LOSS-3", c.ID, d.level, c.District, c.School, due); err != nil {
-				return err
-			}
+			*d.at = dl.DueAt
 		}
 		return nil
 	})
@@ -455,6 +488,11 @@ func (l *Ledger) ReplacementDone(ctx context.Context, op Operator, oldCardID str
 		}
 		if err := checkScope(op, "replacement-done", d.District, d.School); err != nil {
 			return err
+		}
+		if op.Level == LevelSchool { // handed out: R-LOSS-5's 10 working days stop too
+			if err := l.closeDeadline(ctx, tx, lossDeliverID(oldCardID)); err != nil {
+				return err
+			}
 		}
 		return l.closeDeadline(ctx, tx, d.ID)
 	})

@@ -184,7 +184,27 @@ func checkOperator(op Operator, action Action) error {
 	if !ok {
 		return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: action, Rule: "S-4"}
 	}
+	switch op.Role {
+	case "", RoleCardManager:
+	case RoleSystemAdmin:
+		if !systemAction(action) {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: action, Rule: "S-14"}
+		}
+	default:
+		return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: action, Rule: "S-14"}
+	}
 	return nil
+}
+
+// systemAction: what a system administrator may do (S-14): record the
+// level's backups, virus scans and syncs, schedule those duties, and read
+// the duties' clocks and the audit log; no card, student or registry data.
+func systemAction(a Action) bool {
+	switch a {
+	case "sync", "last-sync", "schedule-duties", "overdue", actReadAudit, "verify-audit":
+		return true
+	}
+	return false
 }
 
 // readable checks a read: a valid operator whose scope covers the target;
@@ -266,6 +286,21 @@ func (l *Ledger) openDeadline(ctx context.Context, tx Tx, id, rule, subject stri
 	return tx.PutDeadline(ctx, Deadline{ID: id, Rule: rule, Subject: subject, Level: level, District: district, School: school, Start: l.now(), DueAt: due.UTC()})
 }
 
+// openWorkingDeadline starts a clock of days working days from now for
+// level; past the calendar's years it is counted provisionally (flagged).
+func (l *Ledger) openWorkingDeadline(ctx context.Context, tx Tx, id, rule, subject string, level Level, district, school string, days int) (Deadline, error) {
+	due, provisional := l.cal.AddWorkingDaysProvisional(l.now(), days)
+	switch level {
+	case LevelCity:
+		district, school = "", ""
+	case LevelDistrict:
+		school = ""
+	}
+	d := Deadline{ID: id, Rule: rule, Subject: subject, Level: level, District: district, School: school, Start: l.now(),
+		DueAt: due.UTC(), WorkingDays: days, Provisional: provisional}
+	return d, tx.PutDeadline(ctx, d)
+}
+
 func (l *Ledger) closeDeadline(ctx context.Context, tx Tx, id string) error {
 	d, err := tx.GetDeadline(ctx, id)
 	if errors.Is(err, ErrNotFound) {
@@ -276,6 +311,31 @@ func (l *Ledger) closeDeadline(ctx context.Context, tx Tx, id string) error {
 	}
 	d.DoneAt = l.now()
 	return tx.PutDeadline(ctx, d)
+}
+
+func lossEffectID(cardID string) string { return "R-LOSS-1/" + cardID }
+func lossApplyID(cardID string) string  { return "R-LOSS-5/apply/" + cardID }
+func lossDeliverID(cardID string) string {
+	return "R-LOSS-5/deliver/" + cardID
+}
+
+// lossClocks starts the clocks of a loss report: the loss must be in effect
+// within 2 working days (R-LOSS-1: closed by the daily upload that carries
+// it), and a card not found when the 10-day loss period ends is applied for
+// within a week after it (R-LOSS-5: closed by the application).
+func (l *Ledger) lossClocks(ctx context.Context, tx Tx, c Card) error {
+	if _, err := l.openWorkingDeadline(ctx, tx, lossEffectID(c.ID), "R-LOSS-1", c.ID, LevelSchool, c.District, c.School, LossEffectiveWorkingDays); err != nil {
+		return err
+	}
+	due := lossPeriodEnd(c.LostAt).In(Beijing()).AddDate(0, 0, ReplaceApplyDays)
+	return l.openDeadline(ctx, tx, lossApplyID(c.ID), "R-LOSS-5", c.ID, LevelSchool, c.District, c.School, due)
+}
+
+func (l *Ledger) closeLossClocks(ctx context.Context, tx Tx, cardID string) error {
+	if err := l.closeDeadline(ctx, tx, lossEffectID(cardID)); err != nil {
+		return err
+	}
+	return l.closeDeadline(ctx, tx, lossApplyID(cardID))
 }
 
 func handOnID(cardID string, level Level) string { return "R-TIME-1/" + cardID + "/" + string(level) }
@@ -444,12 +504,19 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 			return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, c.School, StockIDRecords), 1)
 		}, nil
 	case ActIssue:
-		return nil, func(c Card) error {
-			if c.Kind == KindIDCard {
-				return l.closeDeadline(ctx, tx, handOnID(c.ID, LevelSchool))
-			}
-			return nil
-		}, nil
+		// R-REG-1: a new card must work, so issuing a registry card
+		// registers it for the current semester.
+		return func(c *Card) error {
+				if c.Kind == KindRegistryCard {
+					c.ValidUntil = l.reg.current(c.District, now).validUntil.UTC()
+				}
+				return nil
+			}, func(c Card) error {
+				if c.Kind == KindIDCard {
+					return l.closeDeadline(ctx, tx, handOnID(c.ID, LevelSchool))
+				}
+				return nil
+			}, nil
 	case ActReturnTemporary: // R-LOSS-2: the lent card goes back to school stock
 		if !c.Temporary {
 			return nil, nil, &RuleError{Rule: "R-LOSS-2", Reason: reasonNotTemporary}
@@ -458,10 +525,10 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 			func(c Card) error {
 				return l.addStock(ctx, tx, "R-LOSS-2", stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), 1)
 			}, nil
-	case ActReportLoss: // R-LOSS-1
-		return func(c *Card) error { c.LostAt = now; return nil }, nil, nil
-	case ActCancelLoss:
-		return func(c *Card) error { c.LostAt = time.Time{}; return nil }, nil, nil
+	case ActReportLoss: // R-LOSS-1, R-LOSS-5
+		return func(c *Card) error { c.LostAt = now; return nil }, func(c Card) error { return l.lossClocks(ctx, tx, c) }, nil
+	case ActCancelLoss: // found again: no clock runs for it any more
+		return func(c *Card) error { c.LostAt = time.Time{}; return nil }, func(c Card) error { return l.closeLossClocks(ctx, tx, c.ID) }, nil
 	case ActReportFault, ActFaultToDistrict, ActFaultToCity, ActFaultToSupplier: // R-FAULT-1
 		from := c.Holder
 		to := map[Action]Level{ActReportFault: LevelSchool, ActFaultToDistrict: LevelDistrict, ActFaultToCity: LevelCity}[r.Action]
@@ -486,7 +553,9 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 			return nil, nil, &RuleError{Rule: "C-MGMT-1", Reason: reasonStillValid}
 		}
 		return nil, nil, nil
-	case ActValidateCity, ActReject, ActSendToFactory, ActPunch, ActCancel, ActFreeze, ActUnfreeze, ActRecall:
+	case ActCancel: // R-TIME-2: a deceased student's card is cancelled within 10 working days
+		return nil, func(c Card) error { return l.closeDeadline(ctx, tx, deceasedID(c.ID)) }, nil
+	case ActValidateCity, ActReject, ActSendToFactory, ActPunch, ActFreeze, ActUnfreeze, ActRecall:
 		return nil, nil, nil
 	}
 	// Anything else has its own method; report it as not allowed here,

@@ -281,16 +281,23 @@ func TestLossAndReplacement(t *testing.T) {
 	c, err := f.l.Card(f.ctx, opA, "L1")
 	require.NoError(t, err)
 
-	t.Run("R-LOSS-1/effective after 2 working days", func(t *testing.T) {
+	t.Run("R-LOSS-1/in effect at the latest 2 working days after the report", func(t *testing.T) {
 		f.now = bj(2026, 4, 8, 12) // Tue 7 and Wed 8 are the working days
-		eff, at, err := f.l.LossEffective(c)
-		require.NoError(t, err)
-		assert.False(t, eff)
-		assert.True(t, at.Equal(bj(2026, 4, 9, 0)))
+		mustBe, by, provisional := f.l.LossEffective(c)
+		assert.False(t, mustBe)
+		assert.False(t, provisional)
+		assert.True(t, by.Equal(bj(2026, 4, 9, 0)))
 		f.now = bj(2026, 4, 9, 0)
-		eff, _, err = f.l.LossEffective(c)
+		mustBe, _, _ = f.l.LossEffective(c)
+		assert.True(t, mustBe)
+		f.now = f.now.Add(time.Minute)
+		assert.Contains(t, f.overdue(opA), "R-LOSS-1/L1", "no daily upload carried the loss to the readers in time")
+		unsent, err := f.l.Unsent(f.ctx, opA, 100)
 		require.NoError(t, err)
-		assert.True(t, eff)
+		_, err = f.l.RecordSync(f.ctx, opA, lifecycle.SyncDailyUpload, unsent[len(unsent)-1].Seq, true, "")
+		require.NoError(t, err)
+		assert.NotContains(t, f.overdue(opA), "R-LOSS-1/L1")
+		f.now = bj(2026, 4, 3, 10)
 	})
 	t.Run("R-LOSS-2/temporary card while lost", func(t *testing.T) {
 		_, err := f.l.ReceiveStock(f.ctx, city, "tmp", []string{"T1"})
@@ -330,12 +337,12 @@ func TestLossAndReplacement(t *testing.T) {
 			assert.Equal(t, d.days, n)
 		}
 		f.now = rep.CityDue.Add(time.Hour)
-		assert.Equal(t, []string{"R-LOSS-3/L1/city"}, f.overdue(city))
+		assert.Equal(t, []string{"R-LOSS-5/deliver/L1", "R-LOSS-3/L1/city"}, f.overdue(city), "R-LOSS-5: 10 working days to reach the student")
 		require.NoError(t, f.l.ReplacementDone(f.ctx, city, "L1"))
-		assert.Empty(t, f.overdue(city))
+		assert.Equal(t, []string{"R-LOSS-5/deliver/L1"}, f.overdue(city))
 		f.now = rep.Due.Add(time.Hour)
-		assert.Equal(t, []string{"R-LOSS-3/L1/district", "R-LOSS-3/L1/school"}, f.overdue(dist05), "a district sees its schools' clocks too")
-		assert.Equal(t, []string{"R-LOSS-3/L1/school"}, f.overdue(opA))
+		assert.Equal(t, []string{"R-LOSS-5/deliver/L1", "R-LOSS-3/L1/district", "R-LOSS-3/L1/school"}, f.overdue(dist05), "a district sees its schools' clocks too")
+		assert.Equal(t, []string{"R-LOSS-5/deliver/L1", "R-LOSS-3/L1/school"}, f.overdue(opA))
 		assert.ErrorIs(t, f.l.ReplacementDone(f.ctx, opB, "L1"), lifecycle.ErrForbidden)
 	})
 	t.Run("R-LOSS-2/the temporary card goes back to school stock", func(t *testing.T) {

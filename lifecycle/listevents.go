@@ -18,11 +18,6 @@ import (
 // history on both sides of what it needs.
 const listClockSlack = 24 * time.Hour
 
-// lossLookbackDays bounds the search for the earliest loss report that can
-// take effect on a given day (R-LOSS-1: 2 working days; the longest run of
-// days off in a year is 8, the National Day week).
-const lossLookbackDays = 60
-
 // actListEvents is the action refused list reads are audited under.
 const actListEvents Action = "list-events"
 
@@ -36,49 +31,44 @@ const actListEvents Action = "list-events"
 //
 // What a list says follows the card's state in the ledger:
 //
-//   - A loss counts from when it takes effect (R-LOSS-1: the end of the 2nd
-//     working day after the report), so its event carries that time and
-//     appears on the list of that day, not of the day of the report. A loss
-//     cancelled (or the card frozen) before it took effect never reaches a
-//     list, and neither does its cancellation.
-//   - Cancelling a loss in effect is an unloss, freezing a freeze, lifting a
-//     freeze an unfreeze, each at the time it was done. Freezing a lost card
-//     is an unloss and a freeze at the same instant (in the ledger the
-//     freeze replaces the loss, and unfreezing brings the card back to
-//     issued); [Ledger.Undo] of one of these operations lists whatever
-//     change of state it makes.
+//   - A loss goes on the list of the day it is reported, at the time it was
+//     reported (R-LOSS-1 is an upper bound, not a waiting period: the loss
+//     is in effect from the moment readers have it, and must be by the end
+//     of the 2nd working day; [Ledger.RecordSync] of a daily upload that
+//     carries it closes that clock). Lists for the transit company are not
+//     held back either. A loss cancelled later is an unloss at that time.
+//   - Freezing a card is a freeze, lifting a freeze an unfreeze, each at the
+//     time it was done. Freezing a lost card is an unloss and a freeze at
+//     the same instant (in the ledger the freeze replaces the loss, and
+//     unfreezing brings the card back to issued); [Ledger.Undo] of one of
+//     these operations lists whatever change of state it makes.
 //   - A card that leaves use (cancelled, replaced, recovered, transferred
-//     out, faulty) keeps what the lists say about it, and a loss reported
-//     before still takes effect: a lost card stays blocked.
+//     out, faulty) keeps what the lists say about it: a lost card stays
+//     blocked.
 //
-// Events later than the ledger's now are not listed yet (a loss that takes
-// effect tonight may still be cancelled); ask again once the day is over.
-// Each event's Operator is the user who did it (the level's name when the
-// call carried no user); Registry is the card's holder.
+// Events later than the ledger's now are not listed yet; ask again once the
+// day is over. Each event's Operator is the user who did it (the level's
+// name when the call carried no user); Registry is the card's holder.
+// Nothing here depends on the working-day calendar, so a day past the
+// calendar's years is listed like any other.
 //
-// Cost: one read transaction that finds the first event of the lookback
-// window (from the earliest loss report that can take effect on day) by
-// binary search over the scope's event index (about 2·log2(events) one-row
-// reads), then reads the window's events in pages, plus two one-row reads per
-// loss reported in it. This relies on event times growing with Seq, up to a
-// day of skew: one ledger clock (see [Config.Clock]).
+// Cost: one read transaction that finds the day's first event by binary
+// search over the scope's event index (about 2·log2(events) one-row reads),
+// then reads the day's events in pages. This relies on event times growing
+// with Seq, up to a day of skew: one ledger clock (see [Config.Clock]).
 func (l *Ledger) ListEvents(ctx context.Context, op Operator, day Date) ([]lists.Event, error) {
 	if err := l.readable(ctx, op, actListEvents, day.String(), op.District, op.School); err != nil {
 		return nil, err
 	}
 	start, end := day.Start(), day.AddDays(1).Start()
-	from, err := l.lossLookback(start)
-	if err != nil {
-		return nil, err
-	}
 	now := l.now()
 	var out []lists.Event
-	err = l.store.Tx(ctx, func(tx Tx) error {
-		after, err := firstEventFrom(ctx, tx, op.Scope(), from.Add(-listClockSlack))
+	err := l.store.Tx(ctx, func(tx Tx) error {
+		after, err := firstEventFrom(ctx, tx, op.Scope(), start.Add(-listClockSlack))
 		if err != nil {
 			return err
 		}
-		f := listFold{l: l, ctx: ctx, tx: tx, pending: map[string]int{}}
+		var f listFold
 		stop := end.Add(listClockSlack)
 		for {
 			page, err := tx.ScopeEvents(ctx, op.Scope(), after, 500)
@@ -105,24 +95,6 @@ func (l *Ledger) ListEvents(ctx context.Context, op Operator, day Date) ([]lists
 		return nil, err
 	}
 	return out, nil
-}
-
-// lossLookback returns an instant before which no loss report can take
-// effect at or after start (R-LOSS-1): the start of the latest day whose
-// reports all took effect before start.
-func (l *Ledger) lossLookback(start time.Time) (time.Time, error) {
-	d := DateOf(start)
-	for k := 1; k <= lossLookbackDays; k++ {
-		cand := d.AddDays(-k)
-		eff, err := LossEffectiveAt(l.cal, cand.Start())
-		if err != nil {
-			return time.Time{}, err
-		}
-		if eff.Before(start) {
-			return cand.Start(), nil
-		}
-	}
-	return d.AddDays(-lossLookbackDays).Start(), nil
 }
 
 // firstEventFrom returns the Seq to read after so that the scope's events
@@ -165,20 +137,7 @@ func firstEventFrom(ctx context.Context, tx Tx, scope Scope, t time.Time) (int64
 }
 
 // listFold turns a window of card events into list events.
-type listFold struct {
-	l   *Ledger
-	ctx context.Context
-	tx  Tx
-	out []listCandidate
-	// pending maps a card to its loss in out that may still be dropped
-	// (cancelled or frozen before it takes effect).
-	pending map[string]int
-}
-
-type listCandidate struct {
-	ev      lists.Event
-	dropped bool
-}
+type listFold struct{ out []lists.Event }
 
 // listBits is what the lists say about a card in a state; gone is true for
 // the states a card leaves use in, which change nothing on the lists.
@@ -209,89 +168,47 @@ func (f *listFold) add(e Event) error {
 			return &ListEventError{CardID: e.CardID, Seq: e.Seq, Err: err}
 		}
 	}
-	emit := func(kind lists.Kind, at time.Time, holder string) error {
-		ev, err := listEvent(e, kind, at, holder)
+	emit := func(kind lists.Kind) error {
+		ev, err := listEvent(e, kind, e.At, before.Student)
 		if err != nil {
 			return err
 		}
-		f.out = append(f.out, listCandidate{ev: ev})
+		f.out = append(f.out, ev)
 		return nil
 	}
 	if lostFrom && !lostTo {
-		if i, ok := f.pending[e.CardID]; ok && f.out[i].ev.Time.After(e.At) {
-			f.out[i].dropped = true // cancelled before it took effect
-		} else if err := emit(lists.KindUnloss, e.At, before.Student); err != nil {
+		if err := emit(lists.KindUnloss); err != nil {
 			return err
 		}
-		delete(f.pending, e.CardID)
 	}
 	if frozenFrom && !frozenTo {
-		if err := emit(lists.KindUnfreeze, e.At, before.Student); err != nil {
+		if err := emit(lists.KindUnfreeze); err != nil {
 			return err
 		}
 	}
 	if !frozenFrom && frozenTo {
-		if err := emit(lists.KindFreeze, e.At, before.Student); err != nil {
+		if err := emit(lists.KindFreeze); err != nil {
 			return err
 		}
 	}
 	if !lostFrom && lostTo {
-		after, err := f.cardAfter(e)
-		if err != nil {
-			return err
-		}
-		lostAt := after.LostAt
-		if lostAt.IsZero() {
-			lostAt = e.At
-		}
-		effective, err := LossEffectiveAt(f.l.cal, lostAt)
-		if err != nil {
-			return err
-		}
-		if err := emit(lists.KindLoss, maxTime(effective, e.At), after.Student); err != nil {
-			return err
-		}
-		f.pending[e.CardID] = len(f.out) - 1
+		return emit(lists.KindLoss) // R-LOSS-1: on the list at once
 	}
 	return nil
 }
 
-// cardAfter returns the card as event e left it: the before-values of the
-// card's next event, or the card itself when e is its last.
-func (f *listFold) cardAfter(e Event) (Card, error) {
-	next, err := f.tx.CardEvents(f.ctx, e.CardID, e.Seq, 1)
-	if err != nil {
-		return Card{}, err
-	}
-	if len(next) == 0 || next[0].Before == "" {
-		return f.tx.GetCard(f.ctx, e.CardID)
-	}
-	var c Card
-	if err := json.Unmarshal([]byte(next[0].Before), &c); err != nil {
-		return Card{}, &ListEventError{CardID: e.CardID, Seq: next[0].Seq, Err: err}
-	}
-	return c, nil
-}
-
-// day returns the candidates that fall on [start, end) and not after now,
-// in event-file order.
+// day returns the events that fall on [start, end) and not after now, in
+// event-file order.
 func (f *listFold) day(start, end, now time.Time) []lists.Event {
 	var out []lists.Event
-	for _, c := range f.out {
-		t := c.ev.Time
-		if !c.dropped && !t.Before(start) && t.Before(end) && !t.After(now) {
-			out = append(out, c.ev)
+	for _, ev := range f.out {
+		t := ev.Time
+		if !t.Before(start) && t.Before(end) && !t.After(now) {
+			out = append(out, ev)
 		}
 	}
 	slices.SortFunc(out, lists.Event.Compare)
 	return out
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
 
 // listEvent builds the list event of card event e: the card ID is the

@@ -2,6 +2,7 @@ package lifecycle_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -53,43 +54,51 @@ func kinds(es []lists.Event) []string {
 }
 
 func TestListEventsLoss(t *testing.T) {
-	t.Run("R-LOSS-1/a loss goes on the list of the day it takes effect", func(t *testing.T) {
+	t.Run("R-LOSS-1/a loss goes on the list of the day it is reported, at once", func(t *testing.T) {
 		f, num := listFixture(t)
 		f.at(2026, 9, 30, 10, 0)
 		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
-		assert.Empty(t, f.list(opA, 2026, 9, 30), "not on the day of the report")
-		assert.Empty(t, f.list(opA, 2026, 10, 10), "not before it takes effect")
-		f.at(2026, 10, 10, 12, 0)
-		for d := 1; d <= 9; d++ {
-			assert.Empty(t, f.list(opA, 2026, 10, d), "1-7 October is the National Day holiday, 8 and 9 are the 2 working days")
-		}
-		es := f.list(opA, 2026, 10, 10)
-		require.Len(t, es, 1)
+		f.at(2026, 9, 30, 23, 0)
+		es := f.list(opA, 2026, 9, 30)
+		require.Len(t, es, 1, "not held back until 10 October: the 2 working days are an upper bound")
 		serial, err := lists.ParseSerial(cardA)
 		require.NoError(t, err)
 		assert.Equal(t, lists.Event{Serial: serial, Registry: num, Kind: lists.KindLoss,
-			Time: time.Date(2026, 10, 10, 0, 0, 0, 0, lifecycle.Beijing()), School: schoolA, Operator: "a"}, es[0])
+			Time: time.Date(2026, 9, 30, 10, 0, 0, 0, lifecycle.Beijing()), School: schoolA, Operator: "a"}, es[0])
+		f.at(2026, 10, 12, 12, 0)
+		for d := 1; d <= 12; d++ {
+			assert.Empty(t, f.list(opA, 2026, 10, d), "listed once")
+		}
+		city := f.list(city, 2026, 9, 30)
+		assert.Equal(t, []string{"loss@09-30 10:00/A"}, kinds(city), "the city's list for the transit company is not held back either")
 	})
-	t.Run("R-LOSS-1/a loss cancelled before it takes effect never reaches a list", func(t *testing.T) {
+	t.Run("R-LOSS-1/the 2-working-day bound is a clock that the daily upload closes", func(t *testing.T) {
+		f, _ := listFixture(t)
+		f.at(2026, 9, 30, 10, 0)
+		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
+		c, err := f.l.Card(f.ctx, opA, cardA)
+		require.NoError(t, err)
+		mustBe, by, _ := f.l.LossEffective(c)
+		assert.False(t, mustBe)
+		assert.True(t, by.Equal(time.Date(2026, 10, 10, 0, 0, 0, 0, lifecycle.Beijing())), "8 and 9 October are the 2 working days, got %v", by)
+		f.at(2026, 10, 10, 1, 0)
+		assert.Contains(t, f.overdue(opA), "R-LOSS-1/"+cardA)
+		unsent, err := f.l.Unsent(f.ctx, opA, 100)
+		require.NoError(t, err)
+		_, err = f.l.RecordSync(f.ctx, opA, lifecycle.SyncDailyUpload, unsent[len(unsent)-1].Seq, true, "")
+		require.NoError(t, err)
+		assert.NotContains(t, f.overdue(opA), "R-LOSS-1/"+cardA, "the upload carried the loss to the readers")
+	})
+	t.Run("R-LOSS-1/a loss cancelled the next day is a loss and an unloss", func(t *testing.T) {
 		f, _ := listFixture(t)
 		f.at(2026, 11, 2, 10, 0)
 		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
 		f.at(2026, 11, 3, 16, 0)
 		f.tr(opA, cardA, lifecycle.ActCancelLoss, "")
 		f.at(2026, 11, 9, 9, 0)
-		for d := 2; d <= 9; d++ {
-			assert.Empty(t, f.list(opA, 2026, 11, d), "11-%02d", d)
-		}
-	})
-	t.Run("R-LIST-1/a loss in effect and its cancellation", func(t *testing.T) {
-		f, _ := listFixture(t)
-		f.at(2026, 11, 2, 10, 0)
-		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
-		f.at(2026, 11, 6, 9, 30)
-		f.tr(opA, cardA, lifecycle.ActCancelLoss, "")
-		assert.Empty(t, f.list(opA, 2026, 11, 4))
-		assert.Equal(t, []string{"loss@11-05 00:00/A"}, kinds(f.list(opA, 2026, 11, 5)))
-		assert.Equal(t, []string{"unloss@11-06 09:30/A"}, kinds(f.list(opA, 2026, 11, 6)))
+		assert.Equal(t, []string{"loss@11-02 10:00/A"}, kinds(f.list(opA, 2026, 11, 2)))
+		assert.Equal(t, []string{"unloss@11-03 16:00/A"}, kinds(f.list(opA, 2026, 11, 3)))
+		assert.NotContains(t, f.overdue(opA), "R-LOSS-1/"+cardA, "a card found again needs no loss in effect")
 	})
 	t.Run("R-LEAVE-1/freezing a lost card lifts the loss and freezes", func(t *testing.T) {
 		f, _ := listFixture(t)
@@ -99,29 +108,38 @@ func TestListEventsLoss(t *testing.T) {
 		f.tr(opA, cardA, lifecycle.ActFreeze, "")
 		f.at(2026, 11, 10, 11, 0)
 		f.tr(opA, cardA, lifecycle.ActUnfreeze, "")
-		assert.Equal(t, []string{"loss@11-05 00:00/A"}, kinds(f.list(opA, 2026, 11, 5)))
+		assert.Equal(t, []string{"loss@11-02 10:00/A"}, kinds(f.list(opA, 2026, 11, 2)))
 		assert.Equal(t, []string{"unloss@11-09 10:00/A", "freeze@11-09 10:00/A"}, kinds(f.list(opA, 2026, 11, 9)))
 		assert.Equal(t, []string{"unfreeze@11-10 11:00/A"}, kinds(f.list(opA, 2026, 11, 10)))
 	})
-	t.Run("R-LOSS-1/frozen before the loss takes effect: the freeze only", func(t *testing.T) {
-		f, _ := listFixture(t)
-		f.at(2026, 11, 2, 10, 0)
-		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
-		f.at(2026, 11, 3, 8, 0)
-		f.tr(opA, cardA, lifecycle.ActFreeze, "")
-		f.at(2026, 11, 9, 9, 0)
-		assert.Equal(t, []string{"freeze@11-03 08:00/A"}, kinds(f.list(opA, 2026, 11, 3)))
-		assert.Empty(t, f.list(opA, 2026, 11, 5))
-	})
-	t.Run("R-LOSS-1/a lost card cancelled before the loss takes effect stays blocked", func(t *testing.T) {
+	t.Run("R-LOSS-1/a lost card cancelled stays blocked", func(t *testing.T) {
 		f, _ := listFixture(t)
 		f.at(2026, 11, 2, 10, 0)
 		f.tr(opA, cardA, lifecycle.ActReportLoss, "")
 		f.at(2026, 11, 3, 8, 0)
 		f.tr(opA, cardA, lifecycle.ActCancel, "")
 		f.at(2026, 11, 9, 9, 0)
-		assert.Empty(t, f.list(opA, 2026, 11, 3))
-		assert.Equal(t, []string{"loss@11-05 00:00/A"}, kinds(f.list(opA, 2026, 11, 5)))
+		assert.Empty(t, f.list(opA, 2026, 11, 3), "cancelling changes nothing on the lists")
+		assert.Equal(t, []string{"loss@11-02 10:00/A"}, kinds(f.list(opA, 2026, 11, 2)))
+	})
+	t.Run("R-LOSS-1/a loss on 31 December 2026 is listed and its bound counted provisionally past the calendar", func(t *testing.T) {
+		for _, day := range []int{30, 31} {
+			f, _ := listFixture(t)
+			f.at(2026, 12, day, 10, 0)
+			f.tr(opA, cardA, lifecycle.ActReportLoss, "")
+			f.at(2027, 1, 8, 9, 0)
+			assert.Equal(t, []string{fmt.Sprintf("loss@12-%d 10:00/A", day)}, kinds(f.list(opA, 2026, 12, day)))
+			assert.Empty(t, f.list(dist05, 2027, 1, 4), "a day past the shipped calendar lists like any other")
+			c, err := f.l.Card(f.ctx, opA, cardA)
+			require.NoError(t, err)
+			_, by, provisional := f.l.LossEffective(c)
+			assert.True(t, provisional, "2027 holidays are not loaded: weekends only")
+			want := map[int]time.Time{30: bj(2027, 1, 2, 0), 31: bj(2027, 1, 5, 0)}[day]
+			assert.True(t, want.Equal(by), "%d December: got %v", day, by)
+			dl := f.deadline("R-LOSS-1/" + cardA)
+			assert.True(t, dl.Provisional)
+			assert.Equal(t, 2, dl.WorkingDays)
+		}
 	})
 	t.Run("P-3/a loss undone before it takes effect never reaches a list", func(t *testing.T) {
 		f, _ := listFixture(t)
@@ -230,9 +248,10 @@ func TestListEventErrors(t *testing.T) {
 		assert.Contains(t, err.Error(), `card "not-a-serial", event `)
 		assert.Regexp(t, `\p{Han}`, l10n.Error(err, l10n.Chinese))
 	})
-	t.Run("R-LOSS-1/outside the calendar", func(t *testing.T) {
+	t.Run("R-LOSS-1/a day outside the calendar lists like any other", func(t *testing.T) {
 		f := newFixture(t, bj(2026, 9, 1, 9))
-		_, err := f.l.ListEvents(f.ctx, opA, lifecycle.Date{Year: 2031, Month: 1, Day: 9})
-		assert.ErrorIs(t, err, lifecycle.ErrOutsideCalendar)
+		es, err := f.l.ListEvents(f.ctx, opA, lifecycle.Date{Year: 2031, Month: 1, Day: 9})
+		require.NoError(t, err)
+		assert.Empty(t, es)
 	})
 }

@@ -72,6 +72,7 @@ const (
 	ActFaultToDistrict  Action = "fault-to-district"
 	ActFaultToCity      Action = "fault-to-city"
 	ActFaultToSupplier  Action = "fault-to-supplier"
+	ActResume           Action = "resume"
 )
 
 // Transition is one row of a state machine: Action moves a card in one of
@@ -148,14 +149,21 @@ func RegistryCardMachine() *Machine {
 			{ActIssueTemporary, []State{RegSchoolStock}, RegIssued, schoolOnly, "R-LOSS-2"},
 			{ActReturnTemporary, []State{RegIssued}, RegSchoolStock, schoolOnly, "R-LOSS-2"},
 			{ActReportLoss, []State{RegIssued}, RegLost, schoolOnly, "R-LOSS-1"},
+			// R-MOVE-3: a card lost on the way to the new school is reported
+			// lost and replaced at the old school, after the transfer-out.
+			{ActReportLoss, []State{RegTransferredOut}, RegLost, schoolOnly, "R-MOVE-3"},
 			{ActCancelLoss, []State{RegLost}, RegIssued, schoolOnly, "R-DAILY-1"},
 			{ActFreeze, []State{RegIssued, RegLost}, RegFrozen, schoolOnly, "R-LEAVE-1"},
 			{ActUnfreeze, []State{RegFrozen}, RegIssued, schoolOnly, "R-DAILY-1"},
 			{ActCancel, inUse, RegCancelled, schoolOnly, "R-DAILY-1"},
 			{ActReplace, []State{RegLost, RegIssued}, RegCancelled, schoolOnly, "R-LOSS-3"},
+			{ActReplace, []State{RegTransferredOut}, RegCancelled, schoolOnly, "R-MOVE-3"},
 			{ActTransferOut, []State{RegIssued}, RegTransferredOut, schoolOnly, "R-MOVE-1"},
 			{ActTransferIn, []State{RegTransferredOut}, RegSchoolStock, schoolOnly, "R-MOVE-1"},
 			{ActRecover, inUse, RegRecovered, schoolOnly, "R-LEAVE-2"},
+			// R-MOVE-2: a resumed student's card works again, whatever state
+			// leaving (frozen) or a transfer-out left it in.
+			{ActResume, []State{RegFrozen, RegTransferredOut}, RegIssued, schoolOnly, "R-MOVE-2"},
 			{ActRecall, []State{RegIssued}, RegSchoolStock, schoolOnly, "S-ID-5"},
 			{ActReportFault, []State{RegSchoolStock, RegPersonalised, RegIssued}, RegFaultSchool, schoolOnly, "R-FAULT-1"},
 			{ActFaultToDistrict, []State{RegFaultSchool}, RegFaultDistrict, districtOnly, "R-FAULT-1"},

@@ -39,7 +39,25 @@ type Operator struct {
 	School string
 	// User names the person at the terminal (a login, not a secret).
 	User string
+	// Role is what the person does at the level (S-14); empty is a card
+	// manager, the role every operator had before roles were recorded.
+	Role Role
 }
+
+// Role is an operator's job at its level (S-14): each level reports its
+// card-management staff to the level above, and a system administrator
+// configures the system and takes no part in registry business (seed 002).
+type Role string
+
+// The roles the Ledger tells apart.
+const (
+	// RoleCardManager does the card and registry business of the level
+	// (卡管理人员); the zero Role means the same.
+	RoleCardManager Role = "card-manager"
+	// RoleSystemAdmin configures the system (系统管理员): backups, virus
+	// scans, syncs and reading the audit log, nothing of the registry.
+	RoleSystemAdmin Role = "system-admin"
+)
 
 // Scope returns the part of the ledger the operator may act on. Application
 // units have none: the Ledger refuses their calls before it looks at a scope.
@@ -273,6 +291,13 @@ type Deadline struct {
 	DueAt    time.Time
 	// DoneAt is zero while the deadline is open.
 	DoneAt time.Time
+	// WorkingDays is the length of a deadline counted in working days from
+	// Start (0 for one counted otherwise), so it can be computed again.
+	WorkingDays int
+	// Provisional marks a DueAt counted past the years the calendar has
+	// official holiday data for (weekends only); the Ledger recomputes it
+	// when the notice is loaded ([Ledger.RecomputeProvisional]).
+	Provisional bool
 }
 
 // StudentStatus is a student's standing at the school holding the record.
@@ -283,7 +308,10 @@ const (
 	StudentEnrolled    StudentStatus = "enrolled"
 	StudentTransferOut StudentStatus = "transfer-out" // left with a transfer in flight (R-MOVE-1)
 	StudentSuspended   StudentStatus = "suspended"
-	StudentLeft        StudentStatus = "left" // graduated, finished, dropped out… (R-LEAVE-1)
+	StudentLeft        StudentStatus = "left" // dropped out, ended temporary study… (R-LEAVE-1)
+	// StudentCompleted: graduated or completed (毕业、结业); the basic data
+	// can no longer be changed (P-5).
+	StudentCompleted StudentStatus = "completed"
 )
 
 // Student is the ledger's view of one student: the registry number in use,

@@ -26,21 +26,32 @@ const (
 	ReplaceCityWorkingDays     = 14
 	ReplaceDistrictWorkingDays = 17
 	ReplaceTotalWorkingDays    = 20
+	// ReplaceApplyDays: a damaged card, or a lost one not found when the
+	// loss period ends, is applied for within a week (R-LOSS-5), and the
+	// replacement reaches the student within ReplaceDeliverWorkingDays of
+	// the application.
+	ReplaceApplyDays          = 7
+	ReplaceDeliverWorkingDays = 10
+	// RegistryTransferWorkingDays: a registry transfer is completed, and a
+	// deceased student's registry and card cancelled, within 10 working
+	// days (R-TIME-2).
+	RegistryTransferWorkingDays = 10
 	// SmallBatchLimit: a district may print batches of fewer than 50 cards
 	// itself (C-MAKE-2), from reserve cards (S-7).
 	SmallBatchLimit = 50
 )
 
-// LossEffectiveAt returns when a loss reported at lostAt takes effect inside
-// the school: the end of the 2nd working day after the report (R-LOSS-1).
-// Misuse before then is the student's loss.
-func LossEffectiveAt(cal *Calendar, lostAt time.Time) (time.Time, error) {
-	return cal.AddWorkingDays(lostAt, LossEffectiveWorkingDays)
+// lossEffectiveBy returns the latest instant a loss reported at lostAt may
+// take effect inside the school: the end of the 2nd working day after the
+// report (R-LOSS-1, an upper bound). Past the calendar's years it counts
+// weekends only and says so.
+func lossEffectiveBy(cal *Calendar, lostAt time.Time) (time.Time, bool) {
+	return cal.AddWorkingDaysProvisional(lostAt, LossEffectiveWorkingDays)
 }
 
-// LossPeriodEnd returns the end of the 10-day loss period (R-LOSS-2): a card
+// lossPeriodEnd returns the end of the 10-day loss period (R-LOSS-2): a card
 // not found by then is replaced on application (R-LOSS-3).
-func LossPeriodEnd(lostAt time.Time) time.Time { return lostAt.AddDate(0, 0, LossPeriodDays) }
+func lossPeriodEnd(lostAt time.Time) time.Time { return lostAt.AddDate(0, 0, LossPeriodDays) }
 
 // Cause is why a card is replaced.
 type Cause string
@@ -178,6 +189,25 @@ func CardApplication(n Newcomer, at time.Time) (ApplicationKind, error) {
 	return ApplyReplacement, nil
 }
 
+// RegistryDates are the registry deadlines of one school year that card
+// flows depend on (R-TIME-2): grade-1 electronic registries exist within one
+// month of the school year's start, promotion is done by 10 August 24:00,
+// graduation before 30 July. Each is the instant the deadline passes.
+type RegistryDates struct {
+	GradeOneBy, GraduationBy, PromotionBy time.Time
+}
+
+// RegistryDeadlines returns the R-TIME-2 dates of the school year starting
+// in September of year: grade-1 registries by 1 October of year, and the
+// graduation and promotion that end it, in the next summer.
+func RegistryDeadlines(year int) RegistryDates {
+	return RegistryDates{
+		GradeOneBy:   Date{year, time.September, 1}.Start().AddDate(0, 1, 0),
+		GraduationBy: Date{year + 1, time.July, 30}.Start(),
+		PromotionBy:  Date{year + 1, time.August, 11}.Start(),
+	}
+}
+
 // MonthDay is a day of the year.
 type MonthDay struct {
 	Month time.Month
@@ -240,13 +270,41 @@ func within(d Date, w Window) bool {
 func (p RegistrationPolicy) Register(district string, t time.Time) (time.Time, error) {
 	spring, autumn := p.windows(district)
 	d := DateOf(t)
-	switch {
-	case within(d, spring):
-		return autumn.To.in(d.Year).AddDays(1).Start(), nil
-	case within(d, autumn):
-		return spring.To.in(d.Year + 1).AddDays(1).Start(), nil
+	if !within(d, spring) && !within(d, autumn) {
+		return time.Time{}, &RuleError{Rule: "R-REG-1", Reason: reasonOutsideWindow}
 	}
-	return time.Time{}, &RuleError{Rule: "R-REG-1", Reason: reasonOutsideWindow}
+	_, _, until := p.CurrentSemester(district, t)
+	return until, nil
+}
+
+// CurrentSemester names the semester a registration at t in district is
+// for, as the card counts semesters (card.SemesterOf: term 1 from February
+// to July, term 2 from August to January), and the instant such a
+// registration runs out: the end of the next semester's registration window
+// (20 September, 20 March, or the district's own). A card registered for any
+// other semester disagrees with the ledger (R-REG-1).
+func (p RegistrationPolicy) CurrentSemester(district string, t time.Time) (year, term int, validUntil time.Time) {
+	sem := p.current(district, t)
+	return sem.year, sem.term, sem.validUntil
+}
+
+// semester is one school semester: its year and term, when it starts, and
+// when a registration for it runs out.
+type semester struct {
+	year, term        int
+	start, validUntil time.Time
+}
+
+func (p RegistrationPolicy) current(district string, t time.Time) semester {
+	spring, autumn := p.windows(district)
+	d := DateOf(t)
+	switch {
+	case d.Month == time.January:
+		return semester{d.Year - 1, 2, Date{d.Year - 1, time.August, 1}.Start(), spring.To.in(d.Year).AddDays(1).Start()}
+	case d.Month <= time.July:
+		return semester{d.Year, 1, Date{d.Year, time.February, 1}.Start(), autumn.To.in(d.Year).AddDays(1).Start()}
+	}
+	return semester{d.Year, 2, Date{d.Year, time.August, 1}.Start(), spring.To.in(d.Year + 1).AddDays(1).Start()}
 }
 
 // Valid reports whether a registry card registered until validUntil still

@@ -120,12 +120,52 @@ func (l *Ledger) RecordSync(ctx context.Context, op Operator, kind SyncKind, upT
 	var out SyncRecord
 	n := &note{action: "sync", subject: string(kind), rule: "R-OPS-1", detail: map[string]any{"ok": ok, "up_to": upTo}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
+		if ok && kind == SyncDailyUpload {
+			if err := l.lossesUploaded(ctx, tx, op, upTo); err != nil {
+				return err
+			}
+		}
 		var err error
 		out, err = tx.AppendSync(ctx, SyncRecord{Kind: kind, Level: op.Level, District: op.District, School: op.School,
 			At: l.now(), UpTo: upTo, OK: ok, Detail: detail})
 		return err
 	})
 	return out, err
+}
+
+// lossesUploaded closes the R-LOSS-1 clock of every loss a successful daily
+// upload up to upTo carries (the events after the previous upload): the loss
+// is on its way to the readers.
+func (l *Ledger) lossesUploaded(ctx context.Context, tx Tx, op Operator, upTo int64) error {
+	var after int64
+	last, err := tx.LastSync(ctx, SyncDailyUpload, op.Level, op.District, op.School, true)
+	switch {
+	case err == nil:
+		after = last.UpTo
+	case !errors.Is(err, ErrNotFound):
+		return err
+	}
+	for after < upTo {
+		page, err := tx.ScopeEvents(ctx, op.Scope(), after, 500)
+		if err != nil {
+			return err
+		}
+		for _, e := range page {
+			if e.Seq > upTo {
+				return nil
+			}
+			if e.Action == ActReportLoss {
+				if err := l.closeDeadline(ctx, tx, lossEffectID(e.CardID)); err != nil {
+					return err
+				}
+			}
+		}
+		if len(page) < 500 {
+			return nil
+		}
+		after = page[len(page)-1].Seq
+	}
+	return nil
 }
 
 // LastSync answers "did the last sync succeed": the latest record of kind for

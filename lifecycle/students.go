@@ -87,8 +87,27 @@ func activeRegistryCard(cards []Card) (Card, bool) {
 	return Card{}, false
 }
 
+// punchIDCards cancels (punches) the student's issued ID cards (C-MGMT-1:
+// the ID card of a student who transfers out or drops out is cancelled by
+// the school; a number change does the same, S-ID-5).
+func (l *Ledger) punchIDCards(ctx context.Context, tx Tx, op Operator, cards []Card, reason string) error {
+	for _, c := range cards {
+		if c.Kind == KindIDCard && c.State == IDIssued {
+			if _, _, err := l.step(ctx, tx, op, c, ActPunch, reason, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func transferID(studentKey string) string { return "R-TIME-2/transfer/" + studentKey }
+
 // TransferOut is the old school's transfer-out (R-MOVE-1): the student is in
-// flight and the registry card travels with them in state transferred-out.
+// flight and the registry card travels with them in state transferred-out;
+// the ID card is cancelled (C-MGMT-1: the new school makes a new one), and
+// the transfer must be completed within 10 working days (R-TIME-2, closed by
+// the transfer-in or a resumption).
 func (l *Ledger) TransferOut(ctx context.Context, op Operator, studentKey string) error {
 	n := &note{action: string(ActTransferOut), subject: studentKey, rule: "R-MOVE-1", detail: map[string]any{}}
 	return l.do(ctx, op, n, func(tx Tx) error {
@@ -99,6 +118,9 @@ func (l *Ledger) TransferOut(ctx context.Context, op Operator, studentKey string
 		if err := checkScope(op, ActTransferOut, s.District, s.School); err != nil {
 			return err
 		}
+		if s.Status != StudentEnrolled && s.Status != StudentSuspended {
+			return &RuleError{Rule: "R-MOVE-1", Reason: reasonNotEnrolled}
+		}
 		cards, err := tx.CardsOfStudent(ctx, s.Number)
 		if err != nil {
 			return err
@@ -108,8 +130,14 @@ func (l *Ledger) TransferOut(ctx context.Context, op Operator, studentKey string
 				return err
 			}
 		}
+		if err := l.punchIDCards(ctx, tx, op, cards, "transfer-out"); err != nil {
+			return err
+		}
 		s.Status = StudentTransferOut
 		if _, err := tx.PutStudent(ctx, s); err != nil {
+			return err
+		}
+		if _, err := l.openWorkingDeadline(ctx, tx, transferID(s.Key), "R-TIME-2", s.Key, LevelSchool, s.District, s.School, RegistryTransferWorkingDays); err != nil {
 			return err
 		}
 		return l.closeEnrolment(ctx, tx, s.Key, s.School)
@@ -120,7 +148,7 @@ func (l *Ledger) TransferOut(ctx context.Context, op Operator, studentKey string
 // the card into school stock, before any personalisation (R-MOVE-1). A
 // student who attended this school before is not a transfer: the call fails
 // with ErrNotAtSchool ("student no longer at school") and the school resumes
-// the student instead (R-MOVE-2).
+// the student instead (R-MOVE-2). A frozen card is never taken in.
 func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string) error {
 	n := &note{action: string(ActTransferIn), subject: studentKey, rule: "R-MOVE-1", detail: map[string]any{}}
 	return l.do(ctx, op, n, func(tx Tx) error {
@@ -162,6 +190,9 @@ func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string)
 				return err
 			}
 		}
+		if err := l.closeDeadline(ctx, tx, transferID(s.Key)); err != nil {
+			return err
+		}
 		s.District, s.School, s.Status = op.District, op.School, StudentEnrolled
 		if _, err := tx.PutStudent(ctx, s); err != nil {
 			return err
@@ -171,12 +202,17 @@ func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string)
 }
 
 // Resume (复学) brings back a student who attended this school before and
-// left (R-MOVE-2); a frozen card is unfrozen.
+// left (R-MOVE-2): only a school the student attended may resume them, and
+// afterwards the student's registry card works at the school again, whatever
+// state leaving (frozen) or a transfer-out (transferred out, under this
+// school or another) left it in. The card comes back issued and registered
+// for the current semester (R-REG-1: registration on reporting at the
+// school).
 func (l *Ledger) Resume(ctx context.Context, op Operator, studentKey string) error {
-	n := &note{action: "resume", subject: studentKey, rule: "R-MOVE-2", detail: map[string]any{}}
+	n := &note{action: string(ActResume), subject: studentKey, rule: "R-MOVE-2", detail: map[string]any{}}
 	return l.do(ctx, op, n, func(tx Tx) error {
 		if op.Level != LevelSchool {
-			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "resume", Rule: "S-4"}
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: ActResume, Rule: "S-4"}
 		}
 		s, err := l.loadStudent(ctx, tx, studentKey)
 		if err != nil {
@@ -193,12 +229,22 @@ func (l *Ledger) Resume(ctx context.Context, op Operator, studentKey string) err
 		if err != nil {
 			return err
 		}
+		validUntil := l.reg.current(op.District, l.now()).validUntil
 		for _, c := range cards {
-			if c.State == RegFrozen && c.School == op.School {
-				if _, _, err := l.step(ctx, tx, op, c, ActUnfreeze, "resume", nil); err != nil {
-					return err
-				}
+			if c.Kind != KindRegistryCard || c.Temporary || (c.State != RegFrozen && c.State != RegTransferredOut) {
+				continue
 			}
+			// The card may lie under the school the student left last: the
+			// student is back here, and so is the card.
+			if _, _, err := l.stepUnscoped(ctx, tx, op, c, ActResume, "resume", func(c *Card) error {
+				c.District, c.School, c.Holder, c.ValidUntil = op.District, op.School, LevelSchool, validUntil.UTC()
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		if err := l.closeDeadline(ctx, tx, transferID(s.Key)); err != nil {
+			return err
 		}
 		s.District, s.School, s.Status = op.District, op.School, StudentEnrolled
 		if _, err := tx.PutStudent(ctx, s); err != nil {
@@ -233,10 +279,26 @@ func (l *Ledger) Suspend(ctx context.Context, op Operator, studentKey string) er
 	})
 }
 
+// Reasons for leaving a school ([Ledger.Leave]); other texts are kept as
+// given and treated like LeaveOther.
+const (
+	LeaveGraduated  = "graduated"   // 毕业: basic data frozen afterwards (P-5)
+	LeaveCompleted  = "completed"   // 结业: likewise (P-5)
+	LeaveDroppedOut = "dropped-out" // 辍学: the ID card is cancelled (C-MGMT-1)
+	LeaveDeceased   = "deceased"    // 死亡: registry and card cancelled within 10 working days (R-TIME-2)
+	LeaveTemporary  = "temporary-ended"
+	LeaveOther      = "other"
+)
+
+func deceasedID(cardID string) string { return "R-TIME-2/deceased/" + cardID }
+
 // Leave records a student leaving the school (graduating, finishing,
 // dropping out, ending temporary study) without a transfer: the registry card
 // is frozen at once (R-LEAVE-1), and the student goes on the list of leaving
-// students (R-LEAVE-2).
+// students (R-LEAVE-2). A drop-out's ID card is cancelled (C-MGMT-1); after
+// graduation or completion the student's basic data can no longer change
+// (P-5); a deceased student's card must be cancelled within 10 working days
+// (R-TIME-2, closed by the cancel).
 func (l *Ledger) Leave(ctx context.Context, op Operator, studentKey, reason string) (LeaveRecord, error) {
 	var out LeaveRecord
 	n := &note{action: "leave", subject: studentKey, rule: "R-LEAVE-1", detail: map[string]any{"reason": reason}}
@@ -268,8 +330,21 @@ func (l *Ledger) Leave(ctx context.Context, op Operator, studentKey, reason stri
 					return err
 				}
 			}
+			if reason == LeaveDeceased {
+				if _, err := l.openWorkingDeadline(ctx, tx, deceasedID(c.ID), "R-TIME-2", c.ID, LevelSchool, s.District, s.School, RegistryTransferWorkingDays); err != nil {
+					return err
+				}
+			}
+		}
+		if reason == LeaveDroppedOut {
+			if err := l.punchIDCards(ctx, tx, op, cards, reason); err != nil {
+				return err
+			}
 		}
 		s.Status = StudentLeft
+		if reason == LeaveGraduated || reason == LeaveCompleted {
+			s.Status = StudentCompleted
+		}
 		if _, err := tx.PutStudent(ctx, s); err != nil {
 			return err
 		}

@@ -42,8 +42,17 @@
 // [ErrRemovedCard] or [ErrResetCard]. Recover by waiting for the card
 // ([WaitForCard]), [Reader.Reconnect] and a new session.
 //
+// pcscd stopped or restarted under a live session, and a reader that went
+// away, are [*Error]s matching [ErrServiceLost] (SCARD_E_NO_SERVICE after a
+// restart, SCARD_E_INVALID_HANDLE, …) as well as their code's sentinel. The
+// same recovery works without restarting the process: [WaitForCard] waits
+// through the restart, and [Reader.Reconnect] establishes a new PC/SC
+// context when the old one is void.
+//
 // The real-stack tests (realstack_test.go) run pcscd with vsmartcard's vpcd
 // driver, serve a card with adapters/vpcd and talk to it through this
-// package. Start the stack with .ci/pcsc-stack.sh; package pcsctest gives any
-// test a connected Reader for a card in three lines.
+// package. Each test binary starts its own pcscd in a private mount
+// namespace, with its own socket (PCSCLITE_CSOCK_NAME) and vpcd port, through
+// .ci/pcsc-stack.sh; package pcsctest gives any test a connected Reader for a
+// card in three lines.
 package pcsc

@@ -76,6 +76,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "unsupported card protocol", ZH: "不支持的卡通信协议"},
 	l10n.Entry{Key: "PC/SC error", ZH: "PC/SC错误"},
 	l10n.Entry{Key: "card session already ended", ZH: "卡会话已结束"},
+	l10n.Entry{Key: "PC/SC service or reader lost: wait for the card and reconnect", ZH: "PC/SC服务或读卡器已丢失：请等待卡片后重新连接"},
 	l10n.Entry{Key: "response without status word", ZH: "响应缺少状态字"},
 	l10n.Entry{Key: "reader %q answered with %d bytes: a response has at least SW1 SW2", ZH: "读卡器“%s”返回%d字节：响应至少应含SW1 SW2"},
 	l10n.Entry{Key: "reader %q answered with %d bytes: a response has at least SW1 SW2 (%s)", ZH: "读卡器“%s”返回%d字节：响应至少应含SW1 SW2（%s）"},
@@ -163,6 +164,14 @@ var (
 	// ErrShortResponse: the reader answered with fewer than two bytes, no
 	// status word; see [ShortResponseError].
 	ErrShortResponse = messages.Error("response without status word")
+	// ErrServiceLost matches every [*Error] saying the PC/SC service this
+	// process talked to is gone — stopped (SCARD_E_NO_SERVICE,
+	// SCARD_E_SERVICE_STOPPED), or restarted, which voids every handle of
+	// the old one (SCARD_E_INVALID_HANDLE, SCARD_F_COMM_ERROR) — and every
+	// one saying the reader went away (SCARD_E_UNKNOWN_READER,
+	// SCARD_E_READER_UNAVAILABLE). It is retryable: [WaitForCard] waits
+	// through it and [Reader.Reconnect] re-establishes the PC/SC context.
+	ErrServiceLost = messages.Error("PC/SC service or reader lost: wait for the card and reconnect")
 	// errUnknownCode is what an [*Error] with a code outside the table unwraps to.
 	errUnknownCode = messages.Error("PC/SC error")
 )
@@ -248,10 +257,15 @@ func (e *Error) Localize(tag language.Tag) string {
 	return "pcsc: " + messages.Sprintf(tag, "%[1]s on reader %[2]q: %[3]s (%[4]s, 0x%08[5]X)", e.Op, e.Reader, what, name, uint32(e.Code))
 }
 
-// Unwrap yields the sentinel for the code.
-func (e *Error) Unwrap() error {
+// Unwrap yields the sentinel for the code and, for a lost service or
+// reader, [ErrServiceLost].
+func (e *Error) Unwrap() []error {
 	_, sentinel := codeInfo(e.Code)
-	return sentinel
+	switch e.Code {
+	case CodeNoService, CodeServiceStopped, CodeInvalidHandle, CodeCommError, CodeUnknownReader, CodeReaderUnavailable:
+		return []error{sentinel, ErrServiceLost}
+	}
+	return []error{sentinel}
 }
 
 // newError returns nil for SCARD_S_SUCCESS and an *Error otherwise.

@@ -70,6 +70,20 @@ func TestErrorUnwrapsToSentinel(t *testing.T) {
 	}
 }
 
+// A stopped or restarted pcscd and a vanished reader are one retryable
+// class: ErrServiceLost, on top of the code's own sentinel.
+func TestServiceLostIsTypedAndRetryable(t *testing.T) {
+	for code, lost := range map[pcsc.Code]bool{
+		pcsc.CodeNoService: true, pcsc.CodeServiceStopped: true, pcsc.CodeInvalidHandle: true, pcsc.CodeCommError: true,
+		pcsc.CodeUnknownReader: true, pcsc.CodeReaderUnavailable: true,
+		pcsc.CodeRemovedCard: false, pcsc.CodeTimeout: false, pcsc.CodeSharingViolation: false, pcsc.CodeNotTransacted: false,
+	} {
+		err := error(&pcsc.Error{Op: "SCardTransmit", Code: code})
+		assert.Equal(t, lost, errors.Is(err, pcsc.ErrServiceLost), "%v", err)
+	}
+	assert.True(t, hasHan(l10n.Error(pcsc.ErrServiceLost, l10n.Chinese)))
+}
+
 func TestErrorTexts(t *testing.T) {
 	err := &pcsc.Error{Op: "SCardListReaders", Code: 0x80100099}
 	assert.Equal(t, "pcsc: SCardListReaders: PC/SC error (unknown code, 0x80100099)", err.Error())

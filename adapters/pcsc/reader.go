@@ -42,7 +42,7 @@ type Options struct {
 type Reader struct {
 	name    string
 	opts    Options
-	pctx    *Context // nil for readers built over a fake connection
+	pctx    *Context // nil for readers built over a fake connection; replaced by Reconnect under turn
 	connect func() (cardConn, error)
 	card    atomic.Pointer[cardHolder]
 	turn    chan struct{} // capacity 1: holds the right to talk to the card
@@ -74,8 +74,15 @@ func OpenWith(ctx context.Context, name string, opts Options) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	connect := func() (cardConn, error) { return pctx.Connect(name, opts.Share, opts.Protocols) }
-	r, err := newReader(name, opts, connect)
+	var r *Reader
+	connect := func() (cardConn, error) {
+		c := pctx
+		if r != nil {
+			c = r.pctx
+		}
+		return c.Connect(name, opts.Share, opts.Protocols)
+	}
+	r, err = newReader(name, opts, connect)
 	if err != nil {
 		_ = pctx.Release()
 		return nil, err
@@ -204,7 +211,11 @@ func (r *Reader) Status(ctx context.Context) (*CardStatus, error) {
 // Reconnect re-establishes the connection after the card was reset
 // ([ErrResetCard]), removed and inserted again ([ErrRemovedCard]) or lost
 // mid-APDU ([ErrShortResponse], [ErrNotTransacted]): first by SCardReconnect,
-// and if the old handle is beyond repair, by a new connection. The card is
+// and if the old handle is beyond repair, by a new connection. After pcscd
+// stopped or restarted ([ErrServiceLost]: the old context is void) it
+// establishes a new PC/SC context first; while pcscd is still down that
+// fails with an [*Error] matching [ErrNoService] and [ErrServiceLost], and
+// Reconnect can be called again later. The card is
 // left as the reader powered it: a card inserted again starts from its answer
 // to reset, so start a new session (select, authenticate). Reconnect does not
 // reset the card itself: resetting a card that is gone but not yet noticed by
@@ -219,10 +230,25 @@ func (r *Reader) Reconnect(ctx context.Context) error {
 	if err == nil {
 		return nil
 	}
-	if !errors.Is(err, ErrRemovedCard) && !errors.Is(err, ErrInvalidHandle) && !errors.Is(err, ErrResetCard) {
+	lost := errors.Is(err, ErrServiceLost)
+	if !lost && !errors.Is(err, ErrRemovedCard) && !errors.Is(err, ErrResetCard) {
 		return err
 	}
 	c, err := r.connect()
+	if errors.Is(err, ErrServiceLost) && r.pctx != nil {
+		lost = true
+	}
+	if err != nil && lost && r.pctx != nil {
+		// The service restarted: a new context, then a new connection.
+		fresh, ferr := EstablishContext()
+		if ferr != nil {
+			return ferr
+		}
+		stale := r.pctx
+		r.pctx = fresh
+		_ = stale.Release()
+		c, err = r.connect()
+	}
 	if err != nil {
 		return err
 	}
@@ -251,14 +277,45 @@ func (r *Reader) Close() error {
 // ends (then it returns ctx's error). It waits in GetStatusChange calls of at
 // most one second and cancels the one in progress as soon as ctx is done, so
 // no goroutine outlives the call.
+//
+// It waits through a pcscd restart: when the service goes away during the
+// wait ([ErrServiceLost]: pcscd stopped or restarted, or the reader
+// unlisted while it restarts) it establishes a new context every
+// [ServiceRetry] until the service and the card are back or ctx ends; then
+// the error is ctx's joined with the last service error. A service that is
+// not running when the call starts ([ErrNoService]) and a reader unknown
+// to a running pcscd are errors at once.
 func WaitForCard(ctx context.Context, reader string) error {
-	c, err := EstablishContext()
-	if err != nil {
-		return err
+	var last error
+	for {
+		c, err := EstablishContext()
+		if err != nil && last == nil {
+			return err
+		}
+		if err == nil {
+			err = c.WaitForCard(ctx, reader)
+			_ = c.Release()
+			if errors.Is(err, ErrUnknownReader) && last == nil {
+				return err
+			}
+		}
+		if err == nil || !errors.Is(err, ErrServiceLost) {
+			return err
+		}
+		last = err
+		t := time.NewTimer(ServiceRetry)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(ctx.Err(), last)
+		case <-t.C:
+		}
 	}
-	defer c.Release()
-	return c.WaitForCard(ctx, reader)
 }
+
+// ServiceRetry is how often [WaitForCard] tries to reach a PC/SC service
+// that went away.
+const ServiceRetry = 250 * time.Millisecond
 
 // WaitForCard is [WaitForCard] on this context. It cancels the context's
 // blocked GetStatusChange when ctx ends, so do not share the context with

@@ -298,13 +298,13 @@ func (t *tx) CardsOfStudent(ctx context.Context, number string) ([]lifecycle.Car
 
 // Events.
 
-const eventCols = `seq, card_id, kind, action, from_state, to_state, rule, at, op_level, op_district, op_school, op_user, district, school, reason, before, version`
+const eventCols = `seq, card_id, kind, action, from_state, to_state, rule, at, op_level, op_district, op_school, op_user, district, school, reason, before, version, op_role`
 
 func scanEvent(r pgx.CollectableRow) (lifecycle.Event, error) {
 	var e lifecycle.Event
 	var at *time.Time
 	err := r.Scan(&e.Seq, &e.CardID, &e.Kind, &e.Action, &e.From, &e.To, &e.Rule, &at, &e.Operator.Level, &e.Operator.District,
-		&e.Operator.School, &e.Operator.User, &e.District, &e.School, &e.Reason, &e.Before, &e.Version)
+		&e.Operator.School, &e.Operator.User, &e.District, &e.School, &e.Reason, &e.Before, &e.Version, &e.Operator.Role)
 	e.At = fromNull(at)
 	return e, err
 }
@@ -321,10 +321,11 @@ func (t *tx) AppendEvent(ctx context.Context, e lifecycle.Event) (lifecycle.Even
 		return lifecycle.Event{}, &EventLimitError{Count: t.events + 1, Limit: maxEventsPerTx}
 	}
 	args := []any{int64(t.events), e.CardID, string(e.Kind), string(e.Action), string(e.From), string(e.To), e.Rule, nullTime(e.At),
-		string(e.Operator.Level), e.Operator.District, e.Operator.School, e.Operator.User, e.District, e.School, e.Reason, e.Before, e.Version}
+		string(e.Operator.Level), e.Operator.District, e.Operator.School, e.Operator.User, e.District, e.School, e.Reason, e.Before, e.Version,
+		string(e.Operator.Role)}
 	const cols = `INSERT INTO events (seq, card_id, kind, action, from_state, to_state, rule, at, op_level, op_district, op_school, op_user,
-		district, school, reason, before, version) VALUES (`
-	const rest = `$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`
+		district, school, reason, before, version, op_role) VALUES (`
+	const rest = `$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`
 	if t.xid != 0 {
 		e.Seq = (t.xid+t.offset)<<eventBits + int64(t.events)
 		args[0] = e.Seq
@@ -332,7 +333,7 @@ func (t *tx) AppendEvent(ctx context.Context, e lifecycle.Event) (lifecycle.Even
 		t.events++
 		return e, nil
 	}
-	_, err := t.row(ctx, cols+`((pg_current_xact_id()::text::bigint + $18) << 20) + $1,`+rest+` RETURNING seq`, append(args, t.offset), &e.Seq)
+	_, err := t.row(ctx, cols+`((pg_current_xact_id()::text::bigint + $19) << 20) + $1,`+rest+` RETURNING seq`, append(args, t.offset), &e.Seq)
 	if err != nil {
 		return lifecycle.Event{}, err
 	}
@@ -380,9 +381,9 @@ func (t *tx) ScopeEvents(ctx context.Context, scope lifecycle.Scope, after int64
 func (t *tx) GetImport(ctx context.Context, digest string) (lifecycle.Import, error) {
 	var imp lifecycle.Import
 	var at *time.Time
-	found, err := t.row(ctx, `SELECT digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records FROM imports WHERE digest = $1`,
+	found, err := t.row(ctx, `SELECT digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records, op_role FROM imports WHERE digest = $1`,
 		[]any{digest}, &imp.Digest, &imp.FileKind, &imp.District, &imp.School, &imp.Operator.Level, &imp.Operator.District,
-		&imp.Operator.School, &imp.Operator.User, &at, &imp.Records)
+		&imp.Operator.School, &imp.Operator.User, &at, &imp.Records, &imp.Operator.Role)
 	if err == nil && !found {
 		err = &lifecycle.NotFoundError{Entity: "import", Key: digest}
 	}
@@ -393,10 +394,10 @@ func (t *tx) GetImport(ctx context.Context, digest string) (lifecycle.Import, er
 // PutImport relies on the primary key: a concurrent import of the same
 // digest waits for the first to commit, then inserts nothing.
 func (t *tx) PutImport(ctx context.Context, imp lifecycle.Import) error {
-	n, err := t.exec(ctx, `INSERT INTO imports (digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (digest) DO NOTHING`+returningXID,
+	n, err := t.exec(ctx, `INSERT INTO imports (digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records, op_role)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (digest) DO NOTHING`+returningXID,
 		imp.Digest, imp.FileKind, imp.District, imp.School, string(imp.Operator.Level), imp.Operator.District, imp.Operator.School,
-		imp.Operator.User, nullTime(imp.At), imp.Records)
+		imp.Operator.User, nullTime(imp.At), imp.Records, string(imp.Operator.Role))
 	if err != nil {
 		return err
 	}
@@ -408,13 +409,13 @@ func (t *tx) PutImport(ctx context.Context, imp lifecycle.Import) error {
 
 // Audit.
 
-const auditCols = `chain, seq, at, op_level, op_district, op_school, op_user, action, subject, rule, outcome, detail, prev, hash`
+const auditCols = `chain, seq, at, op_level, op_district, op_school, op_user, action, subject, rule, outcome, detail, prev, hash, op_role`
 
 func scanAudit(r pgx.CollectableRow) (lifecycle.AuditEntry, error) {
 	var e lifecycle.AuditEntry
 	var at *time.Time
 	err := r.Scan(&e.Chain, &e.Seq, &at, &e.Operator.Level, &e.Operator.District, &e.Operator.School, &e.Operator.User,
-		&e.Action, &e.Subject, &e.Rule, &e.Outcome, &e.Detail, &e.Prev, &e.Hash)
+		&e.Action, &e.Subject, &e.Rule, &e.Outcome, &e.Detail, &e.Prev, &e.Hash, &e.Operator.Role)
 	e.At = fromNull(at)
 	return e, err
 }
@@ -436,11 +437,11 @@ func (t *tx) AuditHead(ctx context.Context, chain string) (lifecycle.AuditEntry,
 func (t *tx) AppendAudit(ctx context.Context, e lifecycle.AuditEntry) error {
 	n, err := t.exec(ctx, `INSERT INTO audit (`+auditCols+`)
 		SELECT $1::text, $2::bigint, $3::timestamptz, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text,
-			$11::text, $12::text, $13::text, $14::text
+			$11::text, $12::text, $13::text, $14::text, $15::text
 		WHERE (SELECT coalesce(max(seq), 0) FROM audit WHERE chain = $1) = $2::bigint - 1
 		ON CONFLICT (chain, seq) DO NOTHING`+returningXID,
 		e.Chain, e.Seq, nullTime(e.At), string(e.Operator.Level), e.Operator.District, e.Operator.School, e.Operator.User,
-		e.Action, e.Subject, e.Rule, e.Outcome, e.Detail, e.Prev, e.Hash)
+		e.Action, e.Subject, e.Rule, e.Outcome, e.Detail, e.Prev, e.Hash, string(e.Operator.Role))
 	if err != nil {
 		return err
 	}
@@ -503,21 +504,23 @@ func (t *tx) LastSync(ctx context.Context, kind lifecycle.SyncKind, level lifecy
 
 // Deadlines.
 
-const deadlineCols = `id, rule, subject, level, district, school, start, due_at, done_at`
+const deadlineCols = `id, rule, subject, level, district, school, start, due_at, done_at, working_days, provisional`
 
 func scanDeadline(r pgx.CollectableRow) (lifecycle.Deadline, error) {
 	var d lifecycle.Deadline
 	var start, done *time.Time
-	err := r.Scan(&d.ID, &d.Rule, &d.Subject, &d.Level, &d.District, &d.School, &start, &d.DueAt, &done)
+	err := r.Scan(&d.ID, &d.Rule, &d.Subject, &d.Level, &d.District, &d.School, &start, &d.DueAt, &done, &d.WorkingDays, &d.Provisional)
 	d.Start, d.DueAt, d.DoneAt = fromNull(start), d.DueAt.UTC(), fromNull(done)
 	return d, err
 }
 
 func (t *tx) PutDeadline(ctx context.Context, d lifecycle.Deadline) error {
-	_, err := t.exec(ctx, `INSERT INTO deadlines (`+deadlineCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+	_, err := t.exec(ctx, `INSERT INTO deadlines (`+deadlineCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
 		ON CONFLICT (id) DO UPDATE SET rule=excluded.rule, subject=excluded.subject, level=excluded.level, district=excluded.district,
-		school=excluded.school, start=excluded.start, due_at=excluded.due_at, done_at=excluded.done_at`+returningXID,
-		d.ID, d.Rule, d.Subject, string(d.Level), d.District, d.School, nullTime(d.Start), d.DueAt, nullTime(d.DoneAt))
+		school=excluded.school, start=excluded.start, due_at=excluded.due_at, done_at=excluded.done_at,
+		working_days=excluded.working_days, provisional=excluded.provisional`+returningXID,
+		d.ID, d.Rule, d.Subject, string(d.Level), d.District, d.School, nullTime(d.Start), d.DueAt, nullTime(d.DoneAt),
+		d.WorkingDays, d.Provisional)
 	return err
 }
 

@@ -194,23 +194,23 @@ func (t *tx) CardsOfStudent(ctx context.Context, number string) ([]lifecycle.Car
 
 // Events.
 
-const eventCols = `seq, card_id, kind, action, from_state, to_state, rule, at, op_level, op_district, op_school, op_user, district, school, reason, before, version`
+const eventCols = `seq, card_id, kind, action, from_state, to_state, rule, at, op_level, op_district, op_school, op_user, district, school, reason, before, version, op_role`
 
 func scanEvent(r *sql.Rows) (lifecycle.Event, error) {
 	var e lifecycle.Event
 	var at sql.NullInt64
 	err := r.Scan(&e.Seq, &e.CardID, &e.Kind, &e.Action, &e.From, &e.To, &e.Rule, &at, &e.Operator.Level, &e.Operator.District,
-		&e.Operator.School, &e.Operator.User, &e.District, &e.School, &e.Reason, &e.Before, &e.Version)
+		&e.Operator.School, &e.Operator.User, &e.District, &e.School, &e.Reason, &e.Before, &e.Version, &e.Operator.Role)
 	e.At = fromMicro(at)
 	return e, err
 }
 
 func (t *tx) AppendEvent(ctx context.Context, e lifecycle.Event) (lifecycle.Event, error) {
 	_, err := t.row(ctx, `INSERT INTO events (card_id, kind, action, from_state, to_state, rule, at, op_level, op_district, op_school, op_user,
-		district, school, reason, before, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING seq`,
+		district, school, reason, before, version, op_role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING seq`,
 		func(r *sql.Rows) error { return r.Scan(&e.Seq) },
 		e.CardID, string(e.Kind), string(e.Action), string(e.From), string(e.To), e.Rule, nullTime(e.At), string(e.Operator.Level),
-		e.Operator.District, e.Operator.School, e.Operator.User, e.District, e.School, e.Reason, e.Before, e.Version)
+		e.Operator.District, e.Operator.School, e.Operator.User, e.District, e.School, e.Reason, e.Before, e.Version, string(e.Operator.Role))
 	return e, err
 }
 
@@ -246,10 +246,10 @@ func (t *tx) ScopeEvents(ctx context.Context, scope lifecycle.Scope, after int64
 func (t *tx) GetImport(ctx context.Context, digest string) (lifecycle.Import, error) {
 	var imp lifecycle.Import
 	var at sql.NullInt64
-	found, err := t.row(ctx, `SELECT digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records FROM imports WHERE digest = ?`,
+	found, err := t.row(ctx, `SELECT digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records, op_role FROM imports WHERE digest = ?`,
 		func(r *sql.Rows) error {
 			return r.Scan(&imp.Digest, &imp.FileKind, &imp.District, &imp.School, &imp.Operator.Level, &imp.Operator.District,
-				&imp.Operator.School, &imp.Operator.User, &at, &imp.Records)
+				&imp.Operator.School, &imp.Operator.User, &at, &imp.Records, &imp.Operator.Role)
 		}, digest)
 	if err == nil && !found {
 		err = &lifecycle.NotFoundError{Entity: "import", Key: digest}
@@ -259,10 +259,10 @@ func (t *tx) GetImport(ctx context.Context, digest string) (lifecycle.Import, er
 }
 
 func (t *tx) PutImport(ctx context.Context, imp lifecycle.Import) error {
-	res, err := t.exec(ctx, `INSERT INTO imports (digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records)
-		VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (digest) DO NOTHING`,
+	res, err := t.exec(ctx, `INSERT INTO imports (digest, file_kind, district, school, op_level, op_district, op_school, op_user, at, records, op_role)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (digest) DO NOTHING`,
 		imp.Digest, imp.FileKind, imp.District, imp.School, string(imp.Operator.Level), imp.Operator.District, imp.Operator.School,
-		imp.Operator.User, nullTime(imp.At), imp.Records)
+		imp.Operator.User, nullTime(imp.At), imp.Records, string(imp.Operator.Role))
 	if err != nil {
 		return err
 	}
@@ -276,13 +276,13 @@ func (t *tx) PutImport(ctx context.Context, imp lifecycle.Import) error {
 
 // Audit.
 
-const auditCols = `chain, seq, at, op_level, op_district, op_school, op_user, action, subject, rule, outcome, detail, prev, hash`
+const auditCols = `chain, seq, at, op_level, op_district, op_school, op_user, action, subject, rule, outcome, detail, prev, hash, op_role`
 
 func scanAudit(r *sql.Rows) (lifecycle.AuditEntry, error) {
 	var e lifecycle.AuditEntry
 	var at sql.NullInt64
 	err := r.Scan(&e.Chain, &e.Seq, &at, &e.Operator.Level, &e.Operator.District, &e.Operator.School, &e.Operator.User,
-		&e.Action, &e.Subject, &e.Rule, &e.Outcome, &e.Detail, &e.Prev, &e.Hash)
+		&e.Action, &e.Subject, &e.Rule, &e.Outcome, &e.Detail, &e.Prev, &e.Hash, &e.Operator.Role)
 	e.At = fromMicro(at)
 	return e, err
 }
@@ -301,11 +301,11 @@ func (t *tx) AuditHead(ctx context.Context, chain string) (lifecycle.AuditEntry,
 // statement, so the check and the insert cannot be separated.
 func (t *tx) AppendAudit(ctx context.Context, e lifecycle.AuditEntry) error {
 	res, err := t.exec(ctx, `INSERT INTO audit (`+auditCols+`)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15
 		WHERE (SELECT coalesce(max(seq), 0) FROM audit WHERE chain = ?1) = ?2 - 1
 		ON CONFLICT (chain, seq) DO NOTHING`,
 		e.Chain, e.Seq, nullTime(e.At), string(e.Operator.Level), e.Operator.District, e.Operator.School, e.Operator.User,
-		e.Action, e.Subject, e.Rule, e.Outcome, e.Detail, e.Prev, e.Hash)
+		e.Action, e.Subject, e.Rule, e.Outcome, e.Detail, e.Prev, e.Hash, string(e.Operator.Role))
 	if err != nil {
 		return err
 	}
@@ -373,22 +373,24 @@ func (t *tx) LastSync(ctx context.Context, kind lifecycle.SyncKind, level lifecy
 
 // Deadlines.
 
-const deadlineCols = `id, rule, subject, level, district, school, start, due_at, done_at`
+const deadlineCols = `id, rule, subject, level, district, school, start, due_at, done_at, working_days, provisional`
 
 func scanDeadline(r *sql.Rows) (lifecycle.Deadline, error) {
 	var d lifecycle.Deadline
 	var start, done sql.NullInt64
 	var due int64
-	err := r.Scan(&d.ID, &d.Rule, &d.Subject, &d.Level, &d.District, &d.School, &start, &due, &done)
+	err := r.Scan(&d.ID, &d.Rule, &d.Subject, &d.Level, &d.District, &d.School, &start, &due, &done, &d.WorkingDays, &d.Provisional)
 	d.Start, d.DueAt, d.DoneAt = fromMicro(start), fromKeyMicro(due), fromMicro(done)
 	return d, err
 }
 
 func (t *tx) PutDeadline(ctx context.Context, d lifecycle.Deadline) error {
-	_, err := t.exec(ctx, `INSERT INTO deadlines (`+deadlineCols+`) VALUES (?,?,?,?,?,?,?,?,?)
+	_, err := t.exec(ctx, `INSERT INTO deadlines (`+deadlineCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT (id) DO UPDATE SET rule=excluded.rule, subject=excluded.subject, level=excluded.level, district=excluded.district,
-		school=excluded.school, start=excluded.start, due_at=excluded.due_at, done_at=excluded.done_at`,
-		d.ID, d.Rule, d.Subject, string(d.Level), d.District, d.School, nullTime(d.Start), keyTime(d.DueAt), nullTime(d.DoneAt))
+		school=excluded.school, start=excluded.start, due_at=excluded.due_at, done_at=excluded.done_at,
+		working_days=excluded.working_days, provisional=excluded.provisional`,
+		d.ID, d.Rule, d.Subject, string(d.Level), d.District, d.School, nullTime(d.Start), keyTime(d.DueAt), nullTime(d.DoneAt),
+		d.WorkingDays, boolInt(d.Provisional))
 	return err
 }
 

@@ -124,39 +124,43 @@ func TestListsExport(t *testing.T) {
 	writeEventLedger(t, filepath.Join(dir, "ledger.sqlite"))
 	const after = "2026-09-03T12:00:00+08:00" // the day of 2 September is over
 
-	t.Run("R-LIST-1/a school's day: its own freeze, not the loss before it takes effect", func(t *testing.T) {
+	t.Run("R-LIST-1/a school's day: its own freeze and the loss reported that day", func(t *testing.T) {
 		o := exe(t, dir, "--now", after, "lists", "export", "--db", "ledger.sqlite", "--school", "01080001", "--day", "2026-09-02")
 		require.Equal(t, exitOK, o.code, o.stderr)
-		assert.Contains(t, o.stdout, "学校 01080001，2026-09-02：1 个事件 -> LISTEVENT_01080001_20260902.txt")
+		assert.Contains(t, o.stdout, "学校 01080001，2026-09-02：2 个事件 -> LISTEVENT_01080001_20260902.txt")
 		h, evs := readEvents(t, filepath.Join(dir, "LISTEVENT_01080001_20260902.txt"))
 		assert.Equal(t, batch.LevelSchool, h.Level)
 		assert.Equal(t, "01080001", h.Code)
-		require.Len(t, evs, 1)
+		require.Len(t, evs, 2)
 		assert.Equal(t, serialFrozen1, evs[0].Serial.String())
 		assert.Equal(t, lists.KindFreeze, evs[0].Kind)
 		assert.Equal(t, "01080001", evs[0].School)
 	})
-	t.Run("R-LOSS-1/the loss goes up on the day it takes effect", func(t *testing.T) {
-		// Reported on Wednesday 2 September: in effect at the end of Friday 4
-		// September, so on the list of Saturday 5 September.
-		o := exe(t, dir, "--now", "2026-09-06T12:00:00+08:00", "--json", "lists", "export", "--db", "ledger.sqlite",
-			"--school", "01080001", "--day", "2026-09-05", "-o", "loss.txt")
+	t.Run("R-LOSS-1/the loss goes up on the day it is reported, not held back", func(t *testing.T) {
+		// Reported on Wednesday 2 September: on that day's list; the end of
+		// Friday 4 September is only the latest it may take effect.
+		o := exe(t, dir, "--now", after, "--json", "lists", "export", "--db", "ledger.sqlite",
+			"--school", "01080001", "--day", "2026-09-02", "-o", "loss.txt")
 		require.Equal(t, exitOK, o.code, o.stderr)
 		r := resultOf(t, jsonOut(t, o))
-		assert.EqualValues(t, 1, r["events"])
-		assert.Equal(t, map[string]any{"loss": float64(1)}, r["kinds"])
+		assert.EqualValues(t, 2, r["events"])
+		assert.Equal(t, map[string]any{"loss": float64(1), "freeze": float64(1)}, r["kinds"])
 		_, evs := readEvents(t, filepath.Join(dir, "loss.txt"))
-		require.Len(t, evs, 1)
-		assert.Equal(t, serialLost1, evs[0].Serial.String())
+		require.Len(t, evs, 2)
+		assert.Equal(t, serialLost1, evs[1].Serial.String())
+		o = exe(t, dir, "--now", "2026-09-06T12:00:00+08:00", "--json", "lists", "export", "--db", "ledger.sqlite",
+			"--school", "01080001", "--day", "2026-09-05", "-o", "later.txt")
+		require.Equal(t, exitOK, o.code, o.stderr)
+		assert.EqualValues(t, 0, resultOf(t, jsonOut(t, o))["events"], "listed once")
 	})
 	t.Run("R-LIST-1/the district's day, merged by the district as school files are", func(t *testing.T) {
 		o := exe(t, dir, "--now", after, "--lang", "en", "lists", "export", "--db", "ledger.sqlite", "--level", "district", "--district", "08",
 			"--day", "2026-09-02")
 		require.Equal(t, exitOK, o.code, o.stderr)
-		assert.Contains(t, o.stdout, "district 08, 2026-09-02: 2 events -> LISTEVENT_0108_20260902.txt")
+		assert.Contains(t, o.stdout, "district 08, 2026-09-02: 3 events -> LISTEVENT_0108_20260902.txt")
 		h, evs := readEvents(t, filepath.Join(dir, "LISTEVENT_0108_20260902.txt"))
 		assert.Equal(t, "0108", h.Code)
-		require.Len(t, evs, 2)
+		require.Len(t, evs, 3)
 		o = exe(t, dir, "lists", "merge", "--level", "city", "-o", "city.txt", "LISTEVENT_0108_20260902.txt")
 		require.Equal(t, exitOK, o.code, "the city takes the district's file: %s", o.stderr)
 	})

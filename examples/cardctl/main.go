@@ -105,7 +105,7 @@
 //
 // lists export writes the day's loss/freeze event file of the operator's
 // scope from a ledger database (R-LIST-1), the file lists merge takes at the
-// next level; a loss is on the list of the day it takes effect (R-LOSS-1).
+// next level; a loss is on the list of the day it is reported (R-LOSS-1: 2 working days are an upper bound, not a wait).
 //
 // # Keys
 //

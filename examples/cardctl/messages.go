@@ -51,7 +51,7 @@ cardctl handover reconcile --sheet SHEET --counted FILE [--level city|district] 
   exit code is 1.`
 	helpLists = `cardctl lists export --db FILE [--level school|district|city] [--school CODE] [--district DD] --day YYYY-MM-DD [-o OUT]
   Write the day's loss/freeze event file of the operator's scope from the ledger (R-LIST-1),
-  default LISTEVENT_<code>_<YYYYMMDD>.txt; a loss is listed on the day it takes effect (R-LOSS-1).
+  default LISTEVENT_<code>_<YYYYMMDD>.txt; a loss is listed on the day it is reported (R-LOSS-1).
 cardctl lists merge [--level district|city] [--code CODE] -o OUT EVENTS...
   Merge daily loss/freeze event files (R-LIST-1); duplicates dropped, conflicts reported.
 cardctl lists build (--sign-key PEM | --dev-keys SEED) --version N [--base LIST] [--covers all|lost|frozen] -o LIST EVENTS...
@@ -151,7 +151,7 @@ cardctl handover reconcile --sheet 交接单 --counted 清点文件 [--level cit
   写出重新生成的交接单（默认 交接单.regenerated.txt），退出码为 1。`},
 	l10n.Entry{Key: helpLists, ZH: `cardctl lists export --db 文件 [--level school|district|city] [--school 代码] [--district 两位代码] --day YYYY-MM-DD [-o 输出文件]
   从台账导出操作员范围内当天的挂失/冻结事件文件（R-LIST-1），默认 LISTEVENT_<代码>_<YYYYMMDD>.txt；
-  挂失在生效当天列入（R-LOSS-1）。
+  挂失在办理当天列入（R-LOSS-1）。
 cardctl lists merge [--level district|city] [--code 代码] -o 输出文件 事件文件...
   合并每日挂失/冻结事件文件（R-LIST-1）；去掉重复事件，报告冲突。
 cardctl lists build (--sign-key PEM | --dev-keys 种子) --version N [--base 名单] [--covers all|lost|frozen] -o 名单 事件文件...

@@ -7,6 +7,12 @@ import "github.com/bjedu/studentcard/l10n"
 // TestCatalogComplete proves every key the source uses is here.
 var messages = l10n.NewCatalog(
 	// The tour.
+	l10n.Entry{Key: "asking what has not been sent up yet", ZH: "查询尚未上报的数据"},
+	l10n.Entry{Key: "recording the daily upload", ZH: "记录每日上报"},
+	l10n.Entry{Key: "   %s reports card %s of %s lost (R-DAILY-1); it goes on today's list at once and must be in effect by %s at the latest: 2 working days, 1-7 October is the National Day holiday (R-LOSS-1)", ZH: "   %s 为 %[3]s 的卡 %[2]s 办理挂失（R-DAILY-1）；挂失当天即列入名单，最迟于 %[4]s 前生效：2 个工作日，10 月 1 日至 7 日为国庆假期（R-LOSS-1）"},
+	l10n.Entry{Key: "the loss must be in effect by the end of 9 October 2026", ZH: "挂失最迟于 2026 年 10 月 9 日结束前生效"},
+	l10n.Entry{Key: "   the school's daily list of 30 September carries the loss up the same evening (R-LOSS-1, R-LIST-1)", ZH: "   学校 9 月 30 日的每日名单当晚即将挂失上报（R-LOSS-1，R-LIST-1）"},
+	l10n.Entry{Key: "the ledger lists the loss on the day of the report, at that time (R-LOSS-1)", ZH: "台账在挂失当天、按挂失时间列出挂失（R-LOSS-1）"},
 	l10n.Entry{Key: "Beijing student card system — the whole flow on embedded defaults (SQLite ledger, Soft SAM, simulated cards)", ZH: "北京市中小学学生卡系统——内置默认配置下的完整流程（SQLite 台账、软件安全模块、模拟卡）"},
 	l10n.Entry{Key: "== Step %d/%d: %s [%s]", ZH: "== 第 %d/%d 步：%s [%s]"},
 	l10n.Entry{Key: "All steps done; every check held.", ZH: "全部步骤完成，所有检查均通过。"},
@@ -127,9 +133,6 @@ var messages = l10n.NewCatalog(
 
 	// Step 5: loss and lists.
 	l10n.Entry{Key: "   a gate reader holds the city's signed compact list version %d: %d cards, %d bytes (Ed25519)", ZH: "   门禁读卡器持有市级签名的紧凑名单第 %d 版：%d 张卡，%d 字节（Ed25519）"},
-	l10n.Entry{Key: "   %s reports card %s of %s lost (R-DAILY-1); in effect now: %s; takes effect at %s, after 2 working days — 1-7 October is the National Day holiday (R-LOSS-1)", ZH: "   %s 为 %[3]s 的卡 %[2]s 办理挂失（R-DAILY-1）；当前是否生效：%[4]s；2 个工作日后于 %[5]s 生效——10 月 1 日至 7 日为国庆假期（R-LOSS-1）"},
-	l10n.Entry{Key: "   9 October: the loss is still not in effect (only one working day has passed)", ZH: "   10 月 9 日：挂失仍未生效（只过了一个工作日）"},
-	l10n.Entry{Key: "   10 October (a make-up working day): the loss is in effect; the school's daily list carries it up (R-LIST-1)", ZH: "   10 月 10 日（调休工作日）：挂失生效，学校每日名单将其上报（R-LIST-1）"},
 	l10n.Entry{Key: "   %s sends %s: %d event(s)", ZH: "   %s 上报 %s：%d 条事件"},
 	l10n.Entry{Key: "   %s merges %d file(s) into %s: %d event(s), %d duplicate(s), %d conflict(s)", ZH: "   %s 将 %d 个文件合并为 %s：%d 条事件，%d 条重复，%d 处冲突"},
 	l10n.Entry{Key: "   city builds list version %d (%d card(s), %d bytes) and the signed delta %d→%d (%d change(s), %d bytes)", ZH: "   市级生成名单第 %d 版（%d 张卡，%d 字节）及签名增量 %d→%d（%d 处变化，%d 字节）"},
@@ -143,10 +146,6 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "   during the 10-day loss period the school lends temporary card %s from its spares (R-LOSS-2)", ZH: "   在 10 天挂失期内，学校从备用卡中借出临时卡 %s（R-LOSS-2）"},
 	l10n.Entry{Key: "lending temporary card %s", ZH: "借出临时卡 %s"},
 	l10n.Entry{Key: "the school has a spare card to lend", ZH: "学校有可借出的备用卡"},
-	l10n.Entry{Key: "asking when the loss takes effect", ZH: "查询挂失生效时间"},
-	l10n.Entry{Key: "the loss takes effect on 10 October 2026", ZH: "挂失于 2026 年 10 月 10 日生效"},
-	l10n.Entry{Key: "the loss is not in effect on 9 October", ZH: "10 月 9 日挂失尚未生效"},
-	l10n.Entry{Key: "the loss is in effect on 10 October", ZH: "10 月 10 日挂失已生效"},
 	l10n.Entry{Key: "reading serial %s", ZH: "读取卡号 %s"},
 	l10n.Entry{Key: "building list version 1", ZH: "生成名单第 1 版"},
 	l10n.Entry{Key: "loading list version 1 on the reader", ZH: "读卡器装载名单第 1 版"},
@@ -201,7 +200,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "   overdue deadlines in the city on %s: %d", ZH: "   %s 全市超期事项：%d 项"},
 	l10n.Entry{Key: "     %s, due %s", ZH: "     %s，到期日 %s"},
 	l10n.Entry{Key: "     … and %d more", ZH: "     ……另有 %d 项"},
-	l10n.Entry{Key: "the overdue clocks are district 08's 8 ID cards school B has not signed for (R-TIME-1)", ZH: "超期事项为学校 B 尚未签收的区县 08 的 8 张证件卡（R-TIME-1）"},
+	l10n.Entry{Key: "the overdue clocks are district 08's 8 ID cards school B has not signed for (R-TIME-1) and school A's lost card, not applied for within a week of the loss period (R-LOSS-5)", ZH: "超期事项为学校 B 尚未签收的区县 08 的 8 张证件卡（R-TIME-1），以及学校 A 挂失期满后一周内未申请补办的卡（R-LOSS-5）"},
 	l10n.Entry{Key: "Summary", ZH: "汇总"},
 	l10n.Entry{Key: "   students: %d in 2 schools (%d with a rare character)", ZH: "   学生：2 所学校共 %d 名（%d 名姓名含生僻字）"},
 	l10n.Entry{Key: "   registry cards: %d initialised, %d personalisations, %d card sessions", ZH: "   学籍卡：初始化 %d 张，个人化 %d 次，卡片会话 %d 次"},
@@ -249,10 +248,8 @@ var messages = l10n.NewCatalog(
 
 	// Lists from the ledger (step 5).
 	l10n.Entry{Key: "asking the ledger for %s's list events", ZH: "向台账查询 %s 的名单事件"},
-	l10n.Entry{Key: "   the school's list of 30 September, the day of the report, has %d event(s): a loss is listed on the day it takes effect (R-LOSS-1, R-LIST-1)", ZH: "   学校 9 月 30 日（挂失当天）的名单有 %d 条事件：挂失在生效当天才进入名单（R-LOSS-1，R-LIST-1）"},
 	l10n.Entry{Key: "the day of the report lists no loss", ZH: "挂失当天的名单没有挂失事件"},
 	l10n.Entry{Key: "the city's merged file holds what the ledger lists city-wide for the day", ZH: "市级合并文件与台账当天的全市名单事件一致"},
-	l10n.Entry{Key: "the ledger lists the loss on the day it takes effect, at that time (R-LOSS-1)", ZH: "台账在挂失生效当天、按生效时间列出挂失（R-LOSS-1）"},
 
 	// Audit (steps 6 and 8).
 	l10n.Entry{Key: "     %s's audit chain, entry %d: %s by %s on %s, rule %s, outcome %s; the district keeps this head outside the store as its anchor (S-4, P-3)", ZH: "     %[1]s审计链第 %[2]d 条：%[4]s 对 %[5]s 执行“%[3]s”，规则 %[6]s，结果：%[7]s；区县将此链头另行保存作为锚点（S-4，P-3）"},

@@ -59,8 +59,9 @@ func (d *demo) stepSummary() error {
 	if len(overdue) > 3 {
 		d.say("     … and %d more", len(overdue)-3)
 	}
-	if err := d.check(len(overdue) == studentsB && rules["R-TIME-1 "+lifecycle.LevelDistrict.Localize(d.tag)+" 08"] == studentsB,
-		"the overdue clocks are district 08's 8 ID cards school B has not signed for (R-TIME-1)"); err != nil {
+	if err := d.check(len(overdue) == studentsB+1 && rules["R-TIME-1 "+lifecycle.LevelDistrict.Localize(d.tag)+" 08"] == studentsB &&
+		rules["R-LOSS-5 "+lifecycle.LevelSchool.Localize(d.tag)+" 05"] == 1,
+		"the overdue clocks are district 08's 8 ID cards school B has not signed for (R-TIME-1) and school A's lost card, not applied for within a week of the loss period (R-LOSS-5)"); err != nil {
 		return err
 	}
 

@@ -130,14 +130,16 @@ func testRoundTrip(t *testing.T, s lifecycle.Store) {
 	ev := lifecycle.Event{CardID: "C1", Kind: lifecycle.KindRegistryCard, Action: "report-loss", From: "issued", To: "lost",
 		Rule: "R-LOSS-1", At: base(), Operator: op(lifecycle.LevelSchool, "05", "01050123"), District: "05", School: "01050123",
 		Reason: "丢失", Before: `{"State":"issued"}`, Version: 2}
+	ev.Operator.Role = lifecycle.RoleCardManager // S-14: the role round-trips with the operator
 	imp := lifecycle.Import{Digest: "d1", FileKind: "result", District: "05", School: "01050123",
 		Operator: op(lifecycle.LevelDistrict, "05", ""), At: base(), Records: 42}
+	imp.Operator.Role = lifecycle.RoleSystemAdmin
 	stu := lifecycle.Student{Key: "G110101201001011234", Number: "0105012012601019", Name: "张三", Gender: "1",
 		BirthDate: "20100101", IDNumber: "110101201001011234", District: "05", School: "01050123", Status: lifecycle.StudentEnrolled}
 	num := lifecycle.NumberRecord{Number: "0105012012601019", StudentKey: stu.Key, School: "01050123",
 		Status: lifecycle.NumberActive, At: base(), Replaces: "0105012012601027"}
 	dl := lifecycle.Deadline{ID: "dl1", Rule: "R-TIME-1", Subject: "C1", Level: lifecycle.LevelSchool,
-		District: "05", School: "01050123", Start: base(), DueAt: base().Add(time.Hour)}
+		District: "05", School: "01050123", Start: base(), DueAt: base().Add(time.Hour), WorkingDays: 10, Provisional: true}
 	en := lifecycle.Enrolment{StudentKey: stu.Key, School: "01050123", District: "05", Since: base()}
 	lv := lifecycle.LeaveRecord{ID: "lv1", StudentKey: stu.Key, Number: stu.Number, District: "05", School: "01050123",
 		Cohort: "26", Reason: "graduated", LeftAt: base(), CardID: "C1", Recovered: true, Box: "26-1", Handler: "李老师", RecoverAt: base().Add(time.Minute)}
@@ -627,9 +629,13 @@ func testAudit(t *testing.T, s lifecycle.Store) {
 		if i%3 == 2 {
 			chain = "city"
 		}
+		who := op(lifecycle.LevelDistrict, "05", "")
+		if i == 4 {
+			who.Role = lifecycle.RoleSystemAdmin // S-14: the role is stored and hashed
+		}
 		tx(t, s, func(tx lifecycle.Tx) error {
 			_, err := a.Append(ctx, tx, lifecycle.AuditEntry{Chain: chain, At: base().Add(time.Duration(i) * time.Millisecond),
-				Operator: op(lifecycle.LevelDistrict, "05", ""), Action: "transition", Subject: fmt.Sprint("card-", i),
+				Operator: who, Action: "transition", Subject: fmt.Sprint("card-", i),
 				Rule: "P-3", Outcome: "ok", Detail: `{"before":"issued","after":"lost"}`})
 			return err
 		})

@@ -243,9 +243,9 @@ func Connect(t testing.TB, card vpcd.Card) *pcsc.Reader {
 
 // Lost reports whether err is what PC/SC says while a card is torn away or
 // coming back: an answer without status word, the card removed or reset, an
-// exchange not transacted, or no card yet.
+// exchange not transacted, no card yet, or pcscd restarting.
 func Lost(err error) bool {
-	for _, target := range []error{pcsc.ErrShortResponse, pcsc.ErrRemovedCard, pcsc.ErrResetCard, pcsc.ErrNotTransacted, pcsc.ErrNoSmartcard} {
+	for _, target := range []error{pcsc.ErrShortResponse, pcsc.ErrRemovedCard, pcsc.ErrResetCard, pcsc.ErrNotTransacted, pcsc.ErrNoSmartcard, pcsc.ErrServiceLost} {
 		if errors.Is(err, target) {
 			return true
 		}
