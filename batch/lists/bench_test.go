@@ -84,7 +84,7 @@ func BenchmarkLookup2M(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	l, err := lists.Open(built.Bytes(), pubOf(testKey(1)))
+	l, err := lists.Open(built.Bytes(), pubOf(testKey(1)), lists.Current{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func BenchmarkOpen2M(b *testing.B) {
 			}
 			b.SetBytes(int64(len(l.Bytes())))
 			for b.Loop() {
-				if _, err := lists.Open(l.Bytes(), pubOf(testKey(1))); err != nil {
+				if _, err := lists.Open(l.Bytes(), pubOf(testKey(1)), lists.Current{}); err != nil {
 					b.Fatal(err)
 				}
 			}

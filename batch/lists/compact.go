@@ -372,12 +372,43 @@ func newBucketIndex(entries []byte) bucketIndex {
 // of one bucket needs no special case).
 func (ix *bucketIndex) bucket(key uint64) int { return int((key << ix.prefix) >> ix.shift) }
 
-// Open verifies data as a compact list signed by the holder of pub and
-// returns a List over it without copying. It checks, in this order: header
-// (magic, format version, fields), length, digest, signature, then every
-// entry (strictly increasing serials, statuses inside the kind flags); the
-// first fault is returned as a *FormatError naming its offset and entry.
-func Open(data []byte, pub ed25519.PublicKey) (*List, error) {
+// Current is what a reader holds: the version and digest of the list it
+// loaded last. Opening a list or a delta takes it, so that a reader never
+// goes back (anti-rollback): a list older than Current is refused with
+// ErrRollback, and a list of the same version with another digest with
+// ErrSubstituted (two lists can never both be "version 5"); the same list
+// again is fine. The zero value is a reader with no list yet, which takes
+// any version. A Current with a Version but no Digest takes only newer
+// versions, as it cannot tell the same list from a substitute.
+type Current struct {
+	Version uint64
+	Digest  []byte
+}
+
+// Current returns what a reader holding l passes to the next Open or
+// OpenDelta.
+func (l *List) Current() Current { return Current{Version: l.hdr.Version, Digest: l.Digest()} }
+
+// checkCurrent refuses a (verified) version and digest that would take a
+// reader at cur back, or to another list of its version.
+func checkCurrent(version uint64, digest []byte, cur Current, what string) error {
+	switch {
+	case version < cur.Version:
+		return &FormatError{File: what, Offset: offVersion, Entry: -1, Field: "list version", Want: "≥" + utoa(cur.Version), Got: utoa(version), Err: ErrRollback}
+	case version == cur.Version && cur.Version != 0 && !bytes.Equal(digest, cur.Digest):
+		return &FormatError{File: what, Offset: offVersion, Entry: -1, Field: "list version", Want: ">" + utoa(cur.Version) + " or the list held", Got: utoa(version), Err: ErrSubstituted}
+	}
+	return nil
+}
+
+// Open verifies data as a compact list signed by the holder of pub, for a
+// reader that holds cur (the zero Current when it holds none), and returns
+// a List over it without copying. It checks, in this order: header (magic,
+// format version, fields), length, digest, signature, the version against
+// cur (ErrRollback, ErrSubstituted), then every entry (strictly increasing
+// serials, statuses inside the kind flags); the first fault is returned as
+// a *FormatError naming its offset and entry.
+func Open(data []byte, pub ed25519.PublicKey, cur Current) (*List, error) {
 	h, err := parseHeader(data, listLayout)
 	if err != nil {
 		return nil, err
@@ -388,6 +419,10 @@ func Open(data []byte, pub ed25519.PublicKey) (*List, error) {
 	if err := checkSeal(data, h, pub, listLayout); err != nil {
 		return nil, err
 	}
+	body := listLayout.body(h.Count)
+	if err := checkCurrent(h.Version, data[body:body+DigestSize], cur, "list"); err != nil {
+		return nil, err
+	}
 	if err := checkEntries(data[HeaderSize:HeaderSize+h.Count*EntrySize], h.Covers, false, "list"); err != nil {
 		return nil, err
 	}
@@ -396,14 +431,15 @@ func Open(data []byte, pub ed25519.PublicKey) (*List, error) {
 
 // Read reads one compact list from r (reading exactly as many bytes as its
 // header announces, and one more to prove nothing follows) and verifies it
-// as Open does. Memory grows with the bytes actually read, so a forged
-// count cannot make it allocate ahead of the data.
-func Read(r io.Reader, pub ed25519.PublicKey) (*List, error) {
+// as Open does, for a reader holding cur. Memory grows with the bytes
+// actually read, so a forged count cannot make it allocate ahead of the
+// data.
+func Read(r io.Reader, pub ed25519.PublicKey, cur Current) (*List, error) {
 	data, err := readFile(r, listLayout)
 	if err != nil {
 		return nil, err
 	}
-	return Open(data, pub)
+	return Open(data, pub, cur)
 }
 
 // readFile reads a header, then the rest of the file it announces (plus one
@@ -503,6 +539,10 @@ func (l *List) Lookup(serial Serial) (Status, bool) {
 type BuildOptions struct {
 	// Version is the list version to stamp (the city's snapshot number).
 	Version uint64
+	// Base is the version of the list this one is built on (0: none);
+	// Version must be above it (ErrVersionOrder), so no build can stamp a
+	// version a reader of the base list would refuse as a rollback.
+	Base uint64
 	// Created is the build time (kept to the second); take it from the
 	// caller's clock.
 	Created time.Time
@@ -535,6 +575,8 @@ func (o *BuildOptions) normalize() error {
 		return &OptionError{Field: "Digest", Err: ErrBadHeader}
 	case o.Signer == nil:
 		return &OptionError{Field: "Signer", Err: ErrSignerKey}
+	case o.Base != 0 && o.Version <= o.Base:
+		return &OptionError{Field: "Version", Err: ErrVersionOrder}
 	}
 	return nil
 }

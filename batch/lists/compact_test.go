@@ -33,7 +33,7 @@ func TestBuildOpenLookup(t *testing.T) {
 			o := opts(7, key)
 			o.Digest = alg
 			built := mustBuild(t, entries, o)
-			l, err := lists.Open(built.Bytes(), pubOf(key))
+			l, err := lists.Open(built.Bytes(), pubOf(key), lists.Current{})
 			require.NoError(t, err)
 			assert.Equal(t, 1000, l.Len())
 			assert.Equal(t, uint64(7), l.Version())
@@ -83,7 +83,7 @@ func TestBuildEdges(t *testing.T) {
 	key := testKey(1)
 	t.Run("R-LIST-1/empty list", func(t *testing.T) {
 		l := mustBuild(t, nil, opts(1, key))
-		l2, err := lists.Open(l.Bytes(), pubOf(key))
+		l2, err := lists.Open(l.Bytes(), pubOf(key), lists.Current{})
 		require.NoError(t, err)
 		_, ok := l2.Lookup(serial(0))
 		assert.False(t, ok)
@@ -254,7 +254,7 @@ func TestOpenRefuses(t *testing.T) {
 			if tc.reseal {
 				data = reseal(data, key)
 			}
-			_, err := lists.Open(data, pubOf(key))
+			_, err := lists.Open(data, pubOf(key), lists.Current{})
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tc.want)
 			var fe *lists.FormatError
@@ -267,25 +267,25 @@ func TestOpenRefuses(t *testing.T) {
 			assert.NotEqual(t, err.Error(), zh)
 
 			// The same bytes through an io.Reader, one byte at a time.
-			_, err = lists.Read(iotest.OneByteReader(bytes.NewReader(data)), pubOf(key))
+			_, err = lists.Read(iotest.OneByteReader(bytes.NewReader(data)), pubOf(key), lists.Current{})
 			assert.ErrorIs(t, err, tc.want)
 		})
 	}
 	t.Run("R-LIST-1/signed by another key", func(t *testing.T) {
-		_, err := lists.Open(reseal(threeEntries(t), testKey(2)), pubOf(key))
+		_, err := lists.Open(reseal(threeEntries(t), testKey(2)), pubOf(key), lists.Current{})
 		assert.ErrorIs(t, err, lists.ErrSignature)
 		assert.Equal(t, "lists: list: offset 107: signature: bad signature: the file was not signed by the expected key", err.Error())
 		assert.Equal(t, "名单：偏移107：签名：签名无效：文件不是由预期的密钥签发", l10n.Error(err, l10n.Chinese))
 	})
 	t.Run("R-LIST-1/not an Ed25519 public key", func(t *testing.T) {
-		_, err := lists.Open(threeEntries(t), pubOf(key)[:31])
+		_, err := lists.Open(threeEntries(t), pubOf(key)[:31], lists.Current{})
 		assert.ErrorIs(t, err, lists.ErrPublicKey)
 	})
 	t.Run("R-LIST-1/unsorted names the entry", func(t *testing.T) {
 		data := threeEntries(t)
 		s1 := serial(1)
 		copy(data[57:], s1[:])
-		_, err := lists.Open(reseal(data, key), pubOf(key))
+		_, err := lists.Open(reseal(data, key), pubOf(key), lists.Current{})
 		assert.Equal(t, "lists: list: entry 1 at offset 57: serial: entries not in strictly increasing serial order (want >0000000000000001, got 0000000000000001)", err.Error())
 		assert.Equal(t, "名单：第1条（偏移57）：卡序列号：条目未按卡序列号严格递增排序（应为>0000000000000001，实为0000000000000001）", l10n.Error(err, l10n.Chinese))
 	})
@@ -295,14 +295,14 @@ func TestRead(t *testing.T) {
 	key := testKey(1)
 	data := threeEntries(t)
 	t.Run("R-LIST-1/one byte at a time", func(t *testing.T) {
-		l, err := lists.Read(iotest.OneByteReader(bytes.NewReader(data)), pubOf(key))
+		l, err := lists.Read(iotest.OneByteReader(bytes.NewReader(data)), pubOf(key), lists.Current{})
 		require.NoError(t, err)
 		assert.Equal(t, data, l.Bytes())
 	})
 	t.Run("reader error", func(t *testing.T) {
-		_, err := lists.Read(iotest.TimeoutReader(bytes.NewReader(data)), pubOf(key))
+		_, err := lists.Read(iotest.TimeoutReader(bytes.NewReader(data)), pubOf(key), lists.Current{})
 		assert.ErrorIs(t, err, iotest.ErrTimeout)
-		_, err = lists.Read(io.MultiReader(bytes.NewReader(data[:100]), iotest.ErrReader(io.ErrClosedPipe)), pubOf(key))
+		_, err = lists.Read(io.MultiReader(bytes.NewReader(data[:100]), iotest.ErrReader(io.ErrClosedPipe)), pubOf(key), lists.Current{})
 		assert.ErrorIs(t, err, io.ErrClosedPipe)
 	})
 	t.Run("forged count does not allocate ahead of the data", func(t *testing.T) {
@@ -310,7 +310,7 @@ func TestRead(t *testing.T) {
 		binary.BigEndian.PutUint32(forged[32:], lists.MaxEntries)
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		_, err := lists.Read(bytes.NewReader(forged), pubOf(key))
+		_, err := lists.Read(bytes.NewReader(forged), pubOf(key), lists.Current{})
 		runtime.ReadMemStats(&after)
 		assert.ErrorIs(t, err, lists.ErrTruncated)
 		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(4<<20), "bytes allocated for a 48-byte input announcing 900 MB")
@@ -356,7 +356,7 @@ func TestSerialAndKindText(t *testing.T) {
 
 func TestDigestAndEarlyStop(t *testing.T) {
 	data := threeEntries(t)
-	l, err := lists.Open(data, pubOf(testKey(1)))
+	l, err := lists.Open(data, pubOf(testKey(1)), lists.Current{})
 	require.NoError(t, err)
 	sum := sha256.Sum256(data[:75])
 	assert.Equal(t, sum[:], l.Digest())
@@ -374,7 +374,7 @@ func TestCreatedIsKeptToTheSecond(t *testing.T) {
 	o.Created = time.Date(2026, 11, 23, 20, 0, 0, 999_999_999, beijing)
 	l := mustBuild(t, nil, o)
 	assert.True(t, l.Header().Created.Equal(time.Date(2026, 11, 23, 20, 0, 0, 0, beijing)))
-	l2, err := lists.Open(l.Bytes(), pubOf(testKey(1)))
+	l2, err := lists.Open(l.Bytes(), pubOf(testKey(1)), lists.Current{})
 	require.NoError(t, err)
 	assert.Equal(t, l.Header(), l2.Header())
 }

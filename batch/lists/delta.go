@@ -69,11 +69,14 @@ func Diff(base, target *List, opts DeltaOptions) (*Delta, error) {
 	return &Delta{data: buf, changes: buf[HeaderSize : HeaderSize+h.Count*EntrySize], hdr: h}, nil
 }
 
-// OpenDelta verifies data as a delta signed by the holder of pub and returns
-// a Delta over it without copying: header, length, digest, signature, then
-// the changes (strictly increasing serials; statuses inside the kind flags,
-// zero allowed). Faults come as a *FormatError naming offset and entry.
-func OpenDelta(data []byte, pub ed25519.PublicKey) (*Delta, error) {
+// OpenDelta verifies data as a delta signed by the holder of pub, for a
+// reader holding cur, and returns a Delta over it without copying: header,
+// length, digest, signature, the target version against cur (a delta to a
+// version older than cur is ErrRollback, one to cur's version with another
+// target digest ErrSubstituted), then the changes (strictly increasing
+// serials; statuses inside the kind flags, zero allowed). Faults come as a
+// *FormatError naming offset and entry.
+func OpenDelta(data []byte, pub ed25519.PublicKey, cur Current) (*Delta, error) {
 	h, err := parseHeader(data, deltaLayout)
 	if err != nil {
 		return nil, err
@@ -84,7 +87,11 @@ func OpenDelta(data []byte, pub ed25519.PublicKey) (*Delta, error) {
 	if err := checkSeal(data, h, pub, deltaLayout); err != nil {
 		return nil, err
 	}
-	changes := data[HeaderSize : HeaderSize+h.Count*EntrySize]
+	target := HeaderSize + h.Count*EntrySize
+	if err := checkCurrent(h.Version, data[target:target+DigestSize], cur, "delta"); err != nil {
+		return nil, err
+	}
+	changes := data[HeaderSize:target]
 	if err := checkEntries(changes, h.Covers, true, "delta"); err != nil {
 		return nil, err
 	}
@@ -92,12 +99,12 @@ func OpenDelta(data []byte, pub ed25519.PublicKey) (*Delta, error) {
 }
 
 // ReadDelta reads one delta from r and verifies it as OpenDelta does.
-func ReadDelta(r io.Reader, pub ed25519.PublicKey) (*Delta, error) {
+func ReadDelta(r io.Reader, pub ed25519.PublicKey, cur Current) (*Delta, error) {
 	data, err := readFile(r, deltaLayout)
 	if err != nil {
 		return nil, err
 	}
-	return OpenDelta(data, pub)
+	return OpenDelta(data, pub, cur)
 }
 
 // Apply applies the delta to base, which must be the list version the delta
@@ -142,7 +149,7 @@ func (d *Delta) Apply(base *List, pub ed25519.PublicKey) (*List, error) {
 	h.Count = (len(buf) - HeaderSize) / EntrySize
 	putHeader(buf, magicList, h)
 	target := d.data[len(d.changes)+HeaderSize:][:DigestSize+SignatureSize]
-	return Open(append(buf, target...), pub)
+	return Open(append(buf, target...), pub, base.Current())
 }
 
 // Header returns the delta's decoded header: Version is the target version,

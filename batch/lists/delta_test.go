@@ -47,7 +47,7 @@ func TestDeltaProperty(t *testing.T) {
 			for j := i + 1; j < len(snaps); j++ {
 				d, err := lists.Diff(snaps[i], snaps[j], lists.DeltaOptions{Signer: key})
 				require.NoError(t, err)
-				opened, err := lists.OpenDelta(bytes.Clone(d.Bytes()), pubOf(key))
+				opened, err := lists.OpenDelta(bytes.Clone(d.Bytes()), pubOf(key), lists.Current{})
 				require.NoError(t, err, "R-LIST-1: delta verifies")
 				got, err := opened.Apply(snaps[i], pubOf(key))
 				require.NoError(t, err)
@@ -114,7 +114,7 @@ func TestDeltaAdditionsAndRemovals(t *testing.T) {
 	var buf bytes.Buffer
 	_, err = d.WriteTo(&buf)
 	require.NoError(t, err)
-	d2, err := lists.ReadDelta(iotest.HalfReader(&buf), pubOf(key))
+	d2, err := lists.ReadDelta(iotest.HalfReader(&buf), pubOf(key), lists.Current{})
 	require.NoError(t, err)
 	assert.Equal(t, d.Header(), d2.Header())
 	got, err := d2.Apply(base, pubOf(key))
@@ -205,26 +205,26 @@ func TestDeltaRefuses(t *testing.T) {
 			if tc.reseal {
 				data = reseal(data, key)
 			}
-			_, err := lists.OpenDelta(data, pubOf(key))
+			_, err := lists.OpenDelta(data, pubOf(key), lists.Current{})
 			assert.ErrorIs(t, err, tc.want)
 			var fe *lists.FormatError
 			require.ErrorAs(t, err, &fe)
 			assert.Equal(t, tc.offset, fe.Offset)
 			assert.Equal(t, tc.entry, fe.Entry)
-			_, err = lists.ReadDelta(bytes.NewReader(data), pubOf(key))
+			_, err = lists.ReadDelta(bytes.NewReader(data), pubOf(key), lists.Current{})
 			assert.ErrorIs(t, err, tc.want)
 		})
 	}
 	t.Run("R-LIST-1/forged target signature inside a re-signed delta", func(t *testing.T) {
 		data := bytes.Clone(good)
 		data[66+lists.DigestSize]++ // first byte of the target signature
-		d, err := lists.OpenDelta(reseal(data, key), pubOf(key))
+		d, err := lists.OpenDelta(reseal(data, key), pubOf(key), lists.Current{})
 		require.NoError(t, err, "the delta itself is authentic")
 		_, err = d.Apply(v1, pubOf(key))
 		assert.ErrorIs(t, err, lists.ErrSignature)
 	})
 	t.Run("R-LIST-1/signed by another key", func(t *testing.T) {
-		_, err := lists.OpenDelta(reseal(good, testKey(2)), pubOf(key))
+		_, err := lists.OpenDelta(reseal(good, testKey(2)), pubOf(key), lists.Current{})
 		assert.ErrorIs(t, err, lists.ErrSignature)
 	})
 }

@@ -80,7 +80,14 @@
 // names the byte offset and, for entries, the index, and unwraps to a
 // sentinel ([ErrTruncated], [ErrBadMagic], [ErrVersion], [ErrBadHeader],
 // [ErrTrailingData], [ErrDigest], [ErrSignature], [ErrUnsorted],
-// [ErrBadStatus]). Open works on the caller's bytes without copying them, so
+// [ErrBadStatus], [ErrRollback], [ErrSubstituted]). Open and [OpenDelta]
+// take the reader's [Current] (the version and digest of the list it holds,
+// [List.Current]) and refuse, after the signature verified, a list or delta
+// taking it to an older version (ErrRollback) or to another list of its own
+// version (ErrSubstituted): a signed list cannot be replayed to undo a
+// later loss, and no two lists are both "version 5". [Build] refuses a
+// version not above BuildOptions.Base (ErrVersionOrder), so the city never
+// signs one. Open works on the caller's bytes without copying them, so
 // a reader can memory-map the file; [Read] reads from an io.Reader first.
 // [List.Lookup] is a binary search over the raw entries, narrowed first by a
 // bucket index that Open builds in one pass: the serial bits that follow the

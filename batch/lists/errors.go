@@ -40,6 +40,8 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "school code is not 8 digits", ZH: "学校代码不是8位数字"},
 	l10n.Entry{Key: "school is outside the sender's area", ZH: "学校不在发送方的管辖范围内"},
 	l10n.Entry{Key: "events out of order", ZH: "事件未按顺序排列"},
+	l10n.Entry{Key: "list version older than the one the reader holds", ZH: "名单版本比读卡器现有版本旧"},
+	l10n.Entry{Key: "another list with the version the reader holds", ZH: "与读卡器现有名单版本相同但内容不同"},
 
 	// Typed errors.
 	l10n.Entry{Key: "%s: offset %d: %s: %s", ZH: "%[1]s：偏移%[2]d：%[3]s：%[4]s"},
@@ -68,6 +70,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "entry width", ZH: "条目宽度"},
 	l10n.Entry{Key: "reserved", ZH: "保留字节"},
 	l10n.Entry{Key: "entry count", ZH: "条目数"},
+	l10n.Entry{Key: "list version", ZH: "名单版本"},
 	l10n.Entry{Key: "length", ZH: "文件长度"},
 	l10n.Entry{Key: "body", ZH: "正文"},
 	l10n.Entry{Key: "digest", ZH: "摘要"},
@@ -120,7 +123,14 @@ var (
 	ErrNotInBase = messages.Error("change removes a card the list does not hold")
 	// ErrSameStatus: a delta change sets the status the card already has.
 	ErrSameStatus = messages.Error("change repeats the status the card has")
-	// ErrVersionOrder: Diff was asked for a delta that does not go forward.
+	// ErrRollback: a list or delta would take a reader back to a version
+	// older than the one it holds (anti-rollback, R-LIST-1).
+	ErrRollback = messages.Error("list version older than the one the reader holds")
+	// ErrSubstituted: a list or delta has the version the reader holds but
+	// another digest: two different lists claim one version.
+	ErrSubstituted = messages.Error("another list with the version the reader holds")
+	// ErrVersionOrder: Diff was asked for a delta that does not go forward,
+	// or Build for a version not above its base.
 	ErrVersionOrder = messages.Error("lists are not in version order")
 	// ErrBadSerial: a serial is not 16 hexadecimal digits.
 	ErrBadSerial = messages.Error("serial is not 16 hexadecimal digits")

@@ -195,7 +195,7 @@ func TestSchoolDistrictCity(t *testing.T) {
 	require.NoError(t, err)
 	l, err := lists.Build(state.Entries(), opts(1, key))
 	require.NoError(t, err)
-	reader, err := lists.Open(l.Bytes(), pubOf(key))
+	reader, err := lists.Open(l.Bytes(), pubOf(key), lists.Current{})
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		serial uint64

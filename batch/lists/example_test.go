@@ -41,7 +41,7 @@ func Example() {
 	}
 
 	// On the reader: verify, then look up without allocating.
-	onGate, err := lists.Open(list.Bytes(), pub)
+	onGate, err := lists.Open(list.Bytes(), pub, lists.Current{})
 	if err != nil {
 		panic(err)
 	}
@@ -53,7 +53,7 @@ func Example() {
 	// A damaged copy is refused with the place of the damage.
 	damaged := bytes.Clone(list.Bytes())
 	damaged[lists.HeaderSize+8] ^= 3
-	_, err = lists.Open(damaged, pub)
+	_, err = lists.Open(damaged, pub, lists.Current{})
 	fmt.Println(l10n.Error(err, l10n.Chinese))
 	// Output:
 	// 8600000000000001 true lost
@@ -77,8 +77,8 @@ func ExampleDiff() {
 		{Serial: card("8600000000000003"), Status: lists.StatusLost},
 	}, lists.BuildOptions{Version: 2, Signer: key})
 
-	delta, _ := lists.Diff(v1, v2, lists.DeltaOptions{Signer: key}) // at the city
-	received, err := lists.OpenDelta(delta.Bytes(), pub)            // at the reader
+	delta, _ := lists.Diff(v1, v2, lists.DeltaOptions{Signer: key})    // at the city
+	received, err := lists.OpenDelta(delta.Bytes(), pub, v1.Current()) // at the reader, which holds v1
 	if err != nil {
 		panic(err)
 	}

@@ -34,7 +34,7 @@ func FuzzOpen(f *testing.F) {
 	}
 	key := testKey(1)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		l, err := lists.Open(data, pubOf(key))
+		l, err := lists.Open(data, pubOf(key), lists.Current{})
 		if err != nil {
 			return
 		}
@@ -66,7 +66,7 @@ func FuzzOpenSigned(f *testing.F) {
 			return
 		}
 		data = reseal(data, key)
-		l, err := lists.Open(data, pubOf(key))
+		l, err := lists.Open(data, pubOf(key), lists.Current{})
 		if err != nil {
 			return
 		}
@@ -92,11 +92,11 @@ func FuzzOpenDelta(f *testing.F) {
 		if resign && len(data) >= lists.HeaderSize+2*(lists.DigestSize+lists.SignatureSize) {
 			data = reseal(data, key)
 		}
-		d, err := lists.OpenDelta(data, pubOf(key))
+		d, err := lists.OpenDelta(data, pubOf(key), lists.Current{})
 		if err != nil {
 			return
 		}
-		if _, err := lists.ReadDelta(bytes.NewReader(data), pubOf(key)); err != nil {
+		if _, err := lists.ReadDelta(bytes.NewReader(data), pubOf(key), lists.Current{}); err != nil {
 			t.Fatalf("OpenDelta accepts what ReadDelta refuses: %v", err)
 		}
 		if got, err := d.Apply(v1, pubOf(key)); err == nil && got.Version() != d.Version() {

@@ -273,13 +273,14 @@ func parseListDigest(s string) (lists.DigestAlg, error) {
 	return 0, usagef("--digest: %q is not sha256 or sm3", s)
 }
 
-// readList reads and verifies a compact list file.
-func readList(path string, pub ed25519.PublicKey) (*lists.List, error) {
+// readList reads and verifies a compact list file for a holder of cur (the
+// zero Current: none), refusing a rollback or a substitute of cur.
+func readList(path string, pub ed25519.PublicKey, cur lists.Current) (*lists.List, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, ioErr(err)
 	}
-	l, err := lists.Open(b, pub)
+	l, err := lists.Open(b, pub, cur)
 	if err != nil {
 		return nil, &fileContext{path: path, err: err}
 	}
@@ -327,7 +328,7 @@ func cmdListsBuild(e *env, args []string) (result, error) {
 		if err != nil {
 			return nil, err
 		}
-		bl, err := readList(*base, pub)
+		bl, err := readList(*base, pub, lists.Current{})
 		if err != nil {
 			return nil, err
 		}
@@ -350,7 +351,9 @@ func cmdListsBuild(e *env, args []string) (result, error) {
 		}
 	}
 	bar.Finish()
-	l, err := lists.Build(state.Entries(), lists.BuildOptions{Version: *version, Created: e.now(), Covers: covers, Digest: dig, Signer: priv})
+	// Build refuses a version not above the base's: no reader holding the
+	// base would take it (anti-rollback).
+	l, err := lists.Build(state.Entries(), lists.BuildOptions{Version: *version, Base: res.Base, Created: e.now(), Covers: covers, Digest: dig, Signer: priv})
 	if err != nil {
 		return nil, err
 	}
@@ -414,11 +417,11 @@ func cmdListsDiff(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	keys.warnDev(e)
-	base, err := readList(pos[0], pub)
+	base, err := readList(pos[0], pub, lists.Current{})
 	if err != nil {
 		return nil, err
 	}
-	target, err := readList(pos[1], pub)
+	target, err := readList(pos[1], pub, base.Current()) // later than base, never a substitute
 	if err != nil {
 		return nil, err
 	}
@@ -499,16 +502,16 @@ func cmdListsLookup(e *env, args []string) (result, error) {
 		}
 		serials = append(serials, sn)
 	}
-	l, err := readList(pos[0], pub)
+	l, err := readList(pos[0], pub, lists.Current{})
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range deltas {
+	for _, p := range deltas { // each delta is opened by a reader holding l
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return nil, ioErr(err)
 		}
-		d, err := lists.OpenDelta(b, pub)
+		d, err := lists.OpenDelta(b, pub, l.Current())
 		if err != nil {
 			return nil, &fileContext{path: p, err: err}
 		}

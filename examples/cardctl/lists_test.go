@@ -109,7 +109,7 @@ func TestLists(t *testing.T) {
 		assert.Contains(t, o.stderr, "开发密钥：切勿用于生产")
 		b, err := os.ReadFile(filepath.Join(dir, "v1.bjsl"))
 		require.NoError(t, err)
-		l, err := lists.Open(b, devListKey("lab-seed").Public().(ed25519.PublicKey))
+		l, err := lists.Open(b, devListKey("lab-seed").Public().(ed25519.PublicKey), lists.Current{})
 		require.NoError(t, err)
 		assert.EqualValues(t, 1, l.Version())
 		sn, _ := lists.ParseSerial(serialOf("01080002", 0))
@@ -179,6 +179,21 @@ func TestLists(t *testing.T) {
 		o := exe(t, dir, dev("lists", "lookup", "--delta", "d12.bjsd", "v2.bjsl", serialOf("01080001", 0))...)
 		assert.Equal(t, exitIO, o.code)
 		assert.Contains(t, o.stderr, "d12.bjsd")
+	})
+	t.Run("R-LIST-1/build refuses a version not above its base", func(t *testing.T) {
+		for _, v := range []string{"1", "2"} {
+			o := exe(t, dir, dev("--lang", "en", "lists", "build", "--base", "v2.bjsl", "--version", v, "-o", "back.bjsl", "s1-day2.txt")...)
+			assert.NotEqual(t, exitOK, o.code, "--base v2 --version %s", v)
+			assert.Contains(t, o.stderr, "not in version order")
+			assert.NoFileExists(t, filepath.Join(dir, "back.bjsl"), "nothing signed")
+		}
+	})
+	t.Run("R-LIST-1/diff refuses to go back", func(t *testing.T) {
+		o := exe(t, dir, dev("--lang", "en", "lists", "diff", "-o", "d21.bjsd", "v2.bjsl", "v1.bjsl")...)
+		assert.Equal(t, exitIO, o.code)
+		assert.Contains(t, o.stderr, "v1.bjsl: ")
+		assert.Contains(t, o.stderr, "older than the one the reader holds")
+		assert.NoFileExists(t, filepath.Join(dir, "d21.bjsd"))
 	})
 	t.Run("usage errors", func(t *testing.T) {
 		for _, args := range [][]string{

@@ -139,7 +139,7 @@ func (d *demo) startReaderList() error {
 	if err != nil {
 		return d.expect(err, "building list version 1")
 	}
-	onGate, err := lists.Open(v1.Bytes(), d.listKey.Public().(ed25519.PublicKey))
+	onGate, err := lists.Open(v1.Bytes(), d.listKey.Public().(ed25519.PublicKey), lists.Current{}) // a new reader holds no list yet
 	if err != nil {
 		return d.expect(err, "loading list version 1 on the reader")
 	}
@@ -226,7 +226,7 @@ func (d *demo) publishList(cityFile []byte, lost lists.Serial) error {
 		return d.expect(err, "making the delta")
 	}
 	d.say("   city builds list version %d (%d card(s), %d bytes) and the signed delta %d→%d (%d change(s), %d bytes)", v2.Version(), v2.Len(), len(v2.Bytes()), delta.Base(), delta.Version(), delta.Len(), len(delta.Bytes()))
-	received, err := lists.ReadDelta(bytes.NewReader(delta.Bytes()), pub)
+	received, err := lists.ReadDelta(bytes.NewReader(delta.Bytes()), pub, d.listV1.Current()) // the reader holds version 1: nothing older
 	if err != nil {
 		return d.expect(err, "verifying the delta on the reader")
 	}
