@@ -3,11 +3,9 @@ package batch
 import (
 	"context"
 	"io"
-	"sync"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/simplifiedchinese"
-
+	"github.com/bjedu/studentcard/internal/gbtext"
 	"github.com/bjedu/studentcard/studentid"
 )
 
@@ -149,61 +147,15 @@ func parseRare(owner string, seen map[studentid.ID]struct{}) func(Header, []stri
 	}
 }
 
-// gbTables hold GB2312 (EUC-CN two-byte rows A1-F7 × A1-FE, rows AA-AF being
-// empty) as the x/text GB18030 decoder maps it: the set of runes, and the set
-// of byte pairs it decodes. Built once, read-only after.
-type gbTables struct {
-	runes [1 << 16 / 64]uint64
-	pairs [(0xF7-0xA1+1)*94/64 + 1]uint64
-}
-
-func pairIndex(hi, lo byte) int { return int(hi-0xA1)*94 + int(lo-0xA1) }
-
-// pair reports whether hi lo is a GB2312 character the decoder maps.
-func (t *gbTables) pair(hi, lo byte) bool {
-	if hi < 0xA1 || hi > 0xF7 || lo < 0xA1 || lo > 0xFE {
-		return false
-	}
-	i := pairIndex(hi, lo)
-	return t.pairs[i/64]&(1<<(i%64)) != 0
-}
-
-func (t *gbTables) rune(r rune) bool { return r < 1<<16 && t.runes[r/64]&(1<<(r%64)) != 0 }
-
-var gb2312 = sync.OnceValue(func() *gbTables {
-	t := &gbTables{}
-	dec := simplifiedchinese.GB18030.NewDecoder()
-	for hi := 0xA1; hi <= 0xF7; hi++ {
-		if hi >= 0xAA && hi <= 0xAF {
-			continue
-		}
-		for lo := 0xA1; lo <= 0xFE; lo++ {
-			out, err := dec.Bytes([]byte{byte(hi), byte(lo)})
-			if err != nil {
-				continue
-			}
-			r, n := utf8.DecodeRune(out)
-			if r == utf8.RuneError || n != len(out) || r >= 1<<16 || r >= 0xE000 && r <= 0xF8FF {
-				continue // unmapped, or a private-use code point (no real character)
-			}
-			t.runes[r/64] |= 1 << (r % 64)
-			i := pairIndex(byte(hi), byte(lo))
-			t.pairs[i/64] |= 1 << (i % 64)
-		}
-	}
-	return t
-})
-
 // isGB2312 reports whether b (GB18030 bytes) is ASCII and GB2312 characters
 // only: the common case of Chinese names and school names, which need no
 // decoder to be known valid.
 func isGB2312(b []byte) bool {
-	t := gb2312()
 	for i := 0; i < len(b); i++ {
 		if b[i] < utf8.RuneSelf {
 			continue
 		}
-		if i+1 >= len(b) || !t.pair(b[i], b[i+1]) {
+		if i+1 >= len(b) || !gbtext.IsGB2312Pair(b[i], b[i+1]) {
 			return false
 		}
 		i++
@@ -216,7 +168,6 @@ func isGB2312(b []byte) bool {
 // Chinese characters (the pinyin CMIS stores in a rare character's place).
 // name is UTF-8, or GB18030 bytes when gb is true (the validator's raw mode).
 func nameNeedsRareEntry(name string, gb bool) bool {
-	t := gb2312()
 	han, latin := false, false
 	for i := 0; i < len(name); {
 		c := name[i]
@@ -231,13 +182,13 @@ func nameNeedsRareEntry(name string, gb bool) bool {
 			continue
 		}
 		if gb {
-			if i+1 >= len(name) || !t.pair(c, name[i+1]) {
+			if i+1 >= len(name) || !gbtext.IsGB2312Pair(c, name[i+1]) {
 				return true
 			}
 			i += 2
 		} else {
 			r, n := utf8.DecodeRuneInString(name[i:])
-			if !t.rune(r) {
+			if !gbtext.IsGB2312(r) {
 				return true
 			}
 			i += n
@@ -247,23 +198,14 @@ func nameNeedsRareEntry(name string, gb bool) bool {
 	return han && latin
 }
 
-// charCount counts characters of s, UTF-8 or (gb) valid GB18030 bytes.
-func charCount(s string, gb bool) int {
-	if !gb {
-		return utf8.RuneCountInString(s)
+// cardLen is the one length rule of names and school names: the bytes the
+// card stores (gbtext.Len); s is UTF-8, or GB18030 bytes when gb is true (the
+// validator's raw mode), which are what the card stores.
+func cardLen(s string, gb bool) int {
+	if gb {
+		return len(s)
 	}
-	n := 0
-	for i := 0; i < len(s); n++ {
-		switch c := s[i]; {
-		case c < 0x80:
-			i++
-		case i+1 < len(s) && s[i+1] >= 0x30 && s[i+1] <= 0x39:
-			i += 4
-		default:
-			i += 2
-		}
-	}
-	return n
+	return gbtext.Len(s)
 }
 
 func validDate(s string) bool {

@@ -32,6 +32,7 @@ var messages = l10n.NewCatalog(
 
 	// detail formats
 	l10n.Entry{Key: "got %v, want %v", ZH: "实际为%[1]v，应为%[2]v"},
+	l10n.Entry{Key: "%d bytes as the card stores it (GB2312/GB18030), at most %d", ZH: "按卡内存储（GB2312/GB18030）占%d字节，最多%d字节"},
 	l10n.Entry{Key: "%v", ZH: "%v"},
 	l10n.Entry{Key: "invalid UTF-8 input", ZH: "输入不是有效的UTF-8"},
 	l10n.Entry{Key: "unterminated quote", ZH: "引号未闭合"},

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/language"
 
+	"github.com/bjedu/studentcard/internal/gbtext"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -459,9 +460,9 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 			}
 		}
 	}
-	for i, max := range [...]int{60, 30} { // school_name, name: characters
-		if n := charCount(rec.Fields[i], s.gb); n > max {
-			if err := fail(CardData.Columns[i], gotWant(ErrTooLong, n, max)); err != nil {
+	for i, max := range [...]int{gbtext.SchoolNameBytes, gbtext.NameBytes} { // school_name, name: bytes on the card
+		if n := cardLen(rec.Fields[i], s.gb); n > max {
+			if err := fail(CardData.Columns[i], detail(ErrTooLong, "%d bytes as the card stores it (GB2312/GB18030), at most %d", n, max)); err != nil {
 				return err
 			}
 		}

@@ -118,6 +118,11 @@ func TestValidationRules(t *testing.T) {
 			return rs
 		}, reason: batch.ReasonDuplicate, field: "resident_id", line: 12},
 		{name: "C-4/name outside GB2312 without rare-character entry", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[2].Name = "王䶮"; return rs }, reason: batch.ReasonNameCharset, field: "name", line: 5},
+		{name: "C-1/name of 17 GB2312 characters overflows the card's 32 bytes", edit: func(rs []batch.CardRecord) []batch.CardRecord {
+			rs[2].Name = "欧阳一二三四五六七八九十甲乙丙丁戊"
+			return rs
+		}, reason: batch.ReasonTooLong, field: "name", line: 5},
+		{name: "C-4/GBK-only character in GB2312's rows needs a rare-character entry", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[2].Name = "王ⅰ"; return rs }, reason: batch.ReasonNameCharset, field: "name", line: 5},
 		{name: "C-4/pinyin placeholder without rare-character entry", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[2].Name = "王yan"; return rs }, reason: batch.ReasonNameCharset, field: "name", line: 5},
 		{name: "S-ID-1/registry number assigned to another resident before", v: func(v *batch.Validator) {
 			rec := must(batchtest.Record(school, schoolName, 3, 7))

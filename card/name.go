@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/bjedu/studentcard/internal/gbtext"
 )
 
 // Charset says how a text field on the card is encoded. Both values decode
@@ -69,7 +71,8 @@ func EncodeText(field, s string, size int, allowGB18030 bool) ([]byte, Charset, 
 	return out, cs, nil
 }
 
-// encodeRune returns r in GB18030 and whether it is a GB2312 character.
+// encodeRune returns r in GB18030 and whether it is a GB2312 character (the
+// one GB2312 table the validators use too).
 func encodeRune(r rune) ([]byte, bool) {
 	var buf [utf8.UTFMax]byte
 	n := utf8.EncodeRune(buf[:], r)
@@ -77,15 +80,7 @@ func encodeRune(r rune) ([]byte, bool) {
 	if err != nil { // GB18030 covers every Unicode scalar value
 		return nil, false
 	}
-	switch {
-	case len(b) == 1:
-		return b, b[0] < 0x80
-	case len(b) == 2:
-		lead, trail := b[0], b[1]
-		row := lead >= 0xA1 && lead <= 0xA9 || lead >= 0xB0 && lead <= 0xF7
-		return b, row && trail >= 0xA1 && trail <= 0xFE && !(lead == 0xD7 && trail > 0xF9)
-	}
-	return b, false
+	return b, gbtext.IsGB2312(r)
 }
 
 // DecodeText decodes a zero-padded GB18030/GB2312 card field. Bytes that are

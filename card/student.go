@@ -3,6 +3,8 @@ package card
 import (
 	"bytes"
 	"time"
+
+	"github.com/bjedu/studentcard/internal/gbtext"
 )
 
 // Gender as on the ID card (GB/T 2261.1 codes).
@@ -79,8 +81,8 @@ type Student struct {
 
 // Field sizes of the student record.
 const (
-	NameSize       = 32
-	SchoolNameSize = 40
+	NameSize       = gbtext.NameBytes       // the one length rule of names, shared with the import and the validators
+	SchoolNameSize = gbtext.SchoolNameBytes // likewise for school names
 	studentLayout  = 0x01
 	studentFile    = "student record (SFI 16)"
 )

@@ -13,7 +13,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/bjedu/studentcard/adapters/cmis"
 	"github.com/bjedu/studentcard/batch"
@@ -108,8 +107,9 @@ func TestFieldRules(t *testing.T) {
 	seniorInPrimary := "0105000123001016" // digit 5 = 0 primary, digit 9 = 2 senior
 	today := func() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }
 	cases := []fieldCase{
-		{name: "P-4/date with dashes", col: colBirth, value: "2018-01-01", want: []error{cmis.ErrDate}},
-		{name: "P-4/date with slashes", col: colBirth, value: "2018/1/1", want: []error{cmis.ErrDate}},
+		{name: "P-4/date with dashes on no calendar day", col: colBirth, value: "2018-02-30", want: []error{cmis.ErrDate}},
+		{name: "P-4/date with the year last is ambiguous", col: colBirth, value: "1/2/2018", want: []error{cmis.ErrDate}},
+		{name: "P-4/date with mixed separators", col: colBirth, value: "2018-1/1", want: []error{cmis.ErrDate}},
 		{name: "P-4/date seven digits", col: colBirth, value: "2018011", want: []error{cmis.ErrDate}},
 		{name: "P-4/date not on the calendar", col: colBirth, value: "20180230", want: []error{cmis.ErrDate}},
 		{name: "P-4/date month 13", col: colBirth, value: "20181301", want: []error{cmis.ErrDate}},
@@ -311,7 +311,7 @@ func TestManyErrors(t *testing.T) {
 				}
 				// Two bad cells per row, written right to left.
 				rows[i][9] = "110101"
-				rows[i][5] = "2018-01-01"
+				rows[i][5] = "2018-13-01"
 				want = append(want, where([]*cmis.CellError{{Row: i + 1, Column: colBirth, Header: "出生日期"}, {Row: i + 1, Column: colDivision, Header: "行政区划代码"}})...)
 			}
 			rows[59][0] = ""
@@ -364,8 +364,9 @@ func TestHeader(t *testing.T) {
 			assert.Equal(t, []*cmis.CellError(list), res.Errors)
 			assert.Empty(t, res.Records)
 			assert.Zero(t, res.Summary.Rows)
-			assert.Equal(t, "2 problems\ns: row 1, header 身份证号: required column missing\ns: row 1, header 出生日期: required column missing", err.Error())
-			assert.Equal(t, "共2处问题\ns 第1行 表头“身份证号”：缺少必需的列\ns 第1行 表头“出生日期”：缺少必需的列", l10n.Error(err, l10n.Chinese))
+			noSheet := strings.NewReplacer(" 工作表“Sheet1”", "", ", sheet Sheet1", "")
+			assert.Equal(t, "2 problems\ns: row 1, header 身份证号: required column missing\ns: row 1, header 出生日期: required column missing", noSheet.Replace(err.Error()))
+			assert.Equal(t, "共2处问题\ns 第1行 表头“身份证号”：缺少必需的列\ns 第1行 表头“出生日期”：缺少必需的列", noSheet.Replace(l10n.Error(err, l10n.Chinese)))
 		}
 	})
 	t.Run("column mapped twice", func(t *testing.T) {
@@ -398,7 +399,7 @@ func TestHeader(t *testing.T) {
 
 		_, err = cmis.Import(context.Background(), strings.NewReader(""), "empty.csv")
 		assert.ErrorIs(t, err, cmis.ErrNoHeader)
-		assert.Equal(t, "empty.csv：未找到含CMIS列名的表头行：前10行中没有已知的列名", l10n.Error(err, l10n.Chinese))
+		assert.Equal(t, "empty.csv：未找到含CMIS列名的表头行：按UTF-8编码读取，前10行中没有已知的列名", l10n.Error(err, l10n.Chinese))
 	})
 	t.Run("custom mapping", func(t *testing.T) {
 		cols := cmis.DefaultColumns()
@@ -541,51 +542,75 @@ func TestNotASpreadsheet(t *testing.T) {
 	}
 }
 
-// TestExcelCells: cells are read as Excel shows them, so a real date cell
-// formatted yyyymmdd is a good P-4 date, one shown as 2018/1/1 is not, and a
-// registry number typed as a number is explained.
-func TestExcelCells(t *testing.T) {
-	rows := sheet(t, 3)
-	data := xlsxOf(t, rows)
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	require.NoError(t, err)
-	ymd := "yyyymmdd"
-	plain, err := f.NewStyle(&excelize.Style{CustomNumFmt: &ymd})
-	require.NoError(t, err)
-	slash := "yyyy/m/d"
-	slashed, err := f.NewStyle(&excelize.Style{CustomNumFmt: &slash})
-	require.NoError(t, err)
-	birth := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
-	require.NoError(t, f.SetCellValue("Sheet1", "F2", birth))
-	require.NoError(t, f.SetCellStyle("Sheet1", "F2", "F2", plain))
-	require.NoError(t, f.SetCellValue("Sheet1", "F3", birth))
-	require.NoError(t, f.SetCellStyle("Sheet1", "F3", "F3", slashed))
-	require.NoError(t, f.SetCellValue("Sheet1", "D4", 105000103001047))
-	var buf bytes.Buffer
-	require.NoError(t, f.Write(&buf))
-	require.NoError(t, f.Close())
-
-	res := importBytes(t, cmis.Importer{}, buf.Bytes(), "s.xlsx")
-	assert.Equal(t, []string{"3F 出生日期", "4D 学籍号"}, where(res.Errors))
-	assert.Equal(t, "2018/1/1", res.Errors[0].Value)
-	assert.ErrorIs(t, res.Errors[0], cmis.ErrDate)
-	assert.Equal(t, "105000103001047", res.Errors[1].Value)
-	assert.Contains(t, l10n.Error(res.Errors[1], l10n.Chinese), "Excel去掉了开头的0")
-	require.Len(t, res.Records, 1)
-	assert.Equal(t, "20180101", res.Records[0].Card.BirthDate)
-}
-
+// TestSheets: the first visible sheet with a header is read (a CMIS
+// template's hidden dropdown sheet and a sheet of notes are passed over),
+// Importer.Sheet picks one, and the sheet is named in messages.
 func TestSheets(t *testing.T) {
 	rows := sheet(t, 2)
-	data := xlsxOf(t, [][]string{{"说明"}, {"本表为示例"}})
-	data = addSheet(t, data, "学生", rows)
-	res := importBytes(t, cmis.Importer{Sheet: "学生"}, data, "s.xlsx")
-	assert.Len(t, res.Records, 2)
-	_, err := cmis.Import(context.Background(), bytes.NewReader(data), "s.xlsx")
-	assert.ErrorIs(t, err, cmis.ErrNoHeader, "the first sheet is read by default")
-	_, err = cmis.Importer{Sheet: "教师"}.Import(context.Background(), bytes.NewReader(data), "s.xlsx")
+	rows[2][5] = "bad"
+	notes := textSheet("说明", [][]string{{"说明"}, {"本表为示例"}})
+	dropdown := textSheet("下拉选项", [][]string{{"性别", "学籍号"}, {"男", ""}})
+	dropdown.State = "hidden"
+	data := xb{Sheets: []xs{dropdown, notes, textSheet("学生", rows)}}.bytes(t)
+	res := importBytes(t, cmis.Importer{}, data, "s.xlsx")
+	assert.Equal(t, "学生", res.Sheet)
+	assert.Equal(t, []string{"下拉选项", "说明", "学生"}, res.Sheets)
+	require.Len(t, res.Records, 1)
+	require.Len(t, res.Errors, 1)
+	assert.Equal(t, "s.xlsx 工作表“学生” 第3行 F列（出生日期）“bad”：日期不是YYYYMMDD格式的有效日期：例如20071030", l10n.Error(res.Errors[0], l10n.Chinese))
+
+	res = importBytes(t, cmis.Importer{Sheet: "学生"}, data, "s.xlsx")
+	assert.Len(t, res.Records, 1)
+	_, err := cmis.Importer{Sheet: "教师"}.Import(context.Background(), bytes.NewReader(data), "s.xlsx")
 	assert.ErrorIs(t, err, cmis.ErrSheet)
-	assert.Contains(t, l10n.Error(err, l10n.Chinese), "Sheet1, 学生")
+	assert.Contains(t, l10n.Error(err, l10n.Chinese), "下拉选项, 说明, 学生")
+
+	none := xb{Sheets: []xs{dropdown, notes}}.bytes(t)
+	_, err = cmis.Import(context.Background(), bytes.NewReader(none), "s.xlsx")
+	assert.ErrorIs(t, err, cmis.ErrNoHeader)
+	assert.Equal(t, "s.xlsx: no header row with CMIS column names: the first 10 rows of sheets 说明 hold no known column name (hidden sheets not read: 下拉选项)", err.Error())
+}
+
+// TestBrokenSheet: a sheet that breaks while it is read (here a row number
+// past Excel's last row) stops the import with ErrNotSpreadsheet naming the
+// row reached.
+func TestBrokenSheet(t *testing.T) {
+	data := xlsxOf(t, sheet(t, 3))
+	data = rewritePart(t, data, "xl/worksheets/sheet1.xml", func(b []byte) []byte {
+		require.Contains(t, string(b), `<row r="4"`)
+		return bytes.Replace(b, []byte(`<row r="4"`), []byte(`<row r="1048577"`), 1)
+	})
+	res, err := cmis.Import(context.Background(), bytes.NewReader(data), "s.xlsx")
+	assert.ErrorIs(t, err, cmis.ErrNotSpreadsheet)
+	var ce *cmis.CellError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 4, ce.Row)
+	assert.Len(t, res.Records, 2, "the rows before the break were read")
+	assert.Contains(t, l10n.Error(err, l10n.Chinese), "无法读取工作簿")
+}
+
+// rewritePart returns the workbook data with one part changed.
+func rewritePart(t testing.TB, data []byte, name string, edit func([]byte) []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		r, err := f.Open()
+		require.NoError(t, err)
+		b, err := io.ReadAll(r)
+		require.NoError(t, err)
+		if f.Name == name {
+			b = edit(b)
+		}
+		w, err := zw.Create(f.Name)
+		require.NoError(t, err)
+		_, err = w.Write(b)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
 }
 
 // TestRowNumbers: rows are numbered as Excel shows them, blank rows and
@@ -652,40 +677,6 @@ func TestWideSheet(t *testing.T) {
 	assert.Equal(t, "resident ID number invalid: resident ID number, position 17: 16 characters, want 18", res.Errors[0].Err.Error())
 }
 
-// TestBrokenSheet: a sheet that breaks while it is read (here a row number
-// past Excel's last row) stops the import with ErrNotSpreadsheet naming the
-// row reached.
-func TestBrokenSheet(t *testing.T) {
-	data := xlsxOf(t, sheet(t, 3))
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	require.NoError(t, err)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range zr.File {
-		r, err := f.Open()
-		require.NoError(t, err)
-		b, err := io.ReadAll(r)
-		require.NoError(t, err)
-		if f.Name == "xl/worksheets/sheet1.xml" {
-			require.Contains(t, string(b), `<row r="4"`)
-			b = bytes.Replace(b, []byte(`<row r="4"`), []byte(`<row r="1048577"`), 1)
-		}
-		w, err := zw.Create(f.Name)
-		require.NoError(t, err)
-		_, err = w.Write(b)
-		require.NoError(t, err)
-	}
-	require.NoError(t, zw.Close())
-	res, err := cmis.Import(context.Background(), bytes.NewReader(buf.Bytes()), "s.xlsx")
-	assert.ErrorIs(t, err, cmis.ErrNotSpreadsheet)
-	var ce *cmis.CellError
-	require.ErrorAs(t, err, &ce)
-	assert.Equal(t, 3, ce.Row)
-	// excelize reads one row ahead, so row 3 is where it notices.
-	assert.Len(t, res.Records, 1, "the rows before the break were read")
-	assert.Contains(t, l10n.Error(err, l10n.Chinese), "无法读取工作簿")
-}
-
 func recordRows(res *cmis.Result) []int {
 	var out []int
 	for _, r := range res.Records {
@@ -732,6 +723,7 @@ func TestStreamingAndContext(t *testing.T) {
 	t.Run("read errors are returned with where they happened", func(t *testing.T) {
 		broken := errors.New("network down")
 		_, err := cmis.Import(context.Background(), failingReader{broken}, "s.csv")
+		require.Error(t, err)
 		assert.ErrorIs(t, err, broken)
 		assert.Equal(t, "s.csv：network down", l10n.Error(err, l10n.Chinese))
 		// Past the first 64 KiB, the error names the row being read.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/width"
@@ -31,6 +32,7 @@ const (
 	FieldBirthplaceCode Field = "birthplace_code"
 	FieldEthnicity      Field = "ethnicity"
 	FieldTransient      Field = "transient"
+	FieldIDType         Field = "id_type" // 身份证件类型 (P-7): card-making data takes resident ID cards only
 )
 
 // label is the operator's name of each field, a catalog key.
@@ -48,6 +50,7 @@ var labels = map[Field]text{
 	FieldBirthplaceCode: "birthplace division code",
 	FieldEthnicity:      "ethnic group",
 	FieldTransient:      "transient student",
+	FieldIDType:         "ID type",
 }
 
 // Localize names the field in the language tag (学籍号, student registry
@@ -62,7 +65,10 @@ func (f Field) Localize(tag language.Tag) string {
 // Column maps header texts to a field. Names are compared after folding
 // full-width characters, dropping white space, a leading or trailing '*'
 // (the required-field mark of CMIS templates) and a trailing parenthesised
-// hint such as "(YYYYMMDD)", and ignoring the case of Latin letters. The
+// format hint such as "(YYYYMMDD)", "（7位）" or "（必填）", and ignoring the
+// case of Latin letters. A parenthesis that says whose value it is
+// (身份证号（父亲）, a guardian's column) is no hint: that header is another
+// column, not mapped. The
 // first name is the one CMIS exports and the one error messages use when
 // the column is missing.
 type Column struct {
@@ -87,6 +93,7 @@ var defaultColumns = [...]Column{
 	{FieldBirthplaceCode, []string{"出生地行政区划代码", "出生地行政区划", "birthplace_code", "birthplace code"}, false},
 	{FieldEthnicity, []string{"民族", "ethnicity", "ethnic group", "nation"}, false},
 	{FieldTransient, []string{"是否借读", "借读", "借读生", "是否借读生", "transient"}, false},
+	{FieldIDType, []string{"身份证件类型", "证件类型", "身份证件种类", "id_type", "id type"}, false},
 }
 
 // DefaultColumns returns the mapping the importer uses unless told
@@ -108,7 +115,7 @@ func headerKey(s string) string {
 	// A trailing hint: 出生日期(YYYYMMDD), 班号（7位） (folded to ASCII
 	// parentheses above).
 	if strings.HasSuffix(s, ")") {
-		if i := strings.LastIndexByte(s, '('); i > 0 {
+		if i := strings.LastIndexByte(s, '('); i > 0 && isFormatHint(s[i+1:len(s)-1]) {
 			s = s[:i]
 		}
 	}
@@ -120,6 +127,21 @@ func headerKey(s string) string {
 		return unicode.ToLower(r)
 	}, s)
 	return s
+}
+
+// hintChars are the Chinese characters a format hint of a CMIS template is
+// written with: 必填, 选填, 7位, 格式：YYYYMMDD, 如20130901, 年月日, 文本….
+const hintChars = "必选填写位数字格式如例年月日号码可空为请文本型者是否男女代码"
+
+// isFormatHint reports whether the text of a trailing parenthesis is a
+// format hint: ASCII (YYYYMMDD, 7, yes/no) and hint words only.
+func isFormatHint(h string) bool {
+	for _, r := range h {
+		if r >= utf8.RuneSelf && !strings.ContainsRune(hintChars, r) && !unicode.IsPunct(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // mapping is a column mapping ready for matching header texts.

@@ -18,7 +18,7 @@ import (
 // disagrees with the resident ID, and one name with pinyin in it.
 const exportCSV = `学校名称,姓名,性别,学籍号,身份证号,出生日期,班号,入学年月,行政区划代码
 北京市东城区和平里小学,吴轩梓,女,0105000103001014,110104201801010004,20180101,2024101,202409,110104000000
-北京市东城区和平里小学,徐琪秀,男,０１０５０００１０３００１０２２,110109201801010014,2018-01-01,202411,202409,110109
+北京市东城区和平里小学,徐琪秀,男,０１０５０００１０３００１０２２,110109201801010014,2018-02-30,202411,202409,110109
 北京市东城区和平里小学,廖诺涛,男,0105000103001039,110101201801010021,20180101,2024101,2024.9,110101000000
 北京市东城区和平里小学,Meng悦凯,男,0105000103001047,110103201801010032,20180101,2024101,202409,110103000000
 `
@@ -42,7 +42,7 @@ func ExampleImport() {
 	}
 	// Output:
 	// 读取4行，合格2行，有误2行
-	// students.csv 第3行 F列（出生日期）“2018-01-01”：日期不是YYYYMMDD格式的有效日期：例如20071030
+	// students.csv 第3行 F列（出生日期）“2018-02-30”：日期不是YYYYMMDD格式的有效日期：20180230不是有效日期
 	// students.csv 第3行 G列（班号）“202411”：班号不是7位数字（入学年份+年级+2位班级号）：例如2013101（2013年入学、1年级、01班）
 	// students.csv 第3行 I列（行政区划代码）“110109”：行政区划代码不是12位（6位GB/T 2260代码加000000）：例如110101000000
 	// students.csv 第4行 C列（性别）“男”：数据项之间不一致：身份证号显示为女
@@ -62,7 +62,7 @@ func ExampleResult_Err() {
 	fmt.Println(res.Err())
 	// Output:
 	// 5 problems
-	// students.csv: row 3, column F (出生日期), value "2018-01-01": date is not a YYYYMMDD calendar date: e.g. 20071030
+	// students.csv: row 3, column F (出生日期), value "2018-02-30": date is not a YYYYMMDD calendar date: 20180230 is not a calendar date
 	// students.csv: row 3, column G (班号), value "202411": class number is not 7 digits (entry year + grade + 2-digit class): e.g. 2013101 (entered 2013, grade 1, class 01)
 	// students.csv: row 3, column I (行政区划代码), value "110109": division code is not 12 digits (6-digit GB/T 2260 code + 000000): e.g. 110101000000
 	// students.csv: row 4, column C (性别), value "男": fields disagree: the resident ID number says female

@@ -1,6 +1,8 @@
 package cmis
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -205,4 +207,167 @@ func lostDigits(v string) bool {
 	}
 	_, err := strconv.ParseFloat(v, 64)
 	return err == nil
+}
+
+// integral returns a number as written in a workbook as its integer digits,
+// when it is an integer Excel holds exactly (under 10^15: fifteen
+// significant digits); 2.0150301E7 is 20150301.
+func integral(s string) (string, bool) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) >= 1e15 {
+		return "", false
+	}
+	return strconv.FormatInt(int64(f), 10), true
+}
+
+// serialDate converts a number shown as a date (an Excel serial day number)
+// to YYYYMMDD: in the 1900 system day 1 is 1900-01-01 and day 60 is the
+// 29 February 1900 Excel counts but the calendar never had; in the 1904
+// system day 0 is 1904-01-01. A time of day other than midnight, or a
+// serial outside the calendar, is refused naming what the cell holds.
+func (run *importRun) serialDate(c rawCell) (string, error) {
+	f, err := strconv.ParseFloat(c.s, 64)
+	if err != nil || f != math.Trunc(f) || f < 0 || f > 2958465 {
+		return "", detail(ErrDate, "the cell holds %s shown with the number format %s (a date and time?): enter the date alone", c.s, c.fmt)
+	}
+	n := int(f)
+	var d time.Time
+	switch {
+	case run.date1904:
+		d = time.Date(1904, 1, 1+n, 0, 0, 0, 0, time.UTC)
+	case n == 0 || n == 60:
+		return "", detail(ErrDate, "the cell holds %s shown with the number format %s, which is no calendar date", c.s, c.fmt)
+	case n < 60:
+		d = time.Date(1899, 12, 31+n, 0, 0, 0, 0, time.UTC)
+	default:
+		d = time.Date(1899, 12, 30+n, 0, 0, 0, 0, time.UTC)
+	}
+	return d.Format("20060102"), nil
+}
+
+// isoDate converts the ISO 8601 value of a t="d" cell (2015-03-01, with a
+// midnight time or none) to YYYYMMDD.
+func isoDate(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return "", false
+	}
+	if rest := s[10:]; rest != "" && strings.Trim(rest, "T0:.Z") != "" {
+		return "", false
+	}
+	v := s[:4] + s[5:7] + s[8:10]
+	return v, allDigits(v)
+}
+
+// zeroTimes are the midnight times a date written by Excel or WPS may
+// carry (2015/3/1 0:00).
+var zeroTimes = []string{" 0:00:00", " 00:00:00", " 0:00", " 00:00", "T00:00:00"}
+
+// splitDate splits a written date into its three numbers and separators:
+// 2015/3/1, 2015-03-01, 2015.3.1, 2015年3月1日, 3/1/2015.
+func splitDate(v string) (parts [3]string, seps [3]string, ok bool) {
+	for _, z := range zeroTimes {
+		v = strings.TrimSuffix(v, z)
+	}
+	k := 0
+	for k < 3 {
+		i := 0
+		for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+			i++
+		}
+		if i == 0 || i > 4 {
+			return parts, seps, false
+		}
+		parts[k], v = v[:i], v[i:]
+		j := 0
+		for j < len(v) && (v[j] < '0' || v[j] > '9') {
+			j++
+		}
+		seps[k], v = v[:j], v[j:]
+		k++
+		if v == "" {
+			break
+		}
+	}
+	return parts, seps, k == 3 && v == ""
+}
+
+// writtenDate converts the common written forms of a date to YYYYMMDD when
+// they say unambiguously which day: year first (2015/3/1, 2015-03-01,
+// 2015.3.1, 2015年3月1日). A form with the year last (3/1/2015) is refused:
+// it is 1 March in China and 3 January elsewhere. Anything else is returned
+// as it is, for checkDate to refuse.
+func writtenDate(v string) (string, error) {
+	if len(v) == 8 && allDigits(v) {
+		return v, nil
+	}
+	p, sep, ok := splitDate(v)
+	if !ok {
+		return v, nil
+	}
+	switch {
+	case len(p[0]) == 4 && len(p[1]) <= 2 && len(p[2]) <= 2 && sameSep(sep):
+		return fmt.Sprintf("%s%02d%02d", p[0], atoi(p[1]), atoi(p[2])), nil
+	case len(p[2]) == 4 && sep[2] == "":
+		return v, detail(ErrDate, "%s puts the year last, which reads as month/day in some places and day/month in others: write it as YYYYMMDD", v)
+	}
+	return v, nil
+}
+
+// writtenMonth converts the written forms of an entry month to YYYYMM:
+// 2013-09, 2013/9, 2013年9月, or a whole date of that month. 2013.9 is left
+// as it is (refused): as a number, 2013.10 is 2013.1.
+func writtenMonth(v string) (string, error) {
+	if len(v) == 6 && allDigits(v) {
+		return v, nil
+	}
+	if d, err := writtenDate(v); err == nil && len(d) == 8 && allDigits(d) && d != v {
+		return d[:6], nil
+	}
+	for _, sep := range []string{"-", "/", "年"} {
+		y, m, ok := strings.Cut(v, sep)
+		if sep == "年" {
+			m, ok = strings.CutSuffix(m, "月")
+		}
+		if ok && len(y) == 4 && allDigits(y) && len(m) >= 1 && len(m) <= 2 && allDigits(m) {
+			return fmt.Sprintf("%s%02d", y, atoi(m)), nil
+		}
+	}
+	return v, nil
+}
+
+// sameSep reports whether a year-first date uses one kind of separator: the
+// same one twice (and nothing after the day), or 年 月 日.
+func sameSep(sep [3]string) bool {
+	switch {
+	case sep[0] == "年" && sep[1] == "月":
+		return sep[2] == "日" || sep[2] == ""
+	case sep[0] == sep[1] && sep[2] == "":
+		return sep[0] == "-" || sep[0] == "/" || sep[0] == "."
+	}
+	return false
+}
+
+// residentIDCard reports whether an ID type names the resident ID card
+// (居民身份证, code 1 of the CMIS list).
+func residentIDCard(v string) bool {
+	if strings.Contains(v, "居民身份证") {
+		return true
+	}
+	switch strings.ToLower(v) {
+	case "身份证", "1", "01", "resident id card", "resident_id_card":
+		return true
+	}
+	return false
+}
+
+// looksLikeOtherID reports whether a value in the resident ID column is
+// shaped like a passport or a Hong Kong/Macao/Taiwan permit number: it
+// starts with a letter (E12345678, H0123456789).
+func looksLikeOtherID(v string) bool {
+	if len(v) < 7 || len(v) > 12 {
+		return false
+	}
+	c := v[0] | 0x20
+	return c >= 'a' && c <= 'z'
 }

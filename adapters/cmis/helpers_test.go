@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/bjedu/studentcard/adapters/cmis"
@@ -68,30 +67,11 @@ func sheet(t testing.TB, n int) [][]string {
 	return rows
 }
 
-// xlsxOf writes rows as text cells of the first sheet of a new workbook,
-// starting at row 1 (a nil row leaves that row empty).
+// xlsxOf writes rows as shared-string cells of the first sheet of a new
+// workbook, starting at row 1 (a nil row is left out, as Excel does).
 func xlsxOf(t testing.TB, rows [][]string) []byte {
 	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
-	require.NoError(t, err)
-	for i, row := range rows {
-		if row == nil {
-			continue
-		}
-		vals := make([]any, len(row))
-		for j, v := range row {
-			vals[j] = v
-		}
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		require.NoError(t, err)
-		require.NoError(t, sw.SetRow(cell, vals))
-	}
-	require.NoError(t, sw.Flush())
-	var buf bytes.Buffer
-	require.NoError(t, f.Write(&buf))
-	return buf.Bytes()
+	return xb{Sheets: []xs{textSheet("Sheet1", rows)}}.bytes(t)
 }
 
 // csvOf writes rows as UTF-8 CSV (CRLF, as Excel saves it).
@@ -146,23 +126,5 @@ func zipOf(t testing.TB, name, content string) []byte {
 	_, err = w.Write([]byte(content))
 	require.NoError(t, err)
 	require.NoError(t, zw.Close())
-	return buf.Bytes()
-}
-
-// addSheet adds a sheet with rows to the workbook data.
-func addSheet(t testing.TB, data []byte, name string, rows [][]string) []byte {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	require.NoError(t, err)
-	defer f.Close()
-	_, err = f.NewSheet(name)
-	require.NoError(t, err)
-	for i, row := range rows {
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		require.NoError(t, err)
-		require.NoError(t, f.SetSheetRow(name, cell, &row))
-	}
-	var buf bytes.Buffer
-	require.NoError(t, f.Write(&buf))
 	return buf.Bytes()
 }

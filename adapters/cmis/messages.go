@@ -33,6 +33,16 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "fields disagree", ZH: "数据项之间不一致"},
 	l10n.Entry{Key: "transient flag is not 是/否", ZH: "借读标志不是“是”或“否”"},
 	l10n.Entry{Key: "name contains Latin letters (pinyin for a rare character?)", ZH: "姓名含拉丁字母（是否用拼音代替了生僻字？）"},
+	l10n.Entry{Key: "the workbook exceeds a bound of the importer", ZH: "工作簿超出导入程序的限制"},
+	l10n.Entry{Key: "formula without a computed value: open the file in Excel or WPS and save it again", ZH: "公式没有计算结果：请用Excel或WPS打开该文件后重新保存"},
+	l10n.Entry{Key: "the cell holds an Excel error value", ZH: "单元格是Excel错误值"},
+	l10n.Entry{Key: "the export has a header and no student rows", ZH: "导出文件只有表头，没有学生数据行"},
+	l10n.Entry{Key: "header cell holds a line break: put the column name on one line", ZH: "表头单元格含换行：请把列名写在一行内"},
+	l10n.Entry{Key: "character no name may hold", ZH: "含姓名中不允许的字符"},
+	l10n.Entry{Key: "too long for the card", ZH: "超出卡内存储长度"},
+	l10n.Entry{Key: "the ID type is not a resident ID card", ZH: "证件类型不是居民身份证"},
+	l10n.Entry{Key: "appears twice in this export", ZH: "在本导出文件中重复出现"},
+	l10n.Entry{Key: "resident ID ends in 000 like an ID Excel stored as a number: compare it with the ID card", ZH: "身份证号以000结尾，与Excel存成数字后的号码相同：请与身份证核对"},
 
 	// Frames of a CellError and of the error list.
 	l10n.Entry{Key: "%[1]s: row %[2]d, column %[3]s (%[4]s), value %[5]q: %[6]s", ZH: "%[1]s 第%[2]d行 %[3]s列（%[4]s）“%[5]s”：%[6]s"},
@@ -41,6 +51,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "%[1]s: row %[2]d: %[6]s", ZH: "%[1]s 第%[2]d行：%[6]s"},
 	l10n.Entry{Key: "%[1]s: %[6]s", ZH: "%[1]s：%[6]s"},
 	l10n.Entry{Key: "%d problems", ZH: "共%d处问题"},
+	l10n.Entry{Key: "%s, sheet %s", ZH: "%s 工作表“%s”"},
 
 	// Details.
 	l10n.Entry{Key: "%s is not a calendar date", ZH: "%s不是有效日期"},
@@ -68,6 +79,33 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "the workbook has sheets %s", ZH: "工作簿中的工作表为%s"},
 	l10n.Entry{Key: "the workbook has no sheet", ZH: "工作簿中没有工作表"},
 	l10n.Entry{Key: "unknown encoding %q", ZH: "未知的字符编码%q"},
+	l10n.Entry{Key: "%s exceeds %d", ZH: "%s超过%d"},
+	l10n.Entry{Key: "the workbook file (bytes)", ZH: "工作簿文件（字节）"},
+	l10n.Entry{Key: "the unpacked workbook (bytes)", ZH: "工作簿解压后（字节）"},
+	l10n.Entry{Key: "a workbook part (bytes)", ZH: "工作簿的一个部件（字节）"},
+	l10n.Entry{Key: "the shared strings (count)", ZH: "共享字符串（个数）"},
+	l10n.Entry{Key: "the shared strings (bytes)", ZH: "共享字符串（字节）"},
+	l10n.Entry{Key: "the text of one cell (bytes)", ZH: "单个单元格的文本（字节）"},
+	l10n.Entry{Key: "one XML tag or text (bytes)", ZH: "单个XML标记或文本（字节）"},
+	l10n.Entry{Key: "Excel shows %s", ZH: "Excel显示为%s"},
+	l10n.Entry{Key: "the cell holds %s shown with the number format %s (a date and time?): enter the date alone", ZH: "单元格的值为%s，数字格式为%s（含时间？）：请只填写日期"},
+	l10n.Entry{Key: "the cell holds %s shown with the number format %s, which is no calendar date", ZH: "单元格的值为%s，数字格式为%s，不是有效日期"},
+	l10n.Entry{Key: "%s puts the year last, which reads as month/day in some places and day/month in others: write it as YYYYMMDD", ZH: "%s把年份放在最后，可能是月/日也可能是日/月：请写成YYYYMMDD格式"},
+	l10n.Entry{Key: "character %q (U+%04X) at position %d is %s", ZH: "第%[3]d个字符%[1]q（U+%04[2]X）是%[4]s"},
+	l10n.Entry{Key: "a control character (line break, tab)", ZH: "控制字符（换行、制表符）"},
+	l10n.Entry{Key: "an invisible format character (zero-width space, byte order mark)", ZH: "不可见的格式字符（零宽空格、字节顺序标记）"},
+	l10n.Entry{Key: "a special space (no-break space)", ZH: "特殊空格（不换行空格）"},
+	l10n.Entry{Key: "an emoji or symbol", ZH: "表情符号或图形符号"},
+	l10n.Entry{Key: "a private-use or unassigned character", ZH: "私用区或未分配的字符"},
+	l10n.Entry{Key: "%d bytes as the card stores it (GB2312/GB18030), at most %d", ZH: "按卡内存储（GB2312/GB18030）占%d字节，最多%d字节"},
+	l10n.Entry{Key: "%s: card-making data takes resident ID card numbers; keep this student's ID type and number in CMIS (P-7)", ZH: "%s：制卡数据只收居民身份证号；该学生的证件类型和证件号请在CMIS中按证件类型填报（P-7）"},
+	l10n.Entry{Key: "looks like a passport or permit number: card-making data takes resident ID card numbers; record the student's ID type (证件类型) in CMIS (P-7)", ZH: "像是护照或通行证号码：制卡数据只收居民身份证号；请在CMIS中填写该学生的证件类型（P-7）"},
+	l10n.Entry{Key: "also in row %d", ZH: "与第%d行重复"},
+	l10n.Entry{Key: "the first %d rows, read as %s, hold no known column name", ZH: "按%[2]s编码读取，前%[1]d行中没有已知的列名"},
+	l10n.Entry{Key: "every sheet is hidden: %s", ZH: "所有工作表都是隐藏的：%s"},
+	l10n.Entry{Key: "the first %d rows of sheets %s hold no known column name", ZH: "工作表%[2]s的前%[1]d行中没有已知的列名"},
+	l10n.Entry{Key: "the first %d rows of sheets %s hold no known column name (hidden sheets not read: %s)", ZH: "工作表%[2]s的前%[1]d行中没有已知的列名（未读取隐藏的工作表：%[3]s）"},
+	l10n.Entry{Key: "ID type", ZH: "身份证件类型"},
 	l10n.Entry{Key: "yes", ZH: "是"},
 	l10n.Entry{Key: "no", ZH: "否"},
 	l10n.Entry{Key: "transient", ZH: "借读生"},
@@ -151,6 +189,38 @@ var (
 	// into it, which is how CMIS stores a rare character (C-4); the row is
 	// kept and batch's rare-character check decides.
 	ErrLatinName = messages.Error("name contains Latin letters (pinyin for a rare character?)")
+	// ErrTooBig: the workbook exceeds one of the bounds of the importer
+	// (MaxXLSXBytes, the unzip limit, MaxCellBytes, MaxSharedStrings,
+	// MaxSharedStringBytes); the whole file is refused.
+	ErrTooBig = messages.Error("the workbook exceeds a bound of the importer")
+	// ErrFormula: a cell holds a formula whose value was never computed
+	// (written by a program, not saved by Excel), so its value is unknown.
+	ErrFormula = messages.Error("formula without a computed value: open the file in Excel or WPS and save it again")
+	// ErrExcelError: a cell holds an Excel error value (#N/A, #VALUE!, …).
+	ErrExcelError = messages.Error("the cell holds an Excel error value")
+	// ErrNoRows: the export has a header and no student row; an empty
+	// class is never a clean result.
+	ErrNoRows = messages.Error("the export has a header and no student rows")
+	// ErrHeaderLineBreak: a header cell holds a line break.
+	ErrHeaderLineBreak = messages.Error("header cell holds a line break: put the column name on one line")
+	// ErrCharacter: a name or school name holds a character no name may
+	// hold (control, format, special space, emoji, private use), named
+	// with its U+ code.
+	ErrCharacter = messages.Error("character no name may hold")
+	// ErrTooLong: a name or school name is longer than the card stores
+	// (card.NameSize, card.SchoolNameSize bytes of GB2312/GB18030): the one
+	// length rule the validators and the card apply too.
+	ErrTooLong = messages.Error("too long for the card")
+	// ErrIDType: the ID type column names another ID than the resident ID
+	// card (a passport, a permit, "other"): such students are handled by
+	// the ID-type path of CMIS (P-7), not by card-making data.
+	ErrIDType = messages.Error("the ID type is not a resident ID card")
+	// ErrRoundedID: a warning: a valid resident ID ending in 000, as every
+	// ID Excel stored as a number does; compare it with the ID card.
+	ErrRoundedID = messages.Error("resident ID ends in 000 like an ID Excel stored as a number: compare it with the ID card")
+	// ErrDuplicate: a registry number or resident ID appears in an
+	// earlier row of the same export (named in the message).
+	ErrDuplicate = messages.Error("appears twice in this export")
 )
 
 // CellError is one problem of one cell: the file, the row as Excel shows it
@@ -160,6 +230,7 @@ var (
 // the missing column in Header); file-level ones have no Row.
 type CellError struct {
 	File   string
+	Sheet  string // the worksheet (xlsx only)
 	Row    int
 	Column string // Excel column letter, "" when no single column is at fault
 	Header string // the header text of the column, or the missing column's name
@@ -187,7 +258,11 @@ func (e *CellError) Localize(tag language.Tag) string {
 	case e.Row > 0:
 		key = "%[1]s: row %[2]d: %[6]s"
 	}
-	return messages.Sprintf(tag, key, e.File, e.Row, e.Column, e.Header, e.Value, l10n.Error(e.Err, tag))
+	where := e.File
+	if e.Sheet != "" {
+		where = messages.Sprintf(tag, "%s, sheet %s", e.File, e.Sheet)
+	}
+	return messages.Sprintf(tag, key, where, e.Row, e.Column, e.Header, e.Value, l10n.Error(e.Err, tag))
 }
 
 // Errors is a list of cell problems in row order; [Result.Err] returns one,

@@ -1,22 +1,31 @@
 package cmis
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
-	"slices"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
+
+	"github.com/bjedu/studentcard/internal/gbtext"
 )
+
+// rowSource yields the rows of a sheet: the row number as Excel shows it
+// and the cells; io.EOF at the end. bad is a broken row that was skipped
+// (reading goes on); an error stops the import.
+type rowSource interface {
+	next() (row int, cells []rawCell, bad *CellError, err error)
+	sheetName() string // "" for CSV
+	close()
+}
 
 // csvSource reads rows of delimited text. Row numbers are those Excel shows
 // when it opens the file: one per record, a quoted field spanning lines
 // being one row, and a blank line an empty row (returned as such, so blank
-// rows count the same in CSV and xlsx).
+// rows count the same in CSV and xlsx). Lines end in LF, CRLF or a lone CR
+// (Excel for Mac).
 type csvSource struct {
 	r       *csv.Reader
 	file    string
@@ -24,15 +33,16 @@ type csvSource struct {
 	endLine int      // the line the last record read ended on
 	blank   int      // blank lines still to return before stash
 	stash   []string // a record read, waiting behind blank lines
+	out     []rawCell
 }
 
 func newCSVSource(r io.Reader, file string, enc Encoding, comma rune) *csvSource {
 	if enc == EncodingGB18030 {
 		// Invalid bytes decode to U+FFFD, which the row check reports as
 		// ErrEncoding for the cell that holds them.
-		r = transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder())
+		r = transform.NewReader(r, gbtext.Decoder{})
 	}
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(&crReader{r: bufio.NewReader(r)})
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1 // ragged rows are fine: missing cells are empty
 	// The record slice is reused; it is handed out (from stash) and fully
@@ -41,7 +51,9 @@ func newCSVSource(r io.Reader, file string, enc Encoding, comma rune) *csvSource
 	return &csvSource{r: cr, file: file}
 }
 
-func (s *csvSource) next() (int, []string, *CellError, error) {
+func (s *csvSource) sheetName() string { return "" }
+
+func (s *csvSource) next() (int, []rawCell, *CellError, error) {
 	if s.blank > 0 {
 		s.blank--
 		s.row++
@@ -51,7 +63,11 @@ func (s *csvSource) next() (int, []string, *CellError, error) {
 		rec := s.stash
 		s.stash = nil
 		s.row++
-		return s.row, rec, nil, nil
+		s.out = s.out[:0]
+		for _, v := range rec {
+			s.out = append(s.out, rawCell{s: v})
+		}
+		return s.row, s.out, nil, nil
 	}
 	rec, err := s.r.Read()
 	if err == io.EOF {
@@ -78,79 +94,30 @@ func (s *csvSource) next() (int, []string, *CellError, error) {
 
 func (s *csvSource) close() {}
 
-// xlsxSource streams the rows of one worksheet with excelize's row
-// iterator, so the sheet's XML is never held whole in memory (excelize
-// spills a large sheet to a temporary file while unpacking).
-type xlsxSource struct {
-	file string
-	f    *excelize.File
-	rows *excelize.Rows
-	row  int
+// crReader turns a lone CR (the line end of classic Mac OS and of Excel for
+// Mac's "CSV" format) into LF; CRLF and LF pass unchanged. encoding/csv
+// would otherwise read a CR-only file as one line.
+type crReader struct {
+	r *bufio.Reader
 }
 
-// openXLSX opens the workbook and the sheet to read. Excelize is third-party
-// code reading untrusted input: a panic inside it becomes ErrNotSpreadsheet,
-// never a crash of the caller.
-func (im *Importer) openXLSX(r io.Reader, res *Result) (src rowSource, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			src, err = nil, &CellError{File: res.File, Err: detail(ErrNotSpreadsheet, "the workbook cannot be read: %s", fmt.Sprint(p))}
+func (c *crReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := 0; i < n; i++ {
+		if p[i] != '\r' {
+			continue
 		}
-	}()
-	limit := im.MaxUnzipBytes
-	if limit <= 0 {
-		limit = DefaultMaxUnzipBytes
-	}
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, excelize.StreamChunkSize)})
-	if err != nil {
-		return nil, &CellError{File: res.File, Err: detail(ErrNotSpreadsheet, "the workbook cannot be read: %s", err.Error())}
-	}
-	sheets := f.GetSheetList()
-	sheet := im.Sheet
-	switch {
-	case len(sheets) == 0:
-		_ = f.Close()
-		return nil, &CellError{File: res.File, Err: detail(ErrNotSpreadsheet, "the workbook has no sheet")}
-	case sheet == "":
-		sheet = sheets[0]
-	case !slices.Contains(sheets, sheet):
-		_ = f.Close()
-		return nil, &CellError{File: res.File, Header: sheet, Err: detail(ErrSheet, "the workbook has sheets %s", strings.Join(sheets, ", "))}
-	}
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		_ = f.Close()
-		return nil, &CellError{File: res.File, Err: detail(ErrNotSpreadsheet, "the workbook cannot be read: %s", err.Error())}
-	}
-	return &xlsxSource{file: res.File, f: f, rows: rows}, nil
-}
-
-func (s *xlsxSource) next() (row int, cells []string, bad *CellError, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			row, cells, bad, err = 0, nil, nil, s.broken(fmt.Sprint(p))
+		if i+1 < n {
+			if p[i+1] != '\n' {
+				p[i] = '\n'
+			}
+			continue
 		}
-	}()
-	if !s.rows.Next() {
-		if err := s.rows.Error(); err != nil {
-			return 0, nil, nil, s.broken(err.Error())
+		// A CR at the end of what was read: look at the next byte.
+		next, perr := c.r.Peek(1)
+		if perr != nil || next[0] != '\n' {
+			p[i] = '\n'
 		}
-		return 0, nil, nil, io.EOF
 	}
-	s.row++
-	cells, err = s.rows.Columns()
-	if err != nil {
-		return 0, nil, nil, s.broken(err.Error())
-	}
-	return s.row, cells, nil, nil
-}
-
-// broken is the error of a workbook whose sheet cannot be read on.
-func (s *xlsxSource) broken(why string) error {
-	return &CellError{File: s.file, Row: s.row, Err: detail(ErrNotSpreadsheet, "the workbook cannot be read: %s", why)}
-}
-
-func (s *xlsxSource) close() {
-	_ = s.rows.Close()
-	_ = s.f.Close()
+	return n, err
 }

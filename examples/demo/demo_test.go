@@ -39,8 +39,8 @@ var englishLines = []struct{ rule, line string }{
 	{"C-2", "40 students in CMIS, each with a 640×480 blue-background JPEG photo (C-2)"},
 	{"C-4", "CMIS files a rare-character description (pinyin LI ZHE) (C-4)"},
 	{"P-4/xlsx", "01050123 exports its students from CMIS as students_01050123.xlsx (xlsx) and imports it: 40 rows, 38 good, 2 with errors (P-4)"},
-	{"P-4/bad date", `students_01050123.xlsx: row 14, column F (出生日期), value "2018.01.01": date is not a YYYYMMDD calendar date`},
-	{"P-4/bad division code", `students_01050123.xlsx: row 29, column J (行政区划代码), value "110106": division code is not 12 digits`},
+	{"P-4/bad date", `students_01050123.xlsx, sheet Sheet1: row 14, column F (出生日期), value "01/01/2018": date is not a YYYYMMDD calendar date`},
+	{"P-4/bad division code", `students_01050123.xlsx, sheet Sheet1: row 29, column J (行政区划代码), value "110106": division code is not 12 digits`},
 	{"C-3/cells", "01050123 fixes both cells in CMIS and exports again (C-3)"},
 	{"P-4/clean", "students_01050123.xlsx (xlsx) and imports it: 40 rows, 40 good, 0 with errors (P-4)"},
 	{"P-4/GB18030 CSV", "01080456 exports its students from CMIS as students_01080456.csv (csv, GB18030) and imports it: 8 rows, 8 good, 0 with errors (P-4)"},
@@ -94,7 +94,7 @@ var englishLines = []struct{ rule, line string }{
 
 var chineseLines = []string{
 	"== 第 1/8 步：制卡数据逐级上报：学校 → 区县 → 市级",
-	"students_01050123.xlsx 第14行 F列（出生日期）“2018.01.01”：日期不是YYYYMMDD格式的有效日期",
+	"students_01050123.xlsx 工作表“Sheet1” 第14行 F列（出生日期）“01/01/2018”：日期不是YYYYMMDD格式的有效日期",
 	"在学籍系统中改正这两处并重新导出（C-3）",
 	"区县看到：carddata.txt 第20行 字段学籍号（学籍号0105012303001411）：学籍号已分配给其他学生",
 	"整批退回，失败文件返回学校（C-MAKE-2）",
@@ -279,7 +279,7 @@ func TestCMISExport(t *testing.T) {
 	}
 	t.Run("P-4/every malformed cell is listed with its row and column", func(t *testing.T) {
 		d := newTestDemo()
-		d.a.roster[1].card.BirthDate = "2018-01-01"
+		d.a.roster[1].card.BirthDate = "01/01/2018"
 		d.a.roster[3].division = "110101"
 		res, err := d.exportAndImport(d.a)
 		require.NoError(t, err)

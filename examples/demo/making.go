@@ -125,7 +125,7 @@ func (d *demo) loadRoster(s *school, n int, former batch.CardRecord) error {
 	d.say("   %s %s: %d students in CMIS, each with a 640×480 blue-background JPEG photo (C-2)", s.code, s.name, len(s.roster))
 	if s == d.a {
 		b := &s.roster[dateIdx].card
-		b.BirthDate = b.BirthDate[:4] + "." + b.BirthDate[4:6] + "." + b.BirthDate[6:]
+		b.BirthDate = b.BirthDate[6:] + "/" + b.BirthDate[4:6] + "/" + b.BirthDate[:4] // day/month/year: ambiguous
 		s.roster[divIdx].division = s.roster[divIdx].division[:6]
 		s.roster[typoIdx].card.RegistryNo = former.RegistryNo
 	}
