@@ -230,8 +230,8 @@ type Report struct {
 	LocalPrint bool
 	// Capped: the validation stopped at Validator.MaxProblems problems; the
 	// rest of the file was not checked (it is refused all the same).
-	Capped bool
-	Summary    Summary
+	Capped  bool
+	Summary Summary
 }
 
 type validation struct {
