@@ -90,6 +90,8 @@ func reasonOf(err error) Reason {
 		{ErrSender, ReasonSender}, {ErrPhotoMissing, ReasonPhotoMissing}, {ErrPhotoFormat, ReasonPhotoFormat},
 		{ErrPhotoSize, ReasonPhotoSize}, {ErrPhotoDimensions, ReasonPhotoDimensions},
 		{ErrPhotoColour, ReasonPhotoColour}, {ErrPhotoBackground, ReasonPhotoBackground},
+		{ErrPhotoQuality, ReasonPhotoQuality}, {ErrPhotoHead, ReasonPhotoHead}, {ErrPhotoSilhouette, ReasonPhotoSilhouette},
+		{ErrPhotoOld, ReasonPhotoOld},
 		{ErrPackageFormat, ReasonPackage}, {ErrEntryDuplicate, ReasonPackage}, {ErrEntryName, ReasonPackage},
 		{ErrEntryType, ReasonPackage}, {ErrEntryUnexpected, ReasonPackage}, {ErrEntryTooLarge, ReasonPackage},
 		{ErrNotAccepted, ReasonPackage}, {ErrProblemCap, ReasonCapped},

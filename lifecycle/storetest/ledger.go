@@ -216,7 +216,7 @@ func testLedgerQueries(t *testing.T, s lifecycle.Store) {
 	require.NoError(t, err)
 	rid, err := studentid.BuildResidentID("110101", time.Date(2020, 5, 4, 0, 0, 0, 0, time.UTC), 17)
 	require.NoError(t, err)
-	_, err = l.Enrol(ctx, school, lifecycle.Student{Key: "G1", Number: num.String(), IDNumber: rid.String()})
+	_, err = l.Enrol(ctx, school, lifecycle.Student{Key: "G1", Number: num.String(), Name: "张三", IDNumber: rid.String()})
 	require.NoError(t, err)
 
 	got, ok, err := l.NumberHistory(district).AssignedTo(ctx, num)
