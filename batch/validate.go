@@ -157,6 +157,19 @@ type History interface {
 	AssignedTo(ctx context.Context, id studentid.ID) (rid studentid.ResidentID, ok bool, err error)
 }
 
+// PrefixHistory is a History that can also answer for every number under a
+// prefix at once. The Validator, given one, reads the sender's numbers (the
+// file's header code: a school's 8 digits, a district's 4) with one
+// AssignedUnder call at the first history check and answers every record
+// from the map, instead of asking AssignedTo per record: a ledger answers a
+// range read far faster than one transaction a record.
+type PrefixHistory interface {
+	History
+	// AssignedUnder returns the history of every number starting with
+	// prefix that the history may tell (absent: never assigned).
+	AssignedUnder(ctx context.Context, prefix string) (HistoryMap, error)
+}
+
 // HistoryMap is an in-memory History, for tests and small tools.
 type HistoryMap map[studentid.ID]studentid.ResidentID
 
@@ -248,9 +261,26 @@ type validation struct {
 	recFails bool
 	failed   lineSet // lines of records already counted in Report.Failed
 	gb       bool    // fields are raw GB18030 bytes
+	hist     History // what the records are checked against: v.History or the sender's numbers read from it
 	// maxProblems is the problem cap, line the line being checked.
 	maxProblems int64
 	line        int
+}
+
+// loadHistory sets s.hist at the first history check: the sender's numbers
+// in one AssignedUnder call when the History can, else the History itself.
+func (s *validation) loadHistory(ctx context.Context) error {
+	ph, ok := s.v.History.(PrefixHistory)
+	if !ok || s.code == "" {
+		s.hist = s.v.History
+		return nil
+	}
+	m, err := ph.AssignedUnder(ctx, s.code)
+	if err != nil {
+		return err
+	}
+	s.hist = m
+	return nil
 }
 
 // DefaultMaxProblems is the default of Validator.MaxProblems: a school
@@ -546,7 +576,12 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 		}
 	}
 	if !id.IsZero() && !rid.IsZero() && s.v.History != nil {
-		prev, ok, err := s.v.History.AssignedTo(ctx, id)
+		if s.hist == nil {
+			if err := s.loadHistory(ctx); err != nil {
+				return err
+			}
+		}
+		prev, ok, err := s.hist.AssignedTo(ctx, id)
 		if err != nil {
 			return err
 		}
