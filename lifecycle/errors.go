@@ -10,6 +10,8 @@ import (
 // Chinese text side by side.
 var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "not found", ZH: "未找到"},
+	l10n.Entry{Key: "store unavailable", ZH: "存储不可用"},
+	l10n.Entry{Key: "%[1]s store unavailable (retry when the database is back): %[2]s", ZH: "%[1]s存储不可用（数据库恢复后重试）：%[2]s"},
 	l10n.Entry{Key: "version conflict", ZH: "版本冲突"},
 	l10n.Entry{Key: "already exists", ZH: "已存在"},
 	l10n.Entry{Key: "forbidden", ZH: "无权操作"},
@@ -224,7 +226,34 @@ var (
 	// ErrNotAtSchool: a transfer registration for a student who attended
 	// this school before (R-MOVE-2): resume (复学) instead.
 	ErrNotAtSchool = messages.Error("student no longer at school")
+	// ErrStoreUnavailable: the store's database could not be reached (the
+	// server stopped or restarting, the connection lost mid-transaction,
+	// the file locked by another program or gone). The transaction did not
+	// commit — unless the connection broke during COMMIT itself, when the
+	// outcome is unknown, as with any database; read before redoing a write.
+	// Retry later: the store recovers when the database is back.
+	// Adapters report it as a [*StoreUnavailableError].
+	ErrStoreUnavailable = messages.Error("store unavailable")
 )
+
+// StoreUnavailableError is a store's database out of reach: Store names the
+// adapter ("PostgreSQL", "SQLite"), Err is the driver's error. It matches
+// [ErrStoreUnavailable] and Err.
+type StoreUnavailableError struct {
+	Store string
+	Err   error
+}
+
+// Error returns the English text; Localize gives the Chinese.
+func (e *StoreUnavailableError) Error() string { return e.Localize(l10n.English) }
+
+// Localize renders the error in tag's language.
+func (e *StoreUnavailableError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "%[1]s store unavailable (retry when the database is back): %[2]s", e.Store, l10n.Error(e.Err, tag))
+}
+
+// Unwrap yields [ErrStoreUnavailable] and the driver's error.
+func (e *StoreUnavailableError) Unwrap() []error { return []error{ErrStoreUnavailable, e.Err} }
 
 // NotFoundError says which row was missing.
 type NotFoundError struct {
