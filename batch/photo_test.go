@@ -249,9 +249,9 @@ func TestGeneratedPhotosPassC2(t *testing.T) {
 	}
 }
 
-// photoPackage builds a package of recs with the photos given by index
+// packageOfPhotos builds a package of recs with the photos given by index
 // (nil: none).
-func photoPackage(t *testing.T, recs []batch.CardRecord, photo func(i int) []byte) []byte {
+func packageOfPhotos(t *testing.T, recs []batch.CardRecord, photo func(i int) []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	pw := batch.NewPackageWriter(&buf)
@@ -283,7 +283,7 @@ func TestPackagePhotoPassInOrder(t *testing.T) {
 	low := must(batchtest.PhotoSpec{Quality: 40}.JPEG())
 	two := must(batchtest.PhotoSpec{Figures: 2}.JPEG())
 	old := must(batchtest.PhotoSpec{Taken: photoNow.AddDate(-3, 0, 0)}.JPEG())
-	pkg := photoPackage(t, recs, func(i int) []byte {
+	pkg := packageOfPhotos(t, recs, func(i int) []byte {
 		switch i % 5 {
 		case 1:
 			return low
@@ -343,7 +343,7 @@ func TestPackagePhotoPassInOrder(t *testing.T) {
 func TestRefusedDataSkipsPhotos(t *testing.T) {
 	recs := genRecords(t, 30)
 	recs[3].ResidentID = recs[4].ResidentID // duplicate: the data fails
-	pkg := photoPackage(t, recs, func(int) []byte { return []byte("not a JPEG at all") })
+	pkg := packageOfPhotos(t, recs, func(int) []byte { return []byte("not a JPEG at all") })
 	rep, err := batch.CheckPackage(context.Background(), bytes.NewReader(pkg), int64(len(pkg)), "p.zip", districtValidator(), batch.PhotoRules{})
 	require.NoError(t, err)
 	assert.False(t, rep.Accepted)
