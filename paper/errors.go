@@ -2,6 +2,7 @@ package paper
 
 import (
 	"errors"
+	"strconv"
 
 	"golang.org/x/text/language"
 
@@ -92,7 +93,7 @@ func (e *ContentError) Unwrap() error { return e.Err }
 // Localize renders the error with the paper, item and field.
 func (e *ContentError) Localize(tag language.Tag) string {
 	if e.Item > 0 {
-		return messages.Sprintf(tag, "%s, item %d, %s: %s", messages.Text(e.Paper), e.Item, messages.Text(e.Field), e.Err)
+		return messages.Sprintf(tag, "%s, item %s, %s: %s", messages.Text(e.Paper), strconv.Itoa(e.Item), messages.Text(e.Field), e.Err)
 	}
 	return messages.Sprintf(tag, "%s, %s: %s", messages.Text(e.Paper), messages.Text(e.Field), e.Err)
 }

@@ -335,18 +335,17 @@ func cmap4(b []byte, set runeSet) (runeSet, error) {
 		delta := binary.BigEndian.Uint16(deltas[2*i:])
 		ro := int(binary.BigEndian.Uint16(ranges[2*i:]))
 		if ro == 0 {
-			// glyph = c + delta; only the rune mapping to glyph 0 is missing.
-			lo := start
-			for c := start; c <= end; c++ {
-				if uint16(c)+delta == 0 {
-					if c > lo {
-						set = append(set, runeRange{lo, c - 1})
-					}
-					lo = c + 1
+			// glyph = c + delta (mod 65536): only the one rune whose glyph is
+			// 0, the missing glyph, is not covered.
+			if hole := rune(uint16(-int32(delta))); hole >= start && hole <= end {
+				if hole > start {
+					set = append(set, runeRange{start, hole - 1})
 				}
-			}
-			if lo <= end {
-				set = append(set, runeRange{lo, end})
+				if hole < end {
+					set = append(set, runeRange{hole + 1, end})
+				}
+			} else {
+				set = append(set, runeRange{start, end})
 			}
 			continue
 		}

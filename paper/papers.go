@@ -63,7 +63,7 @@ func HandoverSheet(w io.Writer, h *batch.Handover, s Sheet, opt Options) error {
 		d.pdf.Ln(3)
 		d.pdf.SetFont(fontFamily, "", 11)
 		d.pdf.SetX(marginA4)
-		d.pdf.CellFormat(0, 7, d.t("total: %d cards in %d big boxes and %d small boxes", h.Total(), len(bigs), len(smalls)), "", 1, "L", false, 0, "")
+		d.pdf.CellFormat(0, 7, d.t("total: %s cards in %s big boxes and %s small boxes", strconv.Itoa(h.Total()), strconv.Itoa(len(bigs)), strconv.Itoa(len(smalls))), "", 1, "L", false, 0, "")
 		d.pdf.SetX(marginA4)
 		d.pdf.CellFormat(0, 7, d.t("checked against the cards: counts match [ ]   do not match [ ] (the sheet is regenerated, C-ISSUE-4)"), "", 1, "L", false, 0, "")
 		d.signatures("handed over by", "received by")
@@ -91,14 +91,14 @@ func BoxLabels(w io.Writer, h *batch.Handover, opt Options) error {
 			labels = append(labels, label{"big box", b.Box, []string{
 				d.t("factory batch: %s", d.data("factory batch", b.FactoryBatch)),
 				d.t("district: %s", b.District),
-				d.t("cards: %d", b.Count),
+				d.t("cards: %s", strconv.Itoa(b.Count)),
 			}})
 		}
 		for _, s := range smalls {
 			labels = append(labels, label{"small box", s.Box, []string{
 				d.t("school: %s %s", s.School, d.data("school name", s.SchoolName)),
-				d.t("student category: %d   cohort: %02d", int(s.Category), s.Cohort),
-				d.t("cards: %d", s.Count),
+				d.t("student category: %s   cohort: %s", strconv.Itoa(int(s.Category)), fmt.Sprintf("%02d", s.Cohort)),
+				d.t("cards: %s", strconv.Itoa(s.Count)),
 			}})
 		}
 		const lw, lh = 105.0, 57.0
@@ -152,7 +152,7 @@ func FaultSlip(w io.Writer, recs []batch.FaultRecord, s Sheet, opt Options) erro
 		d.pdf.Ln(3)
 		d.pdf.SetX(marginA4)
 		d.pdf.SetFont(fontFamily, "", 11)
-		d.pdf.CellFormat(0, 7, d.t("total: %d fault cards", len(recs)), "", 1, "L", false, 0, "")
+		d.pdf.CellFormat(0, 7, d.t("total: %s fault cards", strconv.Itoa(len(recs))), "", 1, "L", false, 0, "")
 		d.signatures("handler", "verified and counted by")
 	})
 }
@@ -183,7 +183,7 @@ func RecoverySlip(w io.Writer, recs []batch.RecoveryRecord, s Sheet, opt Options
 		d.pdf.Ln(3)
 		d.pdf.SetX(marginA4)
 		d.pdf.SetFont(fontFamily, "", 11)
-		d.pdf.CellFormat(0, 7, d.t("total: %d recovered cards", len(recs)), "", 1, "L", false, 0, "")
+		d.pdf.CellFormat(0, 7, d.t("total: %s recovered cards", strconv.Itoa(len(recs))), "", 1, "L", false, 0, "")
 		d.signatures("handed in by", "received by")
 	})
 }
@@ -234,7 +234,7 @@ func ApplicationForm(w io.Writer, a Application, s Sheet, opt Options) error {
 			{"paid by", d.t("payer " + string(a.Terms.Payer))},
 		}
 		if a.Terms.FeeYuan > 0 {
-			rows = append(rows, [2]string{"fee", d.t("%d yuan (fee code %s)", a.Terms.FeeYuan, a.Terms.FeeCode)})
+			rows = append(rows, [2]string{"fee", d.t("%s yuan (fee code %s)", strconv.Itoa(a.Terms.FeeYuan), a.Terms.FeeCode)})
 		}
 		if a.Terms.SignedApplication {
 			rows = append(rows, [2]string{"paperwork", d.t("this application, signed, is kept at the school")})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -141,7 +142,7 @@ func (d *doc) dateText() string {
 	if d.date.IsZero() {
 		return d.t("____ year __ month __ day")
 	}
-	return d.t("%d-%02d-%02d", d.date.Year(), int(d.date.Month()), d.date.Day())
+	return d.t("%s-%s-%s", d.date.Format("2006"), d.date.Format("01"), d.date.Format("02"))
 }
 
 // fitText sets the font size so s fits width w (down to a 6 pt minimum) and
@@ -273,6 +274,6 @@ func (d *doc) footer() {
 	d.pdf.SetFooterFunc(func() {
 		d.pdf.SetY(-12)
 		d.pdf.SetFont(fontFamily, "", 8)
-		d.pdf.CellFormat(0, 5, d.t("page %d of %s", d.pdf.PageNo(), "{nb}"), "", 0, "C", false, 0, "")
+		d.pdf.CellFormat(0, 5, d.t("page %s of %s", strconv.Itoa(d.pdf.PageNo()), "{nb}"), "", 0, "C", false, 0, "")
 	})
 }
