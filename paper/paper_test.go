@@ -125,7 +125,6 @@ func TestHandoverSheet(t *testing.T) {
 
 type language struct{ tag lang.Tag }
 
-
 var (
 	zh = language{l10n.Chinese}
 	en = language{l10n.English}
@@ -334,7 +333,9 @@ func TestPaperRefusals(t *testing.T) {
 		run   func() error
 		field string
 	}{
-		{"C-ISSUE-1 a sheet without boxes", func() error { return paper.HandoverSheet(&bytes.Buffer{}, &batch.Handover{}, sheet, paper.Options{Font: f}) }, "boxes"},
+		{"C-ISSUE-1 a sheet without boxes", func() error {
+			return paper.HandoverSheet(&bytes.Buffer{}, &batch.Handover{}, sheet, paper.Options{Font: f})
+		}, "boxes"},
 		{"C-ISSUE-1 a sheet without a receiver", func() error {
 			return paper.HandoverSheet(&bytes.Buffer{}, handover(t), paper.Sheet{From: "x"}, paper.Options{Font: f})
 		}, "to"},
