@@ -137,6 +137,8 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "entry too large for the package bounds", ZH: "条目超出数据包的大小限制"},
 	l10n.Entry{Key: "package is not the one that was accepted", ZH: "数据包不是审核通过的那一个"},
 	l10n.Entry{Key: "%s: entry %s: %s", ZH: "%[1]s 条目%[2]s：%[3]s"},
+	l10n.Entry{Key: "too many problems: validation stopped, the rest of the file was not checked", ZH: "问题过多：校验已停止，文件其余部分未检查"},
+	l10n.Entry{Key: "stopped at line %s after %s problems", ZH: "在第%[1]s行、发现%[2]s个问题后停止"},
 	l10n.Entry{Key: "%s more problems not listed: the failure file lists the first %s", ZH: "另有%[1]s个问题未列出：失败文件只列出前%[2]s个"},
 
 	// values printed to operators: box labels, count differences, waste, levels

@@ -71,16 +71,21 @@ func compressed(t testing.TB, method uint16, data []byte) []byte {
 	return b.Bytes()
 }
 
-// schoolUpload returns the entries of a valid school package of n records:
-// data, empty description, one photo each.
-func schoolUpload(t testing.TB, n int) (data, rare []byte, photos []rawEntry) {
+// schoolUpload returns the entries of a school package of n records: data,
+// empty description, one photo each (a real JPEG if real, else a few bytes:
+// the strict reader does not look inside photos, and small fuzz seeds
+// mutate faster).
+func schoolUpload(t testing.TB, n int, real bool) (data, rare []byte, photos []rawEntry) {
 	recs := genRecords(t, n)
 	data = cardFile(t, batchtest.School(school, created), recs)
 	var rb bytes.Buffer
 	w, err := batch.RareChars.NewWriter(&rb, batch.PackageRare, batchtest.School(school, created))
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
-	photo := must(batchtest.Photo(1))
+	photo := []byte("\xff\xd8 not decoded by the strict reader \xff\xd9")
+	if real {
+		photo = must(batchtest.Photo(1))
+	}
 	for _, r := range recs {
 		photos = append(photos, rawEntry{name: batch.PackagePhoto + r.RegistryNo + ".jpg", data: photo})
 	}
@@ -94,7 +99,7 @@ func hostilePackages(t testing.TB) []struct {
 	pkg  []byte
 	want error
 } {
-	data, rare, photos := schoolUpload(t, 3)
+	data, rare, photos := schoolUpload(t, 3, false)
 	other := cardFile(t, batchtest.School(school, created), genRecords(t, 5)[3:])
 	base := []rawEntry{{name: batch.PackageData, data: data, method: zip.Deflate}, {name: batch.PackageRare, data: rare, method: zip.Deflate}}
 	with := func(extra ...rawEntry) []byte {
@@ -181,7 +186,7 @@ func TestStrictReaderRefusesHostilePackages(t *testing.T) {
 }
 
 func TestStrictReaderAcceptsTheLayout(t *testing.T) {
-	data, rare, photos := schoolUpload(t, 3)
+	data, rare, photos := schoolUpload(t, 3, true)
 	pkg := rawZip(t, append([]rawEntry{{name: batch.PackageData, data: data, method: zip.Deflate}, {name: batch.PackageRare, data: rare, method: zip.Deflate}}, photos...)...)
 	p, err := batch.OpenPackage(bytes.NewReader(pkg), int64(len(pkg)), "school.zip")
 	require.NoError(t, err)
@@ -470,4 +475,40 @@ func TestForeignDistrictPackage(t *testing.T) {
 	require.Len(t, drep.Errors, 1)
 	assert.ErrorIs(t, drep.Errors[0], batch.ErrNotSender)
 	assert.Equal(t, 5, drep.Errors[0].Line, "the record's line (after header and columns)")
+}
+
+// TestValidationStopsAtProblemCap: C-MAKE-2 a file with more problems than
+// Validator.MaxProblems is refused without checking the rest, and the
+// failure file says where the check stopped.
+func TestValidationStopsAtProblemCap(t *testing.T) {
+	recs := genRecords(t, 1)
+	many := make([]batch.CardRecord, 1000)
+	for i := range many {
+		many[i] = recs[0]
+	}
+	data := cardFile(t, batchtest.School(school, created), many)
+	var failures bytes.Buffer
+	fw, err := batch.NewFailureWriter(&failures, "f.txt", districtSender())
+	require.NoError(t, err)
+	v := districtValidator()
+	v.MaxProblems = 50
+	v.OnError = fw.Add
+	rep, err := v.Validate(context.Background(), bytes.NewReader(data), "carddata.txt")
+	require.NoError(t, err)
+	require.NoError(t, fw.Close())
+	assert.False(t, rep.Accepted)
+	assert.True(t, rep.Capped)
+	assert.EqualValues(t, 50, rep.Problems)
+	assert.Less(t, rep.Records, int64(100), "the rest of the file is not read")
+	var rows []batch.Failure
+	_, err = batch.ReadFailures(context.Background(), bytes.NewReader(failures.Bytes()), "f.txt", func(f batch.Failure) error {
+		rows = append(rows, f)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, rows, 51)
+	last := rows[50]
+	assert.Equal(t, batch.ReasonCapped, last.Reason)
+	assert.Equal(t, 2+int(rep.Records), last.Line, "the line where the check stopped")
+	assert.Contains(t, last.Message, "校验已停止")
 }

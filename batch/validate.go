@@ -47,6 +47,9 @@ var (
 	// ErrReassigned: history says the registry number belongs to a different
 	// resident ID (S-ID-1).
 	ErrReassigned = messages.Error("registry number already assigned to another student")
+	// ErrProblemCap: the validation stopped at its problem cap
+	// (Validator.MaxProblems); the rest of the file was not checked.
+	ErrProblemCap = messages.Error("too many problems: validation stopped, the rest of the file was not checked")
 	// ErrSender: the file's sender level or code is not what the validating
 	// level expects.
 	ErrSender = messages.Error("file not from the expected sender")
@@ -91,7 +94,7 @@ func reasonOf(err error) Reason {
 		{ErrPhotoOld, ReasonPhotoOld},
 		{ErrPackageFormat, ReasonPackage}, {ErrEntryDuplicate, ReasonPackage}, {ErrEntryName, ReasonPackage},
 		{ErrEntryType, ReasonPackage}, {ErrEntryUnexpected, ReasonPackage}, {ErrEntryTooLarge, ReasonPackage},
-		{ErrNotAccepted, ReasonPackage},
+		{ErrNotAccepted, ReasonPackage}, {ErrProblemCap, ReasonCapped},
 	} {
 		if errors.Is(err, p.err) {
 			return p.r
@@ -219,6 +222,11 @@ type Validator struct {
 	// OnError, when not nil, receives every problem as found (e.g. a
 	// FailureWriter's Add). Its error stops the validation.
 	OnError func(*RecordError) error
+	// MaxProblems stops the validation after this many problems (default
+	// DefaultMaxProblems): the file is refused with Report.Capped, and
+	// OnError receives one last row with reason CAPPED saying where it
+	// stopped. It bounds the work a hostile file can cause.
+	MaxProblems int
 }
 
 // Report is the outcome of a validation.
@@ -235,7 +243,10 @@ type Report struct {
 	Accepted bool
 	// LocalPrint: a district may print this accepted batch itself (C-MAKE-2).
 	LocalPrint bool
-	Summary    Summary
+	// Capped: the validation stopped at Validator.MaxProblems problems; the
+	// rest of the file was not checked (it is refused all the same).
+	Capped  bool
+	Summary Summary
 }
 
 type validation struct {
@@ -256,6 +267,9 @@ type validation struct {
 	// in pending, in line order.
 	loaded  chan loadedHistory
 	pending []pendingCheck
+	// maxProblems is the problem cap, line the line being checked.
+	maxProblems int64
+	line        int
 }
 
 // loadedHistory is the outcome of a PrefixHistory's AssignedUnder.
@@ -354,15 +368,46 @@ func (s *validation) flushPending(ctx context.Context) error {
 	return nil
 }
 
+// DefaultMaxProblems is the default of Validator.MaxProblems: a school
+// fixing its data in CMIS needs the first thousands of problems, and
+// checking on after them costs time and memory for nothing (a 1 MB package
+// of failing records could otherwise hold half a million of them).
+const DefaultMaxProblems = 10_000
+
+// errProblemCap stops a validation at its problem cap.
+var errProblemCap = errors.New("problem cap reached")
+
 // Validate reads a card-making data file from r. Problems with the content
 // are in the Report; the error is for what stops the pass itself (ctx, the
-// History, OnError).
+// History, OnError). After MaxProblems problems the pass stops: the Report
+// is refused with Capped set, and OnError gets one last row with reason
+// CAPPED naming the line where it stopped.
 func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Report, error) {
 	rep := &Report{File: name}
-	s := &validation{v: &v, rep: rep, maxKeep: v.MaxErrors}
+	s := &validation{v: &v, rep: rep, maxKeep: v.MaxErrors, maxProblems: int64(v.MaxProblems)}
 	if s.maxKeep <= 0 {
 		s.maxKeep = 100
 	}
+	if s.maxProblems <= 0 {
+		s.maxProblems = DefaultMaxProblems
+	}
+	err := s.validate(ctx, r, name)
+	if !errors.Is(err, errProblemCap) {
+		return rep, err
+	}
+	rep.Accepted, rep.LocalPrint, rep.Capped = false, false, true
+	e := &RecordError{File: name, Line: s.line, Reason: ReasonCapped,
+		Err: detail(ErrProblemCap, "stopped at line %s after %s problems", strconv.Itoa(s.line), strconv.FormatInt(s.maxProblems, 10))}
+	if v.OnError != nil {
+		return rep, v.OnError(e)
+	}
+	return rep, nil
+}
+
+// validate is the pass of Validate; it returns errProblemCap when the
+// problem cap stops it.
+func (s *validation) validate(ctx context.Context, r io.Reader, name string) error {
+	v, rep := s.v, s.rep
 	rd := NewReader(r, name)
 	rd.ReuseRecord, rd.rawMode = true, true
 	h, err := rd.Header()
@@ -375,7 +420,7 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 		err = s.checkSender(h, name)
 	}
 	if err != nil {
-		return rep, s.fileError(err)
+		return s.fileError(err)
 	}
 	if v.History != nil {
 		stop := s.startHistory(ctx)
@@ -384,29 +429,31 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 	for i := 0; ; i++ {
 		if i%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return rep, err
+				return err
 			}
 		}
 		rec, err := rd.Next()
 		if err == io.EOF {
 			break
 		}
+		s.line = rec.Line
 		var pe *ParseError
 		if err != nil && errors.As(err, &pe) && isRecordLevel(pe.Err) {
+			s.line = pe.Line
 			rep.Records++
 			rep.Failed++
 			if err := s.problem(&RecordError{File: name, Line: pe.Line, Field: pe.Field, Reason: ReasonEnvelope, Err: err}); err != nil {
-				return rep, err
+				return err
 			}
 			continue
 		}
 		if err != nil {
-			return rep, s.fileError(err)
+			return s.fileError(err)
 		}
 		rep.Records++
 		s.recFails = false
 		if err := s.record(ctx, name, rec); err != nil {
-			return rep, err
+			return err
 		}
 		if s.recFails {
 			rep.Failed++
@@ -415,7 +462,7 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 	}
 	if s.loaded != nil && s.hist == nil { // the queued S-ID-1 checks, before the end-of-file duplicates
 		if err := s.checkHistory(ctx, studentid.ID{}, studentid.ResidentID{}, 0, true); err != nil {
-			return rep, err
+			return err
 		}
 	}
 	if err := s.ridLines.duplicates(func(dup, first keyLine) error {
@@ -430,12 +477,12 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 		}
 		return s.problem(e)
 	}); err != nil {
-		return rep, err
+		return err
 	}
 	rep.Summary = rd.Summary()
 	rep.Accepted = rep.Problems == 0
 	rep.LocalPrint = rep.Accepted && v.Level == LevelDistrict && MayPrintLocally(rep.Records)
-	return rep, nil
+	return nil
 }
 
 func isRecordLevel(err error) bool {
@@ -509,6 +556,9 @@ func keyOfDigitsOK(s string) error {
 }
 
 func (s *validation) problem(e *RecordError) error {
+	if s.rep.Problems >= s.maxProblems {
+		return errProblemCap
+	}
 	s.rep.Problems++
 	s.recFails = true
 	if e.Reason == "" {

@@ -10,6 +10,8 @@ import (
 // Chinese text side by side.
 var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "not found", ZH: "未找到"},
+	l10n.Entry{Key: "store unavailable", ZH: "存储不可用"},
+	l10n.Entry{Key: "%[1]s store unavailable (retry when the database is back): %[2]s", ZH: "%[1]s存储不可用（数据库恢复后重试）：%[2]s"},
 	l10n.Entry{Key: "version conflict", ZH: "版本冲突"},
 	l10n.Entry{Key: "already exists", ZH: "已存在"},
 	l10n.Entry{Key: "forbidden", ZH: "无权操作"},
@@ -47,6 +49,31 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "too late to undo: the undo window has passed", ZH: "已超过可撤销期限，不能撤销"},
 	l10n.Entry{Key: "the approval was used already", ZH: "该审批已被使用"},
 	l10n.Entry{Key: "the staff report lists nobody", ZH: "人员名单为空"},
+	l10n.Entry{Key: "an application is filed step by step: school, district, city", ZH: "应用须逐级备案：学校、区级、市级"},
+	l10n.Entry{Key: "unknown kind of misuse (want forged or used-by-another)", ZH: "未知的违规类型（应为伪造或冒用）"},
+	l10n.Entry{Key: "the card presented is not the student's", ZH: "所出示的卡不属于该生"},
+	l10n.Entry{Key: "the class number must be 7 digits: entry year, grade, 2-digit class", ZH: "班号应为7位：入学年份、年级、2位班号"},
+	l10n.Entry{Key: "the ID number is missing or invalid for its ID type", ZH: "证件号码缺失或与证件类型不符"},
+	l10n.Entry{Key: "a foreign student records the passport or permit, not \"other\"", ZH: "外籍学生应填写护照或通行证，不能选择“其他”"},
+	l10n.Entry{Key: "the ID type is not on the list", ZH: "证件类型不在规定列表中"},
+	l10n.Entry{Key: "at least one guardian is recorded", ZH: "至少填写一名监护人"},
+	l10n.Entry{Key: "a student without an ID number needs a guardian's ID number", ZH: "学生没有身份证号时，监护人必须填写身份证件号"},
+	l10n.Entry{Key: "the entry month must be September (YYYY09)", ZH: "入学年月的月份应为09月"},
+	l10n.Entry{Key: "disability is recorded only with a disability certificate", ZH: "须有残疾证方可填写残疾情况"},
+	l10n.Entry{Key: "only child is recorded only with the certificate", ZH: "须有独生子女证方可填写独生子女"},
+	l10n.Entry{Key: "reserve cards, district %s, %s: %s %s cards (system count after: %s, an aid only) by %s\nhandler signature: ________  keeper signature: ________", ZH: "预备卡登记：区县 %[1]s，%[2]s：%[3]s %[4]s 张（系统结存 %[5]s 张，仅供核对），经手人 %[6]s\n经手人签字：________  保管人签字：________"},
+	l10n.Entry{Key: "reserve in", ZH: "入库"},
+	l10n.Entry{Key: "reserve out", ZH: "出库"},
+	l10n.Entry{Key: "action file-application", ZH: "应用备案"},
+	l10n.Entry{Key: "action report-misuse", ZH: "报告伪造冒用"},
+	l10n.Entry{Key: "action holder-view", ZH: "持卡人查询"},
+	l10n.Entry{Key: "action recompute-deadlines", ZH: "重算期限"},
+	l10n.Entry{Key: "a student treated as local needs one of the six grounds and its proof", ZH: "借读生按本市生对待须符合六种情况之一并有证明材料"},
+	l10n.Entry{Key: "the new number is pre-assigned only once the student is confirmed in the new grade's class", ZH: "须确认该生已经进入新年级班级后才能预分配新学籍号"},
+	l10n.Entry{Key: "the export application needs purpose, manner of use, fields, period, the person responsible for data security, the handler and a security plan", ZH: "数据导出申请须写明数据用途、使用方式、数据字段名称、使用期限、数据安全责任人、经办人及信息使用管理安全方案"},
+	l10n.Entry{Key: "district and school levels export through the page export, not in bulk", ZH: "县级和学校采用页面导出的办法，不得批量导出"},
+	l10n.Entry{Key: "recovered cards stop at the district; only fault cards go up to the city", ZH: "学籍卡一般不回收到市级：回收卡留在区级，只有故障卡上交市级"},
+	l10n.Entry{Key: "no card is taken back for safekeeping: recall and recovery happen only through a number change or a leave record", ZH: "不得以代为保管等名义收回学生卡：只有学籍号变更或离校记录才能收回、回收"},
 	l10n.Entry{Key: "every staff member needs a login, a name and a role (card-manager or system-admin)", ZH: "每名人员须有登录名、姓名和角色（卡管理员或系统管理员）"},
 	l10n.Entry{Key: "the student has graduated or completed: basic data can no longer change", ZH: "该生已毕业或结业，不能再修改基本信息"},
 	l10n.Entry{Key: "the name is empty", ZH: "姓名为空"},
@@ -104,6 +131,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "state lost", ZH: "已挂失"},
 	l10n.Entry{Key: "state frozen", ZH: "已冻结"},
 	l10n.Entry{Key: "state cancelled", ZH: "已注销"},
+	l10n.Entry{Key: "state recovered-district", ZH: "已交区级"},
 	l10n.Entry{Key: "state transferred-out", ZH: "已转出"},
 	l10n.Entry{Key: "state recovered", ZH: "已回收"},
 	l10n.Entry{Key: "state fault-school", ZH: "故障卡（在校级）"},
@@ -165,6 +193,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "action replacement-done", ZH: "补卡完成"},
 	l10n.Entry{Key: "action reserve", ZH: "查询预备卡"},
 	l10n.Entry{Key: "action resume", ZH: "复学"},
+	l10n.Entry{Key: "action hand-in", ZH: "回收卡交区级"},
 	l10n.Entry{Key: "action schedule-duties", ZH: "安排例行工作"},
 	l10n.Entry{Key: "action report-staff", ZH: "上报卡管理人员名单"},
 	l10n.Entry{Key: "action set-to-issue", ZH: "设定待发卡数"},
@@ -224,7 +253,34 @@ var (
 	// ErrNotAtSchool: a transfer registration for a student who attended
 	// this school before (R-MOVE-2): resume (复学) instead.
 	ErrNotAtSchool = messages.Error("student no longer at school")
+	// ErrStoreUnavailable: the store's database could not be reached (the
+	// server stopped or restarting, the connection lost mid-transaction,
+	// the file locked by another program or gone). The transaction did not
+	// commit — unless the connection broke during COMMIT itself, when the
+	// outcome is unknown, as with any database; read before redoing a write.
+	// Retry later: the store recovers when the database is back.
+	// Adapters report it as a [*StoreUnavailableError].
+	ErrStoreUnavailable = messages.Error("store unavailable")
 )
+
+// StoreUnavailableError is a store's database out of reach: Store names the
+// adapter ("PostgreSQL", "SQLite"), Err is the driver's error. It matches
+// [ErrStoreUnavailable] and Err.
+type StoreUnavailableError struct {
+	Store string
+	Err   error
+}
+
+// Error returns the English text; Localize gives the Chinese.
+func (e *StoreUnavailableError) Error() string { return e.Localize(l10n.English) }
+
+// Localize renders the error in tag's language.
+func (e *StoreUnavailableError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "%[1]s store unavailable (retry when the database is back): %[2]s", e.Store, l10n.Error(e.Err, tag))
+}
+
+// Unwrap yields [ErrStoreUnavailable] and the driver's error.
+func (e *StoreUnavailableError) Unwrap() []error { return []error{ErrStoreUnavailable, e.Err} }
 
 // NotFoundError says which row was missing.
 type NotFoundError struct {

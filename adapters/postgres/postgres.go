@@ -146,11 +146,17 @@ func (s *Store) enter() error {
 }
 
 // Tx runs fn in one READ COMMITTED transaction on a connection of its own.
-// See [lifecycle.Store].
+// See [lifecycle.Store]. A server out of reach — stopped mid-transaction,
+// restarting, refusing connections — is a [*lifecycle.StoreUnavailableError]
+// matching [lifecycle.ErrStoreUnavailable]: nothing was committed (unless
+// the connection broke during COMMIT itself: then the outcome is unknown),
+// and the broken connection is dropped, so a later Tx dials the server again and
+// succeeds once it is back.
 func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer func() { err = unavailable(err) }()
 	if err := s.enter(); err != nil {
 		return err
 	}
@@ -324,6 +330,11 @@ const assignedQuery = `SELECT n.number, n.student_key, coalesce(s.id_number, '')
 // connection of the pool; a read in PostgreSQL takes no lock a writer waits
 // for.
 func (s *Store) AssignedNumbers(ctx context.Context, prefix, after string, limit int) ([]lifecycle.AssignedNumber, error) {
+	out, err := s.assignedNumbers(ctx, prefix, after, limit)
+	return out, unavailable(err) // a lost database is typed, as in Tx
+}
+
+func (s *Store) assignedNumbers(ctx context.Context, prefix, after string, limit int) ([]lifecycle.AssignedNumber, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,6 +59,7 @@ type Options struct {
 // order. Backups read through a second connection and do not stop writers.
 type Store struct {
 	path string
+	file os.FileInfo // the database file as opened, to notice it deleted or replaced
 	db   *sql.DB
 	// writer is a one-slot semaphore guarding conn: whoever holds it runs
 	// the one transaction in flight.
@@ -137,6 +139,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		_ = s.conn.Close()
 		_ = db.Close()
 		return nil, err
+	}
+	if s.file, err = os.Stat(path); err != nil {
+		_ = s.Close()
+		return nil, &lifecycle.StoreUnavailableError{Store: storeName, Err: err}
 	}
 	return s, nil
 }
@@ -239,6 +245,11 @@ func rangeStart(prefix, after string) string {
 // read-only pool: one deferred read transaction (a WAL snapshot) a page,
 // taking neither the writer slot nor SQLite's write lock.
 func (s *Store) AssignedNumbers(ctx context.Context, prefix, after string, limit int) ([]lifecycle.AssignedNumber, error) {
+	out, err := s.assignedNumbers(ctx, prefix, after, limit)
+	return out, unavailable(err) // a lost database is typed, as in Tx
+}
+
+func (s *Store) assignedNumbers(ctx context.Context, prefix, after string, limit int) ([]lifecycle.AssignedNumber, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -350,7 +361,14 @@ func (s *Store) rollback() {
 
 // Tx runs fn in one IMMEDIATE transaction on the writer connection. It
 // waits for the transaction in flight (or ctx) first. See [lifecycle.Store].
-func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) error {
+// A database out of reach — locked by another program past the busy
+// timeout, unreadable, or deleted or moved under the open store — is a
+// [*lifecycle.StoreUnavailableError] matching [lifecycle.ErrStoreUnavailable];
+// nothing was committed, and once the lock is released (or the file is
+// readable again) the next Tx succeeds. A deleted file does not come back:
+// reopen the store on a restored copy.
+func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error) {
+	defer func() { err = unavailable(err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -366,6 +384,9 @@ func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) error {
 	case <-s.closed:
 		return ErrClosed
 	default:
+	}
+	if err := s.checkFile(); err != nil {
+		return err
 	}
 	t := &tx{s: s}
 	defer func() { t.done = true }()
