@@ -92,9 +92,9 @@ func TestMake(t *testing.T) {
 	})
 	t.Run("C-3/every bad cell listed with row, column and value; nothing written; exit 1", func(t *testing.T) {
 		bad := exportRows(t, 30)
-		bad[3][5] = "1/3/2018"                  // row 4: a date with the year last
-		bad[6][1] = "王\u200b明"                 // row 7: a zero-width space
-		bad[9][3] = bad[2][3]                   // row 10: registry number of row 3 again
+		bad[3][5] = "1/3/2018" // row 4: a date with the year last
+		bad[6][1] = "王\u200b明" // row 7: a zero-width space
+		bad[9][3] = bad[2][3]  // row 10: registry number of row 3 again
 		other, err := batchtest.Record("01080002", "北京市测试学校", 40, 3)
 		require.NoError(t, err)
 		bad[12][3], bad[12][4], bad[12][5] = other.RegistryNo, other.ResidentID, other.BirthDate // row 13: another school
