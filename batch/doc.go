@@ -105,10 +105,14 @@
 //     is read (archive/zip then refuses content longer than declared), so
 //     a 1 MB package holds at most 40 MB of data, about 530,000 records;
 //   - a photo is read up to [DefaultMaxPhotoBytes] (PhotoRules.MaxBytes);
+//   - a validation stops after Validator.MaxProblems problems
+//     ([DefaultMaxProblems], 10,000): the file is refused with
+//     Report.Capped and the failure file's last row (reason CAPPED) names
+//     the line where the check stopped; the Report keeps the first
+//     Validator.MaxErrors (100) problems;
 //   - a failure file lists at most [DefaultMaxFailureRows] (10,000)
-//     problems ([FailureWriter.SetMaxRows]); one last row with reason
-//     CAPPED says how many more there were, and the Report still counts
-//     them all (Problems), keeping the first Validator.MaxErrors (100);
+//     problems ([FailureWriter.SetMaxRows]) whatever feeds it; one last row
+//     with reason CAPPED says how many more there were;
 //   - a line is at most MaxLineLength, a rare-character description at most
 //     MaxRareEntries entries;
 //   - a merge forwards only what was accepted: a package under the SHA-256
@@ -116,9 +120,9 @@
 //     after the merge reads it), a data file under the trailer digest its
 //     validation verified (Report.Summary.Digest), else [ErrNotAccepted].
 //
-// BenchmarkHostilePackage measures time and peak heap of the bounded paths
-// on 1 MB packages of several shapes (the data bomb, 1 MB of distinct
-// failing records, a package of photos).
+// BenchmarkHostilePackage measures time, peak heap and failure-file size of
+// the bounded paths on 1 MB packages of several shapes (the data bomb,
+// distinct failing records, valid records without photos, photos).
 //
 // # Validation (C-MAKE-2, C-MAKE-3)
 //

@@ -75,10 +75,11 @@ func (f *FailureWriter) SetMaxRows(n int) {
 // MaxRows returns the cap on problem rows.
 func (f *FailureWriter) MaxRows() int { return int(f.max) }
 
-// Add writes one problem as a row, or counts it once the cap is reached.
+// Add writes one problem as a row, or counts it once the cap is reached (a
+// validator's own CAPPED row is always written).
 func (f *FailureWriter) Add(e *RecordError) error {
 	f.last = e.File
-	if f.w.Count() >= f.max {
+	if f.w.Count() >= f.max && e.Reason != ReasonCapped {
 		f.dropped++
 		return nil
 	}

@@ -395,40 +395,6 @@ func jpegOf(t *testing.T, w, h int, bg color.Color, gray bool) []byte {
 	return buf.Bytes()
 }
 
-func TestPhotoChecks(t *testing.T) {
-	blue := color.RGBA{60, 130, 220, 255}
-	good := must(batchtest.Photo(1))
-	for _, tc := range []struct {
-		name    string
-		data    []byte
-		rules   batch.PhotoRules
-		err     error
-		warning error
-	}{
-		{name: "C-2/generated photo passes", data: good},
-		{name: "C-2/landscape 640×480 passes", data: jpegOf(t, 640, 480, blue, false)},
-		{name: "C-2/not a JPEG", data: []byte("GIF89a...."), err: batch.ErrPhotoFormat},
-		{name: "C-2/wrong size", data: jpegOf(t, 320, 240, blue, false), err: batch.ErrPhotoDimensions},
-		{name: "C-2/grey is not 24-bit colour", data: jpegOf(t, 480, 640, nil, true), err: batch.ErrPhotoColour},
-		{name: "C-2/file size bound", data: good, rules: batch.PhotoRules{MaxBytes: 1000}, err: batch.ErrPhotoSize},
-		{name: "C-2/white background only warns", data: jpegOf(t, 480, 640, color.White, false), warning: batch.ErrPhotoBackground},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			warn, err := batch.CheckPhoto(bytes.NewReader(tc.data), tc.rules)
-			if tc.err != nil {
-				assert.ErrorIs(t, err, tc.err)
-			} else {
-				assert.NoError(t, err)
-			}
-			if tc.warning != nil {
-				assert.ErrorIs(t, warn, tc.warning)
-			} else {
-				assert.NoError(t, warn)
-			}
-		})
-	}
-}
-
 func TestPackageProblems(t *testing.T) {
 	ctx := context.Background()
 	recs := genRecords(t, 3)
@@ -456,7 +422,7 @@ func TestPackageProblems(t *testing.T) {
 		return buf.Bytes()
 	}
 	good := must(batchtest.Photo(2))
-	white := jpegOf(t, 480, 640, color.White, false)
+	white := must(batchtest.PhotoSpec{Background: color.RGBA{R: 250, G: 250, B: 250, A: 255}}.JPEG())
 	extra := must(batchtest.Record(school, schoolName, 50, 1)).RegistryNo
 	pkg := build(map[string][]byte{recs[0].RegistryNo: good, recs[1].RegistryNo: jpegOf(t, 100, 100, color.White, false), recs[2].RegistryNo: white, extra: good})
 	var failures bytes.Buffer
@@ -468,15 +434,24 @@ func TestPackageProblems(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, fw.Close())
 	assert.False(t, rep.Accepted, "C-2: a bad photo refuses the package")
-	require.Len(t, rep.Errors, 1)
+	require.Len(t, rep.Errors, 2)
 	assert.Equal(t, batch.ReasonPhotoDimensions, rep.Errors[0].Reason)
 	assert.Equal(t, 4, rep.Errors[0].Line)
 	assert.Equal(t, "photo", rep.Errors[0].Field)
-	require.Len(t, rep.Warnings, 2)
-	assert.Equal(t, batch.ReasonPhotoBackground, rep.Warnings[0].Reason)
-	assert.Equal(t, 5, rep.Warnings[0].Line)
-	assert.Contains(t, rep.Warnings[1].File, extra)
-	assert.EqualValues(t, 1, fw.Count())
+	assert.Equal(t, batch.ReasonPhotoBackground, rep.Errors[1].Reason, "C-2: a white background refuses by default")
+	assert.Equal(t, 5, rep.Errors[1].Line)
+	assert.EqualValues(t, 2, rep.Failed)
+	require.Len(t, rep.Warnings, 1)
+	assert.Contains(t, rep.Warnings[0].File, extra)
+	assert.EqualValues(t, 2, fw.Count())
+	var msgs []string
+	_, err = batch.ReadFailures(ctx, bytes.NewReader(failures.Bytes()), "f.txt", func(f batch.Failure) error {
+		msgs = append(msgs, f.Message)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, msgs, 2)
+	assert.Contains(t, msgs[1], "白色", "C-2: the failure file names the measured colour in Chinese")
 
 	pkg = build(map[string][]byte{recs[0].RegistryNo: good})
 	rep, err = batch.CheckPackage(ctx, bytes.NewReader(pkg), int64(len(pkg)), "p.zip", districtValidator(), batch.PhotoRules{})

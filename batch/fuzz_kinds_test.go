@@ -185,23 +185,6 @@ func FuzzCheckPackage(f *testing.F) {
 	})
 }
 
-func FuzzCheckPhoto(f *testing.F) {
-	zipData, err := os.ReadFile(filepath.Join("testdata", "package.zip"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	if i := bytes.Index(zipData, []byte("\xff\xd8\xff")); i >= 0 {
-		f.Add(zipData[i:])
-	}
-	f.Add([]byte("\xff\xd8\xff\xe0"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		warn, err := CheckPhoto(bytes.NewReader(data), PhotoRules{MaxBytes: 1 << 20})
-		if warn != nil && err != nil {
-			t.Fatal("a refused photo gets no warning")
-		}
-	})
-}
-
 func FuzzReadCardData(f *testing.F) {
 	seed(f, "carddata.txt")
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -471,3 +471,39 @@ func TestForeignDistrictPackage(t *testing.T) {
 	assert.ErrorIs(t, drep.Errors[0], batch.ErrNotSender)
 	assert.Equal(t, 5, drep.Errors[0].Line, "the record's line (after header and columns)")
 }
+
+// TestValidationStopsAtProblemCap: C-MAKE-2 a file with more problems than
+// Validator.MaxProblems is refused without checking the rest, and the
+// failure file says where the check stopped.
+func TestValidationStopsAtProblemCap(t *testing.T) {
+	recs := genRecords(t, 1)
+	many := make([]batch.CardRecord, 1000)
+	for i := range many {
+		many[i] = recs[0]
+	}
+	data := cardFile(t, batchtest.School(school, created), many)
+	var failures bytes.Buffer
+	fw, err := batch.NewFailureWriter(&failures, "f.txt", districtSender())
+	require.NoError(t, err)
+	v := districtValidator()
+	v.MaxProblems = 50
+	v.OnError = fw.Add
+	rep, err := v.Validate(context.Background(), bytes.NewReader(data), "carddata.txt")
+	require.NoError(t, err)
+	require.NoError(t, fw.Close())
+	assert.False(t, rep.Accepted)
+	assert.True(t, rep.Capped)
+	assert.EqualValues(t, 50, rep.Problems)
+	assert.Less(t, rep.Records, int64(100), "the rest of the file is not read")
+	var rows []batch.Failure
+	_, err = batch.ReadFailures(context.Background(), bytes.NewReader(failures.Bytes()), "f.txt", func(f batch.Failure) error {
+		rows = append(rows, f)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, rows, 51)
+	last := rows[50]
+	assert.Equal(t, batch.ReasonCapped, last.Reason)
+	assert.Equal(t, 2+int(rep.Records), last.Line, "the line where the check stopped")
+	assert.Contains(t, last.Message, "校验已停止")
+}

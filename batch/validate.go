@@ -47,6 +47,9 @@ var (
 	// ErrReassigned: history says the registry number belongs to a different
 	// resident ID (S-ID-1).
 	ErrReassigned = messages.Error("registry number already assigned to another student")
+	// ErrProblemCap: the validation stopped at its problem cap
+	// (Validator.MaxProblems); the rest of the file was not checked.
+	ErrProblemCap = messages.Error("too many problems: validation stopped, the rest of the file was not checked")
 	// ErrSender: the file's sender level or code is not what the validating
 	// level expects.
 	ErrSender = messages.Error("file not from the expected sender")
@@ -87,9 +90,11 @@ func reasonOf(err error) Reason {
 		{ErrSender, ReasonSender}, {ErrPhotoMissing, ReasonPhotoMissing}, {ErrPhotoFormat, ReasonPhotoFormat},
 		{ErrPhotoSize, ReasonPhotoSize}, {ErrPhotoDimensions, ReasonPhotoDimensions},
 		{ErrPhotoColour, ReasonPhotoColour}, {ErrPhotoBackground, ReasonPhotoBackground},
+		{ErrPhotoQuality, ReasonPhotoQuality}, {ErrPhotoHead, ReasonPhotoHead}, {ErrPhotoSilhouette, ReasonPhotoSilhouette},
+		{ErrPhotoOld, ReasonPhotoOld},
 		{ErrPackageFormat, ReasonPackage}, {ErrEntryDuplicate, ReasonPackage}, {ErrEntryName, ReasonPackage},
 		{ErrEntryType, ReasonPackage}, {ErrEntryUnexpected, ReasonPackage}, {ErrEntryTooLarge, ReasonPackage},
-		{ErrNotAccepted, ReasonPackage},
+		{ErrNotAccepted, ReasonPackage}, {ErrProblemCap, ReasonCapped},
 	} {
 		if errors.Is(err, p.err) {
 			return p.r
@@ -152,6 +157,19 @@ type History interface {
 	AssignedTo(ctx context.Context, id studentid.ID) (rid studentid.ResidentID, ok bool, err error)
 }
 
+// PrefixHistory is a History that can also answer for every number under a
+// prefix at once. The Validator, given one, reads the sender's numbers (the
+// file's header code: a school's 8 digits, a district's 4) with one
+// AssignedUnder call at the first history check and answers every record
+// from the map, instead of asking AssignedTo per record: a ledger answers a
+// range read far faster than one transaction a record.
+type PrefixHistory interface {
+	History
+	// AssignedUnder returns the history of every number starting with
+	// prefix that the history may tell (absent: never assigned).
+	AssignedUnder(ctx context.Context, prefix string) (HistoryMap, error)
+}
+
 // HistoryMap is an in-memory History, for tests and small tools.
 type HistoryMap map[studentid.ID]studentid.ResidentID
 
@@ -204,6 +222,11 @@ type Validator struct {
 	// OnError, when not nil, receives every problem as found (e.g. a
 	// FailureWriter's Add). Its error stops the validation.
 	OnError func(*RecordError) error
+	// MaxProblems stops the validation after this many problems (default
+	// DefaultMaxProblems): the file is refused with Report.Capped, and
+	// OnError receives one last row with reason CAPPED saying where it
+	// stopped. It bounds the work a hostile file can cause.
+	MaxProblems int
 }
 
 // Report is the outcome of a validation.
@@ -220,7 +243,10 @@ type Report struct {
 	Accepted bool
 	// LocalPrint: a district may print this accepted batch itself (C-MAKE-2).
 	LocalPrint bool
-	Summary    Summary
+	// Capped: the validation stopped at Validator.MaxProblems problems; the
+	// rest of the file was not checked (it is refused all the same).
+	Capped  bool
+	Summary Summary
 }
 
 type validation struct {
@@ -235,17 +261,68 @@ type validation struct {
 	recFails bool
 	failed   lineSet // lines of records already counted in Report.Failed
 	gb       bool    // fields are raw GB18030 bytes
+	hist     History // what the records are checked against: v.History or the sender's numbers read from it
+	// maxProblems is the problem cap, line the line being checked.
+	maxProblems int64
+	line        int
 }
+
+// loadHistory sets s.hist at the first history check: the sender's numbers
+// in one AssignedUnder call when the History can, else the History itself.
+func (s *validation) loadHistory(ctx context.Context) error {
+	ph, ok := s.v.History.(PrefixHistory)
+	if !ok || s.code == "" {
+		s.hist = s.v.History
+		return nil
+	}
+	m, err := ph.AssignedUnder(ctx, s.code)
+	if err != nil {
+		return err
+	}
+	s.hist = m
+	return nil
+}
+
+// DefaultMaxProblems is the default of Validator.MaxProblems: a school
+// fixing its data in CMIS needs the first thousands of problems, and
+// checking on after them costs time and memory for nothing (a 1 MB package
+// of failing records could otherwise hold half a million of them).
+const DefaultMaxProblems = 10_000
+
+// errProblemCap stops a validation at its problem cap.
+var errProblemCap = errors.New("problem cap reached")
 
 // Validate reads a card-making data file from r. Problems with the content
 // are in the Report; the error is for what stops the pass itself (ctx, the
-// History, OnError).
+// History, OnError). After MaxProblems problems the pass stops: the Report
+// is refused with Capped set, and OnError gets one last row with reason
+// CAPPED naming the line where it stopped.
 func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Report, error) {
 	rep := &Report{File: name}
-	s := &validation{v: &v, rep: rep, maxKeep: v.MaxErrors}
+	s := &validation{v: &v, rep: rep, maxKeep: v.MaxErrors, maxProblems: int64(v.MaxProblems)}
 	if s.maxKeep <= 0 {
 		s.maxKeep = 100
 	}
+	if s.maxProblems <= 0 {
+		s.maxProblems = DefaultMaxProblems
+	}
+	err := s.validate(ctx, r, name)
+	if !errors.Is(err, errProblemCap) {
+		return rep, err
+	}
+	rep.Accepted, rep.LocalPrint, rep.Capped = false, false, true
+	e := &RecordError{File: name, Line: s.line, Reason: ReasonCapped,
+		Err: detail(ErrProblemCap, "stopped at line %s after %s problems", strconv.Itoa(s.line), strconv.FormatInt(s.maxProblems, 10))}
+	if v.OnError != nil {
+		return rep, v.OnError(e)
+	}
+	return rep, nil
+}
+
+// validate is the pass of Validate; it returns errProblemCap when the
+// problem cap stops it.
+func (s *validation) validate(ctx context.Context, r io.Reader, name string) error {
+	v, rep := s.v, s.rep
 	rd := NewReader(r, name)
 	rd.ReuseRecord, rd.rawMode = true, true
 	h, err := rd.Header()
@@ -258,34 +335,36 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 		err = s.checkSender(h, name)
 	}
 	if err != nil {
-		return rep, s.fileError(err)
+		return s.fileError(err)
 	}
 	for i := 0; ; i++ {
 		if i%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return rep, err
+				return err
 			}
 		}
 		rec, err := rd.Next()
 		if err == io.EOF {
 			break
 		}
+		s.line = rec.Line
 		var pe *ParseError
 		if err != nil && errors.As(err, &pe) && isRecordLevel(pe.Err) {
+			s.line = pe.Line
 			rep.Records++
 			rep.Failed++
 			if err := s.problem(&RecordError{File: name, Line: pe.Line, Field: pe.Field, Reason: ReasonEnvelope, Err: err}); err != nil {
-				return rep, err
+				return err
 			}
 			continue
 		}
 		if err != nil {
-			return rep, s.fileError(err)
+			return s.fileError(err)
 		}
 		rep.Records++
 		s.recFails = false
 		if err := s.record(ctx, name, rec); err != nil {
-			return rep, err
+			return err
 		}
 		if s.recFails {
 			rep.Failed++
@@ -304,12 +383,12 @@ func (v Validator) Validate(ctx context.Context, r io.Reader, name string) (*Rep
 		}
 		return s.problem(e)
 	}); err != nil {
-		return rep, err
+		return err
 	}
 	rep.Summary = rd.Summary()
 	rep.Accepted = rep.Problems == 0
 	rep.LocalPrint = rep.Accepted && v.Level == LevelDistrict && MayPrintLocally(rep.Records)
-	return rep, nil
+	return nil
 }
 
 func isRecordLevel(err error) bool {
@@ -383,6 +462,9 @@ func keyOfDigitsOK(s string) error {
 }
 
 func (s *validation) problem(e *RecordError) error {
+	if s.rep.Problems >= s.maxProblems {
+		return errProblemCap
+	}
 	s.rep.Problems++
 	s.recFails = true
 	if e.Reason == "" {
@@ -494,7 +576,12 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 		}
 	}
 	if !id.IsZero() && !rid.IsZero() && s.v.History != nil {
-		prev, ok, err := s.v.History.AssignedTo(ctx, id)
+		if s.hist == nil {
+			if err := s.loadHistory(ctx); err != nil {
+				return err
+			}
+		}
+		prev, ok, err := s.hist.AssignedTo(ctx, id)
 		if err != nil {
 			return err
 		}

@@ -1,35 +1,27 @@
 package card_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/bjedu/studentcard/card"
-	"github.com/bjedu/studentcard/card/sim"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
 )
 
 // A school terminal personalises a new card and registers it for the
-// autumn semester, against the simulated card. The issuer's master keys
-// load both the terminal's SAM and (diversified by serial) the card.
+// autumn semester, against the simulated card. The lab's issuer keys load
+// both the terminal's SAM, unlocked by its management card (SPEC S-6), and
+// (diversified by serial) the card.
 func Example() {
 	ctx := context.Background()
-	masters, _ := sam.NewKeySet(sam.SM4)
-	for _, id := range []byte{card.KeyIDInternal, card.KeyIDExternal, card.KeyIDMAC} {
-		_ = masters.Add(sam.KeyRef{ID: id, Version: 1}, bytes.Repeat([]byte{id}, 16))
-	}
-	_ = masters.SetManagementKey(bytes.Repeat([]byte{0xEE}, 16))
-	samID := sam.SAMID{0, 0, 0, 0, 0, 0, 0, 1}
-	terminalSAM, _ := sam.NewSoft(samID, masters)
-	mc, _ := masters.ManagementCard(samID)
-	_ = terminalSAM.Unlock(ctx, mc) // the reader read its management card (SPEC S-6)
-
-	info := card.CardInfo{Serial: [8]byte{0x86, 1, 2, 3, 4, 5, 6, 7}, Type: card.TypeRegistry, Suite: sam.SM4, KeyVersion: 1, AppVersion: 1}
-	chip, _ := sim.New(masters, info)
+	l, _ := lab.New(ctx, sam.SM4, "card example")
+	defer l.Close()
+	terminalSAM := l.SAM
+	chip, _ := l.Card([8]byte{0x86, 1, 2, 3, 4, 5, 6, 7})
 
 	clock := func() time.Time { return time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC) }
 	s, err := card.Open(ctx, chip, terminalSAM, card.WithSchool("010203"), card.WithClock(clock))

@@ -1,8 +1,8 @@
 package card_test
 
 import (
-	"bytes"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -11,48 +11,38 @@ import (
 
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
 )
 
 // suites are the two cipher suites every authentication test runs under.
 var suites = []sam.Algorithm{sam.TDES, sam.SM4}
 
-// testKeySet is the issuer's master key set for the tests: the three CPU
-// card keys, the legacy and current M1 keys, and a management key.
+// testKeySet is the issuer's master key set for the tests (the lab's: the
+// three CPU card keys, the legacy and current M1 keys, a management key);
+// another seed is another issuer.
 func testKeySet(t testing.TB, alg sam.Algorithm, seed byte) *sam.KeySet {
 	t.Helper()
-	ks, err := sam.NewKeySet(alg)
+	ks, err := lab.Keys(alg, issuer(seed))
 	require.NoError(t, err)
-	refs := []sam.KeyRef{
-		{ID: card.KeyIDInternal, Version: 1}, {ID: card.KeyIDExternal, Version: 1}, {ID: card.KeyIDMAC, Version: 1},
-		{ID: card.KeyIDM1, Version: card.M1KeyVersionLegacy}, {ID: card.KeyIDM1, Version: card.M1KeyVersionCurrent},
-	}
-	for i, ref := range refs {
-		require.NoError(t, ks.Add(ref, bytes.Repeat([]byte{seed + byte(i)*17 + 1}, sam.KeySize)))
-	}
-	require.NoError(t, ks.SetManagementKey(bytes.Repeat([]byte{seed ^ 0x5A}, sam.KeySize)))
 	return ks
 }
+
+// issuer names the lab seed of a test issuer.
+func issuer(seed byte) string { return fmt.Sprintf("card tests %#x", seed) }
 
 // unlockedSAM is a Soft SAM loaded with ks and unlocked with its management
 // card, as a reader does after start (SPEC S-6).
 func unlockedSAM(t testing.TB, ks *sam.KeySet) *sam.Soft {
 	t.Helper()
-	id := sam.SAMID{0x11, 0, 0, 0, 0, 0, 0, 0x42}
-	s, err := sam.NewSoft(id, ks)
+	s, err := lab.Unlocked(context.Background(), lab.SAMID("card tests"), ks)
 	require.NoError(t, err)
-	mc, err := ks.ManagementCard(id)
-	require.NoError(t, err)
-	require.NoError(t, s.Unlock(context.Background(), mc))
 	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 
 func testInfo(alg sam.Algorithm) card.CardInfo {
-	return card.CardInfo{
-		Serial: [8]byte{0x86, 0x10, 0x20, 0x26, 0x00, 0x00, 0x12, 0x34}, Type: card.TypeRegistry,
-		Suite: alg, KeyVersion: 1, AppVersion: 1, Issued: day(2026, 8, 1),
-	}
+	return lab.Info(alg, [8]byte{0x86, 0x10, 0x20, 0x26, 0x00, 0x00, 0x12, 0x34}, day(2026, 8, 1))
 }
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
 )
 
@@ -98,7 +99,7 @@ func TestM1Upgrade(t *testing.T) {
 			t.Run("a SAM without the current keys reads legacy cards only", func(t *testing.T) {
 				old, err := sam.NewKeySet(alg)
 				require.NoError(t, err)
-				require.NoError(t, old.Add(sam.KeyRef{ID: card.KeyIDM1, Version: card.M1KeyVersionLegacy}, keyOf(0x30, 3)))
+				require.NoError(t, old.Add(sam.KeyRef{ID: card.KeyIDM1, Version: card.M1KeyVersionLegacy}, lab.MasterKey(issuer(0x30), sam.KeyRef{ID: card.KeyIDM1, Version: card.M1KeyVersionLegacy})))
 				require.NoError(t, old.SetManagementKey(make([]byte, 16)))
 				oldSAM := unlockedSAM(t, old)
 				m, err := card.OpenM1(ctx, legacyM1(t, s), oldSAM)
@@ -109,15 +110,6 @@ func TestM1Upgrade(t *testing.T) {
 			})
 		})
 	}
-}
-
-// keyOf is the i-th master key of testKeySet(seed).
-func keyOf(seed byte, i int) []byte {
-	k := make([]byte, 16)
-	for j := range k {
-		k[j] = seed + byte(i)*17 + 1
-	}
-	return k
 }
 
 func TestM1UpgradeTearMatrix(t *testing.T) {

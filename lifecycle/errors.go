@@ -10,6 +10,8 @@ import (
 // Chinese text side by side.
 var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "not found", ZH: "未找到"},
+	l10n.Entry{Key: "store unavailable", ZH: "存储不可用"},
+	l10n.Entry{Key: "%[1]s store unavailable (retry when the database is back): %[2]s", ZH: "%[1]s存储不可用（数据库恢复后重试）：%[2]s"},
 	l10n.Entry{Key: "version conflict", ZH: "版本冲突"},
 	l10n.Entry{Key: "already exists", ZH: "已存在"},
 	l10n.Entry{Key: "forbidden", ZH: "无权操作"},
@@ -44,6 +46,16 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "the count must be positive", ZH: "数量必须为正数"},
 	l10n.Entry{Key: "not a temporary card", ZH: "不是临时卡"},
 	l10n.Entry{Key: "the card's last change cannot be undone here", ZH: "该卡最近一次变更无法在此撤销"},
+	l10n.Entry{Key: "too late to undo: the undo window has passed", ZH: "已超过可撤销期限，不能撤销"},
+	l10n.Entry{Key: "the approval was used already", ZH: "该审批已被使用"},
+	l10n.Entry{Key: "the staff report lists nobody", ZH: "人员名单为空"},
+	l10n.Entry{Key: "every staff member needs a login, a name and a role (card-manager or system-admin)", ZH: "每名人员须有登录名、姓名和角色（卡管理员或系统管理员）"},
+	l10n.Entry{Key: "the student has graduated or completed: basic data can no longer change", ZH: "该生已毕业或结业，不能再修改基本信息"},
+	l10n.Entry{Key: "the name is empty", ZH: "姓名为空"},
+	l10n.Entry{Key: "the gender must be 1 (male) or 2 (female)", ZH: "性别应为1（男）或2（女）"},
+	l10n.Entry{Key: "the birth date must be a real date YYYYMMDD", ZH: "出生日期应为有效日期 YYYYMMDD"},
+	l10n.Entry{Key: "the birth date does not agree with the resident ID number", ZH: "出生日期与身份证号不一致"},
+	l10n.Entry{Key: "another student registered first with this resident ID number: enrol this one under a J personal code without the ID number", ZH: "已有学生先以此身份证号注册：按“先入者保有”原则，本生按暂无身份号码处理，使用J字头个人标识码注册"},
 	l10n.Entry{Key: "%s %q not found", ZH: "未找到%[1]s %[2]q"},
 	l10n.Entry{Key: "%s %q already exists", ZH: "%[1]s %[2]q 已存在"},
 	l10n.Entry{Key: "%s %q: version conflict: expected %s, stored %s", ZH: "%[1]s %[2]q 版本冲突：预期版本 %[3]s，实际版本 %[4]s"},
@@ -155,6 +167,8 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "action replacement-done", ZH: "补卡完成"},
 	l10n.Entry{Key: "action reserve", ZH: "查询预备卡"},
 	l10n.Entry{Key: "action resume", ZH: "复学"},
+	l10n.Entry{Key: "action schedule-duties", ZH: "安排例行工作"},
+	l10n.Entry{Key: "action report-staff", ZH: "上报卡管理人员名单"},
 	l10n.Entry{Key: "action set-to-issue", ZH: "设定待发卡数"},
 	l10n.Entry{Key: "action ship-reserve", ZH: "下发预备卡"},
 	l10n.Entry{Key: "action shipment-plan", ZH: "查询配卡计划"},
@@ -212,7 +226,34 @@ var (
 	// ErrNotAtSchool: a transfer registration for a student who attended
 	// this school before (R-MOVE-2): resume (复学) instead.
 	ErrNotAtSchool = messages.Error("student no longer at school")
+	// ErrStoreUnavailable: the store's database could not be reached (the
+	// server stopped or restarting, the connection lost mid-transaction,
+	// the file locked by another program or gone). The transaction did not
+	// commit — unless the connection broke during COMMIT itself, when the
+	// outcome is unknown, as with any database; read before redoing a write.
+	// Retry later: the store recovers when the database is back.
+	// Adapters report it as a [*StoreUnavailableError].
+	ErrStoreUnavailable = messages.Error("store unavailable")
 )
+
+// StoreUnavailableError is a store's database out of reach: Store names the
+// adapter ("PostgreSQL", "SQLite"), Err is the driver's error. It matches
+// [ErrStoreUnavailable] and Err.
+type StoreUnavailableError struct {
+	Store string
+	Err   error
+}
+
+// Error returns the English text; Localize gives the Chinese.
+func (e *StoreUnavailableError) Error() string { return e.Localize(l10n.English) }
+
+// Localize renders the error in tag's language.
+func (e *StoreUnavailableError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "%[1]s store unavailable (retry when the database is back): %[2]s", e.Store, l10n.Error(e.Err, tag))
+}
+
+// Unwrap yields [ErrStoreUnavailable] and the driver's error.
+func (e *StoreUnavailableError) Unwrap() []error { return []error{ErrStoreUnavailable, e.Err} }
 
 // NotFoundError says which row was missing.
 type NotFoundError struct {

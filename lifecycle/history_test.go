@@ -87,9 +87,9 @@ func TestNumberHistoryInValidator(t *testing.T) {
 	require.NoError(t, err)
 	same, err := batchtest.Record(schoolA, "A小学", 2, seed)
 	require.NoError(t, err)
-	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-X", Number: taken.RegistryNo, IDNumber: stranger.ResidentID})
+	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-X", Number: taken.RegistryNo, Name: stranger.Name, IDNumber: stranger.ResidentID})
 	require.NoError(t, err)
-	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-Y", Number: same.RegistryNo, IDNumber: same.ResidentID})
+	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-Y", Number: same.RegistryNo, Name: same.Name, IDNumber: same.ResidentID})
 	require.NoError(t, err)
 
 	var file bytes.Buffer

@@ -91,6 +91,8 @@ func (l *Ledger) machine(k CardKind) *Machine {
 type note struct {
 	action, subject, rule string
 	detail                map[string]any
+	// out, if set, receives the audit entry the call appended.
+	out *AuditEntry
 }
 
 func detailJSON(d map[string]any) string {
@@ -117,8 +119,11 @@ func (l *Ledger) do(ctx context.Context, op Operator, n *note, fn func(tx Tx) er
 			if err := fn(tx); err != nil {
 				return err
 			}
-			_, err := l.audit.Append(ctx, tx, AuditEntry{Chain: AuditChainFor(op), At: l.now(), Operator: op,
+			e, err := l.audit.Append(ctx, tx, AuditEntry{Chain: AuditChainFor(op), At: l.now(), Operator: op,
 				Action: n.action, Subject: n.subject, Rule: n.rule, Outcome: "ok", Detail: detailJSON(n.detail)})
+			if n.out != nil {
+				*n.out = e
+			}
 			return err
 		})
 		var ce *ConflictError
@@ -581,11 +586,20 @@ func reversible(a Action) bool {
 	return false
 }
 
+// UndoWindow is how long after a daily operation Undo may reverse it: a
+// mistake is corrected within the week it was made (P-3); later, the
+// operation that undoes it is done for real (cancel the loss, unfreeze…) and
+// a loss of 200 days ago is not silently taken back.
+const UndoWindow = 7 * 24 * time.Hour
+
 // Undo reverses the last change of a card when it was a daily operation
 // entered by mistake (report loss, cancel loss, freeze, unfreeze, cancel):
 // the card gets back the fields its last event kept as before-values, and a
 // new "undo" event records it; nothing is deleted (P-3: every change is
-// traceable and reversible).
+// traceable and reversible). Only an operator whose level may do that
+// operation may undo it (a district or the city cannot undo a school's
+// freeze or cancel, which only a school does, S-4), and only within
+// [UndoWindow] of it.
 func (l *Ledger) Undo(ctx context.Context, op Operator, cardID, reason string) (Card, error) {
 	var out Card
 	n := &note{action: "undo", subject: cardID, rule: "P-3", detail: map[string]any{"reason": reason}}
@@ -613,6 +627,16 @@ func (l *Ledger) Undo(ctx context.Context, op Operator, cardID, reason string) (
 		}
 		if !reversible(last.Action) || last.Version != c.Version || last.Before == "" {
 			return &RuleError{Rule: "P-3", Reason: reasonNotReversible}
+		}
+		if _, err := l.machine(c.Kind).Find(last.From, last.Action, op.Level); err != nil {
+			var fe *ForbiddenError
+			if errors.As(err, &fe) {
+				fe.District, fe.School, fe.Action, fe.Target = op.District, op.School, "undo", Scope{c.District, c.School}
+			}
+			return err
+		}
+		if l.now().Sub(last.At) > UndoWindow {
+			return &RuleError{Rule: "P-3", Reason: reasonUndoWindow}
 		}
 		var prev Card
 		if err := json.Unmarshal([]byte(last.Before), &prev); err != nil {

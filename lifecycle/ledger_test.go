@@ -78,7 +78,7 @@ func (f *fixture) enrol(key string, num studentid.ID) {
 	f.t.Helper()
 	school := num.School()
 	_, err := f.l.Enrol(f.ctx, lifecycle.Operator{Level: lifecycle.LevelSchool, District: school[2:4], School: school},
-		lifecycle.Student{Key: key, Number: num.String(), Name: "张三", Gender: "1", BirthDate: "20190901", IDNumber: "110101201909010012"})
+		lifecycle.Student{Key: key, Number: num.String(), Name: "张三", Gender: "1", BirthDate: "20190901", IDNumber: "110101201909010015"})
 	require.NoError(f.t, err)
 }
 
@@ -473,9 +473,9 @@ func TestNumberChange(t *testing.T) {
 		assert.True(t, again.Already)
 	})
 	t.Run("S-ID-1/the old number is never given to anyone else", func(t *testing.T) {
-		_, err := f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "s3", Number: n1.String()})
+		_, err := f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "s3", Number: n1.String(), Name: "王五"})
 		assert.ErrorIs(t, err, lifecycle.ErrDuplicate)
-		_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "s4", Number: pre.Number})
+		_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "s4", Number: pre.Number, Name: "王五"})
 		assert.ErrorIs(t, err, lifecycle.ErrDuplicate)
 	})
 }
@@ -590,14 +590,35 @@ func TestPrivacyAndAudit(t *testing.T) {
 		}
 	})
 	t.Run("P-2/controlled field needs proof and the level above", func(t *testing.T) {
-		ch := lifecycle.ControlledChange{StudentKey: "p1", Field: "name", New: "张珊", Proof: "户口本", Approver: dist05}
+		ch := lifecycle.ControlledChange{StudentKey: "p1", Field: "name", New: "张珊", Proof: "户口本"}
+		t.Run("the requester cannot approve for itself", func(t *testing.T) {
+			_, err := f.l.ApproveChange(f.ctx, opA, ch)
+			assert.ErrorIs(t, err, lifecycle.ErrRule)
+			_, err = f.l.ApproveChange(f.ctx, dist06, ch)
+			assert.ErrorIs(t, err, lifecycle.ErrForbidden, "another district")
+		})
+		appr, err := f.l.ApproveChange(f.ctx, dist05, ch)
+		require.NoError(t, err)
+		assert.Equal(t, "05", appr.Chain)
+		ch.Approval = appr
+		forged := auditEntries(t, f, "05")
+		var schoolSeq int64
+		for _, e := range forged {
+			if e.Operator.Level == lifecycle.LevelSchool && e.Outcome == "ok" {
+				schoolSeq = e.Seq
+			}
+		}
+		require.NotZero(t, schoolSeq)
 		for _, tc := range []struct {
 			name string
 			edit func(c *lifecycle.ControlledChange)
 		}{
 			{"no proof", func(c *lifecycle.ControlledChange) { c.Proof = "" }},
-			{"approved by the school itself", func(c *lifecycle.ControlledChange) { c.Approver = opA }},
-			{"approved by another district", func(c *lifecycle.ControlledChange) { c.Approver = dist06 }},
+			{"no approval", func(c *lifecycle.ControlledChange) { c.Approval = lifecycle.Approval{} }},
+			{"an entry of the school itself passed off as the approval", func(c *lifecycle.ControlledChange) { c.Approval.Seq = schoolSeq }},
+			{"the approval of another value", func(c *lifecycle.ControlledChange) { c.New = "张山" }},
+			{"the approval of another field", func(c *lifecycle.ControlledChange) { c.Field = "gender"; c.New = "2" }},
+			{"an approval that does not exist", func(c *lifecycle.ControlledChange) { c.Approval.Seq = 99999 }},
 			{"not a controlled field", func(c *lifecycle.ControlledChange) { c.Field = "hobby" }},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -615,6 +636,21 @@ func TestPrivacyAndAudit(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(es[len(es)-1].Detail), &d))
 		assert.Equal(t, "张三", d["before"], "P-3: the value before is kept")
 		assert.Equal(t, "户口本", d["proof"])
+		_, err = f.l.ChangeControlledField(f.ctx, opA, ch)
+		assert.ErrorIs(t, err, lifecycle.ErrRule, "an approval is used once")
+	})
+	t.Run("P-2/new values are checked like enrolment data", func(t *testing.T) {
+		for _, tc := range []struct{ field, value string }{
+			{"id-number", "garbage"}, {"id-number", "110101201909010012"}, {"name", ""}, {"name", "  "},
+			{"gender", "9"}, {"birth-date", "20190231"},
+		} {
+			ch := lifecycle.ControlledChange{StudentKey: "p1", Field: tc.field, New: tc.value, Proof: "户口本"}
+			_, err := f.l.ApproveChange(f.ctx, dist05, ch)
+			assert.Error(t, err, "%s %q is not approved", tc.field, tc.value)
+			ch.Approval = lifecycle.Approval{Chain: "05", Seq: 1}
+			_, err = f.l.ChangeControlledField(f.ctx, opA, ch)
+			assert.Error(t, err, "%s %q", tc.field, tc.value)
+		}
 	})
 	t.Run("P-3/events keep who, when, level and the card before", func(t *testing.T) {
 		f.issuedRegistryCard("H1", schoolA, num)

@@ -76,6 +76,34 @@ func (m *MemStore) Tx(ctx context.Context, fn func(Tx) error) (err error) {
 	return ctx.Err()
 }
 
+// AssignedNumbers implements [Store.AssignedNumbers] under the store's lock
+// (MemStore serialises readers and writers alike), scanning the numbers.
+func (m *MemStore) AssignedNumbers(ctx context.Context, prefix, after string, limit int) ([]AssignedNumber, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = AssignedPageLimit
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var keys []string
+	for k := range m.d.numbers {
+		if strings.HasPrefix(k, prefix) && k > after {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	keys = keys[:min(limit, len(keys))]
+	out := make([]AssignedNumber, len(keys))
+	for i, k := range keys {
+		n := m.d.numbers[k]
+		st, ok := m.d.students[n.StudentKey]
+		out[i] = AssignedNumber{Number: k, StudentKey: n.StudentKey, IDNumber: st.IDNumber, HasStudent: ok}
+	}
+	return out, nil
+}
+
 type memTx struct {
 	d    *memData
 	undo []func()

@@ -258,6 +258,9 @@ const (
 	SyncMonthEnd    SyncKind = "month-end"
 	SyncStudent     SyncKind = "student-change"
 	SyncBackup      SyncKind = "backup"
+	// SyncVirusScan is the weekly virus scan of the level's card-management
+	// computers (R-OPS-2).
+	SyncVirusScan SyncKind = "virus-scan"
 )
 
 // SyncRecord is one daily upload, month-end sync or backup and its outcome.

@@ -1,6 +1,7 @@
 package lifecycle_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -293,5 +294,196 @@ func TestRegistryClocks(t *testing.T) {
 		assert.True(t, d.GradeOneBy.Equal(bj(2026, 10, 1, 0)))
 		assert.True(t, d.GraduationBy.Equal(bj(2027, 7, 30, 0)))
 		assert.True(t, d.PromotionBy.Equal(bj(2027, 8, 11, 0)))
+	})
+}
+
+func TestUndoAuthority(t *testing.T) {
+	setup := func(t *testing.T, a lifecycle.Action) *fixture {
+		f := newFixture(t, bj(2026, 3, 2, 9))
+		f.issuedRegistryCard("U1", schoolA, number(t, schoolA, 0, 31, 2, 2))
+		f.tr(opA, "U1", a, "")
+		return f
+	}
+	for _, a := range []lifecycle.Action{lifecycle.ActFreeze, lifecycle.ActCancel, lifecycle.ActReportLoss} {
+		t.Run("P-3/S-4/district and city cannot undo a school's "+string(a), func(t *testing.T) {
+			f := setup(t, a)
+			for _, op := range []lifecycle.Operator{dist05, city} {
+				_, err := f.l.Undo(f.ctx, op, "U1", "not theirs to undo")
+				assert.ErrorIs(t, err, lifecycle.ErrForbidden, "%s", op.Level)
+			}
+			_, err := f.l.Undo(f.ctx, opA, "U1", "the school's own mistake")
+			require.NoError(t, err)
+		})
+	}
+	t.Run("P-3/a 200-day-old loss is not undone", func(t *testing.T) {
+		f := setup(t, lifecycle.ActReportLoss)
+		f.now = f.now.AddDate(0, 0, 200)
+		_, err := f.l.Undo(f.ctx, opA, "U1", "too late")
+		assert.Equal(t, "P-3", ruleOf(t, err))
+		assert.Equal(t, lifecycle.RegLost, f.card("U1").State)
+	})
+	t.Run("P-3/inside the window it is", func(t *testing.T) {
+		f := setup(t, lifecycle.ActReportLoss)
+		f.now = f.now.Add(lifecycle.UndoWindow - time.Minute)
+		_, err := f.l.Undo(f.ctx, opA, "U1", "still in time")
+		require.NoError(t, err)
+	})
+}
+
+func TestEnrolChecks(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 1, 9))
+	num := func(seat int) string { return number(t, schoolA, 0, 32, 1, seat).String() }
+	rid := "110101201909010015"
+	for i, tc := range []struct {
+		name string
+		s    lifecycle.Student
+	}{
+		{"P-2/an empty name is refused", lifecycle.Student{Name: " "}},
+		{"P-2/an invalid ID number is refused", lifecycle.Student{Name: "张三", IDNumber: "garbage"}},
+		{"P-2/a wrong check character is refused", lifecycle.Student{Name: "张三", IDNumber: "110101201909010012"}},
+		{"P-2/gender 9 is refused", lifecycle.Student{Name: "张三", Gender: "9"}},
+		{"P-2/a birth date that disagrees with the ID number is refused", lifecycle.Student{Name: "张三", BirthDate: "20190902", IDNumber: rid}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.s
+			s.Key, s.Number = fmt.Sprint("bad", i), num(10+i)
+			_, err := f.l.Enrol(f.ctx, opA, s)
+			assert.Error(t, err)
+			_, err = f.l.Student(f.ctx, opA, s.Key)
+			assert.ErrorIs(t, err, lifecycle.ErrNotFound)
+		})
+	}
+	t.Run("S-ID-9/the first registered keeps the resident ID number, the later one gets a J code", func(t *testing.T) {
+		_, err := f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G" + rid, Number: num(1), Name: "张三", Gender: "1", BirthDate: "20190901", IDNumber: rid})
+		require.NoError(t, err)
+		_, err = f.l.Enrol(f.ctx, opB, lifecycle.Student{Key: "Jlater", Number: number(t, schoolB, 0, 32, 1, 1).String(), Name: "李四", IDNumber: rid})
+		assert.Equal(t, "S-ID-9", ruleOf(t, err))
+		assert.ErrorIs(t, err, lifecycle.ErrDuplicate)
+		j, err := studentid.BuildResidentID("110101", time.Date(2019, 9, 1, 0, 0, 0, 0, time.UTC), 2)
+		require.NoError(t, err)
+		code, err := studentid.ParsePersonCode("J" + j.String())
+		require.NoError(t, err)
+		later, err := f.l.Enrol(f.ctx, opB, lifecycle.Student{Key: code.String(), Number: number(t, schoolB, 0, 32, 1, 1).String(), Name: "李四", IDNumber: ""})
+		require.NoError(t, err, "handled as having no ID number yet")
+		assert.Empty(t, later.IDNumber)
+		first, err := f.l.Student(f.ctx, opA, "G"+rid)
+		require.NoError(t, err)
+		assert.Equal(t, rid, first.IDNumber, "the first keeps it")
+	})
+}
+
+func TestNoBasicDataChangeAfterGraduation(t *testing.T) {
+	for _, tc := range []struct {
+		reason string
+		frozen bool
+	}{{lifecycle.LeaveGraduated, true}, {lifecycle.LeaveCompleted, true}, {lifecycle.LeaveDroppedOut, false}} {
+		t.Run("P-5/"+tc.reason, func(t *testing.T) {
+			f := newFixture(t, bj(2026, 7, 1, 9))
+			f.enrol("s", number(t, schoolA, 0, 26, 6, 1))
+			_, err := f.l.Leave(f.ctx, opA, "s", tc.reason)
+			require.NoError(t, err)
+			ch := lifecycle.ControlledChange{StudentKey: "s", Field: "name", New: "张珊", Proof: "户口本"}
+			ch.Approval, err = f.l.ApproveChange(f.ctx, dist05, ch)
+			require.NoError(t, err)
+			_, err = f.l.ChangeControlledField(f.ctx, opA, ch)
+			if tc.frozen {
+				assert.Equal(t, "P-5", ruleOf(t, err))
+				return
+			}
+			require.NoError(t, err)
+		})
+	}
+}
+
+func TestDuties(t *testing.T) {
+	admin := opA
+	admin.Role, admin.User = lifecycle.RoleSystemAdmin, "sysadmin"
+	t.Run("R-OPS-2/weekly backup, weekly virus scan, daily upload, month-end sync: a missed one is overdue", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 11, 2, 9)) // Monday
+		ds, err := f.l.ScheduleDuties(f.ctx, admin)
+		require.NoError(t, err)
+		assert.Len(t, ds, 6, "four duties, the spring sync and the staff report")
+		f.now = bj(2026, 11, 3, 23) // Tuesday night: Tuesday's upload is missing
+		assert.Equal(t, []string{"R-OPS-2/daily-upload/school/05/" + schoolA}, f.overdue(opA))
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncDailyUpload, 0, true, "")
+		require.NoError(t, err)
+		assert.Empty(t, f.overdue(opA), "done: due again at the end of the next working day")
+		f.now = bj(2026, 11, 9, 10)
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncDailyUpload, 0, true, "")
+		require.NoError(t, err)
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncBackup, 0, true, "")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"R-OPS-2/virus-scan/school/05/" + schoolA}, f.overdue(opA), "a week without a virus scan")
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncVirusScan, 0, false, "scanner broken")
+		require.NoError(t, err)
+		assert.Len(t, f.overdue(opA), 1, "a failed scan does not count")
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncVirusScan, 0, true, "")
+		require.NoError(t, err)
+		assert.Empty(t, f.overdue(opA))
+		f.now = bj(2026, 12, 1, 0).Add(time.Minute)
+		assert.Contains(t, f.overdue(opA), "R-OPS-2/month-end/school/05/"+schoolA, "November's month-end sync was missed")
+	})
+	t.Run("R-OPS-3/a sync not shown successful within 6 hours is overdue", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 11, 30, 9))
+		_, err := f.l.RecordSync(f.ctx, opA, lifecycle.SyncMonthEnd, 0, false, "no answer yet")
+		require.NoError(t, err)
+		f.now = f.now.Add(5 * time.Hour)
+		assert.Empty(t, f.overdue(opA))
+		f.now = f.now.Add(2 * time.Hour)
+		assert.Equal(t, []string{"R-OPS-3/month-end/school/05/" + schoolA}, f.overdue(opA), "ask the centre")
+		_, err = f.l.RecordSync(f.ctx, opA, lifecycle.SyncMonthEnd, 0, true, "同步成功")
+		require.NoError(t, err)
+		assert.Empty(t, f.overdue(opA))
+	})
+	t.Run("R-OPS-3/spring: transfers processed by 16 March are synced by 20 March", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 3, 2, 9))
+		_, err := f.l.ScheduleDuties(f.ctx, opA)
+		require.NoError(t, err)
+		f.now = bj(2026, 3, 10, 9)
+		_, err = f.l.RecordSync(f.ctx, opA, lifecycle.SyncStudent, 0, true, "")
+		require.NoError(t, err)
+		f.now = bj(2026, 3, 21, 1)
+		assert.Contains(t, f.overdue(opA), "R-OPS-3/spring-2026/school/05/"+schoolA, "a sync before the 16th does not count")
+		f.now = bj(2026, 3, 18, 9)
+		_, err = f.l.RecordSync(f.ctx, opA, lifecycle.SyncStudent, 0, true, "")
+		require.NoError(t, err)
+		f.now = bj(2026, 3, 21, 1)
+		assert.NotContains(t, f.overdue(opA), "R-OPS-3/spring-2026/school/05/"+schoolA)
+	})
+	t.Run("S-14/a system administrator takes no part in registry business", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 3, 2, 9))
+		f.issuedRegistryCard("S1", schoolA, number(t, schoolA, 0, 31, 2, 2))
+		_, err := f.l.Transition(f.ctx, admin, lifecycle.Request{CardID: "S1", Action: lifecycle.ActFreeze})
+		var fe *lifecycle.ForbiddenError
+		require.ErrorAs(t, err, &fe)
+		assert.Equal(t, "S-14", fe.Rule)
+		_, err = f.l.Enrol(f.ctx, admin, lifecycle.Student{Key: "k", Number: number(t, schoolA, 0, 31, 2, 3).String(), Name: "张三"})
+		assert.ErrorIs(t, err, lifecycle.ErrForbidden)
+		_, err = f.l.Card(f.ctx, admin, "S1")
+		assert.ErrorIs(t, err, lifecycle.ErrForbidden, "not even reading a card")
+		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncBackup, 0, true, "")
+		require.NoError(t, err, "the system's own upkeep is its job")
+		_, err = f.l.Transition(f.ctx, lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: schoolA, Role: "janitor"},
+			lifecycle.Request{CardID: "S1", Action: lifecycle.ActFreeze})
+		assert.ErrorIs(t, err, lifecycle.ErrForbidden, "an unknown role")
+		es := auditEntries(t, f, "05")
+		assert.Equal(t, lifecycle.RoleSystemAdmin, es[len(es)-3].Operator.Role, "the role is recorded with the refusal")
+	})
+	t.Run("S-14/each level reports its staff every semester", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 3, 2, 9))
+		_, err := f.l.ScheduleDuties(f.ctx, dist05)
+		require.NoError(t, err)
+		f.now = bj(2026, 8, 1, 0).Add(time.Minute)
+		assert.Contains(t, f.overdue(dist05), "S-14/staff-report/district/05/")
+		assert.Error(t, f.l.ReportStaff(f.ctx, dist05, nil))
+		assert.Error(t, f.l.ReportStaff(f.ctx, dist05, []lifecycle.StaffMember{{User: "d05", Name: "赵主任", Role: "boss"}}))
+		require.NoError(t, f.l.ReportStaff(f.ctx, dist05, []lifecycle.StaffMember{
+			{User: "d05", Name: "赵主任", Role: lifecycle.RoleCardManager}, {User: "root", Name: "钱工", Role: lifecycle.RoleSystemAdmin}}))
+		assert.NotContains(t, f.overdue(dist05), "S-14/staff-report/district/05/")
+		chain, err := f.l.AuditEntries(f.ctx, city, "05", 0, 100)
+		require.NoError(t, err)
+		last := chain[len(chain)-1]
+		assert.Equal(t, "report-staff", last.Action, "the level above reads the report")
+		assert.Contains(t, last.Detail, "钱工")
 	})
 }

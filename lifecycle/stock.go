@@ -3,6 +3,10 @@ package lifecycle
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // ShipReserve moves reserve cards (预备卡: ID-card blanks with the background
@@ -125,12 +129,171 @@ func (l *Ledger) RecordSync(ctx context.Context, op Operator, kind SyncKind, upT
 				return err
 			}
 		}
+		if err := l.dutyDone(ctx, tx, op, kind, ok); err != nil {
+			return err
+		}
 		var err error
 		out, err = tx.AppendSync(ctx, SyncRecord{Kind: kind, Level: op.Level, District: op.District, School: op.School,
 			At: l.now(), UpTo: upTo, OK: ok, Detail: detail})
 		return err
 	})
 	return out, err
+}
+
+// SyncCheckHours: a sync's result shows success within about 6 hours, or
+// the school asks the centre, and takes the data there on media if it
+// failed (R-OPS-3).
+const SyncCheckHours = 6
+
+func dutyID(rule string, what string, op Operator) string {
+	return rule + "/" + what + "/" + string(op.Level) + "/" + op.District + "/" + op.School
+}
+
+// scheduled lists the duties with a schedule (R-OPS-1, R-OPS-2): the weekly
+// backup and virus scan, the daily upload, the month-end CMIS sync.
+func scheduled() []SyncKind {
+	return []SyncKind{SyncBackup, SyncVirusScan, SyncDailyUpload, SyncMonthEnd}
+}
+
+// nextDue is when the duty of kind done at t is due again: a week later
+// (backup, virus scan), the end of the next working day (daily upload), the
+// end of the month (month-end sync; one done in the last ten days of a
+// month, or in the first ten of the next, is that month's, R-OPS-1).
+func (l *Ledger) nextDue(kind SyncKind, t time.Time) (due time.Time, days int, provisional bool) {
+	switch kind {
+	case SyncDailyUpload:
+		due, provisional = l.cal.AddWorkingDaysProvisional(t, 1)
+		return due, 1, provisional
+	case SyncMonthEnd:
+		d := DateOf(t)
+		months := 1
+		if d.Day > 20 {
+			months = 2
+		}
+		return Date{d.Year, d.Month, 1}.Start().AddDate(0, months, 0), 0, false
+	}
+	return t.AddDate(0, 0, 7), 0, false
+}
+
+// dutyDone restarts the clock of a duty scheduled at the operator's level on
+// success (R-OPS-2: a missed backup, virus scan, daily upload or month-end
+// sync is overdue) and
+// runs the check of a month-end or student-change sync (R-OPS-3: success
+// within about 6 hours, or ask the centre).
+func (l *Ledger) dutyDone(ctx context.Context, tx Tx, op Operator, kind SyncKind, ok bool) error {
+	if kind == SyncMonthEnd || kind == SyncStudent {
+		check := dutyID("R-OPS-3", string(kind), op)
+		if !ok {
+			return l.openDeadline(ctx, tx, check, "R-OPS-3", string(kind), op.Level, op.District, op.School, l.now().Add(SyncCheckHours*time.Hour))
+		}
+		if err := l.closeDeadline(ctx, tx, check); err != nil {
+			return err
+		}
+		if d := DateOf(l.now()); d.Month == time.March && d.Day >= springTransfersBy {
+			if err := l.closeDeadline(ctx, tx, springID(op, d.Year)); err != nil {
+				return err
+			}
+		}
+	}
+	if !ok || !slices.Contains(scheduled(), kind) {
+		return nil
+	}
+	id := dutyID("R-OPS-2", string(kind), op)
+	if _, err := tx.GetDeadline(ctx, id); errors.Is(err, ErrNotFound) {
+		return nil // not scheduled at this level ([Ledger.ScheduleDuties])
+	} else if err != nil {
+		return err
+	}
+	due, days, provisional := l.nextDue(kind, l.now())
+	return tx.PutDeadline(ctx, Deadline{ID: id, Rule: "R-OPS-2", Subject: string(kind), Level: op.Level,
+		District: op.District, School: op.School, Start: l.now(), DueAt: due.UTC(), WorkingDays: days, Provisional: provisional})
+}
+
+// The spring dates of R-OPS-3 (in March): transfers in and out are
+// processed by the 16th and synced by the 20th.
+const (
+	springTransfersBy = 16
+	springSyncBy      = 20
+)
+
+func springID(op Operator, year int) string {
+	return dutyID("R-OPS-3", "spring-"+strconv.Itoa(year), op)
+}
+
+// ScheduleDuties starts the clocks of the operator's level's duties from
+// now (R-OPS-2): weekly backup and virus scan, the daily upload, the
+// month-end CMIS sync; for a school also the spring sync of the transfers
+// processed by 16 March, due by 20 March (R-OPS-3), and for every level the
+// semester report of its card-management staff (S-14). Each is done by
+// [Ledger.RecordSync] or [Ledger.ReportStaff]; one missed is in
+// [Ledger.Overdue]. Scheduling again restarts the clocks from now.
+func (l *Ledger) ScheduleDuties(ctx context.Context, op Operator) ([]Deadline, error) {
+	var out []Deadline
+	n := &note{action: "schedule-duties", subject: string(op.Level), rule: "R-OPS-2", detail: map[string]any{}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		now := l.now()
+		for _, kind := range scheduled() {
+			due, days, provisional := l.nextDue(kind, now)
+			if kind == SyncDailyUpload { // today's upload is the first one due
+				due, provisional = l.cal.AddWorkingDaysProvisional(now, 0)
+			}
+			out = append(out, Deadline{ID: dutyID("R-OPS-2", string(kind), op), Rule: "R-OPS-2", Subject: string(kind), Level: op.Level,
+				District: op.District, School: op.School, Start: now, DueAt: due.UTC(), WorkingDays: days, Provisional: provisional})
+		}
+		if op.Level == LevelSchool {
+			year := DateOf(now).Year
+			due := Date{year, time.March, springSyncBy}.AddDays(1).Start()
+			if !now.Before(due) {
+				year++
+				due = Date{year, time.March, springSyncBy}.AddDays(1).Start()
+			}
+			out = append(out, Deadline{ID: springID(op, year), Rule: "R-OPS-3", Subject: "spring-sync", Level: op.Level,
+				District: op.District, School: op.School, Start: now, DueAt: due.UTC()})
+		}
+		out = append(out, l.staffDuty(op, now))
+		for _, d := range out {
+			if err := tx.PutDeadline(ctx, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// staffDuty is the S-14 clock: the staff report of the current semester is
+// due by the start of the next one.
+func (l *Ledger) staffDuty(op Operator, now time.Time) Deadline {
+	sem := l.reg.current(op.District, now)
+	next := sem.start.AddDate(0, 6, 0)
+	return Deadline{ID: dutyID("S-14", "staff-report", op), Rule: "S-14", Subject: "staff-report", Level: op.Level,
+		District: op.District, School: op.School, Start: now, DueAt: next.UTC()}
+}
+
+// StaffMember is one person of a level's card-management staff (S-14).
+type StaffMember struct {
+	User string
+	Name string
+	Role Role
+}
+
+// ReportStaff records the level's report of its card-management staff and
+// their roles to the level above, due every semester (S-14): the audit entry
+// in the level's chain is the record the level above reads. It restarts the
+// semester clock.
+func (l *Ledger) ReportStaff(ctx context.Context, op Operator, staff []StaffMember) error {
+	n := &note{action: "report-staff", subject: string(op.Level), rule: "S-14", detail: map[string]any{"staff": staff}}
+	return l.do(ctx, op, n, func(tx Tx) error {
+		if len(staff) == 0 {
+			return &RuleError{Rule: "S-14", Reason: reasonNoStaff}
+		}
+		for _, m := range staff {
+			if m.User == "" || strings.TrimSpace(m.Name) == "" || (m.Role != RoleCardManager && m.Role != RoleSystemAdmin) {
+				return &RuleError{Rule: "S-14", Reason: reasonBadStaff}
+			}
+		}
+		return tx.PutDeadline(ctx, l.staffDuty(op, l.now()))
+	})
 }
 
 // lossesUploaded closes the R-LOSS-1 clock of every loss a successful daily

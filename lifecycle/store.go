@@ -27,6 +27,17 @@ type Store interface {
 	// Implementations do not retry on their own: conflicts are reported
 	// (*ConflictError) so the caller decides.
 	Tx(ctx context.Context, fn func(Tx) error) error
+	// AssignedNumbers returns up to limit number records whose number
+	// starts with prefix and sorts after after ("" for the first page), in
+	// number order, each with its student's resident ID number (a range
+	// scan on the numbers' primary key joined to the students' key): the
+	// S-ID-1 history of a sender's numbers, read a page at a time instead
+	// of two point reads a record. It is a read of its own, outside any
+	// [Store.Tx], and takes no writer lock where the database has readers
+	// beside its writer (SQLite: a read-only connection pool on the WAL;
+	// PostgreSQL: a plain snapshot read), so a long validation neither
+	// waits for the ledger's writers nor delays them. limit ≤ 0 means 1000.
+	AssignedNumbers(ctx context.Context, prefix, after string, limit int) ([]AssignedNumber, error)
 	// Close releases the store's resources.
 	Close() error
 }
@@ -138,6 +149,21 @@ type Tx interface {
 	// not empty, ordered by (LeftAt, ID) (index on School, Cohort).
 	Leaves(ctx context.Context, school, cohort string) ([]LeaveRecord, error)
 }
+
+// AssignedNumber is one row of [Store.AssignedNumbers]: a number record's
+// number and student with that student's resident ID number as stored.
+// HasStudent is false when the student record is missing (a broken store,
+// which the history reports rather than treat the number as free).
+type AssignedNumber struct {
+	Number     string
+	StudentKey string
+	IDNumber   string
+	HasStudent bool
+}
+
+// AssignedPageLimit is the page size of [Store.AssignedNumbers] when the
+// caller asks for none.
+const AssignedPageLimit = 1000
 
 // EntityAuditChain is the Entity of the *ConflictError a store returns when
 // an audit append loses the race for the chain's next Seq: the one conflict

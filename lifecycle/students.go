@@ -2,9 +2,11 @@ package lifecycle
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/bjedu/studentcard/studentid"
@@ -34,7 +36,14 @@ func (l *Ledger) Student(ctx context.Context, op Operator, key string) (Student,
 
 // Enrol records a student newly registered at the operator's school (first
 // entry) with a number of that school; the number is claimed for good
-// (S-ID-1).
+// (S-ID-1). The data is checked as card-making data is: a name, a valid
+// resident ID number if one is given, a gender of GB/T 2261.1 (1 male, 2
+// female) and a YYYYMMDD birth date that agrees with the ID number (SPEC §2's
+// data checks). Two students with the same resident ID number: the first
+// registered keeps it, and the later one is enrolled as having no ID number
+// yet, under a J personal code (S-ID-9); the ledger sees the clash when
+// students are keyed by their personal code (G + resident ID number, the
+// national convention).
 func (l *Ledger) Enrol(ctx context.Context, op Operator, s Student) (Student, error) {
 	var out Student
 	n := &note{action: "enrol", subject: s.Key, rule: "S-ID-1", detail: map[string]any{"number": s.Number}}
@@ -46,6 +55,21 @@ func (l *Ledger) Enrol(ctx context.Context, op Operator, s Student) (Student, er
 		if op.Level != LevelSchool || id.School() != op.School {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "enrol",
 				Target: Scope{District: id.District(), School: id.School()}, Rule: "S-4"}
+		}
+		for _, f := range [][2]string{{"name", s.Name}, {"gender", s.Gender}, {"birth-date", s.BirthDate}, {"id-number", s.IDNumber}} {
+			if err := checkStudentField(f[0], f[1]); err != nil {
+				return err
+			}
+		}
+		if err := birthAgrees(s.BirthDate, s.IDNumber); err != nil {
+			return err
+		}
+		if s.IDNumber != "" {
+			if other, err := tx.GetStudent(ctx, "G"+s.IDNumber); err == nil && other.Key != s.Key {
+				return &RuleError{Rule: "S-ID-9", Reason: reasonIDTaken, Err: ErrDuplicate}
+			} else if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
 		}
 		s.Number = id.String()
 		s.District, s.School, s.Status, s.Version = op.District, op.School, StudentEnrolled, 0
@@ -591,24 +615,71 @@ type ControlledChange struct {
 	// Field is one of [ControlledFields].
 	Field string
 	New   string
-	// Proof names the document that proves the change.
+	// Proof names the document that proves the change, issued by the
+	// household-registration department (户籍部门出具的证明材料).
 	Proof string
-	// Approver is the operator of the level above who approved it.
-	Approver Operator
+	// Approval is the approver's own recorded act ([Ledger.ApproveChange]),
+	// not something the requester writes.
+	Approval Approval
+}
+
+// Approval points at the audit entry an approver's [Ledger.ApproveChange]
+// wrote: an act recorded in the approver's own chain, hashed with the
+// approver's operator, that [Ledger.ChangeControlledField] reads back and
+// verifies, and uses once.
+type Approval struct {
+	Chain string
+	Seq   int64
+}
+
+// ApproveChange is the level above approving one change of a controlled
+// field (P-2): a district for its schools, the city for everyone. The new
+// value is checked like enrolment data. The approval is the audit entry this
+// call writes; pass it to the requester's ChangeControlledField.
+func (l *Ledger) ApproveChange(ctx context.Context, approver Operator, ch ControlledChange) (Approval, error) {
+	var entry AuditEntry
+	n := &note{action: "approve", subject: ch.StudentKey, rule: "P-2", out: &entry,
+		detail: map[string]any{"field": ch.Field, "new": ch.New, "proof": ch.Proof}}
+	err := l.do(ctx, approver, n, func(tx Tx) error {
+		if err := checkChange(ch); err != nil {
+			return err
+		}
+		s, err := l.loadStudent(ctx, tx, ch.StudentKey)
+		if err != nil {
+			return err
+		}
+		if approver.Level == LevelSchool {
+			return &RuleError{Rule: "P-2", Reason: reasonNeedsApproval}
+		}
+		return checkScope(approver, "approve", s.District, s.School)
+	})
+	return Approval{Chain: entry.Chain, Seq: entry.Seq}, err
+}
+
+func checkChange(ch ControlledChange) error {
+	if !isControlled(ch.Field) {
+		return &RuleError{Rule: "P-2", Reason: reasonNotControlled}
+	}
+	if ch.Proof == "" {
+		return &RuleError{Rule: "P-2", Reason: reasonNeedsProof}
+	}
+	return checkStudentField(ch.Field, ch.New)
 }
 
 // ChangeControlledField changes a controlled field with proof and the
-// approval of the level above (P-2); the audit entry keeps the value before,
-// so the change can be traced and reversed (P-3).
+// approval of the level above (P-2): the approval must be an intact audit
+// entry of an ApproveChange by an operator of a level above the requester
+// that covers the student, for exactly this student, field, value and proof,
+// and not used before. The new value is checked like enrolment data, and a
+// graduate's or finisher's basic data no longer changes (P-5). The audit
+// entry keeps the value before, so the change can be traced and reversed
+// (P-3).
 func (l *Ledger) ChangeControlledField(ctx context.Context, op Operator, ch ControlledChange) (Student, error) {
 	var out Student
 	n := &note{action: "change-controlled-field", subject: ch.StudentKey, rule: "P-2", detail: map[string]any{"field": ch.Field}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		if !isControlled(ch.Field) {
-			return &RuleError{Rule: "P-2", Reason: reasonNotControlled}
-		}
-		if ch.Proof == "" {
-			return &RuleError{Rule: "P-2", Reason: reasonNeedsProof}
+		if err := checkChange(ch); err != nil {
+			return err
 		}
 		s, err := l.loadStudent(ctx, tx, ch.StudentKey)
 		if err != nil {
@@ -617,17 +688,52 @@ func (l *Ledger) ChangeControlledField(ctx context.Context, op Operator, ch Cont
 		if err := checkScope(op, "change-controlled-field", s.District, s.School); err != nil {
 			return err
 		}
-		if !approves(ch.Approver, op, s) {
-			return &RuleError{Rule: "P-2", Reason: reasonNeedsApproval}
+		if s.Status == StudentCompleted {
+			return &RuleError{Rule: "P-5", Reason: reasonCompleted}
+		}
+		approver, err := l.approval(ctx, tx, op, s, ch)
+		if err != nil {
+			return err
 		}
 		field := map[string]*string{"name": &s.Name, "gender": &s.Gender, "birth-date": &s.BirthDate, "id-number": &s.IDNumber}[ch.Field]
 		n.detail["before"], n.detail["after"], n.detail["proof"] = *field, ch.New, ch.Proof
-		n.detail["approver"] = ch.Approver
+		n.detail["approver"], n.detail["approval"] = approver, ch.Approval
 		*field = ch.New
+		if err := birthAgrees(s.BirthDate, s.IDNumber); err != nil {
+			return err
+		}
 		out, err = tx.PutStudent(ctx, s)
 		return err
 	})
 	return out, err
+}
+
+// approval reads and checks the approval of ch (P-2) and marks it used; it
+// returns the approving operator.
+func (l *Ledger) approval(ctx context.Context, tx Tx, op Operator, s Student, ch ControlledChange) (Operator, error) {
+	refused := &RuleError{Rule: "P-2", Reason: reasonNeedsApproval}
+	if ch.Approval.Seq < 1 {
+		return Operator{}, refused
+	}
+	es, err := tx.AuditEntries(ctx, ch.Approval.Chain, ch.Approval.Seq-1, 1)
+	if err != nil {
+		return Operator{}, err
+	}
+	if len(es) != 1 || es[0].Seq != ch.Approval.Seq || l.audit.Hash(es[0]) != es[0].Hash {
+		return Operator{}, refused
+	}
+	e := es[0]
+	var d struct{ Field, New, Proof string }
+	if e.Action != "approve" || e.Outcome != "ok" || e.Subject != s.Key || json.Unmarshal([]byte(e.Detail), &d) != nil ||
+		d.Field != ch.Field || d.New != ch.New || d.Proof != ch.Proof || !approves(e.Operator, op, s) {
+		return Operator{}, refused
+	}
+	key := fmt.Sprintf("approval/%s/%d", e.Chain, e.Seq)
+	err = tx.PutImport(ctx, Import{Digest: key, FileKind: "approval", District: s.District, School: s.School, Operator: op, At: l.now(), Records: 1})
+	if errors.Is(err, ErrDuplicate) {
+		return Operator{}, &RuleError{Rule: "P-2", Reason: reasonApprovalUsed}
+	}
+	return e.Operator, err
 }
 
 // approves: the approver is of a level above the operator and covers the
@@ -638,6 +744,53 @@ func approves(approver, op Operator, s Student) bool {
 	}
 	rank := map[Level]int{LevelCity: 3, LevelDistrict: 2, LevelSchool: 1}
 	return rank[approver.Level] > rank[op.Level]
+}
+
+// checkStudentField checks one field of a student's basic data as
+// card-making data is checked (C-1, SPEC §2's data checks): the name is not
+// empty, the gender is 1 or 2 (GB/T 2261.1), the birth date is a real
+// YYYYMMDD date (P-4), the resident ID number is valid (GB 11643) when
+// given. Only the name is required.
+func checkStudentField(field, value string) error {
+	bad := func(reason string) error { return &RuleError{Rule: "P-2", Reason: reason} }
+	switch field {
+	case "name":
+		if strings.TrimSpace(value) == "" {
+			return bad(reasonNoName)
+		}
+	case "gender":
+		if value != "" && value != "1" && value != "2" {
+			return bad(reasonBadGender)
+		}
+	case "birth-date":
+		if value != "" {
+			if _, err := time.Parse("20060102", value); err != nil || !isDigits(value, 8) {
+				return bad(reasonBadBirthDate)
+			}
+		}
+	case "id-number":
+		if value != "" {
+			if _, err := studentid.ParseResidentID(value); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// birthAgrees: the birth date agrees with the resident ID number (SPEC §2).
+func birthAgrees(birth, idNumber string) error {
+	if birth == "" || idNumber == "" {
+		return nil
+	}
+	r, err := studentid.ParseResidentID(idNumber)
+	if err != nil {
+		return err
+	}
+	if r.BirthDate().Format("20060102") != birth {
+		return &RuleError{Rule: "P-2", Reason: reasonBirthMismatch}
+	}
+	return nil
 }
 
 // ExportRequest asks to give registry data out (P-1).

@@ -32,6 +32,7 @@ type cluster struct {
 	dir  string // temporary directory: data/, log, socket
 	port int
 	dsn  string // of the test database
+	opts string // server options of pg_ctl start
 	cred *credential
 	log  func(format string, args ...any)
 }
@@ -138,9 +139,9 @@ func startCluster(logf func(string, ...any)) (*cluster, error) {
 		c.remove()
 		return nil, err
 	}
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -c unix_socket_directories=%s -c fsync=on -c synchronous_commit=on -c max_connections=60",
+	c.opts = fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -c unix_socket_directories=%s -c fsync=on -c synchronous_commit=on -c max_connections=60",
 		c.port, c.dir)
-	if err := c.run("pg_ctl", "-D", data, "-l", filepath.Join(c.dir, "log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
+	if err := c.start(); err != nil {
 		c.remove()
 		return nil, err
 	}
@@ -161,6 +162,18 @@ func startCluster(logf func(string, ...any)) (*cluster, error) {
 	c.dsn = fmt.Sprintf("host=127.0.0.1 port=%d user=postgres dbname=studentcard sslmode=disable", c.port)
 	c.log("postgres: throwaway cluster (%s) on 127.0.0.1:%d in %s, ready in %v", bin, c.port, c.dir, time.Since(start).Round(time.Millisecond))
 	return c, nil
+}
+
+// start starts the server of the cluster's data directory.
+func (c *cluster) start() error {
+	return c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-l", filepath.Join(c.dir, "log"), "-o", c.opts, "-w", "-t", "60", "start")
+}
+
+// halt stops the server at once (immediate shutdown: every connection is
+// cut, as when the server crashes or is stopped under load), keeping its
+// data for start.
+func (c *cluster) halt() error {
+	return c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "-t", "60", "stop")
 }
 
 // stop stops the server (fast shutdown) and removes its directory.

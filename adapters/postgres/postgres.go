@@ -146,11 +146,17 @@ func (s *Store) enter() error {
 }
 
 // Tx runs fn in one READ COMMITTED transaction on a connection of its own.
-// See [lifecycle.Store].
+// See [lifecycle.Store]. A server out of reach — stopped mid-transaction,
+// restarting, refusing connections — is a [*lifecycle.StoreUnavailableError]
+// matching [lifecycle.ErrStoreUnavailable]: nothing was committed (unless
+// the connection broke during COMMIT itself: then the outcome is unknown),
+// and the broken connection is dropped, so a later Tx dials the server again and
+// succeeds once it is back.
 func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer func() { err = unavailable(err) }()
 	if err := s.enter(); err != nil {
 		return err
 	}
@@ -309,4 +315,54 @@ func (s *Store) Close() error {
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
+}
+
+// assignedQuery is the range read of [Store.AssignedNumbers]; U+10FFFF
+// bounds the prefix's range in the "C" collation, as in LastNumber; the
+// B-tree scan starts at the tighter of the two lower bounds, so a page costs
+// its own rows.
+const assignedQuery = `SELECT n.number, n.student_key, coalesce(s.id_number, ''), s.key IS NOT NULL
+	FROM numbers n LEFT JOIN students s ON s.key = n.student_key
+	WHERE n.number >= $1 AND n.number < $2 AND n.number > $3 ORDER BY n.number LIMIT $4`
+
+// AssignedNumbers implements [lifecycle.Store.AssignedNumbers]: one
+// statement outside any transaction of the store's, so one snapshot, on a
+// connection of the pool; a read in PostgreSQL takes no lock a writer waits
+// for.
+func (s *Store) AssignedNumbers(ctx context.Context, prefix, after string, limit int) ([]lifecycle.AssignedNumber, error) {
+	out, err := s.assignedNumbers(ctx, prefix, after, limit)
+	return out, unavailable(err) // a lost database is typed, as in Tx
+}
+
+func (s *Store) assignedNumbers(ctx context.Context, prefix, after string, limit int) ([]lifecycle.AssignedNumber, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	defer s.wg.Done()
+	if limit <= 0 {
+		limit = lifecycle.AssignedPageLimit
+	}
+	c, err := s.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	healthy := false
+	defer func() { s.release(c, healthy) }()
+	rows, err := c.Query(ctx, assignedQuery, prefix, prefix+"\U0010FFFF", after, limit)
+	if err != nil {
+		return nil, err
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (lifecycle.AssignedNumber, error) {
+		var a lifecycle.AssignedNumber
+		err := r.Scan(&a.Number, &a.StudentKey, &a.IDNumber, &a.HasStudent)
+		return a, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	healthy = true
+	return out, nil
 }

@@ -23,6 +23,8 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "not a studentcard database", ZH: "不是学生卡数据库"},
 	l10n.Entry{Key: "copy", ZH: "复制"},
 	l10n.Entry{Key: "open", ZH: "打开"},
+	l10n.Entry{Key: "database file deleted or replaced under the open store", ZH: "数据库文件在存储打开期间被删除或替换"},
+	l10n.Entry{Key: "database %s was deleted or replaced while the store had it open; reopen the store on the restored file", ZH: "数据库 %[1]s 在存储打开期间被删除或替换；请在恢复的文件上重新打开存储"},
 )
 
 // Sentinel errors; the typed errors below wrap them, so callers test
@@ -38,7 +40,25 @@ var (
 	// ErrBackup: a backup or restore did not complete; the target is not
 	// usable and the source is unchanged.
 	ErrBackup = messages.Error("backup failed")
+	// ErrFileGone: the database file was deleted or replaced while the
+	// store had it open; see [FileGoneError].
+	ErrFileGone = messages.Error("database file deleted or replaced under the open store")
 )
+
+// FileGoneError says which database file disappeared under the open store.
+// Tx reports it inside a [lifecycle.StoreUnavailableError].
+type FileGoneError struct{ Path string }
+
+// Error is the English text of the error; Localize renders it in Chinese too.
+func (e *FileGoneError) Error() string { return e.Localize(l10n.English) }
+
+// Localize renders the error in tag's language.
+func (e *FileGoneError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "database %s was deleted or replaced while the store had it open; reopen the store on the restored file", e.Path)
+}
+
+// Unwrap makes errors.Is(err, ErrFileGone) hold.
+func (e *FileGoneError) Unwrap() error { return ErrFileGone }
 
 // Reasons a PathError or BackupError gives (catalog keys).
 const (

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,12 +58,19 @@ type Options struct {
 // order. Backups read through a second connection and do not stop writers.
 type Store struct {
 	path string
+	file os.FileInfo // the database file as opened, to notice it deleted or replaced
 	db   *sql.DB
 	// writer is a one-slot semaphore guarding conn: whoever holds it runs
 	// the one transaction in flight.
 	writer chan struct{}
 	conn   *sql.Conn
 	stmts  map[string]*sql.Stmt // prepared on conn; used only by the holder of writer
+	// ro is the pool of read-only connections (PRAGMA query_only) for the
+	// reads outside Tx ([Store.AssignedNumbers]): WAL readers, each query
+	// its own deferred read transaction, never waiting for the writer slot
+	// nor for SQLite's write lock.
+	ro       *sql.DB
+	assigned *sql.Stmt // the AssignedNumbers query, prepared on ro
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -126,7 +134,93 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		_ = db.Close()
 		return nil, err
 	}
+	if err := s.openReaders(ctx, opts); err != nil {
+		_ = s.conn.Close()
+		_ = db.Close()
+		return nil, err
+	}
+	if s.file, err = os.Stat(path); err != nil {
+		_ = s.Close()
+		return nil, &lifecycle.StoreUnavailableError{Store: storeName, Err: err}
+	}
 	return s, nil
+}
+
+// openReaders opens the read-only pool on the migrated file.
+func (s *Store) openReaders(ctx context.Context, opts Options) error {
+	busy := opts.BusyTimeout
+	if busy <= 0 {
+		busy = 10 * time.Second
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(busy.Milliseconds(), 10)+")")
+	q.Add("_pragma", "query_only(1)")
+	ro, err := sql.Open("sqlite", s.path+"?"+q.Encode())
+	if err != nil {
+		return err
+	}
+	ro.SetMaxOpenConns(4)
+	ro.SetMaxIdleConns(4)
+	st, err := ro.PrepareContext(ctx, assignedQuery)
+	if err != nil {
+		_ = ro.Close()
+		return err
+	}
+	s.ro, s.assigned = ro, st
+	return nil
+}
+
+// assignedQuery is the range read of [Store.AssignedNumbers].
+const assignedQuery = `SELECT n.number, n.student_key, coalesce(s.id_number, ''), s.key IS NOT NULL
+	FROM numbers n LEFT JOIN students s ON s.key = n.student_key
+	WHERE n.number >= ?1 AND n.number < ?2 ORDER BY n.number LIMIT ?3`
+
+// rangeStart is the lower bound of an AssignedNumbers page: the least
+// string after the cursor (after followed by NUL), or prefix itself on the
+// first page. SQLite seeks the primary key to it (number >= start); with a
+// separate "number > after" term it would scan from the prefix's start on
+// every page.
+func rangeStart(prefix, after string) string {
+	if after < prefix {
+		return prefix
+	}
+	return after + "\x00"
+}
+
+// AssignedNumbers implements [lifecycle.Store.AssignedNumbers] on the
+// read-only pool: one deferred read transaction (a WAL snapshot) a page,
+// taking neither the writer slot nor SQLite's write lock.
+func (s *Store) AssignedNumbers(ctx context.Context, prefix, after string, limit int) ([]lifecycle.AssignedNumber, error) {
+	out, err := s.assignedNumbers(ctx, prefix, after, limit)
+	return out, unavailable(err) // a lost database is typed, as in Tx
+}
+
+func (s *Store) assignedNumbers(ctx context.Context, prefix, after string, limit int) ([]lifecycle.AssignedNumber, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	select {
+	case <-s.closed:
+		return nil, ErrClosed
+	default:
+	}
+	if limit <= 0 {
+		limit = lifecycle.AssignedPageLimit
+	}
+	rows, err := s.assigned.QueryContext(ctx, rangeStart(prefix, after), prefixEnd(prefix), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]lifecycle.AssignedNumber, 0, min(limit, 1024))
+	for rows.Next() {
+		var a lifecycle.AssignedNumber
+		if err := rows.Scan(&a.Number, &a.StudentKey, &a.IDNumber, &a.HasStudent); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // Path returns the database file the store was opened on.
@@ -222,7 +316,14 @@ func (s *Store) rollback() {
 
 // Tx runs fn in one IMMEDIATE transaction on the writer connection. It
 // waits for the transaction in flight (or ctx) first. See [lifecycle.Store].
-func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) error {
+// A database out of reach — locked by another program past the busy
+// timeout, unreadable, or deleted or moved under the open store — is a
+// [*lifecycle.StoreUnavailableError] matching [lifecycle.ErrStoreUnavailable];
+// nothing was committed, and once the lock is released (or the file is
+// readable again) the next Tx succeeds. A deleted file does not come back:
+// reopen the store on a restored copy.
+func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error) {
+	defer func() { err = unavailable(err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -238,6 +339,9 @@ func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) error {
 	case <-s.closed:
 		return ErrClosed
 	default:
+	}
+	if err := s.checkFile(); err != nil {
+		return err
 	}
 	t := &tx{s: s}
 	defer func() { t.done = true }()
@@ -268,6 +372,7 @@ func (s *Store) Close() error {
 		for _, st := range s.stmts {
 			errs = append(errs, st.Close())
 		}
+		errs = append(errs, s.assigned.Close(), s.ro.Close())
 		_, err := s.conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
 		errs = append(errs, err, s.conn.Close(), s.db.Close())
 		s.closeErr = errors.Join(errs...)

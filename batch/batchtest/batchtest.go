@@ -14,11 +14,7 @@
 package batchtest
 
 import (
-	"bytes"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"io"
 	"iter"
 	"math/rand/v2"
@@ -152,29 +148,13 @@ func WriteCardData(w io.Writer, sender batch.Header, schoolName string, n int, s
 	return wr.Close()
 }
 
-// Photo returns a 640×480 (portrait 480 wide, 640 high) 24-bit colour JPEG
-// with a blue background and a skin-toned oval "head", varied by seed.
-func Photo(seed uint64) ([]byte, error) {
-	img := image.NewRGBA(image.Rect(0, 0, 480, 640))
-	bg := color.RGBA{R: 60, G: 130, B: 220, A: 255}
-	face := color.RGBA{R: 235, G: 200, B: 170, A: 255}
-	cx, cy := 240+int(seed%21)-10, 300
-	for y := 0; y < 640; y++ {
-		for x := 0; x < 480; x++ {
-			dx, dy := float64(x-cx)/150, float64(y-cy)/200
-			if dx*dx+dy*dy <= 1 || y > 520 && x > 90 && x < 390 {
-				img.SetRGBA(x, y, face)
-			} else {
-				img.SetRGBA(x, y, bg)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+// Photo returns a 640×480 (portrait: 480 wide, 640 high) 24-bit colour JPEG
+// at quality 90 that passes every C-2 check: a head-and-shoulders figure on
+// an ID-photo blue background, the head 65 % of the photo's width and
+// height, with noise of ±2 levels. seed picks one of PhotoVariants (the
+// head's position and the shirt's colour vary). It is
+// PhotoSpec{Seed: seed, Noise: 2}.JPEG().
+func Photo(seed uint64) ([]byte, error) { return PhotoSpec{Seed: seed, Noise: 2}.JPEG() }
 
 // WritePackage writes a card-making data package (zip) of n generated
 // records, each with a photo, and an empty rare-character description. It

@@ -1,13 +1,13 @@
 package sim_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
 )
 
@@ -16,17 +16,10 @@ import (
 // operation, and check the counters.
 func Example() {
 	ctx := context.Background()
-	masters, _ := sam.NewKeySet(sam.TDES)
-	for _, id := range []byte{card.KeyIDInternal, card.KeyIDExternal, card.KeyIDMAC} {
-		_ = masters.Add(sam.KeyRef{ID: id, Version: 1}, bytes.Repeat([]byte{0x40 + id}, 16))
-	}
-	_ = masters.SetManagementKey(bytes.Repeat([]byte{0xEE}, 16))
-	id := sam.SAMID{0, 0, 0, 0, 0, 0, 0, 2}
-	terminalSAM, _ := sam.NewSoft(id, masters)
-	mc, _ := masters.ManagementCard(id)
-	_ = terminalSAM.Unlock(ctx, mc)
-
-	chip, _ := sim.New(masters, card.CardInfo{Serial: [8]byte{1, 2, 3, 4, 5, 6, 7, 8}, Type: card.TypeRegistry, Suite: sam.TDES, KeyVersion: 1, AppVersion: 1})
+	l, _ := lab.New(ctx, sam.TDES, "sim example") // keys, Soft SAM, management card, unlocked
+	defer l.Close()
+	terminalSAM := l.SAM
+	chip, _ := l.Card([8]byte{1, 2, 3, 4, 5, 6, 7, 8})
 	fmt.Printf("ATR % X\n", chip.ATR())
 
 	chip.Tear(3, sim.TearBefore) // the card leaves the field before its third APDU

@@ -14,33 +14,29 @@ import (
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/card/sim"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
 )
 
+// keySet is the lab issuer's master key set of the tests.
 func keySet(t testing.TB, alg sam.Algorithm) *sam.KeySet {
 	t.Helper()
-	ks, err := sam.NewKeySet(alg)
+	ks, err := lab.Keys(alg, "sim tests")
 	require.NoError(t, err)
-	for i, id := range []byte{card.KeyIDInternal, card.KeyIDExternal, card.KeyIDMAC} {
-		require.NoError(t, ks.Add(sam.KeyRef{ID: id, Version: 1}, bytes.Repeat([]byte{byte(0x21 + i)}, 16)))
-	}
-	require.NoError(t, ks.SetManagementKey(bytes.Repeat([]byte{0x77}, 16)))
 	return ks
 }
 
+// softSAM is the terminal's Soft SAM loaded with ks, unlocked (SPEC S-6).
 func softSAM(t testing.TB, ks *sam.KeySet) *sam.Soft {
 	t.Helper()
-	id := sam.SAMID{1, 2, 3, 4, 5, 6, 7, 8}
-	s, err := sam.NewSoft(id, ks)
+	s, err := lab.Unlocked(context.Background(), lab.SAMID("sim tests"), ks)
 	require.NoError(t, err)
-	mc, err := ks.ManagementCard(id)
-	require.NoError(t, err)
-	require.NoError(t, s.Unlock(context.Background(), mc))
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 
 func info(alg sam.Algorithm) card.CardInfo {
-	return card.CardInfo{Serial: [8]byte{1, 2, 3, 4, 5, 6, 7, 8}, Type: card.TypeRegistry, Suite: alg, KeyVersion: 1, AppVersion: 1}
+	return lab.Info(alg, [8]byte{1, 2, 3, 4, 5, 6, 7, 8}, time.Time{})
 }
 
 func newCard(t testing.TB, opts ...sim.Option) *sim.Card {

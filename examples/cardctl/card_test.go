@@ -17,6 +17,7 @@ import (
 	"github.com/bjedu/studentcard/batch/batchtest"
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
 )
 
@@ -164,9 +165,7 @@ func TestCardReaderPSAM(t *testing.T) {
 	reg, name := pupil(t)
 	ks, id, err := devKeySet("issuer", sam.SM4)
 	require.NoError(t, err)
-	info := card.CardInfo{Serial: [8]byte{0x86, 1, 2, 3, 4, 5, 6, 7}, Type: card.TypeRegistry, Suite: sam.SM4, KeyVersion: devKeyVersion, AppVersion: 1,
-		Issued: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)}
-	chip, err := sim.New(ks, info)
+	chip, err := sim.New(ks, lab.Info(sam.SM4, [8]byte{0x86, 1, 2, 3, 4, 5, 6, 7}, time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)))
 	require.NoError(t, err)
 	cfg := sam.PSAMConfig{Suite: sam.SM4, ID: id, DF: card.AID(), Keys: map[sam.KeyRef]sam.PSAMKey{
 		{ID: card.KeyIDInternal, Version: 1}: {Usage: sam.UsageEncrypt, Index: 1},
@@ -280,9 +279,7 @@ func TestCardRealStack(t *testing.T) {
 	stack := pcsctest.Require(t)
 	ks, _, err := devKeySet("lab-seed", sam.SM4)
 	require.NoError(t, err)
-	info := card.CardInfo{Serial: [8]byte{0x86, 9, 8, 7, 6, 5, 4, 3}, Type: card.TypeRegistry, Suite: sam.SM4, KeyVersion: devKeyVersion, AppVersion: 1,
-		Issued: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)}
-	chip, err := sim.New(ks, info)
+	chip, err := sim.New(ks, lab.Info(sam.SM4, [8]byte{0x86, 9, 8, 7, 6, 5, 4, 3}, time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)))
 	require.NoError(t, err)
 	stack.Insert(t, chip)
 	dir := t.TempDir()

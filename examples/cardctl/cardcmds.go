@@ -20,6 +20,7 @@ import (
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/card/sim"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -641,17 +642,17 @@ func (t *terminal) openSim(ks *sam.KeySet, suite sam.Algorithm, j *simJournal) e
 			Serial: strings.ToUpper(hex.EncodeToString(serial[:])), Suite: suite.String(), Issued: t.e.now().Format(dateLayout)}
 	}
 	t.journal = j
-	var info card.CardInfo
+	var serial [8]byte
 	b, err := hex.DecodeString(j.Serial)
 	if err != nil || len(b) != 8 {
 		return &simStateError{path: cf.simState, reason: "bad serial"}
 	}
-	copy(info.Serial[:], b)
+	copy(serial[:], b)
 	issued, err := time.Parse(dateLayout, j.Issued)
 	if err != nil {
 		return &simStateError{path: cf.simState, reason: "bad issue date"}
 	}
-	info.Type, info.Suite, info.KeyVersion, info.AppVersion, info.Issued = card.TypeRegistry, suite, devKeyVersion, 1, issued
+	info := lab.Info(suite, serial, issued)
 	kcv, err := keyCheck(ks, info)
 	if err != nil {
 		return err
@@ -686,7 +687,7 @@ func keyCheck(ks *sam.KeySet, info card.CardInfo) (string, error) {
 		return "", err
 	}
 	defer keys.Zero()
-	mac, err := keys.MAC(sam.KeyRef{ID: card.KeyIDMAC, Version: devKeyVersion}, nil, []byte("cardctl key check value"))
+	mac, err := keys.MAC(sam.KeyRef{ID: card.KeyIDMAC, Version: lab.KeyVersion}, nil, []byte("cardctl key check value"))
 	if err != nil {
 		return "", err
 	}

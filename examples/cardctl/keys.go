@@ -2,7 +2,6 @@ package main
 
 import (
 	"crypto/ed25519"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
 	"flag"
@@ -10,52 +9,22 @@ import (
 
 	"golang.org/x/text/language"
 
-	"github.com/bjedu/studentcard/card"
+	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
 )
 
-// devKeyVersion is the key version of the development card keys.
-const devKeyVersion = 1
-
-// devKey derives 32 bytes for one purpose from the development seed.
-// Development keys only: the seed is the whole secret.
-func devKey(seed, label string) []byte {
-	h := sha256.Sum256([]byte("cardctl development keys v1 - NOT FOR PRODUCTION\x00" + seed + "\x00" + label))
-	return h[:]
-}
-
-// devKeySet derives the development master keys (internal and external
-// authentication, secure-messaging MAC) and the management key of a suite
-// from the seed, and the id of the Soft SAM they load.
+// devKeySet is the lab's key set of a suite for the seed (development
+// keys: the seed is the whole secret) and the id of the Soft SAM they load.
 func devKeySet(seed string, alg sam.Algorithm) (*sam.KeySet, sam.SAMID, error) {
-	ks, err := sam.NewKeySet(alg)
+	ks, err := lab.Keys(alg, seed)
 	if err != nil {
 		return nil, sam.SAMID{}, err
 	}
-	for _, id := range []byte{card.KeyIDInternal, card.KeyIDExternal, card.KeyIDMAC} {
-		k := devKey(seed, "card master key "+string(rune('0'+id)))[:sam.KeySize]
-		if err := ks.Add(sam.KeyRef{ID: id, Version: devKeyVersion}, k); err != nil {
-			return nil, sam.SAMID{}, err
-		}
-		clear(k)
-	}
-	mk := devKey(seed, "management key")[:sam.KeySize]
-	if err := ks.SetManagementKey(mk); err != nil {
-		return nil, sam.SAMID{}, err
-	}
-	clear(mk)
-	var id sam.SAMID
-	copy(id[:], devKey(seed, "SAM id"))
-	return ks, id, nil
+	return ks, lab.SAMID(seed), nil
 }
 
 // devSerial is the serial of a new simulated card when --serial is not given.
-func devSerial(seed string) [8]byte {
-	var s [8]byte
-	copy(s[:], devKey(seed, "card serial"))
-	s[0] = 0x86
-	return s
-}
+func devSerial(seed string) [8]byte { return lab.Serial(seed, 0) }
 
 // listKeyFlags are the flags giving the list signing and verification keys.
 type listKeyFlags struct {
@@ -82,7 +51,7 @@ func (k *listKeyFlags) warnDev(e *env) {
 
 // devListKey is the development Ed25519 key pair of the seed.
 func devListKey(seed string) ed25519.PrivateKey {
-	return ed25519.NewKeyFromSeed(devKey(seed, "list signing key")[:ed25519.SeedSize])
+	return lab.ListKey(seed)
 }
 
 // signer returns the signing key: --sign-key, or the development key.

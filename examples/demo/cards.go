@@ -11,6 +11,7 @@ import (
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/lifecycle"
 	"github.com/bjedu/studentcard/sam"
 	"github.com/bjedu/studentcard/studentid"
@@ -77,39 +78,26 @@ func (d *demo) stepPersonalise() error {
 }
 
 // issueKeys is the city's key card: SM4 master keys of the education key
-// system, the management key, the terminal's Soft SAM (S-5, A-3). Keys come
-// from the seeded generator: demo keys, never real ones.
+// system, the management key, the terminal's Soft SAM (S-5, A-3). Keys are
+// the lab's, from a seed: demo keys, never real ones.
 func (d *demo) issueKeys() error {
-	keys, err := sam.NewKeySet(sam.SM4)
+	// The lab derives the keys and the SAM's id from a seed drawn from the
+	// demo's generator: the same -seed, the same keys.
+	var seed [16]byte
+	if _, err := io.ReadFull(d.reader(), seed[:]); err != nil {
+		return err
+	}
+	keys, err := lab.Keys(sam.SM4, fmt.Sprintf("demo %X", seed))
 	if err != nil {
 		return d.expect(err, "making the key set")
 	}
-	r := d.reader()
-	k := make([]byte, sam.KeySize)
-	for _, id := range []byte{card.KeyIDInternal, card.KeyIDExternal, card.KeyIDMAC} {
-		if _, err := io.ReadFull(r, k); err != nil {
-			return err
-		}
-		if err := keys.Add(sam.KeyRef{ID: id, Version: keyVersion}, k); err != nil {
-			return d.expect(err, "loading the master keys")
-		}
-	}
-	if _, err := io.ReadFull(r, k); err != nil {
-		return err
-	}
-	if err := keys.SetManagementKey(k); err != nil {
-		return d.expect(err, "loading the management key")
-	}
-	clear(k)
-	if _, err := io.ReadFull(r, d.samID[:]); err != nil {
-		return err
-	}
+	d.samID = lab.SAMID(fmt.Sprintf("demo %X", seed))
 	d.masters = keys
 	if d.terminal, err = sam.NewSoft(d.samID, keys); err != nil {
 		return d.expect(err, "loading the terminal's SAM")
 	}
 	d.say("   city key card: %s master keys %s and a management key, never shown (A-3); the school terminal's SAM %s is registered with the city (S-5, S-6)", keys.Suite(), d.keyNames(keys.Refs()), d.samID)
-	return d.check(keys.HasManagementKey() && len(keys.Refs()) == 3, "the key card holds the three card master keys and the management key")
+	return d.check(keys.HasManagementKey() && len(keys.Refs()) == len(lab.Refs()), "the key card holds the card master keys, the M1 sector keys and the management key")
 }
 
 // keyNames says what each master key of the key card is for, with its id
@@ -125,6 +113,8 @@ func (d *demo) keyNames(refs []sam.KeyRef) string {
 			what = d.text("external authentication")
 		case card.KeyIDMAC:
 			what = d.text("secure-messaging MAC")
+		case card.KeyIDM1:
+			what = d.text("M1 sector key")
 		}
 		names[i] = d.text("%s (id %02X, version %d)", what, r.ID, r.Version)
 	}

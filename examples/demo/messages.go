@@ -235,11 +235,12 @@ var messages = l10n.NewCatalog(
 
 	// Keys and SAM (step 3).
 	l10n.Entry{Key: "   city key card: %s master keys %s and a management key, never shown (A-3); the school terminal's SAM %s is registered with the city (S-5, S-6)", ZH: "   市级密钥卡：%s 主密钥 %s，以及管理密钥，密钥从不显示（A-3）；学校终端的安全模块 %s 已在市级登记（S-5，S-6）"},
-	l10n.Entry{Key: "the key card holds the three card master keys and the management key", ZH: "密钥卡含三把卡片主密钥和管理密钥"},
+	l10n.Entry{Key: "the key card holds the card master keys, the M1 sector keys and the management key", ZH: "密钥卡含卡片主密钥、M1扇区密钥和管理密钥"},
 	l10n.Entry{Key: "key %02X", ZH: "密钥 %02X"},
 	l10n.Entry{Key: "internal authentication", ZH: "内部认证"},
 	l10n.Entry{Key: "external authentication", ZH: "外部认证"},
 	l10n.Entry{Key: "secure-messaging MAC", ZH: "安全报文 MAC"},
+	l10n.Entry{Key: "M1 sector key", ZH: "M1扇区密钥"},
 	l10n.Entry{Key: "%s (id %02X, version %d)", ZH: "%s（标识 %02X，版本 %d）"},
 	l10n.Entry{Key: ", ", ZH: "、"},
 	l10n.Entry{Key: "   the reader reads its management card (%s, for SAM %s) and unlocks its SAM (S-6)", ZH: "   读卡器读取其管理卡（%s，对应安全模块 %s）并解锁安全模块（S-6）"},

@@ -36,6 +36,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -76,6 +77,7 @@ func Run(t *testing.T, open Factory) {
 		{"Sync/last and last successful", testSync},
 		{"Overdue/scope, order, paging", testOverdue},
 		{"Numbers/never twice, last per prefix", testNumbers},
+		{"S-ID-1/assigned numbers: range read by prefix, paged, with resident IDs", testAssignedNumbers},
 		{"Enrolments and leaves", testEnrolmentsLeaves},
 		{"Ledger/a card's life through the Ledger", testLedgerFlow},
 		{"Ledger/number history, list events, audit in scope", testLedgerQueries},
@@ -814,6 +816,66 @@ func testNumbers(t *testing.T, s lifecycle.Store) {
 		assert.Equal(t, int64(2), n.Version)
 		return nil
 	})
+}
+
+// testAssignedNumbers checks the S-ID-1 range read: numbers under a prefix
+// only, in number order after the cursor, a page at a time, each joined to
+// its student's resident ID number, a missing student said so, and nothing a
+// rolled-back transaction wrote.
+func testAssignedNumbers(t *testing.T, s lifecycle.Store) {
+	ctx := context.Background()
+	school := []string{"0105012002603016", "0105012002603024", "0105012002603105", "0105012002604018"}
+	tx(t, s, func(tx lifecycle.Tx) error {
+		for i, n := range append(slices.Clone(school), "0105012102603011", "0106012002603014") {
+			_, err := tx.PutStudent(ctx, lifecycle.Student{Key: "k" + n, Number: n, IDNumber: fmt.Sprintf("11010120150101%03dX", i)})
+			require.NoError(t, err)
+			_, err = tx.PutNumber(ctx, lifecycle.NumberRecord{Number: n, StudentKey: "k" + n, School: n[:8], Status: lifecycle.NumberActive, At: base()})
+			require.NoError(t, err)
+		}
+		_, err := tx.PutNumber(ctx, lifecycle.NumberRecord{Number: "0105012002609999", StudentKey: "nobody", School: "01050120", At: base()})
+		require.NoError(t, err)
+		return nil
+	})
+	rolledBack := errors.New("roll back")
+	require.ErrorIs(t, s.Tx(ctx, func(tx lifecycle.Tx) error {
+		_, err := tx.PutNumber(ctx, lifecycle.NumberRecord{Number: "0105012002605000", StudentKey: "k", School: "01050120", At: base()})
+		require.NoError(t, err)
+		return rolledBack
+	}), rolledBack)
+
+	all, err := s.AssignedNumbers(ctx, "01050120", "", 0)
+	require.NoError(t, err)
+	want := make([]lifecycle.AssignedNumber, 0, 5)
+	for i, n := range school {
+		want = append(want, lifecycle.AssignedNumber{Number: n, StudentKey: "k" + n, IDNumber: fmt.Sprintf("11010120150101%03dX", i), HasStudent: true})
+	}
+	want = append(want, lifecycle.AssignedNumber{Number: "0105012002609999", StudentKey: "nobody"})
+	assert.Equal(t, want, all, "the school's numbers in order, the rolled-back one absent, the orphan flagged")
+
+	var paged []lifecycle.AssignedNumber
+	for after := ""; ; {
+		page, err := s.AssignedNumbers(ctx, "01050120", after, 2)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(page), 2)
+		paged = append(paged, page...)
+		if len(page) < 2 {
+			break
+		}
+		after = page[len(page)-1].Number
+	}
+	assert.Equal(t, want, paged, "pages of 2 after the cursor")
+
+	district, err := s.AssignedNumbers(ctx, "0105", "", 100)
+	require.NoError(t, err)
+	assert.Len(t, district, 6, "a district prefix holds both of its schools, not district 06")
+	none, err := s.AssignedNumbers(ctx, "0107", "", 100)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = s.AssignedNumbers(cancelled, "0105", "", 100)
+	assert.ErrorIs(t, err, context.Canceled)
 }
 
 func testEnrolmentsLeaves(t *testing.T, s lifecycle.Store) {

@@ -1,7 +1,6 @@
 package pcsctest_test
 
 import (
-	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/bjedu/studentcard/apdu"
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
 )
 
@@ -23,21 +23,9 @@ var _ vpcd.Card = (*sim.Card)(nil)
 
 func keyedCard(t *testing.T) (*sim.Card, sam.SAM) {
 	t.Helper()
-	ctx := context.Background()
-	masters, err := sam.NewKeySet(sam.TDES)
-	require.NoError(t, err)
-	for _, id := range []byte{card.KeyIDInternal, card.KeyIDExternal, card.KeyIDMAC} {
-		require.NoError(t, masters.Add(sam.KeyRef{ID: id, Version: 1}, bytes.Repeat([]byte{0x40 + id}, 16)))
-	}
-	require.NoError(t, masters.SetManagementKey(bytes.Repeat([]byte{0xEE}, 16)))
-	id := sam.SAMID{0, 0, 0, 0, 0, 0, 0, 2}
-	terminalSAM, err := sam.NewSoft(id, masters)
-	require.NoError(t, err)
-	mc, err := masters.ManagementCard(id)
-	require.NoError(t, err)
-	require.NoError(t, terminalSAM.Unlock(ctx, mc))
-	chip, err := sim.New(masters, card.CardInfo{Serial: [8]byte{1, 2, 3, 4, 5, 6, 7, 8}, Type: card.TypeRegistry, Suite: sam.TDES, KeyVersion: 1, AppVersion: 1})
-	require.NoError(t, err)
+	l := lab.ForTest(t, sam.TDES, "pcsctest") // keys, Soft SAM, management card, unlocked
+	chip := l.CardForTest(t, [8]byte{1, 2, 3, 4, 5, 6, 7, 8})
+	terminalSAM := l.SAM
 	return chip, terminalSAM
 }
 
