@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -146,13 +147,22 @@ func cmdMake(e *env, args []string) (result, error) {
 					Value: r.Card.RegistryNo, Err: detailf(errNoPhoto, "%s", path)}))
 				continue
 			}
-			if warn, err := batch.CheckPhoto(strings.NewReader(string(b)), batch.PhotoRules{}); err != nil {
-				res.Errors = append(res.Errors, e.cellOf(&cmis.CellError{File: imp.File, Sheet: imp.Sheet, Row: r.Row, Column: regCol.Column, Header: regCol.Header,
-					Value: r.Card.RegistryNo, Err: &wrapped{errBadPhoto, err}}))
+			pr, err := batch.CheckPhoto(bytes.NewReader(b), batch.PhotoRules{})
+			if err != nil {
+				return nil, ioErr(err)
+			}
+			at := func(err error) cell {
+				return e.cellOf(&cmis.CellError{File: imp.File, Sheet: imp.Sheet, Row: r.Row, Column: regCol.Column, Header: regCol.Header,
+					Value: r.Card.RegistryNo, Err: &wrapped{errBadPhoto, err}})
+			}
+			for _, w := range pr.Warnings {
+				res.Warnings = append(res.Warnings, at(w))
+			}
+			if !pr.Accepted() {
+				for _, p := range pr.Problems {
+					res.Errors = append(res.Errors, at(p))
+				}
 				continue
-			} else if warn != nil {
-				res.Warnings = append(res.Warnings, e.cellOf(&cmis.CellError{File: imp.File, Sheet: imp.Sheet, Row: r.Row, Column: regCol.Column, Header: regCol.Header,
-					Value: r.Card.RegistryNo, Err: &wrapped{errBadPhoto, warn}}))
 			}
 			photoOf[r.Card.RegistryNo] = b
 		}
