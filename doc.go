@@ -1,6 +1,7 @@
 // Package studentcard is the map of the Beijing primary and secondary school
 // student card SDK (北京市中小学学生卡). It holds no code; the packages below
-// it do the work, each traced to the rule ids of SPEC.md.
+// it do the work, each traced to the rule ids of RULES.md (each rule in our
+// words, with its Chinese source sentence).
 //
 // # The system
 //

@@ -5,7 +5,7 @@
 //	go run ./examples/demo                 # Chinese narrative, seed 1
 //	go run ./examples/demo -lang en -seed 7
 //
-// The tour has eight steps, each citing the rules of SPEC.md it shows:
+// The tour has eight steps, each citing the rules of RULES.md it shows:
 // card-making data up from the school through district and city — starting
 // from the schools' CMIS exports (an xlsx workbook and a GB18030 CSV file)
 // read by adapters/cmis, which lists every bad cell (P-4), and with one

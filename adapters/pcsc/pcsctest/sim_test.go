@@ -21,10 +21,10 @@ import (
 // The simulated registry card plugs into the virtual reader as is.
 var _ vpcd.Card = (*sim.Card)(nil)
 
-func keyedCard(t *testing.T) (*sim.Card, sam.SAM) {
+func keyedCard(t *testing.T, opts ...sim.Option) (*sim.Card, sam.SAM) {
 	t.Helper()
 	l := lab.ForTest(t, sam.TDES, "pcsctest") // keys, Soft SAM, management card, unlocked
-	chip := l.CardForTest(t, [8]byte{1, 2, 3, 4, 5, 6, 7, 8})
+	chip := l.CardForTest(t, [8]byte{1, 2, 3, 4, 5, 6, 7, 8}, opts...)
 	terminalSAM := l.SAM
 	return chip, terminalSAM
 }
