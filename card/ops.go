@@ -59,14 +59,21 @@ func (s *Session) Personalise(ctx context.Context, st Student) error {
 
 // Register records the semester registration swipe (刷卡注册, SPEC R-REG-1,
 // the card half): one protected APPEND RECORD carrying the semester — six
-// APDUs with Open. Only a personalised card registers; a semester before
-// the card's last one is a [*SemesterError]; the same one again does nothing.
+// APDUs with Open. Only a personalised card registers, and only for the
+// current semester by the terminal's clock ([WithClock], [SemesterOf]; the
+// ledger counts the same semesters for every district,
+// lifecycle.RegistrationPolicy.CurrentSemester), so card and ledger agree;
+// any other semester, or one before the card's last (a terminal clock that
+// runs behind), is a [*SemesterError]; the same one again does nothing.
 func (s *Session) Register(ctx context.Context, sem Semester) error {
 	if !sem.valid() {
 		return &SemesterError{Text: sem.String()}
 	}
 	if s.state.Status != Personalised {
 		return &StateError{Op: OpRegister, Status: s.state.Status}
+	}
+	if cur := SemesterOf(s.opts.clock()); sem != cur {
+		return &SemesterError{Text: sem.String(), Current: cur}
 	}
 	switch {
 	case s.state.Semester == sem:
