@@ -71,6 +71,14 @@ cardctl lists lookup (--pub-key PEM | --dev-keys SEED) [--delta DELTA]... LIST S
   operations replayed at each run (without it every run starts with a blank card).`
 	helpOverdue = `cardctl overdue --db FILE [--level city|district|school] [--district DD] [--school CODE] [--limit N]
   List the open deadlines past due in the operator's scope (R-TIME-1, R-LOSS-3, R-ISSUE-4).`
+	helpPrint = `cardctl print handover|labels|faults|recoveries -o OUT.pdf [--font FONT] FILE
+  handover   --from PARTY --to PARTY [--no N] [--big N] [--small N] HANDOVER_FILE
+             the handover sheet with its signature block (C-ISSUE-1, C-ISSUE-2)
+  labels     [--big N] [--small N] HANDOVER_FILE: the box labels (C-PACK-1)
+  faults     --from PARTY --to PARTY [--no N] FAULT_FILE: the fault slip (R-FAULT-1)
+  recoveries --from PARTY --to PARTY [--no N] RECOVERY_FILE: the recovery slip (R-RECOVER-1)
+  Printed in the --lang language and dated by --now; the font is the system's Chinese
+  TrueType font (Debian: fonts-wqy-microhei) unless --font names one.`
 )
 
 // commandHelp returns a command's help text (a catalog key).
@@ -90,6 +98,8 @@ func commandHelp(name string) (string, bool) {
 		return helpCard, true
 	case "overdue":
 		return helpOverdue, true
+	case "print":
+		return helpPrint, true
 	}
 	return "", false
 }
@@ -171,6 +181,14 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
   每次运行时重放（不指定时每次都从空白卡开始）。`},
 	l10n.Entry{Key: helpOverdue, ZH: `cardctl overdue --db 文件 [--level city|district|school] [--district 两位代码] [--school 代码] [--limit N]
   列出操作员范围内已超期的未办结事项（R-TIME-1、R-LOSS-3、R-ISSUE-4）。`},
+	l10n.Entry{Key: helpPrint, ZH: `cardctl print handover|labels|faults|recoveries -o 输出.pdf [--font 字体] 文件
+  handover   --from 交付方 --to 接收方 [--no 编号] [--big N] [--small N] 交接单文件
+             交接单，带签字栏（C-ISSUE-1、C-ISSUE-2）
+  labels     [--big N] [--small N] 交接单文件：装箱标签（C-PACK-1）
+  faults     --from 交付方 --to 接收方 [--no 编号] 故障卡文件：故障卡登记单（R-FAULT-1）
+  recoveries --from 交付方 --to 接收方 [--no 编号] 回收文件：回收单（R-RECOVER-1）
+  按 --lang 的语言打印，日期取 --now；字体默认使用系统的 TrueType 中文字体
+  （Debian：fonts-wqy-microhei），也可用 --font 指定。`},
 
 	// errors and usage
 	l10n.Entry{Key: "usage error: %s", ZH: "用法错误：%s"},
@@ -377,6 +395,22 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "primary", ZH: "小学"},
 	l10n.Entry{Key: "junior", ZH: "初中"},
 	l10n.Entry{Key: "senior", ZH: "高中"},
+
+	// print
+	l10n.Entry{Key: "print a paper as PDF: handover sheet, box labels, fault or recovery slip", ZH: "打印纸质单据（PDF）：交接单、装箱标签、故障卡登记单或回收单"},
+	l10n.Entry{Key: "print takes a paper: handover, labels, faults or recoveries", ZH: "print 需要指定单据：handover（交接单）、labels（装箱标签）、faults（故障卡登记单）或 recoveries（回收单）"},
+	l10n.Entry{Key: "PDF file to write (required)", ZH: "要写入的 PDF 文件（必填）"},
+	l10n.Entry{Key: "TrueType Chinese font (.ttf or .ttc); default: the system's (fonts-wqy-microhei)", ZH: "TrueType 中文字体（.ttf 或 .ttc）；默认使用系统字体（fonts-wqy-microhei）"},
+	l10n.Entry{Key: "the paper's number (handover sheet or slip number)", ZH: "单据编号（交接单号或单号）"},
+	l10n.Entry{Key: "the party handing over, as printed (required)", ZH: "交付方名称，按打印内容填写（必填）"},
+	l10n.Entry{Key: "the party receiving, as printed (required)", ZH: "接收方名称，按打印内容填写（必填）"},
+	l10n.Entry{Key: "print %s takes one file", ZH: "print %s 只接受一个文件"},
+	l10n.Entry{Key: "--from and --to are required", ZH: "必须指定 --from 和 --to"},
+	l10n.Entry{Key: "%s printed to %s (%s rows, font %s)", ZH: "%[1]s已打印到 %[2]s（%[3]s 行，字体 %[4]s）"},
+	l10n.Entry{Key: "paper handover", ZH: "交接单"},
+	l10n.Entry{Key: "paper labels", ZH: "装箱标签"},
+	l10n.Entry{Key: "paper faults", ZH: "故障卡登记单"},
+	l10n.Entry{Key: "paper recoveries", ZH: "回收单"},
 
 	// overdue
 	l10n.Entry{Key: "--db is required", ZH: "必须指定 --db"},
