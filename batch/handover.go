@@ -315,8 +315,9 @@ func parseHandoverRow(f []string, maxSmall int) (HandoverRow, string, error) {
 // box appears once, holds one group and at most sizes.Small cards; a big box
 // never mixes factory batches or districts and holds at most sizes.Big cards.
 // within is the code of the level receiving the sheet (the city "01", a
-// district, a school): a row of a school outside it is refused with
-// ErrNotSender naming its line.
+// district, a school): a row of a school outside it, or outside the area of
+// the sheet's own sender (unless a factory), is refused with ErrNotSender
+// naming its line.
 func ReadHandover(ctx context.Context, r io.Reader, name, within string, sizes BoxSizes) (*Handover, error) {
 	if err := checkWithin(within); err != nil {
 		return nil, err
@@ -329,13 +330,16 @@ func ReadHandover(ctx context.Context, r io.Reader, name, within string, sizes B
 	}
 	bigs := map[string]*bigBox{}
 	smalls := map[string]bool{}
-	_, err := readTyped(ctx, r, name, Handovers, func(_ Header, f []string) (HandoverRow, string, error) {
+	_, err := readTyped(ctx, r, name, Handovers, func(hdr Header, f []string) (HandoverRow, string, error) {
 		row, field, err := parseHandoverRow(f, sizes.Small)
 		if err != nil {
 			return row, field, err
 		}
 		if !strings.HasPrefix(row.School, within) {
 			return row, "school_code", gotWant(ErrNotSender, row.School, "a school of "+within)
+		}
+		if hdr.Level != LevelFactory && !strings.HasPrefix(row.School, hdr.Code) {
+			return row, "school_code", gotWant(ErrNotSender, row.School, "a school of the sheet's sender "+hdr.Code)
 		}
 		count := row.Count
 		if smalls[row.SmallBox] {

@@ -579,6 +579,12 @@ func TestHandoverRefusesForeignRecords(t *testing.T) {
 		assert.Greater(t, pe.Line, 2)
 		assert.Equal(t, "school_code", pe.Field)
 	})
+	t.Run("C-ISSUE-2 a sheet from district 0101 listing 0102's boxes", func(t *testing.T) {
+		var forged bytes.Buffer
+		require.NoError(t, citySheet.Write(&forged, "h.txt", districtSender()))
+		_, err := batch.ReadHandover(ctx, bytes.NewReader(forged.Bytes()), "h.txt", "01", batch.BoxSizes{})
+		require.ErrorIs(t, err, batch.ErrNotSender, "content matches the sheet's sender")
+	})
 	t.Run("C-ISSUE-4 a counted card of another district at district 0101", func(t *testing.T) {
 		own := citySheet.For("0101")
 		counted := batch.Tally{}
