@@ -101,6 +101,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"make", "make the card-making data file or package from a CMIS export (the school's step)", cmdMake},
 		{"validate", "validate a card-making data file or package; write the failure file", cmdValidate},
 		{"split", "split a factory result file per district or school", cmdSplit},
 		{"merge", "merge accepted school card-making files into the district file", cmdMerge},
