@@ -409,3 +409,19 @@ func TestSurvivingMutations(t *testing.T) {
 		f.tr(opA, "ID1", lifecycle.ActIssue, "")
 	})
 }
+
+func TestApprovalFromTheLevelAbove(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 7, 9))
+	f.enrol("s", number(t, schoolA, 0, 30, 3, 7))
+	ch := lifecycle.ControlledChange{StudentKey: "s", Field: "gender", New: "2", Proof: "户籍证明"}
+	own, err := f.l.ApproveChange(f.ctx, dist05, ch)
+	require.NoError(t, err)
+	ch.Approval = own
+	_, err = f.l.ChangeControlledField(f.ctx, dist05, ch)
+	assert.Equal(t, "P-2", ruleOf(t, err), "a district does not approve its own change: the city is the level above")
+	ch.Approval, err = f.l.ApproveChange(f.ctx, city, ch)
+	require.NoError(t, err)
+	s, err := f.l.ChangeControlledField(f.ctx, dist05, ch)
+	require.NoError(t, err)
+	assert.Equal(t, "2", s.Gender)
+}
