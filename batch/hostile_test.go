@@ -512,3 +512,36 @@ func TestValidationStopsAtProblemCap(t *testing.T) {
 	assert.Equal(t, 2+int(rep.Records), last.Line, "the line where the check stopped")
 	assert.Contains(t, last.Message, "校验已停止")
 }
+
+// TestSplitRefusesForeignRecords: C-ISSUE-2 a district splitting its result
+// file refuses a record of another district, naming its line, and leaves
+// every part without a trailer; C-ISSUE-1 the city's code is its own.
+func TestSplitRefusesForeignRecords(t *testing.T) {
+	ctx := context.Background()
+	var res bytes.Buffer
+	require.NoError(t, batch.WriteResults(&res, "results.txt", factorySender(), exampleResults(t)))
+	t.Run("C-ISSUE-2 the whole city's file at district 0101", func(t *testing.T) {
+		parts := buffers{}
+		_, err := batch.SplitResult(ctx, bytes.NewReader(res.Bytes()), "results.txt", batch.BySchool, districtSender(), parts.open)
+		require.ErrorIs(t, err, batch.ErrNotSender)
+		var pe *batch.ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.Greater(t, pe.Line, 2, "the record's line")
+		assert.Equal(t, "registry_no", pe.Field)
+		assert.Contains(t, l10n.Error(err, l10n.Chinese), "学籍号不属于报送单位")
+		for code, buf := range parts {
+			_, err := batch.Verify(ctx, bytes.NewReader(buf.Bytes()), code)
+			assert.ErrorIs(t, err, batch.ErrTruncated, "part %s must not be usable", code)
+		}
+	})
+	t.Run("C-ISSUE-2 district 0102 splitting 0101's part", func(t *testing.T) {
+		other := districtSender()
+		other.Code = "0102"
+		_, err := batch.SplitResult(ctx, bytes.NewReader(parts0101(t, ctx, res.Bytes())), "0101.txt", batch.BySchool, other, buffers{}.open)
+		require.ErrorIs(t, err, batch.ErrNotSender)
+	})
+	t.Run("C-ISSUE-1 a split by district needs the city's code", func(t *testing.T) {
+		_, err := batch.SplitResult(ctx, bytes.NewReader(res.Bytes()), "results.txt", batch.ByDistrict, districtSender(), buffers{}.open)
+		require.ErrorIs(t, err, batch.ErrSender)
+	})
+}
