@@ -81,9 +81,7 @@
 //
 // The card-making package (C-MAKE-1) is a zip of carddata.txt, rarechars.txt
 // (optional) and photos/<registry number>.jpg: see [PackageWriter],
-// [CheckPackage] and [CheckPhoto] (JPEG, 640×480 either orientation, 24-bit
-// YCbCr colour, at most [DefaultMaxPhotoBytes]; a background that is not blue
-// only warns). Nothing else may be in it: every path that opens a package
+// [CheckPackage] and [CheckPhoto]. Nothing else may be in it: every path that opens a package
 // (CheckPackage, MergePackage, cardctl) goes through the strict reader
 // [OpenPackage], which refuses a name used twice (whichever copy comes
 // first), a name that is not a clean local path (absolute, "..", ".", a
@@ -104,7 +102,9 @@
 //     than the archive: all checked from the zip directory before a record
 //     is read (archive/zip then refuses content longer than declared), so
 //     a 1 MB package holds at most 40 MB of data, about 530,000 records;
-//   - a photo is read up to [DefaultMaxPhotoBytes] (PhotoRules.MaxBytes);
+//   - a photo is read up to [DefaultMaxPhotoBytes] (PhotoRules.MaxBytes)
+//     and decoded at most once, at 1/8 scale; photos are checked only when
+//     the data passed, on GOMAXPROCS workers holding one photo each;
 //   - a validation stops after Validator.MaxProblems problems
 //     ([DefaultMaxProblems], 10,000): the file is refused with
 //     Report.Capped and the failure file's last row (reason CAPPED) names
@@ -123,6 +123,39 @@
 // BenchmarkHostilePackage measures time, peak heap and failure-file size of
 // the bounded paths on 1 MB packages of several shapes (the data bomb,
 // distinct failing records, valid records without photos, photos).
+//
+// # Photos (C-2)
+//
+// [CheckPhoto] applies C-2 ("recent, bare-headed, blue background, colour;
+// head width and height 60-70 % of the photo's; 24-bit colour; 640×480 JPEG
+// at best quality") as far as pixels can tell, each finding a typed error in
+// both languages saying what was measured, refusing or warning by the
+// district's [PhotoRules]:
+//
+//   - from the JPEG markers alone (microseconds, before any decoding): file
+//     size, 640×480 either orientation, three 8-bit components (grey, CMYK
+//     and 12-bit are refused), a coding the printer reads, and the quality
+//     estimated from the quantisation tables — the IJG quality whose scaled
+//     standard tables (ITU-T T.81 Annex K) are nearest, exact for libjpeg,
+//     image/jpeg and most cameras — at least [DefaultMinPhotoQuality]; the
+//     EXIF DateTimeOriginal against the injected clock (warns when older than
+//     [DefaultMaxPhotoAge]); baseline or progressive and the chroma
+//     subsampling are reported in [PhotoInfo];
+//   - from one decode at 1/8 scale (the DC coefficient of every block; a
+//     progressive JPEG through image/jpeg): the border's median colour in CIE
+//     L*a*b* (top rows and outer columns of the upper half), blue when its hue
+//     is 225-315° with chroma ≥ 20, borderline within 20° or 10 of chroma of
+//     that (warns), clearly not blue otherwise (refused), the colour named in
+//     the message; and the head: the figure is the connected region farther
+//     than ΔE 25 from the background, the head its part above the narrowest
+//     row of the neck, its height and width in percent of the photo's checked
+//     against 60-70 % ± [DefaultHeadTolerance] (the measurement's resolution
+//     is one 8-pixel block). When the border has no uniform colour, nothing
+//     stands in front of it, or two figures do, the check says so (warns)
+//     instead of guessing.
+//
+// BenchmarkPhotoCheck compares the check with a full image/jpeg decode;
+// BenchmarkCheckPackagePhotos measures a package on every core.
 //
 // # Validation (C-MAKE-2, C-MAKE-3)
 //

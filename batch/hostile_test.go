@@ -71,16 +71,21 @@ func compressed(t testing.TB, method uint16, data []byte) []byte {
 	return b.Bytes()
 }
 
-// schoolUpload returns the entries of a valid school package of n records:
-// data, empty description, one photo each.
-func schoolUpload(t testing.TB, n int) (data, rare []byte, photos []rawEntry) {
+// schoolUpload returns the entries of a school package of n records: data,
+// empty description, one photo each (a real JPEG if real, else a few bytes:
+// the strict reader does not look inside photos, and small fuzz seeds
+// mutate faster).
+func schoolUpload(t testing.TB, n int, real bool) (data, rare []byte, photos []rawEntry) {
 	recs := genRecords(t, n)
 	data = cardFile(t, batchtest.School(school, created), recs)
 	var rb bytes.Buffer
 	w, err := batch.RareChars.NewWriter(&rb, batch.PackageRare, batchtest.School(school, created))
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
-	photo := must(batchtest.Photo(1))
+	photo := []byte("\xff\xd8 not decoded by the strict reader \xff\xd9")
+	if real {
+		photo = must(batchtest.Photo(1))
+	}
 	for _, r := range recs {
 		photos = append(photos, rawEntry{name: batch.PackagePhoto + r.RegistryNo + ".jpg", data: photo})
 	}
@@ -94,7 +99,7 @@ func hostilePackages(t testing.TB) []struct {
 	pkg  []byte
 	want error
 } {
-	data, rare, photos := schoolUpload(t, 3)
+	data, rare, photos := schoolUpload(t, 3, false)
 	other := cardFile(t, batchtest.School(school, created), genRecords(t, 5)[3:])
 	base := []rawEntry{{name: batch.PackageData, data: data, method: zip.Deflate}, {name: batch.PackageRare, data: rare, method: zip.Deflate}}
 	with := func(extra ...rawEntry) []byte {
@@ -181,7 +186,7 @@ func TestStrictReaderRefusesHostilePackages(t *testing.T) {
 }
 
 func TestStrictReaderAcceptsTheLayout(t *testing.T) {
-	data, rare, photos := schoolUpload(t, 3)
+	data, rare, photos := schoolUpload(t, 3, true)
 	pkg := rawZip(t, append([]rawEntry{{name: batch.PackageData, data: data, method: zip.Deflate}, {name: batch.PackageRare, data: rare, method: zip.Deflate}}, photos...)...)
 	p, err := batch.OpenPackage(bytes.NewReader(pkg), int64(len(pkg)), "school.zip")
 	require.NoError(t, err)
@@ -506,4 +511,37 @@ func TestValidationStopsAtProblemCap(t *testing.T) {
 	assert.Equal(t, batch.ReasonCapped, last.Reason)
 	assert.Equal(t, 2+int(rep.Records), last.Line, "the line where the check stopped")
 	assert.Contains(t, last.Message, "校验已停止")
+}
+
+// TestSplitRefusesForeignRecords: C-ISSUE-2 a district splitting its result
+// file refuses a record of another district, naming its line, and leaves
+// every part without a trailer; C-ISSUE-1 the city's code is its own.
+func TestSplitRefusesForeignRecords(t *testing.T) {
+	ctx := context.Background()
+	var res bytes.Buffer
+	require.NoError(t, batch.WriteResults(&res, "results.txt", factorySender(), exampleResults(t)))
+	t.Run("C-ISSUE-2 the whole city's file at district 0101", func(t *testing.T) {
+		parts := buffers{}
+		_, err := batch.SplitResult(ctx, bytes.NewReader(res.Bytes()), "results.txt", batch.BySchool, districtSender(), parts.open)
+		require.ErrorIs(t, err, batch.ErrNotSender)
+		var pe *batch.ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.Greater(t, pe.Line, 2, "the record's line")
+		assert.Equal(t, "registry_no", pe.Field)
+		assert.Contains(t, l10n.Error(err, l10n.Chinese), "学籍号不属于报送单位")
+		for code, buf := range parts {
+			_, err := batch.Verify(ctx, bytes.NewReader(buf.Bytes()), code)
+			assert.ErrorIs(t, err, batch.ErrTruncated, "part %s must not be usable", code)
+		}
+	})
+	t.Run("C-ISSUE-2 district 0102 splitting 0101's part", func(t *testing.T) {
+		other := districtSender()
+		other.Code = "0102"
+		_, err := batch.SplitResult(ctx, bytes.NewReader(parts0101(t, ctx, res.Bytes())), "0101.txt", batch.BySchool, other, buffers{}.open)
+		require.ErrorIs(t, err, batch.ErrNotSender)
+	})
+	t.Run("C-ISSUE-1 a split by district needs the city's code", func(t *testing.T) {
+		_, err := batch.SplitResult(ctx, bytes.NewReader(res.Bytes()), "results.txt", batch.ByDistrict, districtSender(), buffers{}.open)
+		require.ErrorIs(t, err, batch.ErrSender)
+	})
 }

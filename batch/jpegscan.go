@@ -266,14 +266,43 @@ func (h *jpegHeader) quality() (q int, exact, ok bool) {
 		}
 		chr = &h.quant[h.comps[1].tq]
 	}
-	best := -1
-	for cand := 100; cand >= 1; cand-- {
+	dist := func(cand int) int {
 		d := tableDistance(lum, ijgTable(&jpegStdQuant[0], cand))
 		if chr != nil {
 			d += tableDistance(chr, ijgTable(&jpegStdQuant[1], cand))
 		}
-		if best < 0 || d < best {
+		return d
+	}
+	// First near the quality the luminance table's mean scale implies:
+	// an IJG table matches there exactly, in microseconds. Otherwise every
+	// quality is tried.
+	sum, std := 0, 0
+	for i, v := range lum {
+		sum, std = sum+int(v), std+int(jpegStdQuant[0][i])
+	}
+	scale := 100 * sum / std
+	guess := 100
+	switch {
+	case scale > 100:
+		guess = 5000 / max(scale, 1)
+	case scale > 0:
+		guess = (200 - scale) / 2
+	}
+	best := -1
+	try := func(cand int) {
+		if cand < 1 || cand > 100 {
+			return
+		}
+		if d := dist(cand); best < 0 || d < best || d == best && cand > q {
 			best, q = d, cand
+		}
+	}
+	for cand := guess + 3; cand >= guess-3; cand-- {
+		try(cand)
+	}
+	if best != 0 {
+		for cand := 100; cand >= 1; cand-- {
+			try(cand)
 		}
 	}
 	return q, best == 0, true
@@ -314,13 +343,25 @@ func (h *jpegHeader) subsampling() string {
 // huffTable decodes one Huffman table: a 9-bit lookup for short codes and the
 // canonical limits for the rest.
 type huffTable struct {
-	lut     [512]uint16 // length<<8 | value; 0 = longer than 9 bits
-	maxcode [17]int32   // -1 when no code has the length
-	valptr  [17]int32
-	mincode [17]int32
-	vals    [256]byte
-	set     bool
+	lut [512]uint16 // length<<8 | value; 0 = longer than 9 bits
+	// skipBits and skipAdv skip an AC coefficient in one lookup of the
+	// next acFastBits bits: the bits of its code and magnitude together
+	// (0: not in the table), and how far it moves the coefficient index
+	// (run+1; 0 end of block; acZRL|16 sixteen zeros).
+	skipBits [1 << acFastBits]uint8
+	skipAdv  [1 << acFastBits]uint8
+	maxcode  [17]int32 // -1 when no code has the length
+	valptr   [17]int32
+	mincode  [17]int32
+	vals     [256]byte
+	set      bool
 }
+
+// acFastBits is the lookup width of huffTable's AC skip table.
+const acFastBits = 11
+
+// acZRL marks the ZRL symbol (sixteen zeros) in huffTable.skipAdv.
+const acZRL = 0x80
 
 func (t *huffTable) build(counts []byte, vals []byte) error {
 	*t = huffTable{set: true}
@@ -343,6 +384,28 @@ func (t *huffTable) build(counts []byte, vals []byte) error {
 				}
 			}
 		}
+		for c := code; c < code+n && l <= acFastBits; c++ {
+			rs := vals[k+c-code]
+			r, sz := rs>>4, int(rs&15)
+			total := l + sz
+			if total > acFastBits {
+				continue
+			}
+			adv := r + 1
+			switch {
+			case rs == 0x00:
+				adv = 0
+			case rs == 0xf0:
+				adv = acZRL | 16
+			case sz == 0:
+				continue // run without a coefficient: the slow path ends the block, as image/jpeg does
+			}
+			base := c << (acFastBits - l)
+			for x := int32(0); x < 1<<(acFastBits-l); x++ {
+				t.skipBits[base|x] = uint8(total)
+				t.skipAdv[base|x] = adv
+			}
+		}
 		code += n
 		k += n
 		code <<= 1
@@ -361,6 +424,18 @@ type bitReader struct {
 }
 
 func (b *bitReader) fill() {
+	// Fast path: eight bytes without 0xFF (^x then has no zero byte) are
+	// all data; take the whole bytes that fit.
+	if !b.marker && b.pos+8 <= len(b.d) {
+		x := binary.BigEndian.Uint64(b.d[b.pos:])
+		if y := ^x; (y-0x0101010101010101)&^y&0x8080808080808080 == 0 {
+			k := (64 - b.n) / 8
+			b.acc |= x >> (64 - 8*k) << (64 - b.n - 8*k)
+			b.n += 8 * k
+			b.pos += int(k)
+			return
+		}
+	}
 	for b.n <= 56 && !b.marker {
 		if b.pos >= len(b.d) {
 			b.marker = true
@@ -567,8 +642,30 @@ func decodeDC(d []byte, h *jpegHeader) (*dcImage, error) {
 				pred[j] += diff
 				p := &planes[sc[j].ci]
 				p.dc[by*p.stride+bx] = pred[j]
+				at := sc[j].ac
 				for k := 1; k < 64; {
-					rs, err := br.decode(sc[j].ac)
+					// Fast path: code and magnitude bits in one lookup.
+					if br.n < 16 {
+						br.fill()
+					}
+					idx := br.acc >> (64 - acFastBits)
+					if nb := at.skipBits[idx]; nb != 0 && uint(nb) <= br.n {
+						br.acc <<= nb
+						br.n -= uint(nb)
+						adv := at.skipAdv[idx]
+						switch {
+						case adv == 0:
+							k = 64 // end of block
+						case adv&acZRL != 0:
+							k += 16
+						case k+int(adv) > 64:
+							return errJPEGCoeff
+						default:
+							k += int(adv)
+						}
+						continue
+					}
+					rs, err := br.decode(at)
 					if err != nil {
 						return err
 					}
@@ -662,14 +759,24 @@ func dcPixels(h *jpegHeader, planes []dcPlane, hmax, vmax int) *dcImage {
 	img := &dcImage{w: (h.width + 7) / 8, h: (h.height + 7) / 8}
 	img.pix = make([]byte, 3*img.w*img.h)
 	rgb := len(h.comps) == 3 && (h.adobe && h.adobeTransform == 0 || h.comps[0].id == 'R' && h.comps[1].id == 'G' && h.comps[2].id == 'B')
+	// Each component's block column and row of every cell, computed once.
+	cols := make([][]int, len(h.comps))
+	rows := make([][]int, len(h.comps))
+	for i, c := range h.comps {
+		cols[i], rows[i] = make([]int, img.w), make([]int, img.h)
+		for x := range img.w {
+			cols[i][x] = (8*x + 4) * int(c.h) / hmax / 8
+		}
+		for y := range img.h {
+			rows[i][y] = (8*y + 4) * int(c.v) / vmax / 8 * planes[i].stride
+		}
+	}
 	var val [4]float32
 	for y := range img.h {
 		for x := range img.w {
-			px, py := 8*x+4, 8*y+4
-			for i, c := range h.comps {
+			for i := range h.comps {
 				p := &planes[i]
-				bx, by := px*int(c.h)/hmax/8, py*int(c.v)/vmax/8
-				val[i] = float32(p.dc[by*p.stride+bx]*p.q0)/8 + 128
+				val[i] = float32(p.dc[rows[i][y]+cols[i][x]]*p.q0)/8 + 128
 			}
 			o := 3 * (y*img.w + x)
 			switch {

@@ -200,11 +200,14 @@ func (r PhotoResult) Accepted() bool { return len(r.Problems) == 0 }
 // only for reading r; every finding is in the result.
 func CheckPhoto(r io.Reader, rules PhotoRules) (PhotoResult, error) {
 	max := rules.maxBytes()
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if l, ok := r.(interface{ Len() int }); ok {
+		buf.Grow(int(min(int64(l.Len()), max+1)) + bytes.MinRead) // one allocation for a bytes.Reader
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, max+1)); err != nil {
 		return PhotoResult{}, err
 	}
-	return checkPhotoBytes(data, &rules), nil
+	return checkPhotoBytes(buf.Bytes(), &rules), nil
 }
 
 func (rules *PhotoRules) maxBytes() int64 {

@@ -2,7 +2,9 @@ package batch_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -244,5 +246,109 @@ func TestGeneratedPhotosPassC2(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, res.Problems, "seed %d", seed)
 		assert.Empty(t, res.Warnings, "seed %d", seed)
+	}
+}
+
+// packageOfPhotos builds a package of recs with the photos given by index
+// (nil: none).
+func packageOfPhotos(t *testing.T, recs []batch.CardRecord, photo func(i int) []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	pw := batch.NewPackageWriter(&buf)
+	dw, err := pw.CardData(schoolSender())
+	require.NoError(t, err)
+	for _, r := range recs {
+		require.NoError(t, dw.WriteRecord(r.Fields()))
+	}
+	require.NoError(t, dw.Close())
+	for i, r := range recs {
+		if p := photo(i); p != nil {
+			w, err := pw.Photo(r.RegistryNo)
+			require.NoError(t, err)
+			_, err = w.Write(p)
+			require.NoError(t, err)
+		}
+	}
+	require.NoError(t, pw.Close())
+	return buf.Bytes()
+}
+
+// C-2, issue 17: the photo pass on several workers reports exactly what
+// one worker does, in record order, refusals to OnError and warnings to
+// OnWarning; an OnError failure stops the pass and is returned.
+func TestPackagePhotoPassInOrder(t *testing.T) {
+	ctx := context.Background()
+	recs := genRecords(t, 40)
+	good := must(batchtest.Photo(1))
+	low := must(batchtest.PhotoSpec{Quality: 40}.JPEG())
+	two := must(batchtest.PhotoSpec{Figures: 2}.JPEG())
+	old := must(batchtest.PhotoSpec{Taken: photoNow.AddDate(-3, 0, 0)}.JPEG())
+	pkg := packageOfPhotos(t, recs, func(i int) []byte {
+		switch i % 5 {
+		case 1:
+			return low
+		case 2:
+			return two
+		case 3:
+			return old
+		case 4:
+			if i%10 == 9 {
+				return nil
+			}
+		}
+		return good
+	})
+	type row struct {
+		line   int
+		reason batch.Reason
+	}
+	run := func(workers int) (errs, warns []row, rep *batch.PackageReport) {
+		v := districtValidator()
+		v.MaxErrors = 1000
+		v.OnError = func(e *batch.RecordError) error { errs = append(errs, row{e.Line, e.Reason}); return nil }
+		rules := batch.PhotoRules{Workers: workers, Now: clock,
+			OnWarning: func(e *batch.RecordError) error { warns = append(warns, row{e.Line, e.Reason}); return nil }}
+		rep, err := batch.CheckPackage(ctx, bytes.NewReader(pkg), int64(len(pkg)), "p.zip", v, rules)
+		require.NoError(t, err)
+		return errs, warns, rep
+	}
+	errs1, warns1, rep1 := run(1)
+	errs4, warns4, rep4 := run(4)
+	assert.Equal(t, errs1, errs4, "same refusals in the same order on 1 and 4 workers")
+	assert.Equal(t, warns1, warns4)
+	require.Len(t, errs1, 8+4) // quality 40 on 8 records, 4 photos missing
+	require.Len(t, warns1, 8+8)
+	for i := 1; i < len(errs1); i++ {
+		assert.Less(t, errs1[i-1].line, errs1[i].line, "record order")
+	}
+	assert.Equal(t, batch.ReasonPhotoQuality, errs1[0].reason)
+	assert.Equal(t, batch.ReasonPhotoSilhouette, warns1[0].reason)
+	assert.Equal(t, batch.ReasonPhotoOld, warns1[1].reason)
+	assert.Equal(t, 40, rep4.Photos)
+	assert.EqualValues(t, 12, rep4.Failed)
+	assert.Len(t, rep1.Warnings, 16)
+	assert.False(t, rep4.Accepted)
+
+	stop := errors.New("disk full")
+	v := districtValidator()
+	calls := 0
+	v.OnError = func(*batch.RecordError) error { calls++; return stop }
+	_, err := batch.CheckPackage(ctx, bytes.NewReader(pkg), int64(len(pkg)), "p.zip", v, batch.PhotoRules{Workers: 2})
+	assert.ErrorIs(t, err, stop, "the failure file's error ends the check")
+	assert.Equal(t, 1, calls, "nothing is reported after it")
+}
+
+// Issue 11: a package whose data is refused has its photos skipped — even
+// thousands of them cost nothing beyond the data check.
+func TestRefusedDataSkipsPhotos(t *testing.T) {
+	recs := genRecords(t, 30)
+	recs[3].ResidentID = recs[4].ResidentID // duplicate: the data fails
+	pkg := packageOfPhotos(t, recs, func(int) []byte { return []byte("not a JPEG at all") })
+	rep, err := batch.CheckPackage(context.Background(), bytes.NewReader(pkg), int64(len(pkg)), "p.zip", districtValidator(), batch.PhotoRules{})
+	require.NoError(t, err)
+	assert.False(t, rep.Accepted)
+	assert.Equal(t, 0, rep.Photos, "no photo checked")
+	for _, e := range rep.Errors {
+		assert.NotEqual(t, "photo", e.Field, "no photo finding: %v", e)
 	}
 }

@@ -73,6 +73,7 @@ func checkEntry(f *zip.File, rules *PhotoRules, buf *bytes.Buffer) (PhotoResult,
 	}
 	defer rc.Close()
 	buf.Reset()
+	buf.Grow(int(f.UncompressedSize64) + bytes.MinRead) // reused: grows to the largest photo once
 	if _, err := buf.ReadFrom(io.LimitReader(rc, max+1)); err != nil {
 		return PhotoResult{}, err
 	}

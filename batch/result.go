@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 
 	"golang.org/x/text/language"
 
@@ -132,10 +133,24 @@ func (b SplitBy) CodeOf(id studentid.ID) string {
 // is truncated or altered every part is left without a trailer and is
 // refused downstream as truncated. Open parts are bounded by the number of
 // districts or schools, each holding a 64 KiB buffer. The counts per code are
-// returned.
+// returned. The content must match the sender: at the city (ByDistrict,
+// sender code "01") every record is of the city, at a district (BySchool,
+// sender code the 4-digit district) every record of that district; a record
+// of another is refused with ErrNotSender naming its line, and no part gets
+// a trailer.
 func SplitResult(ctx context.Context, r io.Reader, name string, by SplitBy, sender Header, open func(code string) (io.Writer, error)) (map[string]int64, error) {
+	own := 4 // the splitting district's code, for parts per school
+	if by == ByDistrict {
+		own = 2 // the city's
+	}
+	if len(sender.Code) != own || keyOfDigitsOK(sender.Code) != nil {
+		return nil, &ParseError{File: name, Field: "code", Err: gotWant(ErrSender, sender.Code, strconv.Itoa(own)+" digits: the splitting level's own code")}
+	}
 	parts := map[string]*Writer{}
 	_, err := ReadResults(ctx, r, name, func(rec Record, rr ResultRecord) error {
+		if reg := rr.RegistryNo.String(); !strings.HasPrefix(reg, sender.Code) {
+			return &ParseError{File: name, Line: rec.Line, Field: "registry_no", Err: gotWant(ErrNotSender, reg[:own], sender.Code)}
+		}
 		code := by.CodeOf(rr.RegistryNo)
 		w := parts[code]
 		if w == nil {

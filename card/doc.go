@@ -8,7 +8,9 @@
 //
 // The application is a DF under the MF, selected by name. Every default
 // below is ours to define (SPEC §8 leaves the education DF to us); a vendor
-// COS that differs changes these constants, not the flows.
+// COS that numbers them differently (AID, SFIs, key ids) is configured, not
+// forked: a [Profile] ([DefaultProfile] is the table below) passed to
+// [WithProfile], and the same to card/sim's WithProfile.
 //
 //	AID            F0 42 4A 45 44 55 01  ("BJEDU" 01, proprietary RID F0), DF 1002
 //	FCI            6F { 84 AID, A5 { 9F0C card info (16), C1 state (16) } }:

@@ -38,6 +38,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "%[1]s: character %[2]q (U+%04[3]X) at position %[4]d does not fit in %[5]d bytes", ZH: "%[1]s：第%[4]d个字符%[2]q（U+%04[3]X）超出%[5]d字节"},
 	l10n.Entry{Key: "semester %[1]q: want YYYY-1 or YYYY-2", ZH: "学期%[1]q：应为YYYY-1或YYYY-2"},
 	l10n.Entry{Key: "semester %[1]s is before the card's last registration %[2]s", ZH: "学期%[1]s早于卡内最近注册学期%[2]s"},
+	l10n.Entry{Key: "semester %[1]s is not the current semester %[2]s", ZH: "学期%[1]s不是当前学期%[2]s"},
 	l10n.Entry{Key: "cannot %[1]s a card that is %[2]s", ZH: "卡片状态为%[2]s，不能%[1]s"},
 	l10n.Entry{Key: "%[1]s: card says %[2]s, %[3]d tries left", ZH: "%[1]s：卡片返回%[2]s，剩余%[3]d次"},
 	l10n.Entry{Key: "card uses %[1]s keys, the SAM %[2]s", ZH: "卡片使用%[1]s密钥，安全模块使用%[2]s"},
@@ -104,6 +105,13 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "operation", ZH: "操作"},
 	l10n.Entry{Key: "operation log (SFI 17)", ZH: "操作日志文件（SFI 17）"},
 	l10n.Entry{Key: "options", ZH: "选项"},
+	l10n.Entry{Key: "profile", ZH: "应用配置"},
+	l10n.Entry{Key: "AID", ZH: "应用标识符AID"},
+	l10n.Entry{Key: "short file identifier", ZH: "短文件标识符"},
+	l10n.Entry{Key: "key identifier", ZH: "密钥标识"},
+	l10n.Entry{Key: "want 5 to 16 bytes, got %d", ZH: "应为5至16字节，实为%d字节"},
+	l10n.Entry{Key: "want 1 to 30, each file its own", ZH: "应为1至30，且每个文件各不相同"},
+	l10n.Entry{Key: "want a non-zero id, each key its own", ZH: "应为非零标识，且每个密钥各不相同"},
 	l10n.Entry{Key: "out of range", ZH: "超出范围"},
 	l10n.Entry{Key: "pending operation", ZH: "未完成的操作"},
 	l10n.Entry{Key: "record", ZH: "记录"},
@@ -282,11 +290,16 @@ func (e *NameError) Localize(tag language.Tag) string {
 // Unwrap yields ErrName.
 func (e *NameError) Unwrap() error { return ErrName }
 
-// SemesterError is a malformed semester (Last zero) or one older than the
-// card's last registration (Last set). It matches [ErrSemester].
+// SemesterError is a malformed semester (Last and Current zero), one other
+// than the current semester by the terminal's clock (Current set), or one
+// older than the card's last registration (Last set). It matches
+// [ErrSemester].
 type SemesterError struct {
 	Text string   // the semester asked for
 	Last Semester // the card's last registration, when that was the problem
+	// Current is the semester of the terminal's clock, when the semester
+	// asked for is another one (SPEC R-REG-1).
+	Current Semester
 }
 
 // Error is the English text of the error; Localize renders it in Chinese too.
@@ -296,6 +309,9 @@ func (e *SemesterError) Error() string { return "card: " + e.Localize(l10n.Engli
 func (e *SemesterError) Localize(tag language.Tag) string {
 	if !e.Last.IsZero() {
 		return messages.Sprintf(tag, "semester %[1]s is before the card's last registration %[2]s", e.Text, e.Last.String())
+	}
+	if !e.Current.IsZero() {
+		return messages.Sprintf(tag, "semester %[1]s is not the current semester %[2]s", e.Text, e.Current.String())
 	}
 	return messages.Sprintf(tag, "semester %[1]q: want YYYY-1 or YYYY-2", e.Text)
 }

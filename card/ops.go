@@ -49,7 +49,7 @@ func (s *Session) Personalise(ctx context.Context, st Student) error {
 		return &StateError{Op: OpPersonalise, Status: s.state.Status}
 	}
 	shadow := 1 - s.state.StudentSlot
-	if err := s.writeFile(ctx, SFIStudent, shadow*StudentSize, studentFile, data); err != nil {
+	if err := s.writeFile(ctx, s.opts.profile.SFIStudent, shadow*StudentSize, studentFile, data); err != nil {
 		return err
 	}
 	next := s.state
@@ -59,14 +59,21 @@ func (s *Session) Personalise(ctx context.Context, st Student) error {
 
 // Register records the semester registration swipe (刷卡注册, SPEC R-REG-1,
 // the card half): one protected APPEND RECORD carrying the semester — six
-// APDUs with Open. Only a personalised card registers; a semester before
-// the card's last one is a [*SemesterError]; the same one again does nothing.
+// APDUs with Open. Only a personalised card registers, and only for the
+// current semester by the terminal's clock ([WithClock], [SemesterOf]; the
+// ledger counts the same semesters for every district,
+// lifecycle.RegistrationPolicy.CurrentSemester), so card and ledger agree;
+// any other semester, or one before the card's last (a terminal clock that
+// runs behind), is a [*SemesterError]; the same one again does nothing.
 func (s *Session) Register(ctx context.Context, sem Semester) error {
 	if !sem.valid() {
 		return &SemesterError{Text: sem.String()}
 	}
 	if s.state.Status != Personalised {
 		return &StateError{Op: OpRegister, Status: s.state.Status}
+	}
+	if cur := SemesterOf(s.opts.clock()); sem != cur {
+		return &SemesterError{Text: sem.String(), Current: cur}
 	}
 	switch {
 	case s.state.Semester == sem:
@@ -150,7 +157,7 @@ func (s *Session) WriteExtension(ctx context.Context, offset int, data []byte) e
 	if !s.state.Extension || s.state.Status != Personalised {
 		return &StateError{Op: OpWriteExtension, Status: s.state.Status}
 	}
-	return s.writeFile(ctx, SFIExtension, offset, extensionFile, data)
+	return s.writeFile(ctx, s.opts.profile.SFIExtension, offset, extensionFile, data)
 }
 
 // RecycleExtension takes the extension area back (回收扩展扇区, SPEC
@@ -199,10 +206,10 @@ func (s *Session) complete(ctx context.Context) error {
 	case OpNone:
 		return nil
 	case OpRecover:
-		if err := s.writeFile(ctx, SFIStudent, 0, studentFile, make([]byte, StudentFileSize)); err != nil {
+		if err := s.writeFile(ctx, s.opts.profile.SFIStudent, 0, studentFile, make([]byte, StudentFileSize)); err != nil {
 			return err
 		}
-		if err := s.writeFile(ctx, SFIExtension, 0, extensionFile, make([]byte, ExtensionSize)); err != nil {
+		if err := s.writeFile(ctx, s.opts.profile.SFIExtension, 0, extensionFile, make([]byte, ExtensionSize)); err != nil {
 			return err
 		}
 		next := s.state
@@ -211,7 +218,7 @@ func (s *Session) complete(ctx context.Context) error {
 			return err
 		}
 	case OpRecycleExtension:
-		if err := s.writeFile(ctx, SFIExtension, 0, extensionFile, make([]byte, ExtensionSize)); err != nil {
+		if err := s.writeFile(ctx, s.opts.profile.SFIExtension, 0, extensionFile, make([]byte, ExtensionSize)); err != nil {
 			return err
 		}
 		next := s.state
@@ -232,7 +239,7 @@ const extensionFile = "extension area (SFI 18)"
 // authentication). A wiped or never-written record is [ErrNoStudent].
 func (s *Session) Student(ctx context.Context) (Student, error) {
 	var st Student
-	data, err := s.readFile(ctx, SFIStudent, s.state.StudentSlot*StudentSize, studentFile, StudentSize)
+	data, err := s.readFile(ctx, s.opts.profile.SFIStudent, s.state.StudentSlot*StudentSize, studentFile, StudentSize)
 	if err != nil {
 		return st, err
 	}
@@ -261,11 +268,11 @@ func (s *Session) Inspect(ctx context.Context) (Inspection, error) {
 	case !errors.Is(err, ErrNoStudent):
 		return out, err
 	}
-	if out.Extension, err = s.readFile(ctx, SFIExtension, 0, extensionFile, ExtensionSize); err != nil {
+	if out.Extension, err = s.readFile(ctx, s.opts.profile.SFIExtension, 0, extensionFile, ExtensionSize); err != nil {
 		return out, err
 	}
 	for n := byte(1); n <= LogRecords; n++ {
-		cmd, err := apdu.ReadRecord(SFILog, n, StateSize)
+		cmd, err := apdu.ReadRecord(s.opts.profile.SFILog, n, StateSize)
 		if err != nil {
 			return out, err
 		}

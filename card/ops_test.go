@@ -3,6 +3,7 @@ package card_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -63,8 +64,9 @@ func TestLifecycle(t *testing.T) {
 			{"personalise", personalise, card.Personalised, nil},
 			{"register 2026-2", register("2026-2"), card.Personalised, nil},
 			{"register 2026-2 again", register("2026-2"), card.Personalised, nil},
-			{"register 2027-1", register("2027-1"), card.Personalised, nil},
-			{"2026-2 is older", register("2026-2"), card.Personalised, card.ErrSemester},
+			{"2027-1 is not the current semester", register("2027-1"), card.Personalised, card.ErrSemester},
+			{"nor is 2040-2", register("2040-2"), card.Personalised, card.ErrSemester},
+			{"nor 2026-1", register("2026-1"), card.Personalised, card.ErrSemester},
 			{"freeze", freeze, card.Frozen, nil},
 			{"frozen card cannot register", register("2027-2"), card.Frozen, card.ErrIllegalState},
 		}},
@@ -94,6 +96,8 @@ func TestLifecycle(t *testing.T) {
 			{"freeze again", freeze, card.Frozen, nil},
 			{"unfreeze", unfreeze, card.Personalised, nil},
 			{"freeze", freeze, card.Frozen, nil},
+			{"R-MOVE-1/a frozen card is not transferred in", transferIn, card.Frozen, card.ErrIllegalState},
+			{"R-MOVE-1/nor personalised", personalise, card.Frozen, card.ErrIllegalState},
 			{"transfer out of a frozen card", transferOut, card.TransferredOut, nil},
 		}},
 		{"R-DAILY-1/cancel", []step{
@@ -241,4 +245,23 @@ func TestWriteExtension(t *testing.T) {
 	require.ErrorIs(t, s.WriteExtension(ctx, 0, nil), card.ErrMalformed)
 	require.NoError(t, s.WriteExtension(ctx, 60, []byte{1, 2, 3, 4}))
 	assert.Equal(t, []byte{1, 2, 3, 4}, f.card.Files().Extension[60:])
+}
+
+func TestRegisterOnlyTheCurrentSemester(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, sam.TDES)
+	s := f.mustOpen(t)
+	require.NoError(t, s.Personalise(ctx, testStudent()))
+	err := s.Register(ctx, card.Semester{Year: 2040, Term: 2})
+	var se *card.SemesterError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, card.Semester{Year: 2026, Term: 2}, se.Current, "R-REG-1: by the terminal's clock")
+	assert.Equal(t, "学期2040-2不是当前学期2026-2", l10n.Error(err, l10n.Chinese))
+	spring, err := f.open(ctx, card.WithClock(func() time.Time { return day(2027, 3, 1) }))
+	require.NoError(t, err)
+	require.NoError(t, spring.Register(ctx, card.Semester{Year: 2027, Term: 1}), "R-REG-1: March 2027 is 2027-1")
+	behind := f.mustOpen(t) // a terminal whose clock says September 2026
+	err = behind.Register(ctx, card.Semester{Year: 2026, Term: 2})
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, card.Semester{Year: 2027, Term: 1}, se.Last, "R-REG-1: a card never goes back a semester")
 }

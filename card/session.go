@@ -1,6 +1,7 @@
 package card
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -35,7 +36,13 @@ type options struct {
 	clock   func() time.Time
 	school  string
 	clientO []apdu.Option
+	profile Profile
 }
+
+// WithProfile opens a card personalised to a vendor's [Profile] (its AID,
+// SFIs and key ids); default [DefaultProfile]. An unusable profile makes
+// Open fail with its [Profile.Validate] error before any APDU.
+func WithProfile(p Profile) Option { return func(o *options) { o.profile = p } }
 
 // WithRand sets the source of the terminal's INTERNAL AUTHENTICATE random
 // (default crypto/rand); tests pass a seeded reader.
@@ -69,13 +76,17 @@ func WithClientOptions(opts ...apdu.Option) Option {
 // the terminal, as an [*AuthError] with the retries left), sam.ErrLocked
 // (the SAM needs its management card), and transport errors.
 func Open(ctx context.Context, t apdu.Transport, s sam.SAM, opts ...Option) (*Session, error) {
-	o := options{rand: rand.Reader, clock: time.Now}
+	o := options{rand: rand.Reader, clock: time.Now, profile: DefaultProfile()}
 	for _, f := range opts {
 		f(&o)
 	}
 	if o.school != "" && !allDigits(o.school, 6) {
 		return nil, &FieldError{File: "options", Field: "school code", Reason: "want 6 digits"}
 	}
+	if err := o.profile.Validate(); err != nil {
+		return nil, err
+	}
+	o.profile.AID = bytes.Clone(o.profile.AID)
 	sess := &Session{client: apdu.NewClient(t, o.clientO...), sam: s, opts: o}
 	if err := sess.authenticate(ctx); err != nil {
 		return nil, err
@@ -88,7 +99,7 @@ func Open(ctx context.Context, t apdu.Transport, s sam.SAM, opts ...Option) (*Se
 
 func (s *Session) authenticate(ctx context.Context) error {
 	const stepSelect = "SELECT education application"
-	resp, err := s.client.Do(ctx, apdu.SelectByName(AID()))
+	resp, err := s.client.Do(ctx, apdu.SelectByName(s.opts.profile.AID))
 	if err != nil {
 		var se *apdu.StatusError
 		if errors.As(err, &se) {
@@ -111,14 +122,14 @@ func (s *Session) authenticate(ctx context.Context) error {
 	if _, err := io.ReadFull(s.opts.rand, random); err != nil {
 		return &StepError{Step: stepInternal, Err: err}
 	}
-	resp, err = s.client.Do(ctx, apdu.InternalAuthenticate(KeyIDInternal, random))
+	resp, err = s.client.Do(ctx, apdu.InternalAuthenticate(s.opts.profile.KeyIDInternal, random))
 	if err != nil {
 		return &StepError{Step: stepInternal, Err: err}
 	}
 	if len(resp.Data) != sam.CryptogramSize {
 		return &StepError{Step: stepInternal, Kind: ErrUnexpected, Err: &FieldError{File: "INTERNAL AUTHENTICATE answer", Field: "length", Reason: "want %d bytes, got %d", Args: []any{8, len(resp.Data)}}}
 	}
-	if err := s.sam.VerifyInternalAuthenticate(ctx, s.ref(KeyIDInternal), s.div, random, resp.Data); err != nil {
+	if err := s.sam.VerifyInternalAuthenticate(ctx, s.ref(s.opts.profile.KeyIDInternal), s.div, random, resp.Data); err != nil {
 		if errors.Is(err, sam.ErrVerify) {
 			return &StepError{Step: stepInternal, Kind: ErrCounterfeit, Err: err}
 		}
@@ -131,11 +142,11 @@ func (s *Session) authenticate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	crypt, err := s.sam.ExternalAuthenticate(ctx, s.ref(KeyIDExternal), s.div, challenge)
+	crypt, err := s.sam.ExternalAuthenticate(ctx, s.ref(s.opts.profile.KeyIDExternal), s.div, challenge)
 	if err != nil {
 		return &StepError{Step: "SAM EXTERNAL AUTHENTICATE", Err: err}
 	}
-	if _, err := s.client.Do(ctx, apdu.ExternalAuthenticate(KeyIDExternal, crypt)); err != nil {
+	if _, err := s.client.Do(ctx, apdu.ExternalAuthenticate(s.opts.profile.KeyIDExternal, crypt)); err != nil {
 		var ae *apdu.AuthError
 		switch {
 		case errors.As(err, &ae):
@@ -177,7 +188,7 @@ func (s *Session) protected(ctx context.Context, step l10n.Message, cmd apdu.Com
 	}
 	cmd.CLA = 0x04
 	input := append([]byte{cmd.CLA, cmd.INS, cmd.P1, cmd.P2, byte(len(cmd.Data) + sam.MACSize)}, cmd.Data...)
-	mac, err := s.sam.MAC(ctx, s.ref(KeyIDMAC), s.div, iv, input)
+	mac, err := s.sam.MAC(ctx, s.ref(s.opts.profile.KeyIDMAC), s.div, iv, input)
 	if err != nil {
 		return &StepError{Step: "SAM MAC for %s", Args: []any{step}, Err: err}
 	}
@@ -201,7 +212,7 @@ func (s *Session) appendState(ctx context.Context, next State) error {
 	if err != nil {
 		return err
 	}
-	cmd, err := apdu.AppendRecord(SFILog, rec)
+	cmd, err := apdu.AppendRecord(s.opts.profile.SFILog, rec)
 	if err != nil {
 		return err
 	}

@@ -31,8 +31,10 @@ func TestAuditChainNames(t *testing.T) {
 // 06's.
 func auditFixture(t *testing.T) *fixture {
 	f := newFixture(t, bj(2026, 9, 1, 9))
-	require.NoError(t, f.l.ShipReserve(f.ctx, city, "05", 30))
-	require.NoError(t, f.l.ShipReserve(f.ctx, city, "06", 30))
+	_, err := f.l.ShipReserve(f.ctx, city, "05", 30)
+	require.NoError(t, err)
+	_, err = f.l.ShipReserve(f.ctx, city, "06", 30)
+	require.NoError(t, err)
 	require.NoError(t, f.l.SetToIssue(f.ctx, dist05, 1000))
 	require.NoError(t, f.l.SetToIssue(f.ctx, dist06, 1000))
 	f.enrol("G-A1", number(t, schoolA, 0, 32, 1, 1))

@@ -20,7 +20,7 @@ func ExampleAudit_Verify() {
 	}
 	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "city"}
 	for _, n := range []int64{30, 20, 10} {
-		if err := l.ShipReserve(ctx, city, "05", n); err != nil {
+		if _, err := l.ShipReserve(ctx, city, "05", n); err != nil {
 			panic(err)
 		}
 	}

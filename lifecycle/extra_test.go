@@ -246,8 +246,10 @@ func TestStudentReadsAndAuditVerification(t *testing.T) {
 
 func TestReserveCountsArePositive(t *testing.T) {
 	f := newFixture(t, bj(2026, 9, 7, 9))
-	assert.ErrorIs(t, f.l.ShipReserve(f.ctx, city, "05", 0), lifecycle.ErrRule, "S-7")
-	assert.ErrorIs(t, f.l.ShipReserve(f.ctx, city, "5", 3), lifecycle.ErrRule, "S-7")
+	_, err := f.l.ShipReserve(f.ctx, city, "05", 0)
+	assert.ErrorIs(t, err, lifecycle.ErrRule, "S-7")
+	_, err = f.l.ShipReserve(f.ctx, city, "5", 3)
+	assert.ErrorIs(t, err, lifecycle.ErrRule, "S-7")
 	assert.ErrorIs(t, f.l.SetToIssue(f.ctx, dist05, -1), lifecycle.ErrRule, "C-RESERVE-1")
 	assert.ErrorIs(t, f.l.SetToIssue(f.ctx, opA, 10), lifecycle.ErrForbidden, "C-RESERVE-1")
 }
@@ -277,7 +279,7 @@ func TestExportFieldsPerPurpose(t *testing.T) {
 func TestRejectedNumberIsNeverReused(t *testing.T) {
 	f := newFixture(t, bj(2026, 9, 7, 9))
 	f.enrol("rj1", number(t, schoolA, 0, 30, 5, 1))
-	pre, err := f.l.PreassignNumber(f.ctx, opA, "rj1", 31, 5)
+	pre, err := f.l.PreassignNumber(f.ctx, opA, lifecycle.NumberChange{StudentKey: "rj1", Cohort: 31, Class: 5, ConfirmedInClass: true})
 	require.NoError(t, err)
 	require.NoError(t, f.l.ExportNumberChanges(f.ctx, opA, []string{pre.Number}))
 	assert.ErrorIs(t, f.l.ExportNumberChanges(f.ctx, opA, []string{pre.Number}), lifecycle.ErrRule, "S-ID-5: exported once")
@@ -288,7 +290,7 @@ func TestRejectedNumberIsNeverReused(t *testing.T) {
 		s, err := f.l.Student(f.ctx, opA, "rj1")
 		require.NoError(t, err)
 		assert.NotEqual(t, pre.Number, s.Number, "the student keeps the old number")
-		again, err := f.l.PreassignNumber(f.ctx, opA, "rj1", 31, 5)
+		again, err := f.l.PreassignNumber(f.ctx, opA, lifecycle.NumberChange{StudentKey: "rj1", Cohort: 31, Class: 5, ConfirmedInClass: true})
 		require.NoError(t, err)
 		assert.NotEqual(t, pre.Number, again.Number)
 	})

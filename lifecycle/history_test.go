@@ -34,7 +34,7 @@ func TestNumberHistory(t *testing.T) {
 		assert.False(t, ok)
 	})
 	t.Run("S-ID-1/S-ID-5 a changed number still belongs to the student", func(t *testing.T) {
-		rec, err := f.l.PreassignNumber(f.ctx, opA, "G-1", 32, 2)
+		rec, err := f.l.PreassignNumber(f.ctx, opA, lifecycle.NumberChange{StudentKey: "G-1", Cohort: 32, Class: 2, ConfirmedInClass: true})
 		require.NoError(t, err)
 		next, err := studentid.Parse(rec.Number)
 		require.NoError(t, err)

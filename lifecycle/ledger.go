@@ -185,6 +185,10 @@ func checkOperator(op Operator, action Action) error {
 		ok = isDigits(op.District, 2) && op.School == ""
 	case LevelSchool:
 		ok = isDigits(op.District, 2) && isDigits(op.School, 8) && op.School[2:4] == op.District
+	case LevelApplication:
+		// S-12: an application unit changes nothing, but reports a forged
+		// or misused card it stopped.
+		ok = action == actReportMisuse && op.User != ""
 	}
 	if !ok {
 		return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: action, Rule: "S-4"}
@@ -517,10 +521,15 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 				}
 				return nil
 			}, func(c Card) error {
-				if c.Kind == KindIDCard {
-					return l.closeDeadline(ctx, tx, handOnID(c.ID, LevelSchool))
+				if c.Kind != KindIDCard {
+					return nil
 				}
-				return nil
+				// S-8: the holder goes out with every ID card issue and
+				// reissue; the counter is the record that it did.
+				if err := l.addStock(ctx, tx, "S-8", stockOf(LevelSchool, c.District, c.School, StockHoldersIssued), 1); err != nil {
+					return err
+				}
+				return l.closeDeadline(ctx, tx, handOnID(c.ID, LevelSchool))
 			}, nil
 	case ActReturnTemporary: // R-LOSS-2: the lent card goes back to school stock
 		if !c.Temporary {
@@ -534,33 +543,27 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		return func(c *Card) error { c.LostAt = now; return nil }, func(c Card) error { return l.lossClocks(ctx, tx, c) }, nil
 	case ActCancelLoss: // found again: no clock runs for it any more
 		return func(c *Card) error { c.LostAt = time.Time{}; return nil }, func(c Card) error { return l.closeLossClocks(ctx, tx, c.ID) }, nil
-	case ActReportFault, ActFaultToDistrict, ActFaultToCity, ActFaultToSupplier: // R-FAULT-1
-		from := c.Holder
-		to := map[Action]Level{ActReportFault: LevelSchool, ActFaultToDistrict: LevelDistrict, ActFaultToCity: LevelCity}[r.Action]
-		return func(c *Card) error {
-				if to != "" {
-					c.Holder = to
-				}
-				return nil
-			}, func(c Card) error {
-				if r.Action != ActReportFault {
-					if err := l.addStock(ctx, tx, "R-FAULT-1", stockOf(from, c.District, c.School, StockFault), -1); err != nil {
-						return err
-					}
-				}
-				if to == "" {
-					return nil
-				}
-				return l.addStock(ctx, tx, "R-FAULT-1", stockOf(to, c.District, c.School, StockFault), 1)
-			}, nil
+	case ActReportFault, ActFaultToDistrict, ActFaultToSupplier:
+		return l.plainFault(ctx, tx, c, r)
 	case ActExpire: // C-MGMT-1: only a card past its printed validity expires
 		if now.Before(c.ValidUntil) {
 			return nil, nil, &RuleError{Rule: "C-MGMT-1", Reason: reasonStillValid}
 		}
 		return nil, nil, nil
+	case ActHandIn: // R-RECOVER-1: the cards go to the district with the slip
+		return func(c *Card) error { c.Holder = LevelDistrict; return nil }, nil, nil
+	case ActFaultToCity:
+		if c.State == RegRecoveredDistrict { // R-RECOVER-2: only fault cards go up to the city
+			return nil, nil, &RuleError{Rule: "R-RECOVER-2", Reason: reasonRecoveredStop}
+		}
+		return l.plainFault(ctx, tx, c, r)
+	case ActRecall, ActRecover: // S-9: no card is taken back outside the rules' own operations
+		if c.Kind == KindRegistryCard {
+			return nil, nil, &RuleError{Rule: "S-9", Reason: reasonNoTakeBack}
+		}
 	case ActCancel: // R-TIME-2: a deceased student's card is cancelled within 10 working days
 		return nil, func(c Card) error { return l.closeDeadline(ctx, tx, deceasedID(c.ID)) }, nil
-	case ActValidateCity, ActReject, ActSendToFactory, ActPunch, ActFreeze, ActUnfreeze, ActRecall:
+	case ActValidateCity, ActReject, ActSendToFactory, ActPunch, ActFreeze, ActUnfreeze:
 		return nil, nil, nil
 	}
 	// Anything else has its own method; report it as not allowed here,
@@ -574,6 +577,28 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		te.CardID = c.ID
 	}
 	return nil, nil, err
+}
+
+// plainFault moves a card up the fault chain and its counters (R-FAULT-1).
+func (l *Ledger) plainFault(ctx context.Context, tx Tx, c Card, r Request) (func(*Card) error, func(Card) error, error) {
+	from := c.Holder
+	to := map[Action]Level{ActReportFault: LevelSchool, ActFaultToDistrict: LevelDistrict, ActFaultToCity: LevelCity}[r.Action]
+	return func(c *Card) error {
+			if to != "" {
+				c.Holder = to
+			}
+			return nil
+		}, func(c Card) error {
+			if r.Action != ActReportFault {
+				if err := l.addStock(ctx, tx, "R-FAULT-1", stockOf(from, c.District, c.School, StockFault), -1); err != nil {
+					return err
+				}
+			}
+			if to == "" {
+				return nil
+			}
+			return l.addStock(ctx, tx, "R-FAULT-1", stockOf(to, c.District, c.School, StockFault), 1)
+		}, nil
 }
 
 // reversible: the actions Undo may reverse, those that change only the card

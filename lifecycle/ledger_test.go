@@ -445,14 +445,14 @@ func TestNumberChange(t *testing.T) {
 	f.issuedRegistryCard("R-s1", schoolA, n1)
 
 	// Student s1 repeats a year: cohort 31, class 3.
-	pre, err := f.l.PreassignNumber(f.ctx, opA, "s1", 31, 3)
+	pre, err := f.l.PreassignNumber(f.ctx, opA, lifecycle.NumberChange{StudentKey: "s1", Cohort: 31, Class: 3, ConfirmedInClass: true})
 	require.NoError(t, err)
 	t.Run("S-ID-5/pre-assigned: class and last seat + 1", func(t *testing.T) {
 		id, err := studentid.Parse(pre.Number)
 		require.NoError(t, err)
 		assert.Equal(t, 31, id.Cohort())
 		assert.Equal(t, 1, id.Seat(), "the new cohort's class 3 is empty")
-		again, err := f.l.PreassignNumber(f.ctx, opA, "s2", 30, 3)
+		again, err := f.l.PreassignNumber(f.ctx, opA, lifecycle.NumberChange{StudentKey: "s2", Cohort: 30, Class: 3, ConfirmedInClass: true})
 		require.NoError(t, err)
 		id2, err := studentid.Parse(again.Number)
 		require.NoError(t, err)
@@ -482,7 +482,8 @@ func TestNumberChange(t *testing.T) {
 
 func TestReserveAndSmallBatch(t *testing.T) {
 	f := newFixture(t, bj(2026, 9, 7, 9))
-	require.NoError(t, f.l.ShipReserve(f.ctx, city, "05", 30))
+	_, err := f.l.ShipReserve(f.ctx, city, "05", 30)
+	require.NoError(t, err)
 	require.NoError(t, f.l.SetToIssue(f.ctx, dist05, 1000))
 	st, err := f.l.Reserve(f.ctx, dist05, "05")
 	require.NoError(t, err)
@@ -502,7 +503,8 @@ func TestReserveAndSmallBatch(t *testing.T) {
 		_, err = f.l.Reserve(f.ctx, dist06, "05")
 		assert.ErrorIs(t, err, lifecycle.ErrForbidden)
 	})
-	assert.ErrorIs(t, f.l.ShipReserve(f.ctx, dist05, "05", 10), lifecycle.ErrForbidden)
+	_, err = f.l.ShipReserve(f.ctx, dist05, "05", 10)
+	assert.ErrorIs(t, err, lifecycle.ErrForbidden)
 }
 
 func TestOfflinePersonalisationAndSync(t *testing.T) {
@@ -556,7 +558,8 @@ func TestPrivacyAndAudit(t *testing.T) {
 	f.enrol("p1", num)
 	t.Run("P-1/minimum fields, approval and end date", func(t *testing.T) {
 		base := lifecycle.ExportRequest{Purpose: lifecycle.PurposeLossList, Fields: []string{"card-id", "registry-number"},
-			Recipient: "transit company", Approval: "京教函〔2026〕1号", Until: bj(2026, 6, 30, 0)}
+			Recipient: "transit company", Approval: "京教函〔2026〕1号", Until: bj(2026, 6, 30, 0),
+			Use: "loss list for the gates", Responsible: "赵主任", Handler: "d05", SecurityPlan: "安全方案2026-1"}
 		for _, tc := range []struct {
 			name string
 			edit func(r *lifecycle.ExportRequest)
@@ -567,6 +570,12 @@ func TestPrivacyAndAudit(t *testing.T) {
 			{"unknown purpose", func(r *lifecycle.ExportRequest) { r.Purpose = "marketing" }, false},
 			{"no approval", func(r *lifecycle.ExportRequest) { r.Approval = "" }, false},
 			{"no end date", func(r *lifecycle.ExportRequest) { r.Until = time.Time{} }, false},
+			{"P-1/an end date already past", func(r *lifecycle.ExportRequest) { r.Until = f.now.Add(-time.Hour) }, false},
+			{"P-6/no manner of use", func(r *lifecycle.ExportRequest) { r.Use = "" }, false},
+			{"P-6/no one responsible for data security", func(r *lifecycle.ExportRequest) { r.Responsible = " " }, false},
+			{"P-6/no handler", func(r *lifecycle.ExportRequest) { r.Handler = "" }, false},
+			{"P-6/no security plan", func(r *lifecycle.ExportRequest) { r.SecurityPlan = "" }, false},
+			{"P-6/a district exports through the page export, not in bulk", func(r *lifecycle.ExportRequest) { r.Bulk = true }, false},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				r := base
@@ -672,7 +681,8 @@ func TestPrivacyAndAudit(t *testing.T) {
 func TestAuditVerifier(t *testing.T) {
 	f := newFixture(t, bj(2026, 3, 2, 9))
 	for i := range 6 {
-		require.NoError(t, f.l.ShipReserve(f.ctx, city, "05", int64(i+1)))
+		_, err := f.l.ShipReserve(f.ctx, city, "05", int64(i+1))
+		require.NoError(t, err)
 	}
 	a := lifecycle.Audit{}
 	n, err := a.Verify(f.ctx, f.store, "city", lifecycle.AuditAnchor{})

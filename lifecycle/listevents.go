@@ -147,7 +147,7 @@ func listBits(s State) (lost, frozen, gone bool) {
 		return true, false, false
 	case RegFrozen:
 		return false, true, false
-	case RegCancelled, RegRecovered, RegTransferredOut, RegFaultSchool, RegFaultDistrict, RegFaultCity, RegReturned:
+	case RegCancelled, RegRecovered, RegRecoveredDistrict, RegTransferredOut, RegFaultSchool, RegFaultDistrict, RegFaultCity, RegReturned:
 		return false, false, true
 	}
 	return false, false, false

@@ -36,10 +36,13 @@ const (
 	RegCancelled      State = "cancelled"
 	RegTransferredOut State = "transferred-out" // old school did transfer-out (R-MOVE-1)
 	RegRecovered      State = "recovered"       // recovered and boxed (R-LEAVE-2)
-	RegFaultSchool    State = "fault-school"    // fault slip filled, booked out (R-FAULT-1)
-	RegFaultDistrict  State = "fault-district"  // verified and counted by the district
-	RegFaultCity      State = "fault-city"      // verified and counted by the city
-	RegReturned       State = "returned-to-supplier"
+	// RegRecoveredDistrict: handed in to the district with the recovery
+	// slip (R-RECOVER-1), where recovered cards stop (R-RECOVER-2).
+	RegRecoveredDistrict State = "recovered-district"
+	RegFaultSchool       State = "fault-school"   // fault slip filled, booked out (R-FAULT-1)
+	RegFaultDistrict     State = "fault-district" // verified and counted by the district
+	RegFaultCity         State = "fault-city"     // verified and counted by the city
+	RegReturned          State = "returned-to-supplier"
 )
 
 // Actions of the machines.
@@ -73,6 +76,7 @@ const (
 	ActFaultToCity      Action = "fault-to-city"
 	ActFaultToSupplier  Action = "fault-to-supplier"
 	ActResume           Action = "resume"
+	ActHandIn           Action = "hand-in"
 )
 
 // Transition is one row of a state machine: Action moves a card in one of
@@ -161,6 +165,9 @@ func RegistryCardMachine() *Machine {
 			{ActTransferOut, []State{RegIssued}, RegTransferredOut, schoolOnly, "R-MOVE-1"},
 			{ActTransferIn, []State{RegTransferredOut}, RegSchoolStock, schoolOnly, "R-MOVE-1"},
 			{ActRecover, inUse, RegRecovered, schoolOnly, "R-LEAVE-2"},
+			// R-RECOVER-1: the school hands recovered cards in to the
+			// district; R-RECOVER-2: they go no further up.
+			{ActHandIn, []State{RegRecovered}, RegRecoveredDistrict, schoolOnly, "R-RECOVER-2"},
 			// R-MOVE-2: a resumed student's card works again, whatever state
 			// leaving (frozen) or a transfer-out left it in.
 			{ActResume, []State{RegFrozen, RegTransferredOut}, RegIssued, schoolOnly, "R-MOVE-2"},

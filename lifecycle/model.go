@@ -248,6 +248,9 @@ const (
 	StockShipped StockItem = "registry-shipped"
 	// StockFault is fault cards on their way back to the supplier (R-FAULT-1).
 	StockFault StockItem = "registry-fault"
+	// StockHoldersIssued counts the transparent holders a school handed out,
+	// one with every ID card issue and reissue (S-8).
+	StockHoldersIssued StockItem = "holders-issued"
 )
 
 // SyncKind is a kind of exchange with the level above (R-OPS-1).

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/bjedu/studentcard/studentid"
@@ -149,6 +150,34 @@ type Newcomer struct {
 	// NeverAttendedBeijing: it was confirmed they never attended another
 	// Beijing school.
 	NeverAttendedBeijing bool
+	// Ground and GroundProof: why a transient student is treated as local
+	// (student category 7, 8, 9) and the document that proves it (S-ID-7).
+	Ground      LocalGround
+	GroundProof string
+}
+
+// LocalGround is one of the six documented grounds on which a transient
+// student is treated as local (借读按本市生对待, student category 7, 8, 9;
+// S-ID-7, seed 003).
+type LocalGround string
+
+// The six grounds of S-ID-7.
+const (
+	GroundEducatedYouth LocalGround = "educated-youth" // 知青子女
+	GroundMilitary      LocalGround = "military"       // 随军家属
+	GroundPostdoc       LocalGround = "postdoc"        // 博士后
+	GroundTaiwanInvest  LocalGround = "taiwan-investor"
+	GroundTalent        LocalGround = "talent" // 引进人才、留学回国
+	GroundBeijingParent LocalGround = "beijing-parent"
+)
+
+// Valid reports whether g is one of the six grounds.
+func (g LocalGround) Valid() bool {
+	switch g {
+	case GroundEducatedYouth, GroundMilitary, GroundPostdoc, GroundTaiwanInvest, GroundTalent, GroundBeijingParent:
+		return true
+	}
+	return false
 }
 
 // SchoolYearStart returns the year the school year containing t started
@@ -175,8 +204,12 @@ func IsGradeOnePrimary(id studentid.ID, t time.Time) bool {
 // registry card; every other grade applies for a replacement; except a
 // transient student from outside Beijing, confirmed never to have attended
 // another Beijing school, who gets a new card only with a transient number
-// (S-ID-3).
+// (S-ID-3). A number treated as local (category 7, 8, 9) needs one of the
+// six grounds and its proof (S-ID-7).
 func CardApplication(n Newcomer, at time.Time) (ApplicationKind, error) {
+	if n.Number.TreatedAsLocal() && (!n.Ground.Valid() || strings.TrimSpace(n.GroundProof) == "") {
+		return "", &RuleError{Rule: "S-ID-7", Reason: reasonNeedsGround}
+	}
 	if IsGradeOnePrimary(n.Number, at) {
 		return ApplyNew, nil
 	}
@@ -349,6 +382,9 @@ type ReserveStatus struct {
 	Target int64
 	// Alert: below 1 %: apply to the city for more.
 	Alert bool
+	// Entry is the movement that led here, for the paper register
+	// (C-RESERVE-2); zero when the position was only read.
+	Entry ReserveEntry
 }
 
 // Reserve computes the reserve position from the stock and the cards to issue.
@@ -395,37 +431,55 @@ func isControlled(field string) bool { return slices.Contains(ControlledFields()
 
 // Reasons of RuleErrors (catalog keys).
 const (
-	reasonBadCause       = "unknown replacement cause"
-	reasonNeedsTransient = "a newcomer from outside Beijing gets a new card only with a transient number"
-	reasonOutsideWindow  = "outside the registration window"
-	reasonLossPeriod     = "the 10-day loss period has not ended"
-	reasonNotLost        = "the student has no lost card"
-	reasonNotEnrolled    = "the student is not enrolled at this school (transfer in first)"
-	reasonStockShort     = "not enough stock"
-	reasonExportPurpose  = "unknown export purpose"
-	reasonExportFields   = "the export asks for fields its purpose does not need"
-	reasonExportApproval = "the export needs written approval and an end date"
-	reasonNotControlled  = "not a controlled field"
-	reasonNeedsProof     = "the change needs proof"
-	reasonNeedsApproval  = "the change needs the approval of the level above"
-	reasonClassFull      = "the class has no seat left (99)"
-	reasonNumberState    = "the number is not in the state this step needs"
-	reasonNotTransferOut = "the student is not transferring out"
-	reasonSmallBatch     = "a district prints only batches of fewer than 50 cards"
-	reasonNotLeft        = "the student has not left this school"
-	reasonBadTarget      = "bad or missing target code"
-	reasonStillValid     = "the ID card is still within its validity period"
-	reasonBadCount       = "the count must be positive"
-	reasonNotTemporary   = "not a temporary card"
-	reasonNotReversible  = "the card's last change cannot be undone here"
-	reasonUndoWindow     = "too late to undo: the undo window has passed"
-	reasonApprovalUsed   = "the approval was used already"
-	reasonCompleted      = "the student has graduated or completed: basic data can no longer change"
-	reasonNoName         = "the name is empty"
-	reasonBadGender      = "the gender must be 1 (male) or 2 (female)"
-	reasonBadBirthDate   = "the birth date must be a real date YYYYMMDD"
-	reasonBirthMismatch  = "the birth date does not agree with the resident ID number"
-	reasonNoStaff        = "the staff report lists nobody"
-	reasonBadStaff       = "every staff member needs a login, a name and a role (card-manager or system-admin)"
-	reasonIDTaken        = "another student registered first with this resident ID number: enrol this one under a J personal code without the ID number"
+	reasonBadCause         = "unknown replacement cause"
+	reasonNeedsTransient   = "a newcomer from outside Beijing gets a new card only with a transient number"
+	reasonOutsideWindow    = "outside the registration window"
+	reasonLossPeriod       = "the 10-day loss period has not ended"
+	reasonNotLost          = "the student has no lost card"
+	reasonNotEnrolled      = "the student is not enrolled at this school (transfer in first)"
+	reasonStockShort       = "not enough stock"
+	reasonExportPurpose    = "unknown export purpose"
+	reasonExportFields     = "the export asks for fields its purpose does not need"
+	reasonExportApproval   = "the export needs written approval and an end date"
+	reasonNotControlled    = "not a controlled field"
+	reasonNeedsProof       = "the change needs proof"
+	reasonNeedsApproval    = "the change needs the approval of the level above"
+	reasonClassFull        = "the class has no seat left (99)"
+	reasonNumberState      = "the number is not in the state this step needs"
+	reasonNotTransferOut   = "the student is not transferring out"
+	reasonSmallBatch       = "a district prints only batches of fewer than 50 cards"
+	reasonNotLeft          = "the student has not left this school"
+	reasonBadTarget        = "bad or missing target code"
+	reasonStillValid       = "the ID card is still within its validity period"
+	reasonBadCount         = "the count must be positive"
+	reasonNotTemporary     = "not a temporary card"
+	reasonNotReversible    = "the card's last change cannot be undone here"
+	reasonUndoWindow       = "too late to undo: the undo window has passed"
+	reasonApprovalUsed     = "the approval was used already"
+	reasonCompleted        = "the student has graduated or completed: basic data can no longer change"
+	reasonNoName           = "the name is empty"
+	reasonBadGender        = "the gender must be 1 (male) or 2 (female)"
+	reasonBadBirthDate     = "the birth date must be a real date YYYYMMDD"
+	reasonBirthMismatch    = "the birth date does not agree with the resident ID number"
+	reasonRecoveredStop    = "recovered cards stop at the district; only fault cards go up to the city"
+	reasonNoTakeBack       = "no card is taken back for safekeeping: recall and recovery happen only through a number change or a leave record"
+	reasonNeedsGround      = "a student treated as local needs one of the six grounds and its proof"
+	reasonNotConfirmed     = "the new number is pre-assigned only once the student is confirmed in the new grade's class"
+	reasonExportP6         = "the export application needs purpose, manner of use, fields, period, the person responsible for data security, the handler and a security plan"
+	reasonBulkExport       = "district and school levels export through the page export, not in bulk"
+	reasonFilingOrder      = "an application is filed step by step: school, district, city"
+	reasonBadMisuse        = "unknown kind of misuse (want forged or used-by-another)"
+	reasonNotHolder        = "the card presented is not the student's"
+	reasonClassNumber      = "the class number must be 7 digits: entry year, grade, 2-digit class"
+	reasonBadIDNumber      = "the ID number is missing or invalid for its ID type"
+	reasonForeignerID      = "a foreign student records the passport or permit, not \"other\""
+	reasonBadIDType        = "the ID type is not on the list"
+	reasonNoGuardian       = "at least one guardian is recorded"
+	reasonGuardianID       = "a student without an ID number needs a guardian's ID number"
+	reasonEntryMonth       = "the entry month must be September (YYYY09)"
+	reasonNoDisabilityCert = "disability is recorded only with a disability certificate"
+	reasonNoOnlyChildCert  = "only child is recorded only with the certificate"
+	reasonNoStaff          = "the staff report lists nobody"
+	reasonBadStaff         = "every staff member needs a login, a name and a role (card-manager or system-admin)"
+	reasonIDTaken          = "another student registered first with this resident ID number: enrol this one under a J personal code without the ID number"
 )

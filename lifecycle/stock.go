@@ -11,9 +11,12 @@ import (
 
 // ShipReserve moves reserve cards (预备卡: ID-card blanks with the background
 // printed and no school or student data, S-7) from the city to a district.
-func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, count int64) error {
+// The entry returned is printed for the paper register, which is the record
+// (C-RESERVE-2).
+func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, count int64) (ReserveEntry, error) {
+	var out ReserveEntry
 	n := &note{action: "ship-reserve", subject: district, rule: "S-7", detail: map[string]any{"count": count}}
-	return l.do(ctx, op, n, func(tx Tx) error {
+	err := l.do(ctx, op, n, func(tx Tx) error {
 		if op.Level != LevelCity {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "ship-reserve", Rule: "S-7"}
 		}
@@ -23,8 +26,11 @@ func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, 
 		if count <= 0 {
 			return &RuleError{Rule: "S-7", Reason: reasonBadCount}
 		}
-		return l.addStock(ctx, tx, "S-7", stockOf(LevelDistrict, district, "", StockReserveID), count)
+		balance, err := tx.AddStock(ctx, stockOf(LevelDistrict, district, "", StockReserveID), count)
+		out = ReserveEntry{At: l.now(), District: district, Movement: "in", Count: count, Balance: balance, User: op.User}
+		return err
 	})
+	return out, err
 }
 
 // SetToIssue records how many ID cards a district is to issue this round,
@@ -70,6 +76,7 @@ func (l *Ledger) PrintSmallBatch(ctx context.Context, op Operator, count int64) 
 		}
 		toIssue, err := tx.Stock(ctx, stockOf(LevelDistrict, op.District, "", StockToIssue))
 		out = Reserve(stock, toIssue)
+		out.Entry = ReserveEntry{At: l.now(), District: op.District, Movement: "out", Count: count, Balance: stock, User: op.User}
 		n.detail["alert"] = out.Alert
 		return err
 	})

@@ -399,6 +399,11 @@ func (l *Ledger) Recover(ctx context.Context, op Operator, leaveID, handler stri
 		}
 		now := l.now()
 		r.Box = fmt.Sprintf("%s-%s-%s", r.School, r.Cohort, DateOf(now).String())
+		if id, err := studentid.Parse(r.Number); err == nil && id.IsTransient() {
+			// S-ID-10: a card left behind by a student from outside Beijing
+			// is kept for reference (备查), never reissued.
+			r.Box += ReferenceBoxSuffix
+		}
 		if r.CardID != "" {
 			c, err := tx.GetCard(ctx, r.CardID)
 			if err != nil {
@@ -415,6 +420,11 @@ func (l *Ledger) Recover(ctx context.Context, op Operator, leaveID, handler stri
 	})
 	return out, err
 }
+
+// ReferenceBoxSuffix ends the box label of recovered cards of transient
+// students (from outside Beijing), which are kept for reference (备查) and
+// never reissued (S-ID-10).
+const ReferenceBoxSuffix = "-REF"
 
 // Leavers returns the list of leaving and recovered students of a school,
 // optionally of one cohort (R-LEAVE-2).
@@ -454,14 +464,28 @@ func (l *Ledger) ApplyForCard(ctx context.Context, op Operator, n Newcomer) (App
 	return kind, err
 }
 
+// NumberChange asks for a new registry number (S-ID-5) in a cohort and class.
+type NumberChange struct {
+	StudentKey    string
+	Cohort, Class int
+	// ConfirmedInClass: the school confirmed the student is in the new
+	// grade's class (S-ID-8); nothing is pre-assigned before.
+	ConfirmedInClass bool
+}
+
 // PreassignNumber pre-assigns a new registry number for a student whose
-// number changes (repeating a year, resuming after suspension…; S-ID-5): the
-// given cohort and class, seat = the class's last seat + 1 (over every number
-// ever assigned, so no number is reused, S-ID-1).
-func (l *Ledger) PreassignNumber(ctx context.Context, op Operator, studentKey string, cohort, class int) (NumberRecord, error) {
+// number changes (repeating a year, resuming after suspension…; S-ID-5), once
+// the student is confirmed in the new grade's class (S-ID-8): the given
+// cohort and class, seat = the class's last seat + 1 (over every number ever
+// assigned, so no number is reused, S-ID-1).
+func (l *Ledger) PreassignNumber(ctx context.Context, op Operator, ch NumberChange) (NumberRecord, error) {
 	var out NumberRecord
+	studentKey, cohort, class := ch.StudentKey, ch.Cohort, ch.Class
 	n := &note{action: "preassign-number", subject: studentKey, rule: "S-ID-5", detail: map[string]any{}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
+		if !ch.ConfirmedInClass {
+			return &RuleError{Rule: "S-ID-8", Reason: reasonNotConfirmed}
+		}
 		s, err := l.loadStudent(ctx, tx, studentKey)
 		if err != nil {
 			return err
@@ -793,15 +817,27 @@ func birthAgrees(birth, idNumber string) error {
 	return nil
 }
 
-// ExportRequest asks to give registry data out (P-1).
+// ExportRequest asks to give registry data out (P-1), with what the export
+// application states (P-6).
 type ExportRequest struct {
 	Purpose   string
 	Fields    []string
 	Recipient string
 	// Approval names the written approval.
 	Approval string
-	// Until is when the recipient must delete the data.
+	// Until is when the recipient must delete the data (the period of use).
 	Until time.Time
+	// Use is the manner of use (使用方式).
+	Use string
+	// Responsible is the person responsible for data security (数据安全
+	// 责任人), Handler the person who handles the export (经办人).
+	Responsible, Handler string
+	// SecurityPlan names the plan for keeping the data safe (信息使用管理
+	// 安全方案).
+	SecurityPlan string
+	// Bulk: a bulk export; only the city exports in bulk, county and school
+	// levels through the system's page export (P-6).
+	Bulk bool
 }
 
 // RecordExport checks an export against the minimum-fields rule and records
@@ -809,7 +845,8 @@ type ExportRequest struct {
 // entry.
 func (l *Ledger) RecordExport(ctx context.Context, op Operator, r ExportRequest) error {
 	n := &note{action: "export", subject: r.Recipient, rule: "P-1", detail: map[string]any{
-		"purpose": r.Purpose, "fields": r.Fields, "approval": r.Approval, "until": r.Until, "recipient": r.Recipient}}
+		"purpose": r.Purpose, "fields": r.Fields, "approval": r.Approval, "until": r.Until, "recipient": r.Recipient,
+		"use": r.Use, "responsible": r.Responsible, "handler": r.Handler, "security_plan": r.SecurityPlan, "bulk": r.Bulk}}
 	return l.do(ctx, op, n, func(Tx) error {
 		allowed, ok := ExportFields(r.Purpose)
 		if !ok {
@@ -822,6 +859,14 @@ func (l *Ledger) RecordExport(ctx context.Context, op Operator, r ExportRequest)
 		}
 		if r.Approval == "" || r.Recipient == "" || len(r.Fields) == 0 || !r.Until.After(l.now()) {
 			return &RuleError{Rule: "P-1", Reason: reasonExportApproval}
+		}
+		for _, v := range []string{r.Use, r.Responsible, r.Handler, r.SecurityPlan} {
+			if strings.TrimSpace(v) == "" {
+				return &RuleError{Rule: "P-6", Reason: reasonExportP6}
+			}
+		}
+		if r.Bulk && op.Level != LevelCity {
+			return &RuleError{Rule: "P-6", Reason: reasonBulkExport}
 		}
 		return nil
 	})

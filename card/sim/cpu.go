@@ -29,6 +29,7 @@ type Card struct {
 	frontend
 
 	info    card.CardInfo
+	profile card.Profile
 	keys    *sam.CardKeys // genuine keys, diversified by the serial
 	wrong   *sam.CardKeys // keys diversified by another serial, for WithWrongKey
 	wrongID map[byte]bool
@@ -61,7 +62,13 @@ type config struct {
 	retries  int
 	macLimit int
 	wrongIDs []byte
+	profile  card.Profile
 }
+
+// WithProfile makes a card of a vendor's COS numbering (AID, SFIs, key
+// ids; see card.Profile), as card.WithProfile opens it. Default
+// card.DefaultProfile.
+func WithProfile(p card.Profile) Option { return func(c *config) { c.profile = p } }
 
 // WithRand makes the card draw its challenges from r (default crypto/rand):
 // tests pass a seeded reader for reproducible traces.
@@ -93,7 +100,7 @@ func WithWrongKey(ids ...byte) Option {
 // key set diversified by the card's serial (sam.KeySet.CardKeys). The key set
 // must be of the suite info.Suite names. The card starts powered in the field.
 func New(masters *sam.KeySet, info card.CardInfo, opts ...Option) (*Card, error) {
-	cfg := config{rand: rand.Reader, retries: DefaultRetries, macLimit: DefaultMACRetries}
+	cfg := config{rand: rand.Reader, retries: DefaultRetries, macLimit: DefaultMACRetries, profile: card.DefaultProfile()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -109,11 +116,15 @@ func New(masters *sam.KeySet, info card.CardInfo, opts ...Option) (*Card, error)
 	if _, err := info.MarshalBinary(); err != nil {
 		return nil, err
 	}
+	if err := cfg.profile.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.profile.AID = slices.Clone(cfg.profile.AID)
 	keys, err := masters.CardKeys(info.Diversifier())
 	if err != nil {
 		return nil, err
 	}
-	c := &Card{info: info, keys: keys, rand: cfg.rand, t0: cfg.t0, retries: cfg.retries, maxTries: cfg.retries, macLimit: cfg.macLimit}
+	c := &Card{info: info, keys: keys, rand: cfg.rand, t0: cfg.t0, retries: cfg.retries, maxTries: cfg.retries, macLimit: cfg.macLimit, profile: cfg.profile}
 	if len(cfg.wrongIDs) > 0 {
 		other := info.Serial
 		for i := range other {
@@ -332,7 +343,7 @@ func (c *Card) selectApp(cmd apdu.Command) []byte {
 	if cmd.P1 != 0x04 || (cmd.P2 != selectFCI && cmd.P2 != selectNoData) {
 		return sw(apdu.SWWrongP1P2)
 	}
-	if !bytes.Equal(cmd.Data, card.AID()) {
+	if !bytes.Equal(cmd.Data, c.profile.AID) {
 		return sw(apdu.SWFileNotFound)
 	}
 	c.selected, c.authed, c.challenge = true, false, nil
@@ -378,13 +389,13 @@ func (c *Card) keyFor(id byte) (*sam.CardKeys, sam.KeyRef) {
 }
 
 func (c *Card) internalAuth(cmd apdu.Command) []byte {
-	if cmd.P1 != 0 || cmd.P2 != card.KeyIDInternal {
+	if cmd.P1 != 0 || cmd.P2 != c.profile.KeyIDInternal {
 		return sw(apdu.SWReferencedDataNotFound)
 	}
 	if len(cmd.Data) != 8 {
 		return sw(apdu.SWWrongLength)
 	}
-	keys, ref := c.keyFor(card.KeyIDInternal)
+	keys, ref := c.keyFor(c.profile.KeyIDInternal)
 	answer, err := keys.Cryptogram(ref, cmd.Data)
 	if err != nil {
 		return sw(apdu.SWReferencedDataNotFound)
@@ -393,7 +404,7 @@ func (c *Card) internalAuth(cmd apdu.Command) []byte {
 }
 
 func (c *Card) externalAuth(cmd apdu.Command) []byte {
-	if cmd.P1 != 0 || cmd.P2 != card.KeyIDExternal {
+	if cmd.P1 != 0 || cmd.P2 != c.profile.KeyIDExternal {
 		return sw(apdu.SWReferencedDataNotFound)
 	}
 	if len(cmd.Data) != sam.CryptogramSize {
@@ -407,7 +418,7 @@ func (c *Card) externalAuth(cmd apdu.Command) []byte {
 	if challenge == nil {
 		return sw(apdu.SWReferenceDataNotUsable)
 	}
-	keys, ref := c.keyFor(card.KeyIDExternal)
+	keys, ref := c.keyFor(c.profile.KeyIDExternal)
 	if err := keys.VerifyCryptogram(ref, challenge, cmd.Data); err != nil {
 		c.retries--
 		c.authed = false
@@ -421,11 +432,11 @@ func (c *Card) externalAuth(cmd apdu.Command) []byte {
 // file returns the transparent file for an SFI, or nil.
 func (c *Card) file(sfi byte) []byte {
 	switch sfi {
-	case card.SFIStudent:
+	case c.profile.SFIStudent:
 		return c.student[:]
-	case card.SFIExtension:
+	case c.profile.SFIExtension:
 		return c.extension[:]
-	case card.SFICardInfo:
+	case c.profile.SFICardInfo:
 		info, _ := c.info.MarshalBinary()
 		return info
 	}
@@ -441,7 +452,7 @@ func (c *Card) readBinary(cmd apdu.Command) []byte {
 	if f == nil {
 		return sw(apdu.SWFileNotFound)
 	}
-	if sfi == card.SFIStudent && !c.authed {
+	if sfi == c.profile.SFIStudent && !c.authed {
 		return sw(apdu.SWSecurityStatusNotSatisfied)
 	}
 	return readSlice(cmd, f[min(int(cmd.P2), len(f)):], int(cmd.P2) >= len(f))
@@ -473,7 +484,7 @@ func readSlice(cmd apdu.Command, rest []byte, beyond bool) []byte {
 const swEndBeforeNe apdu.StatusWord = 0x6282
 
 func (c *Card) readRecord(cmd apdu.Command) []byte {
-	if cmd.P2&0x07 != 0x04 || cmd.P2>>3 != card.SFILog {
+	if cmd.P2&0x07 != 0x04 || cmd.P2>>3 != c.profile.SFILog {
 		if cmd.P2&0x07 == 0x04 {
 			return sw(apdu.SWFileNotFound)
 		}
@@ -525,7 +536,7 @@ func (c *Card) write(cmd apdu.Command, raw []byte) []byte {
 		mac[0] ^= 0x01
 	}
 	macInput := raw[:5+len(data)] // CLA INS P1 P2 Lc ‖ data
-	keys, ref := c.keyFor(card.KeyIDMAC)
+	keys, ref := c.keyFor(c.profile.KeyIDMAC)
 	if err := keys.VerifyMAC(ref, challenge, macInput, mac); err != nil {
 		c.authed = false
 		c.macFailures++
@@ -545,11 +556,11 @@ func (c *Card) updateBinary(cmd apdu.Command, data []byte) []byte {
 	sfi := cmd.P1 & 0x1F
 	var f []byte
 	switch sfi {
-	case card.SFIStudent:
+	case c.profile.SFIStudent:
 		f = c.student[:]
-	case card.SFIExtension:
+	case c.profile.SFIExtension:
 		f = c.extension[:]
-	case card.SFICardInfo:
+	case c.profile.SFICardInfo:
 		return sw(apdu.SWSecurityStatusNotSatisfied) // written once by the issuer
 	default:
 		return sw(apdu.SWFileNotFound)
@@ -563,7 +574,7 @@ func (c *Card) updateBinary(cmd apdu.Command, data []byte) []byte {
 }
 
 func (c *Card) appendRecord(cmd apdu.Command, data []byte) []byte {
-	if cmd.P1 != 0 || cmd.P2 != card.SFILog<<3 {
+	if cmd.P1 != 0 || cmd.P2 != c.profile.SFILog<<3 {
 		return sw(apdu.SWWrongP1P2)
 	}
 	if len(data) != card.StateSize {

@@ -171,6 +171,17 @@ func TestSplit(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, entries)
 	})
+	t.Run("C-ISSUE-2/--code is enforced: district 0105 refuses 0108's part", func(t *testing.T) {
+		o := exe(t, dir, "--lang", "en", "split", "--by", "school", "--code", "0105", "--out", "wrong", "city/RESULT_0108.txt")
+		assert.Equal(t, exitIO, o.code)
+		assert.Contains(t, o.stderr, "RESULT_0108.txt:3: field registry_no: registry number does not belong to the sender")
+		entries, _ := os.ReadDir(filepath.Join(dir, "wrong"))
+		assert.Empty(t, entries, "no part left behind")
+	})
+	t.Run("C-ISSUE-2/--code is enforced: the city's file at a district", func(t *testing.T) {
+		o := exe(t, dir, "split", "--by", "school", "--code", "0108", "--out", "wrong2", "result.txt")
+		assert.Equal(t, exitIO, o.code, "records of district 0105 in it")
+	})
 	t.Run("district split needs its code", func(t *testing.T) {
 		o := exe(t, dir, "split", "--by", "school", "result.txt")
 		assert.Equal(t, exitUsage, o.code)

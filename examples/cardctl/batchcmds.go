@@ -239,7 +239,10 @@ func cmdValidate(e *env, args []string) (result, error) {
 	if zipped {
 		res.Package = true
 		var pr *batch.PackageReport
-		pr, err = batch.CheckPackage(e.ctx, &countingReaderAt{r: f, p: bar}, st.Size(), name, v, batch.PhotoRules{})
+		// C-2: the photos' capture dates are judged by the command's clock,
+		// and photo warnings go to the failure file next to the refusals.
+		rules := batch.PhotoRules{Now: e.now, OnWarning: fw.Add}
+		pr, err = batch.CheckPackage(e.ctx, &countingReaderAt{r: f, p: bar}, st.Size(), name, v, rules)
 		if pr != nil {
 			rep = pr.Report
 			res.Photos = pr.Photos

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/batch/batchtest"
 	"github.com/bjedu/studentcard/batch/lists"
 	"github.com/bjedu/studentcard/card/sim"
 	"github.com/bjedu/studentcard/l10n"
@@ -93,6 +94,7 @@ type demo struct {
 	listV1   *lists.List        // the reader's list before the loss (step 5)
 	holder   map[string]string  // registry number → serial of the student's registry card
 
+	photos        batchtest.Photos      // generated photos, drawn once per variant (C-2)
 	districtFiles map[*school][]byte    // district card-making packages sent to the factory (step 1 → 2)
 	anchor        lifecycle.AuditAnchor // district 05's chain head kept outside the store (step 6 → 8)
 

@@ -114,7 +114,7 @@ func (d *demo) loadRoster(s *school, n int, former batch.CardRecord) error {
 			s.rare = append(s.rare, batch.RareEntry{RegistryNo: rec.RegistryNo, NamePinyin: "LI ZHE", Glyph: "喆（左右结构，两个“吉”并列）",
 				SchoolName: s.name, Contact: "王老师 010-62000000", ReportDate: d.now.Format("20060102")})
 		}
-		photo, err := batchtest.Photo(s.seed + uint64(i))
+		photo, err := d.photos.Photo(s.seed + uint64(i))
 		if err != nil {
 			return d.expect(err, "generating the photo of %s", rec.RegistryNo)
 		}
@@ -264,7 +264,7 @@ func (d *demo) validateAtCity(districtFiles map[*school][]byte) error {
 		pkg := districtFiles[s]
 		name := districtFileName(s)
 		v := batch.Validator{Level: batch.LevelCity, Sender: s.districtCode(), Scheme: studentid.MOD11_10, History: d.ledger.NumberHistory(d.city)}
-		rep, err := batch.CheckPackage(d.ctx, bytes.NewReader(pkg), int64(len(pkg)), name, v, batch.PhotoRules{})
+		rep, err := batch.CheckPackage(d.ctx, bytes.NewReader(pkg), int64(len(pkg)), name, v, d.photoRules())
 		if err != nil {
 			return d.expect(err, "validating %s at the city", name)
 		}
@@ -350,6 +350,12 @@ func (d *demo) exportPackage(s *school) (pkg []byte, name string, err error) {
 	return buf.Bytes(), name, nil
 }
 
+// photoRules are the C-2 photo checks at their defaults, capture dates
+// judged by the demo's clock.
+func (d *demo) photoRules() batch.PhotoRules {
+	return batch.PhotoRules{Now: func() time.Time { return d.now }}
+}
+
 // validateAtDistrict checks a school's package at its district (C-MAKE-2),
 // asking the ledger about every registry number (S-ID-1), and returns the
 // report and the failure file written while checking.
@@ -361,7 +367,7 @@ func (d *demo) validateAtDistrict(s *school, pkg []byte, name string) (*batch.Pa
 		return nil, nil, d.expect(err, "starting the failure file")
 	}
 	v := batch.Validator{Level: batch.LevelDistrict, Sender: s.code, Scheme: studentid.MOD11_10, History: d.ledger.NumberHistory(s.district), OnError: fw.Add}
-	rep, err := batch.CheckPackage(d.ctx, bytes.NewReader(pkg), int64(len(pkg)), name, v, batch.PhotoRules{})
+	rep, err := batch.CheckPackage(d.ctx, bytes.NewReader(pkg), int64(len(pkg)), name, v, d.photoRules())
 	if err != nil {
 		return nil, nil, d.expect(err, "validating %s at the district", name)
 	}
