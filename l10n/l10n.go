@@ -18,9 +18,9 @@ package l10n
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
-	"fmt"
 	"slices"
 	"strings"
 
