@@ -261,25 +261,110 @@ type validation struct {
 	recFails bool
 	failed   lineSet // lines of records already counted in Report.Failed
 	gb       bool    // fields are raw GB18030 bytes
-	hist     History // what the records are checked against: v.History or the sender's numbers read from it
+	hist     History // what the records are checked against: v.History, or the sender's numbers read from it
+	// loaded delivers the sender's numbers read by a PrefixHistory beside
+	// the record pass; until they arrive the records' history checks wait
+	// in pending, in line order.
+	loaded  chan loadedHistory
+	pending []pendingCheck
 	// maxProblems is the problem cap, line the line being checked.
 	maxProblems int64
 	line        int
 }
 
-// loadHistory sets s.hist at the first history check: the sender's numbers
-// in one AssignedUnder call when the History can, else the History itself.
-func (s *validation) loadHistory(ctx context.Context) error {
+// loadedHistory is the outcome of a PrefixHistory's AssignedUnder.
+type loadedHistory struct {
+	m   HistoryMap
+	err error
+}
+
+// pendingCheck is a record's S-ID-1 check waiting for the sender's numbers.
+type pendingCheck struct {
+	id   studentid.ID
+	rid  studentid.ResidentID
+	line int
+}
+
+// startHistory starts reading the sender's numbers when the History is a
+// PrefixHistory: on another goroutine, so the range read and the record pass
+// run on two cores. The returned stop cancels the read if still running and
+// waits for it, so no goroutine outlives Validate.
+func (s *validation) startHistory(ctx context.Context) (stop func()) {
 	ph, ok := s.v.History.(PrefixHistory)
-	if !ok || s.code == "" {
+	if !ok {
 		s.hist = s.v.History
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	ch := make(chan loadedHistory, 1)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		m, err := ph.AssignedUnder(ctx, s.code)
+		ch <- loadedHistory{m, err}
+	}()
+	s.loaded = ch
+	return func() { cancel(); <-finished }
+}
+
+// checkHistory is a record's S-ID-1 check: against the history once it is
+// there, else queued until the sender's numbers arrive (block: wait for them).
+func (s *validation) checkHistory(ctx context.Context, id studentid.ID, rid studentid.ResidentID, line int, block bool) error {
+	if s.hist == nil {
+		var r loadedHistory
+		if block {
+			r = <-s.loaded
+		} else {
+			select {
+			case r = <-s.loaded:
+			default:
+				s.pending = append(s.pending, pendingCheck{id, rid, line})
+				return nil
+			}
+		}
+		if r.err != nil {
+			return r.err
+		}
+		s.hist = r.m
+		if err := s.flushPending(ctx); err != nil {
+			return err
+		}
+	}
+	if id.IsZero() {
 		return nil
 	}
-	m, err := ph.AssignedUnder(ctx, s.code)
+	prev, ok, err := s.hist.AssignedTo(ctx, id)
 	if err != nil {
 		return err
 	}
-	s.hist = m
+	if ok && prev != rid {
+		return s.problem(&RecordError{File: s.rep.File, Line: line, Field: "registry_no", RegistryNo: id.String(), Err: ErrReassigned})
+	}
+	return nil
+}
+
+// flushPending runs the queued checks in line order; a record found to fail
+// only now is counted in Report.Failed here (the record pass has moved on).
+func (s *validation) flushPending(ctx context.Context) error {
+	recFails := s.recFails
+	defer func() { s.recFails = recFails }()
+	for _, p := range s.pending {
+		prev, ok, err := s.hist.AssignedTo(ctx, p.id)
+		if err != nil {
+			return err
+		}
+		if !ok || prev == p.rid {
+			continue
+		}
+		if !s.failed.has(p.line) {
+			s.rep.Failed++
+			s.failed.add(p.line)
+		}
+		if err := s.problem(&RecordError{File: s.rep.File, Line: p.line, Field: "registry_no", RegistryNo: p.id.String(), Err: ErrReassigned}); err != nil {
+			return err
+		}
+	}
+	s.pending = nil
 	return nil
 }
 
@@ -337,6 +422,10 @@ func (s *validation) validate(ctx context.Context, r io.Reader, name string) err
 	if err != nil {
 		return s.fileError(err)
 	}
+	if v.History != nil {
+		stop := s.startHistory(ctx)
+		defer stop()
+	}
 	for i := 0; ; i++ {
 		if i%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -369,6 +458,11 @@ func (s *validation) validate(ctx context.Context, r io.Reader, name string) err
 		if s.recFails {
 			rep.Failed++
 			s.failed.add(rec.Line)
+		}
+	}
+	if s.loaded != nil && s.hist == nil { // the queued S-ID-1 checks, before the end-of-file duplicates
+		if err := s.checkHistory(ctx, studentid.ID{}, studentid.ResidentID{}, 0, true); err != nil {
+			return err
 		}
 	}
 	if err := s.ridLines.duplicates(func(dup, first keyLine) error {
@@ -576,20 +670,7 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 		}
 	}
 	if !id.IsZero() && !rid.IsZero() && s.v.History != nil {
-		if s.hist == nil {
-			if err := s.loadHistory(ctx); err != nil {
-				return err
-			}
-		}
-		prev, ok, err := s.hist.AssignedTo(ctx, id)
-		if err != nil {
-			return err
-		}
-		if ok && prev != rid {
-			if err := fail("registry_no", ErrReassigned); err != nil {
-				return err
-			}
-		}
+		return s.checkHistory(ctx, id, rid, rec.Line, false)
 	}
 	return nil
 }

@@ -136,7 +136,7 @@ func (h *NumberHistory) AssignedUnder(ctx context.Context, prefix string) (batch
 		return out, nil
 	}
 	for after := ""; ; {
-		page, err := h.l.store.AssignedNumbers(ctx, prefix, after, AssignedPageLimit)
+		page, err := h.l.store.AssignedNumbers(ctx, prefix, after, historyPage)
 		if err != nil {
 			return nil, err
 		}
@@ -154,12 +154,16 @@ func (h *NumberHistory) AssignedUnder(ctx context.Context, prefix string) (batch
 			}
 			out[id] = rid
 		}
-		if len(page) < AssignedPageLimit {
+		if len(page) < historyPage {
 			return out, nil
 		}
 		after = page[len(page)-1].Number
 	}
 }
+
+// historyPage is the page size of AssignedUnder's range reads: few round
+// trips, pages of about half a megabyte.
+const historyPage = 10_000
 
 // scopeHoldsPrefix reports whether every registry number starting with
 // prefix lies in scope: positions 3-4 are the district, 1-8 the school.

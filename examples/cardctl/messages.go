@@ -24,6 +24,12 @@ const (
 NOT for production. Production uses --psam READER --psam-config FILE for cards and
 --sign-key / --pub-key PEM files for lists.`
 
+	helpMake = `cardctl make --school CODE [--photos DIR] [--batch B] -o OUT EXPORT
+  The school's step (C-MAKE-1): read a CMIS export (xlsx or CSV, GB18030 or UTF-8) and write
+  the card-making data file, or with --photos the card-making package with each student's
+  photo DIR/<registry number>.jpg. Every bad cell is listed (row, column, value, what to do);
+  if there is any, nothing is written and the exit code is 1: fix the cells in CMIS and export
+  again (C-3). The records also pass the district's record rules before anything is written.`
 	helpValidate = `cardctl validate [--level district|city] [--code CODE] [--sender CODE] [--failures FILE] [--rare FILE]
         [--history-db LEDGER] FILE
   Validate a card-making data file (.txt) or package (.zip with photos) as the district
@@ -71,11 +77,21 @@ cardctl lists lookup (--pub-key PEM | --dev-keys SEED) [--delta DELTA]... LIST S
   operations replayed at each run (without it every run starts with a blank card).`
 	helpOverdue = `cardctl overdue --db FILE [--level city|district|school] [--district DD] [--school CODE] [--limit N]
   List the open deadlines past due in the operator's scope (R-TIME-1, R-LOSS-3, R-ISSUE-4).`
+	helpPrint = `cardctl print handover|labels|faults|recoveries -o OUT.pdf [--font FONT] FILE
+  handover   --from PARTY --to PARTY [--no N] [--big N] [--small N] HANDOVER_FILE
+             the handover sheet with its signature block (C-ISSUE-1, C-ISSUE-2)
+  labels     [--big N] [--small N] HANDOVER_FILE: the box labels (C-PACK-1)
+  faults     --from PARTY --to PARTY [--no N] FAULT_FILE: the fault slip (R-FAULT-1)
+  recoveries --from PARTY --to PARTY [--no N] RECOVERY_FILE: the recovery slip (R-RECOVER-1)
+  Printed in the --lang language and dated by --now; the font is the system's Chinese
+  TrueType font (Debian: fonts-wqy-microhei) unless --font names one.`
 )
 
 // commandHelp returns a command's help text (a catalog key).
 func commandHelp(name string) (string, bool) {
 	switch name {
+	case "make":
+		return helpMake, true
 	case "validate":
 		return helpValidate, true
 	case "split":
@@ -90,6 +106,8 @@ func commandHelp(name string) (string, bool) {
 		return helpCard, true
 	case "overdue":
 		return helpOverdue, true
+	case "print":
+		return helpPrint, true
 	}
 	return "", false
 }
@@ -127,6 +145,31 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: helpKeys, ZH: `密钥：--dev-keys 种子 由种子派生开发密钥（卡片、软 SAM、名单签名）：
 切勿用于生产。生产环境中卡片使用 --psam 读卡器 --psam-config 文件，
 名单使用 --sign-key / --pub-key PEM 文件。`},
+	l10n.Entry{Key: helpMake, ZH: `cardctl make --school 学校代码 [--photos 目录] [--batch 批次] -o 输出文件 导出文件
+  学校的制卡步骤（C-MAKE-1）：读取学籍系统（CMIS）导出文件（xlsx 或 CSV，GB18030 或 UTF-8），
+  写出制卡数据文件；加 --photos 时写出制卡数据包，每名学生的照片为 目录/<学籍号>.jpg。
+  列出每个有误的单元格（行、列、值、处理办法）；只要有一处有误，就不写出任何文件，退出码为 1：
+  请在学籍系统中改正后重新导出（C-3）。写出之前，记录还要通过区级的记录校验规则。`},
+	l10n.Entry{Key: "make the card-making data file or package from a CMIS export (the school's step)", ZH: "由学籍系统导出文件生成制卡数据文件或数据包（学校的步骤）"},
+	l10n.Entry{Key: "the export has bad cells: fix them in CMIS and export again (C-3); nothing was written", ZH: "导出文件有误：请在学籍系统中改正后重新导出（C-3）；未写出任何文件"},
+	l10n.Entry{Key: "registry number of another school", ZH: "学籍号属于其他学校"},
+	l10n.Entry{Key: "no photo named by the registry number", ZH: "没有以学籍号命名的照片"},
+	l10n.Entry{Key: "photo refused (C-2)", ZH: "照片不合格（C-2）"},
+	l10n.Entry{Key: "%s: %s, %s: nothing written", ZH: "%s：%s，%s：未写出任何文件"},
+	l10n.Entry{Key: "%d row", ZH: "%d 行"},
+	l10n.Entry{Key: "%d rows", ZH: "%d 行"},
+	l10n.Entry{Key: "%d bad cell", ZH: "%d 处有误"},
+	l10n.Entry{Key: "%d bad cells", ZH: "%d 处有误"},
+	l10n.Entry{Key: "%s: %s and %d photos written to %s (C-MAKE-1)", ZH: "%s：%s和 %d 张照片已写入 %s（C-MAKE-1）"},
+	l10n.Entry{Key: "%s: %s written to %s (C-MAKE-1)", ZH: "%s：%s已写入 %s（C-MAKE-1）"},
+	l10n.Entry{Key: "make takes one CMIS export", ZH: "make 需要一个学籍系统导出文件"},
+	l10n.Entry{Key: "--school: %q is not a school code (8 digits)", ZH: "--school：%q 不是学校代码（8 位数字）"},
+	l10n.Entry{Key: "make needs -o, the file to write", ZH: "make 需要 -o 指定输出文件"},
+	l10n.Entry{Key: "reading the export", ZH: "读取导出文件"},
+	l10n.Entry{Key: "positions 1-8 are %s, this is school %s", ZH: "第1-8位为%s，本校为%s"},
+	l10n.Entry{Key: "%s (row %d of the export)", ZH: "%s（导出文件第%d行）"},
+	l10n.Entry{Key: ": file a rare-character description with the district (C-4)", ZH: "：请向区里报送生僻字说明（C-4）"},
+	l10n.Entry{Key: ": fix it in CMIS and export again (C-3)", ZH: "：请在学籍系统中改正后重新导出（C-3）"},
 	l10n.Entry{Key: helpValidate, ZH: `cardctl validate [--level district|city] [--code 代码] [--sender 代码] [--failures 文件] [--rare 文件]
         [--history-db 台账] 文件
   以区级（校验学校文件，C-MAKE-2）或市级（校验区文件，C-MAKE-3）身份校验制卡数据文件（.txt）
@@ -171,6 +214,14 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
   每次运行时重放（不指定时每次都从空白卡开始）。`},
 	l10n.Entry{Key: helpOverdue, ZH: `cardctl overdue --db 文件 [--level city|district|school] [--district 两位代码] [--school 代码] [--limit N]
   列出操作员范围内已超期的未办结事项（R-TIME-1、R-LOSS-3、R-ISSUE-4）。`},
+	l10n.Entry{Key: helpPrint, ZH: `cardctl print handover|labels|faults|recoveries -o 输出.pdf [--font 字体] 文件
+  handover   --from 交付方 --to 接收方 [--no 编号] [--big N] [--small N] 交接单文件
+             交接单，带签字栏（C-ISSUE-1、C-ISSUE-2）
+  labels     [--big N] [--small N] 交接单文件：装箱标签（C-PACK-1）
+  faults     --from 交付方 --to 接收方 [--no 编号] 故障卡文件：故障卡登记单（R-FAULT-1）
+  recoveries --from 交付方 --to 接收方 [--no 编号] 回收文件：回收单（R-RECOVER-1）
+  按 --lang 的语言打印，日期取 --now；字体默认使用系统的 TrueType 中文字体
+  （Debian：fonts-wqy-microhei），也可用 --font 指定。`},
 
 	// errors and usage
 	l10n.Entry{Key: "usage error: %s", ZH: "用法错误：%s"},
@@ -335,6 +386,22 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "%s, %.1f ms modelled (simulated card)", ZH: "%s，模拟耗时 %.1f 毫秒（模拟卡）"},
 	l10n.Entry{Key: "%d APDUs", One: "%d APDU", ZH: "%d 条 APDU"},
 	l10n.Entry{Key: "simulated card kept in %s", ZH: "模拟卡已保存到 %s"},
+
+	// print
+	l10n.Entry{Key: "print a paper as PDF: handover sheet, box labels, fault or recovery slip", ZH: "打印纸质单据（PDF）：交接单、装箱标签、故障卡登记单或回收单"},
+	l10n.Entry{Key: "print takes a paper: handover, labels, faults or recoveries", ZH: "print 需要指定单据：handover（交接单）、labels（装箱标签）、faults（故障卡登记单）或 recoveries（回收单）"},
+	l10n.Entry{Key: "PDF file to write (required)", ZH: "要写入的 PDF 文件（必填）"},
+	l10n.Entry{Key: "TrueType Chinese font (.ttf or .ttc); default: the system's (fonts-wqy-microhei)", ZH: "TrueType 中文字体（.ttf 或 .ttc）；默认使用系统字体（fonts-wqy-microhei）"},
+	l10n.Entry{Key: "the paper's number (handover sheet or slip number)", ZH: "单据编号（交接单号或单号）"},
+	l10n.Entry{Key: "the party handing over, as printed (required)", ZH: "交付方名称，按打印内容填写（必填）"},
+	l10n.Entry{Key: "the party receiving, as printed (required)", ZH: "接收方名称，按打印内容填写（必填）"},
+	l10n.Entry{Key: "print %s takes one file", ZH: "print %s 只接受一个文件"},
+	l10n.Entry{Key: "--from and --to are required", ZH: "必须指定 --from 和 --to"},
+	l10n.Entry{Key: "%s printed to %s (%s rows, font %s)", ZH: "%[1]s已打印到 %[2]s（%[3]s 行，字体 %[4]s）"},
+	l10n.Entry{Key: "paper handover", ZH: "交接单"},
+	l10n.Entry{Key: "paper labels", ZH: "装箱标签"},
+	l10n.Entry{Key: "paper faults", ZH: "故障卡登记单"},
+	l10n.Entry{Key: "paper recoveries", ZH: "回收单"},
 
 	// overdue
 	l10n.Entry{Key: "--db is required", ZH: "必须指定 --db"},
