@@ -636,7 +636,7 @@ func (l *Ledger) ImportFilingResult(ctx context.Context, op Operator, digest str
 // ControlledChange is a change of a controlled field (P-2).
 type ControlledChange struct {
 	StudentKey string
-	// Field is one of [ControlledFields].
+	// Field is one of controlledFields.
 	Field string
 	New   string
 	// Proof names the document that proves the change, issued by the
