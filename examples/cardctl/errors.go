@@ -104,7 +104,7 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.Is(err, errInvalid), errors.Is(err, errMismatch):
+	case errors.Is(err, errInvalid), errors.Is(err, errMismatch), errors.Is(err, errExportRefused):
 		return exitInvalid
 	case errors.Is(err, lifecycle.ErrForbidden):
 		return exitForbidden

@@ -1,5 +1,6 @@
-// Command cardctl is the district operator's tool over the student card SDK:
-// batch files (validate, split, merge, handover and its reconciliation with
+// Command cardctl is the operators' tool over the student card SDK: the
+// school's step from a CMIS export to the card-making data file or package
+// (make, C-MAKE-1), batch files (validate, split, merge, handover and its reconciliation with
 // the cards counted), loss and freeze lists (lists export from a ledger,
 // merge, build, diff, lookup), registry cards on a PC/SC reader or a
 // simulated card (card personalise, register, inspect, recover) and the
@@ -9,6 +10,7 @@
 //
 //	cardctl [global flags] <command> [flags] [files]
 //
+//	cardctl make --school 01080001 --photos photos/ -o school.zip 学生信息.xlsx
 //	cardctl validate --level district --code 0108 --sender 01080001 school.txt
 //	cardctl validate --code 0108 --history-db ledger.sqlite school.txt
 //	cardctl split --by school --code 0108 --out parts/ result.txt

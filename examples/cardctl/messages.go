@@ -24,6 +24,12 @@ const (
 NOT for production. Production uses --psam READER --psam-config FILE for cards and
 --sign-key / --pub-key PEM files for lists.`
 
+	helpMake = `cardctl make --school CODE [--photos DIR] [--batch B] -o OUT EXPORT
+  The school's step (C-MAKE-1): read a CMIS export (xlsx or CSV, GB18030 or UTF-8) and write
+  the card-making data file, or with --photos the card-making package with each student's
+  photo DIR/<registry number>.jpg. Every bad cell is listed (row, column, value, what to do);
+  if there is any, nothing is written and the exit code is 1: fix the cells in CMIS and export
+  again (C-3). The records also pass the district's record rules before anything is written.`
 	helpValidate = `cardctl validate [--level district|city] [--code CODE] [--sender CODE] [--failures FILE] [--rare FILE]
         [--history-db LEDGER] FILE
   Validate a card-making data file (.txt) or package (.zip with photos) as the district
@@ -71,11 +77,21 @@ cardctl lists lookup (--pub-key PEM | --dev-keys SEED) [--delta DELTA]... LIST S
   operations replayed at each run (without it every run starts with a blank card).`
 	helpOverdue = `cardctl overdue --db FILE [--level city|district|school] [--district DD] [--school CODE] [--limit N]
   List the open deadlines past due in the operator's scope (R-TIME-1, R-LOSS-3, R-ISSUE-4).`
+	helpPrint = `cardctl print handover|labels|faults|recoveries -o OUT.pdf [--font FONT] FILE
+  handover   --from PARTY --to PARTY [--no N] [--big N] [--small N] HANDOVER_FILE
+             the handover sheet with its signature block (C-ISSUE-1, C-ISSUE-2)
+  labels     [--big N] [--small N] HANDOVER_FILE: the box labels (C-PACK-1)
+  faults     --from PARTY --to PARTY [--no N] FAULT_FILE: the fault slip (R-FAULT-1)
+  recoveries --from PARTY --to PARTY [--no N] RECOVERY_FILE: the recovery slip (R-RECOVER-1)
+  Printed in the --lang language and dated by --now; the font is the system's Chinese
+  TrueType font (Debian: fonts-wqy-microhei) unless --font names one.`
 )
 
 // commandHelp returns a command's help text (a catalog key).
 func commandHelp(name string) (string, bool) {
 	switch name {
+	case "make":
+		return helpMake, true
 	case "validate":
 		return helpValidate, true
 	case "split":
@@ -90,6 +106,8 @@ func commandHelp(name string) (string, bool) {
 		return helpCard, true
 	case "overdue":
 		return helpOverdue, true
+	case "print":
+		return helpPrint, true
 	}
 	return "", false
 }
@@ -127,6 +145,29 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: helpKeys, ZH: `密钥：--dev-keys 种子 由种子派生开发密钥（卡片、软 SAM、名单签名）：
 切勿用于生产。生产环境中卡片使用 --psam 读卡器 --psam-config 文件，
 名单使用 --sign-key / --pub-key PEM 文件。`},
+	l10n.Entry{Key: helpMake, ZH: `cardctl make --school 学校代码 [--photos 目录] [--batch 批次] -o 输出文件 导出文件
+  学校的制卡步骤（C-MAKE-1）：读取学籍系统（CMIS）导出文件（xlsx 或 CSV，GB18030 或 UTF-8），
+  写出制卡数据文件；加 --photos 时写出制卡数据包，每名学生的照片为 目录/<学籍号>.jpg。
+  列出每个有误的单元格（行、列、值、处理办法）；只要有一处有误，就不写出任何文件，退出码为 1：
+  请在学籍系统中改正后重新导出（C-3）。写出之前，记录还要通过区级的记录校验规则。`},
+	l10n.Entry{Key: "make the card-making data file or package from a CMIS export (the school's step)", ZH: "由学籍系统导出文件生成制卡数据文件或数据包（学校的步骤）"},
+	l10n.Entry{Key: "the export has bad cells: fix them in CMIS and export again (C-3); nothing was written", ZH: "导出文件有误：请在学籍系统中改正后重新导出（C-3）；未写出任何文件"},
+	l10n.Entry{Key: "registry number of another school", ZH: "学籍号属于其他学校"},
+	l10n.Entry{Key: "no photo named by the registry number", ZH: "没有以学籍号命名的照片"},
+	l10n.Entry{Key: "photo refused (C-2)", ZH: "照片不合格（C-2）"},
+	l10n.Entry{Key: "%s: %s, %s: nothing written", ZH: "%s：%s，%s：未写出任何文件"},
+	l10n.Entry{Key: "%d rows", One: "%d row", ZH: "%d 行"},
+	l10n.Entry{Key: "%d bad cells", One: "%d bad cell", ZH: "%d 处有误"},
+	l10n.Entry{Key: "%s: %s and %d photos written to %s (C-MAKE-1)", ZH: "%s：%s和 %d 张照片已写入 %s（C-MAKE-1）"},
+	l10n.Entry{Key: "%s: %s written to %s (C-MAKE-1)", ZH: "%s：%s已写入 %s（C-MAKE-1）"},
+	l10n.Entry{Key: "make takes one CMIS export", ZH: "make 需要一个学籍系统导出文件"},
+	l10n.Entry{Key: "--school: %q is not a school code (8 digits)", ZH: "--school：%q 不是学校代码（8 位数字）"},
+	l10n.Entry{Key: "make needs -o, the file to write", ZH: "make 需要 -o 指定输出文件"},
+	l10n.Entry{Key: "reading the export", ZH: "读取导出文件"},
+	l10n.Entry{Key: "positions 1-8 are %s, this is school %s", ZH: "第1-8位为%s，本校为%s"},
+	l10n.Entry{Key: "%s (row %d of the export)", ZH: "%s（导出文件第%d行）"},
+	l10n.Entry{Key: ": file a rare-character description with the district (C-4)", ZH: "：请向区里报送生僻字说明（C-4）"},
+	l10n.Entry{Key: ": fix it in CMIS and export again (C-3)", ZH: "：请在学籍系统中改正后重新导出（C-3）"},
 	l10n.Entry{Key: helpValidate, ZH: `cardctl validate [--level district|city] [--code 代码] [--sender 代码] [--failures 文件] [--rare 文件]
         [--history-db 台账] 文件
   以区级（校验学校文件，C-MAKE-2）或市级（校验区文件，C-MAKE-3）身份校验制卡数据文件（.txt）
@@ -171,6 +212,14 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
   每次运行时重放（不指定时每次都从空白卡开始）。`},
 	l10n.Entry{Key: helpOverdue, ZH: `cardctl overdue --db 文件 [--level city|district|school] [--district 两位代码] [--school 代码] [--limit N]
   列出操作员范围内已超期的未办结事项（R-TIME-1、R-LOSS-3、R-ISSUE-4）。`},
+	l10n.Entry{Key: helpPrint, ZH: `cardctl print handover|labels|faults|recoveries -o 输出.pdf [--font 字体] 文件
+  handover   --from 交付方 --to 接收方 [--no 编号] [--big N] [--small N] 交接单文件
+             交接单，带签字栏（C-ISSUE-1、C-ISSUE-2）
+  labels     [--big N] [--small N] 交接单文件：装箱标签（C-PACK-1）
+  faults     --from 交付方 --to 接收方 [--no 编号] 故障卡文件：故障卡登记单（R-FAULT-1）
+  recoveries --from 交付方 --to 接收方 [--no 编号] 回收文件：回收单（R-RECOVER-1）
+  按 --lang 的语言打印，日期取 --now；字体默认使用系统的 TrueType 中文字体
+  （Debian：fonts-wqy-microhei），也可用 --font 指定。`},
 
 	// errors and usage
 	l10n.Entry{Key: "usage error: %s", ZH: "用法错误：%s"},
@@ -224,26 +273,20 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "%s: %s, all passed: accepted", ZH: "%s：%s，全部通过：接收"},
 	l10n.Entry{Key: "fewer than %d cards: the district may print this batch itself (C-MAKE-2)", ZH: "不足 %d 张：本批可由区里自行制作（C-MAKE-2）"},
 	l10n.Entry{Key: "%s: %s, %d failed, %s: refused", ZH: "%s：%s，%d 条未通过，共 %s：拒收"},
-	l10n.Entry{Key: "%d problem", ZH: "%d 个问题"},
-	l10n.Entry{Key: "%d problems", ZH: "%d 个问题"},
+	l10n.Entry{Key: "%d problems", One: "%d problem", ZH: "%d 个问题"},
 	l10n.Entry{Key: "failure file: %s", ZH: "失败文件：%s"},
 	l10n.Entry{Key: "split takes one result file", ZH: "split 只接受一个结果文件"},
 	l10n.Entry{Key: "--by: %q is not district or school", ZH: "--by：%q 不是 district 或 school"},
 	l10n.Entry{Key: "splitting", ZH: "拆分中"},
 	l10n.Entry{Key: "%s: %s -> %s", ZH: "%s：%s -> %s"},
-	l10n.Entry{Key: "%d part written", ZH: "共写出 %d 个文件"},
-	l10n.Entry{Key: "%d parts written", ZH: "共写出 %d 个文件"},
+	l10n.Entry{Key: "%d parts written", One: "%d part written", ZH: "共写出 %d 个文件"},
 	l10n.Entry{Key: "merge takes one or more school files", ZH: "merge 需要一个或多个学校文件"},
 	l10n.Entry{Key: "merging", ZH: "合并中"},
 	l10n.Entry{Key: "%s merged: %s -> %s", ZH: "已合并 %s：%s -> %s"},
-	l10n.Entry{Key: "%d file", ZH: "%d 个文件"},
-	l10n.Entry{Key: "%d files", ZH: "%d 个文件"},
-	l10n.Entry{Key: "%d record", ZH: "%d 条记录"},
-	l10n.Entry{Key: "%d records", ZH: "%d 条记录"},
-	l10n.Entry{Key: "%d rare-character description", ZH: "%d 条生僻字说明"},
-	l10n.Entry{Key: "%d rare-character descriptions", ZH: "%d 条生僻字说明"},
-	l10n.Entry{Key: "%d photo", ZH: "%d 张照片"},
-	l10n.Entry{Key: "%d photos", ZH: "%d 张照片"},
+	l10n.Entry{Key: "%d files", One: "%d file", ZH: "%d 个文件"},
+	l10n.Entry{Key: "%d records", One: "%d record", ZH: "%d 条记录"},
+	l10n.Entry{Key: "%d rare-character descriptions", One: "%d rare-character description", ZH: "%d 条生僻字说明"},
+	l10n.Entry{Key: "%d photos", One: "%d photo", ZH: "%d 张照片"},
 	l10n.Entry{Key: "%s and %s in the package", ZH: "数据包内含%s和%s"},
 	l10n.Entry{Key: "%s -> %s", ZH: "%s -> %s"},
 	l10n.Entry{Key: "--rare and --rare-out are for data files: a package carries its description", ZH: "--rare 和 --rare-out 用于数据文件：数据包自带生僻字说明"},
@@ -254,8 +297,7 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "box sizes must not be negative", ZH: "装箱容量不能为负数"},
 	l10n.Entry{Key: "packing", ZH: "装箱中"},
 	l10n.Entry{Key: "%s in %s", ZH: "共 %s，%s"},
-	l10n.Entry{Key: "%d small box", ZH: "%d 个小箱"},
-	l10n.Entry{Key: "%d small boxes", ZH: "%d 个小箱"},
+	l10n.Entry{Key: "%d small boxes", One: "%d small box", ZH: "%d 个小箱"},
 	l10n.Entry{Key: "handover sheet: %s", ZH: "交接单：%s"},
 	l10n.Entry{Key: "the cards counted do not match the handover sheet: a regenerated sheet was written", ZH: "清点结果与交接单不符：已写出重新生成的交接单"},
 	l10n.Entry{Key: "handover reconcile needs --sheet and --counted", ZH: "handover reconcile 需要 --sheet 和 --counted"},
@@ -268,13 +310,10 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "want REGISTRY, BATCH,REGISTRY or SMALLBOX,COUNT", ZH: "应为 学籍号、批次,学籍号 或 小箱号,张数"},
 	l10n.Entry{Key: "registry number %q", ZH: "学籍号 %q"},
 	l10n.Entry{Key: "line too long (more than %d bytes)", ZH: "行太长（超过 %d 字节）"},
-	l10n.Entry{Key: "%d card scanned more than once, counted once", ZH: "%d 张卡被重复扫描，只计一次"},
-	l10n.Entry{Key: "%d cards scanned more than once, counted once", ZH: "%d 张卡被重复扫描，只计一次"},
+	l10n.Entry{Key: "%d cards scanned more than once, counted once", One: "%d card scanned more than once, counted once", ZH: "%d 张卡被重复扫描，只计一次"},
 	l10n.Entry{Key: "%s: the cards counted match the sheet (%s)", ZH: "%s：清点结果与交接单一致（%s）"},
-	l10n.Entry{Key: "%d card", ZH: "%d 张卡"},
-	l10n.Entry{Key: "%d cards", ZH: "%d 张卡"},
-	l10n.Entry{Key: "%d group", ZH: "%d 组"},
-	l10n.Entry{Key: "%d groups", ZH: "%d 组"},
+	l10n.Entry{Key: "%d cards", One: "%d card", ZH: "%d 张卡"},
+	l10n.Entry{Key: "%d groups", One: "%d group", ZH: "%d 组"},
 	l10n.Entry{Key: "%s: counts differ in %s: sheet %s, counted %s", ZH: "%s：%s清点数与交接单不符：交接单 %s，清点 %s"},
 	l10n.Entry{Key: "regenerated handover sheet: %s", ZH: "重新生成的交接单：%s"},
 	l10n.Entry{Key: "ETA", ZH: "剩余"},
@@ -285,15 +324,12 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "unknown lists subcommand %q (want export, merge, build, diff or lookup)", ZH: "未知的 lists 子命令 %q（应为 export、merge、build、diff 或 lookup）"},
 	l10n.Entry{Key: "--day: %q is not a date YYYY-MM-DD", ZH: "--day：%q 不是 YYYY-MM-DD 格式的日期"},
 	l10n.Entry{Key: "%s, %s: %s -> %s", ZH: "%s，%s：%s -> %s"},
-	l10n.Entry{Key: "%d event", ZH: "%d 个事件"},
-	l10n.Entry{Key: "%d events", ZH: "%d 个事件"},
+	l10n.Entry{Key: "%d events", One: "%d event", ZH: "%d 个事件"},
 	l10n.Entry{Key: "lists merge takes one or more event files", ZH: "lists merge 需要一个或多个事件文件"},
 	l10n.Entry{Key: "conflict: %s", ZH: "冲突：%s"},
 	l10n.Entry{Key: "%s read, %d written, %s dropped, %s -> %s", ZH: "读入 %s，写出 %d 个，去掉%s，%s -> %s"},
-	l10n.Entry{Key: "%d duplicate", ZH: "重复 %d 个"},
-	l10n.Entry{Key: "%d duplicates", ZH: "重复 %d 个"},
-	l10n.Entry{Key: "%d conflict", ZH: "冲突 %d 个"},
-	l10n.Entry{Key: "%d conflicts", ZH: "冲突 %d 个"},
+	l10n.Entry{Key: "%d duplicates", One: "%d duplicate", ZH: "重复 %d 个"},
+	l10n.Entry{Key: "%d conflicts", One: "%d conflict", ZH: "冲突 %d 个"},
 	l10n.Entry{Key: "--version is required (1 or more)", ZH: "必须指定 --version（不小于 1）"},
 	l10n.Entry{Key: "--covers: %q is not all, lost or frozen", ZH: "--covers：%q 不是 all、lost 或 frozen"},
 	l10n.Entry{Key: "--digest: %q is not sha256 or sm3", ZH: "--digest：%q 不是 sha256 或 sm3"},
@@ -302,14 +338,12 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "a verification key is required: --pub-key FILE or --dev-keys SEED", ZH: "需要验签公钥：--pub-key 文件 或 --dev-keys 种子"},
 	l10n.Entry{Key: "folding events", ZH: "归并事件中"},
 	l10n.Entry{Key: "list version %d: %s (%s), %s folded, %s -> %s", ZH: "名单版本 %d：%s（%s），归并 %s，%s -> %s"},
-	l10n.Entry{Key: "%d byte", ZH: "%d 字节"},
-	l10n.Entry{Key: "%d bytes", ZH: "%d 字节"},
+	l10n.Entry{Key: "%d bytes", One: "%d byte", ZH: "%d 字节"},
 	l10n.Entry{Key: "digest %s", ZH: "摘要 %s"},
 	l10n.Entry{Key: "lists diff takes two lists: base and target", ZH: "lists diff 需要两个名单：基准名单和目标名单"},
 	l10n.Entry{Key: "... %d more", ZH: "……另有 %d 项"},
 	l10n.Entry{Key: "delta %d -> %d: %s, %s -> %s", ZH: "差分 %d -> %d：%s，%s -> %s"},
-	l10n.Entry{Key: "%d change", ZH: "%d 项变化"},
-	l10n.Entry{Key: "%d changes", ZH: "%d 项变化"},
+	l10n.Entry{Key: "%d changes", One: "%d change", ZH: "%d 项变化"},
 	l10n.Entry{Key: "lists lookup takes a list and one or more serials", ZH: "lists lookup 需要一个名单和一个或多个卡号"},
 	l10n.Entry{Key: "serial %q: %s", ZH: "卡号 %q：%s"},
 	l10n.Entry{Key: "not on the list", ZH: "不在名单上"},
@@ -348,47 +382,33 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "registered for semester %s", ZH: "已注册学期 %s"},
 	l10n.Entry{Key: "student %s %s (%s, %s), school %s %s, valid %s-%s", ZH: "学生 %s %s（%s，%s），学校 %s %s，有效期 %s-%s"},
 	l10n.Entry{Key: "%s, %.1f ms modelled (simulated card)", ZH: "%s，模拟耗时 %.1f 毫秒（模拟卡）"},
-	l10n.Entry{Key: "%d APDU", ZH: "%d 条 APDU"},
-	l10n.Entry{Key: "%d APDUs", ZH: "%d 条 APDU"},
+	l10n.Entry{Key: "%d APDUs", One: "%d APDU", ZH: "%d 条 APDU"},
 	l10n.Entry{Key: "simulated card kept in %s", ZH: "模拟卡已保存到 %s"},
-	l10n.Entry{Key: "registry", ZH: "学籍卡"},
-	l10n.Entry{Key: "temporary", ZH: "临时卡"},
-	l10n.Entry{Key: "blank", ZH: "空白"},
-	l10n.Entry{Key: "personalised", ZH: "已个人化"},
-	l10n.Entry{Key: "cancelled", ZH: "已注销"},
-	l10n.Entry{Key: "recovered", ZH: "已回收"},
-	l10n.Entry{Key: "transferred out", ZH: "已转出"},
-	l10n.Entry{Key: "transferred in", ZH: "已转入"},
-	l10n.Entry{Key: "none", ZH: "无"},
-	l10n.Entry{Key: "personalise", ZH: "个人化"},
-	l10n.Entry{Key: "register", ZH: "注册"},
-	l10n.Entry{Key: "transfer out", ZH: "转出"},
-	l10n.Entry{Key: "transfer in", ZH: "转入"},
-	l10n.Entry{Key: "freeze", ZH: "冻结"},
-	l10n.Entry{Key: "unfreeze", ZH: "解冻"},
-	l10n.Entry{Key: "cancel", ZH: "注销"},
-	l10n.Entry{Key: "open extension", ZH: "开放扩展区"},
-	l10n.Entry{Key: "recycle extension", ZH: "回收扩展区"},
-	l10n.Entry{Key: "recover", ZH: "回收"},
-	l10n.Entry{Key: "male", ZH: "男"},
-	l10n.Entry{Key: "female", ZH: "女"},
-	l10n.Entry{Key: "primary", ZH: "小学"},
-	l10n.Entry{Key: "junior", ZH: "初中"},
-	l10n.Entry{Key: "senior", ZH: "高中"},
+
+	// print
+	l10n.Entry{Key: "print a paper as PDF: handover sheet, box labels, fault or recovery slip", ZH: "打印纸质单据（PDF）：交接单、装箱标签、故障卡登记单或回收单"},
+	l10n.Entry{Key: "print takes a paper: handover, labels, faults or recoveries", ZH: "print 需要指定单据：handover（交接单）、labels（装箱标签）、faults（故障卡登记单）或 recoveries（回收单）"},
+	l10n.Entry{Key: "PDF file to write (required)", ZH: "要写入的 PDF 文件（必填）"},
+	l10n.Entry{Key: "TrueType Chinese font (.ttf or .ttc); default: the system's (fonts-wqy-microhei)", ZH: "TrueType 中文字体（.ttf 或 .ttc）；默认使用系统字体（fonts-wqy-microhei）"},
+	l10n.Entry{Key: "the paper's number (handover sheet or slip number)", ZH: "单据编号（交接单号或单号）"},
+	l10n.Entry{Key: "the party handing over, as printed (required)", ZH: "交付方名称，按打印内容填写（必填）"},
+	l10n.Entry{Key: "the party receiving, as printed (required)", ZH: "接收方名称，按打印内容填写（必填）"},
+	l10n.Entry{Key: "print %s takes one file", ZH: "print %s 只接受一个文件"},
+	l10n.Entry{Key: "--from and --to are required", ZH: "必须指定 --from 和 --to"},
+	l10n.Entry{Key: "%s printed to %s (%s rows, font %s)", ZH: "%[1]s已打印到 %[2]s（%[3]s 行，字体 %[4]s）"},
+	l10n.Entry{Key: "paper handover", ZH: "交接单"},
+	l10n.Entry{Key: "paper labels", ZH: "装箱标签"},
+	l10n.Entry{Key: "paper faults", ZH: "故障卡登记单"},
+	l10n.Entry{Key: "paper recoveries", ZH: "回收单"},
 
 	// overdue
 	l10n.Entry{Key: "--db is required", ZH: "必须指定 --db"},
 	l10n.Entry{Key: "--limit must be at least 1", ZH: "--limit 不能小于 1"},
 	l10n.Entry{Key: "%s %s %s (%s) due %s, %s overdue", ZH: "%s %s %s（%s）应于 %s 前办结，已超期 %s"},
-	l10n.Entry{Key: "%d day", ZH: "%d 天"},
-	l10n.Entry{Key: "%d days", ZH: "%d 天"},
+	l10n.Entry{Key: "%d days", One: "%d day", ZH: "%d 天"},
 	l10n.Entry{Key: "more deadlines are overdue: raise --limit", ZH: "还有更多超期事项：请调大 --limit"},
-	l10n.Entry{Key: "%d overdue deadline in %s", ZH: "%[2]s共有 %[1]d 项超期"},
-	l10n.Entry{Key: "%d overdue deadlines in %s", ZH: "%[2]s共有 %[1]d 项超期"},
+	l10n.Entry{Key: "%d overdue deadlines in %s", One: "%d overdue deadline in %s", ZH: "%[2]s共有 %[1]d 项超期"},
 	l10n.Entry{Key: "the whole city", ZH: "全市"},
 	l10n.Entry{Key: "district %s", ZH: "%s 区"},
 	l10n.Entry{Key: "school %s", ZH: "学校 %s"},
-	l10n.Entry{Key: "city", ZH: "市级"},
-	l10n.Entry{Key: "district", ZH: "区级"},
-	l10n.Entry{Key: "school", ZH: "校级"},
 )

@@ -101,6 +101,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"make", "make the card-making data file or package from a CMIS export (the school's step)", cmdMake},
 		{"validate", "validate a card-making data file or package; write the failure file", cmdValidate},
 		{"split", "split a factory result file per district or school", cmdSplit},
 		{"merge", "merge accepted school card-making files into the district file", cmdMerge},
@@ -108,6 +109,7 @@ func commands() []command {
 		{"lists", "loss/freeze lists: export, merge, build, diff, lookup", cmdLists},
 		{"card", "registry card: personalise, register, inspect, recover", cmdCard},
 		{"overdue", "overdue deadlines of a ledger database", cmdOverdue},
+		{"print", "print a paper as PDF: handover sheet, box labels, fault or recovery slip", cmdPrint},
 		{"help", "show help for a command", nil},
 	}
 }
@@ -143,7 +145,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {
-			if len(rest) > 1 && (name == "lists" || name == "card" || (name == "handover" && rest[1] == "reconcile")) && !strings.HasPrefix(rest[1], "-") {
+			if len(rest) > 1 && (name == "lists" || name == "card" || name == "print" || (name == "handover" && rest[1] == "reconcile")) && !strings.HasPrefix(rest[1], "-") {
 				name += " " + rest[1] // the JSON document names the subcommand too
 			}
 			res, err := c.run(e, rest[1:])
@@ -358,14 +360,4 @@ func fileSize(r io.Reader) int64 {
 func mustExist(path string) error {
 	_, err := os.Stat(path)
 	return ioErr(err)
-}
-
-// tn renders a count in the operator's language: English needs the singular
-// for one ("1 day", not "1 days"), so one and other are two catalog keys;
-// Chinese has no plural and both keys carry the same Chinese.
-func (e *env) tn(n int, one, other string, args ...any) string {
-	if n == 1 {
-		return e.t(one, append([]any{n}, args...)...)
-	}
-	return e.t(other, append([]any{n}, args...)...)
 }
