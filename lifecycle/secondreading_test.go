@@ -425,3 +425,20 @@ func TestApprovalFromTheLevelAbove(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "2", s.Gender)
 }
+
+func TestUndoMovesTheLossClocks(t *testing.T) {
+	f := newFixture(t, bj(2026, 11, 2, 9))
+	f.issuedRegistryCard("U1", schoolA, number(t, schoolA, 0, 31, 2, 2))
+	f.tr(opA, "U1", lifecycle.ActReportLoss, "")
+	_, err := f.l.Undo(f.ctx, opA, "U1", "wrong card")
+	require.NoError(t, err)
+	f.now = bj(2026, 12, 30, 9)
+	assert.Empty(t, f.overdue(opA), "R-LOSS-1, R-LOSS-5: an undone loss runs no clock")
+	f.now = bj(2026, 11, 3, 9)
+	f.tr(opA, "U1", lifecycle.ActReportLoss, "")
+	f.tr(opA, "U1", lifecycle.ActCancelLoss, "")
+	_, err = f.l.Undo(f.ctx, opA, "U1", "it was lost after all")
+	require.NoError(t, err)
+	f.now = bj(2026, 12, 30, 9)
+	assert.Equal(t, []string{"R-LOSS-1/U1", "R-LOSS-5/apply/U1"}, f.overdue(opA), "the loss is back, and so are its clocks")
+}
