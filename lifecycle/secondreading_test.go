@@ -442,3 +442,17 @@ func TestUndoMovesTheLossClocks(t *testing.T) {
 	f.now = bj(2026, 12, 30, 9)
 	assert.Equal(t, []string{"R-LOSS-1/U1", "R-LOSS-5/apply/U1"}, f.overdue(opA), "the loss is back, and so are its clocks")
 }
+
+func TestIDNumberChangeKeepsTheFirstHolder(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 7, 9))
+	rid := "110101201909010015"
+	_, err := f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G" + rid, Number: number(t, schoolA, 0, 32, 1, 1).String(), Name: "张三", IDNumber: rid})
+	require.NoError(t, err)
+	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "J2", Number: number(t, schoolA, 0, 32, 1, 2).String(), Name: "李四"})
+	require.NoError(t, err)
+	ch := lifecycle.ControlledChange{StudentKey: "J2", Field: "id-number", New: rid, Proof: "户籍证明"}
+	ch.Approval, err = f.l.ApproveChange(f.ctx, dist05, ch)
+	require.NoError(t, err)
+	_, err = f.l.ChangeControlledField(f.ctx, opA, ch)
+	assert.Equal(t, "S-ID-9", ruleOf(t, err), "the first registered keeps the resident ID number")
+}
