@@ -765,7 +765,7 @@ func (l *Ledger) approval(ctx context.Context, tx Tx, op Operator, s Student, ch
 	}
 	e := es[0]
 	var d struct{ Field, New, Proof string }
-	if e.Action != "approve" || e.Outcome != "ok" || e.Subject != s.Key || json.Unmarshal([]byte(e.Detail), &d) != nil ||
+	if e.Action != "approve" || e.Outcome != string(OutcomeOK) || e.Subject != s.Key || json.Unmarshal([]byte(e.Detail), &d) != nil ||
 		d.Field != ch.Field || d.New != ch.New || d.Proof != ch.Proof || !approves(e.Operator, op, s) {
 		return Operator{}, refused
 	}
