@@ -79,6 +79,25 @@ func plainJPEG(t *testing.T, w, h int, c color.RGBA, stripe int) []byte {
 	return buf.Bytes()
 }
 
+// blockJPEG is a 480×640 blue photo with a skin-coloured block 65 % wide
+// from a tenth of the height to the bottom edge: a figure without a neck.
+func blockJPEG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 480, 640))
+	for y := range 640 {
+		for x := range 480 {
+			c := batchtest.IDBlue
+			if y >= 64 && x >= 84 && x < 396 {
+				c = color.RGBA{232, 196, 166, 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	require.NoError(t, jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}))
+	return buf.Bytes()
+}
+
 func TestPhotoVerdicts(t *testing.T) {
 	white := color.RGBA{250, 250, 250, 255}
 	red := color.RGBA{200, 40, 40, 255}
@@ -100,7 +119,11 @@ func TestPhotoVerdicts(t *testing.T) {
 		{name: "C-2 head 65 % passes", data: spec(batchtest.PhotoSpec{Head: 0.65, Noise: 4})},
 		{name: "C-2 head 50 % refused", data: spec(batchtest.PhotoSpec{Head: 0.50}), problems: []error{batch.ErrPhotoHead, batch.ErrPhotoHead}, text: "head height 49 % of the photo, want 60-70 %", zh: "头部高度为照片的49 %"},
 		{name: "C-2 head 80 % refused", data: spec(batchtest.PhotoSpec{Head: 0.80}), problems: []error{batch.ErrPhotoHead, batch.ErrPhotoHead}, text: "head height 79 % of the photo"},
-		{name: "C-2 head 95 % refused, reaching the bottom edge", data: spec(batchtest.PhotoSpec{Head: 0.95}), problems: []error{batch.ErrPhotoHead, batch.ErrPhotoHead}, text: "head height at least 98 % of the photo (it reaches the bottom edge)"},
+		{name: "C-2 head 95 % refused", data: spec(batchtest.PhotoSpec{Head: 0.95}), problems: []error{batch.ErrPhotoHead, batch.ErrPhotoHead}, text: "head height 95 % of the photo"},
+		{name: "C-2 head running off the bottom edge refused", data: spec(batchtest.PhotoSpec{Head: 1}), problems: []error{batch.ErrPhotoHead, batch.ErrPhotoHead}, text: "head height 95 % of the photo"},
+		{name: "C-2 figure without a neck down to the bottom edge: a lower bound", data: blockJPEG(t), problems: []error{batch.ErrPhotoHead}, text: "head height at least 90 % of the photo (it reaches the bottom edge)"},
+		{name: "C-2 shirt the colour of the background: the head is still measured", data: spec(batchtest.PhotoSpec{Shirt: batchtest.IDBlue})},
+		{name: "C-2 head 80 % and a blue shirt refused", data: spec(batchtest.PhotoSpec{Head: 0.80, Shirt: batchtest.IDBlue}), problems: []error{batch.ErrPhotoHead, batch.ErrPhotoHead}, text: "head height 79 %"},
 		{name: "C-2 head 80 % only warns under a district's policy", data: spec(batchtest.PhotoSpec{Head: 0.80}), rules: batch.PhotoRules{Head: batch.PhotoWarn}, warnings: []error{batch.ErrPhotoHead, batch.ErrPhotoHead}},
 		{name: "C-2 head 72 % passes with a wider district range", data: spec(batchtest.PhotoSpec{Head: 0.72}), rules: batch.PhotoRules{HeadMax: 75}},
 		{name: "C-2 white background refused, naming the colour", data: spec(batchtest.PhotoSpec{Background: white}), problems: []error{batch.ErrPhotoBackground}, text: "measured white #FAFAFA", zh: "测得白色"},

@@ -106,8 +106,11 @@ const (
 	// share of the frame is a figure; smaller parts are noise.
 	figureShare = 0.03
 	// neckRatio: a neck row is at most this share of the widest row above
-	// it and of the widest row below it.
+	// it.
 	neckRatio = 0.8
+	// minHeadShare: the neck is at least this share of the frame's height
+	// below the top of the figure (C-2 asks for 60 %).
+	minHeadShare = 0.2
 )
 
 // photoMeasure is what the pixels say.
@@ -118,7 +121,7 @@ type photoMeasure struct {
 	silhouette  int
 	headW       float64 // head width / frame width
 	headH       float64 // head height / frame height
-	headCut     bool    // the head runs into the bottom edge (no neck in the frame)
+	headCut     bool    // the head runs into the bottom edge (no neck above it)
 }
 
 // measure finds the background colour and the head in img, the 1/8-scale
@@ -222,8 +225,8 @@ func measure(img *dcImage, frameW, frameH int) photoMeasure {
 		return m
 	}
 	// Row extents of the figure; the head is the part above the narrowest
-	// row of the neck: the topmost row of least width among rows much
-	// narrower than the widest row above and the widest row below.
+	// row of the neck: the topmost row of least width among the neck
+	// candidates, or the whole figure when there is none.
 	width := make([]int, h)
 	first, last := -1, -1
 	for y := range h {
@@ -244,14 +247,15 @@ func measure(img *dcImage, frameW, frameH int) photoMeasure {
 			last = y
 		}
 	}
-	below := make([]int, h+1)
-	for y := last; y >= first; y-- {
-		below[y] = max(below[y+1], width[y])
-	}
+	// Neck candidates: rows at least minHeadShare of the frame below the
+	// figure's top (so that hair or a hat cannot pass for a neck) and
+	// much narrower than the widest row above them. Shoulders need not be
+	// seen: a shirt the background's colour hides them, and a head too big
+	// for the frame runs off its bottom edge.
 	isNeck := make([]bool, h)
 	least, above := w+1, 0
 	for y := first; y <= last; y++ {
-		if y > first && float64(width[y]) <= neckRatio*float64(above) && float64(width[y]) <= neckRatio*float64(below[y+1]) {
+		if float64(y-first) >= minHeadShare*float64(h) && float64(width[y]) <= neckRatio*float64(above) {
 			isNeck[y], least = true, min(least, width[y])
 		}
 		above = max(above, width[y])
@@ -265,9 +269,10 @@ func measure(img *dcImage, frameW, frameH int) photoMeasure {
 	end := last + 1
 	if neck >= 0 {
 		end = neck
-	} else {
-		m.headCut = last == h-1
 	}
+	// No neck and the figure reaches the bottom edge: the neck, if any, is
+	// below the frame, and the height measured is a lower bound.
+	m.headCut = last == h-1 && neck < 0
 	headW := 0
 	for y := first; y < end; y++ {
 		headW = max(headW, width[y])

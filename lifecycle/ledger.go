@@ -121,7 +121,7 @@ func (l *Ledger) do(ctx context.Context, op Operator, n *note, fn func(tx Tx) er
 				return err
 			}
 			e, err := l.audit.Append(ctx, tx, AuditEntry{Chain: AuditChainFor(op), At: l.now(), Operator: op,
-				Action: n.action, Subject: n.subject, Rule: n.rule, Outcome: "ok", Detail: detailJSON(n.detail)})
+				Action: n.action, Subject: n.subject, Rule: n.rule, Outcome: string(OutcomeOK), Detail: detailJSON(n.detail)})
 			if n.out != nil {
 				*n.out = e
 			}
@@ -147,7 +147,7 @@ func (l *Ledger) refused(ctx context.Context, op Operator, n *note, cause error)
 	for attempt := 0; attempt < 8; attempt++ {
 		err := l.store.Tx(ctx, func(tx Tx) error {
 			_, err := l.audit.Append(ctx, tx, AuditEntry{Chain: AuditChainFor(op), At: l.now(), Operator: op,
-				Action: n.action, Subject: n.subject, Rule: rule, Outcome: "refused", Detail: detailJSON(map[string]any{"error": cause.Error()})})
+				Action: n.action, Subject: n.subject, Rule: rule, Outcome: string(OutcomeRefused), Detail: detailJSON(map[string]any{"error": cause.Error()})})
 			return err
 		})
 		var ce *ConflictError

@@ -180,9 +180,9 @@ func (g LocalGround) Valid() bool {
 	return false
 }
 
-// SchoolYearStart returns the year the school year containing t started
+// schoolYearStart returns the year the school year containing t started
 // (September).
-func SchoolYearStart(t time.Time) int {
+func schoolYearStart(t time.Time) int {
 	d := DateOf(t)
 	if d.Month >= time.September {
 		return d.Year
@@ -190,14 +190,14 @@ func SchoolYearStart(t time.Time) int {
 	return d.Year - 1
 }
 
-// IsGradeOnePrimary reports whether the number is a primary student (category
+// isGradeOnePrimary reports whether the number is a primary student (category
 // 0, or a primary transient 4/7) in grade 1 at time t: primary school takes
 // six years, so grade-1 students graduate in the school year's start + 6.
-func IsGradeOnePrimary(id studentid.ID, t time.Time) bool {
+func isGradeOnePrimary(id studentid.ID, t time.Time) bool {
 	if id.Stage() != studentid.StagePrimary {
 		return false
 	}
-	return id.Cohort() == (SchoolYearStart(t)+6)%100
+	return id.Cohort() == (schoolYearStart(t)+6)%100
 }
 
 // CardApplication decides S-ID-4: only grade-1 primary new students get a new
@@ -210,7 +210,7 @@ func CardApplication(n Newcomer, at time.Time) (ApplicationKind, error) {
 	if n.Number.TreatedAsLocal() && (!n.Ground.Valid() || strings.TrimSpace(n.GroundProof) == "") {
 		return "", &RuleError{Rule: "S-ID-7", Reason: reasonNeedsGround}
 	}
-	if IsGradeOnePrimary(n.Number, at) {
+	if isGradeOnePrimary(n.Number, at) {
 		return ApplyNew, nil
 	}
 	if n.FromOutsideBeijing && n.NeverAttendedBeijing {
@@ -364,15 +364,10 @@ func SchoolAllocation(idRecords int) int {
 	return idRecords + ceilPerMille(idRecords, SchoolSparePerMille)
 }
 
-// SchoolSurplus returns how many cards the district recovers from a school
+// schoolSurplus returns how many cards the district recovers from a school
 // that received issued cards for students students (R-ISSUE-2): what is
 // above the allocation those students justify.
-func SchoolSurplus(issued, students int) int { return max(0, issued-SchoolAllocation(students)) }
-
-// CityAllocation returns how many registry cards the city ships to a district
-// with students students: the count plus spares (R-ISSUE-1 says "a few"; the
-// ledger uses the 8 % of R-ISSUE-2 so the district can pass them on).
-func CityAllocation(students int) int { return SchoolAllocation(students) }
+func schoolSurplus(issued, students int) int { return max(0, issued-SchoolAllocation(students)) }
 
 // ReserveStatus is a district's reserve card position (C-RESERVE-1).
 type ReserveStatus struct {
@@ -387,8 +382,8 @@ type ReserveStatus struct {
 	Entry ReserveEntry
 }
 
-// Reserve computes the reserve position from the stock and the cards to issue.
-func Reserve(stock, toIssue int64) ReserveStatus {
+// reserveStatus computes the reserve position from the stock and the cards to issue.
+func reserveStatus(stock, toIssue int64) ReserveStatus {
 	return ReserveStatus{
 		Stock: stock, ToIssue: toIssue,
 		Target: (toIssue*ReserveTargetPerMill + 999) / 1000,
@@ -421,13 +416,13 @@ func ExportFields(purpose string) ([]string, bool) {
 	return nil, false
 }
 
-// ControlledFields are the student fields that change only with proof and the
+// controlledFields are the student fields that change only with proof and the
 // approval of the level above (P-2).
-func ControlledFields() []string {
+func controlledFields() []string {
 	return []string{"name", "gender", "birth-date", "id-number"}
 }
 
-func isControlled(field string) bool { return slices.Contains(ControlledFields(), field) }
+func isControlled(field string) bool { return slices.Contains(controlledFields(), field) }
 
 // Reasons of RuleErrors (catalog keys).
 const (

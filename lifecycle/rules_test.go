@@ -136,21 +136,6 @@ func TestAllocations(t *testing.T) {
 		assert.Equal(t, 108, lifecycle.SchoolAllocation(100))
 		assert.Equal(t, 2, lifecycle.SchoolAllocation(1), "rounded up")
 		assert.Equal(t, 0, lifecycle.SchoolAllocation(0))
-		assert.Equal(t, 12, lifecycle.SchoolSurplus(120, 100))
-		assert.Equal(t, 0, lifecycle.SchoolSurplus(100, 100))
-	})
-	t.Run("R-ISSUE-1/student count plus spares", func(t *testing.T) {
-		assert.Equal(t, 1080, lifecycle.CityAllocation(1000))
-	})
-	t.Run("C-RESERVE-1/3 percent target, alert below 1 percent", func(t *testing.T) {
-		for _, tc := range []struct {
-			stock, toIssue, target int64
-			alert                  bool
-		}{{30, 1000, 30, false}, {10, 1000, 30, false}, {9, 1000, 30, true}, {0, 0, 0, false}} {
-			got := lifecycle.Reserve(tc.stock, tc.toIssue)
-			assert.Equal(t, tc.target, got.Target)
-			assert.Equal(t, tc.alert, got.Alert, "%d of %d", tc.stock, tc.toIssue)
-		}
 	})
 }
 

@@ -363,3 +363,65 @@ func TestRecomputeProvisional(t *testing.T) {
 	assert.False(t, d.Provisional, "the 2027 notice is loaded")
 	assert.True(t, d.DueAt.Equal(bj(2027, 1, 5, 0)), "1 January is a holiday: 31 Dec and Mon 4 Jan, got %v", d.DueAt)
 }
+
+func TestSurvivingMutations(t *testing.T) {
+	t.Run("S-ID-4/a newcomer from outside Beijing who attended a Beijing school gets a replacement", func(t *testing.T) {
+		num := number(t, schoolA, 4, 30, 1, 1) // primary transient, grade 3
+		kind, err := lifecycle.CardApplication(lifecycle.Newcomer{Number: num, FromOutsideBeijing: true, NeverAttendedBeijing: false}, bj(2026, 9, 1, 9))
+		require.NoError(t, err)
+		assert.Equal(t, lifecycle.ApplyReplacement, kind)
+		kind, err = lifecycle.CardApplication(lifecycle.Newcomer{Number: num, FromOutsideBeijing: true, NeverAttendedBeijing: true}, bj(2026, 9, 1, 9))
+		require.NoError(t, err)
+		assert.Equal(t, lifecycle.ApplyNew, kind)
+	})
+	t.Run("R-LOSS-2/no temporary card once the loss period is over", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 9, 7, 9))
+		num := number(t, schoolA, 0, 30, 3, 7)
+		f.issuedRegistryCard("L1", schoolA, num)
+		f.tr(opA, "L1", lifecycle.ActReportLoss, "")
+		_, err := f.l.ReceiveStock(f.ctx, city, "tmp", []string{"T1"})
+		require.NoError(t, err)
+		f.tr(city, "T1", lifecycle.ActShipToDistrict, "05")
+		f.tr(dist05, "T1", lifecycle.ActShipToSchool, schoolA)
+		f.now = bj(2026, 9, 17, 10)
+		_, err = f.l.IssueTemporary(f.ctx, opA, "T1", num)
+		assert.Equal(t, "R-LOSS-2", ruleOf(t, err), "10 days are over: a replacement, not a temporary card")
+		f.now = bj(2026, 9, 17, 8)
+		_, err = f.l.IssueTemporary(f.ctx, opA, "T1", num)
+		require.NoError(t, err, "still inside the 10 days")
+	})
+	t.Run("C-ISSUE-2/only the school issues an ID card", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 9, 7, 9))
+		num := number(t, schoolA, 0, 30, 3, 7)
+		_, err := f.l.SubmitIDCard(f.ctx, opA, "ID1", num, bj(2032, 8, 31, 0))
+		require.NoError(t, err)
+		f.tr(dist05, "ID1", lifecycle.ActValidateDistrict, "")
+		f.tr(city, "ID1", lifecycle.ActValidateCity, "")
+		f.tr(city, "ID1", lifecycle.ActSendToFactory, "")
+		for _, o := range []lifecycle.Operator{city, dist05, opA} {
+			_, err := f.l.ImportResult(f.ctx, o, "r-"+string(o.Level), []string{"ID1"})
+			require.NoError(t, err)
+		}
+		for _, op := range []lifecycle.Operator{dist05, city} {
+			_, err := f.l.Transition(f.ctx, op, lifecycle.Request{CardID: "ID1", Action: lifecycle.ActIssue})
+			assert.ErrorIs(t, err, lifecycle.ErrForbidden, "%s", op.Level)
+		}
+		f.tr(opA, "ID1", lifecycle.ActIssue, "")
+	})
+}
+
+func TestApprovalFromTheLevelAbove(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 7, 9))
+	f.enrol("s", number(t, schoolA, 0, 30, 3, 7))
+	ch := lifecycle.ControlledChange{StudentKey: "s", Field: "gender", New: "2", Proof: "户籍证明"}
+	own, err := f.l.ApproveChange(f.ctx, dist05, ch)
+	require.NoError(t, err)
+	ch.Approval = own
+	_, err = f.l.ChangeControlledField(f.ctx, dist05, ch)
+	assert.Equal(t, "P-2", ruleOf(t, err), "a district does not approve its own change: the city is the level above")
+	ch.Approval, err = f.l.ApproveChange(f.ctx, city, ch)
+	require.NoError(t, err)
+	s, err := f.l.ChangeControlledField(f.ctx, dist05, ch)
+	require.NoError(t, err)
+	assert.Equal(t, "2", s.Gender)
+}

@@ -77,7 +77,7 @@ func (l *Ledger) PrintSmallBatch(ctx context.Context, op Operator, count int64) 
 			return &RuleError{Rule: "S-7", Reason: reasonStockShort}
 		}
 		toIssue, err := tx.Stock(ctx, stockOf(LevelDistrict, op.District, "", StockToIssue))
-		out = Reserve(stock, toIssue)
+		out = reserveStatus(stock, toIssue)
 		out.Entry = ReserveEntry{At: l.now(), District: op.District, Movement: "out", Count: count, Balance: stock, User: op.User}
 		n.detail["alert"] = out.Alert
 		return err
@@ -97,7 +97,7 @@ func (l *Ledger) Reserve(ctx context.Context, op Operator, district string) (Res
 			return err
 		}
 		toIssue, err := tx.Stock(ctx, stockOf(LevelDistrict, district, "", StockToIssue))
-		out = Reserve(stock, toIssue)
+		out = reserveStatus(stock, toIssue)
 		return err
 	})
 	return out, err
@@ -411,6 +411,6 @@ func (l *Ledger) SchoolShipment(ctx context.Context, op Operator, school string)
 		return err
 	})
 	p.Allocation = int64(SchoolAllocation(int(p.IDRecords)))
-	p.ToShip, p.Surplus = max(0, p.Allocation-p.Shipped), max(0, p.Shipped-p.Allocation)
+	p.ToShip, p.Surplus = max(0, p.Allocation-p.Shipped), int64(schoolSurplus(int(p.Shipped), int(p.IDRecords)))
 	return p, err
 }

@@ -49,7 +49,26 @@ type Store interface {
 // *[NotFoundError] if the row is missing). On success the returned value has
 // Version n+1 (1 after a create). Reads of a missing row return a
 // *[NotFoundError]. Errors wrap [ErrDuplicate], [ErrConflict], [ErrNotFound].
+//
+// Tx is grouped by role, so a store author implements (and reads the
+// contract of) one table's worth at a time: cards, events, imports, audit,
+// stock, syncs, deadlines, students, numbers, enrolments, leaves.
 type Tx interface {
+	CardTx
+	EventTx
+	ImportTx
+	AuditTx
+	StockTx
+	SyncTx
+	DeadlineTx
+	StudentTx
+	NumberTx
+	EnrolmentTx
+	LeaveTx
+}
+
+// CardTx is the cards: one row per physical card, versioned.
+type CardTx interface {
 	// GetCard reads one card by ID.
 	GetCard(ctx context.Context, id string) (Card, error)
 	// PutCard creates or updates a card (versioned; see Tx).
@@ -58,7 +77,10 @@ type Tx interface {
 	// ID (index on Student); the empty number matches no card (blank stock
 	// belongs to nobody).
 	CardsOfStudent(ctx context.Context, number string) ([]Card, error)
+}
 
+// EventTx is the card events, the history every list and upload is read from (P-3, R-OPS-1).
+type EventTx interface {
 	// AppendEvent stores e with the next store-wide Seq and returns it.
 	// Readers rely on Seq growing in commit order (R-OPS-1 uploads
 	// everything after a watermark): a store that commits concurrent
@@ -73,14 +95,20 @@ type Tx interface {
 	// Seq order (index on District, School, Seq): what a level has to send
 	// up since its last upload (R-OPS-1).
 	ScopeEvents(ctx context.Context, scope Scope, after int64, limit int) ([]Event, error)
+}
 
+// ImportTx is the record of imported files, each landing once.
+type ImportTx interface {
 	// GetImport returns the import of the file with this digest.
 	GetImport(ctx context.Context, digest string) (Import, error)
 	// PutImport records an import; a second import with the same digest
 	// fails with a *DuplicateError (primary key on Digest), which rolls the
 	// whole import back: a file lands exactly once.
 	PutImport(ctx context.Context, imp Import) error
+}
 
+// AuditTx is the append-only, hash-chained audit log (P-3); the Ledger hashes, the store keeps.
+type AuditTx interface {
 	// AuditHead returns the last entry of a chain (*NotFoundError if empty).
 	AuditHead(ctx context.Context, chain string) (AuditEntry, error)
 	// AppendAudit appends e to its chain; e.Seq must be the head's Seq+1 (1
@@ -92,14 +120,20 @@ type Tx interface {
 	// AuditEntries returns up to limit entries of a chain with Seq > after,
 	// in Seq order, exactly as stored (the verifier must see tampering).
 	AuditEntries(ctx context.Context, chain string, after int64, limit int) ([]AuditEntry, error)
+}
 
+// StockTx is the stock counters (R-ISSUE-1, R-ISSUE-2, S-7, C-RESERVE-1).
+type StockTx interface {
 	// AddStock adds delta (may be negative) to a counter, creating it at 0,
 	// and returns the new balance. Negative balances are stored as is; the
 	// Ledger refuses them and rolls back.
 	AddStock(ctx context.Context, key StockKey, delta int64) (int64, error)
 	// Stock returns a counter's balance (0 if it never existed).
 	Stock(ctx context.Context, key StockKey) (int64, error)
+}
 
+// SyncTx is the record of exchanges with the level above (R-OPS-1).
+type SyncTx interface {
 	// AppendSync records an exchange with the level above and returns it
 	// with its store-assigned ID.
 	AppendSync(ctx context.Context, r SyncRecord) (SyncRecord, error)
@@ -107,7 +141,10 @@ type Tx interface {
 	// this level, district and school; with okOnly, the latest successful
 	// one. *NotFoundError if none.
 	LastSync(ctx context.Context, kind SyncKind, level Level, district, school string, okOnly bool) (SyncRecord, error)
+}
 
+// DeadlineTx is the clocks that run for somebody and the overdue query (R-TIME-1, R-LOSS-3, R-OPS-2).
+type DeadlineTx interface {
 	// PutDeadline creates or replaces the deadline with d.ID.
 	PutDeadline(ctx context.Context, d Deadline) error
 	// GetDeadline reads one deadline.
@@ -117,12 +154,18 @@ type Tx interface {
 	// (q.AfterDue, q.AfterID) when q.AfterID is set. Indexable as
 	// (District, School, DueAt, ID) over open rows.
 	Overdue(ctx context.Context, q OverdueQuery) ([]Deadline, error)
+}
 
+// StudentTx is the students and their controlled fields (P-2).
+type StudentTx interface {
 	// GetStudent reads a student by Key.
 	GetStudent(ctx context.Context, key string) (Student, error)
 	// PutStudent creates or updates a student (versioned; see Tx).
 	PutStudent(ctx context.Context, s Student) (Student, error)
+}
 
+// NumberTx is every registry number ever assigned, kept forever (S-ID-1, S-ID-5).
+type NumberTx interface {
 	// GetNumber reads a registry number's record.
 	GetNumber(ctx context.Context, number string) (NumberRecord, error)
 	// PutNumber creates or updates a number record (versioned; see Tx).
@@ -133,14 +176,20 @@ type Tx interface {
 	// scan on the primary key: number >= prefix AND number < prefix+"\xff"),
 	// *NotFoundError if none (S-ID-5: class's last seat + 1).
 	LastNumber(ctx context.Context, prefix string) (NumberRecord, error)
+}
 
+// EnrolmentTx is the stays of students at schools (R-MOVE-2).
+type EnrolmentTx interface {
 	// PutEnrolment creates or replaces the enrolment keyed by
 	// (StudentKey, School, Since).
 	PutEnrolment(ctx context.Context, e Enrolment) error
 	// Enrolments returns a student's enrolments ordered by Since (index on
 	// StudentKey).
 	Enrolments(ctx context.Context, studentKey string) ([]Enrolment, error)
+}
 
+// LeaveTx is the list of leaving and recovered students (R-LEAVE-2).
+type LeaveTx interface {
 	// PutLeave creates or replaces a leave record by ID.
 	PutLeave(ctx context.Context, r LeaveRecord) error
 	// GetLeave reads one leave record by ID.

@@ -637,7 +637,7 @@ func (l *Ledger) ImportFilingResult(ctx context.Context, op Operator, digest str
 // ControlledChange is a change of a controlled field (P-2).
 type ControlledChange struct {
 	StudentKey string
-	// Field is one of [ControlledFields].
+	// Field is one of controlledFields.
 	Field string
 	New   string
 	// Proof names the document that proves the change, issued by the
@@ -749,7 +749,7 @@ func (l *Ledger) approval(ctx context.Context, tx Tx, op Operator, s Student, ch
 	}
 	e := es[0]
 	var d struct{ Field, New, Proof string }
-	if e.Action != "approve" || e.Outcome != "ok" || e.Subject != s.Key || json.Unmarshal([]byte(e.Detail), &d) != nil ||
+	if e.Action != "approve" || e.Outcome != string(OutcomeOK) || e.Subject != s.Key || json.Unmarshal([]byte(e.Detail), &d) != nil ||
 		d.Field != ch.Field || d.New != ch.New || d.Proof != ch.Proof || !approves(e.Operator, op, s) {
 		return Operator{}, refused
 	}

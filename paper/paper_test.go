@@ -370,3 +370,38 @@ func TestDeterministic(t *testing.T) {
 	assert.Equal(t, a.Bytes(), b.Bytes())
 	assert.Less(t, a.Len(), 200<<10, "the font is embedded as a subset")
 }
+
+func TestReserveRegister(t *testing.T) {
+	// rule C-RESERVE-2: the register on paper is the record; the system's count is printed as an aid.
+	f := systemFont(t)
+	at := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	entries := []lifecycle.ReserveEntry{
+		{At: at, District: "08", Movement: "in", Count: 300, Balance: 300, User: "city-1"},
+		{At: at.AddDate(0, 0, 7), District: "08", Movement: "out", Count: 42, Balance: 258, User: "张老师"},
+	}
+	var buf bytes.Buffer
+	require.NoError(t, paper.ReserveRegister(&buf, entries, paper.Sheet{}, paper.Options{Font: f}))
+	text := compact(pdfText(t, buf.Bytes()))
+	for _, w := range []string{"预备卡出入登记", "区县：08", "入库：市级调拨", "出库：小批量制卡", "2026-09-08", "42", "258", "系统结存（仅供核对）", "张老师", "保管人（签字）："} {
+		assert.Contains(t, text, w)
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(*lifecycle.ReserveEntry)
+		field  string
+	}{
+		{"C-RESERVE-2 unknown movement", func(e *lifecycle.ReserveEntry) { e.Movement = "lost" }, "movement"},
+		{"C-RESERVE-2 no cards", func(e *lifecycle.ReserveEntry) { e.Count = 0 }, "cards"},
+		{"C-RESERVE-2 another district on the same register", func(e *lifecycle.ReserveEntry) { e.District = "05" }, "cards"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := append([]lifecycle.ReserveEntry(nil), entries...)
+			tc.change(&bad[1])
+			err := paper.ReserveRegister(&bytes.Buffer{}, bad, paper.Sheet{}, paper.Options{Font: f})
+			var ce *paper.ContentError
+			require.True(t, errors.As(err, &ce), "%v", err)
+			assert.Equal(t, 2, ce.Item)
+			assert.Equal(t, tc.field, ce.Field)
+		})
+	}
+}

@@ -249,3 +249,43 @@ func ApplicationForm(w io.Writer, a Application, s Sheet, opt Options) error {
 		d.signatures("applicant (student or guardian)", "handler")
 	})
 }
+
+// ReserveRegister prints the reserve card register (预备卡出入登记,
+// C-RESERVE-2) for signature: each movement with its date, direction, count
+// and the handler, and the system's count after it printed as an aid to
+// check the paper against — the signed paper is the record, not the count.
+func ReserveRegister(w io.Writer, entries []lifecycle.ReserveEntry, s Sheet, opt Options) error {
+	return render(w, "reserve card register", opt, "P", sizeA4, func(d *doc) {
+		d.data("number", s.No)
+		if len(entries) == 0 {
+			d.fail(0, "movements", ErrContent)
+			return
+		}
+		d.footer()
+		d.newPage()
+		d.title("reserve card register", "district", entries[0].District)
+		t := &table{d: d, size: 9, cols: []column{
+			{"date", 26, "C"}, {"movement", 34, "C"}, {"cards", 16, "R"}, {"system count after (an aid)", 34, "R"},
+			{"handler", 26, "C"}, {"handler signature", 22, "C"}, {"keeper signature", 22, "C"},
+		}}
+		t.header()
+		for i, e := range entries {
+			var movement string
+			switch e.Movement {
+			case "in":
+				movement = d.t("in: shipped by the city")
+			case "out":
+				movement = d.t("out: printed in a small batch")
+			default:
+				d.fail(i+1, "movement", ErrContent)
+				return
+			}
+			if e.Count <= 0 || e.District != entries[0].District {
+				d.fail(i+1, "cards", ErrContent)
+				return
+			}
+			t.row(e.At.Format("2006-01-02"), movement, strconv.FormatInt(e.Count, 10), strconv.FormatInt(e.Balance, 10), d.data("handler", e.User), "", "")
+		}
+		d.signatures("keeper")
+	})
+}

@@ -2,25 +2,22 @@
 // a reader slot, or the simulated card in pcscd's virtual reader. It is the
 // SDK's only cgo package.
 //
-// Two layers:
-//
-//   - A small binding with the shape of github.com/ebfe/scard (which is not
-//     a dependency): [EstablishContext] → [Context.ListReaders],
-//     [Context.Connect], [Context.GetStatusChange], [Context.Cancel];
-//     [Card.Transmit], [Card.BeginTransaction]/[Card.EndTransaction],
-//     [Card.Status], [Card.Reconnect], [Card.Disconnect].
-//   - [Reader], the card in one reader as an [apdu.Transport], which is what
-//     the rest of the SDK uses: [Open], [Reader.Transmit] (honours ctx),
-//     [Reader.Session] (one PC/SC transaction for a whole card session, from
-//     SELECT to the last write), [Reader.Reconnect], and [WaitForCard], which
-//     honours ctx through finite status-change waits and SCardCancel, leaving
-//     no goroutine behind.
+// What a program needs — a vendor's terminal included — is three calls:
+// [ListReaders] to find the reader, [WaitForCard] for the student to present
+// a card, and [Open] for [Reader], the card in one reader as an
+// [apdu.Transport], which is what the rest of the SDK uses:
+// [Reader.Transmit] (honours ctx), [Reader.Session] (one PC/SC transaction
+// for a whole card session, from SELECT to the last write),
+// [Reader.Reconnect]. [WaitForCard] honours ctx through finite status-change waits and SCardCancel, leaving
+// no goroutine behind. The raw binding (contexts, card handles, status-change
+// waits, in the shape of github.com/ebfe/scard) is internal
+// (internal/scard); its errors and connection options are re-exported here.
 //
 // Per operating system:
 //
 //   - Linux with cgo: pcsc-lite is loaded at run time (dlopen of
 //     libpcsclite.so.1), so building needs no PC/SC headers and a machine
-//     without pcsc-lite gets [ErrNoLibrary] from [EstablishContext] instead
+//     without pcsc-lite gets [ErrNoLibrary] from [Open] or [WaitForCard] instead
 //     of a program that cannot start. pcscd must be running.
 //   - macOS, FreeBSD with cgo: linked at build time against the PCSC
 //     framework or pcsc-lite (headers in /usr/local/include/PCSC).

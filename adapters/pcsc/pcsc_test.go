@@ -1,7 +1,6 @@
 package pcsc_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/adapters/pcsc"
+	"github.com/bjedu/studentcard/adapters/pcsc/internal/scard"
 	"github.com/bjedu/studentcard/apdu"
 	"github.com/bjedu/studentcard/l10n"
 )
@@ -108,93 +108,6 @@ func hasHan(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }) >= 0
 }
 
-func TestSplitMultiString(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		in   string
-		want []string
-	}{
-		{"pcsc/two readers", "Virtual PCD 00 00\x00Virtual PCD 00 01\x00\x00", []string{"Virtual PCD 00 00", "Virtual PCD 00 01"}},
-		{"pcsc/empty list", "\x00", []string{}},
-		{"pcsc/nothing", "", []string{}},
-		{"pcsc/no terminator", "A\x00B", []string{"A", "B"}},
-		{"pcsc/junk after terminator", "A\x00\x00B\x00", []string{"A"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, pcsc.SplitMultiString([]byte(tc.in)))
-		})
-	}
-}
-
-func FuzzSplitMultiString(f *testing.F) {
-	f.Add([]byte("Virtual PCD 00 00\x00Virtual PCD 00 01\x00\x00"))
-	f.Add([]byte{})
-	f.Add([]byte{0})
-	f.Add([]byte("A\x00\x00B"))
-	f.Fuzz(func(t *testing.T, in []byte) {
-		names := pcsc.SplitMultiString(in)
-		var joined []byte
-		for _, n := range names {
-			require.NotEmpty(t, n)
-			require.NotContains(t, n, "\x00")
-			joined = append(append(joined, n...), 0)
-		}
-		// Round trip: the names, NUL-separated, are a prefix of the input
-		// (up to a missing final NUL).
-		if len(joined) > 0 && !bytes.HasPrefix(in, joined) {
-			require.True(t, bytes.Equal(append(append([]byte(nil), in...), 0), joined), "%q vs %q", in, joined)
-		}
-	})
-}
-
-func TestReceiveBufferSize(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		cmd  []byte
-		want int
-	}{
-		{"pcsc/case 1", []byte{0, 0xA4, 0, 0}, 258},
-		{"pcsc/case 2 short", []byte{0, 0xB0, 0, 0, 0}, 258},
-		{"pcsc/case 3 short", []byte{0, 0xA4, 4, 0, 2, 0x3F, 0}, 258},
-		{"pcsc/case 2 extended", []byte{0, 0xB0, 0, 0, 0, 0x10, 0}, 65538},
-		{"pcsc/case 4 extended", append(append([]byte{0, 0xEE, 0, 0, 0, 1, 0}, make([]byte, 256)...), 0, 0), 65538},
-		{"pcsc/too long to be short", make([]byte, 300), 65538},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, pcsc.ReceiveBufferSize(tc.cmd))
-		})
-	}
-}
-
-func TestTimeoutMillis(t *testing.T) {
-	assert.Equal(t, uint32(0xFFFFFFFF), pcsc.TimeoutMillis(pcsc.Infinite))
-	assert.Equal(t, uint32(1500), pcsc.TimeoutMillis(1500*time.Millisecond))
-	assert.Equal(t, uint32(0), pcsc.TimeoutMillis(0))
-	assert.Equal(t, uint32(0xFFFFFFFE), pcsc.TimeoutMillis(time.Duration(1<<62)), "finite stays finite")
-}
-
-func TestCardRefusesBeforeReachingPCSC(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		proto pcsc.Protocol
-		cmd   []byte
-		want  error
-	}{
-		{"pcsc/empty command", pcsc.ProtocolT1, nil, pcsc.ErrCommandLength},
-		{"pcsc/3-byte command", pcsc.ProtocolT0, []byte{0, 0xA4, 0}, pcsc.ErrCommandLength},
-		{"pcsc/longer than extended", pcsc.ProtocolT1, make([]byte, pcsc.MaxCommand+1), pcsc.ErrCommandLength},
-		{"pcsc/undefined protocol", pcsc.ProtocolUndefined, []byte{0, 0xA4, 0, 0}, pcsc.ErrProtocol},
-		{"pcsc/raw protocol", 0x10000, []byte{0, 0xA4, 0, 0}, pcsc.ErrProtocol},
-		{"pcsc/both bits", pcsc.ProtocolAny, []byte{0, 0xA4, 0, 0}, pcsc.ErrProtocol},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			k := pcsc.NewCardWithProtocol("R", tc.proto)
-			_, err := k.Transmit(tc.cmd)
-			assert.ErrorIs(t, err, tc.want)
-		})
-	}
-}
-
 // fakeConn records calls; failOn makes one operation fail.
 type fakeConn struct {
 	mu       sync.Mutex
@@ -225,11 +138,11 @@ func (f *fakeConn) Transmit(cmd []byte) ([]byte, error) {
 	}
 	return []byte{0x90, 0x00}, nil
 }
-func (f *fakeConn) BeginTransaction() error               { return f.call("begin") }
-func (f *fakeConn) EndTransaction(pcsc.Disposition) error { return f.call("end") }
-func (f *fakeConn) Status() (*pcsc.CardStatus, error)     { return &pcsc.CardStatus{}, f.call("status") }
-func (f *fakeConn) Disconnect(pcsc.Disposition) error     { return f.call("disconnect") }
-func (f *fakeConn) Reconnect(pcsc.ShareMode, pcsc.Protocol, pcsc.Disposition) error {
+func (f *fakeConn) BeginTransaction() error                { return f.call("begin") }
+func (f *fakeConn) EndTransaction(scard.Disposition) error { return f.call("end") }
+func (f *fakeConn) Status() (*pcsc.CardStatus, error)      { return &pcsc.CardStatus{}, f.call("status") }
+func (f *fakeConn) Disconnect(scard.Disposition) error     { return f.call("disconnect") }
+func (f *fakeConn) Reconnect(pcsc.ShareMode, pcsc.Protocol, scard.Disposition) error {
 	return f.call("reconnect")
 }
 
@@ -397,63 +310,6 @@ func TestReaderShortResponse(t *testing.T) {
 			zh := l10n.Error(err, l10n.Chinese)
 			assert.True(t, hasHan(zh), zh)
 			assert.NotContains(t, zh, "%!")
-		})
-	}
-}
-
-// FuzzCardTransmit: any protocol and any command length is refused with a
-// typed error or reaches PC/SC (which rejects the never-connected handle);
-// nothing panics.
-func FuzzCardTransmit(f *testing.F) {
-	f.Add(uint32(1), []byte{0, 0xA4, 0, 0})
-	f.Add(uint32(2), []byte{0, 0xB0, 0, 0, 0, 0x10, 0})
-	f.Add(uint32(0), []byte{})
-	f.Add(uint32(0x10000), []byte{0, 0xA4})
-	f.Add(uint32(3), bytes.Repeat([]byte{0xFF}, 300))
-	f.Fuzz(func(t *testing.T, proto uint32, cmd []byte) {
-		k := pcsc.NewCardWithProtocol("Fuzz 00 00", pcsc.Protocol(proto))
-		rsp, err := k.Transmit(cmd)
-		require.Error(t, err, "the card was never connected")
-		assert.Nil(t, rsp)
-		var pe *pcsc.Error
-		var le *pcsc.CommandLengthError
-		var pre *pcsc.ProtocolError
-		assert.True(t, errors.As(err, &pe) || errors.As(err, &le) || errors.As(err, &pre) || errors.Is(err, pcsc.ErrUnsupported), "typed: %v", err)
-	})
-}
-
-func TestListReadersOutcomes(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		results []uint32 // return codes of successive fetches
-		want    []string
-		wantErr error
-	}{
-		{"pcsc/no readers is an empty list", []uint32{uint32(pcsc.CodeNoReadersAvailable)}, []string{}, nil},
-		{"pcsc/readers", []uint32{0}, []string{"Virtual PCD 00 00"}, nil},
-		{"pcsc/reader appeared meanwhile: retried", []uint32{uint32(pcsc.CodeInsufficientBuffer), 0}, []string{"Virtual PCD 00 00"}, nil},
-		{"pcsc/keeps changing: error", []uint32{0x80100008, 0x80100008, 0x80100008, 0x80100008}, nil, pcsc.ErrInsufficientBuffer},
-		{"pcsc/no service", []uint32{uint32(pcsc.CodeNoService)}, nil, pcsc.ErrNoService},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			i := 0
-			got, err := pcsc.ListReadersWith(func() ([]string, uint32) {
-				rv := tc.results[i]
-				i++
-				if rv == 0 {
-					return []string{"Virtual PCD 00 00"}, 0
-				}
-				return nil, rv
-			})
-			assert.Equal(t, len(tc.results), i, "fetches")
-			if tc.wantErr != nil {
-				assert.ErrorIs(t, err, tc.wantErr)
-				assert.Nil(t, got)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, got)
-			assert.NotNil(t, got)
 		})
 	}
 }

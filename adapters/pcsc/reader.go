@@ -6,32 +6,25 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bjedu/studentcard/adapters/pcsc/internal/scard"
 	"github.com/bjedu/studentcard/apdu"
 )
 
-// ErrSessionEnded: a Transport handed to a [Reader.Session] callback was used
-// after the callback returned, when the transaction no longer protects it.
-var ErrSessionEnded = messages.Error("card session already ended")
-
-// statusPoll bounds each blocking GetStatusChange of WaitForCard, so a lost
-// cancel costs at most this long.
-const statusPoll = time.Second
-
-// cardConn is what a Reader needs of a card connection; *Card implements it
+// cardConn is what a Reader needs of a card connection; *scard.Card implements it
 // (and tests fake it).
 type cardConn interface {
 	Transmit(cmd []byte) ([]byte, error)
 	BeginTransaction() error
-	EndTransaction(d Disposition) error
-	Status() (*CardStatus, error)
-	Reconnect(mode ShareMode, protocols Protocol, init Disposition) error
-	Disconnect(d Disposition) error
+	EndTransaction(d scard.Disposition) error
+	Status() (*scard.CardStatus, error)
+	Reconnect(mode scard.ShareMode, protocols scard.Protocol, init scard.Disposition) error
+	Disconnect(d scard.Disposition) error
 }
 
 // Options tune [OpenWith]. The zero value is shared access with T=0 or T=1.
 type Options struct {
-	Share     ShareMode // default ShareShared
-	Protocols Protocol  // default ProtocolAny
+	Share     scard.ShareMode // default ShareShared
+	Protocols scard.Protocol  // default ProtocolAny
 }
 
 // Reader is the card in one PC/SC reader as an [apdu.Transport]: the SDK's
@@ -42,7 +35,7 @@ type Options struct {
 type Reader struct {
 	name    string
 	opts    Options
-	pctx    *Context // nil for readers built over a fake connection; replaced by Reconnect under turn
+	pctx    *scard.Context // nil for readers built over a fake connection; replaced by Reconnect under turn
 	connect func() (cardConn, error)
 	card    atomic.Pointer[cardHolder]
 	turn    chan struct{} // capacity 1: holds the right to talk to the card
@@ -70,7 +63,7 @@ func OpenWith(ctx context.Context, name string, opts Options) (*Reader, error) {
 	if opts.Protocols == 0 {
 		opts.Protocols = ProtocolAny
 	}
-	pctx, err := EstablishContext()
+	pctx, err := scard.EstablishContext()
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +121,7 @@ func (r *Reader) conn() cardConn { return r.card.Load().c }
 // Transmit sends one command APDU and returns the response APDU. ctx is
 // checked before the command is sent; once sent, PC/SC cannot interrupt an
 // APDU, so the call returns when the card answers or the reader gives up.
-// Card removed or reset are [*Error]s matching [ErrRemovedCard] and
+// scard.Card removed or reset are [*Error]s matching [ErrRemovedCard] and
 // [ErrResetCard].
 func (r *Reader) Transmit(ctx context.Context, cmd []byte) ([]byte, error) {
 	if err := r.acquire(ctx); err != nil {
@@ -179,7 +172,7 @@ func (r *Reader) Session(ctx context.Context, fn func(t apdu.Transport) error) (
 	t := &sessionTransport{r: r}
 	defer func() {
 		t.ended.Store(true)
-		if endErr := c.EndTransaction(LeaveCard); endErr != nil {
+		if endErr := c.EndTransaction(scard.LeaveCard); endErr != nil {
 			err = errors.Join(err, endErr)
 		}
 	}()
@@ -200,7 +193,7 @@ func (t *sessionTransport) Transmit(ctx context.Context, cmd []byte) ([]byte, er
 }
 
 // Status reports the card's ATR, protocol and state.
-func (r *Reader) Status(ctx context.Context) (*CardStatus, error) {
+func (r *Reader) Status(ctx context.Context) (*scard.CardStatus, error) {
 	if err := r.acquire(ctx); err != nil {
 		return nil, err
 	}
@@ -226,7 +219,7 @@ func (r *Reader) Reconnect(ctx context.Context) error {
 	}
 	defer r.release()
 	old := r.conn()
-	err := old.Reconnect(r.opts.Share, r.opts.Protocols, LeaveCard)
+	err := old.Reconnect(r.opts.Share, r.opts.Protocols, scard.LeaveCard)
 	if err == nil {
 		return nil
 	}
@@ -240,7 +233,7 @@ func (r *Reader) Reconnect(ctx context.Context) error {
 	}
 	if err != nil && lost && r.pctx != nil {
 		// The service restarted: a new context, then a new connection.
-		fresh, ferr := EstablishContext()
+		fresh, ferr := scard.EstablishContext()
 		if ferr != nil {
 			return ferr
 		}
@@ -252,7 +245,7 @@ func (r *Reader) Reconnect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_ = old.Disconnect(LeaveCard)
+	_ = old.Disconnect(scard.LeaveCard)
 	r.card.Store(&cardHolder{c})
 	return nil
 }
@@ -266,11 +259,25 @@ func (r *Reader) Close() error {
 	}
 	r.turn <- struct{}{}
 	defer r.release()
-	err := r.conn().Disconnect(LeaveCard)
+	err := r.conn().Disconnect(scard.LeaveCard)
 	if r.pctx != nil {
 		err = errors.Join(err, r.pctx.Release())
 	}
 	return err
+}
+
+// ListReaders names the readers pcscd knows, for a program to pick the one
+// it opens: an empty list, not an error, when none is attached.
+func ListReaders(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c, err := scard.EstablishContext()
+	if err != nil {
+		return nil, err
+	}
+	defer c.Release()
+	return c.ListReaders()
 }
 
 // WaitForCard blocks until a responsive card is in the named reader, or ctx
@@ -288,7 +295,7 @@ func (r *Reader) Close() error {
 func WaitForCard(ctx context.Context, reader string) error {
 	var last error
 	for {
-		c, err := EstablishContext()
+		c, err := scard.EstablishContext()
 		if err != nil && last == nil {
 			return err
 		}
@@ -316,57 +323,3 @@ func WaitForCard(ctx context.Context, reader string) error {
 // ServiceRetry is how often [WaitForCard] tries to reach a PC/SC service
 // that went away.
 const ServiceRetry = 250 * time.Millisecond
-
-// WaitForCard is [WaitForCard] on this context. It cancels the context's
-// blocked GetStatusChange when ctx ends, so do not share the context with
-// another goroutine waiting at the same time.
-func (c *Context) WaitForCard(ctx context.Context, reader string) error {
-	return c.waitState(ctx, reader, func(s StateFlag) bool { return s&StatePresent != 0 && s&StateMute == 0 })
-}
-
-// WaitForRemoval blocks until the named reader is empty, or ctx ends.
-func (c *Context) WaitForRemoval(ctx context.Context, reader string) error {
-	return c.waitState(ctx, reader, func(s StateFlag) bool { return s&StateEmpty != 0 })
-}
-
-func (c *Context) waitState(ctx context.Context, reader string, done func(StateFlag) bool) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	// When ctx ends, cancel the blocked call; before returning, wait for the
-	// canceller if it already started, so it can neither outlive this call
-	// nor cancel a later one.
-	cancelled := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() {
-		_ = c.Cancel()
-		close(cancelled)
-	})
-	defer func() {
-		if !stop() {
-			<-cancelled
-		}
-	}()
-	states := []ReaderState{{Reader: reader, CurrentState: StateUnaware}}
-	for {
-		err := c.GetStatusChange(states, statusPoll)
-		switch {
-		case err == nil:
-			ev := states[0].EventState
-			if ev&StateUnknown != 0 {
-				return &Error{Op: "SCardGetStatusChange", Reader: reader, Code: CodeUnknownReader}
-			}
-			if done(ev) {
-				return nil
-			}
-			states[0].CurrentState = ev &^ StateChanged
-		case errors.Is(err, ErrTimeout):
-		case errors.Is(err, ErrCancelled) && ctx.Err() != nil:
-			return ctx.Err()
-		default:
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/adapters/pcsc"
+	"github.com/bjedu/studentcard/adapters/pcsc/internal/scard"
 	"github.com/bjedu/studentcard/adapters/pcsc/pcsctest"
 	"github.com/bjedu/studentcard/apdu"
 )
@@ -102,7 +103,7 @@ func TestRealStackReadersAndProtocols(t *testing.T) {
 			r := pcsctest.Connect(t, card)
 			ctx := context.Background()
 
-			c, err := pcsc.EstablishContext()
+			c, err := scard.EstablishContext()
 			require.NoError(t, err)
 			defer c.Release()
 			readers, err := c.ListReaders()
@@ -143,12 +144,12 @@ func TestRealStackSessionHoldsTransaction(t *testing.T) {
 	ctx := context.Background()
 
 	// Another application connected to the same card.
-	other, err := pcsc.EstablishContext()
+	other, err := scard.EstablishContext()
 	require.NoError(t, err)
 	defer other.Release()
 	oc, err := other.Connect(r.Name(), pcsc.ShareShared, pcsc.ProtocolAny)
 	require.NoError(t, err)
-	defer oc.Disconnect(pcsc.LeaveCard)
+	defer oc.Disconnect(scard.LeaveCard)
 
 	var order []string
 	var mu sync.Mutex
@@ -164,7 +165,7 @@ func TestRealStackSessionHoldsTransaction(t *testing.T) {
 			err := oc.BeginTransaction()
 			note("other began")
 			if err == nil {
-				err = oc.EndTransaction(pcsc.LeaveCard)
+				err = oc.EndTransaction(scard.LeaveCard)
 			}
 			otherDone <- err
 		}()
@@ -250,12 +251,12 @@ func TestRealStackResetByAnotherApplication(t *testing.T) {
 	_, err := r.Transmit(ctx, sel)
 	require.NoError(t, err)
 
-	other, err := pcsc.EstablishContext()
+	other, err := scard.EstablishContext()
 	require.NoError(t, err)
 	defer other.Release()
 	oc, err := other.Connect(r.Name(), pcsc.ShareShared, pcsc.ProtocolAny)
 	require.NoError(t, err)
-	require.NoError(t, oc.Disconnect(pcsc.ResetCard))
+	require.NoError(t, oc.Disconnect(scard.ResetCard))
 	_, resets := card.counts()
 	assert.GreaterOrEqual(t, resets, 1, "the vpcd driver passed the reset to the card")
 
@@ -269,7 +270,7 @@ func TestRealStackResetByAnotherApplication(t *testing.T) {
 
 func TestRealStackUnknownReader(t *testing.T) {
 	pcsctest.Require(t)
-	c, err := pcsc.EstablishContext()
+	c, err := scard.EstablishContext()
 	require.NoError(t, err)
 	defer c.Release()
 	_, err = c.Connect("no such reader", pcsc.ShareShared, pcsc.ProtocolAny)
@@ -280,20 +281,20 @@ func TestRealStackUnknownReader(t *testing.T) {
 
 func TestRealStackWaitingHonoursContext(t *testing.T) {
 	s := pcsctest.Require(t) // reader empty
-	c, err := pcsc.EstablishContext()
+	c, err := scard.EstablishContext()
 	require.NoError(t, err)
 	defer c.Release()
 
 	t.Run("pcsc/timeout", func(t *testing.T) {
-		states := []pcsc.ReaderState{{Reader: s.Reader, CurrentState: pcsc.StateEmpty}}
+		states := []scard.ReaderState{{Reader: s.Reader, CurrentState: scard.StateEmpty}}
 		err := c.GetStatusChange(states, 50*time.Millisecond)
 		assert.ErrorIs(t, err, pcsc.ErrTimeout)
 	})
 
 	t.Run("pcsc/cancel a blocked GetStatusChange", func(t *testing.T) {
-		states := []pcsc.ReaderState{{Reader: s.Reader, CurrentState: pcsc.StateEmpty}}
+		states := []scard.ReaderState{{Reader: s.Reader, CurrentState: scard.StateEmpty}}
 		done := make(chan error, 1)
-		go func() { done <- c.GetStatusChange(states, pcsc.Infinite) }()
+		go func() { done <- c.GetStatusChange(states, scard.Infinite) }()
 		time.Sleep(100 * time.Millisecond)
 		require.NoError(t, c.Cancel())
 		select {

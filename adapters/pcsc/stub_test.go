@@ -9,11 +9,12 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/bjedu/studentcard/adapters/pcsc"
+	"github.com/bjedu/studentcard/adapters/pcsc/internal/scard"
 )
 
 // Built without cgo, every entry point says so instead of failing obscurely.
 func TestStubIsUnsupported(t *testing.T) {
-	_, err := pcsc.EstablishContext()
+	_, err := scard.EstablishContext()
 	assert.ErrorIs(t, err, pcsc.ErrUnsupported)
 	_, err = pcsc.Open(context.Background(), "Virtual PCD 00 00")
 	assert.ErrorIs(t, err, pcsc.ErrUnsupported)

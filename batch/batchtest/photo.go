@@ -37,6 +37,8 @@ type PhotoSpec struct {
 	Background color.RGBA
 	// Quality is the JPEG quality (1-100); zero means 90.
 	Quality int
+	// Shirt is the shirt's colour; the zero value picks one by Seed.
+	Shirt color.RGBA
 	// Grey writes a one-component (greyscale) JPEG.
 	Grey bool
 	// Figures is how many figures stand side by side; zero means one.
@@ -86,6 +88,9 @@ func (s PhotoSpec) JPEG() ([]byte, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	shirts := []color.RGBA{{245, 245, 245, 255}, {40, 45, 60, 255}, {180, 40, 40, 255}, {60, 90, 60, 255}}
 	shirt := shirts[seed%uint64(len(shirts))]
+	if s.Shirt != (color.RGBA{}) {
+		shirt = s.Shirt
+	}
 	skin := color.RGBA{R: 232, G: 196, B: 166, A: 255}
 	hair := color.RGBA{R: 35, G: 28, B: 24, A: 255}
 

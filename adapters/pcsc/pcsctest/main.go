@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bjedu/studentcard/adapters/pcsc/internal/scard"
 )
 
 // EnvNoAutostart set to 1 stops [Main] from starting pcscd.
@@ -39,7 +41,7 @@ const (
 // tests end. If the stack cannot start, the tests fail or skip as
 // [Require] says.
 func Main(m *testing.M) int {
-	if os.Getenv(EnvNoAutostart) == "1" || (os.Getenv(EnvStack) == "1" && os.Getenv(EnvSocket) != "") {
+	if !scard.BuiltIn() || os.Getenv(EnvNoAutostart) == "1" || (os.Getenv(EnvStack) == "1" && os.Getenv(EnvSocket) != "") {
 		return m.Run()
 	}
 	stop, err := startPrivate()

@@ -42,6 +42,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/adapters/pcsc"
+	"github.com/bjedu/studentcard/adapters/pcsc/internal/scard"
 	"github.com/bjedu/studentcard/adapters/vpcd"
 )
 
@@ -95,7 +96,10 @@ func Require(t testing.TB) Stack {
 		}
 		t.Skipf("real PC/SC stack not running (%s); start it with: eval \"$(.ci/pcsc-stack.sh)\"", msg)
 	}
-	c, err := pcsc.EstablishContext()
+	if !scard.BuiltIn() {
+		t.Skipf("this build has no PC/SC (%v): the real-stack tests need cgo", scard.ErrUnsupported)
+	}
+	c, err := scard.EstablishContext()
 	if err != nil {
 		unavailable("%v", err)
 		return s
@@ -217,7 +221,7 @@ func (s Stack) Insert(t testing.TB, card vpcd.Card) (remove func()) {
 }
 
 func waitRemoval(ctx context.Context, reader string) error {
-	c, err := pcsc.EstablishContext()
+	c, err := scard.EstablishContext()
 	if err != nil {
 		return err
 	}

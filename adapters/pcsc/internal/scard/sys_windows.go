@@ -1,6 +1,6 @@
 //go:build windows
 
-package pcsc
+package scard
 
 import (
 	"syscall"
@@ -57,6 +57,9 @@ func call(p *syscall.LazyProc, args ...uintptr) uint32 {
 	r, _, _ := p.Call(args...)
 	return uint32(r)
 }
+
+// builtIn: this build talks to PC/SC.
+const builtIn = true
 
 func sysEstablishContext(scope Scope) (uintptr, uint32) {
 	var h uintptr

@@ -1,6 +1,6 @@
 //go:build cgo && (linux || darwin || freebsd)
 
-package pcsc
+package scard
 
 /*
 #cgo linux LDFLAGS: -ldl
@@ -107,7 +107,9 @@ static int sc_loaded(void) { return 1; }
 
 
 // The helpers below keep DWORD and handle widths (64-bit on Linux, 32-bit
-// on macOS) on the C side; Go sees only fixed-width integers.
+// on macOS) on the C side; Go sees only fixed-width integers. Each loads
+// pcsc-lite first (once), so no call goes through a null function pointer,
+// whatever the order of calls.
 
 // SC_NO_LIBRARY is no PC/SC code: pcsc-lite could not be loaded.
 #define SC_NO_LIBRARY 0x0000FFFE
@@ -124,10 +126,16 @@ static uint32_t sc_establish(uint32_t scope, uintptr_t *out) {
 }
 
 static uint32_t sc_release(uintptr_t h) {
+	if (!sc_loaded()) {
+		return SC_NO_LIBRARY;
+	}
 	return (uint32_t)SCardReleaseContext((SCARDCONTEXT)h);
 }
 
 static uint32_t sc_list_readers(uintptr_t h, char *buf, uint32_t *len) {
+	if (!sc_loaded()) {
+		return SC_NO_LIBRARY;
+	}
 	DWORD n = buf ? (DWORD)*len : 0;
 	LONG rv = SCardListReaders((SCARDCONTEXT)h, NULL, buf, &n);
 	*len = (uint32_t)n;
@@ -135,6 +143,9 @@ static uint32_t sc_list_readers(uintptr_t h, char *buf, uint32_t *len) {
 }
 
 static uint32_t sc_connect(uintptr_t h, const char *reader, uint32_t mode, uint32_t protos, uintptr_t *card, uint32_t *active) {
+	if (!sc_loaded()) {
+		return SC_NO_LIBRARY;
+	}
 	SCARDHANDLE c = 0;
 	DWORD a = 0;
 	LONG rv = SCardConnect((SCARDCONTEXT)h, reader, (DWORD)mode, (DWORD)protos, &c, &a);
@@ -144,6 +155,9 @@ static uint32_t sc_connect(uintptr_t h, const char *reader, uint32_t mode, uint3
 }
 
 static uint32_t sc_reconnect(uintptr_t card, uint32_t mode, uint32_t protos, uint32_t init, uint32_t *active) {
+	if (!sc_loaded()) {
+		return SC_NO_LIBRARY;
+	}
 	DWORD a = 0;
 	LONG rv = SCardReconnect((SCARDHANDLE)card, (DWORD)mode, (DWORD)protos, (DWORD)init, &a);
 	*active = (uint32_t)a;
@@ -151,22 +165,37 @@ static uint32_t sc_reconnect(uintptr_t card, uint32_t mode, uint32_t protos, uin
 }
 
 static uint32_t sc_disconnect(uintptr_t card, uint32_t d) {
+	if (!sc_loaded()) {
+		return SC_NO_LIBRARY;
+	}
 	return (uint32_t)SCardDisconnect((SCARDHANDLE)card, (DWORD)d);
 }
 
 static uint32_t sc_begin(uintptr_t card) {
+	if (!sc_loaded()) {
+		return SC_NO_LIBRARY;
+	}
 	return (uint32_t)SCardBeginTransaction((SCARDHANDLE)card);
 }
 
 static uint32_t sc_end(uintptr_t card, uint32_t d) {
+	if (!sc_loaded()) {
+		return SC_NO_LIBRARY;
+	}
 	return (uint32_t)SCardEndTransaction((SCARDHANDLE)card, (DWORD)d);
 }
 
 static uint32_t sc_cancel(uintptr_t h) {
+	if (!sc_loaded()) {
+		return SC_NO_LIBRARY;
+	}
 	return (uint32_t)SCardCancel((SCARDCONTEXT)h);
 }
 
 static uint32_t sc_status(uintptr_t card, char *name, uint32_t *nameLen, uint32_t *state, uint32_t *proto, unsigned char *atr, uint32_t *atrLen) {
+	if (!sc_loaded()) {
+		return SC_NO_LIBRARY;
+	}
 	DWORD nl = (DWORD)*nameLen, st = 0, pr = 0, al = (DWORD)*atrLen;
 	LONG rv = SCardStatus((SCARDHANDLE)card, name, &nl, &st, &pr, atr, &al);
 	*nameLen = (uint32_t)nl;
@@ -177,6 +206,9 @@ static uint32_t sc_status(uintptr_t card, char *name, uint32_t *nameLen, uint32_
 }
 
 static uint32_t sc_transmit(uintptr_t card, uint32_t proto, const unsigned char *cmd, uint32_t cmdLen, unsigned char *rsp, uint32_t *rspLen) {
+	if (!sc_loaded()) {
+		return SC_NO_LIBRARY;
+	}
 	const SCARD_IO_REQUEST *pci = proto == SCARD_PROTOCOL_T1 ? SCARD_PCI_T1 : SCARD_PCI_T0;
 	DWORD n = (DWORD)*rspLen;
 	LONG rv = SCardTransmit((SCARDHANDLE)card, pci, cmd, (DWORD)cmdLen, NULL, rsp, &n);
@@ -188,6 +220,9 @@ static uint32_t sc_transmit(uintptr_t card, uint32_t proto, const unsigned char 
 // Go pointer is stored in C memory, and copies the results back into flat
 // arrays: ev[i], atrLen[i], atrs[i*atrMax ...].
 static uint32_t sc_get_status_change(uintptr_t h, uint32_t timeout, char **names, uint32_t *cur, uint32_t *ev, unsigned char *atrs, uint32_t atrMax, uint32_t *atrLens, uint32_t n) {
+	if (!sc_loaded()) {
+		return SC_NO_LIBRARY;
+	}
 	SCARD_READERSTATE *rs = calloc(n ? n : 1, sizeof *rs);
 	if (rs == NULL) {
 		return (uint32_t)SCARD_E_NO_MEMORY;
@@ -216,6 +251,9 @@ static uint32_t sc_get_status_change(uintptr_t h, uint32_t timeout, char **names
 import "C"
 
 import "unsafe"
+
+// builtIn: this build talks to PC/SC.
+const builtIn = true
 
 func sysEstablishContext(scope Scope) (uintptr, uint32) {
 	var h C.uintptr_t

@@ -1,4 +1,4 @@
-package pcsc
+package scard
 
 import (
 	"golang.org/x/text/language"
@@ -172,6 +172,10 @@ var (
 	// SCARD_E_READER_UNAVAILABLE). It is retryable: [WaitForCard] waits
 	// through it and [Reader.Reconnect] re-establishes the PC/SC context.
 	ErrServiceLost = messages.Error("PC/SC service or reader lost: wait for the card and reconnect")
+	// ErrSessionEnded: a Transport handed to a Reader.Session callback was
+	// used after the callback returned, when the transaction no longer
+	// protects it.
+	ErrSessionEnded = messages.Error("card session already ended")
 	// errUnknownCode is what an [*Error] with a code outside the table unwraps to.
 	errUnknownCode = messages.Error("PC/SC error")
 )

@@ -1,4 +1,4 @@
-package pcsc
+package scard
 
 import (
 	"sync/atomic"
@@ -124,6 +124,11 @@ type Context struct {
 	h        uintptr
 	released atomic.Bool
 }
+
+// BuiltIn reports whether this build can talk to PC/SC at all (false with
+// CGO_ENABLED=0 on Unix, where every call returns [ErrUnsupported]). It
+// loads nothing, so a test can ask before setting PCSCLITE_CSOCK_NAME.
+func BuiltIn() bool { return builtIn }
 
 // EstablishContext connects to the PC/SC service with system scope. Release
 // the context when done.

@@ -1,4 +1,4 @@
-package pcsc
+package scard
 
 import (
 	"testing"

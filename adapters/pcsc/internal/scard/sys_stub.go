@@ -1,11 +1,14 @@
 //go:build !windows && !(cgo && (linux || darwin || freebsd))
 
-package pcsc
+package scard
 
 // This file is the PC/SC layer of builds without cgo on Unix systems (and of
 // systems without pcsc-lite): every call fails with ErrUnsupported, so the
 // module still builds with CGO_ENABLED=0 and programs can fall back to the
 // simulated card.
+
+// builtIn: this build has no PC/SC.
+const builtIn = false
 
 func sysEstablishContext(Scope) (uintptr, uint32) { return 0, errUnsupportedCode }
 func sysReleaseContext(uintptr) uint32            { return errUnsupportedCode }
