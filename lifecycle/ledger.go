@@ -676,6 +676,16 @@ func (l *Ledger) Undo(ctx context.Context, op Operator, cardID, reason string) (
 			return err
 		}
 		n.detail["undone_event"], n.detail["from"], n.detail["to"] = last.Seq, c.State, out.State
+		switch last.Action { // the loss clocks follow the card (R-LOSS-1, R-LOSS-5)
+		case ActReportLoss:
+			if err := l.closeLossClocks(ctx, tx, out.ID); err != nil {
+				return err
+			}
+		case ActCancelLoss:
+			if err := l.lossClocks(ctx, tx, out); err != nil {
+				return err
+			}
+		}
 		_, err = tx.AppendEvent(ctx, Event{CardID: out.ID, Kind: out.Kind, Action: "undo", From: c.State, To: out.State, Rule: "P-3",
 			At: out.UpdatedAt, Operator: op, District: out.District, School: out.School,
 			Reason: fmt.Sprintf("%s (undoes event %d)", reason, last.Seq), Before: string(before), Version: out.Version})

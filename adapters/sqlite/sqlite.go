@@ -66,6 +66,7 @@ type Store struct {
 	writer chan struct{}
 	conn   *sql.Conn
 	stmts  map[string]*sql.Stmt // prepared on conn; used only by the holder of writer
+	group  committer            // callers queued for conn (group commit)
 	// ro is the pool of read-only connections (PRAGMA query_only) for the
 	// reads outside Tx ([Store.AssignedNumbers]): WAL readers, each query
 	// its own deferred read transaction, never waiting for the writer slot
@@ -360,7 +361,11 @@ func (s *Store) rollback() {
 }
 
 // Tx runs fn in one IMMEDIATE transaction on the writer connection. It
-// waits for the transaction in flight (or ctx) first. See [lifecycle.Store].
+// waits for the transaction in flight (or ctx) first; callers that waited
+// together commit together (group commit, see group.go): one fsync for all
+// of them, each fn in a savepoint of its own, so a failing caller rolls back
+// alone and every caller returns only once its own writes are durable. See
+// [lifecycle.Store].
 // A database out of reach — locked by another program past the busy
 // timeout, unreadable, or deleted or moved under the open store — is a
 // [*lifecycle.StoreUnavailableError] matching [lifecycle.ErrStoreUnavailable];
@@ -375,22 +380,9 @@ func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error)
 	select {
 	case <-s.closed:
 		return ErrClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	case s.writer <- struct{}{}:
-	}
-	defer func() { <-s.writer }()
-	select {
-	case <-s.closed:
-		return ErrClosed
 	default:
 	}
-	if err := s.checkFile(); err != nil {
-		return err
-	}
-	t := &tx{s: s}
-	defer func() { t.done = true }()
-	return s.exclusive(ctx, func() error { return fn(t) })
+	return s.groupTx(ctx, fn)
 }
 
 // stmt returns the statement for query prepared on the writer connection,

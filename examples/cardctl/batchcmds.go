@@ -762,7 +762,11 @@ func cmdHandover(e *env, args []string) (result, error) {
 	}
 	defer in.Close()
 	bar := e.startProgress(e.t("packing"), fileSize(in))
-	h, err := batch.BuildHandover(e.ctx, bar.Reader(in), filepath.Base(pos[0]), sizes)
+	if *forCode != "" && !strings.HasPrefix(*forCode, hdr.Code) {
+		return nil, usagef("--for: %q is not under %s (--code)", *forCode, hdr.Code)
+	}
+	// --code is enforced: a record outside it refuses the file.
+	h, err := batch.BuildHandover(e.ctx, bar.Reader(in), filepath.Base(pos[0]), hdr.Code, sizes)
 	bar.Finish()
 	if err != nil {
 		return nil, err

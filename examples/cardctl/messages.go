@@ -237,6 +237,8 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名
 	l10n.Entry{Key: "--code is required at level %s", ZH: "级别 %s 必须指定 --code"},
 	l10n.Entry{Key: "validation failed: the file is refused", ZH: "校验未通过：文件被拒收"},
 	l10n.Entry{Key: "%s is refused (%d problems, first: %s): validate it and merge only accepted files", ZH: "%[1]s未通过校验（%[2]d个问题，第一个：%[3]s）：请先校验，只合并通过校验的文件"},
+	l10n.Entry{Key: "--for: %q is not under %s (--code)", ZH: "--for：%[1]q不在%[2]s（--code）范围内"},
+	l10n.Entry{Key: "registry number %s is not under %s", ZH: "学籍号%[1]s不属于%[2]s"},
 	l10n.Entry{Key: "--code: %q is not the code of a %s (%d digits)", ZH: "--code：%[1]q不是%[2]s代码（%[3]d位数字）"},
 	l10n.Entry{Key: "--sender: %q is not a sender under %s (%d digits starting with %s)", ZH: "--sender：%[1]q不是%[2]s下属的报送单位（应为以%[4]s开头的%[3]d位数字）"},
 	l10n.Entry{Key: "no such file", ZH: "文件不存在"},
