@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/studentid"
 )
 
@@ -64,12 +65,8 @@ func (l *Ledger) Enrol(ctx context.Context, op Operator, s Student) (Student, er
 		if err := birthAgrees(s.BirthDate, s.IDNumber); err != nil {
 			return err
 		}
-		if s.IDNumber != "" {
-			if other, err := tx.GetStudent(ctx, "G"+s.IDNumber); err == nil && other.Key != s.Key {
-				return &RuleError{Rule: "S-ID-9", Reason: reasonIDTaken, Err: ErrDuplicate}
-			} else if err != nil && !errors.Is(err, ErrNotFound) {
-				return err
-			}
+		if err := idFree(ctx, tx, s.Key, s.IDNumber); err != nil {
+			return err
 		}
 		s.Number = id.String()
 		s.District, s.School, s.Status, s.Version = op.District, op.School, StudentEnrolled, 0
@@ -82,6 +79,22 @@ func (l *Ledger) Enrol(ctx context.Context, op Operator, s Student) (Student, er
 		return tx.PutEnrolment(ctx, Enrolment{StudentKey: s.Key, School: op.School, District: op.District, Since: l.now()})
 	})
 	return out, err
+}
+
+// idFree: no other student holds the resident ID number (S-ID-9: the first
+// registered keeps it), as far as students are keyed by their personal code.
+func idFree(ctx context.Context, tx Tx, key, idNumber string) error {
+	if idNumber == "" {
+		return nil
+	}
+	other, err := tx.GetStudent(ctx, "G"+idNumber)
+	switch {
+	case err == nil && other.Key != key:
+		return &RuleError{Rule: "S-ID-9", Reason: reasonIDTaken, Err: ErrDuplicate}
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return err
+	}
+	return nil
 }
 
 func (l *Ledger) closeEnrolment(ctx context.Context, tx Tx, key, school string) error {
@@ -726,6 +739,11 @@ func (l *Ledger) ChangeControlledField(ctx context.Context, op Operator, ch Cont
 		if err := birthAgrees(s.BirthDate, s.IDNumber); err != nil {
 			return err
 		}
+		if ch.Field == "id-number" {
+			if err := idFree(ctx, tx, s.Key, s.IDNumber); err != nil {
+				return err
+			}
+		}
 		out, err = tx.PutStudent(ctx, s)
 		return err
 	})
@@ -788,7 +806,7 @@ func checkStudentField(field, value string) error {
 		}
 	case "birth-date":
 		if value != "" {
-			if _, err := time.Parse("20060102", value); err != nil || !isDigits(value, 8) {
+			if _, err := time.Parse("20060102", value); err != nil || !digits.Is(value, 8) {
 				return bad(reasonBadBirthDate)
 			}
 		}
