@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/studentid"
 )
 
@@ -22,7 +23,7 @@ func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, 
 		if op.Level != studentid.LevelCity {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "ship-reserve", Rule: "S-7"}
 		}
-		if !isDigits(district, 2) {
+		if !digits.Is(district, 2) {
 			return &RuleError{Rule: "S-7", Reason: reasonBadTarget}
 		}
 		if count <= 0 {
@@ -395,7 +396,7 @@ type ShipmentPlan struct {
 // SchoolShipment computes a school's registry card plan (R-ISSUE-2) from the
 // ledger's counters.
 func (l *Ledger) SchoolShipment(ctx context.Context, op Operator, school string) (ShipmentPlan, error) {
-	if !isDigits(school, 8) {
+	if !digits.Is(school, 8) {
 		return ShipmentPlan{}, &RuleError{Rule: "R-ISSUE-2", Reason: reasonBadTarget}
 	}
 	if err := l.readable(ctx, op, "shipment-plan", school, school[2:4], school); err != nil {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
 	"github.com/bjedu/studentcard/studentid"
@@ -285,7 +286,7 @@ func senderScope(level studentid.Level, code, sender string) (string, error) {
 	if level == studentid.LevelCity {
 		own = 2
 	}
-	if !isDigits(code, own) {
+	if !digits.Is(code, own) {
 		return "", usagef("--code: %q is not the code of a %s (%d digits)", code, strings.ToLower(string(level)), own)
 	}
 	if sender == "" {
@@ -304,7 +305,7 @@ func validatingOperator(level studentid.Level, code string) (lifecycle.Operator,
 	if level == studentid.LevelCity {
 		return lifecycle.Operator{Level: studentid.LevelCity, User: "cardctl"}, nil
 	}
-	if !isDigits(code, 4) {
+	if !digits.Is(code, 4) {
 		return lifecycle.Operator{}, usagef("--code: %q is not a district code (4 digits)", code)
 	}
 	return lifecycle.Operator{Level: studentid.LevelDistrict, District: code[2:], User: "cardctl"}, nil
