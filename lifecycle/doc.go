@@ -29,8 +29,9 @@
 //     upload closes), the 10-day loss period (R-LOSS-2), [Ledger.IssueTemporary]
 //     (R-LOSS-2), [Ledger.ReplaceRegistryCard] with [RegistryReplacementTerms]
 //     (R-LOSS-3: 15 yuan, fee code 174011, deadlines 14/17/20 working days;
-//     R-LOSS-4: free for a card fault; R-LOSS-5: applied for within a week,
-//     delivered within 10 working days), [IDReplacementTerms] (C-REPLACE-1),
+//     R-LOSS-4: free for a card fault; R-LOSS-5: applied for within a week of
+//     the loss period's end or of [Ledger.ReportDamaged], delivered within 10
+//     working days), [IDReplacementTerms] (C-REPLACE-1),
 //     [CardTerms] and [IDReplacementCost] (S-10, C-FEE-1).
 //   - Registration: [RegistrationPolicy] (R-REG-1, per-district windows,
 //     [RegistrationPolicy.CurrentSemester] as the card counts semesters);
