@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -104,7 +105,7 @@ func readCounted(ctx context.Context, r io.Reader, name string, sheet *batch.Han
 			if fb == "" {
 				return counted{}, bad("the sheet has several factory batches: write BATCH,REGISTRY or give --factory-batch")
 			}
-		case len(fields) == 2 && isDigits(fields[1], 16): // a registry number, not a box count
+		case len(fields) == 2 && digits.Is(fields[1], 16): // a registry number, not a box count
 			fb, reg = fields[0], fields[1]
 		case len(fields) == 2:
 			key, ok := boxes[fields[0]]
