@@ -61,8 +61,8 @@
 //     (R-FAULT-1).
 //   - Operations: [Ledger.RecordSync], [Ledger.LastSync], [Ledger.Unsent]
 //     (R-OPS-1), [Ledger.ScheduleDuties] (R-OPS-2: weekly backup and virus
-//     scan, daily upload, month-end sync; R-OPS-3: sync checks and the spring
-//     sync), [Ledger.ReportStaff] (S-14), roles on operators ([Role]: a
+//     scan, daily upload, month-end sync; R-OPS-3: sync checks, the spring
+//     transfers by 16 March and their sync by 20 March), [Ledger.ReportStaff] (S-14), roles on operators ([Role]: a
 //     system administrator takes no part in registry business, S-14).
 //   - Lists: [Ledger.ListEvents] turns the day's report-loss, cancel-loss,
 //     freeze and unfreeze into batch/lists events for the daily event file

@@ -2,6 +2,7 @@ package lifecycle_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -109,4 +110,78 @@ func TestDamagedCardClock(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestSpringTransfersDuty(t *testing.T) {
+	const transfers = "R-OPS-3/spring-transfers-2026/school/05/" + schoolA
+	admin := opA
+	admin.Role, admin.User = lifecycle.RoleSystemAdmin, "sysadmin"
+	for _, tc := range []struct {
+		name string
+		// doneDay is the day of March 2026 the school records its
+		// transfers processed (0: never); ok whether it succeeded.
+		doneDay int
+		ok      bool
+		// check is when Overdue is read.
+		check   time.Time
+		overdue bool
+	}{
+		{"R-OPS-3/transfers not processed: not overdue on 16 March", 0, true, bj(2026, 3, 16, 23), false},
+		{"R-OPS-3/transfers not processed by 16 March: overdue on the 17th", 0, true, bj(2026, 3, 17, 0).Add(time.Minute), true},
+		{"R-OPS-3/transfers processed on 12 March: done", 12, true, bj(2026, 3, 17, 9), false},
+		{"R-OPS-3/transfers processed on 16 March: done", 16, true, bj(2026, 3, 25, 9), false},
+		{"R-OPS-3/a failed processing record does not count", 12, false, bj(2026, 3, 17, 9), true},
+		{"R-OPS-3/processed late, on 18 March: closed from then", 18, true, bj(2026, 3, 19, 9), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, bj(2026, 3, 2, 9))
+			ds, err := f.l.ScheduleDuties(f.ctx, opA)
+			require.NoError(t, err)
+			var found bool
+			for _, d := range ds {
+				if d.ID == transfers {
+					found = true
+					assert.True(t, d.DueAt.Equal(bj(2026, 3, 17, 0)), "due at the end of 16 March: %v", d.DueAt)
+				}
+			}
+			require.True(t, found, "the 16 March duty is scheduled")
+			if tc.doneDay != 0 {
+				f.now = bj(2026, 3, tc.doneDay, 9)
+				_, err := f.l.RecordSync(f.ctx, opA, lifecycle.SyncTransfers, 0, tc.ok, "")
+				require.NoError(t, err)
+			}
+			f.now = tc.check
+			if tc.overdue {
+				assert.Contains(t, f.overdue(opA), transfers)
+			} else {
+				assert.NotContains(t, f.overdue(opA), transfers)
+			}
+		})
+	}
+	t.Run("R-OPS-3/a student-change sync does not count as the transfers processed", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 3, 2, 9))
+		_, err := f.l.ScheduleDuties(f.ctx, opA)
+		require.NoError(t, err)
+		f.now = bj(2026, 3, 16, 9)
+		_, err = f.l.RecordSync(f.ctx, opA, lifecycle.SyncStudent, 0, true, "")
+		require.NoError(t, err)
+		f.now = bj(2026, 3, 17, 9)
+		assert.Contains(t, f.overdue(opA), transfers)
+		assert.NotContains(t, f.overdue(opA), "R-OPS-3/spring-2026/school/05/"+schoolA, "the sync duty is done")
+	})
+	t.Run("R-OPS-3/a system administrator does not record registry processing (S-14)", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 3, 2, 9))
+		_, err := f.l.RecordSync(f.ctx, admin, lifecycle.SyncTransfers, 0, true, "")
+		require.ErrorIs(t, err, lifecycle.ErrForbidden)
+	})
+	t.Run("R-OPS-3/scheduled after 16 March: next year's", func(t *testing.T) {
+		f := newFixture(t, bj(2026, 3, 18, 9))
+		ds, err := f.l.ScheduleDuties(f.ctx, opA)
+		require.NoError(t, err)
+		var ids []string
+		for _, d := range ds {
+			ids = append(ids, d.ID)
+		}
+		assert.Contains(t, ids, "R-OPS-3/spring-transfers-2027/school/05/"+schoolA)
+	})
 }
