@@ -28,6 +28,22 @@
 //	adapters/cmis      import of CMIS exports (xlsx, csv)
 //	examples/demo      the whole flow on embedded defaults: go run ./examples/demo
 //	examples/cardctl   the operator's command line
+//	lab                test/lab-only fixture: seeded keys, unlocked Soft SAM, simulated cards
+//	sam/samtest        conformance suite every SAM (Soft, PSAM, a vendor's HSM) passes
+//	lifecycle/storetest conformance suite every lifecycle.Store passes
+//	l10n/l10ntest      the "every text has Chinese" check of a package's tests
+//
+// # First calls per role
+//
+// Each role has a runnable example in this package (example_roles_test.go):
+//
+//	role            example              first calls
+//	school          Example_school       cmis.Import → batch.NewPackageWriter (CardData, Photo) → Close
+//	district/city   Example_district     batch.CheckPackage (Validator, NewFailureWriter) → batch.ReadFailures or batch.MergePackage
+//	terminal        Example_terminal     sam.NewPSAM + Unlock (lab.New in a lab) → card.Open → Session.Personalise → Session.Register
+//	ledger author   Example_ledgerAuthor implement lifecycle.Store → storetest.Run in a test → lifecycle.NewLedger
+//	SAM vendor      (sam/samtest)        samtest.Run(t, suite, samtest.Harness{New: …}) in a test
+//	reader vendor   (adapters/pcsc)      an apdu.Transport; card.Open takes it
 //
 // Dependencies flow downward only: studentid and apdu at the bottom, sam on
 // apdu, card on sam; batch on studentid; lifecycle on batch, card and

@@ -296,7 +296,7 @@ func packageOfPhotos(t *testing.T, recs []batch.CardRecord, photo func(i int) []
 	return buf.Bytes()
 }
 
-// C-2, issue 17: the photo pass on several workers reports exactly what
+// C-2, C-5, issue 17: the photo pass on several workers reports exactly what
 // one worker does, in record order, refusals to OnError and warnings to
 // OnWarning; an OnError failure stops the pass and is returned.
 func TestPackagePhotoPassInOrder(t *testing.T) {
@@ -350,7 +350,7 @@ func TestPackagePhotoPassInOrder(t *testing.T) {
 	assert.Equal(t, 40, rep4.Photos)
 	assert.EqualValues(t, 12, rep4.Failed)
 	assert.Len(t, rep1.Warnings, 16)
-	assert.False(t, rep4.Accepted)
+	assert.False(t, rep4.Accepted, "C-2, C-5: a bad photo refuses the package before it can spoil a card at the factory")
 
 	stop := errors.New("disk full")
 	v := districtValidator()

@@ -28,9 +28,11 @@ func (c Lab) Hue() float64 {
 	return h
 }
 
-func deltaE(a, b Lab) float64 {
+// deltaE2 is the square of ΔE*76, the Euclidean distance in L*a*b*: the
+// checks compare it with squared thresholds.
+func deltaE2(a, b Lab) float64 {
 	dl, da, db := a.L-b.L, a.A-b.A, a.B-b.B
-	return math.Sqrt(dl*dl + da*da + db*db)
+	return dl*dl + da*da + db*db
 }
 
 // srgbLinear maps an 8-bit sRGB value to linear light (IEC 61966-2-1). It is
@@ -161,8 +163,8 @@ func measure(img *dcImage, frameW, frameH int) photoMeasure {
 	best := math.Inf(1)
 	near := 0
 	for _, c := range border {
-		d := deltaE(lab[c], m.background)
-		if d <= borderUniformDeltaE {
+		d := deltaE2(lab[c], m.background)
+		if d <= borderUniformDeltaE*borderUniformDeltaE {
 			near++
 		}
 		if d < best {
@@ -178,7 +180,7 @@ func measure(img *dcImage, frameW, frameH int) photoMeasure {
 	// The subject: cells far from the background, in 4-connected parts.
 	label := make([]int32, w*h)
 	for i := range label {
-		if deltaE(lab[i], m.background) > silhouetteDeltaE {
+		if deltaE2(lab[i], m.background) > silhouetteDeltaE*silhouetteDeltaE {
 			label[i] = -1
 		}
 	}

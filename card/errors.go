@@ -168,6 +168,14 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "recover", ZH: "回收"},
 	l10n.Entry{Key: "write extension", ZH: "写扩展区"},
 	l10n.Entry{Key: "upgrade", ZH: "升级"},
+	l10n.Entry{Key: "none", ZH: "无"},
+	l10n.Entry{Key: "registry", ZH: "学籍卡"},
+	l10n.Entry{Key: "temporary", ZH: "临时卡"},
+	l10n.Entry{Key: "male", ZH: "男"},
+	l10n.Entry{Key: "female", ZH: "女"},
+	l10n.Entry{Key: "primary", ZH: "小学"},
+	l10n.Entry{Key: "junior", ZH: "初中"},
+	l10n.Entry{Key: "senior", ZH: "高中"},
 )
 
 // Sentinels: every error of this package matches one of them with errors.Is.
@@ -323,8 +331,7 @@ func (e *StateError) Error() string { return "card: " + e.Localize(l10n.English)
 
 // Localize renders the error in the language tag.
 func (e *StateError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "cannot %[1]s a card that is %[2]s",
-		messages.Sprintf(tag, e.Op.String()), messages.Sprintf(tag, e.Status.String()))
+	return messages.Sprintf(tag, "cannot %[1]s a card that is %[2]s", e.Op, e.Status)
 }
 
 // Unwrap yields ErrIllegalState.

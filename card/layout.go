@@ -1,6 +1,8 @@
 package card
 
 import (
+	"golang.org/x/text/language"
+
 	"bytes"
 	"encoding/hex"
 	"strings"
@@ -80,6 +82,10 @@ func (t CardType) String() string {
 	}
 	return "type(" + itoa(int(t)) + ")"
 }
+
+// Localize names the card type in the language tag (学籍卡, 临时卡 in
+// Chinese).
+func (t CardType) Localize(tag language.Tag) string { return messages.Sprintf(tag, t.String()) }
 
 // CardInfo is the card info file (SFI 15), written when the chip is
 // initialised and never after; the card also returns it in its FCI so that

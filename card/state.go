@@ -1,6 +1,8 @@
 package card
 
 import (
+	"golang.org/x/text/language"
+
 	"encoding/binary"
 	"fmt"
 	"strconv"
@@ -57,6 +59,10 @@ func (s Status) String() string {
 	return "status(" + strconv.Itoa(int(s)) + ")"
 }
 
+// Localize names the status in the language tag (已个人化, 已冻结 … in
+// Chinese), for texts an operator reads; String is the stable English word.
+func (s Status) Localize(tag language.Tag) string { return messages.Sprintf(tag, s.String()) }
+
 // Op is an operation on the card, as logged in the operation log.
 type Op byte
 
@@ -108,6 +114,10 @@ func (o Op) String() string {
 	}
 	return "op(" + strconv.Itoa(int(o)) + ")"
 }
+
+// Localize names the operation in the language tag (个人化, 注册 … in
+// Chinese).
+func (o Op) Localize(tag language.Tag) string { return messages.Sprintf(tag, o.String()) }
 
 // Semester is a school semester: Term 1 starts in spring (registration by
 // 20 March), Term 2 in autumn (by 20 September) of Year. "2026-2" is autumn

@@ -1,6 +1,8 @@
 package card
 
 import (
+	"golang.org/x/text/language"
+
 	"bytes"
 	"time"
 
@@ -27,6 +29,9 @@ func (g Gender) String() string {
 	return "gender(" + itoa(int(g)) + ")"
 }
 
+// Localize names the gender in the language tag (男, 女 in Chinese).
+func (g Gender) Localize(tag language.Tag) string { return messages.Sprintf(tag, g.String()) }
+
 // Stage is the school stage, which also decides the ID card's colour (SPEC
 // S-1: yellow primary, green junior, blue senior).
 type Stage byte
@@ -50,6 +55,9 @@ func (s Stage) String() string {
 	}
 	return "stage(" + itoa(int(s)) + ")"
 }
+
+// Localize names the stage in the language tag (小学, 初中, 高中 in Chinese).
+func (s Stage) Localize(tag language.Tag) string { return messages.Sprintf(tag, s.String()) }
 
 // Student is the student record (SFI 16), the personal data the school
 // writes at personalisation (SPEC R-ISSUE-3) and the recovery operation

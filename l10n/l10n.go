@@ -16,11 +16,15 @@
 package l10n
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"slices"
 	"strings"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
@@ -37,9 +41,15 @@ var (
 // Entry is one text: Key is the English fmt format, ZH its Chinese rendering
 // with the same verbs (use explicit argument indexes like %[2]s when the
 // Chinese order differs).
+//
+// A text with a count sets One to the English singular: Key is then the
+// plural ("%d records"), One the singular ("%d record"), the count is the
+// first argument, and the English form is chosen by CLDR's plural rules
+// (golang.org/x/text/feature/plural). Chinese has one form, ZH.
 type Entry struct {
 	Key string
 	ZH  string
+	One string
 }
 
 // Catalog holds one package's texts. It is built once and never changed, so
@@ -47,6 +57,7 @@ type Entry struct {
 type Catalog struct {
 	builder *catalog.Builder
 	zh      map[string]string
+	one     map[string]string // English singulars of counted texts
 }
 
 // NewCatalog builds a catalog from entries. Keys must be unique; a duplicate
@@ -55,6 +66,7 @@ type Catalog struct {
 func NewCatalog(entries ...Entry) *Catalog {
 	b := catalog.NewBuilder(catalog.Fallback(English))
 	zh := make(map[string]string, len(entries))
+	one := map[string]string{}
 	for _, e := range entries {
 		if _, dup := zh[e.Key]; dup {
 			panic("l10n: duplicate key " + e.Key)
@@ -63,14 +75,23 @@ func NewCatalog(entries ...Entry) *Catalog {
 			panic("l10n: no Chinese text for " + e.Key)
 		}
 		zh[e.Key] = e.ZH
-		if err := b.SetString(English, e.Key, e.Key); err != nil {
+		if e.One != "" {
+			one[e.Key] = e.One
+		}
+		var err error
+		if e.One != "" {
+			err = b.Set(English, e.Key, plural.Selectf(1, "", plural.One, e.One, plural.Other, e.Key))
+		} else {
+			err = b.SetString(English, e.Key, e.Key)
+		}
+		if err != nil {
 			panic("l10n: " + err.Error())
 		}
 		if err := b.SetString(Chinese, e.Key, e.ZH); err != nil {
 			panic("l10n: " + err.Error())
 		}
 	}
-	return &Catalog{builder: b, zh: zh}
+	return &Catalog{builder: b, zh: zh, one: one}
 }
 
 // Sprintf formats the text for key in the language tag (Chinese for any zh
@@ -214,8 +235,11 @@ type Localizer interface {
 }
 
 // Error renders err in the language tag: the outermost error in its chain that
-// implements [Localizer] decides the text; errors from outside the SDK keep
-// their own text. A nil error renders as "".
+// implements [Localizer] decides the text. The standard library's file,
+// I/O and context errors an operator meets (a file that does not exist, no
+// permission, a truncated read, a timeout, a cancellation, and the
+// *fs.PathError around them) are translated too; any other error from
+// outside the SDK keeps its own text. A nil error renders as "".
 func Error(err error, tag language.Tag) string {
 	if err == nil {
 		return ""
@@ -224,7 +248,61 @@ func Error(err error, tag language.Tag) string {
 	if errors.As(err, &l) {
 		return l.Localize(tag)
 	}
+	if Match(tag) == Chinese {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return std.Sprintf(tag, "%[1]s %[2]s: %[3]s", std.Sprintf(tag, "op "+pe.Op), pe.Path, Error(pe.Err, tag))
+		}
+		for _, s := range stdErrors {
+			if errors.Is(err, s.err) {
+				return std.Sprintf(tag, s.key)
+			}
+		}
+	}
 	return err.Error()
+}
+
+// std holds the Chinese of the standard library's errors and file
+// operations that Error translates.
+var std = NewCatalog(
+	Entry{Key: "%[1]s %[2]s: %[3]s", ZH: "%[1]s %[2]s：%[3]s"},
+	Entry{Key: "file does not exist", ZH: "文件不存在"},
+	Entry{Key: "file already exists", ZH: "文件已存在"},
+	Entry{Key: "permission denied", ZH: "没有权限"},
+	Entry{Key: "file already closed", ZH: "文件已关闭"},
+	Entry{Key: "unexpected end of file", ZH: "文件意外结束（不完整）"},
+	Entry{Key: "end of file", ZH: "文件结束"},
+	Entry{Key: "timed out", ZH: "超时"},
+	Entry{Key: "cancelled", ZH: "已取消"},
+	Entry{Key: "op open", ZH: "打开"},
+	Entry{Key: "op read", ZH: "读取"},
+	Entry{Key: "op write", ZH: "写入"},
+	Entry{Key: "op close", ZH: "关闭"},
+	Entry{Key: "op stat", ZH: "查看"},
+	Entry{Key: "op lstat", ZH: "查看"},
+	Entry{Key: "op rename", ZH: "重命名"},
+	Entry{Key: "op remove", ZH: "删除"},
+	Entry{Key: "op mkdir", ZH: "创建目录"},
+	Entry{Key: "op readdirent", ZH: "读取目录"},
+	Entry{Key: "op sync", ZH: "写盘"},
+	Entry{Key: "op seek", ZH: "定位"},
+	Entry{Key: "op truncate", ZH: "截断"},
+	Entry{Key: "op chmod", ZH: "修改权限"},
+)
+
+// stdErrors are the standard errors Error translates, most specific first.
+var stdErrors = [...]struct {
+	err error
+	key string
+}{
+	{fs.ErrNotExist, "file does not exist"},
+	{fs.ErrExist, "file already exists"},
+	{fs.ErrPermission, "permission denied"},
+	{fs.ErrClosed, "file already closed"},
+	{io.ErrUnexpectedEOF, "unexpected end of file"},
+	{io.EOF, "end of file"},
+	{context.DeadlineExceeded, "timed out"},
+	{context.Canceled, "cancelled"},
 }
 
 // Match maps any tag to one of the two languages the SDK speaks: Chinese for
@@ -255,6 +333,13 @@ func Parse(s string) (language.Tag, error) {
 func (c *Catalog) Chinese(key string) (string, bool) {
 	zh, ok := c.zh[key]
 	return zh, ok
+}
+
+// One returns the English singular of a counted text (see [Entry]) and
+// whether key has one.
+func (c *Catalog) One(key string) (string, bool) {
+	one, ok := c.one[key]
+	return one, ok
 }
 
 // Keys returns every key of the catalog, sorted.

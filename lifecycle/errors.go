@@ -206,6 +206,8 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "action undo", ZH: "撤销"},
 	l10n.Entry{Key: "action unsent", ZH: "查询未上报数据"},
 	l10n.Entry{Key: "action verify-audit", ZH: "校验审计链"},
+	l10n.Entry{Key: "outcome ok", ZH: "成功"},
+	l10n.Entry{Key: "outcome refused", ZH: "拒绝"},
 	l10n.Entry{Key: "level city", ZH: "市级"},
 	l10n.Entry{Key: "level district", ZH: "区级"},
 	l10n.Entry{Key: "level school", ZH: "校级"},

@@ -120,7 +120,7 @@ func (l *Ledger) do(ctx context.Context, op Operator, n *note, fn func(tx Tx) er
 				return err
 			}
 			e, err := l.audit.Append(ctx, tx, AuditEntry{Chain: AuditChainFor(op), At: l.now(), Operator: op,
-				Action: n.action, Subject: n.subject, Rule: n.rule, Outcome: "ok", Detail: detailJSON(n.detail)})
+				Action: n.action, Subject: n.subject, Rule: n.rule, Outcome: string(OutcomeOK), Detail: detailJSON(n.detail)})
 			if n.out != nil {
 				*n.out = e
 			}
@@ -146,7 +146,7 @@ func (l *Ledger) refused(ctx context.Context, op Operator, n *note, cause error)
 	for attempt := 0; attempt < 8; attempt++ {
 		err := l.store.Tx(ctx, func(tx Tx) error {
 			_, err := l.audit.Append(ctx, tx, AuditEntry{Chain: AuditChainFor(op), At: l.now(), Operator: op,
-				Action: n.action, Subject: n.subject, Rule: rule, Outcome: "refused", Detail: detailJSON(map[string]any{"error": cause.Error()})})
+				Action: n.action, Subject: n.subject, Rule: rule, Outcome: string(OutcomeRefused), Detail: detailJSON(map[string]any{"error": cause.Error()})})
 			return err
 		})
 		var ce *ConflictError
@@ -676,6 +676,16 @@ func (l *Ledger) Undo(ctx context.Context, op Operator, cardID, reason string) (
 			return err
 		}
 		n.detail["undone_event"], n.detail["from"], n.detail["to"] = last.Seq, c.State, out.State
+		switch last.Action { // the loss clocks follow the card (R-LOSS-1, R-LOSS-5)
+		case ActReportLoss:
+			if err := l.closeLossClocks(ctx, tx, out.ID); err != nil {
+				return err
+			}
+		case ActCancelLoss:
+			if err := l.lossClocks(ctx, tx, out); err != nil {
+				return err
+			}
+		}
 		_, err = tx.AppendEvent(ctx, Event{CardID: out.ID, Kind: out.Kind, Action: "undo", From: c.State, To: out.State, Rule: "P-3",
 			At: out.UpdatedAt, Operator: op, District: out.District, School: out.School,
 			Reason: fmt.Sprintf("%s (undoes event %d)", reason, last.Seq), Before: string(before), Version: out.Version})

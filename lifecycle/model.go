@@ -207,7 +207,8 @@ type AuditEntry struct {
 	Action   string
 	Subject  string
 	Rule     string
-	// Outcome is "ok" or "refused" (refusals are audited too).
+	// Outcome is OutcomeOK or OutcomeRefused (refusals are audited too);
+	// Outcome(e.Outcome).Localize names it for an operator.
 	Outcome string
 	// Detail is JSON: before and after values, export fields, approvals.
 	Detail string

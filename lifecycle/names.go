@@ -18,11 +18,12 @@ import (
 
 // Catalog key prefixes of the names.
 const (
-	nameKind   = "card kind "
-	nameState  = "state "
-	nameAction = "action "
-	nameLevel  = "level "
-	nameEntity = "entity "
+	nameKind    = "card kind "
+	nameState   = "state "
+	nameAction  = "action "
+	nameLevel   = "level "
+	nameEntity  = "entity "
+	nameOutcome = "outcome "
 	// nameIDCancelled is the ID card's cancelled state: punched (打孔作废,
 	// C-MGMT-1), not the registry card's cancellation (注销).
 	nameIDCancelled = "state cancelled (ID card)"
@@ -66,6 +67,23 @@ func (a Action) Localize(tag language.Tag) string {
 // Chinese; the stored value in English).
 func (l Level) Localize(tag language.Tag) string {
 	return localName(tag, nameLevel+string(l), string(l))
+}
+
+// Outcome is what became of an audited call: [AuditEntry.Outcome] holds one.
+type Outcome string
+
+// The outcomes the ledger audits.
+const (
+	// OutcomeOK: the call was done.
+	OutcomeOK Outcome = "ok"
+	// OutcomeRefused: the call was refused (refusals are audited too).
+	OutcomeRefused Outcome = "refused"
+)
+
+// Localize names the outcome in tag's language (成功, 拒绝 in Chinese; the
+// stored value in English).
+func (o Outcome) Localize(tag language.Tag) string {
+	return localName(tag, nameOutcome+string(o), string(o))
 }
 
 // entityName names the kind of row an error is about (卡, 学生 … in Chinese).

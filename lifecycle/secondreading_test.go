@@ -425,3 +425,34 @@ func TestApprovalFromTheLevelAbove(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "2", s.Gender)
 }
+
+func TestUndoMovesTheLossClocks(t *testing.T) {
+	f := newFixture(t, bj(2026, 11, 2, 9))
+	f.issuedRegistryCard("U1", schoolA, number(t, schoolA, 0, 31, 2, 2))
+	f.tr(opA, "U1", lifecycle.ActReportLoss, "")
+	_, err := f.l.Undo(f.ctx, opA, "U1", "wrong card")
+	require.NoError(t, err)
+	f.now = bj(2026, 12, 30, 9)
+	assert.Empty(t, f.overdue(opA), "R-LOSS-1, R-LOSS-5: an undone loss runs no clock")
+	f.now = bj(2026, 11, 3, 9)
+	f.tr(opA, "U1", lifecycle.ActReportLoss, "")
+	f.tr(opA, "U1", lifecycle.ActCancelLoss, "")
+	_, err = f.l.Undo(f.ctx, opA, "U1", "it was lost after all")
+	require.NoError(t, err)
+	f.now = bj(2026, 12, 30, 9)
+	assert.Equal(t, []string{"R-LOSS-1/U1", "R-LOSS-5/apply/U1"}, f.overdue(opA), "the loss is back, and so are its clocks")
+}
+
+func TestIDNumberChangeKeepsTheFirstHolder(t *testing.T) {
+	f := newFixture(t, bj(2026, 9, 7, 9))
+	rid := "110101201909010015"
+	_, err := f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G" + rid, Number: number(t, schoolA, 0, 32, 1, 1).String(), Name: "张三", IDNumber: rid})
+	require.NoError(t, err)
+	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "J2", Number: number(t, schoolA, 0, 32, 1, 2).String(), Name: "李四"})
+	require.NoError(t, err)
+	ch := lifecycle.ControlledChange{StudentKey: "J2", Field: "id-number", New: rid, Proof: "户籍证明"}
+	ch.Approval, err = f.l.ApproveChange(f.ctx, dist05, ch)
+	require.NoError(t, err)
+	_, err = f.l.ChangeControlledField(f.ctx, opA, ch)
+	assert.Equal(t, "S-ID-9", ruleOf(t, err), "the first registered keeps the resident ID number")
+}

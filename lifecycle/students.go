@@ -64,12 +64,8 @@ func (l *Ledger) Enrol(ctx context.Context, op Operator, s Student) (Student, er
 		if err := birthAgrees(s.BirthDate, s.IDNumber); err != nil {
 			return err
 		}
-		if s.IDNumber != "" {
-			if other, err := tx.GetStudent(ctx, "G"+s.IDNumber); err == nil && other.Key != s.Key {
-				return &RuleError{Rule: "S-ID-9", Reason: reasonIDTaken, Err: ErrDuplicate}
-			} else if err != nil && !errors.Is(err, ErrNotFound) {
-				return err
-			}
+		if err := idFree(ctx, tx, s.Key, s.IDNumber); err != nil {
+			return err
 		}
 		s.Number = id.String()
 		s.District, s.School, s.Status, s.Version = op.District, op.School, StudentEnrolled, 0
@@ -82,6 +78,22 @@ func (l *Ledger) Enrol(ctx context.Context, op Operator, s Student) (Student, er
 		return tx.PutEnrolment(ctx, Enrolment{StudentKey: s.Key, School: op.School, District: op.District, Since: l.now()})
 	})
 	return out, err
+}
+
+// idFree: no other student holds the resident ID number (S-ID-9: the first
+// registered keeps it), as far as students are keyed by their personal code.
+func idFree(ctx context.Context, tx Tx, key, idNumber string) error {
+	if idNumber == "" {
+		return nil
+	}
+	other, err := tx.GetStudent(ctx, "G"+idNumber)
+	switch {
+	case err == nil && other.Key != key:
+		return &RuleError{Rule: "S-ID-9", Reason: reasonIDTaken, Err: ErrDuplicate}
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return err
+	}
+	return nil
 }
 
 func (l *Ledger) closeEnrolment(ctx context.Context, tx Tx, key, school string) error {
@@ -726,6 +738,11 @@ func (l *Ledger) ChangeControlledField(ctx context.Context, op Operator, ch Cont
 		if err := birthAgrees(s.BirthDate, s.IDNumber); err != nil {
 			return err
 		}
+		if ch.Field == "id-number" {
+			if err := idFree(ctx, tx, s.Key, s.IDNumber); err != nil {
+				return err
+			}
+		}
 		out, err = tx.PutStudent(ctx, s)
 		return err
 	})
@@ -748,7 +765,7 @@ func (l *Ledger) approval(ctx context.Context, tx Tx, op Operator, s Student, ch
 	}
 	e := es[0]
 	var d struct{ Field, New, Proof string }
-	if e.Action != "approve" || e.Outcome != "ok" || e.Subject != s.Key || json.Unmarshal([]byte(e.Detail), &d) != nil ||
+	if e.Action != "approve" || e.Outcome != string(OutcomeOK) || e.Subject != s.Key || json.Unmarshal([]byte(e.Detail), &d) != nil ||
 		d.Field != ch.Field || d.New != ch.New || d.Proof != ch.Proof || !approves(e.Operator, op, s) {
 		return Operator{}, refused
 	}

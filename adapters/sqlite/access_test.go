@@ -68,7 +68,7 @@ func TestAccessRefusesWhatIsNotALedger(t *testing.T) {
 	for _, access := range []sqlite.Access{sqlite.AccessExisting, sqlite.AccessReadOnly, sqlite.AccessMigrate} {
 		for _, tc := range []struct {
 			name, path, zh string
-			is            error
+			is             error
 		}{
 			{"missing file is not created", filepath.Join(dir, "typo.db"), "文件不存在", fs.ErrNotExist},
 			{"0-byte file", empty, "文件为空", nil},

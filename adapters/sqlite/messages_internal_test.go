@@ -23,7 +23,7 @@ func TestEveryTextHasChinese(t *testing.T) {
 		{&SchemaError{Path: "a.db", Found: 3, Known: 1}, "数据库 a.db：结构版本为 3，本程序最高支持 1"},
 		{&PathError{Path: "x?y", Reason: reasonPathSyntax}, "数据库路径 \"x?y\"：不得包含“?”或以“file:”开头"},
 		{&BackupError{Path: "b.db", Step: reasonIntegrity, Err: errors.New("page 3")}, "备份 b.db：完整性检查失败：page 3"},
-		{&BackupError{Path: "b.db", Step: reasonOpen, Err: os.ErrNotExist}, "备份 b.db：打开：file does not exist"},
+		{&BackupError{Path: "b.db", Step: reasonOpen, Err: os.ErrNotExist}, "备份 b.db：打开：文件不存在"},
 	} {
 		assert.Equal(t, tc.want, l10n.Error(tc.err, language.Chinese))
 		assert.NotEqual(t, tc.want, tc.err.Error(), "English differs")

@@ -73,6 +73,7 @@ type Store struct {
 	writer chan struct{}
 	conn   *sql.Conn
 	stmts  map[string]*sql.Stmt // prepared on conn; used only by the holder of writer
+	group  committer            // callers queued for conn (group commit)
 	// ro is the pool of read-only connections (PRAGMA query_only) for the
 	// reads outside Tx ([Store.AssignedNumbers]): WAL readers, each query
 	// its own deferred read transaction, never waiting for the writer slot
@@ -402,14 +403,20 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// beginSQL starts a transaction on the writer connection: IMMEDIATE, so
+// writers queue in Go, except on a store opened with [AccessReadOnly], whose
+// file takes no write lock (a deferred read transaction).
+func (s *Store) beginSQL() string {
+	if s.readOnly {
+		return "BEGIN"
+	}
+	return "BEGIN IMMEDIATE"
+}
+
 // exclusive runs fn inside BEGIN IMMEDIATE … COMMIT on the writer
 // connection; the caller holds the writer slot or is Open.
 func (s *Store) exclusive(ctx context.Context, fn func() error) (err error) {
-	begin := "BEGIN IMMEDIATE"
-	if s.readOnly {
-		begin = "BEGIN" // a read transaction: a read-only file takes no write lock
-	}
-	if _, err := s.conn.ExecContext(ctx, begin); err != nil {
+	if _, err := s.conn.ExecContext(ctx, s.beginSQL()); err != nil {
 		return err
 	}
 	defer func() {
@@ -439,7 +446,11 @@ func (s *Store) rollback() {
 }
 
 // Tx runs fn in one IMMEDIATE transaction on the writer connection. It
-// waits for the transaction in flight (or ctx) first. See [lifecycle.Store].
+// waits for the transaction in flight (or ctx) first; callers that waited
+// together commit together (group commit, see group.go): one fsync for all
+// of them, each fn in a savepoint of its own, so a failing caller rolls back
+// alone and every caller returns only once its own writes are durable. See
+// [lifecycle.Store].
 // A database out of reach — locked by another program past the busy
 // timeout, unreadable, or deleted or moved under the open store — is a
 // [*lifecycle.StoreUnavailableError] matching [lifecycle.ErrStoreUnavailable];
@@ -454,22 +465,9 @@ func (s *Store) Tx(ctx context.Context, fn func(lifecycle.Tx) error) (err error)
 	select {
 	case <-s.closed:
 		return ErrClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	case s.writer <- struct{}{}:
-	}
-	defer func() { <-s.writer }()
-	select {
-	case <-s.closed:
-		return ErrClosed
 	default:
 	}
-	if err := s.checkFile(); err != nil {
-		return err
-	}
-	t := &tx{s: s}
-	defer func() { t.done = true }()
-	return s.exclusive(ctx, func() error { return fn(t) })
+	return s.groupTx(ctx, fn)
 }
 
 // stmt returns the statement for query prepared on the writer connection,

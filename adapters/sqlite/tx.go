@@ -14,6 +14,19 @@ import (
 type tx struct {
 	s    *Store
 	done bool
+	// grouped: the transaction is shared with other callers (group
+	// commit), so a cancelled context must not interrupt a statement
+	// (SQLite would roll back the whole transaction, everyone's writes):
+	// cancellation is seen between statements instead.
+	grouped bool
+}
+
+// stmtCtx is the context a statement runs with (see grouped).
+func (t *tx) stmtCtx(ctx context.Context) context.Context {
+	if t.grouped {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 func (t *tx) check(ctx context.Context) error {
@@ -27,6 +40,7 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
+	ctx = t.stmtCtx(ctx)
 	st, err := t.s.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -38,6 +52,7 @@ func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
+	ctx = t.stmtCtx(ctx)
 	st, err := t.s.stmt(ctx, query)
 	if err != nil {
 		return nil, err

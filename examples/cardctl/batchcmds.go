@@ -132,14 +132,14 @@ func (r *validateResult) text(e *env) {
 		e.say("%s", e.t("warning: %s", p.Message))
 	}
 	if r.Accepted {
-		e.say("%s", e.t("%s: %s, all passed: accepted", r.File, e.tn(int(r.Records), "%d record", "%d records")))
+		e.say("%s", e.t("%s: %s, all passed: accepted", r.File, e.t("%d records", int(r.Records))))
 		if r.LocalPrint {
 			e.say("%s", e.t("fewer than %d cards: the district may print this batch itself (C-MAKE-2)", batch.LocalPrintLimit))
 		}
 		return
 	}
-	e.say("%s", e.t("%s: %s, %d failed, %s: refused", r.File, e.tn(int(r.Records), "%d record", "%d records"), r.Failed,
-		e.tn(int(r.Problems), "%d problem", "%d problems")))
+	e.say("%s", e.t("%s: %s, %d failed, %s: refused", r.File, e.t("%d records", int(r.Records)), r.Failed,
+		e.t("%d problems", int(r.Problems))))
 	e.say("%s", e.t("failure file: %s", r.FailureFile))
 }
 
@@ -357,9 +357,9 @@ type splitResult struct {
 
 func (r *splitResult) text(e *env) {
 	for _, p := range r.Parts {
-		e.say("%s", e.t("%s: %s -> %s", p.Code, e.tn(int(p.Records), "%d record", "%d records"), p.File))
+		e.say("%s", e.t("%s: %s -> %s", p.Code, e.t("%d records", int(p.Records)), p.File))
 	}
-	e.say("%s", e.tn(len(r.Parts), "%d part written", "%d parts written"))
+	e.say("%s", e.t("%d parts written", len(r.Parts)))
 }
 
 // cmdSplit splits the factory's result file per district at the city
@@ -446,12 +446,12 @@ type mergeResult struct {
 }
 
 func (r *mergeResult) text(e *env) {
-	e.say("%s", e.t("%s merged: %s -> %s", e.tn(len(r.Inputs), "%d file", "%d files"), e.tn(int(r.Records), "%d record", "%d records"), r.Output))
+	e.say("%s", e.t("%s merged: %s -> %s", e.t("%d files", len(r.Inputs)), e.t("%d records", int(r.Records)), r.Output))
 	if r.Package {
-		e.say("%s", e.t("%s and %s in the package", e.tn(int(r.RareEntries), "%d rare-character description", "%d rare-character descriptions"),
-			e.tn(int(r.Photos), "%d photo", "%d photos")))
+		e.say("%s", e.t("%s and %s in the package", e.t("%d rare-character descriptions", int(r.RareEntries)),
+			e.t("%d photos", int(r.Photos))))
 	} else if r.RareOutput != "" {
-		e.say("%s", e.t("%s -> %s", e.tn(int(r.RareEntries), "%d rare-character description", "%d rare-character descriptions"), r.RareOutput))
+		e.say("%s", e.t("%s -> %s", e.t("%d rare-character descriptions", int(r.RareEntries)), r.RareOutput))
 	}
 }
 
@@ -705,7 +705,7 @@ func (r *handoverResult) text(e *env) {
 	for _, l := range r.Labels {
 		e.say("%s", l)
 	}
-	e.say("%s", e.t("%s in %s", e.tn(r.Cards, "%d card", "%d cards"), e.tn(len(r.Boxes), "%d small box", "%d small boxes")))
+	e.say("%s", e.t("%s in %s", e.t("%d cards", r.Cards), e.t("%d small boxes", len(r.Boxes))))
 	if r.Output != "" {
 		e.say("%s", e.t("handover sheet: %s", r.Output))
 	}

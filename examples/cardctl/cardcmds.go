@@ -344,37 +344,40 @@ type logJSON struct {
 }
 
 type cardResult struct {
-	Card       string       `json:"card"` // "sim" or the reader's name
-	Serial     string       `json:"serial"`
-	Suite      string       `json:"suite"`
-	Type       string       `json:"type"`
-	Status     string       `json:"status"`
-	Semester   string       `json:"semester"`
-	Extension  bool         `json:"extension_open"`
-	Completed  string       `json:"completed_pending,omitempty"`
-	Student    *studentJSON `json:"student,omitempty"`
-	Log        []logJSON    `json:"log,omitempty"`
-	APDUs      int          `json:"apdus,omitempty"`
-	ModelledMS float64      `json:"modelled_ms,omitempty"`
-	SimState   string       `json:"sim_state,omitempty"`
+	Card       string          `json:"card"` // "sim" or the reader's name
+	Serial     string          `json:"serial"`
+	Suite      string          `json:"suite"`
+	Type       string          `json:"type"`
+	Status     string          `json:"status"`
+	Semester   string          `json:"semester"`
+	Extension  bool            `json:"extension_open"`
+	Completed  string          `json:"completed_pending,omitempty"`
+	completed  card.Op         // Completed, typed: it names itself in the operator's language
+	ins        card.Inspection // what fillCard read, typed likewise
+	Student    *studentJSON    `json:"student,omitempty"`
+	Log        []logJSON       `json:"log,omitempty"`
+	APDUs      int             `json:"apdus,omitempty"`
+	ModelledMS float64         `json:"modelled_ms,omitempty"`
+	SimState   string          `json:"sim_state,omitempty"`
 }
 
 func (r *cardResult) text(e *env) {
-	e.say("%s", e.t("card %s (%s, %s): %s", r.Serial, r.Suite, e.t(r.Type), e.t(r.Status)))
+	e.say("%s", e.t("card %s (%s, %s): %s", r.Serial, r.Suite, r.ins.Info.Type, r.ins.State.Status))
 	if r.Completed != "" {
-		e.say("%s", e.t("an interrupted %s was completed first", e.t(r.Completed)))
+		e.say("%s", e.t("an interrupted %s was completed first", r.completed))
 	}
 	if r.Semester != "none" {
 		e.say("%s", e.t("registered for semester %s", r.Semester))
 	}
-	if s := r.Student; s != nil {
-		e.say("%s", e.t("student %s %s (%s, %s), school %s %s, valid %s-%s", s.RegistryNumber, s.Name, e.t(s.Gender), e.t(s.Stage), s.SchoolCode, s.SchoolName, s.ValidFrom, s.ValidUntil))
+	if s := r.Student; s != nil && r.ins.Student != nil {
+		e.say("%s", e.t("student %s %s (%s, %s), school %s %s, valid %s-%s", s.RegistryNumber, s.Name, r.ins.Student.Gender, r.ins.Student.Stage, s.SchoolCode, s.SchoolName, s.ValidFrom, s.ValidUntil))
 	}
-	for _, l := range r.Log {
-		e.say("  #%d %s %s %s %s %s", l.Seq, l.Date, l.School, e.t(l.Op), e.t(l.Status), l.Semester)
+	for i, l := range r.Log {
+		op, status := r.ins.Log[i].Op, r.ins.Log[i].Status
+		e.say("  #%d %s %s %s %s %s", l.Seq, l.Date, l.School, op.Localize(e.lang), status.Localize(e.lang), l.Semester)
 	}
 	if r.APDUs > 0 {
-		e.say("%s", e.t("%s, %.1f ms modelled (simulated card)", e.tn(r.APDUs, "%d APDU", "%d APDUs"), r.ModelledMS))
+		e.say("%s", e.t("%s, %.1f ms modelled (simulated card)", e.t("%d APDUs", r.APDUs), r.ModelledMS))
 	}
 	if r.SimState != "" {
 		e.say("%s", e.t("simulated card kept in %s", r.SimState))
@@ -468,7 +471,7 @@ func cmdCard(e *env, args []string) (result, error) {
 	opDone := false
 	err = t.session(clock, school, func(s *card.Session) error {
 		if c := s.Completed(); c != card.OpNone {
-			res.Completed = c.String()
+			res.Completed, res.completed = c.String(), c
 		}
 		if op != nil {
 			if err := op(s); err != nil {
@@ -516,6 +519,7 @@ func (t *terminal) countAPDUs(res *cardResult) {
 }
 
 func fillCard(res *cardResult, ins card.Inspection, withLog bool) {
+	res.ins = ins
 	res.Serial, res.Suite, res.Type = ins.Info.SerialHex(), ins.Info.Suite.String(), ins.Info.Type.String()
 	res.Status, res.Semester, res.Extension = ins.State.Status.String(), ins.State.Semester.String(), ins.State.Extension
 	if ins.Student != nil {

@@ -89,7 +89,7 @@ type exportResult struct {
 }
 
 func (r *exportResult) text(e *env) {
-	e.say("%s", e.t("%s, %s: %s -> %s", r.Scope, r.Day, e.tn(r.Events, "%d event", "%d events"), r.Output))
+	e.say("%s", e.t("%s, %s: %s -> %s", r.Scope, r.Day, e.t("%d events", r.Events), r.Output))
 }
 
 // cmdListsExport writes the day's event file of the operator's scope from
@@ -183,8 +183,8 @@ func (r *listsMergeResult) text(e *env) {
 	for _, c := range r.Listed {
 		e.say("%s", e.t("conflict: %s", c.Message))
 	}
-	e.say("%s", e.t("%s read, %d written, %s dropped, %s -> %s", e.tn(r.Read, "%d event", "%d events"), r.Written,
-		e.tn(r.Duplicates, "%d duplicate", "%d duplicates"), e.tn(r.Conflicts, "%d conflict", "%d conflicts"), r.Output))
+	e.say("%s", e.t("%s read, %d written, %s dropped, %s -> %s", e.t("%d events", r.Read), r.Written,
+		e.t("%d duplicates", r.Duplicates), e.t("%d conflicts", r.Conflicts), r.Output))
 }
 
 // cmdListsMerge merges school event files into the district file, or
@@ -250,8 +250,8 @@ type listResult struct {
 }
 
 func (r *listResult) text(e *env) {
-	e.say("%s", e.t("list version %d: %s (%s), %s folded, %s -> %s", r.Version, e.tn(r.Entries, "%d card", "%d cards"), e.t(r.Covers),
-		e.tn(r.Events, "%d event", "%d events"), e.tn(r.Bytes, "%d byte", "%d bytes"), r.Output))
+	e.say("%s", e.t("list version %d: %s (%s), %s folded, %s -> %s", r.Version, e.t("%d cards", r.Entries), e.t(r.Covers),
+		e.t("%d events", r.Events), e.t("%d bytes", r.Bytes), r.Output))
 	e.say("%s", e.t("digest %s", r.Digest))
 }
 
@@ -392,8 +392,8 @@ func (r *diffResult) text(e *env) {
 		}
 		e.say("%s %s", c.Serial, c.Status)
 	}
-	e.say("%s", e.t("delta %d -> %d: %s, %s -> %s", r.Base, r.Version, e.tn(len(r.Changes), "%d change", "%d changes"),
-		e.tn(r.Bytes, "%d byte", "%d bytes"), r.Output))
+	e.say("%s", e.t("delta %d -> %d: %s, %s -> %s", r.Base, r.Version, e.t("%d changes", len(r.Changes)),
+		e.t("%d bytes", r.Bytes), r.Output))
 }
 
 // cmdListsDiff makes the signed delta from one list version to a later one.
@@ -475,7 +475,7 @@ func (r *lookupResult) text(e *env) {
 			e.say("%s %s", x.Serial, e.t("frozen"))
 		}
 	}
-	e.say("%s", e.t("list version %d, %s", r.Version, e.tn(r.Cards, "%d card", "%d cards")))
+	e.say("%s", e.t("list version %d, %s", r.Version, e.t("%d cards", r.Cards)))
 }
 
 // cmdListsLookup looks card serials up in a verified list, after applying

@@ -57,14 +57,14 @@ func (r *makeResult) text(e *env) {
 		e.say("%s", e.t("warning: %s", c.Message))
 	}
 	if len(r.Errors) > 0 {
-		e.say("%s", e.t("%s: %s, %s: nothing written", r.Export, e.tn(r.Rows, "%d row", "%d rows"), e.tn(len(r.Errors), "%d bad cell", "%d bad cells")))
+		e.say("%s", e.t("%s: %s, %s: nothing written", r.Export, e.t("%d rows", r.Rows), e.t("%d bad cells", len(r.Errors))))
 		return
 	}
 	if r.Package {
-		e.say("%s", e.t("%s: %s and %d photos written to %s (C-MAKE-1)", r.Export, e.tn(r.Records, "%d record", "%d records"), r.Photos, r.Output))
+		e.say("%s", e.t("%s: %s and %d photos written to %s (C-MAKE-1)", r.Export, e.t("%d records", r.Records), r.Photos, r.Output))
 		return
 	}
-	e.say("%s", e.t("%s: %s written to %s (C-MAKE-1)", r.Export, e.tn(r.Records, "%d record", "%d records"), r.Output))
+	e.say("%s", e.t("%s: %s written to %s (C-MAKE-1)", r.Export, e.t("%d records", r.Records), r.Output))
 }
 
 // cmdMake is the school's step (C-MAKE-1): a CMIS export (xlsx or CSV)

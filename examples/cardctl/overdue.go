@@ -30,14 +30,14 @@ type overdueResult struct {
 
 func (r *overdueResult) text(e *env) {
 	for _, d := range r.Deadlines {
-		who := strings.TrimSpace(e.t(d.Level) + " " + d.District + " " + d.School)
+		who := strings.TrimSpace(lifecycle.Level(d.Level).Localize(e.lang) + " " + d.District + " " + d.School)
 		e.say("%s", e.t("%s %s %s (%s) due %s, %s overdue", d.Rule, d.ID, d.Subject, who,
-			d.DueAt.In(lifecycle.Beijing()).Format("2006-01-02 15:04"), e.tn(d.OverdueDays, "%d day", "%d days")))
+			d.DueAt.In(lifecycle.Beijing()).Format("2006-01-02 15:04"), e.t("%d days", d.OverdueDays)))
 	}
 	if r.Truncated {
 		e.say("%s", e.t("more deadlines are overdue: raise --limit"))
 	}
-	e.say("%s", e.tn(r.Count, "%d overdue deadline in %s", "%d overdue deadlines in %s", r.Scope))
+	e.say("%s", e.t("%d overdue deadlines in %s", r.Count, r.Scope))
 }
 
 // cmdOverdue lists the open deadlines past due in the operator's scope

@@ -180,17 +180,17 @@ type reconcileResult struct {
 
 func (r *reconcileResult) text(e *env) {
 	if r.Duplicates > 0 {
-		e.say("%s", e.tn(r.Duplicates, "%d card scanned more than once, counted once", "%d cards scanned more than once, counted once"))
+		e.say("%s", e.t("%d cards scanned more than once, counted once", r.Duplicates))
 	}
 	for _, d := range r.Differences {
 		e.say("%s", d.Message)
 	}
 	if r.Match {
-		e.say("%s", e.t("%s: the cards counted match the sheet (%s)", r.Sheet, e.tn(r.SheetCards, "%d card", "%d cards")))
+		e.say("%s", e.t("%s: the cards counted match the sheet (%s)", r.Sheet, e.t("%d cards", r.SheetCards)))
 		return
 	}
-	e.say("%s", e.t("%s: counts differ in %s: sheet %s, counted %s", r.Sheet, e.tn(len(r.Differences), "%d group", "%d groups"),
-		e.tn(r.SheetCards, "%d card", "%d cards"), e.tn(r.CountedCards, "%d card", "%d cards")))
+	e.say("%s", e.t("%s: counts differ in %s: sheet %s, counted %s", r.Sheet, e.t("%d groups", len(r.Differences)),
+		e.t("%d cards", r.SheetCards), e.t("%d cards", r.CountedCards)))
 	e.say("%s", e.t("regenerated handover sheet: %s", r.Regenerated))
 }
 

@@ -355,13 +355,3 @@ func fileSize(r io.Reader) int64 {
 	}
 	return -1
 }
-
-// tn renders a count in the operator's language: English needs the singular
-// for one ("1 day", not "1 days"), so one and other are two catalog keys;
-// Chinese has no plural and both keys carry the same Chinese.
-func (e *env) tn(n int, one, other string, args ...any) string {
-	if n == 1 {
-		return e.t(one, append([]any{n}, args...)...)
-	}
-	return e.t(other, append([]any{n}, args...)...)
-}

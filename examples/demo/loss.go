@@ -98,7 +98,7 @@ func (d *demo) stepLoss() error {
 	}
 	cityEv, err := d.ledger.ListEvents(d.ctx, d.city, today)
 	if err != nil {
-		return d.expect(err, "asking the ledger for %s's list events", d.text("city"))
+		return d.expect(err, "asking the ledger for %s's list events", lifecycle.LevelCity.Localize(d.tag))
 	}
 	if err := d.check(len(cityEv) == 1 && cityEv[0].Compare(evA[0]) == 0 && len(evB) == 0, "the city's merged file holds what the ledger lists city-wide for the day"); err != nil {
 		return err

@@ -27,7 +27,6 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "%s: %s", ZH: "%s：%s"},
 	l10n.Entry{Key: "yes", ZH: "是"},
 	l10n.Entry{Key: "no", ZH: "否"},
-	l10n.Entry{Key: "city", ZH: "市级"},
 	l10n.Entry{Key: "district %s", ZH: "区县 %s"},
 	l10n.Entry{Key: "the simulated clock goes forward", ZH: "模拟时钟只能向前"},
 	l10n.Entry{Key: "The card-making data goes up: school → district → city", ZH: "制卡数据逐级上报：学校 → 区县 → 市级"},
@@ -259,6 +258,4 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "the audit chains are the city's and districts 05 and 08", ZH: "审计链为市级及区县 05、08 的审计链"},
 	l10n.Entry{Key: "   %s's audit chain: %d entries, hash chain intact through the anchor kept at entry %d, %d refusal(s) (P-3)", ZH: "   %s审计链：%d 条记录，哈希链完整（含第 %d 条处保存的锚点），%d 次拒绝（P-3）"},
 	l10n.Entry{Key: "   %s's audit chain: %d entries, hash chain intact, %d refusal(s) (P-3)", ZH: "   %s审计链：%d 条记录，哈希链完整，%d 次拒绝（P-3）"},
-	l10n.Entry{Key: "ok", ZH: "成功"},
-	l10n.Entry{Key: "refused", ZH: "拒绝"},
 )

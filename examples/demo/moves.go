@@ -78,8 +78,8 @@ func (d *demo) stepTransfer() error {
 	}
 	d.anchor = lifecycle.AuditAnchor{Seq: e.Seq, Hash: e.Hash}
 	d.say("     %s's audit chain, entry %d: %s by %s on %s, rule %s, outcome %s; the district keeps this head outside the store as its anchor (S-4, P-3)",
-		d.chainName(e.Chain), e.Seq, lifecycle.Action(e.Action).Localize(d.tag), e.Operator.User, e.Subject, e.Rule, d.outcome(e.Outcome))
-	return d.check(e.Outcome == "refused" && e.Subject == serial && e.Chain == d.a.op.District && lifecycle.Action(e.Action) == lifecycle.ActFreeze, "the refusal is audited in district 05's chain")
+		d.chainName(e.Chain), e.Seq, lifecycle.Action(e.Action).Localize(d.tag), e.Operator.User, e.Subject, e.Rule, lifecycle.Outcome(e.Outcome).Localize(d.tag))
+	return d.check(e.Outcome == string(lifecycle.OutcomeRefused) && e.Subject == serial && e.Chain == d.a.op.District && lifecycle.Action(e.Action) == lifecycle.ActFreeze, "the refusal is audited in district 05's chain")
 }
 
 // stepRecover is step 7: a student leaves Beijing; the card is frozen at

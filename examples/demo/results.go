@@ -48,7 +48,7 @@ func (d *demo) stepResults() error {
 		return d.expect(err, "building the city handover sheet")
 	}
 	d.sayBoxes(sheet)
-	if err := d.reconcile(d.text("city"), sheet, []batchtest.Part{d.part(d.a), d.part(d.b)}, nil); err != nil {
+	if err := d.reconcile(lifecycle.LevelCity.Localize(d.tag), sheet, []batchtest.Part{d.part(d.a), d.part(d.b)}, nil); err != nil {
 		return err
 	}
 	parts, err := d.split(result, name, batch.ByDistrict, batch.Header{Level: batch.LevelCity, Code: "01", Batch: "R" + d.now.Format("20060102"), Created: d.now})

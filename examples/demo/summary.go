@@ -84,18 +84,6 @@ func (d *demo) chainName(chain string) string {
 	return d.text("district %s", chain)
 }
 
-// outcome renders an audit entry's outcome ("ok" or "refused"); lifecycle
-// has no names for them, so the demo's catalog does.
-func (d *demo) outcome(o string) string {
-	switch o {
-	case "ok":
-		return d.text("ok")
-	case "refused":
-		return d.text("refused")
-	}
-	return o
-}
-
 // refusals counts the refused calls in an audit chain, paging through it as
 // the city.
 func (d *demo) refusals(chain string) (int, error) {
@@ -106,7 +94,7 @@ func (d *demo) refusals(chain string) (int, error) {
 			return 0, d.expect(err, "reading audit chain %s", chain)
 		}
 		for _, e := range es {
-			if e.Outcome == "refused" {
+			if e.Outcome == string(lifecycle.OutcomeRefused) {
 				n++
 			}
 		}

@@ -119,8 +119,9 @@ func Check(t TB, c *l10n.Catalog, s Source) map[string]string {
 }
 
 // Catalog checks every entry of c: the Chinese of a text with letters has
-// Han characters, and the Chinese prints the same arguments as the English
-// key (so neither language prints %!v(MISSING) or drops a value).
+// Han characters, and the Chinese (and the English singular of a counted
+// text) prints the same arguments as the English key (so no language prints
+// %!v(MISSING) or drops a value).
 func Catalog(t TB, c *l10n.Catalog) {
 	t.Helper()
 	for _, key := range c.Keys() {
@@ -130,6 +131,9 @@ func Catalog(t TB, c *l10n.Catalog) {
 		}
 		if en, cn := verbs(key), verbs(zh); !slices.Equal(en, cn) {
 			t.Errorf("catalog: %q and its Chinese %q print different arguments: %v and %v", key, zh, en, cn)
+		}
+		if one, ok := c.One(key); ok && !slices.Equal(verbs(key), verbs(one)) {
+			t.Errorf("catalog: %q and its singular %q print different arguments", key, one)
 		}
 	}
 }
