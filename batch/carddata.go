@@ -5,6 +5,7 @@ import (
 	"io"
 	"unicode/utf8"
 
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/internal/gbtext"
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -208,34 +209,11 @@ func cardLen(s string, gb bool) int {
 	return gbtext.Len(s)
 }
 
+// validDate reports whether s is a YYYYMMDD calendar date (digits.Date, the
+// one date rule of the module).
 func validDate(s string) bool {
-	if len(s) != 8 {
-		return false
-	}
-	for i := 0; i < 8; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	y := atoiDigits(s[0:4])
-	m := atoiDigits(s[4:6])
-	d := atoiDigits(s[6:8])
-	if y < 1900 || m < 1 || m > 12 || d < 1 {
-		return false
-	}
-	days := [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m-1]
-	if m == 2 && (y%4 == 0 && y%100 != 0 || y%400 == 0) {
-		days = 29
-	}
-	return d <= days
-}
-
-func atoiDigits(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		n = n*10 + int(s[i]-'0')
-	}
-	return n
+	_, _, _, ok := digits.Date(s)
+	return ok
 }
 
 // keyOfDigits packs up to 19 ASCII digits into a uint64 (for duplicate sets).

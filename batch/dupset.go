@@ -1,6 +1,10 @@
 package batch
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/bjedu/studentcard/internal/digits"
+)
 
 // dupSet is an exact set of non-zero uint64 keys, for finding duplicates in
 // one pass. The card-making keys are exact (a registry number is 16 digits, a
@@ -249,7 +253,7 @@ func (s *lineKeys) duplicates(fn func(dup, first keyLine) error) error {
 // up to 2079) and sequence (10 bits). ok is false for dates it cannot pack.
 func residentKey(s string) (uint64, bool) {
 	region := keyOfDigits(s[0:6])
-	y, m, d := atoiDigits(s[6:10]), atoiDigits(s[10:12]), atoiDigits(s[12:14])
+	y, m, d := digits.Atoi(s[6:10]), digits.Atoi(s[10:12]), digits.Atoi(s[12:14])
 	days := daysFromCivil(y, m, d) - daysFromCivil(1900, 1, 1)
 	if days < 0 || days > 0xFFFF {
 		return 0, false

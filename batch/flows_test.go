@@ -250,7 +250,7 @@ func TestPacking(t *testing.T) {
 		bad.Rows[0].Count = 50
 		var buf bytes.Buffer
 		require.NoError(t, bad.Write(&buf, "h.txt", citySender()))
-		_, err := batch.ReadHandover(ctx, &buf, "h.txt", batch.BoxSizes{})
+		_, err := batch.ReadHandover(ctx, &buf, "h.txt", "01", batch.BoxSizes{})
 		assert.ErrorIs(t, err, batch.ErrPacking)
 	})
 	t.Run("C-ISSUE-4/counted cards differ: the sheet is regenerated", func(t *testing.T) {
@@ -258,7 +258,7 @@ func TestPacking(t *testing.T) {
 		for _, g := range counts {
 			counted[g.GroupKey] = g.Count
 		}
-		diffs, regen, err := batch.Reconcile(h, counted, batch.BoxSizes{Big: 300, Small: 100})
+		diffs, regen, err := batch.Reconcile(h, counted, "01", batch.BoxSizes{Big: 300, Small: 100})
 		require.NoError(t, err)
 		assert.Empty(t, diffs)
 		assert.Nil(t, regen)
@@ -266,7 +266,7 @@ func TestPacking(t *testing.T) {
 		counted[counts[1].GroupKey] = 39 // one card missing
 		id := must(studentid.Parse(must(batchtest.Record("01020007", "乙", 0, 1)).RegistryNo))
 		counted.Add("F1", id) // one card too many
-		diffs, regen, err = batch.Reconcile(h, counted, batch.BoxSizes{Big: 300, Small: 100})
+		diffs, regen, err = batch.Reconcile(h, counted, "01", batch.BoxSizes{Big: 300, Small: 100})
 		require.ErrorIs(t, err, batch.ErrMismatch)
 		require.Len(t, diffs, 2)
 		assert.Equal(t, 40, diffs[0].Sheet)
@@ -274,7 +274,7 @@ func TestPacking(t *testing.T) {
 		assert.Equal(t, 11, diffs[1].Counted)
 		require.NotNil(t, regen)
 		assert.Equal(t, 308, regen.Total())
-		again, _, err := batch.Reconcile(regen, counted, batch.BoxSizes{})
+		again, _, err := batch.Reconcile(regen, counted, "01", batch.BoxSizes{})
 		assert.NoError(t, err, "the regenerated sheet matches the cards")
 		assert.Empty(t, again)
 	})

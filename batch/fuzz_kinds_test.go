@@ -109,7 +109,7 @@ func FuzzReadResults(f *testing.F) {
 		roundTrip(t, data, func(ctx context.Context, d []byte, fn func(Record, ResultRecord) error) (Summary, error) {
 			return ReadResults(ctx, bytes.NewReader(d), "f", fn)
 		}, func(b *bytes.Buffer, h Header, rows []ResultRecord) error { return WriteResults(b, "f", h, rows) })
-		_, err := BuildHandover(context.Background(), bytes.NewReader(data), "f", BoxSizes{Big: 5, Small: 2})
+		_, err := BuildHandover(context.Background(), bytes.NewReader(data), "f", "01", BoxSizes{Big: 5, Small: 2})
 		mustBeParseError(t, err)
 	})
 }
@@ -117,7 +117,7 @@ func FuzzReadResults(f *testing.F) {
 func FuzzReadHandover(f *testing.F) {
 	seed(f, "handover.txt")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		h, err := ReadHandover(context.Background(), bytes.NewReader(data), "f", BoxSizes{Big: 6, Small: 2})
+		h, err := ReadHandover(context.Background(), bytes.NewReader(data), "f", "01", BoxSizes{Big: 6, Small: 2})
 		if !mustBeParseError(t, err) {
 			return
 		}
@@ -129,7 +129,7 @@ func FuzzReadHandover(f *testing.F) {
 		if err := h.Write(&buf, "f", sum.Header); err != nil {
 			t.Fatal(err)
 		}
-		again, err := ReadHandover(context.Background(), &buf, "f", BoxSizes{Big: 6, Small: 2})
+		again, err := ReadHandover(context.Background(), &buf, "f", "01", BoxSizes{Big: 6, Small: 2})
 		if err != nil || !slices.Equal(again.Rows, h.Rows) {
 			t.Fatalf("round trip: %v", err)
 		}

@@ -186,12 +186,12 @@ func TestGoldenResultAndHandover(t *testing.T) {
 		require.NoError(t, batch.WriteResults(&res, "results.txt", factorySender(), exampleResults(t)))
 		golden(t, "results.txt", res.Bytes())
 
-		h, err := batch.BuildHandover(ctx, bytes.NewReader(res.Bytes()), "results.txt", batch.BoxSizes{Big: 6, Small: 2})
+		h, err := batch.BuildHandover(ctx, bytes.NewReader(res.Bytes()), "results.txt", "01", batch.BoxSizes{Big: 6, Small: 2})
 		require.NoError(t, err)
 		var sheet bytes.Buffer
 		require.NoError(t, h.Write(&sheet, "handover.txt", citySender()))
 		golden(t, "handover.txt", sheet.Bytes())
-		back, err := batch.ReadHandover(ctx, bytes.NewReader(sheet.Bytes()), "handover.txt", batch.BoxSizes{Big: 6, Small: 2})
+		back, err := batch.ReadHandover(ctx, bytes.NewReader(sheet.Bytes()), "handover.txt", "01", batch.BoxSizes{Big: 6, Small: 2})
 		require.NoError(t, err)
 		assert.Equal(t, h, back)
 		bigs, smalls := h.Labels()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"golang.org/x/text/language"
 
@@ -102,13 +103,31 @@ type Handover struct {
 	Rows []HandoverRow
 }
 
+// checkWithin refuses a scope that is no city (2 digits), district (4) or
+// school (8) code.
+func checkWithin(within string) error {
+	if (len(within) != 2 && len(within) != 4 && len(within) != 8) || keyOfDigitsOK(within) != nil {
+		return &ParseError{File: within, Field: "code", Err: gotWant(ErrSender, within, "a city (2 digits), district (4) or school (8) code")}
+	}
+	return nil
+}
+
 // BuildHandover streams a result file and packs its good cards (status OK)
 // into boxes per C-PACK-1: small boxes per school, student category and
 // cohort; big boxes filled with whole small boxes, never mixing factory
-// batches or districts (C-ISSUE-1). Memory is bounded by the number of groups.
-func BuildHandover(ctx context.Context, r io.Reader, name string, sizes BoxSizes) (*Handover, error) {
+// batches or districts (C-ISSUE-1). within is the code of the level packing
+// (the city "01", a district, a school): a record of a card outside it is
+// refused with ErrNotSender naming its line, as a district never packs
+// another district's cards. Memory is bounded by the number of groups.
+func BuildHandover(ctx context.Context, r io.Reader, name, within string, sizes BoxSizes) (*Handover, error) {
+	if err := checkWithin(within); err != nil {
+		return nil, err
+	}
 	groups := map[GroupKey]*GroupCount{}
-	_, err := ReadResults(ctx, r, name, func(_ Record, rr ResultRecord) error {
+	_, err := ReadResults(ctx, r, name, func(rec Record, rr ResultRecord) error {
+		if reg := rr.RegistryNo.String(); !strings.HasPrefix(reg, within) {
+			return &ParseError{File: name, Line: rec.Line, Field: "registry_no", Err: gotWant(ErrNotSender, reg[:len(within)], within)}
+		}
 		if rr.Status != StatusOK {
 			return nil
 		}
@@ -295,7 +314,14 @@ func parseHandoverRow(f []string, maxSmall int) (HandoverRow, string, error) {
 // ReadHandover reads a handover sheet and checks C-PACK-1 on it: every small
 // box appears once, holds one group and at most sizes.Small cards; a big box
 // never mixes factory batches or districts and holds at most sizes.Big cards.
-func ReadHandover(ctx context.Context, r io.Reader, name string, sizes BoxSizes) (*Handover, error) {
+// within is the code of the level receiving the sheet (the city "01", a
+// district, a school): a row of a school outside it, or outside the area of
+// the sheet's own sender (unless a factory), is refused with ErrNotSender
+// naming its line.
+func ReadHandover(ctx context.Context, r io.Reader, name, within string, sizes BoxSizes) (*Handover, error) {
+	if err := checkWithin(within); err != nil {
+		return nil, err
+	}
 	sizes = sizes.withDefaults()
 	h := &Handover{}
 	type bigBox struct {
@@ -304,10 +330,16 @@ func ReadHandover(ctx context.Context, r io.Reader, name string, sizes BoxSizes)
 	}
 	bigs := map[string]*bigBox{}
 	smalls := map[string]bool{}
-	_, err := readTyped(ctx, r, name, Handovers, func(_ Header, f []string) (HandoverRow, string, error) {
+	_, err := readTyped(ctx, r, name, Handovers, func(hdr Header, f []string) (HandoverRow, string, error) {
 		row, field, err := parseHandoverRow(f, sizes.Small)
 		if err != nil {
 			return row, field, err
+		}
+		if !strings.HasPrefix(row.School, within) {
+			return row, "school_code", gotWant(ErrNotSender, row.School, "a school of "+within)
+		}
+		if hdr.Level != LevelFactory && !strings.HasPrefix(row.School, hdr.Code) {
+			return row, "school_code", gotWant(ErrNotSender, row.School, "a school of the sheet's sender "+hdr.Code)
 		}
 		count := row.Count
 		if smalls[row.SmallBox] {
@@ -356,10 +388,26 @@ func (d CountDiff) Localize(tag language.Tag) string {
 // Reconcile compares the sheet with the cards counted (C-ISSUE-4). If they
 // differ it returns the differences, an error matching ErrMismatch, and a
 // regenerated sheet built from the counted cards (school names kept from the
-// old sheet), which the upper level issues instead.
-func Reconcile(h *Handover, counted Tally, sizes BoxSizes) (diffs []CountDiff, regenerated *Handover, err error) {
+// old sheet), which the upper level issues instead. within is the code of
+// the level reconciling (the city "01", a district, a school): a sheet row
+// or a counted card of a school outside it is refused with ErrNotSender
+// naming the school, and nothing is regenerated.
+func Reconcile(h *Handover, counted Tally, within string, sizes BoxSizes) (diffs []CountDiff, regenerated *Handover, err error) {
+	if err := checkWithin(within); err != nil {
+		return nil, nil, err
+	}
 	if h == nil {
 		h = &Handover{} // no sheet: every counted card differs
+	}
+	for _, r := range h.Rows {
+		if !strings.HasPrefix(r.School, within) {
+			return nil, nil, &ParseError{File: "handover", Field: "school_code", Err: gotWant(ErrNotSender, r.School, "a school of "+within)}
+		}
+	}
+	for k := range counted {
+		if !strings.HasPrefix(k.School, within) {
+			return nil, nil, &ParseError{File: "counted", Field: "school_code", Err: gotWant(ErrNotSender, k.School, "a school of "+within)}
+		}
 	}
 	sheet := map[GroupKey]int{}
 	names := map[string]string{}

@@ -545,3 +545,61 @@ func TestSplitRefusesForeignRecords(t *testing.T) {
 		require.ErrorIs(t, err, batch.ErrSender)
 	})
 }
+
+// TestHandoverRefusesForeignRecords: C-ISSUE-2 a district packs, reads and
+// reconciles only its own schools' cards; the offending line or school is
+// named.
+func TestHandoverRefusesForeignRecords(t *testing.T) {
+	ctx := context.Background()
+	var res bytes.Buffer
+	require.NoError(t, batch.WriteResults(&res, "results.txt", factorySender(), exampleResults(t)))
+	citySheet, err := batch.BuildHandover(ctx, bytes.NewReader(res.Bytes()), "results.txt", "01", batch.BoxSizes{})
+	require.NoError(t, err)
+	var sheet bytes.Buffer
+	require.NoError(t, citySheet.Write(&sheet, "h.txt", citySender()))
+
+	t.Run("C-ISSUE-2 the city's result file packed at district 0101", func(t *testing.T) {
+		_, err := batch.BuildHandover(ctx, bytes.NewReader(res.Bytes()), "results.txt", "0101", batch.BoxSizes{})
+		require.ErrorIs(t, err, batch.ErrNotSender)
+		var pe *batch.ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.Greater(t, pe.Line, 2)
+		assert.Equal(t, "registry_no", pe.Field)
+	})
+	t.Run("C-ISSUE-2 district 0101's part packs there", func(t *testing.T) {
+		h, err := batch.BuildHandover(ctx, bytes.NewReader(parts0101(t, ctx, res.Bytes())), "0101.txt", "0101", batch.BoxSizes{})
+		require.NoError(t, err)
+		assert.Positive(t, h.Total())
+	})
+	t.Run("C-ISSUE-2 the city's sheet read at district 0101", func(t *testing.T) {
+		_, err := batch.ReadHandover(ctx, bytes.NewReader(sheet.Bytes()), "h.txt", "0101", batch.BoxSizes{})
+		require.ErrorIs(t, err, batch.ErrNotSender)
+		var pe *batch.ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.Greater(t, pe.Line, 2)
+		assert.Equal(t, "school_code", pe.Field)
+	})
+	t.Run("C-ISSUE-2 a sheet from district 0101 listing 0102's boxes", func(t *testing.T) {
+		var forged bytes.Buffer
+		require.NoError(t, citySheet.Write(&forged, "h.txt", districtSender()))
+		_, err := batch.ReadHandover(ctx, bytes.NewReader(forged.Bytes()), "h.txt", "01", batch.BoxSizes{})
+		require.ErrorIs(t, err, batch.ErrNotSender, "content matches the sheet's sender")
+	})
+	t.Run("C-ISSUE-4 a counted card of another district at district 0101", func(t *testing.T) {
+		own := citySheet.For("0101")
+		counted := batch.Tally{}
+		for _, g := range citySheet.Counts() {
+			counted[g.GroupKey] = g.Count // district 0102's cards among them
+		}
+		_, regenerated, err := batch.Reconcile(own, counted, "0101", batch.BoxSizes{})
+		require.ErrorIs(t, err, batch.ErrNotSender)
+		assert.Nil(t, regenerated)
+		assert.Contains(t, err.Error(), "0102")
+		_, _, err = batch.Reconcile(citySheet, batch.Tally{}, "0101", batch.BoxSizes{})
+		require.ErrorIs(t, err, batch.ErrNotSender, "a sheet row of another district")
+	})
+	t.Run("C-ISSUE-2 a scope that is no code", func(t *testing.T) {
+		_, err := batch.BuildHandover(ctx, bytes.NewReader(res.Bytes()), "results.txt", "010", batch.BoxSizes{})
+		require.ErrorIs(t, err, batch.ErrSender)
+	})
+}

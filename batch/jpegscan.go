@@ -343,24 +343,63 @@ func (h *jpegHeader) subsampling() string {
 // huffTable decodes one Huffman table: a 9-bit lookup for short codes and the
 // canonical limits for the rest.
 type huffTable struct {
-	lut [512]uint16 // length<<8 | value; 0 = longer than 9 bits
-	// skipBits and skipAdv skip an AC coefficient in one lookup of the
-	// next acFastBits bits: the bits of its code and magnitude together
-	// (0: not in the table), and how far it moves the coefficient index
-	// (run+1; 0 end of block; acZRL|16 sixteen zeros).
-	skipBits [1 << acFastBits]uint8
-	skipAdv  [1 << acFastBits]uint8
-	maxcode  [17]int32 // -1 when no code has the length
-	valptr   [17]int32
-	mincode  [17]int32
-	vals     [256]byte
-	set      bool
+	lut     [512]uint16 // length<<8 | value; 0 = longer than 9 bits
+	maxcode [17]int32   // -1 when no code has the length
+	valptr  [17]int32
+	mincode [17]int32
+	vals    [256]byte
+	set     bool
 }
 
-// acFastBits is the lookup width of huffTable's AC skip table.
-const acFastBits = 11
+// acTable is an AC Huffman table with a lookup that skips a whole
+// coefficient: for the next acFastBits bits, the bits of the coefficient's
+// code and magnitude together and how far it moves the coefficient index,
+// as bits<<8 | advance (advance run+1; 0 end of block; acZRL|16 sixteen
+// zeros); 0 when the coefficient is longer than the lookup.
+type acTable struct {
+	huffTable
+	skip [1 << acFastBits]uint16
+}
 
-// acZRL marks the ZRL symbol (sixteen zeros) in huffTable.skipAdv.
+func (t *acTable) build(counts []byte, vals []byte) error {
+	if err := t.huffTable.build(counts, vals); err != nil {
+		return err
+	}
+	t.skip = [1 << acFastBits]uint16{}
+	code, k := int32(0), int32(0)
+	for l := 1; l <= acFastBits; l++ {
+		n := int32(counts[l-1])
+		for c := code; c < code+n; c++ {
+			rs := vals[k+c-code]
+			r, sz := uint16(rs>>4), int(rs&15)
+			total := l + sz
+			if total > acFastBits {
+				continue
+			}
+			adv := r + 1
+			switch {
+			case rs == 0x00:
+				adv = 0
+			case rs == 0xf0:
+				adv = acZRL | 16
+			case sz == 0:
+				continue // run without a coefficient: the slow path ends the block, as image/jpeg does
+			}
+			base := c << (acFastBits - l)
+			for x := int32(0); x < 1<<(acFastBits-l); x++ {
+				t.skip[base|x] = uint16(total)<<8 | adv
+			}
+		}
+		code = (code + n) << 1
+		k += n
+	}
+	return nil
+}
+
+// acFastBits is the lookup width of acTable.skip (16 KiB a table).
+const acFastBits = 13
+
+// acZRL marks the ZRL symbol (sixteen zeros) in acTable.skip.
 const acZRL = 0x80
 
 func (t *huffTable) build(counts []byte, vals []byte) error {
@@ -382,28 +421,6 @@ func (t *huffTable) build(counts []byte, vals []byte) error {
 				for s := int32(0); s < 1<<shift; s++ {
 					t.lut[c<<shift|s] = uint16(l)<<8 | uint16(vals[k+c-code])
 				}
-			}
-		}
-		for c := code; c < code+n && l <= acFastBits; c++ {
-			rs := vals[k+c-code]
-			r, sz := rs>>4, int(rs&15)
-			total := l + sz
-			if total > acFastBits {
-				continue
-			}
-			adv := r + 1
-			switch {
-			case rs == 0x00:
-				adv = 0
-			case rs == 0xf0:
-				adv = acZRL | 16
-			case sz == 0:
-				continue // run without a coefficient: the slow path ends the block, as image/jpeg does
-			}
-			base := c << (acFastBits - l)
-			for x := int32(0); x < 1<<(acFastBits-l); x++ {
-				t.skipBits[base|x] = uint8(total)
-				t.skipAdv[base|x] = adv
 			}
 		}
 		code += n
@@ -543,7 +560,8 @@ func decodeDC(d []byte, h *jpegHeader) (*dcImage, error) {
 		planes[i].stride = mcusX * int(c.h)
 		planes[i].dc = make([]int32, planes[i].stride*mcusY*int(c.v))
 	}
-	var dcT, acT [4]huffTable
+	var dcT [4]huffTable
+	acT := new([4]acTable)
 	restart := 0
 	pos := 2 // again from the start: the tables before the first scan
 	for {
@@ -577,11 +595,13 @@ func decodeDC(d []byte, h *jpegHeader) (*dcImage, error) {
 				if n > 256 || len(seg) < 17+n {
 					return nil, errJPEGHuffman
 				}
-				t := &dcT[seg[0]&15]
+				var err error
 				if seg[0]>>4 == 1 {
-					t = &acT[seg[0]&15]
+					err = acT[seg[0]&15].build(seg[1:17], seg[17:17+n])
+				} else {
+					err = dcT[seg[0]&15].build(seg[1:17], seg[17:17+n])
 				}
-				if err := t.build(seg[1:17], seg[17:17+n]); err != nil {
+				if err != nil {
 					return nil, err
 				}
 				seg = seg[17+n:]
@@ -601,8 +621,9 @@ func decodeDC(d []byte, h *jpegHeader) (*dcImage, error) {
 			}
 			ns := int(seg[0])
 			var sc [4]struct {
-				ci     int
-				dc, ac *huffTable
+				ci int
+				dc *huffTable
+				ac *acTable
 			}
 			for j := range ns {
 				id, tables := seg[1+2*j], seg[2+2*j]
@@ -642,50 +663,7 @@ func decodeDC(d []byte, h *jpegHeader) (*dcImage, error) {
 				pred[j] += diff
 				p := &planes[sc[j].ci]
 				p.dc[by*p.stride+bx] = pred[j]
-				at := sc[j].ac
-				for k := 1; k < 64; {
-					// Fast path: code and magnitude bits in one lookup.
-					if br.n < 16 {
-						br.fill()
-					}
-					idx := br.acc >> (64 - acFastBits)
-					if nb := at.skipBits[idx]; nb != 0 && uint(nb) <= br.n {
-						br.acc <<= nb
-						br.n -= uint(nb)
-						adv := at.skipAdv[idx]
-						switch {
-						case adv == 0:
-							k = 64 // end of block
-						case adv&acZRL != 0:
-							k += 16
-						case k+int(adv) > 64:
-							return errJPEGCoeff
-						default:
-							k += int(adv)
-						}
-						continue
-					}
-					rs, err := br.decode(at)
-					if err != nil {
-						return err
-					}
-					r, s := int(rs>>4), rs&15
-					if s == 0 {
-						if r != 15 {
-							break // end of block
-						}
-						k += 16
-						continue
-					}
-					if k += r; k > 63 {
-						return errJPEGCoeff
-					}
-					if err := br.skip(s); err != nil {
-						return err
-					}
-					k++
-				}
-				return nil
+				return br.skipAC(sc[j].ac)
 			}
 			units, unitsX := mcusX*mcusY, mcusX
 			if ns == 1 {
@@ -729,6 +707,62 @@ func decodeDC(d []byte, h *jpegHeader) (*dcImage, error) {
 			}
 		}
 	}
+}
+
+// skipAC reads past the AC coefficients of one block (their values are not
+// needed for the block mean), refusing a run past the 64th coefficient.
+// The bit buffer is kept in locals on the fast path (one lookup per
+// coefficient, code and magnitude together) and written back around the
+// refill and the slow path.
+func (b *bitReader) skipAC(t *acTable) error {
+	acc, n := b.acc, b.n
+	for k := 1; k < 64; {
+		if n < 16 && !b.marker {
+			b.acc, b.n = acc, n
+			b.fill()
+			acc, n = b.acc, b.n
+		}
+		e := t.skip[acc>>(64-acFastBits)]
+		if nb := uint(e >> 8); nb != 0 && nb <= n {
+			acc <<= nb
+			n -= nb
+			adv := e & 0xff
+			switch {
+			case adv == 0:
+				k = 64 // end of block
+			case adv&acZRL != 0:
+				k += 16
+			case k+int(adv) > 64:
+				b.acc, b.n = acc, n
+				return errJPEGCoeff
+			default:
+				k += int(adv)
+			}
+			continue
+		}
+		b.acc, b.n = acc, n
+		rs, err := b.decode(&t.huffTable)
+		if err != nil {
+			return err
+		}
+		r, s := int(rs>>4), rs&15
+		switch {
+		case s == 0 && r != 15:
+			k = 64 // end of block
+		case s == 0:
+			k += 16
+		case k+r > 63:
+			return errJPEGCoeff
+		default:
+			if err := b.skip(s); err != nil {
+				return err
+			}
+			k += r + 1
+		}
+		acc, n = b.acc, b.n
+	}
+	b.acc, b.n = acc, n
+	return nil
 }
 
 // restart consumes the padding and the RSTn marker expected after restart

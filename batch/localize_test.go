@@ -113,7 +113,7 @@ func TestHandoverWriteRefusesBadRows(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "01", batch.GroupKey{School: "01"}.District())
-	diffs, regen, err := batch.Reconcile(nil, batch.Tally{firstGroup(t): 2}, batch.BoxSizes{})
+	diffs, regen, err := batch.Reconcile(nil, batch.Tally{firstGroup(t): 2}, "01", batch.BoxSizes{})
 	assert.ErrorIs(t, err, batch.ErrMismatch, "C-ISSUE-4: no sheet at all differs from any card counted")
 	assert.Len(t, diffs, 1)
 	assert.Equal(t, 2, regen.Total())

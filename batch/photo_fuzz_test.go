@@ -2,10 +2,14 @@ package batch
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/bjedu/studentcard/l10n"
 )
@@ -100,4 +104,46 @@ func FuzzPhotoMeasure(f *testing.F) {
 			t.Fatalf("head without silhouette: %+v", m)
 		}
 	})
+}
+
+// C-2 "recent": DateTimeOriginal is read from little- and big-endian EXIF
+// blocks, in Beijing time; a malformed block gives no date.
+func TestEXIFTaken(t *testing.T) {
+	build := func(bo binary.AppendByteOrder, mark string, date string) []byte {
+		tiff := []byte(mark)
+		tiff = bo.AppendUint32(tiff, 8)
+		tiff = bo.AppendUint16(tiff, 1)
+		tiff = bo.AppendUint16(tiff, 0x8769)
+		tiff = bo.AppendUint16(tiff, 4)
+		tiff = bo.AppendUint32(tiff, 1)
+		tiff = bo.AppendUint32(tiff, 26)
+		tiff = bo.AppendUint32(tiff, 0)
+		tiff = bo.AppendUint16(tiff, 1)
+		tiff = bo.AppendUint16(tiff, 0x9003)
+		tiff = bo.AppendUint16(tiff, 2)
+		tiff = bo.AppendUint32(tiff, 20)
+		tiff = bo.AppendUint32(tiff, 44)
+		tiff = bo.AppendUint32(tiff, 0)
+		tiff = append(tiff, date+"\x00"...)
+		return append([]byte("Exif\x00\x00"), tiff...)
+	}
+	want := time.Date(2025, 3, 4, 10, 20, 30, 0, beijing)
+	for _, tc := range []struct {
+		name string
+		seg  []byte
+		ok   bool
+	}{
+		{"C-2 little-endian", build(binary.LittleEndian, "II*\x00", "2025:03:04 10:20:30"), true},
+		{"C-2 big-endian", build(binary.BigEndian, "MM\x00*", "2025:03:04 10:20:30"), true},
+		{"C-2 camera clock never set", build(binary.LittleEndian, "II*\x00", "0000:00:00 00:00:00"), false},
+		{"C-2 wrong byte-order mark", build(binary.LittleEndian, "XX*\x00", "2025:03:04 10:20:30"), false},
+		{"C-2 cut short", build(binary.BigEndian, "MM\x00*", "2025:03:04 10:20:30")[:40], false},
+		{"C-2 not EXIF", []byte("http://ns.adobe.com/xap/1.0/\x00<x/>"), false},
+	} {
+		got, ok := exifTaken(tc.seg)
+		assert.Equal(t, tc.ok, ok, tc.name)
+		if tc.ok {
+			assert.True(t, got.Equal(want), "%s: %v", tc.name, got)
+		}
+	}
 }

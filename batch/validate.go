@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/language"
 
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/internal/gbtext"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/studentid"
@@ -547,10 +548,8 @@ func scopeName(scope string, level Level) string {
 }
 
 func keyOfDigitsOK(s string) error {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return ErrFormat
-		}
+	if s != "" && !digits.Is(s, -1) {
+		return ErrFormat
 	}
 	return nil
 }

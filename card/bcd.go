@@ -25,19 +25,6 @@ func bcdDigits(b []byte) (string, bool) {
 	return string(out), true
 }
 
-// allDigits reports whether s is n decimal digits.
-func allDigits(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // putDate writes t as BCD YYYYMMDD; the zero time is 00000000.
 func putDate(dst []byte, t time.Time) {
 	if t.IsZero() {

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/apdu"
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/sam"
 )
@@ -124,7 +125,7 @@ func xorCheck(b []byte) byte {
 // a [*NameError] naming it.
 func EncodeM1Legacy(r M1Record) ([3][M1BlockSize]byte, error) {
 	var out [3][M1BlockSize]byte
-	if !allDigits(r.RegistryNumber, 16) {
+	if !digits.Is(r.RegistryNumber, 16) {
 		return out, &FieldError{File: m1File, Field: "registry number", Offset: 0, Reason: "want 16 digits"}
 	}
 	copy(out[0][:], r.RegistryNumber)
@@ -134,7 +135,7 @@ func EncodeM1Legacy(r M1Record) ([3][M1BlockSize]byte, error) {
 	}
 	copy(out[1][:], name)
 	b := out[2][:]
-	if !allDigits(r.SchoolCode, 6) {
+	if !digits.Is(r.SchoolCode, 6) {
 		return out, &FieldError{File: m1File, Field: "school code", Offset: 32, Reason: "want 6 digits"}
 	}
 	copy(b, r.SchoolCode)
@@ -166,11 +167,11 @@ func EncodeM1(r M1Record) ([3][M1BlockSize]byte, error) {
 	var out [3][M1BlockSize]byte
 	b0 := out[0][:]
 	b0[0] = 0xE2
-	if !allDigits(r.RegistryNumber, 16) {
+	if !digits.Is(r.RegistryNumber, 16) {
 		return out, &FieldError{File: m1File, Field: "registry number", Offset: 1, Reason: "want 16 digits"}
 	}
 	putBCD(b0[1:9], r.RegistryNumber)
-	if !allDigits(r.SchoolCode, 6) {
+	if !digits.Is(r.SchoolCode, 6) {
 		return out, &FieldError{File: m1File, Field: "school code", Offset: 9, Reason: "want 6 digits"}
 	}
 	putBCD(b0[9:12], r.SchoolCode)
@@ -247,7 +248,7 @@ func DecodeM1(blocks [3][M1BlockSize]byte) (M1Record, error) {
 		}
 	} else {
 		r.RegistryNumber = string(b0)
-		if !allDigits(r.RegistryNumber, 16) {
+		if !digits.Is(r.RegistryNumber, 16) {
 			return r, &M1LayoutError{Reason: "block 0 is neither 16 ASCII digits nor tagged E2"}
 		}
 		r.Stage = stageOf(r.RegistryNumber)
@@ -272,7 +273,7 @@ func DecodeM1(blocks [3][M1BlockSize]byte) (M1Record, error) {
 		return r, &FieldError{File: m1File, Field: "block 2 check", Offset: 47, Reason: "XOR check wrong"}
 	}
 	school := string(b2[:6])
-	if !allDigits(school, 6) {
+	if !digits.Is(school, 6) {
 		return r, &M1LayoutError{Reason: "block 2 is neither legacy nor tagged E3"}
 	}
 	if !cur0 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/apdu"
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/sam"
 )
@@ -80,7 +81,7 @@ func Open(ctx context.Context, t apdu.Transport, s sam.SAM, opts ...Option) (*Se
 	for _, f := range opts {
 		f(&o)
 	}
-	if o.school != "" && !allDigits(o.school, 6) {
+	if o.school != "" && !digits.Is(o.school, 6) {
 		return nil, &FieldError{File: "options", Field: "school code", Reason: "want 6 digits"}
 	}
 	if err := o.profile.Validate(); err != nil {

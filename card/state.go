@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bjedu/studentcard/internal/digits"
 )
 
 // Status is the registry card's lifecycle state, the status byte of the
@@ -243,7 +245,7 @@ func (s State) MarshalBinary() ([]byte, error) {
 	}
 	putDate(b[9:13], s.Date)
 	if s.School != "" {
-		if !allDigits(s.School, 6) {
+		if !digits.Is(s.School, 6) {
 			return nil, &FieldError{File: logFile, Field: "school code", Offset: 13, Reason: "want 6 digits"}
 		}
 		putBCD(b[13:], s.School)

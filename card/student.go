@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"time"
 
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/internal/gbtext"
 )
 
@@ -101,7 +102,7 @@ const (
 func (s Student) MarshalBinary() ([]byte, error) {
 	b := make([]byte, StudentSize)
 	b[0] = studentLayout
-	if !allDigits(s.RegistryNumber, 16) {
+	if !digits.Is(s.RegistryNumber, 16) {
 		return nil, &FieldError{File: studentFile, Field: "registry number", Offset: 2, Reason: "want 16 digits"}
 	}
 	putBCD(b[2:10], s.RegistryNumber)
@@ -119,7 +120,7 @@ func (s Student) MarshalBinary() ([]byte, error) {
 		return nil, &FieldError{File: studentFile, Field: "stage", Offset: 43, Reason: "want 1-3"}
 	}
 	b[43] = byte(s.Stage)
-	if !allDigits(s.SchoolCode, 6) {
+	if !digits.Is(s.SchoolCode, 6) {
 		return nil, &FieldError{File: studentFile, Field: "school code", Offset: 44, Reason: "want 6 digits"}
 	}
 	putBCD(b[44:47], s.SchoolCode)

@@ -32,20 +32,42 @@ func SM3Audit() Audit { return Audit{NewHash: sm3.New} }
 // Hash computes e's chain hash (hex) from every field except Hash itself.
 // Fields are length-prefixed, so no two different entries encode alike.
 func (a Audit) Hash(e AuditEntry) string {
-	newHash := a.NewHash
-	if newHash == nil {
-		newHash = sha256.New
+	var hs hasher
+	return string(hs.sum(a, e))
+}
+
+// hasher computes chain hashes with one hash state and buffer reused from
+// entry to entry (Verify hashes every entry of a chain): the encoding is
+// built in the buffer and written once.
+type hasher struct {
+	h   hash.Hash
+	buf []byte
+	hex []byte
+}
+
+// sum returns e's chain hash in hex, valid until the next call.
+func (hs *hasher) sum(a Audit, e AuditEntry) []byte {
+	if hs.h == nil {
+		newHash := a.NewHash
+		if newHash == nil {
+			newHash = sha256.New
+		}
+		hs.h = newHash()
 	}
-	h := newHash()
-	var buf [8]byte
+	b := hs.buf[:0]
 	put := func(s string) {
-		binary.BigEndian.PutUint64(buf[:], uint64(len(s)))
-		h.Write(buf[:])
-		h.Write([]byte(s))
+		b = binary.BigEndian.AppendUint64(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	putInt := func(v int64) {
+		var d [20]byte
+		n := strconv.AppendInt(d[:0], v, 10)
+		b = binary.BigEndian.AppendUint64(b, uint64(len(n)))
+		b = append(b, n...)
 	}
 	put(e.Chain)
-	put(strconv.FormatInt(e.Seq, 10))
-	put(strconv.FormatInt(e.At.UnixMicro(), 10))
+	putInt(e.Seq)
+	putInt(e.At.UnixMicro())
 	put(string(e.Operator.Level))
 	put(e.Operator.District)
 	put(e.Operator.School)
@@ -59,7 +81,13 @@ func (a Audit) Hash(e AuditEntry) string {
 	if e.Operator.Role != "" { // chains written before roles existed still verify
 		put(string(e.Operator.Role))
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	hs.buf = b
+	hs.h.Reset()
+	hs.h.Write(b)
+	var sum [64]byte
+	d := hs.h.Sum(sum[:0])
+	hs.hex = hex.AppendEncode(hs.hex[:0], d)
+	return hs.hex
 }
 
 // Append links e to the head of its chain inside tx (setting Seq, Prev and
@@ -121,24 +149,49 @@ func (a Audit) Verify(ctx context.Context, s Store, chain string, anchor AuditAn
 		prev     string
 		next     int64 = 1
 		anchored       = anchor.Seq == 0
+		hs       hasher
 	)
-	for {
-		var page []AuditEntry
-		err := s.Tx(ctx, func(tx Tx) error {
-			var err error
-			page, err = tx.AuditEntries(ctx, chain, next-1, 500)
-			return err
-		})
-		if err != nil {
-			return next - 1, err
+	// The next page is read while this one is hashed (two cores): reading
+	// rows is most of the cost.
+	type page struct {
+		entries []AuditEntry
+		err     error
+	}
+	read := func(after int64) <-chan page {
+		ch := make(chan page, 1)
+		go func() {
+			var p page
+			p.err = s.Tx(ctx, func(tx Tx) error {
+				var err error
+				p.entries, err = tx.AuditEntries(ctx, chain, after, verifyPage)
+				return err
+			})
+			ch <- p
+		}()
+		return ch
+	}
+	pending := read(0)
+	defer func() {
+		if pending != nil {
+			<-pending // no read outlives Verify
 		}
-		for _, e := range page {
+	}()
+	for {
+		p := <-pending
+		pending = nil
+		if p.err != nil {
+			return next - 1, p.err
+		}
+		if n := len(p.entries); n == verifyPage {
+			pending = read(p.entries[n-1].Seq)
+		}
+		for _, e := range p.entries {
 			switch {
 			case e.Seq != next:
 				return next - 1, &AuditError{Chain: chain, Seq: next, Problem: auditMissing}
 			case e.Prev != prev:
 				return next - 1, &AuditError{Chain: chain, Seq: e.Seq, Problem: auditRelinked}
-			case a.Hash(e) != e.Hash:
+			case string(hs.sum(a, e)) != e.Hash:
 				return next - 1, &AuditError{Chain: chain, Seq: e.Seq, Problem: auditEdited}
 			}
 			if e.Seq == anchor.Seq {
@@ -149,7 +202,7 @@ func (a Audit) Verify(ctx context.Context, s Store, chain string, anchor AuditAn
 			}
 			prev, next = e.Hash, next+1
 		}
-		if len(page) < 500 {
+		if pending == nil {
 			break
 		}
 	}
@@ -158,6 +211,9 @@ func (a Audit) Verify(ctx context.Context, s Store, chain string, anchor AuditAn
 	}
 	return next - 1, nil
 }
+
+// verifyPage is how many entries Verify reads a transaction.
+const verifyPage = 2000
 
 // AuditAnchor is a chain head remembered outside the store (Seq and Hash of
 // an entry); the zero value anchors nothing.

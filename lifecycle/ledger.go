@@ -10,6 +10,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/studentid"
 )
 
@@ -161,18 +162,6 @@ func (l *Ledger) refused(ctx context.Context, op Operator, n *note, cause error)
 	return cause
 }
 
-func isDigits(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < n; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // checkOperator: a district operator has a 2-digit district; a school
 // operator an 8-digit school code in that district; application units may
 // not change the ledger (S-4).
@@ -182,9 +171,9 @@ func checkOperator(op Operator, action Action) error {
 	case LevelCity:
 		ok = op.District == "" && op.School == ""
 	case LevelDistrict:
-		ok = isDigits(op.District, 2) && op.School == ""
+		ok = digits.Is(op.District, 2) && op.School == ""
 	case LevelSchool:
-		ok = isDigits(op.District, 2) && isDigits(op.School, 8) && op.School[2:4] == op.District
+		ok = digits.Is(op.District, 2) && digits.Is(op.School, 8) && op.School[2:4] == op.District
 	case LevelApplication:
 		// S-12: an application unit changes nothing, but reports a forged
 		// or misused card it stopped.
@@ -472,7 +461,7 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 	now := l.now()
 	switch r.Action {
 	case ActShipToDistrict: // R-ISSUE-1
-		if !isDigits(r.Target, 2) {
+		if !digits.Is(r.Target, 2) {
 			return nil, nil, &RuleError{Rule: "R-ISSUE-1", Reason: reasonBadTarget}
 		}
 		return func(c *Card) error { c.District, c.Holder = r.Target, LevelDistrict; return nil },
@@ -483,7 +472,7 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 				return l.addStock(ctx, tx, "R-ISSUE-1", stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
 			}, nil
 	case ActShipToSchool: // R-ISSUE-2
-		if !isDigits(r.Target, 8) || r.Target[2:4] != c.District {
+		if !digits.Is(r.Target, 8) || r.Target[2:4] != c.District {
 			return nil, nil, &RuleError{Rule: "R-ISSUE-2", Reason: reasonBadTarget}
 		}
 		return func(c *Card) error { c.School, c.Holder = r.Target, LevelSchool; return nil },

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
+
+	"github.com/bjedu/studentcard/internal/digits"
 )
 
 // Rules found on the second reading of the seeds (SPEC §9) that need API of
@@ -96,9 +98,9 @@ func (l *Ledger) FileApplication(ctx context.Context, op Operator, owner string,
 		var step, needs string
 		district, school := "", ""
 		switch {
-		case isDigits(owner, 8):
+		case digits.Is(owner, 8):
 			district, school = owner[2:4], owner
-		case isDigits(owner, 2):
+		case digits.Is(owner, 2):
 			district = owner
 		default:
 			return &RuleError{Rule: "S-11", Reason: reasonBadTarget}
@@ -366,7 +368,7 @@ type ClassNumber struct {
 // 2-digit class, P-7); anything else is a *RuleError naming P-7.
 func ParseClassNumber(s string) (ClassNumber, error) {
 	bad := &RuleError{Rule: "P-7", Reason: reasonClassNumber}
-	if !isDigits(s, 7) {
+	if !digits.Is(s, 7) {
 		return ClassNumber{}, bad
 	}
 	c := ClassNumber{EntryYear: atoi(s[:4]), Grade: atoi(s[4:5]), Class: atoi(s[5:])}
@@ -420,7 +422,7 @@ func CheckCollected(r Collected) []error {
 	if strings.TrimSpace(r.IDNumber) == "" && !slices.ContainsFunc(r.Guardians, func(g Guardian) bool { return strings.TrimSpace(g.IDNumber) != "" }) {
 		bad(reasonGuardianID)
 	}
-	if !isDigits(r.EntryMonth, 6) || r.EntryMonth[4:] != "09" {
+	if !digits.Is(r.EntryMonth, 6) || r.EntryMonth[4:] != "09" {
 		bad(reasonEntryMonth)
 	}
 	if _, err := ParseClassNumber(r.ClassNumber); err != nil {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bjedu/studentcard/internal/digits"
 )
 
 // ShipReserve moves reserve cards (预备卡: ID-card blanks with the background
@@ -20,7 +22,7 @@ func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, 
 		if op.Level != LevelCity {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "ship-reserve", Rule: "S-7"}
 		}
-		if !isDigits(district, 2) {
+		if !digits.Is(district, 2) {
 			return &RuleError{Rule: "S-7", Reason: reasonBadTarget}
 		}
 		if count <= 0 {
@@ -393,7 +395,7 @@ type ShipmentPlan struct {
 // SchoolShipment computes a school's registry card plan (R-ISSUE-2) from the
 // ledger's counters.
 func (l *Ledger) SchoolShipment(ctx context.Context, op Operator, school string) (ShipmentPlan, error) {
-	if !isDigits(school, 8) {
+	if !digits.Is(school, 8) {
 		return ShipmentPlan{}, &RuleError{Rule: "R-ISSUE-2", Reason: reasonBadTarget}
 	}
 	if err := l.readable(ctx, op, "shipment-plan", school, school[2:4], school); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/studentid"
 )
 
@@ -805,7 +806,7 @@ func checkStudentField(field, value string) error {
 		}
 	case "birth-date":
 		if value != "" {
-			if _, err := time.Parse("20060102", value); err != nil || !isDigits(value, 8) {
+			if _, err := time.Parse("20060102", value); err != nil || !digits.Is(value, 8) {
 				return bad(reasonBadBirthDate)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/width"
 
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/studentid"
 )
 
@@ -48,47 +49,22 @@ func hasWide(s string) bool {
 	return false
 }
 
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+// allDigits reports whether s is one or more ASCII digits.
+func allDigits(s string) bool { return digits.Is(s, -1) }
 
-func atoi(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		n = n*10 + int(s[i]-'0')
-	}
-	return n
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
+func atoi(s string) int { return digits.Atoi(s) }
 
 // checkDate checks a P-4 date: 8 digits YYYYMMDD, a calendar date from 1900
 // on and, when today is not zero, not after today.
 func checkDate(v string, today time.Time) error {
-	if len(v) != 8 || !allDigits(v) {
+	if !digits.Is(v, 8) {
 		return detail(ErrDate, "e.g. %s", "20071030")
 	}
-	y, m, d := atoi(v[:4]), atoi(v[4:6]), atoi(v[6:])
+	y, _, _, ok := digits.Date(v)
 	switch {
 	case y < 1900:
 		return detail(ErrDate, "year %s is before 1900", v[:4])
-	case m < 1 || m > 12 || d < 1 || d > daysIn(y, m):
+	case !ok:
 		return detail(ErrDate, "%s is not a calendar date", v)
 	case !today.IsZero() && v > today.Format("20060102"):
 		return detail(ErrDate, "%s is after today (%s)", v, today.Format("20060102"))

@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/l10n"
 )
 
@@ -22,14 +23,11 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "separator %q cannot separate CSV fields", ZH: "%q不能用作CSV分隔符"},
 	l10n.Entry{Key: "text not valid in the file's encoding", ZH: "文本不符合文件的字符编码"},
 	l10n.Entry{Key: "malformed CSV row", ZH: "CSV行格式错误"},
-	l10n.Entry{Key: "required field is empty", ZH: "必填项为空"},
 	l10n.Entry{Key: "date is not a YYYYMMDD calendar date", ZH: "日期不是YYYYMMDD格式的有效日期"},
 	l10n.Entry{Key: "division code is not 12 digits (6-digit GB/T 2260 code + 000000)", ZH: "行政区划代码不是12位（6位GB/T 2260代码加000000）"},
 	l10n.Entry{Key: "class number is not 7 digits (entry year + grade + 2-digit class)", ZH: "班号不是7位数字（入学年份+年级+2位班级号）"},
 	l10n.Entry{Key: "entry month is not YYYYMM", ZH: "入学年月不是YYYYMM格式"},
 	l10n.Entry{Key: "gender is not 男/女 (1/2)", ZH: "性别不是“男”或“女”（1或2）"},
-	l10n.Entry{Key: "student registry number invalid", ZH: "学籍号无效"},
-	l10n.Entry{Key: "resident ID number invalid", ZH: "身份证号无效"},
 	l10n.Entry{Key: "fields disagree", ZH: "数据项之间不一致"},
 	l10n.Entry{Key: "transient flag is not 是/否", ZH: "借读标志不是“是”或“否”"},
 	l10n.Entry{Key: "name contains Latin letters (pinyin for a rare character?)", ZH: "姓名含拉丁字母（是否用拼音代替了生僻字？）"},
@@ -39,9 +37,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "the export has a header and no student rows", ZH: "导出文件只有表头，没有学生数据行"},
 	l10n.Entry{Key: "header cell holds a line break: put the column name on one line", ZH: "表头单元格含换行：请把列名写在一行内"},
 	l10n.Entry{Key: "character no name may hold", ZH: "含姓名中不允许的字符"},
-	l10n.Entry{Key: "too long for the card", ZH: "超出卡内存储长度"},
 	l10n.Entry{Key: "the ID type is not a resident ID card", ZH: "证件类型不是居民身份证"},
-	l10n.Entry{Key: "appears twice in this export", ZH: "在本导出文件中重复出现"},
 	l10n.Entry{Key: "resident ID ends in 000 like an ID Excel stored as a number: compare it with the ID card", ZH: "身份证号以000结尾，与Excel存成数字后的号码相同：请与身份证核对"},
 
 	// Frames of a CellError and of the error list.
@@ -128,7 +124,12 @@ var messages = l10n.NewCatalog(
 )
 
 // Sentinel errors. Every problem the importer reports is a [*CellError]
-// whose Err matches one of these with errors.Is.
+// whose Err matches one of these with errors.Is. The rules a card-making
+// record obeys at every level have one sentinel, batch's: ErrRequired,
+// ErrRegistryNumber, ErrResidentID, ErrTooLong and ErrDuplicate are
+// batch.ErrRequired, batch.ErrRegistryNo, batch.ErrResidentID,
+// batch.ErrTooLong and batch.ErrDuplicate, so a school's import and the
+// district's validator speak of the same refusal.
 var (
 	// ErrNotSpreadsheet: the input is neither an xlsx workbook nor CSV text
 	// (an old .xls, a PDF, an image, a damaged zip). The whole file is refused.
@@ -157,7 +158,7 @@ var (
 	ErrMalformedRow = messages.Error("malformed CSV row")
 	// ErrRequired: a required field (C-1, and any mapped column marked
 	// required) is empty.
-	ErrRequired = messages.Error("required field is empty")
+	ErrRequired = batch.ErrRequired
 	// ErrDate: a date is not YYYYMMDD, not a calendar date, before 1900 or
 	// (with a clock) in the future (P-4).
 	ErrDate = messages.Error("date is not a YYYYMMDD calendar date")
@@ -173,10 +174,10 @@ var (
 	ErrGender = messages.Error("gender is not 男/女 (1/2)")
 	// ErrRegistryNumber: studentid.Parse (or the check-digit scheme) refused
 	// the registry number; the studentid error is wrapped too.
-	ErrRegistryNumber = messages.Error("student registry number invalid")
+	ErrRegistryNumber = batch.ErrRegistryNo
 	// ErrResidentID: studentid.ParseResidentID refused the resident ID
 	// number; the studentid error is wrapped too.
-	ErrResidentID = messages.Error("resident ID number invalid")
+	ErrResidentID = batch.ErrResidentID
 	// ErrInconsistent: two fields of a row disagree (SPEC §2 data checks):
 	// birth date or gender against the resident ID number, the transient
 	// flag against digit 9 of the registry number, or (a warning) the class
@@ -210,7 +211,7 @@ var (
 	// ErrTooLong: a name or school name is longer than the card stores
 	// (card.NameSize, card.SchoolNameSize bytes of GB2312/GB18030): the one
 	// length rule the validators and the card apply too.
-	ErrTooLong = messages.Error("too long for the card")
+	ErrTooLong = batch.ErrTooLong
 	// ErrIDType: the ID type column names another ID than the resident ID
 	// card (a passport, a permit, "other"): such students are handled by
 	// the ID-type path of CMIS (P-7), not by card-making data.
@@ -220,7 +221,7 @@ var (
 	ErrRoundedID = messages.Error("resident ID ends in 000 like an ID Excel stored as a number: compare it with the ID card")
 	// ErrDuplicate: a registry number or resident ID appears in an
 	// earlier row of the same export (named in the message).
-	ErrDuplicate = messages.Error("appears twice in this export")
+	ErrDuplicate = batch.ErrDuplicate
 )
 
 // CellError is one problem of one cell: the file, the row as Excel shows it
@@ -322,7 +323,7 @@ func (d *detailError) Localize(tag language.Tag) string {
 }
 
 // causeError is a sentinel with the error that caused it (a studentid or
-// excelize error), matching both with errors.Is and rendering both.
+// workbook error), matching both with errors.Is and rendering both.
 type causeError struct{ err, cause error }
 
 func (c *causeError) Error() string   { return c.Localize(l10n.English) }

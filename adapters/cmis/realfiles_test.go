@@ -3,6 +3,7 @@ package cmis_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/adapters/cmis"
+	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/l10n"
 )
 
@@ -50,8 +52,8 @@ func TestOpenpyxlExport(t *testing.T) {
 		"学生.xlsx 工作表“学生信息” 第3行 E列（身份证号）“1.1011420180101e+17”：身份证号无效：Excel把它存成了数字并丢失了位数：请把该列设为文本格式",
 		"学生.xlsx 工作表“学生信息” 第4行 D列（学籍号）“105000103001039”：学籍号无效：Excel把它存成了数字并丢失了位数：请把该列设为文本格式",
 		"学生.xlsx 工作表“学生信息” 第5行 B列（姓名）：公式没有计算结果：请用Excel或WPS打开该文件后重新保存",
-		"学生.xlsx 工作表“学生信息” 第7行 D列（学籍号）“0105000103001014”：在本导出文件中重复出现：与第2行重复",
-		"学生.xlsx 工作表“学生信息” 第8行 E列（身份证号）“110102201801010036”：在本导出文件中重复出现：与第5行重复",
+		"学生.xlsx 工作表“学生信息” 第7行 D列（学籍号）“0105000103001014”：文件内重复：与第2行重复",
+		"学生.xlsx 工作表“学生信息” 第8行 E列（身份证号）“110102201801010036”：文件内重复：与第5行重复",
 	}, problems(res))
 	require.Len(t, res.Records, 2)
 	assert.Equal(t, "20180101", res.Records[0].Card.BirthDate, "P-4 a date cell is the date Excel shows")
@@ -89,6 +91,7 @@ func TestNumericIDCells(t *testing.T) {
 			res := importBytes(t, cmis.Importer{}, book(tc.col, tc.v, tc.style), "s.xlsx")
 			require.Len(t, res.Errors, 1)
 			assert.ErrorIs(t, res.Errors[0], tc.want)
+			assert.True(t, errors.Is(res.Errors[0], batch.ErrResidentID) || errors.Is(res.Errors[0], batch.ErrRegistryNo), "batch's sentinel")
 			assert.Equal(t, tc.v, res.Errors[0].Value, "the value is shown as stored, never re-formatted")
 			assert.Contains(t, l10n.Error(res.Errors[0], l10n.Chinese), "Excel把它存成了数字")
 			assert.Len(t, res.Records, 2)
@@ -457,6 +460,8 @@ func TestDuplicatesAtSchool(t *testing.T) {
 			require.Len(t, res.Errors, 2, "%v", res.Err())
 			assert.Equal(t, []string{"5D 学籍号", "6E 身份证号"}, where(res.Errors))
 			assert.ErrorIs(t, res.Errors[0], cmis.ErrDuplicate)
+			assert.ErrorIs(t, res.Errors[0], batch.ErrDuplicate, "one sentinel per record rule, shared with the district's validator")
+			assert.ErrorIs(t, res.Errors[1], batch.ErrDuplicate)
 			assert.Contains(t, l10n.Error(res.Errors[0], l10n.Chinese), "与第2行重复")
 			assert.Contains(t, l10n.Error(res.Errors[1], l10n.Chinese), "与第3行重复")
 		})

@@ -229,7 +229,7 @@ func (s *Store) openReaders(ctx context.Context, opts Options) error {
 	}
 	ro.SetMaxOpenConns(4)
 	ro.SetMaxIdleConns(4)
-	st, err := ro.PrepareContext(ctx, assignedQuery)
+	st, err := ro.PrepareContext(ctx, assignedQuery())
 	if err != nil {
 		_ = ro.Close()
 		return err
@@ -245,44 +245,37 @@ func (s *Store) openReaders(ctx context.Context, opts Options) error {
 // itself, and a length prefix survives any byte a key may hold. The
 // aggregate keeps no promised order (ordering it would sort every page
 // again), so parseAssigned restores number order.
-const assignedQuery = `SELECT coalesce(string_agg(printf('%d,%s%d,%s%d,%s%d',
-		length(CAST(number AS BLOB)), number, length(CAST(id AS BLOB)), id, length(CAST(key AS BLOB)), key, found), ''), '')
+func assignedQuery() string {
+	return `SELECT coalesce(string_agg(` + lp("number") + ` || ` + lp("id") + ` || ` + lp("key") + ` || found, ''), '')
 	FROM (SELECT n.number AS number, coalesce(s.id_number, '') AS id, n.student_key AS key, s.key IS NOT NULL AS found
 		FROM numbers n LEFT JOIN students s ON s.key = n.student_key
 		WHERE n.number >= ?1 AND n.number < ?2 ORDER BY n.number LIMIT ?3)`
+}
+
+// lp is the SQL of a length-prefixed text field, "<bytes>,<text>", for the
+// one-row pages: concatenation keeps every byte (printf's %s would stop at a
+// NUL).
+func lp(col string) string {
+	return "length(CAST(" + col + " AS BLOB)) || ',' || " + col
+}
 
 // parseAssigned splits a page of assignedQuery.
 func parseAssigned(page string, limit int) ([]lifecycle.AssignedNumber, error) {
 	out := make([]lifecycle.AssignedNumber, 0, min(limit, 1<<14))
-	field := func() (string, error) {
-		i := strings.IndexByte(page, ',')
-		if i < 0 {
-			return "", errAssignedPage
-		}
-		n, err := strconv.Atoi(page[:i])
-		if err != nil || n < 0 || n > len(page)-i-1 {
-			return "", errAssignedPage
-		}
-		v := page[i+1 : i+1+n]
-		page = page[i+1+n:]
-		return v, nil
-	}
-	for page != "" {
+	p := pageReader{page: page}
+	for p.page != "" {
 		var a lifecycle.AssignedNumber
-		var err error
-		if a.Number, err = field(); err != nil {
-			return nil, err
+		a.Number, a.IDNumber, a.StudentKey = p.field(), p.field(), p.field()
+		switch p.byte() {
+		case '1':
+			a.HasStudent = true
+		case '0':
+		default:
+			p.bad = true
 		}
-		if a.IDNumber, err = field(); err != nil {
-			return nil, err
+		if p.bad {
+			return nil, errPage
 		}
-		if a.StudentKey, err = field(); err != nil {
-			return nil, err
-		}
-		if page == "" || (page[0] != '0' && page[0] != '1') {
-			return nil, errAssignedPage
-		}
-		a.HasStudent, page = page[0] == '1', page[1:]
 		out = append(out, a)
 	}
 	byNumber := func(a, b lifecycle.AssignedNumber) int { return strings.Compare(a.Number, b.Number) }
@@ -292,9 +285,58 @@ func parseAssigned(page string, limit int) ([]lifecycle.AssignedNumber, error) {
 	return out, nil
 }
 
-// errAssignedPage says the page of assignedQuery did not parse: the query
-// and its parser disagree, a bug of this package.
-var errAssignedPage = errors.New("sqlite: malformed assigned-numbers page")
+// pageReader takes the fields of a one-row page apart: "<bytes>,<text>"
+// fields (see lp), integers ending in a comma, single bytes. A field that
+// does not parse sets bad.
+type pageReader struct {
+	page string
+	bad  bool
+}
+
+func (p *pageReader) field() string {
+	n, ok := p.int()
+	if !ok || n < 0 || n > int64(len(p.page)) {
+		p.bad = true
+		return ""
+	}
+	v := p.page[:n]
+	p.page = p.page[n:]
+	return v
+}
+
+// int reads digits up to a comma; "-," is ok false (NULL).
+func (p *pageReader) int() (int64, bool) {
+	i := strings.IndexByte(p.page, ',')
+	if i < 0 {
+		p.bad = true
+		return 0, false
+	}
+	v, s := p.page[:i], p.page[i+1:]
+	p.page = s
+	if v == "-" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		p.bad = true
+		return 0, false
+	}
+	return n, true
+}
+
+func (p *pageReader) byte() byte {
+	if p.page == "" {
+		p.bad = true
+		return 0
+	}
+	b := p.page[0]
+	p.page = p.page[1:]
+	return b
+}
+
+// errPage says a one-row page did not parse: the query and its parser
+// disagree (a bug of this package) or a value's type is not the column's.
+var errPage = errors.New("sqlite: malformed one-row page")
 
 // rangeStart is the lower bound of an AssignedNumbers page: the least
 // string after the cursor (after followed by NUL), or prefix itself on the

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/studentid"
 )
 
@@ -40,13 +41,8 @@ func MaxRecords(school string) int {
 
 // schoolCategory reads position 5 of an 8-digit school code.
 func schoolCategory(school string) (studentid.SchoolCategory, bool) {
-	if len(school) != 8 {
+	if !digits.Is(school, 8) {
 		return 0, false
-	}
-	for i := 0; i < 8; i++ {
-		if school[i] < '0' || school[i] > '9' {
-			return 0, false
-		}
 	}
 	c := studentid.SchoolCategory(school[4] - '0')
 	return c, c.Valid()

@@ -81,7 +81,7 @@ func TestResultsHandoverInputs(t *testing.T) {
 	ctx := context.Background()
 	opt := batchtest.ResultOptions{FactoryBatch: "F2026-10", DataWastePerMille: 10, PrintWastePerMille: 10}
 	data := resultFile(t, opt)
-	h, err := batch.BuildHandover(ctx, bytes.NewReader(data), "results.txt", batch.BoxSizes{})
+	h, err := batch.BuildHandover(ctx, bytes.NewReader(data), "results.txt", "01", batch.BoxSizes{})
 	require.NoError(t, err)
 	counts, err := batchtest.Counts(parts, opt)
 	require.NoError(t, err)
@@ -91,12 +91,12 @@ func TestResultsHandoverInputs(t *testing.T) {
 
 	tally, err := batchtest.Tally(parts, opt)
 	require.NoError(t, err)
-	diffs, regen, err := batch.Reconcile(h, tally, batch.BoxSizes{})
+	diffs, regen, err := batch.Reconcile(h, tally, "01", batch.BoxSizes{})
 	require.NoError(t, err, "C-ISSUE-4: the cards counted match the sheet")
 	assert.Empty(t, diffs)
 	assert.Nil(t, regen)
 	tally[counts[0].GroupKey]--
-	diffs, regen, err = batch.Reconcile(h, tally, batch.BoxSizes{})
+	diffs, regen, err = batch.Reconcile(h, tally, "01", batch.BoxSizes{})
 	assert.ErrorIs(t, err, batch.ErrMismatch, "C-ISSUE-4: one card missing")
 	assert.Len(t, diffs, 1)
 	assert.Equal(t, 979, regen.Total())

@@ -229,12 +229,16 @@ func TestHandover(t *testing.T) {
 		f, err := os.Open(filepath.Join(dir, "sheet.txt"))
 		require.NoError(t, err)
 		defer f.Close()
-		h, err := batch.ReadHandover(context.Background(), f, "sheet.txt", batch.BoxSizes{Small: 20})
+		h, err := batch.ReadHandover(context.Background(), f, "sheet.txt", "01", batch.BoxSizes{Small: 20})
 		require.NoError(t, err)
 		assert.Equal(t, 89, h.Total())
 	})
 	t.Run("C-ISSUE-2/district prints a school's sheet", func(t *testing.T) {
 		o := exe(t, dir, "--json", "handover", "--level", "district", "--code", "0108", "--for", "01080002", "result.txt")
+		require.Equal(t, exitIO, o.code, "the city's whole file holds district 0105's cards: --code is enforced")
+		o = exe(t, dir, "split", "--by", "district", "--out", "city", "result.txt")
+		require.Equal(t, exitOK, o.code, o.stderr)
+		o = exe(t, dir, "--json", "handover", "--level", "district", "--code", "0108", "--for", "01080002", "city/RESULT_0108.txt")
 		require.Equal(t, exitOK, o.code, o.stderr)
 		r := resultOf(t, jsonOut(t, o))
 		assert.EqualValues(t, 30, r["cards"])
@@ -269,4 +273,36 @@ func TestProgressBar(t *testing.T) {
 	assert.Same(t, io.Reader(r), nilBar.Reader(r))
 	nilBar.Finish()
 	assert.Nil(t, (&env{g: globals{progress: true, quiet: true}}).startProgress("x", 1), "--quiet wins")
+}
+
+// TestValidateEnforcesCode: C-MAKE-2 --code is the validating district,
+// never a label: another district's school file or package is refused.
+func TestValidateEnforcesCode(t *testing.T) {
+	dir := t.TempDir()
+	writeCardData(t, filepath.Join(dir, "s.txt"), "01080001", 3)
+	writeRareSchool(t, dir, "01080001", 3, 1)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"C-MAKE-2 district 0108 takes its school", []string{"validate", "--code", "0108", "s.txt"}, exitOK},
+		{"C-MAKE-2 district 0105 refuses 0108's school file", []string{"validate", "--code", "0105", "s.txt"}, exitInvalid},
+		{"C-MAKE-2 district 0105 refuses 0108's school package", []string{"validate", "--code", "0105", "01080001.zip"}, exitInvalid},
+		{"C-MAKE-3 the city refuses a school file", []string{"validate", "--level", "city", "s.txt"}, exitInvalid},
+		{"C-MAKE-2 --sender outside --code", []string{"validate", "--code", "0105", "--sender", "01080001", "s.txt"}, exitUsage},
+		{"C-MAKE-2 --code not a district", []string{"validate", "--code", "01080001", "s.txt"}, exitUsage},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := exe(t, dir, append([]string{"--lang", "en", "--json"}, tc.args...)...)
+			require.Equal(t, tc.code, o.code, "%s %s", o.stdout, o.stderr)
+			if tc.code == exitInvalid {
+				r := resultOf(t, jsonOut(t, o))
+				errs := r["errors"].([]any)
+				require.NotEmpty(t, errs)
+				assert.Equal(t, "SENDER", errs[0].(map[string]any)["reason"])
+				assert.EqualValues(t, 1, errs[0].(map[string]any)["line"], "the header line is named")
+			}
+		})
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
 )
@@ -284,7 +285,7 @@ func senderScope(level batch.Level, code, sender string) (string, error) {
 	if level == batch.LevelCity {
 		own = 2
 	}
-	if !isDigits(code, own) {
+	if !digits.Is(code, own) {
 		return "", usagef("--code: %q is not the code of a %s (%d digits)", code, strings.ToLower(string(level)), own)
 	}
 	if sender == "" {
@@ -303,7 +304,7 @@ func validatingOperator(level batch.Level, code string) (lifecycle.Operator, err
 	if level == batch.LevelCity {
 		return lifecycle.Operator{Level: lifecycle.LevelCity, User: "cardctl"}, nil
 	}
-	if !isDigits(code, 4) {
+	if !digits.Is(code, 4) {
 		return lifecycle.Operator{}, usagef("--code: %q is not a district code (4 digits)", code)
 	}
 	return lifecycle.Operator{Level: lifecycle.LevelDistrict, District: code[2:], User: "cardctl"}, nil
@@ -762,7 +763,11 @@ func cmdHandover(e *env, args []string) (result, error) {
 	}
 	defer in.Close()
 	bar := e.startProgress(e.t("packing"), fileSize(in))
-	h, err := batch.BuildHandover(e.ctx, bar.Reader(in), filepath.Base(pos[0]), sizes)
+	if *forCode != "" && !strings.HasPrefix(*forCode, hdr.Code) {
+		return nil, usagef("--for: %q is not under %s (--code)", *forCode, hdr.Code)
+	}
+	// --code is enforced: a record outside it refuses the file.
+	h, err := batch.BuildHandover(e.ctx, bar.Reader(in), filepath.Base(pos[0]), hdr.Code, sizes)
 	bar.Finish()
 	if err != nil {
 		return nil, err

@@ -19,6 +19,7 @@ import (
 	"github.com/bjedu/studentcard/apdu"
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/card/sim"
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
@@ -94,22 +95,10 @@ func (c *cardFlags) check() error {
 		return usagef("--wait must not be negative")
 	case c.wait > 0 && c.reader == "":
 		return usagef("--wait is for --reader")
-	case c.school != "" && !isDigits(c.school, 6):
+	case c.school != "" && !digits.Is(c.school, 6):
 		return usagef("--school: %q is not 6 digits", c.school)
 	}
 	return nil
-}
-
-func isDigits(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func parseSuite(s string) (sam.Algorithm, error) {

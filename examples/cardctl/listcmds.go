@@ -486,6 +486,7 @@ func cmdListsLookup(e *env, args []string) (result, error) {
 	keys.add(fs, false)
 	var deltas multiFlag
 	fs.Var(&deltas, "delta", "delta to apply first (repeatable, in version order)")
+	held := fs.String("held", "", "the list the reader holds: an older list, or another of its version, is refused (anti-rollback)")
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -506,7 +507,15 @@ func cmdListsLookup(e *env, args []string) (result, error) {
 		}
 		serials = append(serials, sn)
 	}
-	l, err := readList(pos[0], pub, lists.Current{})
+	var cur lists.Current // a reader holding no list yet
+	if *held != "" {
+		hl, err := readList(*held, pub, lists.Current{})
+		if err != nil {
+			return nil, err
+		}
+		cur = hl.Current()
+	}
+	l, err := readList(pos[0], pub, cur)
 	if err != nil {
 		return nil, err
 	}

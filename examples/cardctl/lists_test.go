@@ -188,6 +188,14 @@ func TestLists(t *testing.T) {
 			assert.NoFileExists(t, filepath.Join(dir, "back.bjsl"), "nothing signed")
 		}
 	})
+	t.Run("R-LIST-1/a reader holding version 2 refuses version 1", func(t *testing.T) {
+		o := exe(t, dir, dev("--lang", "en", "lists", "lookup", "--held", "v2.bjsl", "v1.bjsl", serialOf("01080001", 1))...)
+		assert.Equal(t, exitIO, o.code)
+		assert.Contains(t, o.stderr, "v1.bjsl: ")
+		assert.Contains(t, o.stderr, "list version older than the one the reader holds")
+		o = exe(t, dir, dev("lists", "lookup", "--held", "v1.bjsl", "v2.bjsl", serialOf("01080001", 1))...)
+		assert.Equal(t, exitOK, o.code, o.stderr)
+	})
 	t.Run("R-LIST-1/diff refuses to go back", func(t *testing.T) {
 		o := exe(t, dir, dev("--lang", "en", "lists", "diff", "-o", "d21.bjsd", "v2.bjsl", "v1.bjsl")...)
 		assert.Equal(t, exitIO, o.code)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bjedu/studentcard/adapters/cmis"
 	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
 )
 
@@ -88,7 +89,7 @@ func cmdMake(e *env, args []string) (result, error) {
 	if len(pos) != 1 {
 		return nil, usagef("make takes one CMIS export")
 	}
-	if !isDigits(*school, 8) {
+	if !digits.Is(*school, 8) {
 		return nil, usagef("--school: %q is not a school code (8 digits)", *school)
 	}
 	if *out == "" {

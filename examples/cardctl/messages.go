@@ -62,11 +62,13 @@ cardctl handover reconcile --sheet SHEET --counted FILE [--level city|district] 
 cardctl lists merge [--level district|city] [--code CODE] -o OUT EVENTS...
   Merge daily loss/freeze event files (R-LIST-1); duplicates dropped, conflicts reported.
 cardctl lists build (--sign-key PEM | --dev-keys SEED) --version N [--base LIST] [--covers all|lost|frozen] -o LIST EVENTS...
-  Fold event files into card statuses and build the signed compact list for readers.
+  Fold event files into card statuses and build the signed compact list for readers;
+  --version must be above the base list's version (anti-rollback).
 cardctl lists diff (--sign-key PEM | --dev-keys SEED) [--pub-key PEM] -o DELTA BASE TARGET
   Make the signed delta from one list version to a later one.
-cardctl lists lookup (--pub-key PEM | --dev-keys SEED) [--delta DELTA]... LIST SERIAL...
-  Verify a list (after applying deltas) and look card serials up.`
+cardctl lists lookup (--pub-key PEM | --dev-keys SEED) [--held LIST] [--delta DELTA]... LIST SERIAL...
+  Verify a list (after applying deltas) and look card serials up; with --held, as a reader
+  holding that list: an older list, or another list of its version, is refused.`
 	helpCard = `cardctl card personalise|register|inspect|recover (--sim [--sim-state FILE] | --reader NAME)
         (--dev-keys SEED | --psam READER --psam-config FILE) [--school 6 DIGITS] [--wait 30s]
   personalise --registry N --name NAME --gender male|female --school-name NAME
@@ -206,11 +208,13 @@ cardctl handover reconcile --sheet 交接单 --counted 清点文件 [--level cit
 cardctl lists merge [--level district|city] [--code 代码] -o 输出文件 事件文件...
   合并每日挂失/冻结事件文件（R-LIST-1）；去掉重复事件，报告冲突。
 cardctl lists build (--sign-key PEM | --dev-keys 种子) --version N [--base 名单] [--covers all|lost|frozen] -o 名单 事件文件...
-  把事件归并为卡片状态，生成供读卡设备使用的已签名紧凑名单。
+  把事件归并为卡片状态，生成供读卡设备使用的已签名紧凑名单；
+  --version 必须大于基准名单的版本（防回滚）。
 cardctl lists diff (--sign-key PEM | --dev-keys 种子) [--pub-key PEM] -o 差分文件 基准名单 目标名单
   生成从一个名单版本到后续版本的已签名差分。
-cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--delta 差分]... 名单 卡号...
-  校验名单（先应用差分）并查询卡号。`},
+cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--held 名单] [--delta 差分]... 名单 卡号...
+  校验名单（先应用差分）并查询卡号；指定 --held 时按持有该名单的读卡设备处理：
+  比它旧的名单、或版本相同而内容不同的名单均被拒绝。`},
 	l10n.Entry{Key: helpCard, ZH: `cardctl card personalise|register|inspect|recover (--sim [--sim-state 文件] | --reader 名称)
         (--dev-keys 种子 | --psam 读卡器 --psam-config 文件) [--school 6位代码] [--wait 30s]
   personalise --registry 学籍号 --name 姓名 --gender male|female --school-name 校名
@@ -262,6 +266,8 @@ cardctl ledger migrate --db 文件 [--backup 副本]
 	l10n.Entry{Key: "--code is required at level %s", ZH: "级别 %s 必须指定 --code"},
 	l10n.Entry{Key: "validation failed: the file is refused", ZH: "校验未通过：文件被拒收"},
 	l10n.Entry{Key: "%s is refused (%d problems, first: %s): validate it and merge only accepted files", ZH: "%[1]s未通过校验（%[2]d个问题，第一个：%[3]s）：请先校验，只合并通过校验的文件"},
+	l10n.Entry{Key: "--for: %q is not under %s (--code)", ZH: "--for：%[1]q不在%[2]s（--code）范围内"},
+	l10n.Entry{Key: "registry number %s is not under %s", ZH: "学籍号%[1]s不属于%[2]s"},
 	l10n.Entry{Key: "--code: %q is not the code of a %s (%d digits)", ZH: "--code：%[1]q不是%[2]s代码（%[3]d位数字）"},
 	l10n.Entry{Key: "--sender: %q is not a sender under %s (%d digits starting with %s)", ZH: "--sender：%[1]q不是%[2]s下属的报送单位（应为以%[4]s开头的%[3]d位数字）"},
 	l10n.Entry{Key: "no such file", ZH: "文件不存在"},

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -69,8 +70,9 @@ type counted struct {
 // A card scanned twice is counted once (duplicates says how often that
 // happened); a box listed twice is an error. Boxes counted and cards scanned
 // add up, so count each card one way. defBatch may be "" when every scanned
-// card names its batch.
-func readCounted(ctx context.Context, r io.Reader, name string, sheet *batch.Handover, defBatch string) (counted, error) {
+// card names its batch. A card scanned whose registry number is not under
+// within (the counting level's code) is refused, naming its line.
+func readCounted(ctx context.Context, r io.Reader, name string, sheet *batch.Handover, defBatch, within string) (counted, error) {
 	boxes := map[string]batch.GroupKey{}
 	for _, row := range sheet.Rows {
 		boxes[row.SmallBox] = row.GroupKey
@@ -103,7 +105,7 @@ func readCounted(ctx context.Context, r io.Reader, name string, sheet *batch.Han
 			if fb == "" {
 				return counted{}, bad("the sheet has several factory batches: write BATCH,REGISTRY or give --factory-batch")
 			}
-		case len(fields) == 2 && isDigits(fields[1], 16): // a registry number, not a box count
+		case len(fields) == 2 && digits.Is(fields[1], 16): // a registry number, not a box count
 			fb, reg = fields[0], fields[1]
 		case len(fields) == 2:
 			key, ok := boxes[fields[0]]
@@ -127,6 +129,9 @@ func readCounted(ctx context.Context, r io.Reader, name string, sheet *batch.Han
 		id, err := studentid.Parse(reg)
 		if err != nil {
 			return counted{}, &countedError{file: name, line: line, msg: "registry number %q", args: []any{reg}, cause: err}
+		}
+		if !strings.HasPrefix(id.String(), within) {
+			return counted{}, &countedError{file: name, line: line, msg: "registry number %s is not under %s", args: []any{id.String(), within}, cause: batch.ErrNotSender}
 		}
 		if seen[id] {
 			c.duplicates++
@@ -231,7 +236,9 @@ func cmdReconcile(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	defer sheetFile.Close()
-	sheet, err := batch.ReadHandover(e.ctx, sheetFile, filepath.Base(*sheetPath), bs)
+	// --code is enforced: a sheet row or a card scanned outside it refuses
+	// the reconciliation.
+	sheet, err := batch.ReadHandover(e.ctx, sheetFile, filepath.Base(*sheetPath), hdr.Code, bs)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +251,7 @@ func cmdReconcile(e *env, args []string) (result, error) {
 	if defBatch == "" {
 		defBatch = onlyBatch(sheet)
 	}
-	c, err := readCounted(e.ctx, cf, filepath.Base(*countedPath), sheet, defBatch)
+	c, err := readCounted(e.ctx, cf, filepath.Base(*countedPath), sheet, defBatch, hdr.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +261,7 @@ func cmdReconcile(e *env, args []string) (result, error) {
 	for _, g := range sheet.Counts() {
 		names[g.School] = g.SchoolName
 	}
-	diffs, regenerated, err := batch.Reconcile(sheet, c.tally, bs)
+	diffs, regenerated, err := batch.Reconcile(sheet, c.tally, hdr.Code, bs)
 	if err != nil && !errors.Is(err, batch.ErrMismatch) {
 		return nil, err
 	}

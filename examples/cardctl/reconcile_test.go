@@ -33,7 +33,7 @@ func readSheet(t *testing.T, path string) *batch.Handover {
 	f, err := os.Open(path)
 	require.NoError(t, err)
 	defer f.Close()
-	h, err := batch.ReadHandover(context.Background(), f, filepath.Base(path), batch.BoxSizes{Small: 20})
+	h, err := batch.ReadHandover(context.Background(), f, filepath.Base(path), "01", batch.BoxSizes{Small: 20})
 	require.NoError(t, err)
 	return h
 }
@@ -123,6 +123,23 @@ func TestReconcile(t *testing.T) {
 		assert.Equal(t, exitIO, o.code)
 		assert.Contains(t, o.stderr, "bad.txt line 2: small box "+sheet.Rows[0].SmallBox+" counted twice (first on line 1)")
 	})
+	t.Run("C-ISSUE-4 --code is enforced: a card of another district counted at district 0105", func(t *testing.T) {
+		o := exe(t, dir, "--lang", "en", "handover", "reconcile", "--level", "district", "--code", "0105", "--sheet", "sheet.txt", "--counted", "all.txt", "--small", "20")
+		assert.Equal(t, exitIO, o.code)
+		assert.Contains(t, o.stderr, "sheet.txt:3: field school_code: registry number does not belong to the sender", "the sheet's first row of 0108 is named")
+		other := registryNos(t, "01050001", 0, 1)
+		write("foreign.txt", all[0], other[0])
+		o = exe(t, dir, "--lang", "en", "handover", "reconcile", "--sheet", "sheet.txt", "--counted", "foreign.txt", "--small", "20", "--level", "district", "--code", "0108")
+		assert.Equal(t, exitIO, o.code)
+		assert.Contains(t, o.stderr, "foreign.txt line 2: registry number "+other[0]+" is not under 0108")
+	})
+	t.Run("C-ISSUE-2 --code is enforced: district 0105 packing 0108's cards", func(t *testing.T) {
+		o := exe(t, dir, "--lang", "en", "handover", "--level", "district", "--code", "0105", "--small", "20", "result.txt")
+		assert.Equal(t, exitIO, o.code)
+		assert.Contains(t, o.stderr, "result.txt:3: field registry_no: registry number does not belong to the sender")
+		o = exe(t, dir, "handover", "--level", "district", "--code", "0108", "--for", "0105", "result.txt")
+		assert.Equal(t, exitUsage, o.code, "--for outside --code")
+	})
 	t.Run("C-ISSUE-4/usage", func(t *testing.T) {
 		o := exe(t, dir, "handover", "reconcile", "--sheet", "sheet.txt")
 		assert.Equal(t, exitUsage, o.code)
@@ -139,7 +156,7 @@ func FuzzCountedFile(f *testing.F) {
 	f.Add(sheet.Rows[0].SmallBox + ",1\n" + sheet.Rows[0].SmallBox + ",1\n")
 	f.Add("a,b,c\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		c, err := readCounted(context.Background(), strings.NewReader(s), "f.txt", sheet, "FB1")
+		c, err := readCounted(context.Background(), strings.NewReader(s), "f.txt", sheet, "FB1", "0108")
 		if err != nil {
 			assert.Contains(t, err.Error(), "f.txt:")
 			return

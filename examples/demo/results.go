@@ -43,12 +43,13 @@ func (d *demo) stepResults() error {
 	if err := d.check(!out.Already && waste.Made == studentsA+studentsB && !waste.Liable, "the city imports every card once"); err != nil {
 		return err
 	}
-	sheet, err := batch.BuildHandover(d.ctx, bytes.NewReader(result), name, boxSizes)
+	sheet, err := batch.BuildHandover(d.ctx, bytes.NewReader(result), name, "01", boxSizes)
 	if err != nil {
 		return d.expect(err, "building the city handover sheet")
 	}
 	d.sayBoxes(sheet)
-	if err := d.reconcile(lifecycle.LevelCity.Localize(d.tag), sheet, []batchtest.Part{d.part(d.a), d.part(d.b)}, nil); err != nil {
+	d.papers.citySheet = sheet
+	if err := d.reconcile(lifecycle.LevelCity.Localize(d.tag), "01", sheet, []batchtest.Part{d.part(d.a), d.part(d.b)}, nil); err != nil {
 		return err
 	}
 	parts, err := d.split(result, name, batch.ByDistrict, batch.Header{Level: batch.LevelCity, Code: "01", Batch: "R" + d.now.Format("20060102"), Created: d.now})
@@ -148,7 +149,7 @@ func (d *demo) atDistrict(s *school, citySheet *batch.Handover, part []byte) ([]
 	if err := citySheet.For(s.districtCode()).Write(&sheetFile, "HANDOVER_"+s.districtCode(), batch.Header{Level: batch.LevelCity, Code: "01", Batch: "H" + d.now.Format("20060102"), Created: d.now}); err != nil {
 		return nil, d.expect(err, "writing the handover sheet")
 	}
-	sheet, err := batch.ReadHandover(d.ctx, &sheetFile, "HANDOVER_"+s.districtCode(), boxSizes)
+	sheet, err := batch.ReadHandover(d.ctx, &sheetFile, "HANDOVER_"+s.districtCode(), s.districtCode(), boxSizes)
 	if err != nil {
 		return nil, d.expect(err, "reading the handover sheet")
 	}
@@ -160,7 +161,7 @@ func (d *demo) atDistrict(s *school, citySheet *batch.Handover, part []byte) ([]
 			t[batch.KeyOf(factoryBatch, id)]--
 		}
 	}
-	if err := d.reconcile(d.text("district %s", s.op.District), sheet, []batchtest.Part{d.part(s)}, miscount); err != nil {
+	if err := d.reconcile(d.text("district %s", s.op.District), s.districtCode(), sheet, []batchtest.Part{d.part(s)}, miscount); err != nil {
 		return nil, err
 	}
 	parts, err := d.split(part, name, batch.BySchool, batch.Header{Level: batch.LevelDistrict, Code: s.districtCode(), Batch: "R" + d.now.Format("20060102"), Created: d.now})
@@ -177,8 +178,9 @@ func (d *demo) atDistrict(s *school, citySheet *batch.Handover, part []byte) ([]
 // (batchtest.Tally: the good cards of the result file) and checks them
 // against the handover sheet (C-ISSUE-1/2). miscount, if not nil, spoils
 // the first count, to show C-ISSUE-4: the mismatch and the sheet the upper
-// level would regenerate, then the recount that matches.
-func (d *demo) reconcile(who string, sheet *batch.Handover, parts []batchtest.Part, miscount func(batch.Tally)) error {
+// level would regenerate, then the recount that matches. within is the code
+// of the level counting (the city's or the district's).
+func (d *demo) reconcile(who, within string, sheet *batch.Handover, parts []batchtest.Part, miscount func(batch.Tally)) error {
 	scan := func() (batch.Tally, error) { return batchtest.Tally(parts, d.resultOptions()) }
 	counted, err := scan()
 	if err != nil {
@@ -186,7 +188,7 @@ func (d *demo) reconcile(who string, sheet *batch.Handover, parts []batchtest.Pa
 	}
 	if miscount != nil {
 		miscount(counted)
-		diffs, regenerated, err := batch.Reconcile(sheet, counted, boxSizes)
+		diffs, regenerated, err := batch.Reconcile(sheet, counted, within, boxSizes)
 		if err := d.check(errors.Is(err, batch.ErrMismatch) && len(diffs) == 1 && regenerated != nil, "a short count is a mismatch (C-ISSUE-4)"); err != nil {
 			return err
 		}
@@ -197,7 +199,7 @@ func (d *demo) reconcile(who string, sheet *batch.Handover, parts []batchtest.Pa
 			return d.expect(err, "counting the cards")
 		}
 	}
-	diffs, _, err := batch.Reconcile(sheet, counted, boxSizes)
+	diffs, _, err := batch.Reconcile(sheet, counted, within, boxSizes)
 	if err != nil || len(diffs) != 0 {
 		return d.check(false, "%s: the cards match the handover sheet", who)
 	}

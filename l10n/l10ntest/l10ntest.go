@@ -399,3 +399,24 @@ func callName(e ast.Expr) string {
 func matches(name, want string) bool {
 	return name == want || strings.HasSuffix(name, "."+want)
 }
+
+// Want is an error and the Chinese text it must render as.
+type Want struct {
+	Err error
+	ZH  string
+}
+
+// Chinese checks that each error renders exactly as its ZH in Chinese, and
+// differently in English (its Error text), so a typed error's frame and
+// arguments are pinned in the operators' language.
+func Chinese(t TB, wants ...Want) {
+	t.Helper()
+	for _, w := range wants {
+		if got := l10n.Error(w.Err, l10n.Chinese); got != w.ZH {
+			t.Errorf("%#v renders %q in Chinese, want %q", w.Err, got, w.ZH)
+		}
+		if w.Err.Error() == w.ZH {
+			t.Errorf("%#v: the English text is the Chinese one: %q", w.Err, w.ZH)
+		}
+	}
+}
