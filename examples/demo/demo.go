@@ -250,22 +250,7 @@ func (d *demo) expect(err error, doing string, args ...any) error {
 	if err == nil {
 		return nil
 	}
-	return &doingError{doing: d.text(doing, args...), err: err}
-}
-
-// doingError is an unexpected error and what the demo was doing (already
-// in the run's language) when it happened.
-type doingError struct {
-	doing string
-	err   error
-}
-
-func (e *doingError) Error() string { return e.doing + ": " + e.err.Error() }
-func (e *doingError) Unwrap() error { return e.err }
-
-// Localize renders the failure with the cause in the language tag.
-func (e *doingError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "%s: %s", e.doing, l10n.Error(e.err, tag))
+	return l10n.Wrap(messages.Text(doing, args...), err)
 }
 
 // text renders a catalog key in the demo's language.

@@ -50,13 +50,13 @@ type Elem struct {
 
 // Source says where a package's source hands texts to its catalog. The zero
 // value scans the current directory for the catalog variable "messages"'s
-// Error(key) and Sprintf(tag, key, …) calls.
+// Error(key), Sprintf(tag, key, …) and Text(key, …) calls.
 type Source struct {
 	// Dir is the package directory; "" is the current one (go test runs
 	// there).
 	Dir string
 	// Catalog is the name of the package's catalog variable ("messages" when
-	// empty); its Error and Sprintf calls are always scanned.
+	// empty); its Error, Sprintf and Text calls are always scanned.
 	Catalog string
 	// Calls are the package's own helpers that take a key.
 	Calls []Call
@@ -249,7 +249,7 @@ func scan(t TB, s Source) map[string]string {
 	if catalog == "" {
 		catalog = "messages"
 	}
-	calls := append([]Call{{catalog + ".Error", 0}, {catalog + ".Sprintf", 1}}, s.Calls...)
+	calls := append([]Call{{catalog + ".Error", 0}, {catalog + ".Sprintf", 1}, {catalog + ".Text", 0}}, s.Calls...)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatalf("l10ntest: %v", err)
