@@ -62,6 +62,8 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "M1 education sector", ZH: "M1教育扇区"},
 	l10n.Entry{Key: "M1 sector", ZH: "M1扇区"},
 	l10n.Entry{Key: "READ BINARY %s", ZH: "读取%s（READ BINARY）"},
+	l10n.Entry{Key: "UPDATE BINARY %s", ZH: "写入%s（UPDATE BINARY）"},
+	l10n.Entry{Key: "APPEND RECORD operation log (%s)", ZH: "追加操作日志（%s）（APPEND RECORD）"},
 	l10n.Entry{Key: "READ BINARY (FF B0) block %d", ZH: "读取第%d块（FF B0）"},
 	l10n.Entry{Key: "READ RECORD operation log %d", ZH: "读取操作日志第%d条（READ RECORD）"},
 	l10n.Entry{Key: "SAM EXTERNAL AUTHENTICATE", ZH: "安全模块计算外部认证数据"},

@@ -12,6 +12,7 @@ import (
 // Chinese rendering. No text takes key bytes as an argument: errors name keys
 // by [KeyRef] and say how long a bad value was, never what it was (SPEC A-3).
 var messages = l10n.NewCatalog(
+	l10n.Entry{Key: "KeySet.ManagementCard: no management key set", ZH: "密钥组未设置管理密钥，无法签发管理卡"},
 	l10n.Entry{Key: "SAM is locked: read the management card first", ZH: "安全模块已锁定：请先读取管理卡"},
 	l10n.Entry{Key: "cryptogram or MAC does not match", ZH: "密文或MAC校验不符"},
 	l10n.Entry{Key: "no such key in the SAM", ZH: "安全模块中没有该密钥"},

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/bjedu/studentcard/l10n"
 )
 
 // String prints a KeyRef as "id/version" in hex, e.g. "01/02": a name, safe
@@ -227,7 +229,7 @@ func (k *KeySet) ManagementCard(id SAMID) (ManagementCard, error) {
 		return ManagementCard{}, err
 	}
 	if k.mgmt == nil {
-		return ManagementCard{}, fmt.Errorf("sam: KeySet.ManagementCard: no management key set: %w", ErrUnknownKey)
+		return ManagementCard{}, l10n.Wrap(messages.Text("KeySet.ManagementCard: no management key set"), ErrUnknownKey)
 	}
 	auth, err := managementAuth(k.alg, k.mgmt, id)
 	if err != nil {

@@ -39,6 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	seed := fs.Uint64("seed", 1, "seed of every random choice (names, serials, keys)")
 	lang := fs.String("lang", "zh", "language of the narrative: zh or en")
+	papers := fs.String("papers", "", "directory to print the papers into as PDF (needs a Chinese TrueType font)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -64,6 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	defer d.close()
+	d.papers.dir = *papers
 	if err := d.tour(); err != nil {
 		fmt.Fprintln(stderr, d.text("FAILED: %s", l10n.Error(err, tag)))
 		return exitFailed
@@ -102,6 +104,8 @@ type demo struct {
 	modelled     time.Duration // modelled contactless time of those exchanges
 	taps         int           // card sessions opened
 	personalised int           // personalisations (a transferred card twice)
+
+	papers printed // what step 9 prints
 }
 
 // school is one school of the story: its codes, its operators and its CMIS
@@ -190,6 +194,7 @@ func (d *demo) tour() error {
 		{"A transfer between two schools", []string{"R-MOVE-1", "S-4"}, d.stepTransfer},
 		{"A recovery with its slip", []string{"R-LEAVE-1", "R-RECOVER-1", "R-LEAVE-2"}, d.stepRecover},
 		{"The audit chain and the summary", []string{"P-3", "R-TIME-1"}, d.stepSummary},
+		{"The papers people sign", []string{"C-ISSUE-1", "C-PACK-1", "R-RECOVER-1", "C-MAKE-2", "S-1"}, d.stepPapers},
 	}
 	d.say("Beijing student card system — the whole flow on embedded defaults (SQLite ledger, Soft SAM, simulated cards)")
 	for i, s := range steps {
@@ -245,22 +250,7 @@ func (d *demo) expect(err error, doing string, args ...any) error {
 	if err == nil {
 		return nil
 	}
-	return &doingError{doing: d.text(doing, args...), err: err}
-}
-
-// doingError is an unexpected error and what the demo was doing (already
-// in the run's language) when it happened.
-type doingError struct {
-	doing string
-	err   error
-}
-
-func (e *doingError) Error() string { return e.doing + ": " + e.err.Error() }
-func (e *doingError) Unwrap() error { return e.err }
-
-// Localize renders the failure with the cause in the language tag.
-func (e *doingError) Localize(tag language.Tag) string {
-	return messages.Sprintf(tag, "%s: %s", e.doing, l10n.Error(e.err, tag))
+	return l10n.Wrap(messages.Text(doing, args...), err)
 }
 
 // text renders a catalog key in the demo's language.

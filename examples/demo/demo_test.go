@@ -34,7 +34,7 @@ func runDemo(t *testing.T, ctx context.Context, args ...string) (int, string, st
 // The demo walks every tier rule end to end and asserts each claim; these
 // are the lines a vendor reads first, one or more per step, with the rule.
 var englishLines = []struct{ rule, line string }{
-	{"C-MAKE-1", "== Step 1/8: The card-making data goes up: school → district → city [C-1, C-2, C-4, P-4, C-3, C-MAKE-1, C-MAKE-2, S-ID-1, C-MAKE-3]"},
+	{"C-MAKE-1", "== Step 1/9: The card-making data goes up: school → district → city [C-1, C-2, C-4, P-4, C-3, C-MAKE-1, C-MAKE-2, S-ID-1, C-MAKE-3]"},
 	{"S-ID-1/former student", "01050123: 于* of class 01 leaves Beijing; registry number 0105012303001411 stays that student's for good (S-ID-1)"},
 	{"C-2", "40 students in CMIS, each with a 640×480 blue-background JPEG photo (C-2)"},
 	{"C-4", "CMIS files a rare-character description (pinyin LI ZHE) (C-4)"},
@@ -93,7 +93,7 @@ var englishLines = []struct{ rule, line string }{
 }
 
 var chineseLines = []string{
-	"== 第 1/8 步：制卡数据逐级上报：学校 → 区县 → 市级",
+	"== 第 1/9 步：制卡数据逐级上报：学校 → 区县 → 市级",
 	"students_01050123.xlsx 工作表“Sheet1” 第14行 F列（出生日期）“01/01/2018”：日期不是YYYYMMDD格式的有效日期",
 	"在学籍系统中改正这两处并重新导出（C-3）",
 	"区县看到：carddata.txt 第20行 字段学籍号（学籍号0105012303001411）：学籍号已分配给其他学生",

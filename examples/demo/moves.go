@@ -129,6 +129,7 @@ func (d *demo) stepRecover() error {
 		return d.expect(err, "recording the recovery")
 	}
 	slip.EPurse = batch.EPurseRefunded
+	d.papers.recoveries = []batch.RecoveryRecord{slip}
 	file.Reset()
 	if err := batch.WriteRecoveries(&file, name, sender, []batch.RecoveryRecord{slip}); err != nil {
 		return d.expect(err, "writing the recovery slip")

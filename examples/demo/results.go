@@ -48,6 +48,7 @@ func (d *demo) stepResults() error {
 		return d.expect(err, "building the city handover sheet")
 	}
 	d.sayBoxes(sheet)
+	d.papers.citySheet = sheet
 	if err := d.reconcile(lifecycle.LevelCity.Localize(d.tag), "01", sheet, []batchtest.Part{d.part(d.a), d.part(d.b)}, nil); err != nil {
 		return err
 	}
