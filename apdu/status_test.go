@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/apdu"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/l10n/l10ntest"
 )
 
 func TestStatusWordString(t *testing.T) {
@@ -132,18 +132,9 @@ func TestStatusWordHelpers(t *testing.T) {
 func TestEveryStatusWordHasChinese(t *testing.T) {
 	for sw := range 0x10000 {
 		s := apdu.StatusWord(sw).Localize(l10n.Chinese)
-		require.Truef(t, hasHan(s), "%04X renders %q", sw, s)
+		require.Truef(t, l10ntest.HasHan(s), "%04X renders %q", sw, s)
 		if err := apdu.StatusWord(sw).Err(); err != nil {
-			require.True(t, hasHan(l10n.Error(err, l10n.Chinese)), "%04X", sw)
+			require.True(t, l10ntest.HasHan(l10n.Error(err, l10n.Chinese)), "%04X", sw)
 		}
 	}
-}
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
 }

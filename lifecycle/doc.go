@@ -29,8 +29,9 @@
 //     upload closes), the 10-day loss period (R-LOSS-2), [Ledger.IssueTemporary]
 //     (R-LOSS-2), [Ledger.ReplaceRegistryCard] with [RegistryReplacementTerms]
 //     (R-LOSS-3: 15 yuan, fee code 174011, deadlines 14/17/20 working days;
-//     R-LOSS-4: free for a card fault; R-LOSS-5: applied for within a week,
-//     delivered within 10 working days), [IDReplacementTerms] (C-REPLACE-1),
+//     R-LOSS-4: free for a card fault; R-LOSS-5: applied for within a week of
+//     the loss period's end or of [Ledger.ReportDamaged], delivered within 10
+//     working days), [IDReplacementTerms] (C-REPLACE-1),
 //     [CardTerms] and [IDReplacementCost] (S-10, C-FEE-1).
 //   - Registration: [RegistrationPolicy] (R-REG-1, per-district windows,
 //     [RegistrationPolicy.CurrentSemester] as the card counts semesters);
@@ -60,8 +61,8 @@
 //     (R-FAULT-1).
 //   - Operations: [Ledger.RecordSync], [Ledger.LastSync], [Ledger.Unsent]
 //     (R-OPS-1), [Ledger.ScheduleDuties] (R-OPS-2: weekly backup and virus
-//     scan, daily upload, month-end sync; R-OPS-3: sync checks and the spring
-//     sync), [Ledger.ReportStaff] (S-14), roles on operators ([Role]: a
+//     scan, daily upload, month-end sync; R-OPS-3: sync checks, the spring
+//     transfers by 16 March and their sync by 20 March), [Ledger.ReportStaff] (S-14), roles on operators ([Role]: a
 //     system administrator takes no part in registry business, S-14).
 //   - Lists: [Ledger.ListEvents] turns the day's report-loss, cancel-loss,
 //     freeze and unfreeze into batch/lists events for the daily event file

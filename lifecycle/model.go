@@ -253,6 +253,9 @@ const (
 	// SyncVirusScan is the weekly virus scan of the level's card-management
 	// computers (R-OPS-2).
 	SyncVirusScan SyncKind = "virus-scan"
+	// SyncTransfers is a school recording that its transfers in and out
+	// are processed in CMIS, due in spring by 16 March (R-OPS-3).
+	SyncTransfers SyncKind = "transfers-processed"
 )
 
 // SyncRecord is one daily upload, month-end sync or backup and its outcome.

@@ -402,7 +402,7 @@ func TestDuties(t *testing.T) {
 		f := newFixture(t, bj(2026, 11, 2, 9)) // Monday
 		ds, err := f.l.ScheduleDuties(f.ctx, admin)
 		require.NoError(t, err)
-		assert.Len(t, ds, 6, "four duties, the spring sync and the staff report")
+		assert.Len(t, ds, 7, "four duties, the spring transfers and sync, and the staff report")
 		f.now = bj(2026, 11, 3, 23) // Tuesday night: Tuesday's upload is missing
 		assert.Equal(t, []string{"R-OPS-2/daily-upload/school/05/" + schoolA}, f.overdue(opA))
 		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncDailyUpload, 0, true, "")

@@ -437,3 +437,57 @@ func CheckCollected(r Collected) []error {
 	}
 	return out
 }
+
+// actReportDamage is the school recording that a student's registry card is
+// damaged (R-LOSS-5).
+const actReportDamage Action = "report-damage"
+
+// ReportDamaged records that the student brought a damaged registry card to
+// the school, or said it broke (R-LOSS-5): the card must be applied for
+// within a week ([ReplaceApplyDays]), so the clock starts now and appears in
+// [Ledger.Overdue] when missed; [Ledger.ReplaceRegistryCard] (with
+// [CauseDamaged], or any cause) closes it. The card's state does not change
+// (a damaged card still identifies the student until it is replaced): the
+// report is an event in the card's history and an audit entry. Only the
+// card's own school reports it, for a card in use or, after a transfer-out,
+// at the old school (R-MOVE-3); a lost card has its own clock (R-LOSS-1).
+// Reporting again does not restart the week.
+func (l *Ledger) ReportDamaged(ctx context.Context, op Operator, cardID, detail string) (Deadline, error) {
+	var out Deadline
+	n := &note{action: string(actReportDamage), subject: cardID, rule: "R-LOSS-5", detail: map[string]any{"detail": detail}}
+	err := l.do(ctx, op, n, func(tx Tx) error {
+		if op.Level != studentid.LevelSchool {
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: actReportDamage, Rule: "S-4"}
+		}
+		c, err := tx.GetCard(ctx, cardID)
+		if err != nil {
+			return err
+		}
+		if err := checkScope(op, actReportDamage, c.District, c.School); err != nil {
+			return err
+		}
+		if c.Kind != KindRegistryCard || (c.State != RegIssued && c.State != RegTransferredOut) {
+			return &TransitionError{Kind: c.Kind, CardID: c.ID, Action: actReportDamage, State: c.State, Rule: "R-LOSS-5"}
+		}
+		id := lossApplyID(c.ID)
+		if d, err := tx.GetDeadline(ctx, id); err == nil && d.DoneAt.IsZero() {
+			out = d
+			n.detail["already"] = true
+			return nil
+		} else if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if _, err := tx.AppendEvent(ctx, Event{CardID: c.ID, Kind: c.Kind, Action: actReportDamage, From: c.State, To: c.State, Rule: "R-LOSS-5",
+			At: l.now(), Operator: op, District: c.District, School: c.School, Reason: detail, Version: c.Version}); err != nil {
+			return err
+		}
+		due := l.now().In(Beijing()).AddDate(0, 0, ReplaceApplyDays)
+		if err := l.openDeadline(ctx, tx, id, "R-LOSS-5", c.ID, studentid.LevelSchool, c.District, c.School, due); err != nil {
+			return err
+		}
+		out, err = tx.GetDeadline(ctx, id)
+		n.detail["due"] = out.DueAt
+		return err
+	})
+	return out, err
+}

@@ -134,6 +134,10 @@ func (l *Ledger) RecordSync(ctx context.Context, op Operator, kind SyncKind, upT
 	var out SyncRecord
 	n := &note{action: "sync", subject: string(kind), rule: "R-OPS-1", detail: map[string]any{"ok": ok, "up_to": upTo}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
+		if kind == SyncTransfers && op.Role == RoleSystemAdmin {
+			// S-14: processing transfers is registry business.
+			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "sync", Rule: "S-14"}
+		}
 		if ok && kind == SyncDailyUpload {
 			if err := l.lossesUploaded(ctx, tx, op, upTo); err != nil {
 				return err
@@ -205,6 +209,16 @@ func (l *Ledger) dutyDone(ctx context.Context, tx Tx, op Operator, kind SyncKind
 			}
 		}
 	}
+	if kind == SyncTransfers && ok {
+		// R-OPS-3: the spring processing of transfers, due by 16 March;
+		// one recorded late still closes it (late shows as overdue until
+		// then).
+		if d := DateOf(l.now()); d.Month <= time.March {
+			if err := l.closeDeadline(ctx, tx, springTransfersID(op, d.Year)); err != nil {
+				return err
+			}
+		}
+	}
 	if !ok || !slices.Contains(scheduled(), kind) {
 		return nil
 	}
@@ -230,10 +244,17 @@ func springID(op Operator, year int) string {
 	return dutyID("R-OPS-3", "spring-"+strconv.Itoa(year), op)
 }
 
+func springTransfersID(op Operator, year int) string {
+	return dutyID("R-OPS-3", "spring-transfers-"+strconv.Itoa(year), op)
+}
+
 // ScheduleDuties starts the clocks of the operator's level's duties from
 // now (R-OPS-2): weekly backup and virus scan, the daily upload, the
-// month-end CMIS sync; for a school also the spring sync of the transfers
-// processed by 16 March, due by 20 March (R-OPS-3), and for every level the
+// month-end CMIS sync; for a school also the spring processing of transfers
+// in and out, due by 16 March (done by [Ledger.RecordSync] of
+// [SyncTransfers]), and the spring sync of them, due by 20 March (done by a
+// month-end or student-change sync from 16 March) (R-OPS-3), and for every
+// level the
 // semester report of its card-management staff (S-14). Each is done by
 // [Ledger.RecordSync] or [Ledger.ReportStaff]; one missed is in
 // [Ledger.Overdue]. Scheduling again restarts the clocks from now.
@@ -251,14 +272,21 @@ func (l *Ledger) ScheduleDuties(ctx context.Context, op Operator) ([]Deadline, e
 				District: op.District, School: op.School, Start: now, DueAt: due.UTC(), WorkingDays: days, Provisional: provisional})
 		}
 		if op.Level == studentid.LevelSchool {
-			year := DateOf(now).Year
-			due := Date{year, time.March, springSyncBy}.AddDays(1).Start()
-			if !now.Before(due) {
-				year++
-				due = Date{year, time.March, springSyncBy}.AddDays(1).Start()
+			for _, duty := range []struct {
+				subject string
+				by      int
+				id      func(Operator, int) string
+			}{{"spring-transfers", springTransfersBy, springTransfersID}, {"spring-sync", springSyncBy, springID}} {
+				// this spring's, or next year's once this one's day is past
+				year := DateOf(now).Year
+				due := Date{year, time.March, duty.by}.AddDays(1).Start()
+				if !now.Before(due) {
+					year++
+					due = Date{year, time.March, duty.by}.AddDays(1).Start()
+				}
+				out = append(out, Deadline{ID: duty.id(op, year), Rule: "R-OPS-3", Subject: duty.subject, Level: op.Level,
+					District: op.District, School: op.School, Start: now, DueAt: due.UTC()})
 			}
-			out = append(out, Deadline{ID: springID(op, year), Rule: "R-OPS-3", Subject: "spring-sync", Level: op.Level,
-				District: op.District, School: op.School, Start: now, DueAt: due.UTC()})
 		}
 		out = append(out, l.staffDuty(op, now))
 		for _, d := range out {

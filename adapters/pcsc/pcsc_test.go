@@ -3,7 +3,6 @@ package pcsc_test
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/bjedu/studentcard/adapters/pcsc/internal/scard"
 	"github.com/bjedu/studentcard/apdu"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/l10n/l10ntest"
 )
 
 func TestErrorUnwrapsToSentinel(t *testing.T) {
@@ -64,7 +64,7 @@ func TestErrorUnwrapsToSentinel(t *testing.T) {
 			assert.Contains(t, err.Error(), "SCardTransmit")
 			zh := l10n.Error(err, l10n.Chinese)
 			assert.NotEqual(t, err.Error(), zh)
-			assert.True(t, hasHan(zh), zh)
+			assert.True(t, l10ntest.HasHan(zh), zh)
 			assert.NotContains(t, zh, "%!")
 		})
 	}
@@ -81,7 +81,7 @@ func TestServiceLostIsTypedAndRetryable(t *testing.T) {
 		err := error(&pcsc.Error{Op: "SCardTransmit", Code: code})
 		assert.Equal(t, lost, errors.Is(err, pcsc.ErrServiceLost), "%v", err)
 	}
-	assert.True(t, hasHan(l10n.Error(pcsc.ErrServiceLost, l10n.Chinese)))
+	assert.True(t, l10ntest.HasHan(l10n.Error(pcsc.ErrServiceLost, l10n.Chinese)))
 }
 
 func TestErrorTexts(t *testing.T) {
@@ -98,14 +98,10 @@ func TestErrorTexts(t *testing.T) {
 		&pcsc.ProtocolError{Reader: "R", Protocol: 0x10000},
 	} {
 		zh := l10n.Error(e, l10n.Chinese)
-		assert.True(t, hasHan(zh), zh)
+		assert.True(t, l10ntest.HasHan(zh), zh)
 		assert.NotContains(t, zh, "%!")
 		assert.NotContains(t, e.Error(), "%!")
 	}
-}
-
-func hasHan(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }) >= 0
 }
 
 // fakeConn records calls; failOn makes one operation fail.
@@ -308,7 +304,7 @@ func TestReaderShortResponse(t *testing.T) {
 			require.ErrorAs(t, err, &se)
 			assert.Equal(t, len(tc.rsp), se.Len)
 			zh := l10n.Error(err, l10n.Chinese)
-			assert.True(t, hasHan(zh), zh)
+			assert.True(t, l10ntest.HasHan(zh), zh)
 			assert.NotContains(t, zh, "%!")
 		})
 	}

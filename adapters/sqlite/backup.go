@@ -29,6 +29,14 @@ func (s *Store) Backup(ctx context.Context, dst string) error {
 		return &BackupError{Path: dst, Step: reasonOpen, Err: err}
 	}
 	defer conn.Close()
+	return s.backupOn(ctx, conn, dst)
+}
+
+// backupOn writes the VACUUM INTO copy of the database to dst on conn.
+func (s *Store) backupOn(ctx context.Context, conn *sql.Conn, dst string) error {
+	if _, err := os.Lstat(dst); err == nil {
+		return &BackupError{Path: dst, Step: reasonExists, Err: os.ErrExist}
+	}
 	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", dst); err != nil {
 		_ = os.Remove(dst)
 		return &BackupError{Path: dst, Step: reasonCopy, Err: err}

@@ -213,7 +213,7 @@ func (s *Store) runGroup(self *member, batch []*member) (panicked any) {
 		return nil
 	}
 	bg := context.Background()
-	if _, err := s.conn.ExecContext(bg, "BEGIN IMMEDIATE"); err != nil {
+	if _, err := s.conn.ExecContext(bg, s.beginSQL()); err != nil {
 		all(err)
 		return nil
 	}

@@ -50,6 +50,13 @@ type Options struct {
 	// failing; 0 means 10 seconds. Inside one Store writers never wait on
 	// SQLite: they queue on the Store's single writer connection.
 	BusyTimeout time.Duration
+	// Access says whether Open may create and migrate the file; the zero
+	// value, [AccessCreate], does both.
+	Access Access
+	// Backup, with [AccessMigrate], is where Open writes a copy of the
+	// ledger (VACUUM INTO; the file must not exist) before it applies a
+	// migration; no copy is written when the schema is current.
+	Backup string
 }
 
 // Store is a [lifecycle.Store] on one SQLite file in WAL mode. Every
@@ -74,6 +81,8 @@ type Store struct {
 	ro       *sql.DB
 	assigned *sql.Stmt // the AssignedNumbers query, prepared on ro
 
+	readOnly bool // opened with AccessReadOnly: deferred transactions, no checkpoint
+
 	closeOnce sync.Once
 	closed    chan struct{}
 	closeErr  error
@@ -87,20 +96,45 @@ func dsn(path string, opts Options) (string, error) {
 	if err := checkPath(path); err != nil {
 		return "", err
 	}
-	busy := opts.BusyTimeout
-	if busy <= 0 {
-		busy = 10 * time.Second
-	}
 	mode := "FULL"
 	if opts.Sync == SyncNormal {
 		mode = "NORMAL"
 	}
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(busy.Milliseconds(), 10)+")")
+	q.Add("_pragma", busyPragma(opts))
+	name := path
+	switch opts.Access {
+	case AccessCreate:
+	case AccessReadOnly:
+		uri, err := uriPath(path)
+		if err != nil {
+			return "", &PathError{Path: path, Reason: reasonPathSyntax}
+		}
+		q.Add("mode", "ro")
+		q.Add("_pragma", "query_only(1)")
+		q.Add("_pragma", "foreign_keys(1)")
+		return uri + "?" + q.Encode(), nil
+	default: // existing files only: mode=rw never creates
+		uri, err := uriPath(path)
+		if err != nil {
+			return "", &PathError{Path: path, Reason: reasonPathSyntax}
+		}
+		name = uri
+		q.Add("mode", "rw")
+	}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous("+mode+")")
 	q.Add("_pragma", "foreign_keys(1)")
-	return path + "?" + q.Encode(), nil
+	return name + "?" + q.Encode(), nil
+}
+
+// busyPragma is the busy_timeout pragma of opts (0 means 10 seconds).
+func busyPragma(opts Options) string {
+	busy := opts.BusyTimeout
+	if busy <= 0 {
+		busy = 10 * time.Second
+	}
+	return "busy_timeout(" + strconv.FormatInt(busy.Milliseconds(), 10) + ")"
 }
 
 // checkPath refuses paths the driver would read as a URI or a query.
@@ -114,24 +148,47 @@ func checkPath(path string) error {
 	return nil
 }
 
-// Open opens (creating if needed) the SQLite database at path, brings its
-// schema up to date with the embedded migrations, and returns the store.
-// A file written by a newer release is refused with a *[SchemaError].
+// Open opens the SQLite database at path as opts.Access allows: with the
+// zero value it creates the file if needed and brings its schema up to date
+// with the embedded migrations; see [Access] for the modes that never
+// create and never (or only explicitly) migrate. A file written by a newer
+// release is refused with a *[SchemaError] in every mode.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	name, err := dsn(path, opts)
 	if err != nil {
 		return nil, err
 	}
+	migrate := opts.Access == AccessCreate
+	if opts.Access != AccessCreate {
+		found, known, err := inspect(ctx, path, opts)
+		if err != nil {
+			return nil, err
+		}
+		if found < known {
+			if opts.Access != AccessMigrate {
+				return nil, &MigrationNeededError{Path: path, Found: found, Known: known}
+			}
+			migrate = true
+		}
+	}
 	db, err := sql.Open("sqlite", name)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, db: db, writer: make(chan struct{}, 1), stmts: map[string]*sql.Stmt{}, closed: make(chan struct{})}
+	s := &Store{path: path, db: db, writer: make(chan struct{}, 1), stmts: map[string]*sql.Stmt{}, closed: make(chan struct{}),
+		readOnly: opts.Access == AccessReadOnly}
 	if s.conn, err = db.Conn(ctx); err != nil {
 		_ = db.Close()
-		return nil, err
+		return nil, unavailable(err)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if migrate && opts.Access == AccessMigrate && opts.Backup != "" {
+		if err := s.backupOn(ctx, s.conn, opts.Backup); err != nil {
+			_ = s.conn.Close()
+			_ = db.Close()
+			return nil, err
+		}
+	}
+	if err := s.maybeMigrate(ctx, migrate); err != nil {
 		_ = s.conn.Close()
 		_ = db.Close()
 		return nil, err
@@ -157,7 +214,16 @@ func (s *Store) openReaders(ctx context.Context, opts Options) error {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(busy.Milliseconds(), 10)+")")
 	q.Add("_pragma", "query_only(1)")
-	ro, err := sql.Open("sqlite", s.path+"?"+q.Encode())
+	name := s.path
+	if opts.Access != AccessCreate {
+		uri, err := uriPath(s.path)
+		if err != nil {
+			return err
+		}
+		name = uri
+		q.Add("mode", "ro")
+	}
+	ro, err := sql.Open("sqlite", name+"?"+q.Encode())
 	if err != nil {
 		return err
 	}
@@ -332,6 +398,15 @@ func SchemaVersion() int {
 	return migrations.Latest(ms)
 }
 
+// maybeMigrate migrates when Open's access mode and inspection call for
+// it; otherwise inspect has checked the version already.
+func (s *Store) maybeMigrate(ctx context.Context, migrate bool) error {
+	if !migrate {
+		return nil
+	}
+	return s.migrate(ctx)
+}
+
 // migrate applies the embedded migrations the file lacks, each in one
 // IMMEDIATE transaction together with its schema_version row, so two
 // programs opening a fresh file at once apply each migration once.
@@ -370,10 +445,20 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// beginSQL starts a transaction on the writer connection: IMMEDIATE, so
+// writers queue in Go, except on a store opened with [AccessReadOnly], whose
+// file takes no write lock (a deferred read transaction).
+func (s *Store) beginSQL() string {
+	if s.readOnly {
+		return "BEGIN"
+	}
+	return "BEGIN IMMEDIATE"
+}
+
 // exclusive runs fn inside BEGIN IMMEDIATE … COMMIT on the writer
 // connection; the caller holds the writer slot or is Open.
 func (s *Store) exclusive(ctx context.Context, fn func() error) (err error) {
-	if _, err := s.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+	if _, err := s.conn.ExecContext(ctx, s.beginSQL()); err != nil {
 		return err
 	}
 	defer func() {
@@ -452,8 +537,11 @@ func (s *Store) Close() error {
 			errs = append(errs, st.Close())
 		}
 		errs = append(errs, s.assigned.Close(), s.ro.Close())
-		_, err := s.conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
-		errs = append(errs, err, s.conn.Close(), s.db.Close())
+		if !s.readOnly {
+			_, err := s.conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
+			errs = append(errs, err)
+		}
+		errs = append(errs, s.conn.Close(), s.db.Close())
 		s.closeErr = errors.Join(errs...)
 		<-s.writer
 	})

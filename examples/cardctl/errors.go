@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 
 	"golang.org/x/text/language"
 
@@ -136,4 +137,29 @@ func isCardError(err error) bool {
 	}
 	var step *card.StepError
 	return errors.As(err, &step)
+}
+
+// existsError refuses to replace an existing output file without --force
+// (exit 3): the day's list file or a sheet already sent must not be lost.
+type existsError struct{ path string }
+
+func (e *existsError) Error() string { return e.Localize(language.English) }
+
+// Localize names the file in the operator's language.
+func (e *existsError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "%s exists: refusing to replace it (give --force to replace it)", e.path)
+}
+
+func (e *existsError) Unwrap() error { return fs.ErrExist }
+
+// refuseExisting refuses an output path that exists (a symlink included)
+// unless force is set.
+func refuseExisting(path string, force bool) error {
+	if force {
+		return nil
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return &existsError{path: path}
+	}
+	return nil
 }

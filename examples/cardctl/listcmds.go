@@ -103,6 +103,7 @@ func cmdListsExport(e *env, args []string) (result, error) {
 	dayS := fs.String("day", "", "the day, YYYY-MM-DD (Beijing)")
 	batchNo := fs.String("batch", "", "batch number of the file written (default C<date>-001)")
 	out := fs.String("o", "", "event file to write (default LISTEVENT_<code>_<YYYYMMDD>.txt)")
+	force := fs.Bool("force", false, "replace the output file if it exists")
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -141,6 +142,9 @@ func cmdListsExport(e *env, args []string) (result, error) {
 	path := *out
 	if path == "" {
 		path = "LISTEVENT_" + code + "_" + dayT.Format("20060102") + ".txt"
+	}
+	if err := refuseExisting(path, *force); err != nil {
+		return nil, err
 	}
 	res := &exportResult{DB: lf.db, Day: day.String(), Scope: scopeName(e, op), Output: path, Events: len(events), Kinds: map[string]int{}}
 	if _, err := writeFileAtomic(path, func(w io.Writer) (int64, error) {

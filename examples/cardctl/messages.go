@@ -55,9 +55,10 @@ cardctl handover reconcile --sheet SHEET --counted FILE [--level city|district] 
   On a mismatch the differences per batch, school, student category and cohort are
   printed, the regenerated sheet (default SHEET.regenerated.txt) is written and the
   exit code is 1.`
-	helpLists = `cardctl lists export --db FILE [--level school|district|city] [--school CODE] [--district DD] --day YYYY-MM-DD [-o OUT]
+	helpLists = `cardctl lists export --db FILE [--level school|district|city] [--school CODE] [--district DD] --day YYYY-MM-DD [-o OUT] [--force]
   Write the day's loss/freeze event file of the operator's scope from the ledger (R-LIST-1),
   default LISTEVENT_<code>_<YYYYMMDD>.txt; a loss is listed on the day it is reported (R-LOSS-1).
+  An existing OUT is not replaced without --force.
 cardctl lists merge [--level district|city] [--code CODE] -o OUT EVENTS...
   Merge daily loss/freeze event files (R-LIST-1); duplicates dropped, conflicts reported.
 cardctl lists build (--sign-key PEM | --dev-keys SEED) --version N [--base LIST] [--covers all|lost|frozen] -o LIST EVENTS...
@@ -79,6 +80,13 @@ cardctl lists lookup (--pub-key PEM | --dev-keys SEED) [--held LIST] [--delta DE
   operations replayed at each run (without it every run starts with a blank card).`
 	helpOverdue = `cardctl overdue --db FILE [--level city|district|school] [--district DD] [--school CODE] [--limit N]
   List the open deadlines past due in the operator's scope (R-TIME-1, R-LOSS-3, R-ISSUE-4).`
+	helpLedger = `cardctl ledger init --db FILE
+  Create an empty ledger database FILE (it must not exist). Every other command opens an
+  existing ledger only: a missing or empty file, another application's database or a ledger
+  of another schema version is refused (exit 3) and never changed.
+cardctl ledger migrate --db FILE [--backup COPY]
+  Bring a ledger written by an older release to this release's schema, after writing a copy
+  of it to COPY (default FILE.backup-<YYYYMMDDhhmmss>; it must not exist).`
 	helpPrint = `cardctl print handover|labels|faults|recoveries -o OUT.pdf [--font FONT] FILE
   handover   --from PARTY --to PARTY [--no N] [--big N] [--small N] HANDOVER_FILE
              the handover sheet with its signature block (C-ISSUE-1, C-ISSUE-2)
@@ -110,6 +118,8 @@ func commandHelp(name string) (string, bool) {
 		return helpOverdue, true
 	case "print":
 		return helpPrint, true
+	case "ledger":
+		return helpLedger, true
 	}
 	return "", false
 }
@@ -192,9 +202,9 @@ cardctl handover reconcile --sheet 交接单 --counted 清点文件 [--level cit
   按交接单核对到货清点结果（C-ISSUE-4）。清点文件每行一张扫描的卡（学籍号，或 批次,学籍号）
   或一个清点的小箱（小箱号,张数）。不符时按批次、学校、学生类别和届别列出差异，
   写出重新生成的交接单（默认 交接单.regenerated.txt），退出码为 1。`},
-	l10n.Entry{Key: helpLists, ZH: `cardctl lists export --db 文件 [--level school|district|city] [--school 代码] [--district 两位代码] --day YYYY-MM-DD [-o 输出文件]
+	l10n.Entry{Key: helpLists, ZH: `cardctl lists export --db 文件 [--level school|district|city] [--school 代码] [--district 两位代码] --day YYYY-MM-DD [-o 输出文件] [--force]
   从台账导出操作员范围内当天的挂失/冻结事件文件（R-LIST-1），默认 LISTEVENT_<代码>_<YYYYMMDD>.txt；
-  挂失在办理当天列入（R-LOSS-1）。
+  挂失在办理当天列入（R-LOSS-1）。输出文件已存在时，不加 --force 不予替换。
 cardctl lists merge [--level district|city] [--code 代码] -o 输出文件 事件文件...
   合并每日挂失/冻结事件文件（R-LIST-1）；去掉重复事件，报告冲突。
 cardctl lists build (--sign-key PEM | --dev-keys 种子) --version N [--base 名单] [--covers all|lost|frozen] -o 名单 事件文件...
@@ -216,6 +226,21 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--held 名单] [--delt
   每次运行时重放（不指定时每次都从空白卡开始）。`},
 	l10n.Entry{Key: helpOverdue, ZH: `cardctl overdue --db 文件 [--level city|district|school] [--district 两位代码] [--school 代码] [--limit N]
   列出操作员范围内已超期的未办结事项（R-TIME-1、R-LOSS-3、R-ISSUE-4）。`},
+	l10n.Entry{Key: helpLedger, ZH: `cardctl ledger init --db 文件
+  新建空台账数据库（文件不得已存在）。其他命令只打开已有的台账：文件不存在、为空、
+  属于其他应用程序或结构版本不同的，一律拒绝（退出码 3），且不作任何改动。
+cardctl ledger migrate --db 文件 [--backup 副本]
+  把旧版本写的台账迁移到本版本的结构，迁移前先把台账复制到副本
+  （默认 文件.backup-<YYYYMMDDhhmmss>；副本不得已存在）。`},
+	l10n.Entry{Key: "create a ledger database, or migrate one after backing it up", ZH: "新建台账数据库，或先备份再迁移台账"},
+	l10n.Entry{Key: "ledger %s migrated to schema version %d; the file as it was is in %s", ZH: "台账 %[1]s 已迁移到结构版本 %[2]d；迁移前的文件保存在 %[3]s"},
+	l10n.Entry{Key: "ledger %s created, schema version %d", ZH: "已新建台账 %[1]s，结构版本 %[2]d"},
+	l10n.Entry{Key: "ledger %s is at schema version %d: nothing to migrate", ZH: "台账 %[1]s 的结构版本已是 %[2]d，无需迁移"},
+	l10n.Entry{Key: "ledger needs a subcommand: init or migrate", ZH: "ledger 需要子命令：init 或 migrate"},
+	l10n.Entry{Key: "unknown ledger subcommand %q (want init or migrate)", ZH: "未知的 ledger 子命令 %q（应为 init 或 migrate）"},
+	l10n.Entry{Key: "ledger database (SQLite file) to create; it must not exist", ZH: "要新建的台账数据库（SQLite 文件），不得已存在"},
+	l10n.Entry{Key: "ledger database (SQLite file) to migrate", ZH: "要迁移的台账数据库（SQLite 文件）"},
+	l10n.Entry{Key: "where to write the copy made before migrating (default FILE.backup-<YYYYMMDDhhmmss>); it must not exist", ZH: "迁移前副本的写入位置（默认 文件.backup-<YYYYMMDDhhmmss>），不得已存在"},
 	l10n.Entry{Key: helpPrint, ZH: `cardctl print handover|labels|faults|recoveries -o 输出.pdf [--font 字体] 文件
   handover   --from 交付方 --to 接收方 [--no 编号] [--big N] [--small N] 交接单文件
              交接单，带签字栏（C-ISSUE-1、C-ISSUE-2）
@@ -250,6 +275,9 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--held 名单] [--delt
 	l10n.Entry{Key: "file already exists", ZH: "文件已存在"},
 	l10n.Entry{Key: "%s %s: %s", ZH: "%[1]s %[2]s：%[3]s"},
 	l10n.Entry{Key: "open", ZH: "打开"},
+	l10n.Entry{Key: "create", ZH: "新建"},
+	l10n.Entry{Key: "replace the output file if it exists", ZH: "输出文件已存在时替换它"},
+	l10n.Entry{Key: "%s exists: refusing to replace it (give --force to replace it)", ZH: "%[1]s 已存在：不予替换（替换请加 --force）"},
 	l10n.Entry{Key: "read", ZH: "读取"},
 	l10n.Entry{Key: "write", ZH: "写入"},
 	l10n.Entry{Key: "stat", ZH: "查看"},

@@ -109,6 +109,7 @@ func commands() []command {
 		{"lists", "loss/freeze lists: export, merge, build, diff, lookup", cmdLists},
 		{"card", "registry card: personalise, register, inspect, recover", cmdCard},
 		{"overdue", "overdue deadlines of a ledger database", cmdOverdue},
+		{"ledger", "create a ledger database, or migrate one after backing it up", cmdLedger},
 		{"print", "print a paper as PDF: handover sheet, box labels, fault or recovery slip", cmdPrint},
 		{"help", "show help for a command", nil},
 	}
@@ -145,7 +146,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {
-			if len(rest) > 1 && (name == "lists" || name == "card" || name == "print" || (name == "handover" && rest[1] == "reconcile")) && !strings.HasPrefix(rest[1], "-") {
+			if len(rest) > 1 && (name == "lists" || name == "ledger" || name == "card" || name == "print" || (name == "handover" && rest[1] == "reconcile")) && !strings.HasPrefix(rest[1], "-") {
 				name += " " + rest[1] // the JSON document names the subcommand too
 			}
 			res, err := c.run(e, rest[1:])
@@ -353,11 +354,4 @@ func fileSize(r io.Reader) int64 {
 		}
 	}
 	return -1
-}
-
-// mustExist refuses a path that does not exist (so a mistyped database name
-// is an error, not a new empty database).
-func mustExist(path string) error {
-	_, err := os.Stat(path)
-	return ioErr(err)
 }

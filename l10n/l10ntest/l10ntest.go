@@ -107,7 +107,7 @@ func Check(t TB, c *l10n.Catalog, s Source) map[string]string {
 			t.Errorf("%s: %q is not in the catalog", pos, key)
 			continue
 		}
-		if isText(key) && !hasHan(zh) {
+		if isText(key) && !HasHan(zh) {
 			t.Errorf("%s: %q has no Chinese (%q)", pos, key, zh)
 		}
 	}
@@ -126,7 +126,7 @@ func Catalog(t TB, c *l10n.Catalog) {
 	t.Helper()
 	for _, key := range c.Keys() {
 		zh, _ := c.Chinese(key)
-		if isText(key) && !hasHan(zh) {
+		if isText(key) && !HasHan(zh) {
 			t.Errorf("catalog: %q has no Chinese (%q)", key, zh)
 		}
 		if en, cn := verbs(key), verbs(zh); !slices.Equal(en, cn) {
@@ -145,10 +145,10 @@ func Renders(t TB, values ...l10n.Localizer) {
 	t.Helper()
 	for _, v := range values {
 		zh, en := v.Localize(l10n.Chinese), v.Localize(l10n.English)
-		if !hasHan(zh) {
+		if !HasHan(zh) {
 			t.Errorf("%#v: no Chinese in %q", v, zh)
 		}
-		if hasHan(en) {
+		if HasHan(en) {
 			t.Errorf("%#v: Chinese in the English %q", v, en)
 		}
 		if zh == en {
@@ -230,7 +230,9 @@ func isText(key string) bool {
 	return false
 }
 
-func hasHan(s string) bool {
+// HasHan reports whether s has a Han character: the tests' sign that a text
+// was rendered in Chinese.
+func HasHan(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 }
 

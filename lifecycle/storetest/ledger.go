@@ -270,3 +270,59 @@ func school05() studentid.School {
 	s, _ := studentid.ParseSchool("01050123")
 	return s
 }
+
+// testDamagedClock runs R-LOSS-5's damaged-card clock through the Ledger on
+// the store under test: the report is an event that keeps the card's state
+// and version, its week is an open deadline that shows in Overdue once
+// missed, and the replacement application closes it.
+func testDamagedClock(t *testing.T, s lifecycle.Store) {
+	ctx := context.Background()
+	now := base()
+	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return now }})
+	require.NoError(t, err)
+	city := lifecycle.Operator{Level: studentid.LevelCity, User: "c"}
+	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "d"}
+	school := lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: "01050123", User: "s"}
+	num, err := studentid.Build(studentid.Fields{School: school05(), Cohort: 32, Class: 1, Seat: 1}, studentid.MOD11_10)
+	require.NoError(t, err)
+	const serial = "04A1B2C3D4E5F602"
+	_, err = l.ReceiveStock(ctx, city, "dmg", []string{serial})
+	require.NoError(t, err)
+	_, err = l.Transition(ctx, city, lifecycle.Request{CardID: serial, Action: lifecycle.ActShipToDistrict, Target: "05"})
+	require.NoError(t, err)
+	_, err = l.Transition(ctx, district, lifecycle.Request{CardID: serial, Action: lifecycle.ActShipToSchool, Target: "01050123"})
+	require.NoError(t, err)
+	_, err = l.Personalise(ctx, school, serial, num)
+	require.NoError(t, err)
+	issued, err := l.Transition(ctx, school, lifecycle.Request{CardID: serial, Action: lifecycle.ActIssue})
+	require.NoError(t, err)
+
+	d, err := l.ReportDamaged(ctx, school, serial, "cracked")
+	require.NoError(t, err)
+	c, err := l.Card(ctx, school, serial)
+	require.NoError(t, err)
+	assert.Equal(t, issued.State, c.State)
+	assert.Equal(t, issued.Version, c.Version, "the report changes no card field")
+	h, err := l.History(ctx, school, serial)
+	require.NoError(t, err)
+	assert.Equal(t, lifecycle.Action("report-damage"), h[len(h)-1].Action)
+	assert.Equal(t, "cracked", h[len(h)-1].Reason)
+
+	overdue := func() []string {
+		t.Helper()
+		ds, err := l.Overdue(ctx, district, nil, 100)
+		require.NoError(t, err)
+		var ids []string
+		for _, d := range ds {
+			ids = append(ids, d.ID)
+		}
+		return ids
+	}
+	now = d.DueAt.Add(-time.Minute)
+	assert.NotContains(t, overdue(), d.ID)
+	now = d.DueAt.Add(time.Minute)
+	assert.Contains(t, overdue(), d.ID, "R-LOSS-5: a week after the damage report")
+	_, err = l.ReplaceRegistryCard(ctx, school, serial, lifecycle.CauseDamaged)
+	require.NoError(t, err)
+	assert.NotContains(t, overdue(), d.ID, "the application closes the clock")
+}

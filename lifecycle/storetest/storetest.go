@@ -82,6 +82,7 @@ func Run(t *testing.T, open Factory) {
 		{"Enrolments and leaves", testEnrolmentsLeaves},
 		{"Ledger/a card's life through the Ledger", testLedgerFlow},
 		{"Ledger/number history, list events, audit in scope", testLedgerQueries},
+		{"R-LOSS-5/a damaged card's week through the Ledger", testDamagedClock},
 		{"R-OPS-1/daily upload and month-end through the Ledger", testDailyUpload},
 		{"R-OPS-1/P-3/consistent under concurrent Ledger writers", testConsistentUnderWriters},
 	}
