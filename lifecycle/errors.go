@@ -67,6 +67,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "action file-application", ZH: "应用备案"},
 	l10n.Entry{Key: "action report-misuse", ZH: "报告伪造冒用"},
 	l10n.Entry{Key: "action report-damage", ZH: "报告学籍卡损坏"},
+	l10n.Entry{Key: "an upper-level error names the level at fault: district or city", ZH: "上级原因补卡须注明责任级别：区县级或市级"},
 	l10n.Entry{Key: "action holder-view", ZH: "持卡人查询"},
 	l10n.Entry{Key: "action recompute-deadlines", ZH: "重算期限"},
 	l10n.Entry{Key: "a student treated as local needs one of the six grounds and its proof", ZH: "借读生按本市生对待须符合六种情况之一并有证明材料"},

@@ -501,21 +501,46 @@ func (l *Ledger) ReplacementDone(ctx context.Context, op Operator, oldCardID str
 // IDReplacement is an ID card replacement (C-REPLACE-1).
 type IDReplacement struct {
 	Old, New Card
-	Terms    Terms
+	// Terms say who pays (Terms.Payer, C-REPLACE-1 and C-FEE-1) and what
+	// paperwork goes with the request.
+	Terms Terms
+	// Keeper is the level that keeps the fee the student pays (C-FEE-1:
+	// the level that makes the card; the city for a replacement made
+	// through the factory); "" when the student pays nothing.
+	Keeper Level
 }
 
 // ReplaceIDCard replaces an issued (or punched) ID card with a new one that
-// starts the making flow again, saying who pays and what paperwork goes with
-// it (C-REPLACE-1).
-func (l *Ledger) ReplaceIDCard(ctx context.Context, op Operator, oldID, newID string, cause Cause) (IDReplacement, error) {
+// starts the making flow again, saying who pays, which level keeps the fee
+// and what paperwork goes with it (C-REPLACE-1, C-FEE-1, from
+// [IDReplacementCost]). The new card goes through the city to the factory,
+// so the city is the level that makes it and keeps a student's fee. erring
+// is the level at fault for [CauseUpperError] (the district or the city,
+// which then pays the production cost); a [CauseSchoolError] is the
+// school's own and erring is ignored, as it is for every other cause. Payer
+// and keeper are recorded in the audit entry and returned.
+func (l *Ledger) ReplaceIDCard(ctx context.Context, op Operator, oldID, newID string, cause Cause, erring Level) (IDReplacement, error) {
 	var out IDReplacement
 	n := &note{action: string(ActReplace), subject: oldID, rule: "C-REPLACE-1", detail: map[string]any{"cause": cause, "new": newID}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		terms, err := IDReplacementTerms(cause)
+		switch cause {
+		case CauseSchoolError:
+			erring = LevelSchool
+		case CauseUpperError:
+			if erring != LevelDistrict && erring != LevelCity {
+				return &RuleError{Rule: "C-FEE-1", Reason: reasonErringLevel}
+			}
+		default:
+			erring = ""
+		}
+		terms, keeper, err := IDReplacementCost(cause, erring, LevelCity)
 		if err != nil {
 			return err
 		}
-		n.detail["payer"] = terms.Payer
+		n.detail["payer"], n.detail["keeper"], n.detail["maker"] = terms.Payer, keeper, LevelCity
+		if erring != "" {
+			n.detail["erring"] = erring
+		}
 		old, err := tx.GetCard(ctx, oldID)
 		if err != nil {
 			return err
@@ -536,7 +561,7 @@ func (l *Ledger) ReplaceIDCard(ctx context.Context, op Operator, oldID, newID st
 			At: nc.UpdatedAt, Operator: op, District: nc.District, School: nc.School, Reason: string(cause), Version: nc.Version}); err != nil {
 			return err
 		}
-		out = IDReplacement{Old: old, New: nc, Terms: terms}
+		out = IDReplacement{Old: old, New: nc, Terms: terms, Keeper: keeper}
 		return nil
 	})
 	return out, err

@@ -1,6 +1,7 @@
 package lifecycle_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -184,4 +185,51 @@ func TestSpringTransfersDuty(t *testing.T) {
 		}
 		assert.Contains(t, ids, "R-OPS-3/spring-transfers-2027/school/05/"+schoolA)
 	})
+}
+
+func TestIDReplacementRecordsCost(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cause  lifecycle.Cause
+		erring lifecycle.Level
+		payer  lifecycle.Payer
+		keeper lifecycle.Level
+		ok     bool
+	}{
+		{"C-FEE-1/a lost ID card: the student pays, the city that makes it keeps the fee", lifecycle.CauseLost, "", lifecycle.PayerStudent, lifecycle.LevelCity, true},
+		{"C-FEE-1/a damaged ID card: the student pays, the fee goes up to the city", lifecycle.CauseDamaged, lifecycle.LevelDistrict, lifecycle.PayerStudent, lifecycle.LevelCity, true},
+		{"C-REPLACE-1/the school's own error: the school pays, no fee", lifecycle.CauseSchoolError, lifecycle.LevelCity, lifecycle.PayerSchool, "", true},
+		{"C-FEE-1/the district's error: the district pays, not the school", lifecycle.CauseUpperError, lifecycle.LevelDistrict, lifecycle.PayerUpper, "", true},
+		{"C-FEE-1/the city's error: the city pays", lifecycle.CauseUpperError, lifecycle.LevelCity, lifecycle.PayerUpper, "", true},
+		{"C-REPLACE-1/bad quality: the supplier", lifecycle.CauseBadQuality, "", lifecycle.PayerSupplier, "", true},
+		{"C-FEE-1/an upper-level error without the level at fault is refused", lifecycle.CauseUpperError, "", "", "", false},
+		{"C-FEE-1/an upper-level error blamed on the school is refused", lifecycle.CauseUpperError, lifecycle.LevelSchool, "", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, bj(2026, 9, 7, 9))
+			num := number(t, schoolA, 0, 30, 3, 7)
+			f.enrol("s", num)
+			f.issuedIDCard("ID1", num)
+			before, err := f.l.AuditEntries(f.ctx, opA, "05", 0, 1000)
+			require.NoError(t, err)
+			rep, err := f.l.ReplaceIDCard(f.ctx, opA, "ID1", "ID2", tc.cause, tc.erring)
+			es, aerr := f.l.AuditEntries(f.ctx, opA, "05", 0, 1000)
+			require.NoError(t, aerr)
+			last := es[len(es)-1]
+			if !tc.ok {
+				assert.Equal(t, "C-FEE-1", ruleOf(t, err))
+				assert.Equal(t, lifecycle.IDIssued, f.card("ID1").State, "nothing replaced")
+				assert.Len(t, es, len(before), "nothing recorded")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.payer, rep.Terms.Payer)
+			assert.Equal(t, tc.keeper, rep.Keeper)
+			assert.Equal(t, string(lifecycle.ActReplace), last.Action)
+			var detail map[string]any
+			require.NoError(t, json.Unmarshal([]byte(last.Detail), &detail))
+			assert.Equal(t, string(tc.payer), detail["payer"], "the payer is in the audit entry")
+			assert.Equal(t, string(tc.keeper), detail["keeper"], "the level keeping the fee is in the audit entry")
+		})
+	}
 }

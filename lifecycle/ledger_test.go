@@ -155,7 +155,7 @@ func TestIDCardFlow(t *testing.T) {
 		assert.Equal(t, lifecycle.IDIssued, te.State)
 	})
 	t.Run("C-REPLACE-1/replacement for a school error is paid by the school", func(t *testing.T) {
-		rep, err := f.l.ReplaceIDCard(f.ctx, opA, "ID1", "ID2", lifecycle.CauseSchoolError)
+		rep, err := f.l.ReplaceIDCard(f.ctx, opA, "ID1", "ID2", lifecycle.CauseSchoolError, "")
 		require.NoError(t, err)
 		assert.Equal(t, lifecycle.PayerSchool, rep.Terms.Payer)
 		assert.True(t, rep.Terms.SignedApplication)

@@ -476,5 +476,6 @@ const (
 	reasonNoOnlyChildCert  = "only child is recorded only with the certificate"
 	reasonNoStaff          = "the staff report lists nobody"
 	reasonBadStaff         = "every staff member needs a login, a name and a role (card-manager or system-admin)"
+	reasonErringLevel      = "an upper-level error names the level at fault: district or city"
 	reasonIDTaken          = "another student registered first with this resident ID number: enrol this one under a J personal code without the ID number"
 )

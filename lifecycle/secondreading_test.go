@@ -86,7 +86,7 @@ func TestHolderGoesOutWithEveryIDCard(t *testing.T) {
 		return n
 	}
 	assert.Equal(t, int64(1), holders(), "S-8: a holder with the issue")
-	rep, err := f.l.ReplaceIDCard(f.ctx, opA, "ID1", "ID2", lifecycle.CauseDamaged)
+	rep, err := f.l.ReplaceIDCard(f.ctx, opA, "ID1", "ID2", lifecycle.CauseDamaged, "")
 	require.NoError(t, err)
 	assert.Equal(t, "ID2", rep.New.ID)
 	f.tr(dist05, "ID2", lifecycle.ActValidateDistrict, "")
