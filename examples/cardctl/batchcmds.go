@@ -401,34 +401,61 @@ func cmdSplit(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	defer in.Close()
+	// Every part is written to a temporary file and renamed into place only
+	// when the whole split succeeded: a failed split leaves the directory as
+	// it was (no part emptied, no earlier good part deleted), and a planted
+	// symbolic link at a part's name is refused, never written through.
 	var files []*os.File
 	names := map[string]string{}
 	open := func(code string) (io.Writer, error) {
 		p := filepath.Join(*outDir, "RESULT_"+code+".txt")
-		f, err := os.Create(p)
+		if err := refuseSymlink(p); err != nil {
+			return nil, err
+		}
+		f, err := createTemp(p)
 		if err != nil {
-			return nil, ioErr(err)
+			return nil, err
 		}
 		files = append(files, f)
-		names[code] = p
+		names[f.Name()] = p
 		return f, nil
 	}
 	bar := e.startProgress(e.t("splitting"), fileSize(in))
 	counts, err := batch.SplitResult(e.ctx, bar.Reader(in), filepath.Base(pos[0]), split, hdr, open)
 	bar.Finish()
 	for _, f := range files {
+		if err == nil {
+			err = ioErr(f.Sync())
+		}
 		if cerr := f.Close(); cerr != nil && err == nil {
 			err = ioErr(cerr)
 		}
 	}
+	for _, f := range files {
+		if err == nil {
+			err = refuseSymlink(names[f.Name()])
+		}
+	}
 	if err != nil {
-		// Parts without a trailer would be refused downstream anyway; remove
-		// them so nobody sends them.
 		for _, f := range files {
 			os.Remove(f.Name())
 		}
 		return nil, err
 	}
+	for i, f := range files {
+		if rerr := os.Rename(f.Name(), names[f.Name()]); rerr != nil {
+			for _, g := range files[i:] {
+				os.Remove(g.Name())
+			}
+			return nil, ioErr(rerr)
+		}
+	}
+	syncDir(*outDir)
+	byCode := map[string]string{}
+	for _, p := range names {
+		byCode[strings.TrimSuffix(strings.TrimPrefix(filepath.Base(p), "RESULT_"), ".txt")] = p
+	}
+	names = byCode
 	res := &splitResult{Input: pos[0], By: *by}
 	for c, n := range counts {
 		res.Parts = append(res.Parts, partResult{Code: c, File: names[c], Records: n})
@@ -482,6 +509,9 @@ func cmdMerge(e *env, args []string) (result, error) {
 	}
 	hdr, err := sf.header(e, studentid.LevelDistrict)
 	if err != nil {
+		return nil, err
+	}
+	if err := refuseInput(*out, slices.Concat(pos, rare)); err != nil {
 		return nil, err
 	}
 	files, closeFiles, err := openInputs(pos)
@@ -659,28 +689,6 @@ func sources(paths []string, files []*os.File, bar *progress) []batch.Source {
 		srcs[i] = batch.Source{Name: filepath.Base(paths[i]), R: bar.Reader(f)}
 	}
 	return srcs
-}
-
-// writeFileAtomic writes a file through a temporary file in the same
-// directory, renamed into place only if write succeeded: a failed merge or
-// build leaves nothing behind.
-func writeFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".cardctl-*")
-	if err != nil {
-		return 0, ioErr(err)
-	}
-	n, err := write(tmp)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = ioErr(cerr)
-	}
-	if err == nil {
-		err = ioErr(os.Rename(tmp.Name(), path))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return 0, err
-	}
-	return n, nil
 }
 
 type boxResult struct {

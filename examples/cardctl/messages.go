@@ -276,6 +276,8 @@ cardctl ledger migrate --db 文件 [--backup 副本]
 	l10n.Entry{Key: "%s %s: %s", ZH: "%[1]s %[2]s：%[3]s"},
 	l10n.Entry{Key: "open", ZH: "打开"},
 	l10n.Entry{Key: "create", ZH: "新建"},
+	l10n.Entry{Key: "%s is a symbolic link: refusing to write through it", ZH: "%[1]s 是符号链接：拒绝通过它写入"},
+	l10n.Entry{Key: "%s is also an input of the command: refusing to write over it", ZH: "%[1]s 同时是本命令的输入文件：拒绝覆盖"},
 	l10n.Entry{Key: "replace the output file if it exists", ZH: "输出文件已存在时替换它"},
 	l10n.Entry{Key: "%s exists: refusing to replace it (give --force to replace it)", ZH: "%[1]s 已存在：不予替换（替换请加 --force）"},
 	l10n.Entry{Key: "read", ZH: "读取"},

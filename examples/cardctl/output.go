@@ -1,0 +1,131 @@
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/text/language"
+)
+
+// createTemp creates a new temporary file beside path for an atomic write:
+// O_EXCL (never an existing file, never through a planted symlink) and
+// mode 0666, so the process's umask decides the final mode as it does for
+// any file the operator creates.
+func createTemp(path string) (*os.File, error) {
+	dir := filepath.Dir(path)
+	for range 10 {
+		name := filepath.Join(dir, ".cardctl-"+rand.Text()[:12])
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, ioErr(err)
+		}
+		return f, nil
+	}
+	return nil, ioErr(&fs.PathError{Op: "create", Path: path, Err: fs.ErrExist})
+}
+
+// symlinkError refuses to write an output through a symbolic link: in a
+// shared folder a planted link would make cardctl overwrite its target.
+type symlinkError struct{ path string }
+
+func (e *symlinkError) Error() string { return e.Localize(language.English) }
+
+// Localize names the file in the operator's language.
+func (e *symlinkError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "%s is a symbolic link: refusing to write through it", e.path)
+}
+
+// refuseSymlink refuses an output path that is an existing symbolic link.
+func refuseSymlink(path string) error {
+	if st, err := os.Lstat(path); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		return &symlinkError{path: path}
+	}
+	return nil
+}
+
+// inputError refuses an output that is one of the command's inputs
+// (merge -o s.zip s.zip would read what it is replacing).
+type inputError struct{ path string }
+
+func (e *inputError) Error() string { return e.Localize(language.English) }
+
+// Localize names the file in the operator's language.
+func (e *inputError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "%s is also an input of the command: refusing to write over it", e.path)
+}
+
+// refuseInput refuses an output path that names the same file as an input.
+func refuseInput(out string, inputs []string) error {
+	ost, err := os.Stat(out)
+	if err != nil {
+		return nil // a new file is no input
+	}
+	for _, in := range inputs {
+		if ist, err := os.Stat(in); err == nil && os.SameFile(ost, ist) {
+			return &inputError{path: out}
+		}
+	}
+	return nil
+}
+
+// commitTemp makes a finished temporary file durable and renames it to
+// path: fsync the data, close, refuse a symlink planted at path meanwhile,
+// rename, fsync the directory. On error the temporary file is removed.
+func commitTemp(tmp *os.File, path string) error {
+	err := ioErr(tmp.Sync())
+	if cerr := tmp.Close(); err == nil && cerr != nil {
+		err = ioErr(cerr)
+	}
+	if err == nil {
+		err = refuseSymlink(path)
+	}
+	if err == nil {
+		err = ioErr(os.Rename(tmp.Name(), path))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
+// syncDir makes renames in dir durable where the OS allows syncing a
+// directory; failing to is not an error of the write.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}
+
+// writeFileAtomic writes a file through a temporary file in the same
+// directory, fsynced and renamed into place only if write succeeded: a
+// failed merge or build leaves nothing behind, a reader never sees half a
+// file, and an existing symbolic link at path is refused, not followed.
+func writeFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
+	if err := refuseSymlink(path); err != nil {
+		return 0, err
+	}
+	tmp, err := createTemp(path)
+	if err != nil {
+		return 0, err
+	}
+	n, err := write(tmp)
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return 0, err
+	}
+	if err := commitTemp(tmp, path); err != nil {
+		return 0, err
+	}
+	return n, nil
+}

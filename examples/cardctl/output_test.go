@@ -1,0 +1,73 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSafeOutputs: outputs are never written through a planted symbolic
+// link, never over an input, a failed split changes nothing, and modes come
+// from the umask (issue 15).
+func TestSafeOutputs(t *testing.T) {
+	dir := t.TempDir()
+	writeResults(t, filepath.Join(dir, "result.txt"), 4, "01080001", "01080002", "01050001")
+	victim := filepath.Join(dir, "victim.txt")
+	require.NoError(t, os.WriteFile(victim, []byte("precious"), 0o644))
+
+	t.Run("C-ISSUE-1/split refuses a planted symlink and leaves the folder as it was", func(t *testing.T) {
+		out := filepath.Join(dir, "shared")
+		require.NoError(t, os.Mkdir(out, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(out, "RESULT_0105.txt"), []byte("earlier good part"), 0o644))
+		require.NoError(t, os.Symlink(victim, filepath.Join(out, "RESULT_0108.txt")))
+		o := exe(t, dir, "split", "--by", "district", "--out", "shared", "result.txt")
+		assert.Equal(t, exitIO, o.code, o.stderr)
+		assert.Contains(t, o.stderr, "是符号链接：拒绝通过它写入")
+		assert.Equal(t, "precious", string(snapshot(t, victim)), "the victim is not emptied")
+		assert.Equal(t, "earlier good part", string(snapshot(t, filepath.Join(out, "RESULT_0105.txt"))), "no earlier part replaced or deleted")
+		entries, err := os.ReadDir(out)
+		require.NoError(t, err)
+		for _, e := range entries {
+			assert.False(t, strings.HasPrefix(e.Name(), ".cardctl-"), "temporary file %s left behind", e.Name())
+		}
+		assert.Len(t, entries, 2)
+	})
+	t.Run("C-ISSUE-1/split and merge outputs take their mode from the umask", func(t *testing.T) {
+		old := syscall.Umask(0o027) // inherited by the binary the test runs
+		defer syscall.Umask(old)
+		o := exe(t, dir, "split", "--by", "district", "--out", "modes", "result.txt")
+		require.Equal(t, exitOK, o.code, o.stderr)
+		st, err := os.Stat(filepath.Join(dir, "modes", "RESULT_0108.txt"))
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o640), st.Mode().Perm())
+		writeCardData(t, filepath.Join(dir, "s1.txt"), "01080001", 3)
+		o = exe(t, dir, "merge", "--code", "0108", "-o", "district.txt", "s1.txt")
+		require.Equal(t, exitOK, o.code, o.stderr)
+		st, err = os.Stat(filepath.Join(dir, "district.txt"))
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o640), st.Mode().Perm())
+	})
+	t.Run("C-MAKE-2/merge -o s.txt s.txt is refused, the input kept", func(t *testing.T) {
+		writeCardData(t, filepath.Join(dir, "s2.txt"), "01080002", 3)
+		before := snapshot(t, filepath.Join(dir, "s2.txt"))
+		o := exe(t, dir, "merge", "--code", "0108", "-o", "s2.txt", "s2.txt")
+		assert.Equal(t, exitIO, o.code, o.stderr)
+		assert.Contains(t, o.stderr, "s2.txt 同时是本命令的输入文件：拒绝覆盖")
+		assert.Equal(t, before, snapshot(t, filepath.Join(dir, "s2.txt")))
+		o = exe(t, dir, "merge", "--code", "0108", "-o", "./s2.txt", "s2.txt")
+		assert.Equal(t, exitIO, o.code, "another spelling of the same file: %s", o.stderr)
+	})
+	t.Run("C-MAKE-2/merge refuses to write through a symlink", func(t *testing.T) {
+		require.NoError(t, os.Symlink(victim, filepath.Join(dir, "link.txt")))
+		o := exe(t, dir, "merge", "--code", "0108", "-o", "link.txt", "s1.txt")
+		assert.Equal(t, exitIO, o.code, o.stderr)
+		assert.Equal(t, "precious", string(snapshot(t, victim)))
+	})
+}
