@@ -277,9 +277,9 @@ func TestFrozenCardTransferredOut(t *testing.T) {
 	}
 	t.Run("R-MOVE-1/the card allows the same transfer-out of a frozen card", func(t *testing.T) {
 		m := lifecycle.RegistryCardMachine()
-		_, err := m.Find(lifecycle.RegFrozen, lifecycle.ActTransferOut, lifecycle.LevelSchool)
+		_, err := m.Find(lifecycle.RegFrozen, lifecycle.ActTransferOut, studentid.LevelSchool)
 		require.NoError(t, err)
-		_, err = m.Find(lifecycle.RegCancelled, lifecycle.ActTransferOut, lifecycle.LevelSchool)
+		_, err = m.Find(lifecycle.RegCancelled, lifecycle.ActTransferOut, studentid.LevelSchool)
 		require.ErrorIs(t, err, lifecycle.ErrIllegalTransition)
 	})
 }
