@@ -38,7 +38,10 @@
 //     issuing a card registers it, and a student who arrived this semester
 //     registers at any time.
 //   - Moves and leaving: [Ledger.TransferOut] (R-MOVE-1; the ID card is
-//     cancelled, C-MGMT-1; R-TIME-2's 10 working days), [Ledger.TransferIn]
+//     cancelled, C-MGMT-1; R-TIME-2's 10 working days; a frozen card is
+//     transferred out too and comes off the freeze list, as the card itself
+//     allows: seed 001 freezes a card whose holder left "without the transfer
+//     operation", so that operation may still follow), [Ledger.TransferIn]
 //     (R-MOVE-2 with [ErrNotAtSchool]), [Ledger.Resume] (R-MOVE-2: the card
 //     works again), a transferred-out card lost or replaced at the old school
 //     (R-MOVE-3), [Ledger.Leave] (R-LEAVE-1, C-MGMT-1, P-5, R-TIME-2),

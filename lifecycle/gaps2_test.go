@@ -233,3 +233,52 @@ func TestIDReplacementRecordsCost(t *testing.T) {
 		})
 	}
 }
+
+func TestFrozenCardTransferredOut(t *testing.T) {
+	// R-MOVE-1/R-LEAVE-1: freezing stands for a leaving without the transfer
+	// operation (seed 001), so the transfer-out is still done on a frozen
+	// card, as the card itself allows; card and ledger agree.
+	for _, tc := range []struct {
+		name   string
+		freeze bool
+		cancel bool
+		want   lifecycle.State
+		ok     bool
+	}{
+		{"R-MOVE-1/an issued card is transferred out", false, false, lifecycle.RegTransferredOut, true},
+		{"R-MOVE-1/a frozen card is transferred out too", true, false, lifecycle.RegTransferredOut, true},
+		{"R-MOVE-1/a cancelled card is not", false, true, lifecycle.RegCancelled, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, bj(2026, 9, 7, 9))
+			num := number(t, schoolA, 0, 30, 3, 7)
+			f.enrol("s", num)
+			f.issuedRegistryCard(cardA, schoolA, num)
+			if tc.freeze {
+				f.tr(opA, cardA, lifecycle.ActFreeze, "")
+			}
+			if tc.cancel {
+				f.tr(opA, cardA, lifecycle.ActCancel, "")
+			}
+			f.now = bj(2026, 9, 8, 9)
+			err := f.l.TransferOut(f.ctx, opA, "s")
+			assert.Equal(t, tc.want, f.card(cardA).State)
+			if !tc.ok {
+				return
+			}
+			require.NoError(t, err)
+			if tc.freeze {
+				assert.Equal(t, []string{"unfreeze@09-08 09:00/A"}, kinds(f.list(opA, 2026, 9, 8)), "it comes off the freeze list and travels with the student")
+			} else {
+				assert.Empty(t, kinds(f.list(opA, 2026, 9, 8)))
+			}
+		})
+	}
+	t.Run("R-MOVE-1/the card allows the same transfer-out of a frozen card", func(t *testing.T) {
+		m := lifecycle.RegistryCardMachine()
+		_, err := m.Find(lifecycle.RegFrozen, lifecycle.ActTransferOut, lifecycle.LevelSchool)
+		require.NoError(t, err)
+		_, err = m.Find(lifecycle.RegCancelled, lifecycle.ActTransferOut, lifecycle.LevelSchool)
+		require.ErrorIs(t, err, lifecycle.ErrIllegalTransition)
+	})
+}

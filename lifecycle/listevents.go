@@ -159,6 +159,11 @@ func (f *listFold) add(e Event) error {
 	}
 	lostFrom, frozenFrom, _ := listBits(e.From)
 	lostTo, frozenTo, gone := listBits(e.To)
+	if gone && frozenFrom && e.Action == ActTransferOut {
+		// R-MOVE-1: a frozen card transferred out travels with the student
+		// like any transferred-out card, so it comes off the freeze list.
+		lostTo, frozenTo, gone = lostFrom, false, false
+	}
 	if gone || (lostFrom == lostTo && frozenFrom == frozenTo) {
 		return nil
 	}

@@ -162,7 +162,11 @@ func RegistryCardMachine() *Machine {
 			{ActCancel, inUse, RegCancelled, schoolOnly, "R-DAILY-1"},
 			{ActReplace, []State{RegLost, RegIssued}, RegCancelled, schoolOnly, "R-LOSS-3"},
 			{ActReplace, []State{RegTransferredOut}, RegCancelled, schoolOnly, "R-MOVE-3"},
-			{ActTransferOut, []State{RegIssued}, RegTransferredOut, schoolOnly, "R-MOVE-1"},
+			// R-MOVE-1, R-LEAVE-1: a frozen card stands for a leaving
+			// without the transfer operation (seed 001: 未作升转学…操作时…
+			// 列为冻结), so the transfer-out may still be done on it, as the
+			// card itself allows (card.Session.TransferOut).
+			{ActTransferOut, []State{RegIssued, RegFrozen}, RegTransferredOut, schoolOnly, "R-MOVE-1"},
 			{ActTransferIn, []State{RegTransferredOut}, RegSchoolStock, schoolOnly, "R-MOVE-1"},
 			{ActRecover, inUse, RegRecovered, schoolOnly, "R-LEAVE-2"},
 			// R-RECOVER-1: the school hands recovered cards in to the

@@ -117,12 +117,15 @@ func TestResumeSeedCases(t *testing.T) {
 		f.enrol("stu1", num)
 		f.issuedRegistryCard("M1", schoolA, num)
 		f.tr(opA, "M1", lifecycle.ActFreeze, "")
-		assert.ErrorIs(t, f.l.TransferOut(f.ctx, opA, "stu1"), lifecycle.ErrIllegalTransition, "unfreeze before the transfer")
 		_, err := f.l.Transition(f.ctx, opA, lifecycle.Request{CardID: "M1", Action: lifecycle.ActTransferIn})
-		assert.ErrorIs(t, err, lifecycle.ErrIllegalTransition)
+		assert.ErrorIs(t, err, lifecycle.ErrIllegalTransition, "only after the old school's transfer-out")
 		c := f.card("M1")
 		assert.Equal(t, lifecycle.RegFrozen, c.State)
 		assert.Equal(t, schoolA, c.School)
+		// the old school's transfer-out is still done on the frozen card
+		// (TestFrozenCardTransferredOut), as the card itself allows
+		require.NoError(t, f.l.TransferOut(f.ctx, opA, "stu1"))
+		assert.Equal(t, lifecycle.RegTransferredOut, f.card("M1").State)
 	})
 }
 
