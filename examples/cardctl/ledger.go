@@ -41,6 +41,12 @@ func (lf *ledgerFlags) operator() (lifecycle.Operator, error) {
 	if op.Level == studentid.LevelSchool && op.District == "" && len(op.School) == 8 {
 		op.District = op.School[2:4]
 	}
+	switch {
+	case op.Level == lifecycle.LevelDistrict && op.District == "":
+		return op, usagef("--district is required for a district operator")
+	case op.Level == lifecycle.LevelSchool && op.School == "":
+		return op, usagef("--school is required for a school operator")
+	}
 	return op, nil
 }
 

@@ -173,7 +173,6 @@ func TestListsExport(t *testing.T) {
 		for _, args := range [][]string{
 			{"--level", "application"},
 			{"--school", "01080001", "--district", "05"},
-			{"--level", "district"},
 		} {
 			o := exe(t, dir, append([]string{"--now", after, "--json", "lists", "export", "--db", "ledger.sqlite", "--day", "2026-09-02", "-o", "no.txt"}, args...)...)
 			assert.Equal(t, exitForbidden, o.code, "%v: %s", args, o.stderr)

@@ -87,6 +87,11 @@ cardctl lists lookup (--pub-key PEM | --dev-keys SEED) [--held LIST] [--delta DE
 cardctl ledger migrate --db FILE [--backup COPY]
   Bring a ledger written by an older release to this release's schema, after writing a copy
   of it to COPY (default FILE.backup-<YYYYMMDDhhmmss>; it must not exist).`
+	helpHelp = `cardctl help [COMMAND]
+  Without COMMAND: the commands, the global flags, the exit codes and the keys.
+  With COMMAND: that command's flags and what it does (also: cardctl COMMAND --help).
+cardctl --version
+  The version and revision cardctl was built from.`
 	helpPrint = `cardctl print handover|labels|faults|recoveries -o OUT.pdf [--font FONT] FILE
   handover   --from PARTY --to PARTY [--no N] [--big N] [--small N] HANDOVER_FILE
              the handover sheet with its signature block (C-ISSUE-1, C-ISSUE-2)
@@ -241,6 +246,14 @@ cardctl ledger migrate --db 文件 [--backup 副本]
 	l10n.Entry{Key: "ledger database (SQLite file) to create; it must not exist", ZH: "要新建的台账数据库（SQLite 文件），不得已存在"},
 	l10n.Entry{Key: "ledger database (SQLite file) to migrate", ZH: "要迁移的台账数据库（SQLite 文件）"},
 	l10n.Entry{Key: "where to write the copy made before migrating (default FILE.backup-<YYYYMMDDhhmmss>); it must not exist", ZH: "迁移前副本的写入位置（默认 文件.backup-<YYYYMMDDhhmmss>），不得已存在"},
+	l10n.Entry{Key: helpHelp, ZH: `cardctl help [命令]
+  不带命令：列出全部命令、全局参数、退出码和密钥说明。
+  带命令：该命令的参数及用途（也可用 cardctl 命令 --help）。
+cardctl --version
+  显示 cardctl 构建时的版本和修订号。`},
+	l10n.Entry{Key: "print the version and exit", ZH: "显示版本后退出"},
+	l10n.Entry{Key: "--district is required for a district operator", ZH: "区级操作员必须给出 --district"},
+	l10n.Entry{Key: "--school is required for a school operator", ZH: "校级操作员必须给出 --school"},
 	l10n.Entry{Key: helpPrint, ZH: `cardctl print handover|labels|faults|recoveries -o 输出.pdf [--font 字体] 文件
   handover   --from 交付方 --to 接收方 [--no 编号] [--big N] [--small N] 交接单文件
              交接单，带签字栏（C-ISSUE-1、C-ISSUE-2）

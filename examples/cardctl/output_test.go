@@ -71,3 +71,32 @@ func TestSafeOutputs(t *testing.T) {
 		assert.Equal(t, "precious", string(snapshot(t, victim)))
 	})
 }
+
+// TestVersionHelpAndRequiredFlags: --version and help help work; a missing
+// --district or --school is a usage error (exit 2), not "forbidden" (issue 15).
+func TestVersionHelpAndRequiredFlags(t *testing.T) {
+	dir := t.TempDir()
+	o := exe(t, dir, "--version")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Regexp(t, `^cardctl \S+.* go1\.\d+`, o.stdout)
+	o = exe(t, dir, "help", "help")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Contains(t, o.stdout, "cardctl --version")
+	o = exe(t, dir, "validate", "--help")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Contains(t, o.stdout, "--history-db")
+	o = exe(t, dir, "ledger", "--help")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.Contains(t, o.stdout, "ledger migrate")
+	o = exe(t, dir, "ledger", "init", "--db", "l.sqlite")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	for _, args := range [][]string{
+		{"overdue", "--db", "l.sqlite", "--level", "district"},
+		{"overdue", "--db", "l.sqlite", "--level", "school"},
+		{"lists", "export", "--db", "l.sqlite", "--level", "district", "--day", "2026-09-01"},
+	} {
+		o := exe(t, dir, args...)
+		assert.Equal(t, exitUsage, o.code, "%v: %s", args, o.stderr)
+		assert.Contains(t, o.stderr, "操作员必须给出 --")
+	}
+}

@@ -78,7 +78,6 @@ func TestOverdue(t *testing.T) {
 		for _, args := range [][]string{
 			{"--level", "application"},
 			{"--level", "school", "--district", "05", "--school", "01080001"},
-			{"--level", "district"},
 		} {
 			o := exe(t, dir, append([]string{"--json", "overdue", "--db", "ledger.sqlite"}, args...)...)
 			assert.Equal(t, exitForbidden, o.code, "%v: %s", args, o.stderr)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -125,6 +126,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, deps: d, lang: l10n.Chinese, now: time.Now}
 	fs := newFlagSet("cardctl")
 	addGlobals(fs, &e.g)
+	version := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			e.help(nil)
@@ -134,6 +136,10 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if err := e.setup(); err != nil {
 		return e.finish("", nil, err)
+	}
+	if *version {
+		fmt.Fprintln(e.stdout, "cardctl "+buildVersion())
+		return exitOK
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
@@ -325,6 +331,10 @@ func (e *env) help(path []string) {
 }
 
 func (e *env) helpCommand(args []string) int {
+	if len(args) > 0 && args[0] == "help" {
+		fmt.Fprintln(e.stdout, e.t(helpHelp))
+		return exitOK
+	}
 	if len(args) > 0 {
 		if _, ok := commandHelp(args[0]); !ok {
 			return e.finish("help", nil, usagef("unknown command %q", args[0]))
@@ -354,4 +364,23 @@ func fileSize(r io.Reader) int64 {
 		}
 	}
 	return -1
+}
+
+// buildVersion is the module version and VCS revision the binary was built
+// from, as the Go toolchain recorded them.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	for _, st := range bi.Settings {
+		if st.Key == "vcs.revision" && len(st.Value) >= 12 {
+			v += " " + st.Value[:12]
+		}
+		if st.Key == "vcs.modified" && st.Value == "true" {
+			v += "+dirty"
+		}
+	}
+	return v + " " + bi.GoVersion
 }
