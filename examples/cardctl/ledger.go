@@ -42,9 +42,9 @@ func (lf *ledgerFlags) operator() (lifecycle.Operator, error) {
 		op.District = op.School[2:4]
 	}
 	switch {
-	case op.Level == lifecycle.LevelDistrict && op.District == "":
+	case op.Level == studentid.LevelDistrict && op.District == "":
 		return op, usagef("--district is required for a district operator")
-	case op.Level == lifecycle.LevelSchool && op.School == "":
+	case op.Level == studentid.LevelSchool && op.School == "":
 		return op, usagef("--school is required for a school operator")
 	}
 	return op, nil
