@@ -50,6 +50,21 @@
 // studentid; adapters import what they adapt; nothing imports adapters or
 // examples.
 //
+// # One vocabulary and injected clocks
+//
+// A concept has one type, defined in the lowest package that needs it:
+// district, school, level, sex, stage, card serial and registry number live in
+// studentid ([studentid.District] in its 4-digit form "0108",
+// [studentid.School] in its 8-digit form, [studentid.Level],
+// [studentid.Serial], [studentid.ID]; a struct field holding a registry
+// number is named RegistryNo, and RawRegistryNo when it is the unparsed text
+// of a bad record). Every package that reads the time takes it as a
+// func() time.Time (lifecycle.Config.Clock, card.WithClock, …), never
+// time.Now directly, so flows are reproducible; a nil clock is a
+// configuration error wherever one is required, and so is a nil check-digit
+// scheme in lifecycle.Config (S-ID-6: no silent fallback to the reference
+// scheme).
+//
 // # A tour
 //
 // A school validates its CMIS export and writes the card-making data file

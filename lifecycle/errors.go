@@ -22,7 +22,7 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "bad calendar data", ZH: "工作日历数据错误"},
 	l10n.Entry{Key: "date outside the calendar", ZH: "日期超出工作日历范围"},
 	l10n.Entry{Key: "student no longer at school", ZH: "学生已不在校"},
-	l10n.Entry{Key: "a ledger needs a store and a clock", ZH: "台账需要存储和时钟"},
+	l10n.Entry{Key: "a ledger needs a store, a clock and a check-digit scheme", ZH: "台账需要存储、时钟和校验位算法"},
 	l10n.Entry{Key: "unknown replacement cause", ZH: "未知的补卡原因"},
 	l10n.Entry{Key: "a newcomer from outside Beijing gets a new card only with a transient number", ZH: "京外转入新生只能以借读学籍号申请新卡"},
 	l10n.Entry{Key: "outside the registration window", ZH: "不在注册时间内"},
@@ -248,8 +248,9 @@ var (
 	// ErrOutsideCalendar: a working-day computation left the years the
 	// calendar has data for; guessing would be wrong around holidays.
 	ErrOutsideCalendar = messages.Error("date outside the calendar")
-	// ErrConfig: NewLedger was given no Store or no Clock.
-	ErrConfig = messages.Error("a ledger needs a store and a clock")
+	// ErrConfig: NewLedger was given no Store, no Clock or no check-digit
+	// Scheme (S-ID-6: no silent fallback to the reference scheme).
+	ErrConfig = messages.Error("a ledger needs a store, a clock and a check-digit scheme")
 	// ErrNotAtSchool: a transfer registration for a student who attended
 	// this school before (R-MOVE-2): resume (复学) instead.
 	ErrNotAtSchool = messages.Error("student no longer at school")

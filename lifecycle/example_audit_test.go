@@ -15,7 +15,7 @@ func ExampleAudit_Verify() {
 	ctx := context.Background()
 	store := lifecycle.NewMemStore()
 	now := time.Date(2026, 9, 1, 9, 0, 0, 0, lifecycle.Beijing())
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: store, Clock: func() time.Time { return now }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: store, Clock: func() time.Time { return now }})
 	if err != nil {
 		panic(err)
 	}

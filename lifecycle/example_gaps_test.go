@@ -14,7 +14,7 @@ import (
 // and one registry card issued to a student of school 01050123.
 func exampleLedger(now *time.Time) (*lifecycle.Ledger, lifecycle.Operator, studentid.ID) {
 	ctx := context.Background()
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: lifecycle.NewMemStore(), Clock: func() time.Time { return *now }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: lifecycle.NewMemStore(), Clock: func() time.Time { return *now }})
 	if err != nil {
 		panic(err)
 	}

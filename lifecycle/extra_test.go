@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 func TestUndo(t *testing.T) {
@@ -82,7 +83,7 @@ func TestAuditRaceIsRetried(t *testing.T) {
 	mem := lifecycle.NewMemStore()
 	s := &flakyStore{Store: mem, failures: 3}
 	now := bj(2026, 9, 7, 9)
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return now }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: func() time.Time { return now }})
 	require.NoError(t, err)
 	out, err := l.ReceiveStock(context.Background(), city, "race", []string{"Z1", "Z2"})
 	require.NoError(t, err)
@@ -104,9 +105,9 @@ func TestAuditRaceIsRetried(t *testing.T) {
 }
 
 func TestNewLedgerNeedsStoreAndClock(t *testing.T) {
-	_, err := lifecycle.NewLedger(lifecycle.Config{Store: lifecycle.NewMemStore()})
+	_, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: lifecycle.NewMemStore()})
 	assert.Error(t, err)
-	_, err = lifecycle.NewLedger(lifecycle.Config{Clock: func() time.Time { return time.Time{} }})
+	_, err = lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Clock: func() time.Time { return time.Time{} }})
 	assert.Error(t, err)
 }
 

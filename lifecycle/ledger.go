@@ -28,8 +28,10 @@ type Config struct {
 	// Registration is the R-REG-1 policy; the zero value means
 	// [DefaultRegistrationPolicy].
 	Registration RegistrationPolicy
-	// Scheme computes check digits of pre-assigned numbers (S-ID-5); nil
-	// means the reference [studentid.MOD11_10].
+	// Scheme computes check digits of pre-assigned numbers (S-ID-5);
+	// required. The commission's algorithm is not public (S-ID-6), so the
+	// ledger never falls back to the reference [studentid.MOD11_10]: pass it
+	// explicitly for test and demo data.
 	Scheme studentid.Scheme
 }
 
@@ -53,7 +55,7 @@ type Ledger struct {
 
 // NewLedger checks cfg and returns a Ledger.
 func NewLedger(cfg Config) (*Ledger, error) {
-	if cfg.Store == nil || cfg.Clock == nil {
+	if cfg.Store == nil || cfg.Clock == nil || cfg.Scheme == nil {
 		return nil, ErrConfig
 	}
 	l := &Ledger{store: cfg.Store, clock: cfg.Clock, cal: cfg.Calendar, audit: cfg.Audit, reg: cfg.Registration,
@@ -69,9 +71,6 @@ func NewLedger(cfg Config) (*Ledger, error) {
 		districts := l.reg.Districts
 		l.reg = DefaultRegistrationPolicy()
 		l.reg.Districts = districts
-	}
-	if l.scheme == nil {
-		l.scheme = studentid.MOD11_10
 	}
 	return l, nil
 }

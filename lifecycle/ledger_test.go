@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
 	"github.com/bjedu/studentcard/studentid"
 )
@@ -39,7 +40,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, start time.Time) *fixture {
 	f := &fixture{t: t, ctx: context.Background(), now: start, store: lifecycle.NewMemStore()}
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: f.store, Clock: func() time.Time { return f.now }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: f.store, Clock: func() time.Time { return f.now }})
 	require.NoError(t, err)
 	f.l = l
 	return f
@@ -733,7 +734,7 @@ func TestAuditVerifier(t *testing.T) {
 func ExampleLedger() {
 	ctx := context.Background()
 	now := time.Date(2026, 9, 1, 9, 0, 0, 0, lifecycle.Beijing())
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: lifecycle.NewMemStore(), Clock: func() time.Time { return now }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: lifecycle.NewMemStore(), Clock: func() time.Time { return now }})
 	if err != nil {
 		panic(err)
 	}
@@ -787,4 +788,24 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+func TestNewLedgerConfig(t *testing.T) {
+	clock := func() time.Time { return time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		name string
+		cfg  lifecycle.Config
+	}{
+		{"P-3/no store", lifecycle.Config{Clock: clock, Scheme: studentid.MOD11_10}},
+		{"P-3/no clock", lifecycle.Config{Store: lifecycle.NewMemStore(), Scheme: studentid.MOD11_10}},
+		{"S-ID-6/no check-digit scheme is an error, not the reference scheme", lifecycle.Config{Store: lifecycle.NewMemStore(), Clock: clock}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := lifecycle.NewLedger(tc.cfg)
+			assert.ErrorIs(t, err, lifecycle.ErrConfig)
+			assert.Contains(t, l10n.Error(err, l10n.Chinese), "校验位算法")
+		})
+	}
+	_, err := lifecycle.NewLedger(lifecycle.Config{Store: lifecycle.NewMemStore(), Clock: clock, Scheme: studentid.MOD11_10})
+	assert.NoError(t, err)
 }

@@ -4,7 +4,7 @@
 //
 //	s, err := postgres.Open(ctx, "host=db.example user=studentcard dbname=studentcard", postgres.Options{})
 //	…
-//	ledger, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: time.Now})
+//	ledger, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: time.Now})
 //
 // # Transactions and concurrency
 //

@@ -23,7 +23,7 @@ func Example_open() {
 		return
 	}
 	defer s.Close()
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: time.Now})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: time.Now})
 	if err != nil {
 		fmt.Println(err)
 		return

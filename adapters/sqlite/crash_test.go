@@ -59,7 +59,7 @@ func crashChild(path string, hold bool) int {
 	}
 	out := bufio.NewWriter(os.Stdout)
 	say := func(line string) { fmt.Fprintln(out, line); _ = out.Flush() }
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: &progressStore{Store: s, at: crashProgress, hit: func() {
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: &progressStore{Store: s, at: crashProgress, hit: func() {
 		say("progress")
 		if hold {
 			_, _ = io.Copy(io.Discard, os.Stdin) // blocks until killed: the parent never closes stdin

@@ -4,7 +4,7 @@
 //
 //	s, err := sqlite.Open(ctx, "/var/lib/studentcard/ledger.db", sqlite.Options{})
 //	…
-//	ledger, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: time.Now})
+//	ledger, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: time.Now})
 //
 // # Transactions and concurrency
 //

@@ -28,7 +28,7 @@ func Example() {
 	}
 	defer s.Close()
 	clock := func() time.Time { return time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC) }
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: clock})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: clock})
 	if err != nil {
 		panic(err)
 	}
@@ -62,7 +62,7 @@ func ExampleStore_Backup() {
 		panic(err)
 	}
 	defer s.Close()
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC) }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: func() time.Time { return time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		panic(err)
 	}

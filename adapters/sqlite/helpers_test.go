@@ -17,7 +17,7 @@ func testNow() time.Time { return time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC) }
 
 func newLedger(t testing.TB, s lifecycle.Store) *lifecycle.Ledger {
 	t.Helper()
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: testNow})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: testNow})
 	require.NoError(t, err)
 	return l
 }

@@ -65,7 +65,7 @@ func BenchmarkValidateHistory(b *testing.B) {
 	s, err = sqlite.Open(ctx, dbPath, sqlite.Options{})
 	require.NoError(b, err)
 	defer s.Close()
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: time.Now})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: time.Now})
 	require.NoError(b, err)
 	hist := l.NumberHistory(lifecycle.Operator{Level: studentid.LevelDistrict, District: school[2:4], User: "bench"})
 

@@ -64,7 +64,7 @@ func (e *env) openLedger(path string) (*lifecycle.Ledger, func(), error) {
 		return nil, nil, err
 	}
 	now := e.now()
-	ledger, err := lifecycle.NewLedger(lifecycle.Config{Store: store, Clock: func() time.Time { return now }})
+	ledger, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: store, Clock: func() time.Time { return now }})
 	if err != nil {
 		store.Close()
 		return nil, nil, err

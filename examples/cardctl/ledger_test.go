@@ -39,7 +39,7 @@ func writeEventLedger(t *testing.T, path string) {
 	require.NoError(t, err)
 	defer func() { require.NoError(t, store.Close()) }()
 	now := time.Date(2026, 9, 1, 9, 0, 0, 0, lifecycle.Beijing())
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: store, Clock: func() time.Time { return now }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: store, Clock: func() time.Time { return now }})
 	require.NoError(t, err)
 	city := lifecycle.Operator{Level: studentid.LevelCity, User: "city"}
 	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "08", User: "d08"}

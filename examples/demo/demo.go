@@ -158,7 +158,7 @@ func newDemo(ctx context.Context, out io.Writer, tag language.Tag, seed uint64, 
 		return nil, err
 	}
 	d.store = store
-	d.ledger, err = lifecycle.NewLedger(lifecycle.Config{Store: store, Clock: func() time.Time { return d.now }})
+	d.ledger, err = lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: store, Clock: func() time.Time { return d.now }})
 	if err != nil {
 		store.Close()
 		return nil, err

@@ -23,7 +23,7 @@ import (
 func testLedgerFlow(t *testing.T, s lifecycle.Store) {
 	ctx := context.Background()
 	now := base()
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return now }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: func() time.Time { return now }})
 	require.NoError(t, err)
 	city := lifecycle.Operator{Level: studentid.LevelCity, User: "c"}
 	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "d"}
@@ -111,7 +111,7 @@ func BenchmarkLedgerTransitions(b *testing.B, s lifecycle.Store) {
 	cards := seedIssued(b, s, "lt", 1000, 16)
 	ids := seedCards(b, s, "lb", 1000)
 	clock := base()
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return clock }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: func() time.Time { return clock }})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func BenchmarkLedgerTransitionsParallel(b *testing.B, s lifecycle.Store, writers
 	const perWriter = 100
 	cards := seedIssued(b, s, "lp", writers*perWriter, writers)
 	clock := base()
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return clock }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: func() time.Time { return clock }})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func BenchmarkLedgerTransitionsParallel(b *testing.B, s lifecycle.Store, writers
 func testLedgerQueries(t *testing.T, s lifecycle.Store) {
 	ctx := context.Background()
 	now := base() // Monday 2 March 2026, 09:00 in Beijing
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return now }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: func() time.Time { return now }})
 	require.NoError(t, err)
 	city := lifecycle.Operator{Level: studentid.LevelCity, User: "c"}
 	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "d"}
@@ -278,7 +278,7 @@ func school05() studentid.School {
 func testDamagedClock(t *testing.T, s lifecycle.Store) {
 	ctx := context.Background()
 	now := base()
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return now }})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: func() time.Time { return now }})
 	require.NoError(t, err)
 	city := lifecycle.Operator{Level: studentid.LevelCity, User: "c"}
 	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "d"}

@@ -22,7 +22,7 @@ var cityOp = lifecycle.Operator{Level: studentid.LevelCity, User: "city-admin"}
 // newLedger returns a Ledger on s with the suite's fixed clock.
 func newLedger(t testing.TB, s lifecycle.Store) *lifecycle.Ledger {
 	t.Helper()
-	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: base})
+	l, err := lifecycle.NewLedger(lifecycle.Config{Scheme: studentid.MOD11_10, Store: s, Clock: base})
 	require.NoError(t, err)
 	return l
 }
