@@ -129,3 +129,15 @@ func writeFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, 
 	}
 	return n, nil
 }
+
+// unreadableError is an input cardctl cannot read as the kind of file it
+// needs (a directory, a damaged archive): exit 3, in the operator's words,
+// without the Go library's own text.
+type unreadableError struct{ path, key string }
+
+func (e *unreadableError) Error() string { return e.Localize(language.English) }
+
+// Localize names the file in the operator's language.
+func (e *unreadableError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, e.key, e.path)
+}

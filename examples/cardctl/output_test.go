@@ -100,3 +100,23 @@ func TestVersionHelpAndRequiredFlags(t *testing.T) {
 		assert.Contains(t, o.stderr, "操作员必须给出 --")
 	}
 }
+
+// TestUnreadableInputIsIOError: a directory or a truncated package is an
+// I/O error (exit 3) with no failure file and no Go library text (issue 15).
+func TestUnreadableInputIsIOError(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "upload"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "s.zip"), []byte("PK\x03\x04truncated"), 0o644))
+	for _, tc := range []struct{ file, zh string }{
+		{"upload", "upload 不是普通文件"},
+		{"s.zip", "s.zip 不是可读取的 zip 压缩包：文件不完整或在传输中损坏"},
+	} {
+		o := exe(t, dir, "validate", "--code", "0108", tc.file)
+		assert.Equal(t, exitIO, o.code, o.stderr)
+		assert.Contains(t, o.stderr, tc.zh)
+		assert.NotContains(t, o.stderr, "zip: not a valid zip file")
+		assert.NotContains(t, o.stderr, "is a directory")
+		assert.NoFileExists(t, filepath.Join(dir, "upload.failures.txt"))
+		assert.NoFileExists(t, filepath.Join(dir, "s.failures.txt"))
+	}
+}
