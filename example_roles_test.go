@@ -47,7 +47,7 @@ func Example_school() {
 	// After the fix, the export has only good rows: write the package.
 	var pkg bytes.Buffer
 	pw := batch.NewPackageWriter(&pkg)
-	sender := batch.Header{Level: batch.LevelSchool, Code: "01050001", Batch: "20260901-001", Created: now}
+	sender := batch.Header{Level: studentid.LevelSchool, Code: "01050001", Batch: "20260901-001", Created: now}
 	w, _ := pw.CardData(sender)
 	for _, r := range res.Records {
 		_ = w.WriteRecord(r.Card.Fields())
@@ -69,8 +69,8 @@ func Example_school() {
 func schoolPackage(school string, n, bad int) []byte {
 	var pkg bytes.Buffer
 	pw := batch.NewPackageWriter(&pkg)
-	w, _ := pw.CardData(batch.Header{Level: batch.LevelSchool, Code: school, Batch: "20260901-001", Created: now})
-	var regs []string
+	w, _ := pw.CardData(batch.Header{Level: studentid.LevelSchool, Code: school, Batch: "20260901-001", Created: now})
+	var regs []studentid.ID
 	for i := range n {
 		r, _ := batchtest.Record(school, "北京市东城区和平里小学", i, 1)
 		if i == bad {
@@ -94,11 +94,11 @@ func schoolPackage(school string, n, bad int) []byte {
 // packages are merged into the district's file for the city.
 func Example_district() {
 	ctx := context.Background()
-	district := batch.Header{Level: batch.LevelDistrict, Code: "0105", Batch: "20260902-001", Created: now}
+	district := batch.Header{Level: studentid.LevelDistrict, Code: "0105", Batch: "20260902-001", Created: now}
 	check := func(pkg []byte, name string) (*batch.PackageReport, []byte) {
 		var failures bytes.Buffer
 		fw, _ := batch.NewFailureWriter(&failures, "FAILURE_"+name, district)
-		v := batch.Validator{Level: batch.LevelDistrict, Sender: "01050001", Scheme: studentid.MOD11_10, OnError: fw.Add}
+		v := batch.Validator{Level: studentid.LevelDistrict, Sender: "01050001", Scheme: studentid.MOD11_10, OnError: fw.Add}
 		rep, err := batch.CheckPackage(ctx, bytes.NewReader(pkg), int64(len(pkg)), name, v, batch.PhotoRules{Now: func() time.Time { return now }})
 		if err != nil {
 			fmt.Println(l10n.Error(err, l10n.Chinese))
@@ -111,7 +111,7 @@ func Example_district() {
 	rep, failures := check(bad, "CARDDATA_01050001_1.zip")
 	fmt.Println("accepted:", rep.Accepted, "failed:", rep.Failed)
 	_, _ = batch.ReadFailures(ctx, bytes.NewReader(failures), "failure file", func(f batch.Failure) error {
-		fmt.Println("back to the school:", f.RegistryNo, f.Field, f.Reason)
+		fmt.Println("back to the school:", f.RawRegistryNo, f.Field, f.Reason)
 		return nil
 	})
 
@@ -185,9 +185,9 @@ func Example_ledgerAuthor() {
 		fmt.Println(l10n.Error(err, l10n.Chinese))
 		return
 	}
-	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "admin"}
+	city := lifecycle.Operator{Level: studentid.LevelCity, User: "admin"}
 	_, err = l.ReceiveStock(ctx, city, "shipment-1", []string{"RC0001", "RC0002"})
-	n, _ := l.StockOf(ctx, city, lifecycle.StockKey{Level: lifecycle.LevelCity, Item: lifecycle.StockBlankRegistry})
+	n, _ := l.StockOf(ctx, city, lifecycle.StockKey{Level: studentid.LevelCity, Item: lifecycle.StockBlankRegistry})
 	entries, verr := lifecycle.Audit{}.Verify(ctx, store, "city", lifecycle.AuditAnchor{})
 	fmt.Println("stock:", n, err, "audited:", entries, verr, "transactions:", store.txs.Load() > 0)
 	// Output:

@@ -21,6 +21,7 @@ import (
 
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/batchtest"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // benchRecords sizes the generated card-making file of BenchmarkValidate.
@@ -78,7 +79,7 @@ func validateFile(ctx context.Context, path string) (*batch.Report, error) {
 		return nil, err
 	}
 	defer f.Close()
-	v := batch.Validator{Level: batch.LevelDistrict}
+	v := batch.Validator{Level: studentid.LevelDistrict}
 	return v.Validate(ctx, f, "carddata.txt")
 }
 

@@ -16,31 +16,26 @@ type CardRecord struct {
 	SchoolName string
 	Name       string
 	Gender     studentid.Sex // Male or Female
-	RegistryNo string        // 16 digits
-	ResidentID string        // 18 characters
-	BirthDate  string        // YYYYMMDD
+	RegistryNo studentid.ID
+	ResidentID string // 18 characters
+	BirthDate  string // YYYYMMDD
 }
 
 func (c CardRecord) fields() []string {
-	return []string{c.SchoolName, c.Name, sexCode(c.Gender), c.RegistryNo, c.ResidentID, c.BirthDate}
+	return []string{c.SchoolName, c.Name, sexCode(c.Gender), c.RegistryNo.String(), c.ResidentID, c.BirthDate}
 }
 
 // Fields returns the record in CardData column order, for Writer.WriteRecord.
 func (c CardRecord) Fields() []string { return c.fields() }
 
-func sexCode(s studentid.Sex) string {
-	switch s {
-	case studentid.Male:
-		return "1"
-	case studentid.Female:
-		return "2"
-	}
-	return "0"
-}
+func sexCode(s studentid.Sex) string { return s.Code() }
 
-// cardRecordOf maps fields (CardData column order) to a record, without checks.
+// cardRecordOf maps fields (CardData column order) to a record, checking
+// nothing but that the registry number parses (the zero ID if it does not:
+// the validator reads the raw field).
 func cardRecordOf(f []string) CardRecord {
-	c := CardRecord{SchoolName: f[0], Name: f[1], RegistryNo: f[3], ResidentID: f[4], BirthDate: f[5]}
+	id, _ := studentid.Parse(f[3])
+	c := CardRecord{SchoolName: f[0], Name: f[1], RegistryNo: id, ResidentID: f[4], BirthDate: f[5]}
 	switch f[2] {
 	case "1":
 		c.Gender = studentid.Male
@@ -52,7 +47,7 @@ func cardRecordOf(f []string) CardRecord {
 
 // RareEntry is one rare-character description row (C-4).
 type RareEntry struct {
-	RegistryNo string
+	RegistryNo studentid.ID
 	NamePinyin string // the name as CMIS stores it, rare characters in pinyin
 	Glyph      string // how the character is written (the character itself when GB18030 has it, or a description)
 	SchoolName string
@@ -61,7 +56,7 @@ type RareEntry struct {
 }
 
 func (e RareEntry) fields() []string {
-	return []string{e.RegistryNo, e.NamePinyin, e.Glyph, e.SchoolName, e.Contact, e.ReportDate}
+	return []string{e.RegistryNo.String(), e.NamePinyin, e.Glyph, e.SchoolName, e.Contact, e.ReportDate}
 }
 
 // Fields returns the entry in RareChars column order.
@@ -227,10 +222,17 @@ func keyOfDigits(s string) uint64 {
 
 // ReadCardData streams a card-making data file to fn as typed records, for
 // storing a file the Validator accepted (read it through Open or Spool, or
-// after validating a seekable copy). It checks the envelope and the kind,
-// not the fields: that is the Validator's job.
+// after validating a seekable copy). It checks the envelope, the kind and
+// that every registry number parses (a record is typed by it); the other
+// fields are the Validator's job.
 func ReadCardData(ctx context.Context, r io.Reader, name string, fn func(Record, CardRecord) error) (Summary, error) {
 	return readTyped(ctx, r, name, CardData, func(_ Header, f []string) (CardRecord, string, error) {
-		return cardRecordOf(f), "", nil
+		c := cardRecordOf(f)
+		if c.RegistryNo.IsZero() {
+			if _, err := parseID(f[3]); err != nil {
+				return c, "registry_no", err
+			}
+		}
+		return c, "", nil
 	}, fn)
 }

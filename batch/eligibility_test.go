@@ -30,10 +30,10 @@ func TestEligibilityFollowsTheEducation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, err := batchtest.Record(mixed, "北京市职业学校", 1, 7)
 			require.NoError(t, err)
-			id, err := studentid.Build(studentid.Fields{District: "01", SchoolCategory: 7, SchoolCode: "123", StudentCategory: tc.category,
+			id, err := studentid.Build(studentid.Fields{School: testSchool("01017123"), StudentCategory: tc.category,
 				Cohort: 28, Class: 1, Seat: 1}, studentid.MOD11_10)
 			require.NoError(t, err)
-			rec.RegistryNo = id.String()
+			rec.RegistryNo = id
 			v := districtValidator()
 			rep, err := v.Validate(context.Background(), bytes.NewReader(cardFile(t, batchtest.School(mixed, created), []batch.CardRecord{rec})), "carddata.txt")
 			require.NoError(t, err)

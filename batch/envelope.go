@@ -15,8 +15,9 @@ import (
 
 	"github.com/emmansun/gmsm/sm3"
 	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/language"
 	"golang.org/x/text/transform"
+
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // FormatVersion is the version of the envelope (header, columns, trailer,
@@ -35,37 +36,12 @@ const (
 	trailerTag = "#END"
 )
 
-// Level is the tier that sent a file. Factory is the card factory, which
-// sends result files to the city.
-type Level string
-
-// The sender levels.
-const (
-	LevelCity     Level = "CITY"
-	LevelDistrict Level = "DISTRICT"
-	LevelSchool   Level = "SCHOOL"
-	LevelFactory  Level = "FACTORY"
-)
-
-// Localize names the level for an operator in the language tag; an
-// unknown level is returned as is.
-func (l Level) Localize(tag language.Tag) string {
+// senderLevel reports whether l may send a file: the city, a district, a
+// school or the card factory (which sends result files to the city); not an
+// application unit, which only receives lists.
+func senderLevel(l studentid.Level) bool {
 	switch l {
-	case LevelCity:
-		return messages.Sprintf(tag, "city")
-	case LevelDistrict:
-		return messages.Sprintf(tag, "district")
-	case LevelSchool:
-		return messages.Sprintf(tag, "school")
-	case LevelFactory:
-		return messages.Sprintf(tag, "card factory")
-	}
-	return string(l)
-}
-
-func (l Level) valid() bool {
-	switch l {
-	case LevelCity, LevelDistrict, LevelSchool, LevelFactory:
+	case studentid.LevelCity, studentid.LevelDistrict, studentid.LevelSchool, studentid.LevelFactory:
 		return true
 	}
 	return false
@@ -93,6 +69,9 @@ const (
 	SM3    DigestAlg = "SM3"
 )
 
+// String returns the name as headers write it ("SHA256", "SM3").
+func (d DigestAlg) String() string { return string(d) }
+
 func (d DigestAlg) newHash() hash.Hash {
 	if d == SM3 {
 		return sm3.New()
@@ -111,7 +90,7 @@ type Header struct {
 	// Level and Code identify the sender: the 8-digit school code (registry
 	// number positions 1-8), the 4-digit district code (positions 1-4), the
 	// city code "01", or the factory's own code.
-	Level Level
+	Level studentid.Level
 	Code  string
 	// Batch is the sender's batch number, unique per sender.
 	Batch string
@@ -162,8 +141,8 @@ func (h Header) check() (string, error) {
 		return "kind", gotWant(ErrHeader, strconv.Quote(h.Kind), "A-Z, 0-9, _")
 	case h.Version < 1 || h.Version > 999:
 		return "version", gotWant(ErrVersion, h.Version, "1-999")
-	case !h.Level.valid():
-		return "level", gotWant(ErrHeader, strconv.Quote(string(h.Level)), "CITY, DISTRICT, SCHOOL or FACTORY")
+	case !senderLevel(h.Level):
+		return "level", gotWant(ErrHeader, strconv.Quote(h.Level.FileCode()), "CITY, DISTRICT, SCHOOL or FACTORY")
 	case !isToken(h.Code, 32, codeChar):
 		return "code", gotWant(ErrHeader, strconv.Quote(h.Code), "sender code")
 	case !isToken(h.Batch, 64, codeChar):
@@ -187,7 +166,7 @@ func (h Header) check() (string, error) {
 
 func (h Header) headerLine() string {
 	return strings.Join([]string{magic, strconv.Itoa(FormatVersion), h.Kind, strconv.Itoa(h.Version),
-		string(h.Level), h.Code, h.Batch, h.Created.Format(time.RFC3339), string(h.Encoding), string(h.Digest)}, ",")
+		h.Level.FileCode(), h.Code, h.Batch, h.Created.Format(time.RFC3339), string(h.Encoding), string(h.Digest)}, ",")
 }
 
 func (h Header) columnsLine() string { return columnsTag + "," + strings.Join(h.Columns, ",") }
@@ -210,7 +189,10 @@ func parseHeader(line1, line2 []byte) (Header, string, error) {
 	if h.Version, err = strconv.Atoi(f[3]); err != nil {
 		return Header{}, "version", gotWant(ErrVersion, strconv.Quote(f[3]), "a number")
 	}
-	h.Level, h.Code, h.Batch = Level(f[4]), f[5], f[6]
+	if h.Level, err = studentid.ParseLevel(f[4]); err != nil || h.Level.FileCode() != f[4] || !senderLevel(h.Level) {
+		return Header{}, "level", gotWant(ErrHeader, strconv.Quote(truncate(f[4], 16)), "CITY, DISTRICT, SCHOOL or FACTORY")
+	}
+	h.Code, h.Batch = f[5], f[6]
 	if h.Created, err = time.Parse(time.RFC3339, f[7]); err != nil {
 		return Header{}, "created", gotWant(ErrHeader, strconv.Quote(f[7]), "RFC 3339 time")
 	}

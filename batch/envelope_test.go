@@ -13,12 +13,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 var testTime = time.Date(2026, 9, 1, 8, 30, 0, 0, time.FixedZone("CST", 8*3600))
 
 func testHeader(enc Encoding, alg DigestAlg) Header {
-	return Header{Kind: "TEST", Version: 1, Level: LevelSchool, Code: "01010001", Batch: "2026-001",
+	return Header{Kind: "TEST", Version: 1, Level: studentid.LevelSchool, Code: "01010001", Batch: "2026-001",
 		Created: testTime, Encoding: enc, Digest: alg, Columns: []string{"a", "b", "c"}}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // A school writes a small envelope file; the district verifies it before
@@ -15,7 +16,7 @@ import (
 func Example() {
 	var file bytes.Buffer
 	w, _ := batch.NewWriter(&file, "demo.txt", batch.Header{
-		Kind: "DEMO", Version: 1, Level: batch.LevelSchool, Code: "01010001", Batch: "2026-001",
+		Kind: "DEMO", Version: 1, Level: studentid.LevelSchool, Code: "01010001", Batch: "2026-001",
 		Created: time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC), Columns: []string{"school", "name"},
 	}, batch.WithLF())
 	_ = w.WriteRecord([]string{`北京市"红旗"中学,分校`, "张三"})

@@ -28,8 +28,8 @@ func ExampleValidator_Validate() {
 	_ = w.Close()
 
 	var failures bytes.Buffer
-	fw, _ := batch.NewFailureWriter(&failures, "failures.txt", batch.Header{Level: batch.LevelDistrict, Code: "0101", Batch: "D1", Created: created})
-	v := batch.Validator{Level: batch.LevelDistrict, Scheme: studentid.MOD11_10, OnError: fw.Add}
+	fw, _ := batch.NewFailureWriter(&failures, "failures.txt", batch.Header{Level: studentid.LevelDistrict, Code: "0101", Batch: "D1", Created: created})
+	v := batch.Validator{Level: studentid.LevelDistrict, Scheme: studentid.MOD11_10, OnError: fw.Add}
 	rep, _ := v.Validate(context.Background(), &file, "carddata.txt")
 	_ = fw.Close()
 
@@ -47,7 +47,8 @@ func ExampleValidator_Validate() {
 // The city packs a factory batch into boxes (C-PACK-1) and prints the labels.
 func ExamplePack() {
 	school := func(code string, cat, cohort, n int) batch.GroupCount {
-		return batch.GroupCount{GroupKey: batch.GroupKey{FactoryBatch: "F7", School: code, Category: studentid.StudentCategory(cat), Cohort: cohort}, SchoolName: "学校" + code[4:], Count: n}
+		sc, _ := studentid.ParseSchool(code)
+		return batch.GroupCount{GroupKey: batch.GroupKey{FactoryBatch: "F7", School: sc, Category: studentid.StudentCategory(cat), Cohort: cohort}, SchoolName: "学校" + code[4:], Count: n}
 	}
 	h := batch.Pack([]batch.GroupCount{school("01010123", 0, 30, 150), school("01020007", 1, 28, 40)}, batch.BoxSizes{Big: 500, Small: 100})
 	bigs, smalls := h.Labels()
@@ -74,7 +75,8 @@ func ExampleMayPrintLocally() {
 // A box label printed in Chinese on the box and shown in English to a
 // vendor's log (C-PACK-1).
 func ExampleBigBoxLabel_Localize() {
-	l := batch.BigBoxLabel{Box: "B0001", FactoryBatch: "F7", District: "0101", Count: 1000}
+	d, _ := studentid.ParseDistrict("0101")
+	l := batch.BigBoxLabel{Box: "B0001", FactoryBatch: "F7", District: d, Count: 1000}
 	fmt.Println(l)
 	fmt.Println(l.Localize(l10n.English))
 	// Output:

@@ -14,14 +14,16 @@ import (
 type Failure struct {
 	SourceFile string
 	Line       int
-	RegistryNo string
-	Field      string
-	Reason     Reason
-	Message    string
+	// RawRegistryNo is the failing record's registry number as the source
+	// file has it (masked), which may be the very thing that is wrong.
+	RawRegistryNo string
+	Field         string
+	Reason        Reason
+	Message       string
 }
 
 func (f Failure) fields() []string {
-	return []string{f.SourceFile, strconv.Itoa(f.Line), f.RegistryNo, f.Field, string(f.Reason), f.Message}
+	return []string{f.SourceFile, strconv.Itoa(f.Line), f.RawRegistryNo, f.Field, string(f.Reason), f.Message}
 }
 
 // FailureOf turns a validation problem into a failure-file row.
@@ -30,7 +32,7 @@ func FailureOf(e *RecordError) Failure {
 	if r == "" {
 		r = reasonOf(e.Err)
 	}
-	return Failure{SourceFile: e.File, Line: e.Line, RegistryNo: e.RegistryNo, Field: e.Field, Reason: r, Message: l10n.Error(e, l10n.Chinese)}
+	return Failure{SourceFile: e.File, Line: e.Line, RawRegistryNo: e.RawRegistryNo, Field: e.Field, Reason: r, Message: l10n.Error(e, l10n.Chinese)}
 }
 
 // DefaultMaxFailureRows bounds the problem rows of a failure file: a
@@ -114,6 +116,6 @@ func ReadFailures(ctx context.Context, r io.Reader, name string, fn func(Failure
 		if f[4] == "" {
 			return Failure{}, "code", ErrRequired
 		}
-		return Failure{SourceFile: f[0], Line: line, RegistryNo: f[2], Field: f[3], Reason: Reason(f[4]), Message: f[5]}, "", nil
+		return Failure{SourceFile: f[0], Line: line, RawRegistryNo: f[2], Field: f[3], Reason: Reason(f[4]), Message: f[5]}, "", nil
 	}, func(_ Record, fl Failure) error { return fn(fl) })
 }

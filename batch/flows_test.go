@@ -40,7 +40,7 @@ func TestSplitResult(t *testing.T) {
 		for code, buf := range parts {
 			n := 0
 			_, err := batch.ReadResults(ctx, bytes.NewReader(buf.Bytes()), code, func(_ batch.Record, r batch.ResultRecord) error {
-				assert.Equal(t, code, r.RegistryNo.Province()+r.RegistryNo.District())
+				assert.Equal(t, code, r.RegistryNo.District().String())
 				n++
 				return nil
 			})
@@ -88,7 +88,7 @@ func TestWasteRate(t *testing.T) {
 			var recs []batch.ResultRecord
 			for i := 0; i < 100; i++ {
 				r := must(batchtest.Record(school, schoolName, i, 1))
-				rr := batch.ResultRecord{RegistryNo: must(studentid.Parse(r.RegistryNo)), Name: r.Name, SchoolName: r.SchoolName, Status: batch.StatusOK, FactoryBatch: "F1"}
+				rr := batch.ResultRecord{RegistryNo: r.RegistryNo, Name: r.Name, SchoolName: r.SchoolName, Status: batch.StatusOK, FactoryBatch: "F1"}
 				switch {
 				case i < tc.data:
 					rr.Status, rr.WasteReason = batch.StatusWaste, batch.WasteData
@@ -124,7 +124,7 @@ func TestMergeAndCityValidation(t *testing.T) {
 		n, err := batch.MergeCardData(ctx, &out, "d.txt", districtSender(), acceptedSource(t, "a", a), acceptedSource(t, "b", b))
 		require.NoError(t, err)
 		assert.EqualValues(t, 55, n)
-		v := batch.Validator{Level: batch.LevelCity, Sender: "0101", Scheme: studentid.MOD11_10}
+		v := batch.Validator{Level: studentid.LevelCity, Sender: "0101", Scheme: studentid.MOD11_10}
 		rep, err := v.Validate(ctx, bytes.NewReader(out.Bytes()), "d.txt")
 		require.NoError(t, err)
 		assert.True(t, rep.Accepted, "%v", rep.Errors)
@@ -134,7 +134,7 @@ func TestMergeAndCityValidation(t *testing.T) {
 		var out bytes.Buffer
 		_, err := batch.MergeCardData(ctx, &out, "d.txt", districtSender(), acceptedSource(t, "a", a))
 		require.NoError(t, err)
-		v := batch.Validator{Level: batch.LevelCity, Sender: "0102"}
+		v := batch.Validator{Level: studentid.LevelCity, Sender: "0102"}
 		rep, err := v.Validate(ctx, bytes.NewReader(out.Bytes()), "d.txt")
 		require.NoError(t, err)
 		assert.False(t, rep.Accepted)
@@ -197,7 +197,7 @@ func swapLines(data []byte, i, j int) []byte {
 func TestPacking(t *testing.T) {
 	ctx := context.Background()
 	k := func(batchNo, school string, cat, cohort int) batch.GroupKey {
-		return batch.GroupKey{FactoryBatch: batchNo, School: school, Category: studentid.StudentCategory(cat), Cohort: cohort}
+		return batch.GroupKey{FactoryBatch: batchNo, School: testSchool(school), Category: studentid.StudentCategory(cat), Cohort: cohort}
 	}
 	counts := []batch.GroupCount{
 		{GroupKey: k("F1", "01010123", 0, 30), SchoolName: "甲", Count: 250},
@@ -209,8 +209,9 @@ func TestPacking(t *testing.T) {
 	h := batch.Pack(counts, batch.BoxSizes{Big: 300, Small: 100})
 	t.Run("C-PACK-1/boxes never mix", func(t *testing.T) {
 		type bigInfo struct {
-			batch, district string
-			count           int
+			batch    string
+			district studentid.District
+			count    int
 		}
 		bigs := map[string]*bigInfo{}
 		for _, r := range h.Rows {
@@ -239,8 +240,9 @@ func TestPacking(t *testing.T) {
 		assert.Contains(t, smallLabels[0].String(), "30届")
 	})
 	t.Run("C-ISSUE-2/district and school sheets", func(t *testing.T) {
-		assert.Equal(t, 10, h.For("0102").Total())
-		assert.Equal(t, 3, h.For("01010123").For("01010123").Counts()[2].Count)
+		assert.Equal(t, 10, h.ForDistrict(testDistrict("0102")).Total())
+		assert.Equal(t, 3, h.ForDistrict(testDistrict("0101")).ForSchool(testSchool("01010123")).Counts()[2].Count)
+		assert.Zero(t, h.ForSchool(testSchool("01020123")).Total())
 	})
 	t.Run("C-PACK-1/a sheet mixing districts in a big box is refused", func(t *testing.T) {
 		bad := batch.Handover{Rows: []batch.HandoverRow{
@@ -264,7 +266,7 @@ func TestPacking(t *testing.T) {
 		assert.Nil(t, regen)
 
 		counted[counts[1].GroupKey] = 39 // one card missing
-		id := must(studentid.Parse(must(batchtest.Record("01020007", "乙", 0, 1)).RegistryNo))
+		id := must(batchtest.Record("01020007", "乙", 0, 1)).RegistryNo
 		counted.Add("F1", id) // one card too many
 		diffs, regen, err = batch.Reconcile(h, counted, "01", batch.BoxSizes{Big: 300, Small: 100})
 		require.ErrorIs(t, err, batch.ErrMismatch)
@@ -287,7 +289,7 @@ func sortedCounts(c []batch.GroupCount) []batch.GroupCount {
 			return a.FactoryBatch < b.FactoryBatch
 		}
 		if a.School != b.School {
-			return a.School < b.School
+			return a.School.Compare(b.School) < 0
 		}
 		if a.Category != b.Category {
 			return a.Category < b.Category
@@ -299,7 +301,7 @@ func sortedCounts(c []batch.GroupCount) []batch.GroupCount {
 
 func TestSlipRules(t *testing.T) {
 	ctx := context.Background()
-	id := must(studentid.Parse(genRecords(t, 1)[0].RegistryNo))
+	id := genRecords(t, 1)[0].RegistryNo
 	sender := schoolSender()
 	t.Run("R-ISSUE-4/media records within one month", func(t *testing.T) {
 		ok := batch.PersoRecord{RegistryNo: id, CardSerial: "04A1B2C3", At: sender.Created.AddDate(0, -1, 0), Result: batch.PersoOK, Channel: batch.ChannelDisk, Operator: "x"}
@@ -333,20 +335,20 @@ func TestSlipRules(t *testing.T) {
 	})
 	t.Run("R-FAULT-1/slip verified and counted at each level", func(t *testing.T) {
 		slip := []batch.FaultRecord{
-			{SlipNo: "GZ1", CardSerial: "04A1B2C3", RegistryNo: id.String(), School: school, Fault: batch.FaultPerso, FoundOn: "20261001", Stage: batch.LevelSchool, Handler: "张"},
-			{SlipNo: "GZ1", CardSerial: "04A1B2C4", School: school, Fault: batch.FaultBroken, FoundOn: "20261001", Stage: batch.LevelSchool, Handler: "张"},
+			{SlipNo: "GZ1", CardSerial: "04A1B2C3", RegistryNo: id, School: testSchool(school), Fault: batch.FaultPerso, FoundOn: "20261001", Level: studentid.LevelSchool, Handler: "张"},
+			{SlipNo: "GZ1", CardSerial: "04A1B2C4", School: testSchool(school), Fault: batch.FaultBroken, FoundOn: "20261001", Level: studentid.LevelSchool, Handler: "张"},
 		}
 		var s bytes.Buffer
 		require.NoError(t, batch.WriteFaults(&s, "s.txt", sender, slip))
 		var d bytes.Buffer
 		require.NoError(t, batch.ForwardFaults(ctx, batch.FaultHop{In: bytes.NewReader(s.Bytes()), InName: "s.txt", Counted: 2, Out: &d, OutName: "d.txt", Sender: districtSender(), Handler: "李"}))
-		var stages []batch.Level
+		var stages []studentid.Level
 		_, err := batch.ReadFaults(ctx, bytes.NewReader(d.Bytes()), "d.txt", func(_ batch.Record, f batch.FaultRecord) error {
-			stages = append(stages, f.Stage)
+			stages = append(stages, f.Level)
 			return nil
 		})
 		require.NoError(t, err)
-		assert.Equal(t, []batch.Level{batch.LevelDistrict, batch.LevelDistrict}, stages)
+		assert.Equal(t, []studentid.Level{studentid.LevelDistrict, studentid.LevelDistrict}, stages)
 		var c bytes.Buffer
 		err = batch.ForwardFaults(ctx, batch.FaultHop{In: bytes.NewReader(d.Bytes()), InName: "d.txt", Counted: 1, Out: &c, OutName: "c.txt", Sender: citySender(), Handler: "王"})
 		assert.ErrorIs(t, err, batch.ErrMismatch, "the city counted one card, the slip lists two")
@@ -360,7 +362,7 @@ func TestSlipRules(t *testing.T) {
 		err = batch.ForwardFaults(ctx, batch.FaultHop{In: bytes.NewReader(d.Bytes()), InName: "d.txt", Counted: 2, Out: io.Discard, OutName: "c.txt", Sender: schoolSender(), Handler: "王"})
 		assert.ErrorIs(t, err, batch.ErrSender, "a school does not forward slips")
 		bad := slip[:1:1]
-		bad[0].Stage = batch.LevelDistrict
+		bad[0].Level = studentid.LevelDistrict
 		assert.ErrorIs(t, batch.WriteFaults(io.Discard, "s.txt", sender, bad), batch.ErrFormat)
 	})
 	t.Run("R-RECOVER-1/active e-purse refused", func(t *testing.T) {
@@ -413,7 +415,7 @@ func TestPackageProblems(t *testing.T) {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			w, err := pw.Photo(k)
+			w, err := pw.Photo(must(studentid.Parse(k)))
 			require.NoError(t, err)
 			_, err = w.Write(photos[k])
 			require.NoError(t, err)
@@ -424,7 +426,7 @@ func TestPackageProblems(t *testing.T) {
 	good := must(batchtest.Photo(2))
 	white := must(batchtest.PhotoSpec{Background: color.RGBA{R: 250, G: 250, B: 250, A: 255}}.JPEG())
 	extra := must(batchtest.Record(school, schoolName, 50, 1)).RegistryNo
-	pkg := build(map[string][]byte{recs[0].RegistryNo: good, recs[1].RegistryNo: jpegOf(t, 100, 100, color.White, false), recs[2].RegistryNo: white, extra: good})
+	pkg := build(map[string][]byte{recs[0].RegistryNo.String(): good, recs[1].RegistryNo.String(): jpegOf(t, 100, 100, color.White, false), recs[2].RegistryNo.String(): white, extra.String(): good})
 	var failures bytes.Buffer
 	fw, err := batch.NewFailureWriter(&failures, "f.txt", districtSender())
 	require.NoError(t, err)
@@ -442,7 +444,7 @@ func TestPackageProblems(t *testing.T) {
 	assert.Equal(t, 5, rep.Errors[1].Line)
 	assert.EqualValues(t, 2, rep.Failed)
 	require.Len(t, rep.Warnings, 1)
-	assert.Contains(t, rep.Warnings[0].File, extra)
+	assert.Contains(t, rep.Warnings[0].File, extra.String())
 	assert.EqualValues(t, 2, fw.Count())
 	var msgs []string
 	_, err = batch.ReadFailures(ctx, bytes.NewReader(failures.Bytes()), "f.txt", func(f batch.Failure) error {
@@ -453,7 +455,7 @@ func TestPackageProblems(t *testing.T) {
 	require.Len(t, msgs, 2)
 	assert.Contains(t, msgs[1], "白色", "C-2: the failure file names the measured colour in Chinese")
 
-	pkg = build(map[string][]byte{recs[0].RegistryNo: good})
+	pkg = build(map[string][]byte{recs[0].RegistryNo.String(): good})
 	rep, err = batch.CheckPackage(ctx, bytes.NewReader(pkg), int64(len(pkg)), "p.zip", districtValidator(), batch.PhotoRules{})
 	require.NoError(t, err)
 	assert.False(t, rep.Accepted)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // seed adds the worked examples of testdata/ to a fuzz corpus.
@@ -68,7 +70,7 @@ func roundTrip[T row](t *testing.T, data []byte,
 func FuzzValidateCardData(f *testing.F) {
 	seed(f, "carddata.txt", "rarechars.txt")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v := Validator{Level: LevelDistrict}
+		v := Validator{Level: studentid.LevelDistrict}
 		rep, err := v.Validate(context.Background(), bytes.NewReader(data), "f")
 		if err != nil {
 			t.Fatalf("content problems belong in the report: %v", err)
@@ -175,7 +177,7 @@ func FuzzReadRecoveries(f *testing.F) {
 func FuzzCheckPackage(f *testing.F) {
 	seed(f, "package.zip")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rep, err := CheckPackage(context.Background(), bytes.NewReader(data), int64(len(data)), "p.zip", Validator{Level: LevelDistrict}, PhotoRules{})
+		rep, err := CheckPackage(context.Background(), bytes.NewReader(data), int64(len(data)), "p.zip", Validator{Level: studentid.LevelDistrict}, PhotoRules{})
 		if err != nil {
 			return // I/O errors of a corrupt zip entry are reported, not panics
 		}
@@ -198,7 +200,7 @@ func FuzzReadCardData(f *testing.F) {
 // a merge that succeeds writes a description the city reads back whole.
 func FuzzMergeRareChars(f *testing.F) {
 	seed(f, "rarechars.txt")
-	sender := Header{Level: LevelDistrict, Code: "0101", Batch: "D1", Created: testTime}
+	sender := Header{Level: studentid.LevelDistrict, Code: "0101", Batch: "D1", Created: testTime}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out bytes.Buffer
 		n, err := MergeRareChars(context.Background(), &out, "d.txt", sender, Source{Name: "in", R: bytes.NewReader(data)})
@@ -216,7 +218,7 @@ func FuzzMergeRareChars(f *testing.F) {
 // merge writes is a package the city can check.
 func FuzzMergePackage(f *testing.F) {
 	seed(f, "package.zip")
-	sender := Header{Level: LevelDistrict, Code: "0101", Batch: "D1", Created: testTime}
+	sender := Header{Level: studentid.LevelDistrict, Code: "0101", Batch: "D1", Created: testTime}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out bytes.Buffer
 		d, _ := PackageDigest(bytes.NewReader(data), int64(len(data)))
@@ -224,7 +226,7 @@ func FuzzMergePackage(f *testing.F) {
 		if err != nil {
 			return // refused: a located error or the zip's own (checked in the unit tests)
 		}
-		rep, err := CheckPackage(context.Background(), bytes.NewReader(out.Bytes()), int64(out.Len()), "d.zip", Validator{Level: LevelCity}, PhotoRules{})
+		rep, err := CheckPackage(context.Background(), bytes.NewReader(out.Bytes()), int64(out.Len()), "d.zip", Validator{Level: studentid.LevelCity}, PhotoRules{})
 		if err != nil {
 			t.Fatalf("merged package not checkable: %v", err)
 		}

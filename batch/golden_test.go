@@ -36,15 +36,15 @@ func golden(t *testing.T, name string, got []byte) {
 var exampleTime = time.Date(2026, 9, 1, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 
 func schoolSender() batch.Header {
-	return batch.Header{Level: batch.LevelSchool, Code: school, Batch: "S20260901-01", Created: exampleTime}
+	return batch.Header{Level: studentid.LevelSchool, Code: school, Batch: "S20260901-01", Created: exampleTime}
 }
 
 func districtSender() batch.Header {
-	return batch.Header{Level: batch.LevelDistrict, Code: "0101", Batch: "D20260902-01", Created: exampleTime.Add(24 * time.Hour)}
+	return batch.Header{Level: studentid.LevelDistrict, Code: "0101", Batch: "D20260902-01", Created: exampleTime.Add(24 * time.Hour)}
 }
 
 func citySender() batch.Header {
-	return batch.Header{Level: batch.LevelCity, Code: "01", Batch: "C20261010-01", Created: exampleTime.AddDate(0, 1, 9)}
+	return batch.Header{Level: studentid.LevelCity, Code: "01", Batch: "C20261010-01", Created: exampleTime.AddDate(0, 1, 9)}
 }
 
 // exampleCards: five students, one with a rare character stored as pinyin.
@@ -165,7 +165,7 @@ func exampleResults(t *testing.T) []batch.ResultRecord {
 		for j := 0; j < sc.n; j++ {
 			r, err := batchtest.Record(sc.school, "学校"+sc.school, j*500, 3)
 			require.NoError(t, err)
-			rr := batch.ResultRecord{RegistryNo: must(studentid.Parse(r.RegistryNo)), Name: r.Name, SchoolName: r.SchoolName, Status: batch.StatusOK, FactoryBatch: "F2026-07"}
+			rr := batch.ResultRecord{RegistryNo: r.RegistryNo, Name: r.Name, SchoolName: r.SchoolName, Status: batch.StatusOK, FactoryBatch: "F2026-07"}
 			if i == 0 && j == 6 {
 				rr.Status, rr.WasteReason = batch.StatusWaste, batch.WasteData
 			}
@@ -176,7 +176,7 @@ func exampleResults(t *testing.T) []batch.ResultRecord {
 }
 
 func factorySender() batch.Header {
-	return batch.Header{Level: batch.LevelFactory, Code: "FAC01", Batch: "F2026-07", Created: exampleTime.AddDate(0, 1, 8)}
+	return batch.Header{Level: studentid.LevelFactory, Code: "FAC01", Batch: "F2026-07", Created: exampleTime.AddDate(0, 1, 8)}
 }
 
 func TestGoldenResultAndHandover(t *testing.T) {
@@ -210,7 +210,7 @@ func TestGoldenSlips(t *testing.T) {
 	t.Run("R-ISSUE-4/R-ISSUE-5/R-FAULT-1/R-RECOVER-1/worked slips", func(t *testing.T) {
 		ctx := context.Background()
 		recs := genRecords(t, 3)
-		ids := []studentid.ID{must(studentid.Parse(recs[0].RegistryNo)), must(studentid.Parse(recs[1].RegistryNo)), must(studentid.Parse(recs[2].RegistryNo))}
+		ids := []studentid.ID{recs[0].RegistryNo, recs[1].RegistryNo, recs[2].RegistryNo}
 		at := exampleTime.AddDate(0, 1, 20)
 		sender := schoolSender()
 		sender.Created = at.Add(48 * time.Hour)
@@ -233,8 +233,8 @@ func TestGoldenSlips(t *testing.T) {
 
 		var faults bytes.Buffer
 		require.NoError(t, batch.WriteFaults(&faults, "faults.txt", sender, []batch.FaultRecord{
-			{SlipNo: "GZ-2026-001", CardSerial: "04A1B2C3D4E5F7", RegistryNo: ids[1].String(), School: school, Fault: batch.FaultPerso, FoundOn: "20261021", Stage: batch.LevelSchool, Handler: "张老师"},
-			{SlipNo: "GZ-2026-001", CardSerial: "04FFEEDDCCBBAA", School: school, Fault: batch.FaultBroken, FoundOn: "20261021", Stage: batch.LevelSchool, Handler: "张老师"},
+			{SlipNo: "GZ-2026-001", CardSerial: "04A1B2C3D4E5F7", RegistryNo: ids[1], School: testSchool(school), Fault: batch.FaultPerso, FoundOn: "20261021", Level: studentid.LevelSchool, Handler: "张老师"},
+			{SlipNo: "GZ-2026-001", CardSerial: "04FFEEDDCCBBAA", School: testSchool(school), Fault: batch.FaultBroken, FoundOn: "20261021", Level: studentid.LevelSchool, Handler: "张老师"},
 		}))
 		golden(t, "faults.txt", faults.Bytes())
 

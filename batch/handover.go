@@ -30,23 +30,16 @@ var (
 // one student category and one cohort.
 type GroupKey struct {
 	FactoryBatch string
-	School       string // 8-digit school code
+	School       studentid.School
 	Category     studentid.StudentCategory
 	Cohort       int
 }
 
-// District returns the 4-digit district code of the group's school
-// (positions 1-4). A school code shorter than 4 characters, which no valid
-// group has, is returned whole rather than panicking; writers refuse it.
-func (k GroupKey) District() string {
-	if len(k.School) < 4 {
-		return k.School
-	}
-	return k.School[:4]
-}
+// District returns the district of the group's school.
+func (k GroupKey) District() studentid.District { return k.School.District() }
 
 func (k GroupKey) compare(o GroupKey) int {
-	return cmp.Or(cmp.Compare(k.FactoryBatch, o.FactoryBatch), cmp.Compare(k.School, o.School),
+	return cmp.Or(cmp.Compare(k.FactoryBatch, o.FactoryBatch), k.School.Compare(o.School),
 		cmp.Compare(k.Category, o.Category), cmp.Compare(k.Cohort, o.Cohort))
 }
 
@@ -93,7 +86,7 @@ type HandoverRow struct {
 }
 
 func (r HandoverRow) fields() []string {
-	return []string{r.District(), r.FactoryBatch, r.BigBox, r.SmallBox, r.School, r.SchoolName,
+	return []string{r.District().String(), r.FactoryBatch, r.BigBox, r.SmallBox, r.School.String(), r.SchoolName,
 		strconv.Itoa(int(r.Category)), fmt.Sprintf("%02d", r.Cohort), strconv.Itoa(r.Count)}
 }
 
@@ -160,7 +153,8 @@ func Pack(counts []GroupCount, sizes BoxSizes) *Handover {
 	slices.SortFunc(counts, func(a, b GroupCount) int { return a.compare(b.GroupKey) })
 	h := &Handover{}
 	big, fill, small := 0, 0, 0
-	var lastBatch, lastDistrict string
+	var lastBatch string
+	var lastDistrict studentid.District
 	for _, g := range counts {
 		for left := g.Count; left > 0; {
 			n := min(left, sizes.Small)
@@ -205,12 +199,22 @@ func (h *Handover) Total() int {
 	return n
 }
 
-// For returns the part of the sheet for a district (4-digit code) or a school
-// (8-digit code): the sheet a level prints for the level below (C-ISSUE-1/2).
-func (h *Handover) For(code string) *Handover {
+// ForDistrict returns the part of the sheet for a district: the sheet the
+// city prints for it (C-ISSUE-1).
+func (h *Handover) ForDistrict(d studentid.District) *Handover {
+	return h.filter(func(r HandoverRow) bool { return r.District() == d })
+}
+
+// ForSchool returns the part of the sheet for a school: the sheet a
+// district prints for it (C-ISSUE-2).
+func (h *Handover) ForSchool(s studentid.School) *Handover {
+	return h.filter(func(r HandoverRow) bool { return r.School == s })
+}
+
+func (h *Handover) filter(keep func(HandoverRow) bool) *Handover {
 	out := &Handover{}
 	for _, r := range h.Rows {
-		if len(r.School) >= len(code) && r.School[:len(code)] == code {
+		if keep(r) {
 			out.Rows = append(out.Rows, r)
 		}
 	}
@@ -220,8 +224,9 @@ func (h *Handover) For(code string) *Handover {
 // BigBoxLabel is what a big box states (C-PACK-1): its card count and factory
 // batch (and the district it goes to).
 type BigBoxLabel struct {
-	Box, FactoryBatch, District string
-	Count                       int
+	Box, FactoryBatch string
+	District          studentid.District
+	Count             int
 }
 
 // String renders the label as printed on the box, in Chinese (what the
@@ -237,9 +242,10 @@ func (l BigBoxLabel) Localize(tag language.Tag) string {
 // SmallBoxLabel is what a small box states (C-PACK-1): school, student
 // category, cohort and count.
 type SmallBoxLabel struct {
-	Box, School, SchoolName string
-	Category                studentid.StudentCategory
-	Cohort, Count           int
+	Box, SchoolName string
+	School          studentid.School
+	Category        studentid.StudentCategory
+	Cohort, Count   int
 }
 
 // String renders the label as printed on the box, in Chinese; Localize
@@ -281,11 +287,12 @@ func (h *Handover) Write(w io.Writer, name string, sender Header, opts ...Writer
 // bounds its count (the small-box capacity).
 func parseHandoverRow(f []string, maxSmall int) (HandoverRow, string, error) {
 	var row HandoverRow
-	if len(f[4]) != 8 || keyOfDigitsOK(f[4]) != nil {
+	school, err := studentid.ParseSchool(f[4])
+	if len(f[4]) != studentid.SchoolLen || err != nil {
 		return row, "school_code", gotWant(ErrFormat, f[4], "8 digits")
 	}
-	if f[0] != f[4][:4] {
-		return row, "district", gotWant(ErrFormat, f[0], f[4][:4])
+	if f[0] != school.District().String() {
+		return row, "district", gotWant(ErrFormat, f[0], school.District().String())
 	}
 	cat, err := strconv.Atoi(f[6])
 	if err != nil || len(f[6]) != 1 || cat < 0 || cat > 9 {
@@ -308,7 +315,7 @@ func parseHandoverRow(f []string, maxSmall int) (HandoverRow, string, error) {
 			return row, Handovers.Columns[c], ErrRequired
 		}
 	}
-	return HandoverRow{GroupCount: GroupCount{GroupKey: GroupKey{FactoryBatch: f[1], School: f[4], Category: studentid.StudentCategory(cat), Cohort: cohort}, SchoolName: f[5], Count: count}, BigBox: f[2], SmallBox: f[3]}, "", nil
+	return HandoverRow{GroupCount: GroupCount{GroupKey: GroupKey{FactoryBatch: f[1], School: school, Category: studentid.StudentCategory(cat), Cohort: cohort}, SchoolName: f[5], Count: count}, BigBox: f[2], SmallBox: f[3]}, "", nil
 }
 
 // ReadHandover reads a handover sheet and checks C-PACK-1 on it: every small
@@ -325,8 +332,9 @@ func ReadHandover(ctx context.Context, r io.Reader, name, within string, sizes B
 	sizes = sizes.withDefaults()
 	h := &Handover{}
 	type bigBox struct {
-		batch, district string
-		count           int
+		batch    string
+		district studentid.District
+		count    int
 	}
 	bigs := map[string]*bigBox{}
 	smalls := map[string]bool{}
@@ -335,10 +343,10 @@ func ReadHandover(ctx context.Context, r io.Reader, name, within string, sizes B
 		if err != nil {
 			return row, field, err
 		}
-		if !strings.HasPrefix(row.School, within) {
+		if !strings.HasPrefix(row.School.String(), within) {
 			return row, "school_code", gotWant(ErrNotSender, row.School, "a school of "+within)
 		}
-		if hdr.Level != LevelFactory && !strings.HasPrefix(row.School, hdr.Code) {
+		if hdr.Level != studentid.LevelFactory && !strings.HasPrefix(row.School.String(), hdr.Code) {
 			return row, "school_code", gotWant(ErrNotSender, row.School, "a school of the sheet's sender "+hdr.Code)
 		}
 		count := row.Count
@@ -354,7 +362,7 @@ func ReadHandover(ctx context.Context, r io.Reader, name, within string, sizes B
 			return row, "factory_batch", gotWant(ErrPacking, row.FactoryBatch, "one batch per big box: "+b.batch)
 		}
 		if b.district != row.District() {
-			return row, "district", gotWant(ErrPacking, row.District(), "one district per big box: "+b.district)
+			return row, "district", gotWant(ErrPacking, row.District(), "one district per big box: "+b.district.String())
 		}
 		if b.count+count > sizes.Big {
 			return row, "count", gotWant(ErrPacking, b.count+count, fmt.Sprintf("≤%d cards a big box", sizes.Big))
@@ -400,17 +408,17 @@ func Reconcile(h *Handover, counted Tally, within string, sizes BoxSizes) (diffs
 		h = &Handover{} // no sheet: every counted card differs
 	}
 	for _, r := range h.Rows {
-		if !strings.HasPrefix(r.School, within) {
+		if !strings.HasPrefix(r.School.String(), within) {
 			return nil, nil, &ParseError{File: "handover", Field: "school_code", Err: gotWant(ErrNotSender, r.School, "a school of "+within)}
 		}
 	}
 	for k := range counted {
-		if !strings.HasPrefix(k.School, within) {
+		if !strings.HasPrefix(k.School.String(), within) {
 			return nil, nil, &ParseError{File: "counted", Field: "school_code", Err: gotWant(ErrNotSender, k.School, "a school of "+within)}
 		}
 	}
 	sheet := map[GroupKey]int{}
-	names := map[string]string{}
+	names := map[studentid.School]string{}
 	for _, g := range h.Counts() {
 		sheet[g.GroupKey] = g.Count
 		names[g.School] = g.SchoolName

@@ -20,6 +20,7 @@ import (
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/batchtest"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // rawEntry is one entry of a hand-made (possibly hostile) archive.
@@ -87,7 +88,7 @@ func schoolUpload(t testing.TB, n int, real bool) (data, rare []byte, photos []r
 		photo = must(batchtest.Photo(1))
 	}
 	for _, r := range recs {
-		photos = append(photos, rawEntry{name: batch.PackagePhoto + r.RegistryNo + ".jpg", data: photo})
+		photos = append(photos, rawEntry{name: batch.PackagePhoto + r.RegistryNo.String() + ".jpg", data: photo})
 	}
 	return data, rb.Bytes(), photos
 }
@@ -421,20 +422,20 @@ func TestValidatorSenderScope(t *testing.T) {
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name   string
-		level  batch.Level
+		level  studentid.Level
 		sender string
 		file   []byte
 		ok     bool
 	}{
-		{"C-MAKE-2 the school itself", batch.LevelDistrict, school, schoolFile, true},
-		{"C-MAKE-2 any school of district 0101", batch.LevelDistrict, "0101", schoolFile, true},
-		{"C-MAKE-2 a foreign district's school at district 0102", batch.LevelDistrict, "0102", schoolFile, false},
-		{"C-MAKE-2 another school of the district", batch.LevelDistrict, "01011045", schoolFile, false},
-		{"C-MAKE-2 a scope that is no code", batch.LevelDistrict, "010", schoolFile, false},
-		{"C-MAKE-3 district 0101", batch.LevelCity, "0101", district.Bytes(), true},
-		{"C-MAKE-3 any district of the city", batch.LevelCity, "01", district.Bytes(), true},
-		{"C-MAKE-3 a foreign district", batch.LevelCity, "0102", district.Bytes(), false},
-		{"C-MAKE-3 a school scope takes no district file", batch.LevelCity, school, district.Bytes(), false},
+		{"C-MAKE-2 the school itself", studentid.LevelDistrict, school, schoolFile, true},
+		{"C-MAKE-2 any school of district 0101", studentid.LevelDistrict, "0101", schoolFile, true},
+		{"C-MAKE-2 a foreign district's school at district 0102", studentid.LevelDistrict, "0102", schoolFile, false},
+		{"C-MAKE-2 another school of the district", studentid.LevelDistrict, "01011045", schoolFile, false},
+		{"C-MAKE-2 a scope that is no code", studentid.LevelDistrict, "010", schoolFile, false},
+		{"C-MAKE-3 district 0101", studentid.LevelCity, "0101", district.Bytes(), true},
+		{"C-MAKE-3 any district of the city", studentid.LevelCity, "01", district.Bytes(), true},
+		{"C-MAKE-3 a foreign district", studentid.LevelCity, "0102", district.Bytes(), false},
+		{"C-MAKE-3 a school scope takes no district file", studentid.LevelCity, school, district.Bytes(), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := batch.Validator{Level: tc.level, Sender: tc.sender}
@@ -586,7 +587,7 @@ func TestHandoverRefusesForeignRecords(t *testing.T) {
 		require.ErrorIs(t, err, batch.ErrNotSender, "content matches the sheet's sender")
 	})
 	t.Run("C-ISSUE-4 a counted card of another district at district 0101", func(t *testing.T) {
-		own := citySheet.For("0101")
+		own := citySheet.ForDistrict(testDistrict("0101"))
 		counted := batch.Tally{}
 		for _, g := range citySheet.Counts() {
 			counted[g.GroupKey] = g.Count // district 0102's cards among them

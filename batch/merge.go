@@ -12,7 +12,7 @@ import (
 
 // checkDistrictSender refuses a merge output that is not a district's.
 func checkDistrictSender(name string, sender Header) error {
-	if sender.Level != LevelDistrict || len(sender.Code) != 4 || keyOfDigitsOK(sender.Code) != nil {
+	if sender.Level != studentid.LevelDistrict || len(sender.Code) != 4 || keyOfDigitsOK(sender.Code) != nil {
 		return &ParseError{File: name, Line: 1, Field: "code", Err: gotWant(ErrSender, string(sender.Level)+" "+sender.Code, "DISTRICT and a 4-digit code")}
 	}
 	return nil
@@ -20,7 +20,7 @@ func checkDistrictSender(name string, sender Header) error {
 
 // checkSchoolOf refuses an input that is not from a school of district.
 func checkSchoolOf(in string, h Header, district string) error {
-	if h.Level != LevelSchool || len(h.Code) != 8 || keyOfDigitsOK(h.Code) != nil || h.Code[:4] != district {
+	if h.Level != studentid.LevelSchool || len(h.Code) != 8 || keyOfDigitsOK(h.Code) != nil || h.Code[:4] != district {
 		return &ParseError{File: in, Line: 1, Field: "code", Err: gotWant(ErrSender, string(h.Level)+" "+h.Code, "a school of district "+district)}
 	}
 	return nil
@@ -115,7 +115,7 @@ type MergeSummary struct {
 // ([MergeCardData]), the merged rare-character description
 // ([MergeRareChars]: without it the city would refuse every rare name, C-4)
 // and every photo, copied as stored (no recompression). The city checks it
-// like a school package: [CheckPackage] with a LevelCity validator
+// like a school package: [CheckPackage] with a studentid.LevelCity validator
 // (C-MAKE-3).
 //
 // Every input must be byte for byte a package the district accepted: its
@@ -207,7 +207,7 @@ func MergePackage(ctx context.Context, w io.Writer, sender Header, inputs ...Pac
 				return sum, err
 			}
 			regNo, _ := photoName(f.Name)
-			if id, err := parseID(regNo); err != nil || id.School() != school {
+			if id, err := parseID(regNo); err != nil || id.School().String() != school {
 				return sum, &ParseError{File: inputs[i].Name + "/" + f.Name, Field: "photo",
 					Err: gotWant(ErrNotSender, f.Name, PackagePhoto+"<registry number of school "+school+">.jpg")}
 			}

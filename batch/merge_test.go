@@ -79,7 +79,7 @@ func sourcesOf(pkgs ...[]byte) []batch.PackageSource {
 }
 
 func cityValidator() batch.Validator {
-	return batch.Validator{Level: batch.LevelCity, Sender: "0101", Scheme: studentid.MOD11_10}
+	return batch.Validator{Level: studentid.LevelCity, Sender: "0101", Scheme: studentid.MOD11_10}
 }
 
 // entryOf returns one entry of a zip.

@@ -45,11 +45,11 @@ func (p *PackageWriter) entry(name string, spec Spec, sender Header, opts []Writ
 
 // Photo starts the photo entry of a registry number; write the JPEG bytes to
 // it (stored, as JPEG does not compress further).
-func (p *PackageWriter) Photo(registryNo string) (io.Writer, error) {
-	if _, err := studentid.Parse(registryNo); err != nil {
-		return nil, wrapReason(ErrRegistryNo, err)
+func (p *PackageWriter) Photo(registryNo studentid.ID) (io.Writer, error) {
+	if registryNo.IsZero() {
+		return nil, gotWant(ErrRegistryNo, "", "16 digits")
 	}
-	return p.zw.CreateHeader(&zip.FileHeader{Name: PackagePhoto + registryNo + ".jpg", Method: zip.Store})
+	return p.zw.CreateHeader(&zip.FileHeader{Name: PackagePhoto + registryNo.String() + ".jpg", Method: zip.Store})
 }
 
 // Close finishes the archive (not the underlying writer).

@@ -171,7 +171,7 @@ func (v Validator) checkPhotos(ctx context.Context, pr *PackageReport, pkg *Pack
 func (v Validator) reportPhoto(pr *PackageReport, j *photoJob, rules *PhotoRules) error {
 	pr.Photos++
 	at := func(err error) *RecordError {
-		return &RecordError{File: PackageData, Line: j.line, Field: "photo", RegistryNo: j.regNo, Reason: reasonOf(err), Err: err}
+		return &RecordError{File: PackageData, Line: j.line, Field: "photo", RawRegistryNo: j.regNo, Reason: reasonOf(err), Err: err}
 	}
 	problems := j.res.Problems
 	switch {

@@ -70,9 +70,9 @@ func TestValidatePrefixHistory(t *testing.T) {
 	data := cardFile(t, batchtest.School(school, created), recs)
 	other := must(studentid.ParseResidentID("110101201001010015"))
 	m := batch.HistoryMap{
-		must(studentid.Parse(recs[3].RegistryNo)): other,                                               // line 6: reassigned
-		must(studentid.Parse(recs[8].RegistryNo)): other,                                               // line 11: reassigned
-		must(studentid.Parse(recs[5].RegistryNo)): must(studentid.ParseResidentID(recs[5].ResidentID)), // same student: fine
+		must(studentid.Parse(recs[3].RegistryNo.String())): other,                                               // line 6: reassigned
+		must(studentid.Parse(recs[8].RegistryNo.String())): other,                                               // line 11: reassigned
+		must(studentid.Parse(recs[5].RegistryNo.String())): must(studentid.ParseResidentID(recs[5].ResidentID)), // same student: fine
 	}
 	for _, tc := range []struct {
 		name string
@@ -107,7 +107,7 @@ func TestValidatePrefixHistory(t *testing.T) {
 				assert.Equal(t, batch.ReasonReassigned, e.Reason)
 				assert.Equal(t, "registry_no", e.Field)
 			}
-			assert.Equal(t, recs[3].RegistryNo, rep.Errors[0].RegistryNo)
+			assert.Equal(t, recs[3].RegistryNo.String(), rep.Errors[0].RawRegistryNo)
 			assert.Equal(t, []string{school}, h.asked, "one range read, for the sending school")
 			assert.Zero(t, h.perCall, "no per-record lookup")
 		})

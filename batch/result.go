@@ -121,9 +121,9 @@ const (
 // CodeOf returns the district (positions 1-4) or school (1-8) code of id.
 func (b SplitBy) CodeOf(id studentid.ID) string {
 	if b == ByDistrict {
-		return id.Province() + id.District()
+		return id.District().String()
 	}
-	return id.School()
+	return id.School().String()
 }
 
 // SplitResult streams a result file and writes one result file per district
@@ -233,7 +233,7 @@ func mergeCardData(ctx context.Context, w io.Writer, name string, sender Header,
 		if err := CardData.Check(h, in.Name); err != nil {
 			return 0, err
 		}
-		if h.Level != LevelSchool || len(h.Code) != 8 || h.Code[:4] != sender.Code {
+		if h.Level != studentid.LevelSchool || len(h.Code) != 8 || h.Code[:4] != sender.Code {
 			return 0, &ParseError{File: in.Name, Line: 1, Field: "code", Err: gotWant(ErrSender, h.Code, "a school of district "+sender.Code)}
 		}
 		for i := 0; ; i++ {

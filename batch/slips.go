@@ -87,7 +87,7 @@ type PersoRecord struct {
 }
 
 func (p PersoRecord) fields() []string {
-	return []string{p.RegistryNo.String(), p.CardSerial, p.RegistryNo.School(), p.At.Format(time.RFC3339), p.Result, p.Channel, p.Operator}
+	return []string{p.RegistryNo.String(), p.CardSerial, p.RegistryNo.School().String(), p.At.Format(time.RFC3339), p.Result, p.Channel, p.Operator}
 }
 
 func parsePerso(h Header, f []string) (PersoRecord, string, error) {
@@ -103,9 +103,9 @@ func parsePerso(h Header, f []string) (PersoRecord, string, error) {
 	switch {
 	case !validSerial(p.CardSerial):
 		return p, "card_serial", gotWant(ErrFormat, p.CardSerial, "8-20 upper-case hex digits")
-	case f[2] != p.RegistryNo.School():
+	case f[2] != p.RegistryNo.School().String():
 		return p, "school_code", gotWant(ErrNotSender, f[2], p.RegistryNo.School())
-	case h.Level == LevelSchool && f[2] != h.Code:
+	case h.Level == studentid.LevelSchool && f[2] != h.Code:
 		return p, "school_code", gotWant(ErrNotSender, f[2], h.Code)
 	case p.Result != PersoOK && p.Result != PersoFail:
 		return p, "result", gotWant(ErrFormat, p.Result, "OK or FAIL")
@@ -153,10 +153,10 @@ func parseFiling(h Header, f []string) (FilingRecord, string, error) {
 		return r, "registry_no", err
 	}
 	r.Name, r.ResidentID, r.CardSerial, r.IssuedOn = f[1], f[2], f[3], f[4]
-	if h.Level != LevelSchool {
-		return r, "level", gotWant(ErrSender, h.Level, LevelSchool)
+	if h.Level != studentid.LevelSchool {
+		return r, "level", gotWant(ErrSender, h.Level, studentid.LevelSchool)
 	}
-	if r.RegistryNo.School() != h.Code {
+	if r.RegistryNo.School().String() != h.Code {
 		return r, "registry_no", gotWant(ErrNotSender, r.RegistryNo.School(), h.Code)
 	}
 	if r.Name == "" {
@@ -213,44 +213,48 @@ const (
 type FaultRecord struct {
 	SlipNo     string
 	CardSerial string
-	RegistryNo string // empty for a card that failed before it was anyone's
-	School     string // 8 digits
-	Fault      string // FaultPerso or FaultBroken
-	FoundOn    string // YYYYMMDD
-	Stage      Level  // the level that last verified and counted the card
+	RegistryNo studentid.ID     // zero for a card that failed before it was anyone's
+	School     studentid.School // the school the card was at
+	Fault      string           // FaultPerso or FaultBroken
+	FoundOn    string           // YYYYMMDD
+	Level      studentid.Level  // the level that last verified and counted the card
 	Handler    string
 }
 
 func (f FaultRecord) fields() []string {
-	return []string{f.SlipNo, f.CardSerial, f.RegistryNo, f.School, f.Fault, f.FoundOn, string(f.Stage), f.Handler}
+	return []string{f.SlipNo, f.CardSerial, f.RegistryNo.String(), f.School.String(), f.Fault, f.FoundOn, f.Level.FileCode(), f.Handler}
 }
 
 func parseFault(h Header, f []string) (FaultRecord, string, error) {
-	r := FaultRecord{SlipNo: f[0], CardSerial: f[1], RegistryNo: f[2], School: f[3], Fault: f[4], FoundOn: f[5], Stage: Level(f[6]), Handler: f[7]}
+	r := FaultRecord{SlipNo: f[0], CardSerial: f[1], Fault: f[4], FoundOn: f[5], Handler: f[7]}
+	school, schoolErr := studentid.ParseSchool(f[3])
+	level, levelErr := studentid.ParseLevel(f[6])
 	switch {
 	case !isToken(r.SlipNo, 32, codeChar):
 		return r, "slip_no", gotWant(ErrFormat, r.SlipNo, "slip number")
 	case !validSerial(r.CardSerial):
 		return r, "card_serial", gotWant(ErrFormat, r.CardSerial, "8-20 upper-case hex digits")
-	case len(r.School) != 8 || keyOfDigitsOK(r.School) != nil:
-		return r, "school_code", gotWant(ErrFormat, r.School, "8 digits")
+	case len(f[3]) != studentid.SchoolLen || schoolErr != nil:
+		return r, "school_code", gotWant(ErrFormat, f[3], "8 digits")
 	case r.Fault != FaultPerso && r.Fault != FaultBroken:
 		return r, "fault", gotWant(ErrFormat, r.Fault, "PERSO or BROKEN")
 	case !validDate(r.FoundOn):
 		return r, "found_on", gotWant(ErrFormat, r.FoundOn, "YYYYMMDD")
-	case r.Stage != h.Level || r.Stage == LevelFactory:
-		return r, "stage", gotWant(ErrFormat, r.Stage, h.Level)
+	case levelErr != nil || level.FileCode() != f[6] || level != h.Level || level == studentid.LevelFactory:
+		return r, "stage", gotWant(ErrFormat, f[6], h.Level.FileCode())
 	case r.Handler == "":
 		return r, "handler", ErrRequired
 	}
-	if r.RegistryNo != "" {
-		id, err := parseID(r.RegistryNo)
+	r.School, r.Level = school, level
+	if f[2] != "" {
+		id, err := parseID(f[2])
 		if err != nil {
 			return r, "registry_no", err
 		}
 		if id.School() != r.School {
 			return r, "registry_no", gotWant(ErrNotSender, id.School(), r.School)
 		}
+		r.RegistryNo = id
 	}
 	return r, "", nil
 }
@@ -293,7 +297,7 @@ type FaultHop struct {
 // makes. The output gets a trailer only if the input verified and the count
 // matched (else ErrMismatch), so a failed hop leaves nothing usable.
 func ForwardFaults(ctx context.Context, hop FaultHop) error {
-	if hop.Sender.Level != LevelDistrict && hop.Sender.Level != LevelCity {
+	if hop.Sender.Level != studentid.LevelDistrict && hop.Sender.Level != studentid.LevelCity {
 		return &ParseError{File: hop.OutName, Line: 1, Field: "level", Err: gotWant(ErrSender, hop.Sender.Level, "DISTRICT or CITY")}
 	}
 	if hop.In == nil || hop.Out == nil {
@@ -305,7 +309,7 @@ func ForwardFaults(ctx context.Context, hop FaultHop) error {
 	}
 	oh := out.Header()
 	sum, err := ReadFaults(ctx, hop.In, hop.InName, func(_ Record, f FaultRecord) error {
-		f.Stage, f.Handler = hop.Sender.Level, hop.Handler
+		f.Level, f.Handler = hop.Sender.Level, hop.Handler
 		fields := f.fields()
 		if _, field, err := parseFault(oh, fields); err != nil {
 			return &ParseError{File: hop.OutName, Line: int(out.Count()) + 3, Field: field, Err: err}
@@ -345,7 +349,7 @@ func (r RecoveryRecord) fields() []string {
 	if r.Cohort < 10 {
 		c = "0" + c
 	}
-	return []string{r.SlipNo, r.CardSerial, r.RegistryNo.String(), r.RegistryNo.School(), c, r.EPurse, r.RecoveredOn, r.Handler}
+	return []string{r.SlipNo, r.CardSerial, r.RegistryNo.String(), r.RegistryNo.School().String(), c, r.EPurse, r.RecoveredOn, r.Handler}
 }
 
 func parseRecovery(h Header, f []string) (RecoveryRecord, string, error) {
@@ -360,9 +364,9 @@ func parseRecovery(h Header, f []string) (RecoveryRecord, string, error) {
 		return r, "slip_no", gotWant(ErrFormat, r.SlipNo, "slip number")
 	case !validSerial(r.CardSerial):
 		return r, "card_serial", gotWant(ErrFormat, r.CardSerial, "8-20 upper-case hex digits")
-	case f[3] != r.RegistryNo.School():
+	case f[3] != r.RegistryNo.School().String():
 		return r, "school_code", gotWant(ErrNotSender, f[3], r.RegistryNo.School())
-	case h.Level == LevelSchool && f[3] != h.Code:
+	case h.Level == studentid.LevelSchool && f[3] != h.Code:
 		return r, "school_code", gotWant(ErrNotSender, f[3], h.Code)
 	case err != nil || len(f[4]) != 2 || r.Cohort != r.RegistryNo.Cohort():
 		return r, "cohort", gotWant(ErrFormat, f[4], r.RegistryNo.Cohort())

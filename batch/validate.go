@@ -125,12 +125,14 @@ func (c *causeError) Localize(tag language.Tag) string {
 // error, which unwraps to a validation sentinel (or, for a broken envelope,
 // to the *ParseError).
 type RecordError struct {
-	File       string
-	Line       int
-	Field      string
-	RegistryNo string
-	Reason     Reason
-	Err        error
+	File  string
+	Line  int
+	Field string
+	// RawRegistryNo is the record's registry number as the file has it
+	// (masked when shown), which may be what is wrong with the record.
+	RawRegistryNo string
+	Reason        Reason
+	Err           error
 }
 
 // Error renders the problem in English.
@@ -149,7 +151,7 @@ func (e *RecordError) Localize(tag language.Tag) string {
 	if errors.As(e.Err, &pke) {
 		return pke.Localize(tag)
 	}
-	return messages.Sprintf(tag, "%s:%s: field %s (%s): %s", e.File, strconv.Itoa(e.Line), fieldLabel(tag, e.Field), e.RegistryNo, l10n.Error(e.Err, tag))
+	return messages.Sprintf(tag, "%s:%s: field %s (%s): %s", e.File, strconv.Itoa(e.Line), fieldLabel(tag, e.Field), e.RawRegistryNo, l10n.Error(e.Err, tag))
 }
 
 // History answers, for rule S-ID-1, which resident ID a registry number was
@@ -200,9 +202,9 @@ func MayPrintLocally(n int64) bool { return n > 0 && n < LocalPrintLimit }
 // Memory: one line buffer plus the exact duplicate sets, about 26 bytes a
 // record (see the package doc); nothing else grows with the file.
 type Validator struct {
-	// Level is the validating level: LevelDistrict takes school files,
-	// LevelCity takes district files.
-	Level Level
+	// Level is the validating level: studentid.LevelDistrict takes school files,
+	// studentid.LevelCity takes district files.
+	Level studentid.Level
 	// Sender, when not empty, is the scope the file must come from: the
 	// sender's code, or the code of an area holding it, whose code the
 	// sender's starts with. At the district "01080001" takes that school's
@@ -256,7 +258,7 @@ type validation struct {
 	regs     dupSet
 	rids     dupSet   // resident IDs whose key does not pack (far-future dates)
 	ridLines lineKeys // resident IDs, checked for duplicates at the end
-	sender   Level
+	sender   studentid.Level
 	code     string
 	maxKeep  int
 	recFails bool
@@ -339,7 +341,7 @@ func (s *validation) checkHistory(ctx context.Context, id studentid.ID, rid stud
 		return err
 	}
 	if ok && prev != rid {
-		return s.problem(&RecordError{File: s.rep.File, Line: line, Field: "registry_no", RegistryNo: id.String(), Err: ErrReassigned})
+		return s.problem(&RecordError{File: s.rep.File, Line: line, Field: "registry_no", RawRegistryNo: id.String(), Err: ErrReassigned})
 	}
 	return nil
 }
@@ -361,7 +363,7 @@ func (s *validation) flushPending(ctx context.Context) error {
 			s.rep.Failed++
 			s.failed.add(p.line)
 		}
-		if err := s.problem(&RecordError{File: s.rep.File, Line: p.line, Field: "registry_no", RegistryNo: p.id.String(), Err: ErrReassigned}); err != nil {
+		if err := s.problem(&RecordError{File: s.rep.File, Line: p.line, Field: "registry_no", RawRegistryNo: p.id.String(), Err: ErrReassigned}); err != nil {
 			return err
 		}
 	}
@@ -471,7 +473,7 @@ func (s *validation) validate(ctx context.Context, r io.Reader, name string) err
 			rep.Failed++
 			s.failed.add(dup.line)
 		}
-		e := &RecordError{File: name, Line: dup.line, Field: "resident_id", RegistryNo: registryOfTag(dup.tag),
+		e := &RecordError{File: name, Line: dup.line, Field: "resident_id", RawRegistryNo: registryOfTag(dup.tag),
 			Err: detail(ErrDuplicate, "same as line %s", strconv.Itoa(first.line))}
 		if first.tag != 0 {
 			e.Err = detail(ErrDuplicate, "same as line %s (registry number %s)", strconv.Itoa(first.line), registryOfTag(first.tag))
@@ -482,7 +484,7 @@ func (s *validation) validate(ctx context.Context, r io.Reader, name string) err
 	}
 	rep.Summary = rd.Summary()
 	rep.Accepted = rep.Problems == 0
-	rep.LocalPrint = rep.Accepted && v.Level == LevelDistrict && MayPrintLocally(rep.Records)
+	rep.LocalPrint = rep.Accepted && v.Level == studentid.LevelDistrict && MayPrintLocally(rep.Records)
 	return nil
 }
 
@@ -505,12 +507,12 @@ func (s *validation) fileError(err error) error {
 }
 
 func (s *validation) checkSender(h Header, name string) error {
-	want := LevelSchool
-	if s.v.Level == LevelCity {
-		want = LevelDistrict
+	want := studentid.LevelSchool
+	if s.v.Level == studentid.LevelCity {
+		want = studentid.LevelDistrict
 	}
 	digits := 8
-	if want == LevelDistrict {
+	if want == studentid.LevelDistrict {
 		digits = 4
 	}
 	switch {
@@ -537,11 +539,11 @@ func inScope(code, scope string, digits int) bool {
 }
 
 // scopeName says what a scope takes, for "want" in a sender error.
-func scopeName(scope string, level Level) string {
-	if level == LevelSchool && len(scope) == 4 {
+func scopeName(scope string, level studentid.Level) string {
+	if level == studentid.LevelSchool && len(scope) == 4 {
 		return "a school of district " + scope
 	}
-	if level == LevelDistrict && len(scope) == 2 {
+	if level == studentid.LevelDistrict && len(scope) == 2 {
 		return "a district of city " + scope
 	}
 	return scope
@@ -575,8 +577,9 @@ func (s *validation) problem(e *RecordError) error {
 // record checks one record; every field independently, so one pass lists all.
 func (s *validation) record(ctx context.Context, name string, rec Record) error {
 	c := cardRecordOf(rec.Fields)
+	regNo := rec.Fields[3] // raw: checked below
 	fail := func(field string, err error) error {
-		return s.problem(&RecordError{File: name, Line: rec.Line, Field: field, RegistryNo: s.show(c.RegistryNo), Err: err})
+		return s.problem(&RecordError{File: name, Line: rec.Line, Field: field, RawRegistryNo: s.show(regNo), Err: err})
 	}
 	for i, col := range CardData.Columns {
 		if rec.Fields[i] == "" {
@@ -593,8 +596,7 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 		}
 	}
 	if c.Name != "" && nameNeedsRareEntry(c.Name, s.gb) {
-		id, _ := studentid.Parse(c.RegistryNo)
-		if !s.v.Rare.Has(id) {
+		if !s.v.Rare.Has(c.RegistryNo) {
 			if err := fail("name", ErrNameCharset); err != nil {
 				return err
 			}
@@ -611,9 +613,9 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 		}
 	}
 	var id studentid.ID
-	if c.RegistryNo != "" {
+	if regNo != "" {
 		var err error
-		id, err = s.checkRegistryNo(c.RegistryNo)
+		id, err = s.checkRegistryNo(regNo)
 		if err != nil {
 			if err := fail("registry_no", err); err != nil {
 				return err
@@ -650,7 +652,7 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 			}
 		}
 	}
-	if !id.IsZero() && s.regs.add(keyOfDigits(c.RegistryNo)+1) {
+	if !id.IsZero() && s.regs.add(keyOfDigits(regNo)+1) {
 		if err := fail("registry_no", ErrDuplicate); err != nil {
 			return err
 		}
@@ -659,7 +661,7 @@ func (s *validation) record(ctx context.Context, name string, rec Record) error 
 		if k, ok := residentKey(ridKey); ok {
 			var tag uint64 // the record's registry number, to name it if a duplicate turns up
 			if !id.IsZero() {
-				tag = keyOfDigits(c.RegistryNo) + 1
+				tag = keyOfDigits(regNo) + 1
 			}
 			s.ridLines.add(k, rec.Line, tag)
 		} else if s.rids.add(keyOfDigits(ridKey) + 1) {
@@ -705,7 +707,7 @@ func (s *validation) checkRegistryNo(v string) (studentid.ID, error) {
 		}
 	}
 	own := v[:8] // the school: positions 1-8 (v is 16 ASCII digits here)
-	if s.sender == LevelDistrict {
+	if s.sender == studentid.LevelDistrict {
 		own = v[:4]
 	}
 	if own != s.code {

@@ -34,20 +34,27 @@ func genRecords(t testing.TB, n int) []batch.CardRecord {
 	return out
 }
 
-func cardFile(t testing.TB, sender batch.Header, recs []batch.CardRecord) []byte {
+func cardFile(t testing.TB, sender batch.Header, recs []batch.CardRecord, raw ...func([][]string)) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := batch.CardData.NewWriter(&buf, "carddata.txt", sender)
 	require.NoError(t, err)
-	for _, r := range recs {
-		require.NoError(t, w.WriteRecord(r.Fields()))
+	rows := make([][]string, len(recs))
+	for i, r := range recs {
+		rows[i] = r.Fields()
+	}
+	for _, edit := range raw {
+		edit(rows) // text a typed record cannot hold
+	}
+	for _, r := range rows {
+		require.NoError(t, w.WriteRecord(r))
 	}
 	require.NoError(t, w.Close())
 	return buf.Bytes()
 }
 
 func districtValidator() batch.Validator {
-	return batch.Validator{Level: batch.LevelDistrict, Scheme: studentid.MOD11_10}
+	return batch.Validator{Level: studentid.LevelDistrict, Scheme: studentid.MOD11_10}
 }
 
 func TestGeneratedDataValidates(t *testing.T) {
@@ -63,9 +70,9 @@ func TestGeneratedDataValidates(t *testing.T) {
 
 func TestValidationRules(t *testing.T) {
 	vocational := func(rs []batch.CardRecord) []batch.CardRecord {
-		id, err := studentid.Build(studentid.Fields{District: "01", SchoolCategory: 6, SchoolCode: "123", StudentCategory: 3, Cohort: 28, Class: 1, Seat: 1}, studentid.MOD11_10)
+		id, err := studentid.Build(studentid.Fields{School: testSchool("01016123"), StudentCategory: 3, Cohort: 28, Class: 1, Seat: 1}, studentid.MOD11_10)
 		require.NoError(t, err)
-		rs[1].RegistryNo = id.String()
+		rs[1].RegistryNo = id
 		return rs
 	}
 	for _, tc := range []struct {
@@ -73,6 +80,7 @@ func TestValidationRules(t *testing.T) {
 		sender batch.Header
 		v      func(*batch.Validator)
 		edit   func([]batch.CardRecord) []batch.CardRecord
+		raw    func([][]string) // edits the written fields
 		reason batch.Reason
 		field  string
 		line   int
@@ -81,15 +89,13 @@ func TestValidationRules(t *testing.T) {
 		{name: "C-1/required school name", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[0].SchoolName = ""; return rs }, reason: batch.ReasonRequired, field: "school_name", line: 3},
 		{name: "C-1/gender code", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[2].Gender = 0; return rs }, reason: batch.ReasonFormat, field: "gender", line: 5},
 		{name: "C-1/birth date format", edit: func(rs []batch.CardRecord) []batch.CardRecord { rs[2].BirthDate = "20120230"; return rs }, reason: batch.ReasonFormat, field: "birth_date", line: 5},
-		{name: "C-MAKE-2/registry number structure", edit: func(rs []batch.CardRecord) []batch.CardRecord {
-			rs[3].RegistryNo = "0101012300301A1X"
-			return rs
+		{name: "C-MAKE-2/registry number structure", raw: func(rs [][]string) {
+			rs[3][3] = "0101012300301A1X"
 		}, reason: batch.ReasonRegistryNo, field: "registry_no", line: 6},
-		{name: "C-MAKE-2/registry number check digit (vendor scheme)", edit: func(rs []batch.CardRecord) []batch.CardRecord {
-			b := []byte(rs[3].RegistryNo)
+		{name: "C-MAKE-2/registry number check digit (vendor scheme)", raw: func(rs [][]string) {
+			b := []byte(rs[3][3])
 			b[15] = '0' + (b[15]-'0'+1)%10
-			rs[3].RegistryNo = string(b)
-			return rs
+			rs[3][3] = string(b)
 		}, reason: batch.ReasonRegistryNo, field: "registry_no", line: 6},
 		{name: "C-MAKE-2/registry number of another school", edit: func(rs []batch.CardRecord) []batch.CardRecord {
 			other, err := batchtest.Record("01010124", "x", 5000, 1)
@@ -98,9 +104,6 @@ func TestValidationRules(t *testing.T) {
 			return rs
 		}, reason: batch.ReasonNotSender, field: "registry_no", line: 7},
 		{name: "S-3/vocational high student refused", sender: batchtest.School("01016123", created), edit: func(rs []batch.CardRecord) []batch.CardRecord {
-			for i := range rs {
-				rs[i].RegistryNo = "" // replaced below
-			}
 			rs = vocational(rs)[1:2]
 			return rs
 		}, reason: batch.ReasonIneligible, field: "registry_no", line: 3},
@@ -127,10 +130,10 @@ func TestValidationRules(t *testing.T) {
 		{name: "S-ID-1/registry number assigned to another resident before", v: func(v *batch.Validator) {
 			rec := must(batchtest.Record(school, schoolName, 3, 7))
 			other := must(studentid.ParseResidentID("110101201001010015"))
-			v.History = batch.HistoryMap{must(studentid.Parse(rec.RegistryNo)): other}
+			v.History = batch.HistoryMap{rec.RegistryNo: other}
 		}, reason: batch.ReasonReassigned, field: "registry_no", line: 6},
 		{name: "C-MAKE-2/file from another school", v: func(v *batch.Validator) { v.Sender = "01010999" }, reason: batch.ReasonSender, field: "code", line: 1},
-		{name: "C-MAKE-3/city refuses a school-level file", v: func(v *batch.Validator) { v.Level = batch.LevelCity }, reason: batch.ReasonSender, field: "level", line: 1},
+		{name: "C-MAKE-3/city refuses a school-level file", v: func(v *batch.Validator) { v.Level = studentid.LevelCity }, reason: batch.ReasonSender, field: "level", line: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sender := tc.sender
@@ -141,13 +144,17 @@ func TestValidationRules(t *testing.T) {
 			if tc.edit != nil {
 				recs = tc.edit(recs)
 			}
-			data := cardFile(t, sender, recs)
+			var raw []func([][]string)
+			if tc.raw != nil {
+				raw = append(raw, tc.raw)
+			}
+			data := cardFile(t, sender, recs, raw...)
 			v := districtValidator()
 			if tc.v != nil {
 				tc.v(&v)
 			}
 			var failures bytes.Buffer
-			fw, err := batch.NewFailureWriter(&failures, "failures.txt", batch.Header{Level: batch.LevelDistrict, Code: "0101", Batch: "F1", Created: created})
+			fw, err := batch.NewFailureWriter(&failures, "failures.txt", batch.Header{Level: studentid.LevelDistrict, Code: "0101", Batch: "F1", Created: created})
 			require.NoError(t, err)
 			v.OnError = fw.Add
 			rep, err := v.Validate(context.Background(), bytes.NewReader(data), "carddata.txt")
@@ -296,4 +303,17 @@ func bytesOf(t *testing.T, r *batch.Reader) *bytes.Buffer {
 	}
 	require.NoError(t, w.Close())
 	return &buf
+}
+
+// testSchool parses a school code of the test data; a wrong constant gives the
+// zero School, which the code under test refuses loudly.
+func testSchool(s string) studentid.School {
+	v, _ := studentid.ParseSchool(s)
+	return v
+}
+
+// testDistrict parses a district code of the test data (see testSchool).
+func testDistrict(s string) studentid.District {
+	v, _ := studentid.ParseDistrict(s)
+	return v
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // CityChain is the name of the city's audit chain. Every district has its
@@ -43,7 +45,7 @@ func (l *Ledger) AuditChains(ctx context.Context, op Operator) ([]string, error)
 	if err := l.readable(ctx, op, actReadAudit, "", op.District, op.School); err != nil {
 		return nil, err
 	}
-	if op.Level != LevelCity {
+	if op.Level != studentid.LevelCity {
 		return []string{AuditChainFor(op)}, nil
 	}
 	out := []string{CityChain}
@@ -97,7 +99,7 @@ func (l *Ledger) AuditEntries(ctx context.Context, op Operator, chain string, af
 				return err
 			}
 			for _, e := range page {
-				if op.Level != LevelSchool || e.Operator.School == op.School {
+				if op.Level != studentid.LevelSchool || e.Operator.School == op.School {
 					out = append(out, e)
 					if len(out) == limit {
 						return nil
@@ -123,7 +125,7 @@ func (l *Ledger) AuditEntries(ctx context.Context, op Operator, chain string, af
 // chain is a *NotFoundError.
 func (l *Ledger) AuditHead(ctx context.Context, op Operator, chain string) (AuditEntry, error) {
 	err := checkOperator(op, actReadAudit)
-	if err == nil && op.Level == LevelSchool {
+	if err == nil && op.Level == studentid.LevelSchool {
 		err = &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: actReadAudit,
 			Target: Scope{District: chainScope(chain)}, Rule: "S-4"}
 	}

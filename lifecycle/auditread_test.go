@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 func TestAuditChainNames(t *testing.T) {
@@ -17,7 +18,7 @@ func TestAuditChainNames(t *testing.T) {
 		{city, lifecycle.CityChain},
 		{dist05, "05"},
 		{opA, "05"},
-		{lifecycle.Operator{Level: lifecycle.LevelSchool, District: "06", School: schoolX}, "06"},
+		{lifecycle.Operator{Level: studentid.LevelSchool, District: "06", School: schoolX}, "06"},
 	} {
 		t.Run("S-4/"+string(tc.op.Level)+" "+tc.op.District, func(t *testing.T) {
 			assert.Equal(t, tc.want, lifecycle.AuditChainFor(tc.op))

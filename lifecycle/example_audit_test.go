@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // Someone with write access to the database edits an audit entry; the
@@ -18,7 +19,7 @@ func ExampleAudit_Verify() {
 	if err != nil {
 		panic(err)
 	}
-	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "city"}
+	city := lifecycle.Operator{Level: studentid.LevelCity, User: "city"}
 	for _, n := range []int64{30, 20, 10} {
 		if _, err := l.ShipReserve(ctx, city, "05", n); err != nil {
 			panic(err)

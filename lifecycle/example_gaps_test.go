@@ -18,10 +18,10 @@ func exampleLedger(now *time.Time) (*lifecycle.Ledger, lifecycle.Operator, stude
 	if err != nil {
 		panic(err)
 	}
-	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "city"}
-	district := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05", User: "d05"}
-	school := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050123", User: "wang"}
-	num, err := studentid.Build(studentid.Fields{District: "05", SchoolCode: "123", Cohort: 32, Class: 1, Seat: 1}, studentid.MOD11_10)
+	city := lifecycle.Operator{Level: studentid.LevelCity, User: "city"}
+	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "d05"}
+	school := lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: "01050123", User: "wang"}
+	num, err := studentid.Build(studentid.Fields{School: must(studentid.ParseSchool("01050123")), Cohort: 32, Class: 1, Seat: 1}, studentid.MOD11_10)
 	if err != nil {
 		panic(err)
 	}
@@ -92,7 +92,7 @@ func ExampleLedger_NumberHistory() {
 	ctx := context.Background()
 	now := time.Date(2026, 9, 1, 9, 0, 0, 0, lifecycle.Beijing())
 	l, _, num := exampleLedger(&now)
-	h := l.NumberHistory(lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05"})
+	h := l.NumberHistory(lifecycle.Operator{Level: studentid.LevelDistrict, District: "05"})
 	rid, ok, err := h.AssignedTo(ctx, num)
 	fmt.Println(ok, rid.BirthDate().Format("2006-01-02"), err)
 	// Output:
@@ -106,7 +106,7 @@ func ExampleLedger_AuditEntries() {
 	ctx := context.Background()
 	now := time.Date(2026, 9, 1, 9, 0, 0, 0, lifecycle.Beijing())
 	l, school, _ := exampleLedger(&now)
-	district := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05", User: "d05"}
+	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "d05"}
 	chain := lifecycle.AuditChainFor(district)
 	for after := int64(0); ; {
 		page, err := l.AuditEntries(ctx, district, chain, after, 2)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // A controlled field changes with the household-registration proof and the
@@ -16,7 +17,7 @@ func ExampleLedger_ApproveChange() {
 	ctx := context.Background()
 	now := time.Date(2026, 9, 1, 9, 0, 0, 0, lifecycle.Beijing())
 	l, school, _ := exampleLedger(&now)
-	district := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05", User: "d05"}
+	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "d05"}
 
 	change := lifecycle.ControlledChange{StudentKey: "G1", Field: "name", New: "张珊", Proof: "派出所户籍证明"}
 	if _, err := l.ApproveChange(ctx, school, change); err != nil {
@@ -46,7 +47,7 @@ func ExampleReserveEntry_Text() {
 	ctx := context.Background()
 	now := time.Date(2026, 9, 1, 9, 0, 0, 0, lifecycle.Beijing())
 	l, _, _ := exampleLedger(&now)
-	e, err := l.ShipReserve(ctx, lifecycle.Operator{Level: lifecycle.LevelCity, User: "city"}, "05", 30)
+	e, err := l.ShipReserve(ctx, lifecycle.Operator{Level: studentid.LevelCity, User: "city"}, "05", 30)
 	if err != nil {
 		panic(err)
 	}

@@ -70,11 +70,11 @@ func (l *Ledger) runImport(ctx context.Context, op Operator, digest, kind string
 func (l *Ledger) ReceiveStock(ctx context.Context, op Operator, digest string, cardIDs []string) (ImportOutcome, error) {
 	n := &note{action: "receive-stock", subject: digest, rule: "R-ISSUE-1", detail: map[string]any{}}
 	return l.runImport(ctx, op, digest, "registry-stock", len(cardIDs), n, func(tx Tx) error {
-		if op.Level != LevelCity {
+		if op.Level != studentid.LevelCity {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "receive-stock", Rule: "R-ISSUE-1"}
 		}
 		for _, id := range cardIDs {
-			c, err := tx.PutCard(ctx, Card{ID: id, Kind: KindRegistryCard, State: RegCityStock, Holder: LevelCity, Batch: digest, UpdatedAt: l.now()})
+			c, err := tx.PutCard(ctx, Card{ID: id, Kind: KindRegistryCard, State: RegCityStock, Holder: studentid.LevelCity, Batch: digest, UpdatedAt: l.now()})
 			if err != nil {
 				return err
 			}
@@ -83,7 +83,7 @@ func (l *Ledger) ReceiveStock(ctx context.Context, op Operator, digest string, c
 				return err
 			}
 		}
-		return l.addStock(ctx, tx, "R-ISSUE-1", stockOf(LevelCity, "", "", StockBlankRegistry), int64(len(cardIDs)))
+		return l.addStock(ctx, tx, "R-ISSUE-1", stockOf(studentid.LevelCity, "", "", StockBlankRegistry), int64(len(cardIDs)))
 	})
 }
 
@@ -94,13 +94,13 @@ func (l *Ledger) SubmitIDCard(ctx context.Context, op Operator, cardID string, n
 	var out Card
 	n := &note{action: "submit", subject: cardID, rule: "C-MAKE-1", detail: map[string]any{}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelSchool {
+		if op.Level != studentid.LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "submit", Rule: "C-MAKE-1"}
 		}
 		if err := studentHere(ctx, tx, op, number, "S-4"); err != nil {
 			return err
 		}
-		c, err := tx.PutCard(ctx, Card{ID: cardID, Kind: KindIDCard, State: IDSubmitted, Holder: LevelSchool,
+		c, err := tx.PutCard(ctx, Card{ID: cardID, Kind: KindIDCard, State: IDSubmitted, Holder: studentid.LevelSchool,
 			District: op.District, School: op.School, Student: number.String(), Cohort: fmt.Sprintf("%02d", number.Cohort()),
 			ValidUntil: validUntil.UTC().Truncate(timePrecision), UpdatedAt: l.now()})
 		if err != nil {
@@ -211,11 +211,11 @@ func (l *Ledger) receiveIDCard(ctx context.Context, tx Tx, op Operator, c Card, 
 		c.Holder, c.Batch = op.Level, digest
 		return nil
 	})
-	if err != nil || op.Level == LevelCity {
+	if err != nil || op.Level == studentid.LevelCity {
 		return err
 	}
-	if op.Level == LevelSchool {
-		if err := l.closeDeadline(ctx, tx, handOnID(c.ID, LevelDistrict)); err != nil {
+	if op.Level == studentid.LevelSchool {
+		if err := l.closeDeadline(ctx, tx, handOnID(c.ID, studentid.LevelDistrict)); err != nil {
 			return err
 		}
 	}
@@ -250,7 +250,7 @@ func studentHere(ctx context.Context, tx Tx, op Operator, number studentid.ID, r
 		return err
 	case known && (s.School != op.School || s.Status != StudentEnrolled):
 		return &RuleError{Rule: rule, Reason: reasonNotEnrolled}
-	case !known && number.School() != op.School:
+	case !known && number.School().String() != op.School:
 		return &RuleError{Rule: rule, Reason: reasonNotEnrolled}
 	}
 	return nil
@@ -279,7 +279,7 @@ func (l *Ledger) Personalise(ctx context.Context, op Operator, cardID string, nu
 		}
 		n.rule = ev.Rule
 		out = c
-		return l.addStock(ctx, tx, "R-ISSUE-3", stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), -1)
+		return l.addStock(ctx, tx, "R-ISSUE-3", stockOf(studentid.LevelSchool, c.District, c.School, StockBlankRegistry), -1)
 	})
 	return out, err
 }
@@ -312,7 +312,7 @@ func (l *Ledger) IssueTemporary(ctx context.Context, op Operator, cardID string,
 		if err != nil {
 			return err
 		}
-		return l.addStock(ctx, tx, "R-LOSS-2", stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), -1)
+		return l.addStock(ctx, tx, "R-LOSS-2", stockOf(studentid.LevelSchool, c.District, c.School, StockBlankRegistry), -1)
 	})
 	return out, err
 }
@@ -406,7 +406,7 @@ type Replacement struct {
 	CityDue, DistrictDue, Due time.Time
 }
 
-func replaceID(oldCardID string, level Level) string {
+func replaceID(oldCardID string, level studentid.Level) string {
 	return "R-LOSS-3/" + oldCardID + "/" + string(level)
 }
 
@@ -447,7 +447,7 @@ func (l *Ledger) ReplaceRegistryCard(ctx context.Context, op Operator, cardID st
 			return err
 		}
 		if action == ActReportFault {
-			if err := l.addStock(ctx, tx, "R-FAULT-1", stockOf(LevelSchool, c.District, c.School, StockFault), 1); err != nil {
+			if err := l.addStock(ctx, tx, "R-FAULT-1", stockOf(studentid.LevelSchool, c.District, c.School, StockFault), 1); err != nil {
 				return err
 			}
 		}
@@ -456,15 +456,15 @@ func (l *Ledger) ReplaceRegistryCard(ctx context.Context, op Operator, cardID st
 		if err := l.closeDeadline(ctx, tx, lossApplyID(c.ID)); err != nil {
 			return err
 		}
-		if _, err := l.openWorkingDeadline(ctx, tx, lossDeliverID(c.ID), "R-LOSS-5", c.ID, LevelSchool, c.District, c.School, ReplaceDeliverWorkingDays); err != nil {
+		if _, err := l.openWorkingDeadline(ctx, tx, lossDeliverID(c.ID), "R-LOSS-5", c.ID, studentid.LevelSchool, c.District, c.School, ReplaceDeliverWorkingDays); err != nil {
 			return err
 		}
 		out = Replacement{Old: c, Terms: terms}
 		for _, d := range []struct {
-			level Level
+			level studentid.Level
 			days  int
 			at    *time.Time
-		}{{LevelCity, ReplaceCityWorkingDays, &out.CityDue}, {LevelDistrict, ReplaceDistrictWorkingDays, &out.DistrictDue}, {LevelSchool, ReplaceTotalWorkingDays, &out.Due}} {
+		}{{studentid.LevelCity, ReplaceCityWorkingDays, &out.CityDue}, {studentid.LevelDistrict, ReplaceDistrictWorkingDays, &out.DistrictDue}, {studentid.LevelSchool, ReplaceTotalWorkingDays, &out.Due}} {
 			dl, err := l.openWorkingDeadline(ctx, tx, replaceID(c.ID, d.level), "R-LOSS-3", c.ID, d.level, c.District, c.School, d.days)
 			if err != nil {
 				return err
@@ -489,7 +489,7 @@ func (l *Ledger) ReplacementDone(ctx context.Context, op Operator, oldCardID str
 		if err := checkScope(op, "replacement-done", d.District, d.School); err != nil {
 			return err
 		}
-		if op.Level == LevelSchool { // handed out: R-LOSS-5's 10 working days stop too
+		if op.Level == studentid.LevelSchool { // handed out: R-LOSS-5's 10 working days stop too
 			if err := l.closeDeadline(ctx, tx, lossDeliverID(oldCardID)); err != nil {
 				return err
 			}
@@ -507,7 +507,7 @@ type IDReplacement struct {
 	// Keeper is the level that keeps the fee the student pays (C-FEE-1:
 	// the level that makes the card; the city for a replacement made
 	// through the factory); "" when the student pays nothing.
-	Keeper Level
+	Keeper studentid.Level
 }
 
 // ReplaceIDCard replaces an issued (or punched) ID card with a new one that
@@ -519,25 +519,25 @@ type IDReplacement struct {
 // which then pays the production cost); a [CauseSchoolError] is the
 // school's own and erring is ignored, as it is for every other cause. Payer
 // and keeper are recorded in the audit entry and returned.
-func (l *Ledger) ReplaceIDCard(ctx context.Context, op Operator, oldID, newID string, cause Cause, erring Level) (IDReplacement, error) {
+func (l *Ledger) ReplaceIDCard(ctx context.Context, op Operator, oldID, newID string, cause Cause, erring studentid.Level) (IDReplacement, error) {
 	var out IDReplacement
 	n := &note{action: string(ActReplace), subject: oldID, rule: "C-REPLACE-1", detail: map[string]any{"cause": cause, "new": newID}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
 		switch cause {
 		case CauseSchoolError:
-			erring = LevelSchool
+			erring = studentid.LevelSchool
 		case CauseUpperError:
-			if erring != LevelDistrict && erring != LevelCity {
+			if erring != studentid.LevelDistrict && erring != studentid.LevelCity {
 				return &RuleError{Rule: "C-FEE-1", Reason: reasonErringLevel}
 			}
 		default:
 			erring = ""
 		}
-		terms, keeper, err := IDReplacementCost(cause, erring, LevelCity)
+		terms, keeper, err := IDReplacementCost(cause, erring, studentid.LevelCity)
 		if err != nil {
 			return err
 		}
-		n.detail["payer"], n.detail["keeper"], n.detail["maker"] = terms.Payer, keeper, LevelCity
+		n.detail["payer"], n.detail["keeper"], n.detail["maker"] = terms.Payer, keeper, studentid.LevelCity
 		if erring != "" {
 			n.detail["erring"] = erring
 		}
@@ -552,7 +552,7 @@ func (l *Ledger) ReplaceIDCard(ctx context.Context, op Operator, oldID, newID st
 		if err != nil {
 			return err
 		}
-		nc, err := tx.PutCard(ctx, Card{ID: newID, Kind: KindIDCard, State: IDSubmitted, Holder: LevelSchool, District: old.District,
+		nc, err := tx.PutCard(ctx, Card{ID: newID, Kind: KindIDCard, State: IDSubmitted, Holder: studentid.LevelSchool, District: old.District,
 			School: old.School, Student: old.Student, Cohort: old.Cohort, Replaces: old.ID, ValidUntil: old.ValidUntil, UpdatedAt: l.now()})
 		if err != nil {
 			return err
@@ -596,11 +596,11 @@ func (l *Ledger) OfflinePersonalisation(ctx context.Context, op Operator, batch 
 	var out Deadline
 	n := &note{action: "offline-personalisation", subject: batch, rule: "R-ISSUE-4", detail: map[string]any{}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelSchool {
+		if op.Level != studentid.LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "offline-personalisation", Rule: "R-ISSUE-4"}
 		}
 		now := l.now()
-		out = Deadline{ID: "R-ISSUE-4/" + op.School + "/" + batch, Rule: "R-ISSUE-4", Subject: batch, Level: LevelSchool,
+		out = Deadline{ID: "R-ISSUE-4/" + op.School + "/" + batch, Rule: "R-ISSUE-4", Subject: batch, Level: studentid.LevelSchool,
 			District: op.District, School: op.School, Start: now, DueAt: now.In(Beijing()).AddDate(0, 1, 0).UTC()}
 		return tx.PutDeadline(ctx, out)
 	})

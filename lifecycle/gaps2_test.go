@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 func TestDamagedCardClock(t *testing.T) {
@@ -191,19 +192,19 @@ func TestIDReplacementRecordsCost(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		cause  lifecycle.Cause
-		erring lifecycle.Level
+		erring studentid.Level
 		payer  lifecycle.Payer
-		keeper lifecycle.Level
+		keeper studentid.Level
 		ok     bool
 	}{
-		{"C-FEE-1/a lost ID card: the student pays, the city that makes it keeps the fee", lifecycle.CauseLost, "", lifecycle.PayerStudent, lifecycle.LevelCity, true},
-		{"C-FEE-1/a damaged ID card: the student pays, the fee goes up to the city", lifecycle.CauseDamaged, lifecycle.LevelDistrict, lifecycle.PayerStudent, lifecycle.LevelCity, true},
-		{"C-REPLACE-1/the school's own error: the school pays, no fee", lifecycle.CauseSchoolError, lifecycle.LevelCity, lifecycle.PayerSchool, "", true},
-		{"C-FEE-1/the district's error: the district pays, not the school", lifecycle.CauseUpperError, lifecycle.LevelDistrict, lifecycle.PayerUpper, "", true},
-		{"C-FEE-1/the city's error: the city pays", lifecycle.CauseUpperError, lifecycle.LevelCity, lifecycle.PayerUpper, "", true},
+		{"C-FEE-1/a lost ID card: the student pays, the city that makes it keeps the fee", lifecycle.CauseLost, "", lifecycle.PayerStudent, studentid.LevelCity, true},
+		{"C-FEE-1/a damaged ID card: the student pays, the fee goes up to the city", lifecycle.CauseDamaged, studentid.LevelDistrict, lifecycle.PayerStudent, studentid.LevelCity, true},
+		{"C-REPLACE-1/the school's own error: the school pays, no fee", lifecycle.CauseSchoolError, studentid.LevelCity, lifecycle.PayerSchool, "", true},
+		{"C-FEE-1/the district's error: the district pays, not the school", lifecycle.CauseUpperError, studentid.LevelDistrict, lifecycle.PayerUpper, "", true},
+		{"C-FEE-1/the city's error: the city pays", lifecycle.CauseUpperError, studentid.LevelCity, lifecycle.PayerUpper, "", true},
 		{"C-REPLACE-1/bad quality: the supplier", lifecycle.CauseBadQuality, "", lifecycle.PayerSupplier, "", true},
 		{"C-FEE-1/an upper-level error without the level at fault is refused", lifecycle.CauseUpperError, "", "", "", false},
-		{"C-FEE-1/an upper-level error blamed on the school is refused", lifecycle.CauseUpperError, lifecycle.LevelSchool, "", "", false},
+		{"C-FEE-1/an upper-level error blamed on the school is refused", lifecycle.CauseUpperError, studentid.LevelSchool, "", "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, bj(2026, 9, 7, 9))
@@ -276,9 +277,9 @@ func TestFrozenCardTransferredOut(t *testing.T) {
 	}
 	t.Run("R-MOVE-1/the card allows the same transfer-out of a frozen card", func(t *testing.T) {
 		m := lifecycle.RegistryCardMachine()
-		_, err := m.Find(lifecycle.RegFrozen, lifecycle.ActTransferOut, lifecycle.LevelSchool)
+		_, err := m.Find(lifecycle.RegFrozen, lifecycle.ActTransferOut, studentid.LevelSchool)
 		require.NoError(t, err)
-		_, err = m.Find(lifecycle.RegCancelled, lifecycle.ActTransferOut, lifecycle.LevelSchool)
+		_, err = m.Find(lifecycle.RegCancelled, lifecycle.ActTransferOut, studentid.LevelSchool)
 		require.ErrorIs(t, err, lifecycle.ErrIllegalTransition)
 	})
 }

@@ -14,7 +14,7 @@ import (
 // was this registry number assigned? It implements [batch.History], so it
 // plugs into batch.Validator.History:
 //
-//	v := batch.Validator{Level: batch.LevelDistrict, History: ledger.NumberHistory(districtOp), …}
+//	v := batch.Validator{Level: studentid.LevelDistrict, History: ledger.NumberHistory(districtOp), …}
 //
 // The number record names the student (its StudentKey survives number
 // changes, S-ID-5), the student record holds the resident ID number. A
@@ -84,7 +84,7 @@ func (h *NumberHistory) Lookup(ctx context.Context, ids []studentid.ID) (batch.H
 	out := batch.HistoryMap{}
 	err := h.l.store.Tx(ctx, func(tx Tx) error {
 		for _, id := range ids {
-			if id.IsZero() || !scope.Contains(id.District(), id.School()) {
+			if id.IsZero() || !scope.Contains(id.District().Local(), id.School().String()) {
 				continue
 			}
 			rec, err := tx.GetNumber(ctx, id.String())
@@ -142,7 +142,7 @@ func (h *NumberHistory) AssignedUnder(ctx context.Context, prefix string) (batch
 		}
 		for _, a := range page {
 			id, err := studentid.Parse(a.Number)
-			if err != nil || id.String() != a.Number || !scope.Contains(id.District(), id.School()) {
+			if err != nil || id.String() != a.Number || !scope.Contains(id.District().Local(), id.School().String()) {
 				continue // not a registry number a validator can ask about
 			}
 			if !a.HasStudent {

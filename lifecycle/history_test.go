@@ -87,19 +87,19 @@ func TestNumberHistoryInValidator(t *testing.T) {
 	require.NoError(t, err)
 	same, err := batchtest.Record(schoolA, "A小学", 2, seed)
 	require.NoError(t, err)
-	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-X", Number: taken.RegistryNo, Name: stranger.Name, IDNumber: stranger.ResidentID})
+	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-X", Number: taken.RegistryNo.String(), Name: stranger.Name, IDNumber: stranger.ResidentID})
 	require.NoError(t, err)
-	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-Y", Number: same.RegistryNo, Name: same.Name, IDNumber: same.ResidentID})
+	_, err = f.l.Enrol(f.ctx, opA, lifecycle.Student{Key: "G-Y", Number: same.RegistryNo.String(), Name: same.Name, IDNumber: same.ResidentID})
 	require.NoError(t, err)
 
 	var file bytes.Buffer
 	require.NoError(t, batchtest.WriteCardData(&file, batchtest.School(schoolA, bj(2026, 9, 1, 9)), "A小学", 5, seed))
-	v := batch.Validator{Level: batch.LevelDistrict, Sender: schoolA, History: f.l.NumberHistory(dist05)}
+	v := batch.Validator{Level: studentid.LevelDistrict, Sender: schoolA, History: f.l.NumberHistory(dist05)}
 	rep, err := v.Validate(f.ctx, &file, "carddata.txt")
 	require.NoError(t, err)
 	assert.False(t, rep.Accepted)
 	assert.EqualValues(t, 5, rep.Records)
 	require.Len(t, rep.Errors, 1, "S-ID-1: only the reassigned number fails")
 	assert.ErrorIs(t, rep.Errors[0], batch.ErrReassigned)
-	assert.Equal(t, taken.RegistryNo, rep.Errors[0].RegistryNo)
+	assert.Equal(t, taken.RegistryNo.String(), rep.Errors[0].RawRegistryNo)
 }

@@ -168,13 +168,13 @@ func (l *Ledger) refused(ctx context.Context, op Operator, n *note, cause error)
 func checkOperator(op Operator, action Action) error {
 	ok := false
 	switch op.Level {
-	case LevelCity:
+	case studentid.LevelCity:
 		ok = op.District == "" && op.School == ""
-	case LevelDistrict:
+	case studentid.LevelDistrict:
 		ok = digits.Is(op.District, 2) && op.School == ""
-	case LevelSchool:
+	case studentid.LevelSchool:
 		ok = digits.Is(op.District, 2) && digits.Is(op.School, 8) && op.School[2:4] == op.District
-	case LevelApplication:
+	case studentid.LevelApplication:
 		// S-12: an application unit changes nothing, but reports a forged
 		// or misused card it stopped.
 		ok = action == actReportMisuse && op.User != ""
@@ -274,11 +274,11 @@ func (l *Ledger) stepUnscoped(ctx context.Context, tx Tx, op Operator, c Card, a
 
 // openDeadline starts a clock for level; the deadline lies in that level's
 // own scope (a district's clock is not on its schools' lists).
-func (l *Ledger) openDeadline(ctx context.Context, tx Tx, id, rule, subject string, level Level, district, school string, due time.Time) error {
+func (l *Ledger) openDeadline(ctx context.Context, tx Tx, id, rule, subject string, level studentid.Level, district, school string, due time.Time) error {
 	switch level {
-	case LevelCity:
+	case studentid.LevelCity:
 		district, school = "", ""
-	case LevelDistrict:
+	case studentid.LevelDistrict:
 		school = ""
 	}
 	return tx.PutDeadline(ctx, Deadline{ID: id, Rule: rule, Subject: subject, Level: level, District: district, School: school, Start: l.now(), DueAt: due.UTC()})
@@ -286,12 +286,12 @@ func (l *Ledger) openDeadline(ctx context.Context, tx Tx, id, rule, subject stri
 
 // openWorkingDeadline starts a clock of days working days from now for
 // level; past the calendar's years it is counted provisionally (flagged).
-func (l *Ledger) openWorkingDeadline(ctx context.Context, tx Tx, id, rule, subject string, level Level, district, school string, days int) (Deadline, error) {
+func (l *Ledger) openWorkingDeadline(ctx context.Context, tx Tx, id, rule, subject string, level studentid.Level, district, school string, days int) (Deadline, error) {
 	due, provisional := l.cal.AddWorkingDaysProvisional(l.now(), days)
 	switch level {
-	case LevelCity:
+	case studentid.LevelCity:
 		district, school = "", ""
-	case LevelDistrict:
+	case studentid.LevelDistrict:
 		school = ""
 	}
 	d := Deadline{ID: id, Rule: rule, Subject: subject, Level: level, District: district, School: school, Start: l.now(),
@@ -322,11 +322,11 @@ func lossDeliverID(cardID string) string {
 // it), and a card not found when the 10-day loss period ends is applied for
 // within a week after it (R-LOSS-5: closed by the application).
 func (l *Ledger) lossClocks(ctx context.Context, tx Tx, c Card) error {
-	if _, err := l.openWorkingDeadline(ctx, tx, lossEffectID(c.ID), "R-LOSS-1", c.ID, LevelSchool, c.District, c.School, LossEffectiveWorkingDays); err != nil {
+	if _, err := l.openWorkingDeadline(ctx, tx, lossEffectID(c.ID), "R-LOSS-1", c.ID, studentid.LevelSchool, c.District, c.School, LossEffectiveWorkingDays); err != nil {
 		return err
 	}
 	due := lossPeriodEnd(c.LostAt).In(Beijing()).AddDate(0, 0, ReplaceApplyDays)
-	return l.openDeadline(ctx, tx, lossApplyID(c.ID), "R-LOSS-5", c.ID, LevelSchool, c.District, c.School, due)
+	return l.openDeadline(ctx, tx, lossApplyID(c.ID), "R-LOSS-5", c.ID, studentid.LevelSchool, c.District, c.School, due)
 }
 
 func (l *Ledger) closeLossClocks(ctx context.Context, tx Tx, cardID string) error {
@@ -336,7 +336,9 @@ func (l *Ledger) closeLossClocks(ctx context.Context, tx Tx, cardID string) erro
 	return l.closeDeadline(ctx, tx, lossApplyID(cardID))
 }
 
-func handOnID(cardID string, level Level) string { return "R-TIME-1/" + cardID + "/" + string(level) }
+func handOnID(cardID string, level studentid.Level) string {
+	return "R-TIME-1/" + cardID + "/" + string(level)
+}
 
 // addStock moves a counter; going below zero refuses the call under rule.
 func (l *Ledger) addStock(ctx context.Context, tx Tx, rule string, key StockKey, delta int64) error {
@@ -350,14 +352,14 @@ func (l *Ledger) addStock(ctx context.Context, tx Tx, rule string, key StockKey,
 	return nil
 }
 
-func stockOf(level Level, district, school string, item StockItem) StockKey {
+func stockOf(level studentid.Level, district, school string, item StockItem) StockKey {
 	switch level {
-	case LevelCity:
-		return StockKey{Level: LevelCity, Item: item}
-	case LevelDistrict:
-		return StockKey{Level: LevelDistrict, Code: district, Item: item}
+	case studentid.LevelCity:
+		return StockKey{Level: studentid.LevelCity, Item: item}
+	case studentid.LevelDistrict:
+		return StockKey{Level: studentid.LevelDistrict, Code: district, Item: item}
 	}
-	return StockKey{Level: LevelSchool, Code: school, Item: item}
+	return StockKey{Level: studentid.LevelSchool, Code: school, Item: item}
 }
 
 // Card reads one card, if it lies in the operator's scope.
@@ -464,42 +466,42 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		if !digits.Is(r.Target, 2) {
 			return nil, nil, &RuleError{Rule: "R-ISSUE-1", Reason: reasonBadTarget}
 		}
-		return func(c *Card) error { c.District, c.Holder = r.Target, LevelDistrict; return nil },
+		return func(c *Card) error { c.District, c.Holder = r.Target, studentid.LevelDistrict; return nil },
 			func(c Card) error {
-				if err := l.addStock(ctx, tx, "R-ISSUE-1", stockOf(LevelCity, "", "", StockBlankRegistry), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-1", stockOf(studentid.LevelCity, "", "", StockBlankRegistry), -1); err != nil {
 					return err
 				}
-				return l.addStock(ctx, tx, "R-ISSUE-1", stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
+				return l.addStock(ctx, tx, "R-ISSUE-1", stockOf(studentid.LevelDistrict, c.District, "", StockBlankRegistry), 1)
 			}, nil
 	case ActShipToSchool: // R-ISSUE-2
 		if !digits.Is(r.Target, 8) || r.Target[2:4] != c.District {
 			return nil, nil, &RuleError{Rule: "R-ISSUE-2", Reason: reasonBadTarget}
 		}
-		return func(c *Card) error { c.School, c.Holder = r.Target, LevelSchool; return nil },
+		return func(c *Card) error { c.School, c.Holder = r.Target, studentid.LevelSchool; return nil },
 			func(c Card) error {
-				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelDistrict, c.District, "", StockBlankRegistry), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelDistrict, c.District, "", StockBlankRegistry), -1); err != nil {
 					return err
 				}
-				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, c.School, StockShipped), 1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelSchool, c.District, c.School, StockShipped), 1); err != nil {
 					return err
 				}
-				return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), 1)
+				return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelSchool, c.District, c.School, StockBlankRegistry), 1)
 			}, nil
 	case ActRecoverSurplus: // R-ISSUE-2
 		school := c.School
-		return func(c *Card) error { c.School, c.Holder = "", LevelDistrict; return nil },
+		return func(c *Card) error { c.School, c.Holder = "", studentid.LevelDistrict; return nil },
 			func(c Card) error {
-				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, school, StockBlankRegistry), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelSchool, c.District, school, StockBlankRegistry), -1); err != nil {
 					return err
 				}
-				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, school, StockShipped), -1); err != nil {
+				if err := l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelSchool, c.District, school, StockShipped), -1); err != nil {
 					return err
 				}
-				return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelDistrict, c.District, "", StockBlankRegistry), 1)
+				return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelDistrict, c.District, "", StockBlankRegistry), 1)
 			}, nil
 	case ActValidateDistrict: // C-MAKE-2: the stored records are the base of R-ISSUE-2
 		return nil, func(c Card) error {
-			return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(LevelSchool, c.District, c.School, StockIDRecords), 1)
+			return l.addStock(ctx, tx, "R-ISSUE-2", stockOf(studentid.LevelSchool, c.District, c.School, StockIDRecords), 1)
 		}, nil
 	case ActIssue:
 		// R-REG-1: a new card must work, so issuing a registry card
@@ -515,10 +517,10 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 				}
 				// S-8: the holder goes out with every ID card issue and
 				// reissue; the counter is the record that it did.
-				if err := l.addStock(ctx, tx, "S-8", stockOf(LevelSchool, c.District, c.School, StockHoldersIssued), 1); err != nil {
+				if err := l.addStock(ctx, tx, "S-8", stockOf(studentid.LevelSchool, c.District, c.School, StockHoldersIssued), 1); err != nil {
 					return err
 				}
-				return l.closeDeadline(ctx, tx, handOnID(c.ID, LevelSchool))
+				return l.closeDeadline(ctx, tx, handOnID(c.ID, studentid.LevelSchool))
 			}, nil
 	case ActReturnTemporary: // R-LOSS-2: the lent card goes back to school stock
 		if !c.Temporary {
@@ -526,7 +528,7 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		}
 		return func(c *Card) error { c.Student, c.Cohort, c.Temporary = "", "", false; return nil },
 			func(c Card) error {
-				return l.addStock(ctx, tx, "R-LOSS-2", stockOf(LevelSchool, c.District, c.School, StockBlankRegistry), 1)
+				return l.addStock(ctx, tx, "R-LOSS-2", stockOf(studentid.LevelSchool, c.District, c.School, StockBlankRegistry), 1)
 			}, nil
 	case ActReportLoss: // R-LOSS-1, R-LOSS-5
 		return func(c *Card) error { c.LostAt = now; return nil }, func(c Card) error { return l.lossClocks(ctx, tx, c) }, nil
@@ -540,7 +542,7 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 		}
 		return nil, nil, nil
 	case ActHandIn: // R-RECOVER-1: the cards go to the district with the slip
-		return func(c *Card) error { c.Holder = LevelDistrict; return nil }, nil, nil
+		return func(c *Card) error { c.Holder = studentid.LevelDistrict; return nil }, nil, nil
 	case ActFaultToCity:
 		if c.State == RegRecoveredDistrict { // R-RECOVER-2: only fault cards go up to the city
 			return nil, nil, &RuleError{Rule: "R-RECOVER-2", Reason: reasonRecoveredStop}
@@ -571,7 +573,7 @@ func (l *Ledger) plain(ctx context.Context, tx Tx, op Operator, c Card, r Reques
 // plainFault moves a card up the fault chain and its counters (R-FAULT-1).
 func (l *Ledger) plainFault(ctx context.Context, tx Tx, c Card, r Request) (func(*Card) error, func(Card) error, error) {
 	from := c.Holder
-	to := map[Action]Level{ActReportFault: LevelSchool, ActFaultToDistrict: LevelDistrict, ActFaultToCity: LevelCity}[r.Action]
+	to := map[Action]studentid.Level{ActReportFault: studentid.LevelSchool, ActFaultToDistrict: studentid.LevelDistrict, ActFaultToCity: studentid.LevelCity}[r.Action]
 	return func(c *Card) error {
 			if to != "" {
 				c.Holder = to

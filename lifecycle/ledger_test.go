@@ -21,12 +21,12 @@ const (
 )
 
 var (
-	city     = lifecycle.Operator{Level: lifecycle.LevelCity, User: "city-1"}
-	dist05   = lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05", User: "d05"}
-	dist06   = lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "06", User: "d06"}
-	opA      = lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: schoolA, User: "a"}
-	opB      = lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: schoolB, User: "b"}
-	transitU = lifecycle.Operator{Level: lifecycle.LevelApplication, User: "transit"}
+	city     = lifecycle.Operator{Level: studentid.LevelCity, User: "city-1"}
+	dist05   = lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "d05"}
+	dist06   = lifecycle.Operator{Level: studentid.LevelDistrict, District: "06", User: "d06"}
+	opA      = lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: schoolA, User: "a"}
+	opB      = lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: schoolB, User: "b"}
+	transitU = lifecycle.Operator{Level: studentid.LevelApplication, User: "transit"}
 )
 
 type fixture struct {
@@ -49,8 +49,9 @@ func newFixture(t *testing.T, start time.Time) *fixture {
 // check digit.
 func number(t *testing.T, school string, category studentid.StudentCategory, cohort, class, seat int) studentid.ID {
 	t.Helper()
-	id, err := studentid.Build(studentid.Fields{District: school[2:4], SchoolCategory: studentid.SchoolCategory(school[4] - '0'),
-		SchoolCode: school[5:8], StudentCategory: category, Cohort: cohort, Class: class, Seat: seat}, studentid.MOD11_10)
+	sc, err := studentid.ParseSchool(school)
+	require.NoError(t, err)
+	id, err := studentid.Build(studentid.Fields{School: sc, StudentCategory: category, Cohort: cohort, Class: class, Seat: seat}, studentid.MOD11_10)
 	require.NoError(t, err)
 	return id
 }
@@ -68,16 +69,16 @@ func (f *fixture) issuedRegistryCard(id string, school string, num studentid.ID)
 	_, err := f.l.ReceiveStock(f.ctx, city, "stock-"+id, []string{id})
 	require.NoError(f.t, err)
 	f.tr(city, id, lifecycle.ActShipToDistrict, school[2:4])
-	f.tr(lifecycle.Operator{Level: lifecycle.LevelDistrict, District: school[2:4]}, id, lifecycle.ActShipToSchool, school)
-	_, err = f.l.Personalise(f.ctx, lifecycle.Operator{Level: lifecycle.LevelSchool, District: school[2:4], School: school}, id, num)
+	f.tr(lifecycle.Operator{Level: studentid.LevelDistrict, District: school[2:4]}, id, lifecycle.ActShipToSchool, school)
+	_, err = f.l.Personalise(f.ctx, lifecycle.Operator{Level: studentid.LevelSchool, District: school[2:4], School: school}, id, num)
 	require.NoError(f.t, err)
-	return f.tr(lifecycle.Operator{Level: lifecycle.LevelSchool, District: school[2:4], School: school}, id, lifecycle.ActIssue, "")
+	return f.tr(lifecycle.Operator{Level: studentid.LevelSchool, District: school[2:4], School: school}, id, lifecycle.ActIssue, "")
 }
 
 func (f *fixture) enrol(key string, num studentid.ID) {
 	f.t.Helper()
-	school := num.School()
-	_, err := f.l.Enrol(f.ctx, lifecycle.Operator{Level: lifecycle.LevelSchool, District: school[2:4], School: school},
+	school := num.School().String()
+	_, err := f.l.Enrol(f.ctx, lifecycle.Operator{Level: studentid.LevelSchool, District: school[2:4], School: school},
 		lifecycle.Student{Key: key, Number: num.String(), Name: "张三", Gender: "1", BirthDate: "20190901", IDNumber: "110101201909010015"})
 	require.NoError(f.t, err)
 }
@@ -183,7 +184,7 @@ func TestScopes(t *testing.T) {
 		{"S-4/another school may not", opB, lifecycle.ErrForbidden},
 		{"S-4/another district may not", dist06, lifecycle.ErrForbidden},
 		{"S-4/an application unit may not", transitU, lifecycle.ErrForbidden},
-		{"S-4/a school operator outside its district code", lifecycle.Operator{Level: lifecycle.LevelSchool, District: "06", School: schoolA}, lifecycle.ErrForbidden},
+		{"S-4/a school operator outside its district code", lifecycle.Operator{Level: studentid.LevelSchool, District: "06", School: schoolA}, lifecycle.ErrForbidden},
 		{"S-4/the district may not do the school's operation", dist05, lifecycle.ErrForbidden},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -236,7 +237,7 @@ func TestRegistryStockAndIssue(t *testing.T) {
 		require.NoError(t, err)
 		return n
 	}
-	cityKey := lifecycle.StockKey{Level: lifecycle.LevelCity, Item: lifecycle.StockBlankRegistry}
+	cityKey := lifecycle.StockKey{Level: studentid.LevelCity, Item: lifecycle.StockBlankRegistry}
 	t.Run("R-ISSUE-1/shipment lands once", func(t *testing.T) {
 		again, err := f.l.ReceiveStock(f.ctx, city, "supplier-1", ids)
 		require.NoError(t, err)
@@ -254,11 +255,11 @@ func TestRegistryStockAndIssue(t *testing.T) {
 	f.tr(dist05, "S1", lifecycle.ActShipToSchool, schoolA)
 	f.tr(dist05, "S2", lifecycle.ActShipToSchool, schoolA)
 	assert.Equal(t, int64(1), stock(city, cityKey))
-	assert.Equal(t, int64(2), stock(opA, lifecycle.StockKey{Level: lifecycle.LevelSchool, Code: schoolA, Item: lifecycle.StockBlankRegistry}))
+	assert.Equal(t, int64(2), stock(opA, lifecycle.StockKey{Level: studentid.LevelSchool, Code: schoolA, Item: lifecycle.StockBlankRegistry}))
 	t.Run("R-ISSUE-2/surplus recovered to the district", func(t *testing.T) {
 		c := f.tr(dist05, "S2", lifecycle.ActRecoverSurplus, "")
 		assert.Equal(t, lifecycle.RegDistrictStock, c.State)
-		assert.Equal(t, int64(1), stock(dist05, lifecycle.StockKey{Level: lifecycle.LevelDistrict, Code: "05", Item: lifecycle.StockBlankRegistry}))
+		assert.Equal(t, int64(1), stock(dist05, lifecycle.StockKey{Level: studentid.LevelDistrict, Code: "05", Item: lifecycle.StockBlankRegistry}))
 	})
 	t.Run("R-FAULT-1/fault card goes back up to the supplier", func(t *testing.T) {
 		f.tr(opA, "S1", lifecycle.ActReportFault, "")
@@ -266,7 +267,7 @@ func TestRegistryStockAndIssue(t *testing.T) {
 		f.tr(city, "S1", lifecycle.ActFaultToCity, "")
 		c := f.tr(city, "S1", lifecycle.ActFaultToSupplier, "")
 		assert.Equal(t, lifecycle.RegReturned, c.State)
-		assert.Zero(t, stock(city, lifecycle.StockKey{Level: lifecycle.LevelCity, Item: lifecycle.StockFault}))
+		assert.Zero(t, stock(city, lifecycle.StockKey{Level: studentid.LevelCity, Item: lifecycle.StockFault}))
 		_, err := f.l.Transition(f.ctx, opA, lifecycle.Request{CardID: "S1", Action: lifecycle.ActIssue})
 		assert.ErrorIs(t, err, lifecycle.ErrIllegalTransition, "a card returned to the supplier is out of use")
 	})
@@ -350,7 +351,7 @@ func TestLossAndReplacement(t *testing.T) {
 		assert.Equal(t, lifecycle.RegSchoolStock, c.State)
 		assert.False(t, c.Temporary)
 		assert.Empty(t, c.Student)
-		n, err := f.l.StockOf(f.ctx, opA, lifecycle.StockKey{Level: lifecycle.LevelSchool, Code: schoolA, Item: lifecycle.StockBlankRegistry})
+		n, err := f.l.StockOf(f.ctx, opA, lifecycle.StockKey{Level: studentid.LevelSchool, Code: schoolA, Item: lifecycle.StockBlankRegistry})
 		require.NoError(t, err)
 		assert.Equal(t, int64(1), n)
 	})
@@ -613,7 +614,7 @@ func TestPrivacyAndAudit(t *testing.T) {
 		forged := auditEntries(t, f, "05")
 		var schoolSeq int64
 		for _, e := range forged {
-			if e.Operator.Level == lifecycle.LevelSchool && e.Outcome == "ok" {
+			if e.Operator.Level == studentid.LevelSchool && e.Outcome == "ok" {
 				schoolSeq = e.Seq
 			}
 		}
@@ -670,7 +671,7 @@ func TestPrivacyAndAudit(t *testing.T) {
 		assert.Equal(t, lifecycle.RegIssued, last.From)
 		assert.Equal(t, lifecycle.RegLost, last.To)
 		assert.Equal(t, "R-LOSS-1", last.Rule)
-		assert.Equal(t, lifecycle.LevelSchool, last.Operator.Level)
+		assert.Equal(t, studentid.LevelSchool, last.Operator.Level)
 		var before lifecycle.Card
 		require.NoError(t, json.Unmarshal([]byte(last.Before), &before))
 		assert.Equal(t, lifecycle.RegIssued, before.State)
@@ -736,9 +737,9 @@ func ExampleLedger() {
 	if err != nil {
 		panic(err)
 	}
-	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "city"}
-	school := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050123", User: "teacher"}
-	other := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050456", User: "other"}
+	city := lifecycle.Operator{Level: studentid.LevelCity, User: "city"}
+	school := lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: "01050123", User: "teacher"}
+	other := lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: "01050456", User: "other"}
 
 	if _, err := l.ReceiveStock(ctx, city, "supplier-file-digest", []string{"C1"}); err != nil {
 		panic(err)
@@ -778,4 +779,12 @@ func TestApplyForCardThroughLedger(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
+}
+
+// must returns v, panicking on err: for constant test data only.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

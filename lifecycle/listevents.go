@@ -219,7 +219,7 @@ func (f *listFold) day(start, end, now time.Time) []lists.Event {
 // listEvent builds the list event of card event e: the card ID is the
 // serial, holder the registry number.
 func listEvent(e Event, kind lists.Kind, at time.Time, holder string) (lists.Event, error) {
-	serial, err := lists.ParseSerial(e.CardID)
+	serial, err := studentid.ParseSerial(e.CardID)
 	if err != nil {
 		return lists.Event{}, &ListEventError{CardID: e.CardID, Seq: e.Seq, Err: err}
 	}
@@ -231,7 +231,11 @@ func listEvent(e Event, kind lists.Kind, at time.Time, holder string) (lists.Eve
 	if user == "" {
 		user = string(e.Operator.Level)
 	}
-	return lists.Event{Serial: serial, Registry: reg, Kind: kind, Time: at.In(Beijing()), School: e.School, Operator: user}, nil
+	school, err := studentid.ParseSchool(e.School)
+	if err != nil {
+		return lists.Event{}, &ListEventError{CardID: e.CardID, Seq: e.Seq, Err: err}
+	}
+	return lists.Event{Serial: serial, RegistryNo: reg, Kind: kind, Time: at.In(Beijing()), School: school, Operator: user}, nil
 }
 
 // ListEventError says a card event could not become a list event: the card

@@ -61,10 +61,10 @@ func TestListEventsLoss(t *testing.T) {
 		f.at(2026, 9, 30, 23, 0)
 		es := f.list(opA, 2026, 9, 30)
 		require.Len(t, es, 1, "not held back until 10 October: the 2 working days are an upper bound")
-		serial, err := lists.ParseSerial(cardA)
+		serial, err := studentid.ParseSerial(cardA)
 		require.NoError(t, err)
-		assert.Equal(t, lists.Event{Serial: serial, Registry: num, Kind: lists.KindLoss,
-			Time: time.Date(2026, 9, 30, 10, 0, 0, 0, lifecycle.Beijing()), School: schoolA, Operator: "a"}, es[0])
+		assert.Equal(t, lists.Event{Serial: serial, RegistryNo: num, Kind: lists.KindLoss,
+			Time: time.Date(2026, 9, 30, 10, 0, 0, 0, lifecycle.Beijing()), School: num.School(), Operator: "a"}, es[0])
 		f.at(2026, 10, 12, 12, 0)
 		for d := 1; d <= 12; d++ {
 			assert.Empty(t, f.list(opA, 2026, 10, d), "listed once")
@@ -175,7 +175,7 @@ func TestListEventsScope(t *testing.T) {
 	f, _ := listFixture(t)
 	f.issuedRegistryCard(cardB, schoolB, number(t, schoolB, 0, 32, 1, 1))
 	f.issuedRegistryCard(cardX, schoolX, number(t, schoolX, 0, 32, 1, 1))
-	opX := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "06", School: schoolX, User: "x"}
+	opX := lifecycle.Operator{Level: studentid.LevelSchool, District: "06", School: schoolX, User: "x"}
 	f.at(2026, 11, 9, 10, 0)
 	f.tr(opB, cardB, lifecycle.ActFreeze, "")
 	f.at(2026, 11, 9, 10, 1)
@@ -244,7 +244,7 @@ func TestListEventErrors(t *testing.T) {
 		var le *lifecycle.ListEventError
 		require.ErrorAs(t, err, &le)
 		assert.Equal(t, "not-a-serial", le.CardID)
-		assert.True(t, errors.Is(err, lists.ErrBadSerial))
+		assert.True(t, errors.Is(err, studentid.ErrSerial))
 		assert.Contains(t, err.Error(), `card "not-a-serial", event `)
 		assert.Regexp(t, `\p{Han}`, l10n.Error(err, l10n.Chinese))
 	})

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // ID card states (SPEC §4).
@@ -85,7 +86,7 @@ type Transition struct {
 	Action Action
 	From   []State
 	To     State
-	By     []Level
+	By     []studentid.Level
 	Rule   string
 }
 
@@ -102,8 +103,8 @@ type Machine struct {
 
 // levelSets returns the level lists the machines use (fresh each call, so
 // no machine shares mutable data with another).
-func levelSets() (cityOnly, districtOnly, schoolOnly, anyLevel []Level) {
-	return []Level{LevelCity}, []Level{LevelDistrict}, []Level{LevelSchool}, []Level{LevelCity, LevelDistrict, LevelSchool}
+func levelSets() (cityOnly, districtOnly, schoolOnly, anyLevel []studentid.Level) {
+	return []studentid.Level{studentid.LevelCity}, []studentid.Level{studentid.LevelDistrict}, []studentid.Level{studentid.LevelSchool}, []studentid.Level{studentid.LevelCity, studentid.LevelDistrict, studentid.LevelSchool}
 }
 
 // IDCardMachine returns the ID card's machine (SPEC §4): submitted →
@@ -116,7 +117,7 @@ func IDCardMachine() *Machine {
 		Initial: []State{IDSubmitted},
 		Transitions: []Transition{
 			{ActValidateDistrict, []State{IDSubmitted}, IDDistrictValidated, districtOnly, "C-MAKE-2"},
-			{ActReject, []State{IDSubmitted, IDDistrictValidated}, IDRejected, []Level{LevelDistrict, LevelCity}, "C-MAKE-2"},
+			{ActReject, []State{IDSubmitted, IDDistrictValidated}, IDRejected, []studentid.Level{studentid.LevelDistrict, studentid.LevelCity}, "C-MAKE-2"},
 			{ActValidateCity, []State{IDDistrictValidated}, IDCityValidated, cityOnly, "C-MAKE-3"},
 			{ActSendToFactory, []State{IDCityValidated}, IDAtFactory, cityOnly, "C-MAKE-3"},
 			{ActImportResult, []State{IDAtFactory}, IDAtCity, cityOnly, "C-ISSUE-1"},
@@ -189,7 +190,7 @@ func RegistryCardMachine() *Machine {
 // An action the machine has but not from this state is a *TransitionError
 // naming the current state and the transition's rule; a level that may not
 // perform it is a *ForbiddenError.
-func (m *Machine) Find(from State, action Action, by Level) (Transition, error) {
+func (m *Machine) Find(from State, action Action, by studentid.Level) (Transition, error) {
 	var rule string
 	for _, t := range m.Transitions {
 		if t.Action != action {
@@ -257,7 +258,7 @@ func (e *TransitionError) Unwrap() error { return ErrIllegalTransition }
 
 // ForbiddenError says an operator acted outside its scope or level (S-4).
 type ForbiddenError struct {
-	Level    Level
+	Level    studentid.Level
 	District string
 	School   string
 	Action   Action

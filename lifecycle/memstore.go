@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // MemStore is a [Store] in memory: tests, the demo, and a reference for
@@ -325,7 +327,7 @@ func (t *memTx) AppendSync(ctx context.Context, r SyncRecord) (SyncRecord, error
 	return r, nil
 }
 
-func (t *memTx) LastSync(ctx context.Context, kind SyncKind, level Level, district, school string, okOnly bool) (SyncRecord, error) {
+func (t *memTx) LastSync(ctx context.Context, kind SyncKind, level studentid.Level, district, school string, okOnly bool) (SyncRecord, error) {
 	if err := t.check(ctx); err != nil {
 		return SyncRecord{}, err
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // timePrecision is the precision stores keep times at (PostgreSQL's
@@ -11,26 +13,12 @@ import (
 // what it writes is exactly what it reads back, and audit hashes verify.
 const timePrecision = time.Microsecond
 
-// Level is one of the tiers of the card system (rule S-4). City, district and
-// school each run a level of the card management system; application units
-// (venues, the transit company, campus systems) only receive lists and may not
-// change the ledger.
-type Level string
-
-// The tiers of rule S-4.
-const (
-	LevelCity        Level = "city"
-	LevelDistrict    Level = "district"
-	LevelSchool      Level = "school"
-	LevelApplication Level = "application"
-)
-
 // Operator is who makes a call: every call of the [Ledger] carries one, so
 // every event and audit entry says who did what at which level (P-3), and the
 // scope check (a school only on its own cards, a district only on its
 // schools) has something to check against.
 type Operator struct {
-	Level Level
+	Level studentid.Level
 	// District is the 2-digit district code (positions 3-4 of a registry
 	// number); empty for the city.
 	District string
@@ -63,9 +51,9 @@ const (
 // units have none: the Ledger refuses their calls before it looks at a scope.
 func (o Operator) Scope() Scope {
 	switch o.Level {
-	case LevelCity:
+	case studentid.LevelCity:
 		return Scope{}
-	case LevelDistrict:
+	case studentid.LevelDistrict:
 		return Scope{District: o.District}
 	default:
 		return Scope{District: o.District, School: o.School}
@@ -121,7 +109,7 @@ type Card struct {
 	State State
 	// Holder is the level that has the card in hand now (city, district or
 	// school), which is also the level whose deadline runs (R-TIME-1).
-	Holder Level
+	Holder studentid.Level
 	// District and School place the card in a scope; empty while the card
 	// is in city (or district) stock.
 	District string
@@ -221,7 +209,7 @@ type AuditEntry struct {
 // StockKey names one stock counter: what (Item) is held where (Level and
 // Code: "" for the city, the district code, or the school code).
 type StockKey struct {
-	Level Level
+	Level studentid.Level
 	Code  string
 	Item  StockItem
 }
@@ -275,7 +263,7 @@ type SyncRecord struct {
 	// ID is assigned by the store, increasing.
 	ID       int64
 	Kind     SyncKind
-	Level    Level
+	Level    studentid.Level
 	District string
 	School   string
 	At       time.Time
@@ -294,7 +282,7 @@ type Deadline struct {
 	ID       string
 	Rule     string
 	Subject  string
-	Level    Level
+	Level    studentid.Level
 	District string
 	School   string
 	Start    time.Time

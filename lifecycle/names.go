@@ -21,7 +21,6 @@ const (
 	nameKind    = "card kind "
 	nameState   = "state "
 	nameAction  = "action "
-	nameLevel   = "level "
 	nameEntity  = "entity "
 	nameOutcome = "outcome "
 	// nameIDCancelled is the ID card's cancelled state: punched (打孔作废,
@@ -61,12 +60,6 @@ func (k CardKind) StateName(s State, tag language.Tag) string {
 // know are shown as stored.
 func (a Action) Localize(tag language.Tag) string {
 	return localName(tag, nameAction+string(a), string(a))
-}
-
-// Localize names the level in tag's language (市级, 区级, 校级, 应用单位 in
-// Chinese; the stored value in English).
-func (l Level) Localize(tag language.Tag) string {
-	return localName(tag, nameLevel+string(l), string(l))
 }
 
 // Outcome is what became of an audited call: [AuditEntry.Outcome] holds one.

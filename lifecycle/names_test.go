@@ -9,6 +9,7 @@ import (
 
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // TestNamesInChinese: every state and action of both machines, both card
@@ -53,8 +54,8 @@ func TestNamesInChinese(t *testing.T) {
 		assert.Equal(t, "已发放", lifecycle.KindRegistryCard.StateName(lifecycle.RegIssued, l10n.Chinese))
 	})
 	t.Run("S-4/levels", func(t *testing.T) {
-		for l, zh := range map[lifecycle.Level]string{lifecycle.LevelCity: "市级", lifecycle.LevelDistrict: "区级",
-			lifecycle.LevelSchool: "校级", lifecycle.LevelApplication: "应用单位"} {
+		for l, zh := range map[studentid.Level]string{studentid.LevelCity: "市级", studentid.LevelDistrict: "区级",
+			studentid.LevelSchool: "校级", studentid.LevelApplication: "应用单位"} {
 			assert.Equal(t, zh, l.Localize(l10n.Chinese))
 			assert.Equal(t, string(l), l.Localize(l10n.English))
 		}
@@ -82,7 +83,7 @@ func TestErrorTextsNameThingsInChinese(t *testing.T) {
 			`registry card "C1": "personalise" not allowed in state "transferred-out" (rule R-MOVE-1)`,
 			`学籍卡 "C1"：状态“已转出”下不允许“个人化”（规则 R-MOVE-1）`},
 		{"S-4/school outside its scope",
-			&lifecycle.ForbiddenError{Level: lifecycle.LevelSchool, District: "05", School: "01050123", Action: lifecycle.ActFreeze,
+			&lifecycle.ForbiddenError{Level: studentid.LevelSchool, District: "05", School: "01050123", Action: lifecycle.ActFreeze,
 				Target: lifecycle.Scope{District: "06", School: "01060789"}, Rule: "S-4"},
 			`operator school 05/01050123 may not freeze in 06/01060789`,
 			`校级操作员 05/01050123 无权在 06/01060789 执行“冻结”`},

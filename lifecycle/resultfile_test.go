@@ -11,6 +11,7 @@ import (
 
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // idCardsAtFactory submits and sends n ID cards of school A to the factory.
@@ -31,7 +32,7 @@ func idCardsAtFactory(t *testing.T, f *fixture, n int) []batch.ResultRecord {
 
 func resultFile(t *testing.T, recs []batch.ResultRecord) *bytes.Reader {
 	var buf bytes.Buffer
-	sender := batch.Header{Level: batch.LevelFactory, Code: "FAC01", Batch: "F2026-09", Created: bj(2026, 9, 1, 8)}
+	sender := batch.Header{Level: studentid.LevelFactory, Code: "FAC01", Batch: "F2026-09", Created: bj(2026, 9, 1, 8)}
 	require.NoError(t, batch.WriteResults(&buf, "results.txt", sender, recs))
 	return bytes.NewReader(buf.Bytes())
 }

@@ -29,9 +29,9 @@ func (f *fixture) deadline(id string) lifecycle.Deadline {
 // imports to the student at school.
 func (f *fixture) issuedIDCard(id string, num studentid.ID) lifecycle.Card {
 	f.t.Helper()
-	school := num.School()
-	op := lifecycle.Operator{Level: lifecycle.LevelSchool, District: school[2:4], School: school}
-	dist := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: school[2:4]}
+	school := num.School().String()
+	op := lifecycle.Operator{Level: studentid.LevelSchool, District: school[2:4], School: school}
+	dist := lifecycle.Operator{Level: studentid.LevelDistrict, District: school[2:4]}
 	_, err := f.l.SubmitIDCard(f.ctx, op, id, num, bj(2032, 8, 31, 0))
 	require.NoError(f.t, err)
 	f.tr(dist, id, lifecycle.ActValidateDistrict, "")
@@ -466,7 +466,7 @@ func TestDuties(t *testing.T) {
 		assert.ErrorIs(t, err, lifecycle.ErrForbidden, "not even reading a card")
 		_, err = f.l.RecordSync(f.ctx, admin, lifecycle.SyncBackup, 0, true, "")
 		require.NoError(t, err, "the system's own upkeep is its job")
-		_, err = f.l.Transition(f.ctx, lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: schoolA, Role: "janitor"},
+		_, err = f.l.Transition(f.ctx, lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: schoolA, Role: "janitor"},
 			lifecycle.Request{CardID: "S1", Action: lifecycle.ActFreeze})
 		assert.ErrorIs(t, err, lifecycle.ErrForbidden, "an unknown role")
 		es := auditEntries(t, f, "05")

@@ -156,7 +156,7 @@ func TestMachinesAsData(t *testing.T) {
 		})
 	}
 	t.Run("R-MOVE-1/no personalisation of a card in transfer", func(t *testing.T) {
-		_, err := lifecycle.RegistryCardMachine().Find(lifecycle.RegTransferredOut, lifecycle.ActPersonalise, lifecycle.LevelSchool)
+		_, err := lifecycle.RegistryCardMachine().Find(lifecycle.RegTransferredOut, lifecycle.ActPersonalise, studentid.LevelSchool)
 		var te *lifecycle.TransitionError
 		require.ErrorAs(t, err, &te)
 		assert.Equal(t, "R-MOVE-1", te.Rule)
@@ -164,7 +164,7 @@ func TestMachinesAsData(t *testing.T) {
 		assert.Contains(t, te.Localize(l10n.Chinese), "状态")
 	})
 	t.Run("S-4/a school may not validate at the district", func(t *testing.T) {
-		_, err := lifecycle.IDCardMachine().Find(lifecycle.IDSubmitted, lifecycle.ActValidateDistrict, lifecycle.LevelSchool)
+		_, err := lifecycle.IDCardMachine().Find(lifecycle.IDSubmitted, lifecycle.ActValidateDistrict, studentid.LevelSchool)
 		assert.ErrorIs(t, err, lifecycle.ErrForbidden)
 	})
 }
@@ -176,7 +176,7 @@ func TestErrorTextsInChinese(t *testing.T) {
 		&lifecycle.ConflictError{Entity: "card", Key: "1", Expected: 1, Stored: 2},
 		&lifecycle.ConflictError{Entity: "card", Key: "1", Expected: 1, Stored: -1},
 		&lifecycle.TransitionError{Kind: lifecycle.KindIDCard, CardID: "1", Action: lifecycle.ActReportLoss, State: lifecycle.IDIssued, Rule: "C-MGMT-1"},
-		&lifecycle.ForbiddenError{Level: lifecycle.LevelSchool, Action: "x"},
+		&lifecycle.ForbiddenError{Level: studentid.LevelSchool, Action: "x"},
 		&lifecycle.RuleError{Rule: "R-MOVE-2", Reason: "student no longer at school"},
 		&lifecycle.AuditError{Chain: "05", Seq: 3, Problem: "contents do not match its hash (edited)"},
 		&lifecycle.CalendarError{Line: 1, Problem: "no year declared"},

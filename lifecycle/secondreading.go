@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bjedu/studentcard/studentid"
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/internal/digits"
@@ -40,8 +41,8 @@ func CardTerms(kind ApplicationKind, cause Cause) (Terms, error) {
 // fault for CauseUpperError and CauseSchoolError (ignored otherwise); maker
 // is the level that prints the new card (a district prints small batches,
 // C-MAKE-2; otherwise the city).
-func IDReplacementCost(c Cause, erring, maker Level) (t Terms, keeper Level, err error) {
-	if maker != LevelCity && maker != LevelDistrict {
+func IDReplacementCost(c Cause, erring, maker studentid.Level) (t Terms, keeper studentid.Level, err error) {
+	if maker != studentid.LevelCity && maker != studentid.LevelDistrict {
 		return Terms{}, "", &RuleError{Rule: "C-FEE-1", Reason: reasonBadTarget}
 	}
 	t, err = IDReplacementTerms(c)
@@ -51,9 +52,9 @@ func IDReplacementCost(c Cause, erring, maker Level) (t Terms, keeper Level, err
 	switch c {
 	case CauseUpperError, CauseSchoolError:
 		switch erring {
-		case LevelSchool:
+		case studentid.LevelSchool:
 			t.Payer = PayerSchool
-		case LevelDistrict, LevelCity:
+		case studentid.LevelDistrict, studentid.LevelCity:
 			t.Payer = PayerUpper
 		default:
 			return Terms{}, "", &RuleError{Rule: "C-FEE-1", Reason: reasonBadTarget}
@@ -109,11 +110,11 @@ func (l *Ledger) FileApplication(ctx context.Context, op Operator, owner string,
 			return err
 		}
 		switch {
-		case op.Level == LevelSchool:
+		case op.Level == studentid.LevelSchool:
 			step = filingSubmitted
-		case op.Level == LevelDistrict && school != "":
+		case op.Level == studentid.LevelDistrict && school != "":
 			step, needs = filingForwarded, filingSubmitted
-		case op.Level == LevelDistrict:
+		case op.Level == studentid.LevelDistrict:
 			step = filingSubmitted
 		case school != "":
 			step, needs = filingFiled, filingForwarded
@@ -227,7 +228,7 @@ func (l *Ledger) HolderView(ctx context.Context, op Operator, studentKey, cardID
 	var out HolderView
 	n := &note{action: "holder-view", subject: studentKey, rule: "S-13", detail: map[string]any{"card": cardID}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelSchool {
+		if op.Level != studentid.LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "holder-view", Rule: "S-13"}
 		}
 		s, err := tx.GetStudent(ctx, studentKey)
@@ -455,7 +456,7 @@ func (l *Ledger) ReportDamaged(ctx context.Context, op Operator, cardID, detail 
 	var out Deadline
 	n := &note{action: string(actReportDamage), subject: cardID, rule: "R-LOSS-5", detail: map[string]any{"detail": detail}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelSchool {
+		if op.Level != studentid.LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: actReportDamage, Rule: "S-4"}
 		}
 		c, err := tx.GetCard(ctx, cardID)
@@ -481,7 +482,7 @@ func (l *Ledger) ReportDamaged(ctx context.Context, op Operator, cardID, detail 
 			return err
 		}
 		due := l.now().In(Beijing()).AddDate(0, 0, ReplaceApplyDays)
-		if err := l.openDeadline(ctx, tx, id, "R-LOSS-5", c.ID, LevelSchool, c.District, c.School, due); err != nil {
+		if err := l.openDeadline(ctx, tx, id, "R-LOSS-5", c.ID, studentid.LevelSchool, c.District, c.School, due); err != nil {
 			return err
 		}
 		out, err = tx.GetDeadline(ctx, id)

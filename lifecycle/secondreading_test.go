@@ -81,7 +81,7 @@ func TestHolderGoesOutWithEveryIDCard(t *testing.T) {
 	num := number(t, schoolA, 0, 30, 3, 7)
 	f.issuedIDCard("ID1", num)
 	holders := func() int64 {
-		n, err := f.l.StockOf(f.ctx, opA, lifecycle.StockKey{Level: lifecycle.LevelSchool, Code: schoolA, Item: lifecycle.StockHoldersIssued})
+		n, err := f.l.StockOf(f.ctx, opA, lifecycle.StockKey{Level: studentid.LevelSchool, Code: schoolA, Item: lifecycle.StockHoldersIssued})
 		require.NoError(t, err)
 		return n
 	}
@@ -127,15 +127,15 @@ func TestFees(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
 		cause         lifecycle.Cause
-		erring, maker lifecycle.Level
+		erring, maker studentid.Level
 		payer         lifecycle.Payer
-		keeper        lifecycle.Level
+		keeper        studentid.Level
 	}{
-		{"C-FEE-1/a lost ID card printed at the district: the district keeps the fee", lifecycle.CauseLost, "", lifecycle.LevelDistrict, lifecycle.PayerStudent, lifecycle.LevelDistrict},
-		{"C-FEE-1/made by the city: the fee is passed up", lifecycle.CauseDamaged, "", lifecycle.LevelCity, lifecycle.PayerStudent, lifecycle.LevelCity},
-		{"C-FEE-1/the school's own error: the school pays", lifecycle.CauseSchoolError, lifecycle.LevelSchool, lifecycle.LevelCity, lifecycle.PayerSchool, ""},
-		{"C-FEE-1/the district's own error: the district pays, not the school", lifecycle.CauseUpperError, lifecycle.LevelDistrict, lifecycle.LevelDistrict, lifecycle.PayerUpper, ""},
-		{"C-FEE-1/bad quality: the supplier", lifecycle.CauseBadQuality, "", lifecycle.LevelCity, lifecycle.PayerSupplier, ""},
+		{"C-FEE-1/a lost ID card printed at the district: the district keeps the fee", lifecycle.CauseLost, "", studentid.LevelDistrict, lifecycle.PayerStudent, studentid.LevelDistrict},
+		{"C-FEE-1/made by the city: the fee is passed up", lifecycle.CauseDamaged, "", studentid.LevelCity, lifecycle.PayerStudent, studentid.LevelCity},
+		{"C-FEE-1/the school's own error: the school pays", lifecycle.CauseSchoolError, studentid.LevelSchool, studentid.LevelCity, lifecycle.PayerSchool, ""},
+		{"C-FEE-1/the district's own error: the district pays, not the school", lifecycle.CauseUpperError, studentid.LevelDistrict, studentid.LevelDistrict, lifecycle.PayerUpper, ""},
+		{"C-FEE-1/bad quality: the supplier", lifecycle.CauseBadQuality, "", studentid.LevelCity, lifecycle.PayerSupplier, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			terms, keeper, err := lifecycle.IDReplacementCost(tc.cause, tc.erring, tc.maker)
@@ -145,9 +145,9 @@ func TestFees(t *testing.T) {
 		})
 	}
 	t.Run("C-FEE-1/a school does not print ID cards", func(t *testing.T) {
-		_, _, err := lifecycle.IDReplacementCost(lifecycle.CauseLost, "", lifecycle.LevelSchool)
+		_, _, err := lifecycle.IDReplacementCost(lifecycle.CauseLost, "", studentid.LevelSchool)
 		assert.Equal(t, "C-FEE-1", ruleOf(t, err))
-		_, _, err = lifecycle.IDReplacementCost(lifecycle.CauseSchoolError, "", lifecycle.LevelCity)
+		_, _, err = lifecycle.IDReplacementCost(lifecycle.CauseSchoolError, "", studentid.LevelCity)
 		assert.Equal(t, "C-FEE-1", ruleOf(t, err), "an error needs the level at fault")
 	})
 }
@@ -197,7 +197,7 @@ func TestMisuseReport(t *testing.T) {
 		last := h[len(h)-1]
 		assert.Equal(t, lifecycle.Action("report-misuse"), last.Action)
 		assert.Equal(t, "S-12", last.Rule)
-		assert.Equal(t, lifecycle.LevelApplication, last.Operator.Level)
+		assert.Equal(t, studentid.LevelApplication, last.Operator.Level)
 		assert.Equal(t, lifecycle.RegIssued, f.card(cardA).State, "the school decides what happens to the card")
 		unsent, err := f.l.Unsent(f.ctx, opA, 100)
 		require.NoError(t, err)
@@ -265,7 +265,7 @@ func TestRecoveredCardsStopAtTheDistrict(t *testing.T) {
 	require.NoError(t, err)
 	c := f.tr(opA, "R1", lifecycle.ActHandIn, "")
 	assert.Equal(t, lifecycle.RegRecoveredDistrict, c.State)
-	assert.Equal(t, lifecycle.LevelDistrict, c.Holder)
+	assert.Equal(t, studentid.LevelDistrict, c.Holder)
 	_, err = f.l.Transition(f.ctx, dist05, lifecycle.Request{CardID: "R1", Action: lifecycle.ActFaultToCity})
 	assert.Equal(t, "R-RECOVER-2", ruleOf(t, err), "recovered cards are not sent up to the city")
 	f.issuedRegistryCard("F1", schoolA, number(t, schoolA, 0, 30, 3, 8))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/internal/digits"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // ShipReserve moves reserve cards (预备卡: ID-card blanks with the background
@@ -19,7 +20,7 @@ func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, 
 	var out ReserveEntry
 	n := &note{action: "ship-reserve", subject: district, rule: "S-7", detail: map[string]any{"count": count}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelCity {
+		if op.Level != studentid.LevelCity {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "ship-reserve", Rule: "S-7"}
 		}
 		if !digits.Is(district, 2) {
@@ -28,7 +29,7 @@ func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, 
 		if count <= 0 {
 			return &RuleError{Rule: "S-7", Reason: reasonBadCount}
 		}
-		balance, err := tx.AddStock(ctx, stockOf(LevelDistrict, district, "", StockReserveID), count)
+		balance, err := tx.AddStock(ctx, stockOf(studentid.LevelDistrict, district, "", StockReserveID), count)
 		out = ReserveEntry{At: l.now(), District: district, Movement: "in", Count: count, Balance: balance, User: op.User}
 		return err
 	})
@@ -40,13 +41,13 @@ func (l *Ledger) ShipReserve(ctx context.Context, op Operator, district string, 
 func (l *Ledger) SetToIssue(ctx context.Context, op Operator, count int64) error {
 	n := &note{action: "set-to-issue", subject: op.District, rule: "C-RESERVE-1", detail: map[string]any{"count": count}}
 	return l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelDistrict {
+		if op.Level != studentid.LevelDistrict {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "set-to-issue", Rule: "C-RESERVE-1"}
 		}
 		if count < 0 {
 			return &RuleError{Rule: "C-RESERVE-1", Reason: reasonBadCount}
 		}
-		key := stockOf(LevelDistrict, op.District, "", StockToIssue)
+		key := stockOf(studentid.LevelDistrict, op.District, "", StockToIssue)
 		cur, err := tx.Stock(ctx, key)
 		if err != nil {
 			return err
@@ -63,20 +64,20 @@ func (l *Ledger) PrintSmallBatch(ctx context.Context, op Operator, count int64) 
 	var out ReserveStatus
 	n := &note{action: "print-small-batch", subject: op.District, rule: "S-7", detail: map[string]any{"count": count}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelDistrict {
+		if op.Level != studentid.LevelDistrict {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "print-small-batch", Rule: "S-7"}
 		}
 		if count <= 0 || count >= SmallBatchLimit {
 			return &RuleError{Rule: "C-MAKE-2", Reason: reasonSmallBatch}
 		}
-		stock, err := tx.AddStock(ctx, stockOf(LevelDistrict, op.District, "", StockReserveID), -count)
+		stock, err := tx.AddStock(ctx, stockOf(studentid.LevelDistrict, op.District, "", StockReserveID), -count)
 		if err != nil {
 			return err
 		}
 		if stock < 0 {
 			return &RuleError{Rule: "S-7", Reason: reasonStockShort}
 		}
-		toIssue, err := tx.Stock(ctx, stockOf(LevelDistrict, op.District, "", StockToIssue))
+		toIssue, err := tx.Stock(ctx, stockOf(studentid.LevelDistrict, op.District, "", StockToIssue))
 		out = reserveStatus(stock, toIssue)
 		out.Entry = ReserveEntry{At: l.now(), District: op.District, Movement: "out", Count: count, Balance: stock, User: op.User}
 		n.detail["alert"] = out.Alert
@@ -92,11 +93,11 @@ func (l *Ledger) Reserve(ctx context.Context, op Operator, district string) (Res
 	}
 	var out ReserveStatus
 	err := l.store.Tx(ctx, func(tx Tx) error {
-		stock, err := tx.Stock(ctx, stockOf(LevelDistrict, district, "", StockReserveID))
+		stock, err := tx.Stock(ctx, stockOf(studentid.LevelDistrict, district, "", StockReserveID))
 		if err != nil {
 			return err
 		}
-		toIssue, err := tx.Stock(ctx, stockOf(LevelDistrict, district, "", StockToIssue))
+		toIssue, err := tx.Stock(ctx, stockOf(studentid.LevelDistrict, district, "", StockToIssue))
 		out = reserveStatus(stock, toIssue)
 		return err
 	})
@@ -107,9 +108,9 @@ func (l *Ledger) Reserve(ctx context.Context, op Operator, district string) (Res
 func (l *Ledger) StockOf(ctx context.Context, op Operator, key StockKey) (int64, error) {
 	district, school := "", ""
 	switch key.Level {
-	case LevelDistrict:
+	case studentid.LevelDistrict:
 		district = key.Code
-	case LevelSchool:
+	case studentid.LevelSchool:
 		if len(key.Code) == 8 {
 			district, school = key.Code[2:4], key.Code
 		}
@@ -270,7 +271,7 @@ func (l *Ledger) ScheduleDuties(ctx context.Context, op Operator) ([]Deadline, e
 			out = append(out, Deadline{ID: dutyID("R-OPS-2", string(kind), op), Rule: "R-OPS-2", Subject: string(kind), Level: op.Level,
 				District: op.District, School: op.School, Start: now, DueAt: due.UTC(), WorkingDays: days, Provisional: provisional})
 		}
-		if op.Level == LevelSchool {
+		if op.Level == studentid.LevelSchool {
 			for _, duty := range []struct {
 				subject string
 				by      int
@@ -432,10 +433,10 @@ func (l *Ledger) SchoolShipment(ctx context.Context, op Operator, school string)
 	p := ShipmentPlan{School: school}
 	err := l.store.Tx(ctx, func(tx Tx) error {
 		var err error
-		if p.IDRecords, err = tx.Stock(ctx, stockOf(LevelSchool, school[2:4], school, StockIDRecords)); err != nil {
+		if p.IDRecords, err = tx.Stock(ctx, stockOf(studentid.LevelSchool, school[2:4], school, StockIDRecords)); err != nil {
 			return err
 		}
-		p.Shipped, err = tx.Stock(ctx, stockOf(LevelSchool, school[2:4], school, StockShipped))
+		p.Shipped, err = tx.Stock(ctx, stockOf(studentid.LevelSchool, school[2:4], school, StockShipped))
 		return err
 	})
 	p.Allocation = int64(SchoolAllocation(int(p.IDRecords)))

@@ -3,6 +3,8 @@ package lifecycle
 import (
 	"context"
 	"time"
+
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // Store is what the ledger needs from a database, in the spirit of
@@ -140,7 +142,7 @@ type SyncTx interface {
 	// LastSync returns the latest record (highest ID) of a kind for exactly
 	// this level, district and school; with okOnly, the latest successful
 	// one. *NotFoundError if none.
-	LastSync(ctx context.Context, kind SyncKind, level Level, district, school string, okOnly bool) (SyncRecord, error)
+	LastSync(ctx context.Context, kind SyncKind, level studentid.Level, district, school string, okOnly bool) (SyncRecord, error)
 }
 
 // DeadlineTx is the clocks that run for somebody and the overdue query (R-TIME-1, R-LOSS-3, R-OPS-2).

@@ -53,9 +53,9 @@ func (l *Ledger) Enrol(ctx context.Context, op Operator, s Student) (Student, er
 		if err != nil {
 			return err
 		}
-		if op.Level != LevelSchool || id.School() != op.School {
+		if op.Level != studentid.LevelSchool || id.School().String() != op.School {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "enrol",
-				Target: Scope{District: id.District(), School: id.School()}, Rule: "S-4"}
+				Target: Scope{District: id.District().Local(), School: id.School().String()}, Rule: "S-4"}
 		}
 		for _, f := range [][2]string{{"name", s.Name}, {"gender", s.Gender}, {"birth-date", s.BirthDate}, {"id-number", s.IDNumber}} {
 			if err := checkStudentField(f[0], f[1]); err != nil {
@@ -174,7 +174,7 @@ func (l *Ledger) TransferOut(ctx context.Context, op Operator, studentKey string
 		if _, err := tx.PutStudent(ctx, s); err != nil {
 			return err
 		}
-		if _, err := l.openWorkingDeadline(ctx, tx, transferID(s.Key), "R-TIME-2", s.Key, LevelSchool, s.District, s.School, RegistryTransferWorkingDays); err != nil {
+		if _, err := l.openWorkingDeadline(ctx, tx, transferID(s.Key), "R-TIME-2", s.Key, studentid.LevelSchool, s.District, s.School, RegistryTransferWorkingDays); err != nil {
 			return err
 		}
 		return l.closeEnrolment(ctx, tx, s.Key, s.School)
@@ -189,7 +189,7 @@ func (l *Ledger) TransferOut(ctx context.Context, op Operator, studentKey string
 func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string) error {
 	n := &note{action: string(ActTransferIn), subject: studentKey, rule: "R-MOVE-1", detail: map[string]any{}}
 	return l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelSchool {
+		if op.Level != studentid.LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: ActTransferIn, Rule: "S-4"}
 		}
 		s, err := l.loadStudent(ctx, tx, studentKey)
@@ -217,13 +217,13 @@ func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string)
 			// The card leaves the old school's scope: the transfer-out
 			// released it to the school the student transfers to.
 			if _, _, err := l.stepUnscoped(ctx, tx, op, c, ActTransferIn, "", func(c *Card) error {
-				c.District, c.School, c.Holder = op.District, op.School, LevelSchool
+				c.District, c.School, c.Holder = op.District, op.School, studentid.LevelSchool
 				return nil
 			}); err != nil {
 				return err
 			}
 			// R-ISSUE-3: the school stocks cards arriving with transfer students.
-			if err := l.addStock(ctx, tx, "R-ISSUE-3", stockOf(LevelSchool, op.District, op.School, StockBlankRegistry), 1); err != nil {
+			if err := l.addStock(ctx, tx, "R-ISSUE-3", stockOf(studentid.LevelSchool, op.District, op.School, StockBlankRegistry), 1); err != nil {
 				return err
 			}
 		}
@@ -248,7 +248,7 @@ func (l *Ledger) TransferIn(ctx context.Context, op Operator, studentKey string)
 func (l *Ledger) Resume(ctx context.Context, op Operator, studentKey string) error {
 	n := &note{action: string(ActResume), subject: studentKey, rule: "R-MOVE-2", detail: map[string]any{}}
 	return l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelSchool {
+		if op.Level != studentid.LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: ActResume, Rule: "S-4"}
 		}
 		s, err := l.loadStudent(ctx, tx, studentKey)
@@ -274,7 +274,7 @@ func (l *Ledger) Resume(ctx context.Context, op Operator, studentKey string) err
 			// The card may lie under the school the student left last: the
 			// student is back here, and so is the card.
 			if _, _, err := l.stepUnscoped(ctx, tx, op, c, ActResume, "resume", func(c *Card) error {
-				c.District, c.School, c.Holder, c.ValidUntil = op.District, op.School, LevelSchool, validUntil.UTC()
+				c.District, c.School, c.Holder, c.ValidUntil = op.District, op.School, studentid.LevelSchool, validUntil.UTC()
 				return nil
 			}); err != nil {
 				return err
@@ -368,7 +368,7 @@ func (l *Ledger) Leave(ctx context.Context, op Operator, studentKey, reason stri
 				}
 			}
 			if reason == LeaveDeceased {
-				if _, err := l.openWorkingDeadline(ctx, tx, deceasedID(c.ID), "R-TIME-2", c.ID, LevelSchool, s.District, s.School, RegistryTransferWorkingDays); err != nil {
+				if _, err := l.openWorkingDeadline(ctx, tx, deceasedID(c.ID), "R-TIME-2", c.ID, studentid.LevelSchool, s.District, s.School, RegistryTransferWorkingDays); err != nil {
 					return err
 				}
 			}
@@ -400,7 +400,7 @@ func (l *Ledger) Recover(ctx context.Context, op Operator, leaveID, handler stri
 	var out LeaveRecord
 	n := &note{action: string(ActRecover), subject: leaveID, rule: "R-LEAVE-2", detail: map[string]any{"handler": handler}}
 	err := l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelSchool {
+		if op.Level != studentid.LevelSchool {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: ActRecover, Rule: "S-4"}
 		}
 		r, err := tx.GetLeave(ctx, leaveID)
@@ -464,7 +464,7 @@ func (l *Ledger) ApplyForCard(ctx context.Context, op Operator, n Newcomer) (App
 	var kind ApplicationKind
 	nt := &note{action: "apply-card", subject: n.Number.String(), rule: "S-ID-4", detail: map[string]any{}}
 	err := l.do(ctx, op, nt, func(tx Tx) error {
-		if err := checkScope(op, "apply-card", n.Number.District(), n.Number.School()); err != nil {
+		if err := checkScope(op, "apply-card", n.Number.District().Local(), n.Number.School().String()); err != nil {
 			if s, known, e := studentOfNumber(ctx, tx, n.Number.String()); e != nil || !known || checkScope(op, "apply-card", s.District, s.School) != nil {
 				return err
 			}
@@ -579,7 +579,7 @@ func (l *Ledger) ExportNumberChanges(ctx context.Context, op Operator, numbers [
 func (l *Ledger) FileNumberChanges(ctx context.Context, op Operator, numbers []string) error {
 	n := &note{action: "file-number-changes", rule: "S-ID-5", detail: map[string]any{"numbers": numbers}}
 	return l.do(ctx, op, n, func(tx Tx) error {
-		if op.Level != LevelCity {
+		if op.Level != studentid.LevelCity {
 			return &ForbiddenError{Level: op.Level, District: op.District, School: op.School, Action: "file-number-changes", Rule: "S-ID-5"}
 		}
 		for _, num := range numbers {
@@ -685,7 +685,7 @@ func (l *Ledger) ApproveChange(ctx context.Context, approver Operator, ch Contro
 		if err != nil {
 			return err
 		}
-		if approver.Level == LevelSchool {
+		if approver.Level == studentid.LevelSchool {
 			return &RuleError{Rule: "P-2", Reason: reasonNeedsApproval}
 		}
 		return checkScope(approver, "approve", s.District, s.School)
@@ -784,7 +784,7 @@ func approves(approver, op Operator, s Student) bool {
 	if checkOperator(approver, "approve") != nil || !approver.Scope().Contains(s.District, s.School) {
 		return false
 	}
-	rank := map[Level]int{LevelCity: 3, LevelDistrict: 2, LevelSchool: 1}
+	rank := map[studentid.Level]int{studentid.LevelCity: 3, studentid.LevelDistrict: 2, studentid.LevelSchool: 1}
 	return rank[approver.Level] > rank[op.Level]
 }
 
@@ -883,7 +883,7 @@ func (l *Ledger) RecordExport(ctx context.Context, op Operator, r ExportRequest)
 				return &RuleError{Rule: "P-6", Reason: reasonExportP6}
 			}
 		}
-		if r.Bulk && op.Level != LevelCity {
+		if r.Bulk && op.Level != studentid.LevelCity {
 			return &RuleError{Rule: "P-6", Reason: reasonBulkExport}
 		}
 		return nil

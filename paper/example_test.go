@@ -17,8 +17,9 @@ func ExampleHandoverSheet() {
 	if errors.Is(err, paper.ErrNoFont) {
 		font = nil // HandoverSheet then fails with the same ErrNoFont
 	}
+	school, _ := studentid.ParseSchool("01080456")
 	h := batch.Pack([]batch.GroupCount{{
-		GroupKey:   batch.GroupKey{FactoryBatch: "F2026-01", School: "01080456", Category: studentid.StudentPrimary, Cohort: 32},
+		GroupKey:   batch.GroupKey{FactoryBatch: "F2026-01", School: school, Category: studentid.StudentPrimary, Cohort: 32},
 		SchoolName: "北京市测试学校", Count: 120,
 	}}, batch.BoxSizes{Big: 200, Small: 100})
 	var pdf bytes.Buffer

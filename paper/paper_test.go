@@ -85,8 +85,8 @@ func pdfPage(t *testing.T, pdf []byte, dpi string) (image.Image, string) {
 func handover(t *testing.T) *batch.Handover {
 	t.Helper()
 	return batch.Pack([]batch.GroupCount{
-		{GroupKey: batch.GroupKey{FactoryBatch: "F2026-01", School: "01080456", Category: studentid.StudentPrimary, Cohort: 32}, SchoolName: "北京市测试学校", Count: 120},
-		{GroupKey: batch.GroupKey{FactoryBatch: "F2026-01", School: "01081203", Category: studentid.StudentJunior, Cohort: 29}, SchoolName: "北京市第二十中学", Count: 35},
+		{GroupKey: batch.GroupKey{FactoryBatch: "F2026-01", School: testSchool("01080456"), Category: studentid.StudentPrimary, Cohort: 32}, SchoolName: "北京市测试学校", Count: 120},
+		{GroupKey: batch.GroupKey{FactoryBatch: "F2026-01", School: testSchool("01081203"), Category: studentid.StudentJunior, Cohort: 29}, SchoolName: "北京市第二十中学", Count: 35},
 	}, batch.BoxSizes{Big: 200, Small: 100})
 }
 
@@ -137,7 +137,7 @@ func TestHandoverSheetManyPages(t *testing.T) {
 	var counts []batch.GroupCount
 	for i := range 120 {
 		school := "0108" + string(rune('0'+i/100)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) + "1"
-		counts = append(counts, batch.GroupCount{GroupKey: batch.GroupKey{FactoryBatch: "F1", School: school, Category: studentid.StudentPrimary, Cohort: 32}, SchoolName: "北京市海淀区实验小学", Count: 30})
+		counts = append(counts, batch.GroupCount{GroupKey: batch.GroupKey{FactoryBatch: "F1", School: testSchool(school), Category: studentid.StudentPrimary, Cohort: 32}, SchoolName: "北京市海淀区实验小学", Count: 30})
 	}
 	h := batch.Pack(counts, batch.BoxSizes{})
 	var buf bytes.Buffer
@@ -171,8 +171,8 @@ func TestSlips(t *testing.T) {
 	t.Run("R-FAULT-1 fault slip", func(t *testing.T) {
 		var buf bytes.Buffer
 		recs := []batch.FaultRecord{
-			{SlipNo: "F1", CardSerial: "86274C2D734BB034", RegistryNo: id.String(), School: "01080456", Fault: batch.FaultPerso, FoundOn: "20260902", Stage: batch.LevelSchool, Handler: "李老师"},
-			{SlipNo: "F1", CardSerial: "86274C2D734BB035", School: "01080456", Fault: batch.FaultBroken, FoundOn: "20260903", Stage: batch.LevelSchool, Handler: "李老师"},
+			{SlipNo: "F1", CardSerial: "86274C2D734BB034", RegistryNo: id, School: testSchool("01080456"), Fault: batch.FaultPerso, FoundOn: "20260902", Level: studentid.LevelSchool, Handler: "李老师"},
+			{SlipNo: "F1", CardSerial: "86274C2D734BB035", School: testSchool("01080456"), Fault: batch.FaultBroken, FoundOn: "20260903", Level: studentid.LevelSchool, Handler: "李老师"},
 		}
 		require.NoError(t, paper.FaultSlip(&buf, recs, paper.Sheet{No: "F1", From: "北京市测试学校", To: "北京市海淀区"}, paper.Options{Font: f}))
 		text := compact(pdfText(t, buf.Bytes()))
@@ -369,6 +369,13 @@ func TestDeterministic(t *testing.T) {
 	require.NoError(t, paper.HandoverSheet(&b, handover(t), sheet, paper.Options{Font: f}))
 	assert.Equal(t, a.Bytes(), b.Bytes())
 	assert.Less(t, a.Len(), 200<<10, "the font is embedded as a subset")
+}
+
+// testSchool parses a school code of the test data; a wrong constant gives the
+// zero School, which the code under test refuses loudly.
+func testSchool(s string) studentid.School {
+	v, _ := studentid.ParseSchool(s)
+	return v
 }
 
 func TestReserveRegister(t *testing.T) {

@@ -57,7 +57,7 @@ func HandoverSheet(w io.Writer, h *batch.Handover, s Sheet, opt Options) error {
 				return
 			}
 			t.row(d.data("big box", r.BigBox), d.data("small box", r.SmallBox), d.data("factory batch", r.FactoryBatch),
-				r.School, d.data("school name", r.SchoolName), strconv.Itoa(int(r.Category)), fmt.Sprintf("%02d", r.Cohort), strconv.Itoa(r.Count))
+				r.School.String(), d.data("school name", r.SchoolName), strconv.Itoa(int(r.Category)), fmt.Sprintf("%02d", r.Cohort), strconv.Itoa(r.Count))
 		}
 		bigs, smalls := h.Labels()
 		d.pdf.Ln(3)
@@ -146,7 +146,7 @@ func FaultSlip(w io.Writer, recs []batch.FaultRecord, s Sheet, opt Options) erro
 			if r.Fault == batch.FaultBroken {
 				fault = d.t("stopped working")
 			}
-			t.row(strconv.Itoa(i+1), d.data("card serial", r.CardSerial), d.data("registry number", r.RegistryNo), d.data("school code", r.School),
+			t.row(strconv.Itoa(i+1), d.data("card serial", r.CardSerial), d.data("registry number", r.RegistryNo.String()), d.data("school code", r.School.String()),
 				fault, d.data("found on", r.FoundOn), d.data("handler", r.Handler))
 		}
 		d.pdf.Ln(3)

@@ -28,7 +28,7 @@ func ExampleParse() {
 	fmt.Println(err)
 	fmt.Println(l10n.Error(err, l10n.Chinese))
 	// Output:
-	// 0105312392712348 district 05 school 01053123
+	// 0105312392712348 district 0105 school 01053123
 	// twelve-year school (primary, junior and senior) / senior high transient student treated as local
 	// cohort 27 class 12 seat 34
 	// true true senior high blue
@@ -74,10 +74,13 @@ func ExampleID_Verify() {
 // Build generates demo data: every field given, the check digit from the
 // reference scheme.
 func ExampleBuild() {
+	school, err := studentid.ParseSchool("01050012")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	id, err := studentid.Build(studentid.Fields{
-		District:        "05",
-		SchoolCategory:  studentid.SchoolPrimary,
-		SchoolCode:      "012",
+		School:          school,
 		StudentCategory: studentid.StudentPrimaryTransient,
 		Cohort:          31,
 		Class:           2,
@@ -85,7 +88,7 @@ func ExampleBuild() {
 	}, studentid.MOD11_10)
 	fmt.Println(id, err, id.IsTransient())
 
-	_, err = studentid.Build(studentid.Fields{District: "05", SchoolCategory: studentid.SchoolPrimary, SchoolCode: "012",
+	_, err = studentid.Build(studentid.Fields{School: school,
 		StudentCategory: studentid.StudentPrimary, Cohort: 31, Class: 0, Seat: 17}, studentid.MOD11_10)
 	fmt.Println(l10n.Error(err, l10n.Chinese))
 	// Output:

@@ -160,20 +160,26 @@ func (id ID) IsZero() bool { return id == ID{} }
 // in Beijing).
 func (id ID) Province() string { return string(id.d[0:2]) }
 
-// District returns positions 3-4, the district/county code. Batch files are
-// split and routed by it.
-func (id ID) District() string { return string(id.d[2:4]) }
+// District returns positions 1-4, the student's district (province and
+// district code). Batch files are split and routed by it.
+func (id ID) District() District {
+	var d District
+	copy(d.c[:], id.d[0:4])
+	return d
+}
 
 // SchoolCategory returns position 5.
 func (id ID) SchoolCategory() SchoolCategory { return SchoolCategory(id.d[4] - '0') }
 
-// SchoolCode returns positions 6-8, the school's code within its district.
-func (id ID) SchoolCode() string { return string(id.d[5:8]) }
-
-// School returns positions 1-8: province, district, school category and
-// school code, the full 8-digit code that identifies the student's school
-// (for instance the sending school of a batch file).
-func (id ID) School() string { return string(id.d[0:8]) }
+// School returns positions 1-8, the student's school: province, district,
+// school category and school code (for instance the sending school of a
+// batch file). Its 6- and 3-digit forms are [School.InProvince] and
+// [School.Local].
+func (id ID) School() School {
+	var s School
+	copy(s.c[:], id.d[0:8])
+	return s
+}
 
 // StudentCategory returns position 9.
 func (id ID) StudentCategory() StudentCategory { return StudentCategory(id.d[8] - '0') }
@@ -215,10 +221,7 @@ func (id ID) CardColour() (Colour, bool) { return id.Stage().Colour() }
 // a student who changes class (rule S-ID-5).
 func (id ID) Fields() Fields {
 	return Fields{
-		Province:        id.Province(),
-		District:        id.District(),
-		SchoolCategory:  id.SchoolCategory(),
-		SchoolCode:      id.SchoolCode(),
+		School:          id.School(),
 		StudentCategory: id.StudentCategory(),
 		Cohort:          id.Cohort(),
 		Class:           id.Class(),
@@ -254,14 +257,9 @@ func twoDigits(a, b byte) int { return int(a-'0')*10 + int(b-'0') }
 
 // Fields are the parts of a registry number, for [Build].
 type Fields struct {
-	// Province is positions 1-2, two digits; "" means [ProvinceBeijing].
-	Province string
-	// District is positions 3-4, two digits.
-	District string
-	// SchoolCategory is position 5, 0-7.
-	SchoolCategory SchoolCategory
-	// SchoolCode is positions 6-8, three digits.
-	SchoolCode string
+	// School is positions 1-8: province, district, school category and
+	// school code ([ParseSchool], [NewSchool]).
+	School School
 	// StudentCategory is position 9; the school category must teach it.
 	StudentCategory StudentCategory
 	// Cohort is positions 10-11, the last two digits of the graduation year.
@@ -278,26 +276,17 @@ type Fields struct {
 // and demo data are generated (with [MOD11_10]). Errors are [*Error] values
 // with the positions of the wrong field.
 func Build(f Fields, scheme Scheme) (ID, error) {
-	if f.Province == "" {
-		f.Province = ProvinceBeijing
-	}
 	var id ID
-	for _, part := range []struct {
-		pos, n int
-		name   text
-		v      string
-	}{{1, 2, "province code", f.Province}, {3, 2, "district code", f.District}, {6, 3, "school code", f.SchoolCode}} {
-		if len(part.v) != part.n || !copyDigits(id.d[part.pos-1:part.pos-1+part.n], part.v) {
-			return ID{}, &Error{Kind: KindRegistryNumber, Pos: part.pos, End: part.pos + part.n - 1,
-				Got: part.v, Err: ErrFormat, key: "%s %q is not %d digits", args: []any{part.name, part.v, part.n}}
-		}
+	if f.School.IsZero() {
+		return ID{}, &Error{Kind: KindRegistryNumber, Pos: 1, End: 8, Err: ErrFormat,
+			key: "%s %q is not %d digits", args: []any{text("school code"), "", SchoolLen}}
 	}
+	copy(id.d[:8], f.School.c[:])
 	for _, n := range []struct {
 		pos, end, v, max int
 		err              error
 		key              string
 	}{
-		{5, 5, int(f.SchoolCategory), 9, ErrSchoolCategory, "school category %s is not 0-7"},
 		{9, 9, int(f.StudentCategory), 9, ErrFormat, "student category %s is not 0-9"},
 		{10, 11, f.Cohort, 99, ErrFormat, "cohort %s is not 00-99"},
 		{12, 13, f.Class, 99, ErrClass, "class %s is not 01-99"},
@@ -309,8 +298,8 @@ func Build(f Fields, scheme Scheme) (ID, error) {
 		}
 		putInt(id.d[n.pos-1:n.end], n.v)
 	}
-	// School categories 8 and 9 fit position 5; validate rejects them, and
-	// wrong pairs, classes and seats, with the same errors as Parse.
+	// validate rejects wrong category pairs, classes and seats with the
+	// same errors as Parse.
 	if err := id.validate(); err != nil {
 		return ID{}, err
 	}

@@ -23,6 +23,11 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "resident ID number has no valid birth date", ZH: "居民身份证号码中的出生日期无效"},
 	l10n.Entry{Key: "resident ID number check character does not match", ZH: "居民身份证号码校验码不符"},
 	l10n.Entry{Key: "not a personal code (G, J or L and 18 characters)", ZH: "不是个人标识码（G、J或L加18位）"},
+	l10n.Entry{Key: "district code is not 2 or 4 digits", ZH: "区县代码不是2位或4位数字"},
+	l10n.Entry{Key: "school code is not 6 or 8 digits", ZH: "学校代码不是6位或8位数字"},
+	l10n.Entry{Key: "not a level (city, district, school, factory, application)", ZH: "不是有效的级别（市、区县、学校、制卡厂、应用单位）"},
+	l10n.Entry{Key: "card serial is not 16 hexadecimal digits", ZH: "卡片序列号不是16位十六进制数字"},
+	l10n.Entry{Key: "sex is not 1 (male) or 2 (female)", ZH: "性别不是1（男）或2（女）"},
 
 	// The frame of every *Error and the identifiers it names.
 	l10n.Entry{Key: "%s, position %s: %s", ZH: "%s第%s位：%s"},
@@ -30,11 +35,21 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "student registry number", ZH: "学籍号"},
 	l10n.Entry{Key: "resident ID number", ZH: "居民身份证号码"},
 	l10n.Entry{Key: "personal code", ZH: "个人标识码"},
+	l10n.Entry{Key: "district code", ZH: "区县代码"},
+	l10n.Entry{Key: "school code", ZH: "学校代码"},
+	l10n.Entry{Key: "level", ZH: "级别"},
+	l10n.Entry{Key: "card serial", ZH: "卡片序列号"},
+	l10n.Entry{Key: "sex", ZH: "性别"},
 
 	// Details.
 	l10n.Entry{Key: "%q is not a digit", ZH: "%q不是数字"},
 	l10n.Entry{Key: "%q is not a digit or X", ZH: "%q不是数字或X"},
 	l10n.Entry{Key: "%d characters, want %d", ZH: "共%d个字符，应为%d个"},
+	l10n.Entry{Key: "%d characters, want %d or %d", ZH: "共%d个字符，应为%d个或%d个"},
+	l10n.Entry{Key: "the stored value is not text", ZH: "存储的值不是文本"},
+	l10n.Entry{Key: "%q is not a hexadecimal digit", ZH: "%q不是十六进制数字"},
+	l10n.Entry{Key: "%q is not city, district, school, factory or application", ZH: "%q不是city、district、school、factory或application"},
+	l10n.Entry{Key: "%q is not 1 (male) or 2 (female)", ZH: "%q不是1（男）或2（女）"},
 	l10n.Entry{Key: "school category %s is not 0-7", ZH: "学校类别%s不在0-7之间"},
 	l10n.Entry{Key: "student category %s is not 0-9", ZH: "学生类别%s不在0-9之间"},
 	l10n.Entry{Key: "cohort %s is not 00-99", ZH: "届别%s不在00-99之间"},
@@ -44,8 +59,6 @@ var messages = l10n.NewCatalog(
 		ZH: "学生类别%[1]s（%[2]s）不属于学校类别%[3]s（%[4]s），允许的学生类别：%[5]s"},
 	l10n.Entry{Key: "%s %q is not %d digits", ZH: "%s%q不是%d位数字"},
 	l10n.Entry{Key: "province code", ZH: "省市代码"},
-	l10n.Entry{Key: "district code", ZH: "区县代码"},
-	l10n.Entry{Key: "school code", ZH: "学校代码"},
 	l10n.Entry{Key: "region code", ZH: "行政区划代码"},
 	l10n.Entry{Key: "check digit is %c, the scheme computes %c", ZH: "校验位为%c，校验算法算得%c"},
 	l10n.Entry{Key: "check-digit scheme failed: %s", ZH: "校验位算法出错：%s"},
@@ -81,6 +94,11 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "junior high", ZH: "初中"},
 	l10n.Entry{Key: "senior high", ZH: "高中"},
 	l10n.Entry{Key: "vocational high", ZH: "职业高中"},
+	l10n.Entry{Key: "city", ZH: "市级"},
+	l10n.Entry{Key: "district", ZH: "区级"},
+	l10n.Entry{Key: "school", ZH: "校级"},
+	l10n.Entry{Key: "factory", ZH: "制卡厂"},
+	l10n.Entry{Key: "application", ZH: "应用单位"},
 	l10n.Entry{Key: "no colour", ZH: "无底色"},
 	l10n.Entry{Key: "yellow", ZH: "黄色"},
 	l10n.Entry{Key: "green", ZH: "绿色"},
@@ -127,6 +145,18 @@ var (
 	// letter is right but the 18 characters after it are not, the error also
 	// wraps the resident-ID sentinel of what was wrong (format, date, check).
 	ErrPersonCode = messages.Error("not a personal code (G, J or L and 18 characters)")
+	// ErrDistrict: a district code is not 4 digits (province and district)
+	// or 2 digits (a district of Beijing).
+	ErrDistrict = messages.Error("district code is not 2 or 4 digits")
+	// ErrSchool: a school code is not 8 digits (province, district,
+	// category, school) or 6 digits (a school of Beijing).
+	ErrSchool = messages.Error("school code is not 6 or 8 digits")
+	// ErrLevel: a name is none of the levels ([ParseLevel]).
+	ErrLevel = messages.Error("not a level (city, district, school, factory, application)")
+	// ErrSerial: a card serial is not 16 hexadecimal digits.
+	ErrSerial = messages.Error("card serial is not 16 hexadecimal digits")
+	// ErrSex: a sex code is not the GB/T 2261.1 digit 1 or 2.
+	ErrSex = messages.Error("sex is not 1 (male) or 2 (female)")
 )
 
 // Kind names the identifier an [Error] is about.
@@ -137,6 +167,11 @@ const (
 	KindRegistryNumber Kind = iota + 1 // student registry number, [ID]
 	KindResidentID                     // resident ID number, [ResidentID]
 	KindPersonCode                     // national education personal code, [PersonCode]
+	KindDistrict                       // district code, [District]
+	KindSchool                         // school code, [School]
+	KindLevel                          // level name, [Level]
+	KindSerial                         // card serial, [Serial]
+	KindSex                            // sex code, [Sex]
 )
 
 // String returns the identifier's English name.
@@ -151,6 +186,16 @@ func (k Kind) Localize(tag language.Tag) string {
 		return messages.Sprintf(tag, "resident ID number")
 	case KindPersonCode:
 		return messages.Sprintf(tag, "personal code")
+	case KindDistrict:
+		return messages.Sprintf(tag, "district code")
+	case KindSchool:
+		return messages.Sprintf(tag, "school code")
+	case KindLevel:
+		return messages.Sprintf(tag, "level")
+	case KindSerial:
+		return messages.Sprintf(tag, "card serial")
+	case KindSex:
+		return messages.Sprintf(tag, "sex")
 	}
 	return messages.Sprintf(tag, "unknown")
 }

@@ -69,10 +69,15 @@ func TestParseFields(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.in, id.String())
 			assert.Equal(t, tc.province, id.Province())
-			assert.Equal(t, tc.district, id.District())
+			assert.Equal(t, tc.province+tc.district, id.District().String())
+			assert.Equal(t, tc.district, id.District().Local())
+			assert.Equal(t, tc.province, id.District().Province())
 			assert.Equal(t, tc.schoolCat, id.SchoolCategory())
-			assert.Equal(t, tc.schoolCode, id.SchoolCode())
-			assert.Equal(t, tc.school, id.School())
+			assert.Equal(t, tc.schoolCat, id.School().Category())
+			assert.Equal(t, tc.schoolCode, id.School().Local())
+			assert.Equal(t, tc.school, id.School().String())
+			assert.Equal(t, tc.school[2:], id.School().InProvince())
+			assert.Equal(t, id.District(), id.School().District())
 			assert.Equal(t, tc.studentCat, id.StudentCategory())
 			assert.Equal(t, tc.cohort, id.Cohort())
 			assert.Equal(t, tc.class, id.Class())
@@ -296,14 +301,14 @@ func TestParseNormalises(t *testing.T) {
 func TestParseRoundTrip(t *testing.T) {
 	for sc := range 8 {
 		for _, st := range studentid.SchoolCategory(sc).StudentCategories() {
-			f := studentid.Fields{District: "07", SchoolCategory: studentid.SchoolCategory(sc), SchoolCode: "042",
-				StudentCategory: st, Cohort: 31, Class: 9, Seat: 40}
+			school, err := studentid.NewSchool(mustDistrict(t, "0107"), studentid.SchoolCategory(sc), "042")
+			require.NoError(t, err)
+			f := studentid.Fields{School: school, StudentCategory: st, Cohort: 31, Class: 9, Seat: 40}
 			id, err := studentid.Build(f, studentid.MOD11_10)
 			require.NoError(t, err)
 			again, err := studentid.Parse(id.String())
 			require.NoError(t, err)
 			assert.Equal(t, id, again, "S-ID-2/Parse(String()) == id for school %d student %d", sc, st)
-			f.Province = studentid.ProvinceBeijing
 			assert.Equal(t, f, id.Fields())
 		}
 	}
@@ -411,7 +416,7 @@ func TestVerify(t *testing.T) {
 }
 
 func TestBuild(t *testing.T) {
-	base := studentid.Fields{District: "05", SchoolCategory: studentid.SchoolTwelveYear, SchoolCode: "123",
+	base := studentid.Fields{School: mustSchool(t, "01053123"),
 		StudentCategory: studentid.StudentSeniorTransientLocal, Cohort: 27, Class: 12, Seat: 34}
 	t.Run("S-ID-6/fills the check digit from the scheme", func(t *testing.T) {
 		id, err := studentid.Build(base, studentid.MOD11_10)
@@ -440,15 +445,9 @@ func TestBuild(t *testing.T) {
 		sentinel error
 		pos, end int
 	}{
-		{"S-ID-2/province one digit", func(f *studentid.Fields) { f.Province = "1" }, studentid.ErrFormat, 1, 2},
-		{"S-ID-2/district not digits", func(f *studentid.Fields) { f.District = "ab" }, studentid.ErrFormat, 3, 4},
-		{"S-ID-2/district empty", func(f *studentid.Fields) { f.District = "" }, studentid.ErrFormat, 3, 4},
-		{"S-ID-2/school code two digits", func(f *studentid.Fields) { f.SchoolCode = "12" }, studentid.ErrFormat, 6, 8},
-		{"S-ID-2/school code four digits", func(f *studentid.Fields) { f.SchoolCode = "1234" }, studentid.ErrFormat, 6, 8},
-		{"S-ID-2/school category 8", func(f *studentid.Fields) { f.SchoolCategory = 8 }, studentid.ErrSchoolCategory, 5, 5},
-		{"S-ID-2/school category 12", func(f *studentid.Fields) { f.SchoolCategory = 12 }, studentid.ErrSchoolCategory, 5, 5},
+		{"S-ID-2/no school", func(f *studentid.Fields) { f.School = studentid.School{} }, studentid.ErrFormat, 1, 8},
 		{"S-ID-2/student category 10", func(f *studentid.Fields) { f.StudentCategory = 10 }, studentid.ErrFormat, 9, 9},
-		{"S-ID-2/senior student in a junior school", func(f *studentid.Fields) { f.SchoolCategory = studentid.SchoolJunior }, studentid.ErrCategoryMismatch, 9, 9},
+		{"S-ID-2/senior student in a junior school", func(f *studentid.Fields) { f.School = mustSchool(t, "01051123") }, studentid.ErrCategoryMismatch, 9, 9},
 		{"S-ID-2/cohort 100", func(f *studentid.Fields) { f.Cohort = 100 }, studentid.ErrFormat, 10, 11},
 		{"S-ID-2/cohort negative", func(f *studentid.Fields) { f.Cohort = -1 }, studentid.ErrFormat, 10, 11},
 		{"S-ID-2/class 0", func(f *studentid.Fields) { f.Class = 0 }, studentid.ErrClass, 12, 13},
@@ -538,4 +537,18 @@ func assertTranslated(t *testing.T, zh, en string) {
 	t.Helper()
 	assert.NotEqual(t, en, zh)
 	assert.True(t, strings.ContainsFunc(zh, func(r rune) bool { return unicode.Is(unicode.Han, r) }), "no Chinese in %q (English %q)", zh, en)
+}
+
+func mustDistrict(t testing.TB, s string) studentid.District {
+	t.Helper()
+	d, err := studentid.ParseDistrict(s)
+	require.NoError(t, err)
+	return d
+}
+
+func mustSchool(t testing.TB, s string) studentid.School {
+	t.Helper()
+	sc, err := studentid.ParseSchool(s)
+	require.NoError(t, err)
+	return sc
 }

@@ -45,7 +45,7 @@ func TestImportGoodRows(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, want, rec.Card, "row %d", rec.Row)
 				assert.Equal(t, i+2, rec.Row)
-				assert.Equal(t, want.RegistryNo, rec.ID.String())
+				assert.Equal(t, want.RegistryNo, rec.ID)
 				assert.Equal(t, want.ResidentID, rec.ResidentID.String())
 				assert.Equal(t, rows[i+1][6], rec.Photo)
 				assert.Equal(t, rows[i+1][7], rec.ClassNumber)
@@ -81,7 +81,7 @@ func TestRecordsFlowIntoBatch(t *testing.T) {
 		require.NoError(t, w.WriteRecord(c.Fields()))
 	}
 	require.NoError(t, w.Close())
-	rep, err := batch.Validator{Level: batch.LevelDistrict, Sender: school, Scheme: studentid.MOD11_10}.
+	rep, err := batch.Validator{Level: studentid.LevelDistrict, Sender: school, Scheme: studentid.MOD11_10}.
 		Validate(context.Background(), bytes.NewReader(buf.Bytes()), "carddata.txt")
 	require.NoError(t, err)
 	assert.Empty(t, rep.Errors)
@@ -269,12 +269,12 @@ func TestFullWidth(t *testing.T) {
 			require.Len(t, res.Records, 3)
 			r := res.Records[0]
 			assert.Equal(t, want[1], r.Card.Name)
-			assert.Equal(t, want[3], r.Card.RegistryNo)
+			assert.Equal(t, want[3], r.Card.RegistryNo.String())
 			assert.Equal(t, want[4], r.Card.ResidentID)
 			assert.Equal(t, want[5], r.Card.BirthDate)
 			assert.Equal(t, want[7], r.ClassNumber)
 			assert.Equal(t, want[9], r.DivisionCode)
-			assert.Equal(t, rows[2][3][2:18], res.Records[1].Card.RegistryNo)
+			assert.Equal(t, rows[2][3][2:18], res.Records[1].Card.RegistryNo.String())
 			assert.Equal(t, studentid.Female, res.Records[2].Card.Gender)
 		})
 	}

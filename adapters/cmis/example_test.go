@@ -74,7 +74,7 @@ func ExampleResult_Err() {
 func ExampleImporter() {
 	var buf bytes.Buffer
 	w, err := batch.CardData.NewWriter(&buf, "carddata.txt", batch.Header{
-		Level: batch.LevelSchool, Code: "01050001", Batch: "T20260901-001",
+		Level: studentid.LevelSchool, Code: "01050001", Batch: "T20260901-001",
 		Created: time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC),
 	})
 	if err != nil {

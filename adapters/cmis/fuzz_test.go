@@ -40,7 +40,7 @@ func checkResult(t *testing.T, res *cmis.Result, err error) {
 	}
 	for _, r := range res.Records {
 		assert.Greater(t, r.Row, res.HeaderRow)
-		id, err := studentid.Parse(r.Card.RegistryNo)
+		id, err := studentid.Parse(r.Card.RegistryNo.String())
 		assert.NoError(t, err)
 		assert.Equal(t, r.ID, id)
 		rid, err := studentid.ParseResidentID(r.Card.ResidentID)
@@ -59,7 +59,7 @@ func reexport(t *testing.T, recs []cmis.Record) []byte {
 	require.NoError(t, w.Write([]string{"学校名称", "姓名", "性别", "学籍号", "身份证号", "出生日期", "照片文件名", "班号", "入学年月", "行政区划代码", "出生地行政区划代码", "民族"}))
 	for _, r := range recs {
 		c := r.Card
-		require.NoError(t, w.Write([]string{c.SchoolName, c.Name, strconv.Itoa(int(c.Gender)), c.RegistryNo, c.ResidentID, c.BirthDate,
+		require.NoError(t, w.Write([]string{c.SchoolName, c.Name, strconv.Itoa(int(c.Gender)), c.RegistryNo.String(), c.ResidentID, c.BirthDate,
 			r.Photo, r.ClassNumber, r.EntryMonth, r.DivisionCode, r.BirthplaceCode, r.Ethnicity}))
 	}
 	w.Flush()

@@ -53,8 +53,8 @@ func student(t testing.TB, i int) []string {
 		gender = "女"
 	}
 	class := strconv.Itoa(2024) + "1" + fmt.Sprintf("%02d", i%9+1)
-	return []string{r.SchoolName, r.Name, gender, r.RegistryNo, r.ResidentID, r.BirthDate,
-		r.RegistryNo + ".jpg", class, "202409", r.ResidentID[:6] + "000000", "汉族", "北京市东城区和平里北街1号"}
+	return []string{r.SchoolName, r.Name, gender, r.RegistryNo.String(), r.ResidentID, r.BirthDate,
+		r.RegistryNo.String() + ".jpg", class, "202409", r.ResidentID[:6] + "000000", "汉族", "北京市东城区和平里北街1号"}
 }
 
 // sheet is a header and n generated students.

@@ -815,7 +815,7 @@ func (run *importRun) registryNo(rec *Record, v string) error {
 			return &causeError{ErrRegistryNumber, err}
 		}
 	}
-	rec.ID, rec.Card.RegistryNo = id, id.String()
+	rec.ID, rec.Card.RegistryNo = id, id
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/bjedu/studentcard/adapters/postgres"
 	"github.com/bjedu/studentcard/lifecycle"
 	"github.com/bjedu/studentcard/lifecycle/storetest"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // The storetest helpers on PostgreSQL (the same workloads as every store).
@@ -55,7 +56,7 @@ func seedCards(b testing.TB, s lifecycle.Store, n int) []lifecycle.Card {
 		for i := range cards {
 			d := fmt.Sprintf("%02d", i%16+1)
 			c, err := tx.PutCard(ctx, lifecycle.Card{ID: fmt.Sprintf("PB%06d", i), Kind: lifecycle.KindRegistryCard, State: "s0",
-				Holder: lifecycle.LevelSchool, District: d, School: "01" + d + "0001"})
+				Holder: studentid.LevelSchool, District: d, School: "01" + d + "0001"})
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/bjedu/studentcard/adapters/postgres"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // Opening the city's store: one schema per deployment, a Ledger on top.
@@ -27,7 +28,7 @@ func Example_open() {
 		fmt.Println(err)
 		return
 	}
-	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "admin"}
+	city := lifecycle.Operator{Level: studentid.LevelCity, User: "admin"}
 	page, err := l.Overdue(ctx, city, nil, 100)
 	fmt.Println(len(page), err)
 }

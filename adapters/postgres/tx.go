@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // eventBits is how many low bits of an event's Seq count the events of one
@@ -484,7 +485,7 @@ func (t *tx) AppendSync(ctx context.Context, r lifecycle.SyncRecord) (lifecycle.
 	return r, err
 }
 
-func (t *tx) LastSync(ctx context.Context, kind lifecycle.SyncKind, level lifecycle.Level, district, school string, okOnly bool) (lifecycle.SyncRecord, error) {
+func (t *tx) LastSync(ctx context.Context, kind lifecycle.SyncKind, level studentid.Level, district, school string, okOnly bool) (lifecycle.SyncRecord, error) {
 	var r lifecycle.SyncRecord
 	var at *time.Time
 	q := `SELECT id, kind, level, district, school, at, up_to, ok, detail FROM syncs

@@ -15,6 +15,7 @@ import (
 	"github.com/bjedu/studentcard/adapters/sqlite"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // newLedgerFile creates a current ledger at dir/name with one card.
@@ -157,7 +158,7 @@ func TestAccessReadOnlyReadsAndRefusesWrites(t *testing.T) {
 	}))
 	err = s.Tx(ctx, func(tx lifecycle.Tx) error {
 		_, err := tx.PutCard(ctx, lifecycle.Card{ID: "RC999999", Kind: lifecycle.KindRegistryCard, State: lifecycle.RegIssued,
-			Holder: lifecycle.LevelSchool, District: "01", School: "01010001", UpdatedAt: testNow()})
+			Holder: studentid.LevelSchool, District: "01", School: "01010001", UpdatedAt: testNow()})
 		return err
 	})
 	require.Error(t, err, "a read-only store writes nothing")

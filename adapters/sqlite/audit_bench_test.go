@@ -11,6 +11,7 @@ import (
 
 	"github.com/bjedu/studentcard/adapters/sqlite"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // verifyBefore is Audit.Verify as it was before the reuse of the hash state
@@ -58,7 +59,7 @@ func BenchmarkVerifyAudit(b *testing.B) {
 	require.NoError(b, s.Tx(ctx, func(tx lifecycle.Tx) error {
 		for i := range entries {
 			if _, err := a.Append(ctx, tx, lifecycle.AuditEntry{Chain: "05", At: at.Add(time.Duration(i) * time.Second),
-				Operator: lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050123", User: "bench"},
+				Operator: lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: "01050123", User: "bench"},
 				Action:   "freeze", Subject: fmt.Sprintf("card-%06d", i), Rule: "R-LOSS-2", Outcome: "ok", Detail: "frozen at the school gate"}); err != nil {
 				return err
 			}

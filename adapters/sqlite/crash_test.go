@@ -20,6 +20,7 @@ import (
 
 	"github.com/bjedu/studentcard/adapters/sqlite"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // The crash test re-executes this test binary as a child (TestMain sees
@@ -235,7 +236,7 @@ func checkAllOrNone(t *testing.T, path string) bool {
 			}
 			after = page[len(page)-1].Seq
 		}
-		stock, err = tx.Stock(ctx, lifecycle.StockKey{Level: lifecycle.LevelCity, Item: lifecycle.StockBlankRegistry})
+		stock, err = tx.Stock(ctx, lifecycle.StockKey{Level: studentid.LevelCity, Item: lifecycle.StockBlankRegistry})
 		return err
 	}))
 	want := 0

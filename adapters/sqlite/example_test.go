@@ -9,6 +9,7 @@ import (
 
 	"github.com/bjedu/studentcard/adapters/sqlite"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // A school office's ledger on one SQLite file: a stock shipment lands once
@@ -31,12 +32,12 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "admin"}
+	city := lifecycle.Operator{Level: studentid.LevelCity, User: "admin"}
 	for range 2 {
 		out, err := l.ReceiveStock(ctx, city, "9f2c0d…shipment-digest", []string{"RC0001", "RC0002", "RC0003"})
 		fmt.Println("already imported:", out.Already, err)
 	}
-	n, _ := l.StockOf(ctx, city, lifecycle.StockKey{Level: lifecycle.LevelCity, Item: lifecycle.StockBlankRegistry})
+	n, _ := l.StockOf(ctx, city, lifecycle.StockKey{Level: studentid.LevelCity, Item: lifecycle.StockBlankRegistry})
 	fmt.Println("blank cards in city stock:", n)
 	entries, err := lifecycle.Audit{}.Verify(ctx, s, "city", lifecycle.AuditAnchor{})
 	fmt.Println("audit entries verified:", entries, err)
@@ -65,7 +66,7 @@ func ExampleStore_Backup() {
 	if err != nil {
 		panic(err)
 	}
-	district := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05", User: "ops"}
+	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "ops"}
 
 	backup := filepath.Join(dir, "ledger-2026-w10.db")
 	err = s.Backup(ctx, backup)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // testNow is the fixed clock of the tests' ledgers (Beijing 2026-03-02 09:00).
@@ -21,7 +22,7 @@ func newLedger(t testing.TB, s lifecycle.Store) *lifecycle.Ledger {
 	return l
 }
 
-var cityOp = lifecycle.Operator{Level: lifecycle.LevelCity, User: "city-admin"}
+var cityOp = lifecycle.Operator{Level: studentid.LevelCity, User: "city-admin"}
 
 // seedIssued stores n issued registry cards in districts 01..04, one school
 // each, ready for freeze and unfreeze.
@@ -33,7 +34,7 @@ func seedIssued(t testing.TB, s lifecycle.Store, n int) []lifecycle.Card {
 		for i := range cards {
 			d := fmt.Sprintf("%02d", i%4+1)
 			c, err := tx.PutCard(ctx, lifecycle.Card{ID: fmt.Sprintf("RC%06d", i), Kind: lifecycle.KindRegistryCard,
-				State: lifecycle.RegIssued, Holder: lifecycle.LevelSchool, District: d, School: "01" + d + "0001", UpdatedAt: testNow()})
+				State: lifecycle.RegIssued, Holder: studentid.LevelSchool, District: d, School: "01" + d + "0001", UpdatedAt: testNow()})
 			if err != nil {
 				return err
 			}

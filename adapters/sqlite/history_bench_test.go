@@ -67,7 +67,7 @@ func BenchmarkValidateHistory(b *testing.B) {
 	defer s.Close()
 	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: time.Now})
 	require.NoError(b, err)
-	hist := l.NumberHistory(lifecycle.Operator{Level: lifecycle.LevelDistrict, District: school[2:4], User: "bench"})
+	hist := l.NumberHistory(lifecycle.Operator{Level: studentid.LevelDistrict, District: school[2:4], User: "bench"})
 
 	validate := func(h batch.History) (wall, cpu time.Duration) {
 		f, err := os.Open(path)
@@ -75,7 +75,7 @@ func BenchmarkValidateHistory(b *testing.B) {
 		defer f.Close()
 		runtime.GC() // each pass starts from the same heap
 		start, c0 := time.Now(), cpuTime()
-		rep, err := batch.Validator{Level: batch.LevelDistrict, History: h}.Validate(ctx, f, "carddata.txt")
+		rep, err := batch.Validator{Level: studentid.LevelDistrict, History: h}.Validate(ctx, f, "carddata.txt")
 		wall, cpu = time.Since(start), cpuTime()-c0
 		require.NoError(b, err)
 		require.True(b, rep.Accepted, "%v", rep.Errors)
@@ -120,9 +120,9 @@ func seedNumbers(b *testing.B, path, school string, n int) {
 	require.NoError(b, err)
 	for r, err := range batchtest.Records(school, "红旗小学", n, 1) {
 		require.NoError(b, err)
-		_, err = stu.ExecContext(ctx, "k"+r.RegistryNo, r.RegistryNo, r.ResidentID, school[2:4], school)
+		_, err = stu.ExecContext(ctx, "k"+r.RegistryNo.String(), r.RegistryNo.String(), r.ResidentID, school[2:4], school)
 		require.NoError(b, err)
-		_, err = num.ExecContext(ctx, r.RegistryNo, "k"+r.RegistryNo, school)
+		_, err = num.ExecContext(ctx, r.RegistryNo.String(), "k"+r.RegistryNo.String(), school)
 		require.NoError(b, err)
 	}
 	require.NoError(b, tx.Commit())

@@ -14,12 +14,13 @@ import (
 	"github.com/bjedu/studentcard/adapters/sqlite"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 func putCard(ctx context.Context, id string) func(lifecycle.Tx) error {
 	return func(tx lifecycle.Tx) error {
 		_, err := tx.PutCard(ctx, lifecycle.Card{ID: id, Kind: lifecycle.KindRegistryCard, State: lifecycle.RegIssued,
-			Holder: lifecycle.LevelSchool, District: "01", School: "01010001", UpdatedAt: testNow()})
+			Holder: studentid.LevelSchool, District: "01", School: "01010001", UpdatedAt: testNow()})
 		return err
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/bjedu/studentcard/adapters/sqlite"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // rawDB opens the store's file with database/sql directly, as an attacker or
@@ -80,7 +81,7 @@ func TestAuditAppendOnly(t *testing.T) {
 	for i := range 3 {
 		require.NoError(t, s.Tx(ctx, func(tx lifecycle.Tx) error {
 			_, err := a.Append(ctx, tx, lifecycle.AuditEntry{Chain: "05", At: time.Date(2026, 3, 2, 1, 0, i, 0, time.UTC),
-				Operator: lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05", User: "u"}, Action: "freeze", Subject: "c1", Rule: "R-LEAVE-1", Outcome: "ok"})
+				Operator: lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "u"}, Action: "freeze", Subject: "c1", Rule: "R-LEAVE-1", Outcome: "ok"})
 			return err
 		}))
 	}

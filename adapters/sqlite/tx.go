@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // tx is one transaction on the writer connection; done is set when the
@@ -355,7 +356,7 @@ func (t *tx) AuditEntries(ctx context.Context, chain string, after int64, limit 
 		if at, ok := p.int(); ok {
 			e.At = fromMicro(sql.NullInt64{Int64: at, Valid: true})
 		}
-		e.Operator.Level = lifecycle.Level(p.field())
+		e.Operator.Level = studentid.Level(p.field())
 		e.Operator.District, e.Operator.School, e.Operator.User = p.field(), p.field(), p.field()
 		e.Action, e.Subject, e.Rule, e.Outcome, e.Detail = p.field(), p.field(), p.field(), p.field(), p.field()
 		e.Prev, e.Hash = p.field(), p.field()
@@ -408,7 +409,7 @@ func (t *tx) AppendSync(ctx context.Context, r lifecycle.SyncRecord) (lifecycle.
 	return r, err
 }
 
-func (t *tx) LastSync(ctx context.Context, kind lifecycle.SyncKind, level lifecycle.Level, district, school string, okOnly bool) (lifecycle.SyncRecord, error) {
+func (t *tx) LastSync(ctx context.Context, kind lifecycle.SyncKind, level studentid.Level, district, school string, okOnly bool) (lifecycle.SyncRecord, error) {
 	var r lifecycle.SyncRecord
 	var at sql.NullInt64
 	var ok int64

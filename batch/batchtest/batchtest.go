@@ -71,8 +71,12 @@ func Record(school, schoolName string, i int, seed uint64) (batch.CardRecord, er
 		return batch.CardRecord{}, fmt.Errorf("batchtest: record %d out of range for school %s", i, school)
 	}
 	rng := rand.New(rand.NewPCG(seed, uint64(i)))
+	code, err := studentid.ParseSchool(school)
+	if err != nil || code.Category() != sc {
+		return batch.CardRecord{}, fmt.Errorf("batchtest: school %q is not an 8-digit school code", school)
+	}
 	id, err := studentid.Build(studentid.Fields{
-		Province: school[0:2], District: school[2:4], SchoolCategory: sc, SchoolCode: school[5:8],
+		School:          code,
 		StudentCategory: cats[i/(99*99*100)], Cohort: (30 + i/(99*99)) % 100, Class: i/99%99 + 1, Seat: i%99 + 1,
 	}, studentid.MOD11_10)
 	if err != nil {
@@ -103,7 +107,7 @@ func Record(school, schoolName string, i int, seed uint64) (batch.CardRecord, er
 		name += string(given[rng.IntN(len(given))])
 	}
 	return batch.CardRecord{
-		SchoolName: schoolName, Name: name, Gender: rid.Sex(), RegistryNo: id.String(),
+		SchoolName: schoolName, Name: name, Gender: rid.Sex(), RegistryNo: id,
 		ResidentID: rid.String(), BirthDate: birth.Format("20060102"),
 	}, nil
 }
@@ -124,7 +128,7 @@ func Records(school, schoolName string, n int, seed uint64) iter.Seq2[batch.Card
 // School returns a school sender header for school at created (GB18030,
 // SHA-256), batch number "T<created date>-001".
 func School(school string, created time.Time) batch.Header {
-	return batch.Header{Level: batch.LevelSchool, Code: school, Batch: "T" + created.Format("20060102") + "-001", Created: created}
+	return batch.Header{Level: studentid.LevelSchool, Code: school, Batch: "T" + created.Format("20060102") + "-001", Created: created}
 }
 
 // WriteCardData writes a CardData file of n generated records (C-MAKE-1).
@@ -162,7 +166,7 @@ func WritePackage(w io.Writer, sender batch.Header, schoolName string, n int, se
 	if err != nil {
 		return err
 	}
-	var ids []string
+	var ids []studentid.ID
 	for r, err := range Records(sender.Code, schoolName, n, seed) {
 		if err != nil {
 			return err

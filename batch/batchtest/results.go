@@ -77,12 +77,7 @@ func Results(parts []Part, opt ResultOptions) iter.Seq2[batch.ResultRecord, erro
 					yield(batch.ResultRecord{}, err)
 					return
 				}
-				id, err := studentid.Parse(r.RegistryNo)
-				if err != nil {
-					yield(batch.ResultRecord{}, err)
-					return
-				}
-				rr := batch.ResultRecord{RegistryNo: id, Name: r.Name, SchoolName: r.SchoolName, FactoryBatch: opt.FactoryBatch}
+				rr := batch.ResultRecord{RegistryNo: r.RegistryNo, Name: r.Name, SchoolName: r.SchoolName, FactoryBatch: opt.FactoryBatch}
 				rr.Status, rr.WasteReason = opt.status(k)
 				k++
 				if !yield(rr, nil) {
@@ -96,7 +91,7 @@ func Results(parts []Part, opt ResultOptions) iter.Seq2[batch.ResultRecord, erro
 // Factory returns a card-factory sender header (GB18030, SHA-256) with
 // batch number "R<created date>-001", for result files.
 func Factory(code string, created time.Time) batch.Header {
-	return batch.Header{Level: batch.LevelFactory, Code: code, Batch: "R" + created.Format("20060102") + "-001", Created: created}
+	return batch.Header{Level: studentid.LevelFactory, Code: code, Batch: "R" + created.Format("20060102") + "-001", Created: created}
 }
 
 // WriteResults writes the result file of Results(parts, opt), streaming:
@@ -132,7 +127,7 @@ func Counts(parts []Part, opt ResultOptions) ([]batch.GroupCount, error) {
 		out = append(out, batch.GroupCount{GroupKey: k, SchoolName: names[k.School], Count: n})
 	}
 	slices.SortFunc(out, func(a, b batch.GroupCount) int { // the order of Handover.Counts
-		return cmp.Or(cmp.Compare(a.FactoryBatch, b.FactoryBatch), cmp.Compare(a.School, b.School),
+		return cmp.Or(cmp.Compare(a.FactoryBatch, b.FactoryBatch), a.School.Compare(b.School),
 			cmp.Compare(a.Category, b.Category), cmp.Compare(a.Cohort, b.Cohort))
 	})
 	return out, nil
@@ -147,8 +142,8 @@ func Tally(parts []Part, opt ResultOptions) (batch.Tally, error) {
 	return t, err
 }
 
-func tally(parts []Part, opt ResultOptions) (batch.Tally, map[string]string, error) {
-	t, names := batch.Tally{}, map[string]string{}
+func tally(parts []Part, opt ResultOptions) (batch.Tally, map[studentid.School]string, error) {
+	t, names := batch.Tally{}, map[studentid.School]string{}
 	for r, err := range Results(parts, opt) {
 		if err != nil {
 			return nil, nil, err

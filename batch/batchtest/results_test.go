@@ -12,6 +12,7 @@ import (
 
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/batchtest"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 var created = time.Date(2026, 10, 9, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
@@ -42,7 +43,7 @@ func TestResultsMatchTheCardMakingRecords(t *testing.T) {
 	}
 	_, err := batch.ReadResults(context.Background(), bytes.NewReader(data), "results.txt", func(_ batch.Record, r batch.ResultRecord) error {
 		require.Less(t, i, len(want))
-		assert.Equal(t, want[i].RegistryNo, r.RegistryNo.String(), "C-ISSUE-1: row %d is the card of record %d", i, i)
+		assert.Equal(t, want[i].RegistryNo, r.RegistryNo, "C-ISSUE-1: row %d is the card of record %d", i, i)
 		assert.Equal(t, want[i].Name, r.Name)
 		assert.Equal(t, want[i].SchoolName, r.SchoolName)
 		assert.Equal(t, "F2026-10", r.FactoryBatch)
@@ -103,7 +104,7 @@ func TestResultsHandoverInputs(t *testing.T) {
 
 	perDistrict := map[string]*bytes.Buffer{}
 	got, err := batch.SplitResult(ctx, bytes.NewReader(data), "results.txt", batch.ByDistrict,
-		batch.Header{Level: batch.LevelCity, Code: "01", Batch: "C1", Created: created},
+		batch.Header{Level: studentid.LevelCity, Code: "01", Batch: "C1", Created: created},
 		func(code string) (io.Writer, error) {
 			perDistrict[code] = &bytes.Buffer{}
 			return perDistrict[code], nil

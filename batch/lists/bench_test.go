@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/lists"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // cityCards is the city scale of R-LIST-1: about 2 million cards.
@@ -91,7 +93,7 @@ func BenchmarkLookup2M(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, n := range []int{1 << 16, 1 << 20} {
-		probes := make([]lists.Serial, n)
+		probes := make([]studentid.Serial, n)
 		for i := range probes {
 			if i%2 == 0 {
 				probes[i] = entries[rng.IntN(cityCards)].Serial
@@ -131,7 +133,7 @@ func BenchmarkLookup2M(b *testing.B) {
 // what a reader pays once per daily list.
 func BenchmarkOpen2M(b *testing.B) {
 	rng := mrand.New(mrand.NewPCG(3, 3))
-	for _, alg := range []lists.DigestAlg{lists.SHA256, lists.SM3} {
+	for _, alg := range []batch.DigestAlg{batch.SHA256, batch.SM3} {
 		b.Run(alg.String(), func(b *testing.B) {
 			l, err := lists.Build(randEntries(rng, cityCards), lists.BuildOptions{Version: 1, Digest: alg, Signer: testKey(1)})
 			if err != nil {

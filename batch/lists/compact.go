@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/studentid"
 	"github.com/emmansun/gmsm/sm3"
 )
 
@@ -57,39 +59,46 @@ const (
 	magicDelta = "BJSD"
 )
 
-// DigestAlg names the digest that protects a file's header and entries.
-type DigestAlg uint8
+// The digest of a list is one of batch's two algorithms ([batch.SHA256] for
+// everyone, [batch.SM3], GB/T 32905, where national algorithms are
+// required), stored in the header as one byte.
 
-// The two digests a list may carry: SHA-256 for everyone, SM3 (GB/T 32905)
-// where national algorithms are required.
-const (
-	SHA256 DigestAlg = 1
-	SM3    DigestAlg = 2
-)
-
-// String returns "SHA-256" or "SM3".
-func (a DigestAlg) String() string {
+// digestByte returns the header byte of a digest algorithm: 1 SHA-256,
+// 2 SM3, 0 for anything else.
+func digestByte(a batch.DigestAlg) byte {
 	switch a {
-	case SHA256:
-		return "SHA-256"
-	case SM3:
-		return "SM3"
+	case batch.SHA256:
+		return 1
+	case batch.SM3:
+		return 2
 	}
-	return "digest(" + strconv.Itoa(int(a)) + ")"
+	return 0
 }
 
-func (a DigestAlg) new() hash.Hash {
-	if a == SM3 {
+// digestOf reads the header byte digestByte writes ("" when unknown).
+func digestOf(b byte) batch.DigestAlg {
+	switch b {
+	case 1:
+		return batch.SHA256
+	case 2:
+		return batch.SM3
+	}
+	return ""
+}
+
+// newDigest starts the digest of a list.
+func newDigest(a batch.DigestAlg) hash.Hash {
+	if a == batch.SM3 {
 		return sm3.New()
 	}
 	return sha256.New()
 }
 
-func (a DigestAlg) valid() bool { return a == SHA256 || a == SM3 }
+func validDigest(a batch.DigestAlg) bool { return digestByte(a) != 0 }
 
 // Entry is one card on a list and what the list says about it.
 type Entry struct {
-	Serial Serial
+	Serial studentid.Serial
 	Status Status
 }
 
@@ -106,7 +115,7 @@ type Header struct {
 	// whose status has no bit in Covers is not on the list.
 	Covers Status
 	// Digest is the digest algorithm of the file.
-	Digest DigestAlg
+	Digest batch.DigestAlg
 	// Count is the number of entries (in a delta: of changes).
 	Count int
 }
@@ -151,7 +160,7 @@ func (l layout) size(n int) int { return l.body(n) + DigestSize + SignatureSize 
 func putHeader(b []byte, magic string, h Header) {
 	copy(b[offMagic:], magic)
 	binary.BigEndian.PutUint16(b[offFormat:], FormatVersion)
-	b[offDigest] = byte(h.Digest)
+	b[offDigest] = digestByte(h.Digest)
 	b[offCovers] = byte(h.Covers)
 	binary.BigEndian.PutUint64(b[offVersion:], h.Version)
 	binary.BigEndian.PutUint64(b[offBase:], h.Base)
@@ -178,14 +187,14 @@ func parseHeader(data []byte, lay layout) (Header, error) {
 		return Header{}, fail(offFormat, "format version", ErrVersion, strconv.Itoa(FormatVersion), strconv.Itoa(int(v)))
 	}
 	h := Header{
-		Digest:  DigestAlg(data[offDigest]),
+		Digest:  digestOf(data[offDigest]),
 		Covers:  Status(data[offCovers]),
 		Version: binary.BigEndian.Uint64(data[offVersion:]),
 		Base:    binary.BigEndian.Uint64(data[offBase:]),
 		Created: time.Unix(int64(binary.BigEndian.Uint64(data[offCreated:])), 0).UTC(),
 	}
-	if !h.Digest.valid() {
-		return h, fail(offDigest, "digest algorithm", ErrBadHeader, "1|2", strconv.Itoa(int(h.Digest)))
+	if !validDigest(h.Digest) {
+		return h, fail(offDigest, "digest algorithm", ErrBadHeader, "1|2", strconv.Itoa(int(data[offDigest])))
 	}
 	if h.Covers == 0 || h.Covers&^StatusAll != 0 {
 		return h, fail(offCovers, "kind flags", ErrBadHeader, "1|2|3", strconv.Itoa(int(h.Covers)))
@@ -228,11 +237,11 @@ func checkLength(data []byte, h Header, lay layout) error {
 // over header and digest.
 func checkSeal(data []byte, h Header, pub ed25519.PublicKey, lay layout) error {
 	body, what := lay.body(h.Count), lay.what()
-	d := h.Digest.new()
+	d := newDigest(h.Digest)
 	d.Write(data[:body])
 	var sum [DigestSize]byte
 	if !bytes.Equal(d.Sum(sum[:0]), data[body:body+DigestSize]) {
-		return &FormatError{File: what, Offset: int64(body), Entry: -1, Field: "digest", Want: h.Digest.String(), Err: ErrDigest}
+		return &FormatError{File: what, Offset: int64(body), Entry: -1, Field: "digest", Want: string(h.Digest), Err: ErrDigest}
 	}
 	if len(pub) != ed25519.PublicKeySize {
 		return &FormatError{File: what, Offset: int64(body + DigestSize), Entry: -1, Field: "signature", Want: "Ed25519", Got: strconv.Itoa(len(pub)), Err: ErrPublicKey}
@@ -286,19 +295,19 @@ func allowedStatuses(covers Status, allowZero bool) string {
 
 func utoa(u uint64) string { return strconv.FormatUint(u, 10) }
 
-func serialOf(k uint64) Serial {
-	var s Serial
+func serialOf(k uint64) studentid.Serial {
+	var s studentid.Serial
 	binary.BigEndian.PutUint64(s[:], k)
 	return s
 }
 
 // seal appends digest and signature to a buffer holding header and entries.
-func seal(buf []byte, alg DigestAlg, signer crypto.Signer, rand io.Reader) ([]byte, error) {
+func seal(buf []byte, alg batch.DigestAlg, signer crypto.Signer, rand io.Reader) ([]byte, error) {
 	pub, ok := signer.Public().(ed25519.PublicKey)
 	if !ok {
 		return nil, ErrSignerKey
 	}
-	d := alg.new()
+	d := newDigest(alg)
 	d.Write(buf)
 	buf = d.Sum(buf)
 	digest := buf[len(buf)-DigestSize:]
@@ -496,7 +505,7 @@ func (l *List) WriteTo(w io.Writer) (int64, error) {
 // range, like a slice index.
 func (l *List) Entry(i int) Entry {
 	e := l.entries[i*EntrySize : i*EntrySize+EntrySize]
-	return Entry{Serial: Serial(e[:8]), Status: Status(e[8])}
+	return Entry{Serial: studentid.Serial(e[:8]), Status: Status(e[8])}
 }
 
 // All iterates over the entries in serial order.
@@ -516,8 +525,8 @@ func (l *List) All() iter.Seq[Entry] {
 // n), no allocation, no copy. A serial that does not share the list's common
 // prefix lands, by its bucket bits, in a bucket whose binary search finds
 // nothing, so no separate range check is needed.
-func (l *List) Lookup(serial Serial) (Status, bool) {
-	key := serial.key()
+func (l *List) Lookup(serial studentid.Serial) (Status, bool) {
+	key := serialKey(serial)
 	b := l.idx.bucket(key)
 	lo, hi := int(l.idx.start[b]), int(l.idx.start[b+1])
 	e := l.entries
@@ -552,7 +561,7 @@ type BuildOptions struct {
 	// with Covers: StatusLost.
 	Covers Status
 	// Digest is the digest algorithm; zero means SHA256.
-	Digest DigestAlg
+	Digest batch.DigestAlg
 	// Signer signs the list; its Public() must be an ed25519.PublicKey. An
 	// ed25519.PrivateKey will do, and so will a hardware key behind
 	// crypto.Signer. Build never logs or keeps it.
@@ -565,13 +574,13 @@ func (o *BuildOptions) normalize() error {
 	if o.Covers == 0 {
 		o.Covers = StatusAll
 	}
-	if o.Digest == 0 {
-		o.Digest = SHA256
+	if o.Digest == "" {
+		o.Digest = batch.SHA256
 	}
 	switch {
 	case o.Covers&^StatusAll != 0:
 		return &OptionError{Field: "Covers", Err: ErrBadHeader}
-	case !o.Digest.valid():
+	case !validDigest(o.Digest):
 		return &OptionError{Field: "Digest", Err: ErrBadHeader}
 	case o.Signer == nil:
 		return &OptionError{Field: "Signer", Err: ErrSignerKey}
@@ -593,7 +602,7 @@ func Build(entries []Entry, opts BuildOptions) (*List, error) {
 	sts := make([]Status, 0, len(entries))
 	for _, e := range entries {
 		if st := e.Status & opts.Covers; st != 0 {
-			keys = append(keys, e.Serial.key())
+			keys = append(keys, serialKey(e.Serial))
 			sts = append(sts, st)
 		}
 	}

@@ -20,13 +20,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/lists"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 func TestBuildOpenLookup(t *testing.T) {
 	key := testKey(1)
-	for _, alg := range []lists.DigestAlg{lists.SHA256, lists.SM3} {
+	for _, alg := range []batch.DigestAlg{batch.SHA256, batch.SM3} {
 		t.Run("R-LIST-1/"+alg.String(), func(t *testing.T) {
 			rng := mrand.New(mrand.NewPCG(1, 2))
 			entries := randEntries(rng, 1000)
@@ -52,7 +54,7 @@ func TestBuildOpenLookup(t *testing.T) {
 				_, ok := l.Lookup(s)
 				assert.Equal(t, slicesContains(entries, s), ok)
 			}
-			prev := lists.Serial{}
+			prev := studentid.Serial{}
 			n := 0
 			for e := range l.All() {
 				if n > 0 {
@@ -70,7 +72,7 @@ func TestBuildOpenLookup(t *testing.T) {
 	}
 }
 
-func slicesContains(entries []lists.Entry, s lists.Serial) bool {
+func slicesContains(entries []lists.Entry, s studentid.Serial) bool {
 	for _, e := range entries {
 		if e.Serial == s {
 			return true
@@ -178,7 +180,7 @@ func TestBuildOptionErrors(t *testing.T) {
 		{"no signer", lists.BuildOptions{}, lists.ErrSignerKey},
 		{"ecdsa signer", lists.BuildOptions{Signer: ec}, lists.ErrSignerKey},
 		{"covers unknown bit", lists.BuildOptions{Signer: testKey(1), Covers: 4}, lists.ErrBadHeader},
-		{"unknown digest", lists.BuildOptions{Signer: testKey(1), Digest: 9}, lists.ErrBadHeader},
+		{"unknown digest", lists.BuildOptions{Signer: testKey(1), Digest: "MD5"}, lists.ErrBadHeader},
 		{"signer fails", lists.BuildOptions{Signer: failingSigner{testKey(1)}}, nil},
 		{"signer signs with another key", lists.BuildOptions{Signer: wrongSigner{testKey(1)}}, lists.ErrSignature},
 	} {
@@ -333,12 +335,12 @@ func TestLookupDoesNotAllocate(t *testing.T) {
 }
 
 func TestSerialAndKindText(t *testing.T) {
-	s, err := lists.ParseSerial("0123456789abcdef")
+	s, err := studentid.ParseSerial("0123456789abcdef")
 	require.NoError(t, err)
 	assert.Equal(t, "0123456789ABCDEF", s.String())
 	for _, bad := range []string{"", "0123", "0123456789ABCDEG", "0123456789ABCDEF0"} {
-		_, err := lists.ParseSerial(bad)
-		assert.ErrorIs(t, err, lists.ErrBadSerial, bad)
+		_, err := studentid.ParseSerial(bad)
+		assert.ErrorIs(t, err, studentid.ErrSerial, bad)
 	}
 	for _, k := range []lists.Kind{lists.KindLoss, lists.KindUnloss, lists.KindFreeze, lists.KindUnfreeze} {
 		got, err := lists.ParseKind(k.String())
@@ -351,7 +353,7 @@ func TestSerialAndKindText(t *testing.T) {
 	assert.Equal(t, []string{"none", "lost", "frozen", "lost+frozen", "status(4)"},
 		[]string{lists.Status(0).String(), lists.StatusLost.String(), lists.StatusFrozen.String(), lists.StatusAll.String(), lists.Status(4).String()})
 	assert.True(t, lists.StatusAll.Lost() && lists.StatusAll.Frozen())
-	assert.Equal(t, "digest(7)", lists.DigestAlg(7).String())
+	assert.Equal(t, "SM3", batch.SM3.String())
 }
 
 func TestDigestAndEarlyStop(t *testing.T) {

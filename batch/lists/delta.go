@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"io"
 	"iter"
+
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // Delta takes a reader from list version Base to list version Version
@@ -119,7 +121,7 @@ func (d *Delta) Apply(base *List, pub ed25519.PublicKey) (*List, error) {
 		return nil, &BaseError{Want: d.hdr.Base, Got: base.hdr.Version, Entry: -1, Err: ErrDeltaBase}
 	}
 	misfit := func(i int, c []byte, why error) error {
-		return &BaseError{Want: d.hdr.Base, Got: base.hdr.Version, Entry: i, Serial: Serial(c[:8]), Err: why}
+		return &BaseError{Want: d.hdr.Base, Got: base.hdr.Version, Entry: i, Serial: studentid.Serial(c[:8]), Err: why}
 	}
 	buf := make([]byte, HeaderSize, listLayout.size(base.Len()+d.Len()))
 	a := base.entries
@@ -170,7 +172,7 @@ func (d *Delta) Len() int { return d.hdr.Count }
 // addition or a change of status. It panics if i is out of range.
 func (d *Delta) Change(i int) Entry {
 	c := d.changes[i*EntrySize : i*EntrySize+EntrySize]
-	return Entry{Serial: Serial(c[:8]), Status: Status(c[8])}
+	return Entry{Serial: studentid.Serial(c[:8]), Status: Status(c[8])}
 }
 
 // All iterates over the changes in serial order.

@@ -11,8 +11,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/lists"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // snapshots folds days of random events and builds one signed list per day
@@ -29,7 +31,7 @@ func snapshots(t *testing.T, rng *mrand.Rand, days, cards int) []*lists.List {
 		o := opts(uint64(d+1), key)
 		o.Created = o.Created.Add(time.Duration(d) * 24 * time.Hour)
 		if d%3 == 2 {
-			o.Digest = lists.SM3
+			o.Digest = batch.SM3
 		}
 		out = append(out, mustBuild(t, state.Entries(), o))
 	}
@@ -72,14 +74,14 @@ func TestDeltaProperty(t *testing.T) {
 // checkChanges compares the delta's changes with a naive map diff.
 func checkChanges(t *testing.T, base, target *lists.List, d *lists.Delta) {
 	t.Helper()
-	old, cur := map[lists.Serial]lists.Status{}, map[lists.Serial]lists.Status{}
+	old, cur := map[studentid.Serial]lists.Status{}, map[studentid.Serial]lists.Status{}
 	for e := range base.All() {
 		old[e.Serial] = e.Status
 	}
 	for e := range target.All() {
 		cur[e.Serial] = e.Status
 	}
-	want := map[lists.Serial]lists.Status{}
+	want := map[studentid.Serial]lists.Status{}
 	for s, st := range old {
 		if cur[s] != st {
 			want[s] = cur[s]
@@ -90,7 +92,7 @@ func checkChanges(t *testing.T, base, target *lists.List, d *lists.Delta) {
 			want[s] = st
 		}
 	}
-	got := map[lists.Serial]lists.Status{}
+	got := map[studentid.Serial]lists.Status{}
 	for c := range d.All() {
 		got[c.Serial] = c.Status
 	}

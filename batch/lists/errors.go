@@ -4,6 +4,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // messages holds every user-facing text of the package, in English (the
@@ -269,7 +270,7 @@ func (e *OptionError) Localize(tag language.Tag) string {
 
 // DuplicateError names a serial given twice to Build. It unwraps to
 // ErrDuplicate.
-type DuplicateError struct{ Serial Serial }
+type DuplicateError struct{ Serial studentid.Serial }
 
 // Error renders the error in English, prefixed with the package name.
 func (e *DuplicateError) Error() string { return "lists: " + e.Localize(l10n.English) }
@@ -300,10 +301,10 @@ func (e *SignError) Localize(tag language.Tag) string {
 // change does not fit the base (it removes a card the base does not hold, or
 // sets the status the card already has). It unwraps to ErrDeltaBase.
 type BaseError struct {
-	Want, Got uint64 // base version of the delta, version of the list
-	Entry     int    // the change that does not fit, or -1
-	Serial    Serial // its serial
-	Err       error  // for a change: ErrNotInBase or ErrSameStatus
+	Want, Got uint64           // base version of the delta, version of the list
+	Entry     int              // the change that does not fit, or -1
+	Serial    studentid.Serial // its serial
+	Err       error            // for a change: ErrNotInBase or ErrSameStatus
 }
 
 // Error renders the error in English, prefixed with the package name.

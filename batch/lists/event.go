@@ -3,7 +3,6 @@ package lists
 import (
 	"cmp"
 	"encoding/binary"
-	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -13,35 +12,24 @@ import (
 	"github.com/bjedu/studentcard/studentid"
 )
 
-// Serial is a registry card's 8-byte serial number, the key every list is
-// sorted and searched by. Readers see it before anything else on the card
-// (SPEC §8: SFI 04 of the card holds it), so it, not the registry number, is
-// what a gate looks up.
-type Serial [8]byte
-
-// ParseSerial reads a serial written as 16 hexadecimal digits (either case),
-// the form event files and operators use.
-func ParseSerial(s string) (Serial, error) {
-	var out Serial
-	if len(s) != 2*len(out) {
-		return out, &FieldError{Field: FieldSerial, Err: ErrBadSerial}
-	}
-	if _, err := hex.Decode(out[:], []byte(s)); err != nil {
-		return Serial{}, &FieldError{Field: FieldSerial, Err: ErrBadSerial}
+// parseSerial reads a card serial ([studentid.Serial]) written as 16
+// hexadecimal digits, as event files carry it; a bad one is a *FieldError
+// matching [ErrBadSerial] (and the studentid error).
+func parseSerial(s string) (studentid.Serial, error) {
+	out, err := studentid.ParseSerial(s)
+	if err != nil {
+		return studentid.Serial{}, &FieldError{Field: FieldSerial, Err: ErrBadSerial, Cause: err}
 	}
 	return out, nil
 }
 
-// String returns the serial as 16 upper-case hexadecimal digits, the form
-// event files carry; ParseSerial reads it back.
-func (s Serial) String() string { return strings.ToUpper(hex.EncodeToString(s[:])) }
+// serialKey is the serial as a big-endian integer: comparing keys orders
+// serials exactly as comparing their bytes does, in one instruction.
+func serialKey(s studentid.Serial) uint64 { return binary.BigEndian.Uint64(s[:]) }
 
-// key is the serial as a big-endian integer: comparing keys orders serials
-// exactly as comparing their bytes does, in one instruction.
-func (s Serial) key() uint64 { return binary.BigEndian.Uint64(s[:]) }
-
-// Compare orders serials by their bytes; lists are sorted in this order.
-func (s Serial) Compare(o Serial) int { return cmp.Compare(s.key(), o.key()) }
+// compareSerials orders serials by their bytes; lists are sorted in this
+// order.
+func compareSerials(a, b studentid.Serial) int { return cmp.Compare(serialKey(a), serialKey(b)) }
 
 // Kind is what a daily operation did to a card (R-DAILY-1): the four
 // operations that put a card on, or take it off, a list.
@@ -146,20 +134,20 @@ func (s Status) String() string {
 // it and as the lists carry it up to the district and the city (R-LIST-1).
 type Event struct {
 	// Serial is the card's serial: the key of every list.
-	Serial Serial
-	// Registry is the holder's student registry number (学籍号). It travels
-	// with the event for the audit and for the district's checks; the
-	// compact lists that readers receive never carry it.
-	Registry studentid.ID
+	Serial studentid.Serial
+	// RegistryNo is the holder's student registry number (学籍号). It
+	// travels with the event for the audit and for the district's checks;
+	// the compact lists that readers receive never carry it.
+	RegistryNo studentid.ID
 	// Kind is the operation.
 	Kind Kind
 	// Time is when the school performed the operation; the merge orders by
 	// it and a later event cancels an earlier one.
 	Time time.Time
-	// School is the 8-digit code of the school that performed the
-	// operation (registry number positions 1-8 of its students, the code its
-	// event files are sent under).
-	School string
+	// School is the school that performed the operation (registry number
+	// positions 1-8 of its students, the code its event files are sent
+	// under).
+	School studentid.School
 	// Operator identifies who performed it at the school (for the audit).
 	Operator string
 }
@@ -172,16 +160,16 @@ func (e Event) Compare(o Event) int {
 	if c := e.Time.Compare(o.Time); c != 0 {
 		return c
 	}
-	if c := e.Serial.Compare(o.Serial); c != 0 {
+	if c := compareSerials(e.Serial, o.Serial); c != 0 {
 		return c
 	}
 	if c := cmp.Compare(e.Kind, o.Kind); c != 0 {
 		return c
 	}
-	if c := strings.Compare(e.School, o.School); c != 0 {
+	if c := e.School.Compare(o.School); c != 0 {
 		return c
 	}
-	if c := strings.Compare(e.Registry.String(), o.Registry.String()); c != 0 {
+	if c := strings.Compare(e.RegistryNo.String(), o.RegistryNo.String()); c != 0 {
 		return c
 	}
 	return strings.Compare(e.Operator, o.Operator)
@@ -208,9 +196,9 @@ func (e Event) Validate() error {
 		return &FieldError{Field: FieldKind, Err: ErrBadKind}
 	case e.Time.Year() < minEventYear || e.Time.Year() > maxEventYear:
 		return &FieldError{Field: FieldTime, Err: ErrBadTime}
-	case e.Registry.IsZero():
+	case e.RegistryNo.IsZero():
 		return &FieldError{Field: FieldRegistry, Err: ErrEmpty}
-	case len(e.School) != 8 || strings.Trim(e.School, "0123456789") != "":
+	case e.School.IsZero():
 		return &FieldError{Field: FieldSchool, Err: ErrBadSchool}
 	case e.Operator == "":
 		return &FieldError{Field: FieldOperator, Err: ErrEmpty}

@@ -66,8 +66,8 @@ func (w *EventWriter) Write(e Event) error {
 	if w.n > 0 && e.Compare(w.last) < 0 {
 		return &batch.ParseError{File: w.name, Line: line, Err: ErrOutOfOrder}
 	}
-	err := w.w.WriteRecord([]string{e.Serial.String(), e.Registry.String(), e.Kind.String(),
-		e.Time.Format(time.RFC3339Nano), e.School, e.Operator})
+	err := w.w.WriteRecord([]string{e.Serial.String(), e.RegistryNo.String(), e.Kind.String(),
+		e.Time.Format(time.RFC3339Nano), e.School.String(), e.Operator})
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func checkEvent(e Event, scope string) *FieldError {
 	if err := e.Validate(); err != nil {
 		return err.(*FieldError)
 	}
-	if !strings.HasPrefix(e.School, scope) {
+	if !strings.HasPrefix(e.School.String(), scope) {
 		return &FieldError{Field: FieldSchool, Err: ErrForeignSchool}
 	}
 	return nil
@@ -152,10 +152,10 @@ func (r *EventReader) Next() (Event, error) {
 func parseEvent(f []string, scope string) (Event, *FieldError) {
 	var e Event
 	var err error
-	if e.Serial, err = ParseSerial(f[0]); err != nil {
+	if e.Serial, err = parseSerial(f[0]); err != nil {
 		return e, err.(*FieldError)
 	}
-	if e.Registry, err = studentid.Parse(f[1]); err != nil {
+	if e.RegistryNo, err = studentid.Parse(f[1]); err != nil {
 		return e, &FieldError{Field: FieldRegistry, Err: ErrBadRegistry, Cause: err}
 	}
 	if e.Kind, err = ParseKind(f[2]); err != nil {
@@ -164,7 +164,10 @@ func parseEvent(f []string, scope string) (Event, *FieldError) {
 	if e.Time, err = time.Parse(time.RFC3339Nano, f[3]); err != nil {
 		return e, &FieldError{Field: FieldTime, Err: ErrBadTime}
 	}
-	e.School, e.Operator = f[4], f[5]
+	if len(f[4]) == studentid.SchoolLen {
+		e.School, _ = studentid.ParseSchool(f[4])
+	}
+	e.Operator = f[5]
 	if ferr := checkEvent(e, scope); ferr != nil {
 		return e, ferr
 	}

@@ -23,7 +23,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // sender is the envelope header of a file sent by level/code.
-func sender(level batch.Level, code string) batch.Header {
+func sender(level studentid.Level, code string) batch.Header {
 	return batch.Header{Level: level, Code: code, Batch: "20261123-01", Created: time.Date(2026, 11, 23, 18, 0, 0, 0, beijing)}
 }
 
@@ -72,7 +72,7 @@ func schoolDay(t *testing.T, school string) []lists.Event {
 	id, err := studentid.Parse(school + "026010" + "15")
 	require.NoError(t, err)
 	mk := func(s uint64, k lists.Kind, minute int, op string) lists.Event {
-		return lists.Event{Serial: serial(s), Registry: id, Kind: k, Time: at(minute).Add(123 * time.Millisecond), School: school, Operator: op}
+		return lists.Event{Serial: serial(s), RegistryNo: id, Kind: k, Time: at(minute).Add(123 * time.Millisecond), School: testSchool(school), Operator: op}
 	}
 	return []lists.Event{
 		mk(0x8600000000000001, lists.KindLoss, 5, "王老师"),
@@ -94,7 +94,7 @@ func TestEventFileRoundTrip(t *testing.T) {
 		{"R-DAILY-1/UTF-8 LF", batch.UTF8, []batch.WriterOption{batch.WithLF()}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := sender(batch.LevelSchool, "01010001")
+			h := sender(studentid.LevelSchool, "01010001")
 			h.Encoding = tc.enc
 			data := writeEvents(t, h, events, tc.opts...)
 			got, err := readEvents(data)
@@ -113,7 +113,7 @@ func TestEventFileRoundTrip(t *testing.T) {
 func TestEventFileGolden(t *testing.T) {
 	path := filepath.Join("testdata", lists.EventFileName("01010001", at(0)))
 	assert.Equal(t, "LISTEVENT_01010001_20261123.txt", filepath.Base(path))
-	h := sender(batch.LevelSchool, "01010001")
+	h := sender(studentid.LevelSchool, "01010001")
 	h.Encoding = batch.UTF8 // readable in the repository
 	data := writeEvents(t, h, schoolDay(t, "01010001"), batch.WithLF())
 	if *update {
@@ -133,7 +133,7 @@ func TestEventFileGolden(t *testing.T) {
 func TestSchoolDistrictCity(t *testing.T) {
 	ctx := context.Background()
 	key := testKey(1)
-	mergeFiles := func(level batch.Level, code string, files ...[]byte) ([]byte, lists.MergeReport) {
+	mergeFiles := func(level studentid.Level, code string, files ...[]byte) ([]byte, lists.MergeReport) {
 		srcs := make([]lists.EventSource, len(files))
 		for i, f := range files {
 			r, err := lists.NewEventReader(batch.NewReader(bytes.NewReader(f), "in"), "in")
@@ -153,7 +153,7 @@ func TestSchoolDistrictCity(t *testing.T) {
 	// it later that day (the student moved), and freezes card 2 again later.
 	id2, err := studentid.Parse("0101000202601015")
 	require.NoError(t, err)
-	lost4 := lists.Event{Serial: serial(4), Registry: id2, Kind: lists.KindLoss, Time: at(30), School: "01010002", Operator: "赵老师"}
+	lost4 := lists.Event{Serial: serial(4), RegistryNo: id2, Kind: lists.KindLoss, Time: at(30), School: testSchool("01010002"), Operator: "赵老师"}
 	for i := range s2 {
 		s2[i].Serial[7] |= 0x10 // other cards than school 1's
 	}
@@ -167,24 +167,24 @@ func TestSchoolDistrictCity(t *testing.T) {
 	also4.Serial, also4.Kind, also4.Time = serial(4), lists.KindLoss, at(30) // the same loss, reported twice
 	s3 = append(s3, found4, also4)
 	lists.SortEvents(s3)
-	f1 := writeEvents(t, sender(batch.LevelSchool, "01010001"), s1)
-	f2 := writeEvents(t, sender(batch.LevelSchool, "01010002"), s2)
-	f3 := writeEvents(t, sender(batch.LevelSchool, "01020001"), s3)
+	f1 := writeEvents(t, sender(studentid.LevelSchool, "01010001"), s1)
+	f2 := writeEvents(t, sender(studentid.LevelSchool, "01010002"), s2)
+	f3 := writeEvents(t, sender(studentid.LevelSchool, "01020001"), s3)
 
-	d1, rep := mergeFiles(batch.LevelDistrict, "0101", f1, f2)
+	d1, rep := mergeFiles(studentid.LevelDistrict, "0101", f1, f2)
 	assert.Equal(t, len(s1)+len(s2), rep.Written)
-	again, rep := mergeFiles(batch.LevelDistrict, "0101", f1, f2, f1)
+	again, rep := mergeFiles(studentid.LevelDistrict, "0101", f1, f2, f1)
 	assert.Equal(t, d1, again, "R-LIST-1: a school file uploaded twice changes nothing")
 	assert.Equal(t, len(s1), rep.Duplicates)
-	d2, _ := mergeFiles(batch.LevelDistrict, "0102", f3)
-	city, rep := mergeFiles(batch.LevelCity, "01", d2, d1)
+	d2, _ := mergeFiles(studentid.LevelDistrict, "0102", f3)
+	city, rep := mergeFiles(studentid.LevelCity, "01", d2, d1)
 	require.Len(t, rep.Conflicts, 1, "R-LIST-1: card 4's loss reported by two schools")
 	assert.Equal(t, serial(4), rep.Conflicts[0].A.Serial)
 	events, err := readEvents(city)
 	require.NoError(t, err)
 	cr, err := lists.NewEventReader(batch.NewReader(bytes.NewReader(city), "city"), "city")
 	require.NoError(t, err)
-	assert.Equal(t, batch.LevelCity, cr.Header().Level)
+	assert.Equal(t, studentid.LevelCity, cr.Header().Level)
 	assert.Equal(t, "01", cr.Header().Code)
 	assert.Len(t, events, len(s1)+len(s2)+len(s3))
 
@@ -225,13 +225,13 @@ func TestEventWriterRefuses(t *testing.T) {
 	}{
 		{"R-DAILY-1/unknown kind", func(e *lists.Event) { e.Kind = 0 }, "kind", lists.ErrBadKind},
 		{"zero time", func(e *lists.Event) { e.Time = time.Time{} }, "time", lists.ErrBadTime},
-		{"no registry number", func(e *lists.Event) { e.Registry = studentid.ID{} }, "registry", lists.ErrEmpty},
-		{"school code of 6 digits", func(e *lists.Event) { e.School = "010100" }, "school", lists.ErrBadSchool},
-		{"R-LIST-1/another school's event", func(e *lists.Event) { e.School = "01010002" }, "school", lists.ErrForeignSchool},
+		{"no registry number", func(e *lists.Event) { e.RegistryNo = studentid.ID{} }, "registry", lists.ErrEmpty},
+		{"school code of 6 digits", func(e *lists.Event) { e.School = studentid.School{} }, "school", lists.ErrBadSchool},
+		{"R-LIST-1/another school's event", func(e *lists.Event) { e.School = testSchool("01010002") }, "school", lists.ErrForeignSchool},
 		{"no operator", func(e *lists.Event) { e.Operator = "" }, "operator", lists.ErrEmpty},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w, err := lists.NewEventWriter(io.Discard, "e.txt", sender(batch.LevelSchool, "01010001"))
+			w, err := lists.NewEventWriter(io.Discard, "e.txt", sender(studentid.LevelSchool, "01010001"))
 			require.NoError(t, err)
 			e := good
 			tc.mut(&e)
@@ -246,7 +246,7 @@ func TestEventWriterRefuses(t *testing.T) {
 		})
 	}
 	t.Run("R-LIST-1/out of order", func(t *testing.T) {
-		w, err := lists.NewEventWriter(io.Discard, "e.txt", sender(batch.LevelSchool, "01010001"))
+		w, err := lists.NewEventWriter(io.Discard, "e.txt", sender(studentid.LevelSchool, "01010001"))
 		require.NoError(t, err)
 		require.NoError(t, w.Write(good))
 		require.NoError(t, w.Write(good), "an equal event is not out of order")
@@ -264,7 +264,7 @@ func TestEventWriterRefuses(t *testing.T) {
 func rawFile(t *testing.T, kind string, version int, columns []string, records ...[]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	h := sender(batch.LevelSchool, "01010001")
+	h := sender(studentid.LevelSchool, "01010001")
 	h.Kind, h.Version, h.Columns, h.Encoding = kind, version, columns, batch.UTF8
 	w, err := batch.NewWriter(&buf, "raw", h, batch.WithLF())
 	require.NoError(t, err)
@@ -316,7 +316,7 @@ func TestEventReaderRefuses(t *testing.T) {
 		assert.Contains(t, l10n.Error(err, l10n.Chinese), "学籍号错误")
 	})
 	t.Run("R-LIST-1/tampered and truncated files are refused before EOF", func(t *testing.T) {
-		data := writeEvents(t, sender(batch.LevelSchool, "01010001"), schoolDay(t, "01010001"))
+		data := writeEvents(t, sender(studentid.LevelSchool, "01010001"), schoolDay(t, "01010001"))
 		tampered := bytes.Replace(data, []byte("unloss"), []byte("unlos2"), 1)
 		_, err := readEvents(tampered)
 		assert.Error(t, err)
@@ -328,12 +328,12 @@ func TestEventReaderRefuses(t *testing.T) {
 		assert.ErrorIs(t, err, batch.ErrTruncated)
 	})
 	t.Run("R-LIST-1/a merge whose input turns out damaged leaves no valid output", func(t *testing.T) {
-		data := writeEvents(t, sender(batch.LevelSchool, "01010001"), schoolDay(t, "01010001"))
+		data := writeEvents(t, sender(studentid.LevelSchool, "01010001"), schoolDay(t, "01010001"))
 		tampered := bytes.Replace(data, []byte("T08:05"), []byte("T08:04"), 1)
 		r, err := lists.NewEventReader(batch.NewReader(bytes.NewReader(tampered), "s.txt"), "s.txt")
 		require.NoError(t, err)
 		var out bytes.Buffer
-		w, err := lists.NewEventWriter(&out, "d.txt", sender(batch.LevelDistrict, "0101"))
+		w, err := lists.NewEventWriter(&out, "d.txt", sender(studentid.LevelDistrict, "0101"))
 		require.NoError(t, err)
 		_, err = lists.Merge(context.Background(), w, r)
 		require.ErrorIs(t, err, batch.ErrDigest)

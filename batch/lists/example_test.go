@@ -24,13 +24,14 @@ func Example() {
 	cst := time.FixedZone("CST", 8*3600)
 
 	id, _ := studentid.Parse("0101000102601015")
-	lostCard, _ := lists.ParseSerial("8600000000000001")
-	foundCard, _ := lists.ParseSerial("8600000000000002")
+	school := id.School()
+	lostCard, _ := studentid.ParseSerial("8600000000000001")
+	foundCard, _ := studentid.ParseSerial("8600000000000002")
 	day := func(h, m int) time.Time { return time.Date(2026, 11, 23, h, m, 0, 0, cst) }
 	events := []lists.Event{
-		{Serial: lostCard, Registry: id, Kind: lists.KindLoss, Time: day(8, 5), School: "01010001", Operator: "王老师"},
-		{Serial: foundCard, Registry: id, Kind: lists.KindLoss, Time: day(8, 10), School: "01010001", Operator: "王老师"},
-		{Serial: foundCard, Registry: id, Kind: lists.KindUnloss, Time: day(9, 30), School: "01010001", Operator: "王老师"},
+		{Serial: lostCard, RegistryNo: id, Kind: lists.KindLoss, Time: day(8, 5), School: school, Operator: "王老师"},
+		{Serial: foundCard, RegistryNo: id, Kind: lists.KindLoss, Time: day(8, 10), School: school, Operator: "王老师"},
+		{Serial: foundCard, RegistryNo: id, Kind: lists.KindUnloss, Time: day(9, 30), School: school, Operator: "王老师"},
 	}
 	state := lists.NewState()
 	state.Fold(context.Background(), lists.NewSliceSource(events))
@@ -45,7 +46,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	for _, card := range []lists.Serial{lostCard, foundCard} {
+	for _, card := range []studentid.Serial{lostCard, foundCard} {
 		st, listed := onGate.Lookup(card)
 		fmt.Println(card, listed, st)
 	}
@@ -58,7 +59,7 @@ func Example() {
 	// Output:
 	// 8600000000000001 true lost
 	// 8600000000000002 false none
-	// 名单：偏移57：摘要：摘要不符：文件被篡改或损坏（应为SHA-256）
+	// 名单：偏移57：摘要：摘要不符：文件被篡改或损坏（应为SHA256）
 }
 
 // ExampleDiff sends a reader from yesterday's list to today's with a delta
@@ -66,7 +67,7 @@ func Example() {
 func ExampleDiff() {
 	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
 	pub := key.Public().(ed25519.PublicKey)
-	card := func(s string) lists.Serial { c, _ := lists.ParseSerial(s); return c }
+	card := func(s string) studentid.Serial { c, _ := studentid.ParseSerial(s); return c }
 
 	v1, _ := lists.Build([]lists.Entry{
 		{Serial: card("8600000000000001"), Status: lists.StatusLost},
@@ -99,11 +100,11 @@ func ExampleMerge() {
 	created := time.Date(2026, 11, 23, 18, 0, 0, 0, cst)
 	schoolFile := func(school, card string, minute int) []byte {
 		id, _ := studentid.Parse(school + "02601015")
-		serial, _ := lists.ParseSerial(card)
+		serial, _ := studentid.ParseSerial(card)
 		var buf bytes.Buffer
-		w, _ := lists.NewEventWriter(&buf, school, batch.Header{Level: batch.LevelSchool, Code: school, Batch: "1", Created: created})
-		w.Write(lists.Event{Serial: serial, Registry: id, Kind: lists.KindLoss,
-			Time: time.Date(2026, 11, 23, 8, minute, 0, 0, cst), School: school, Operator: "王老师"})
+		w, _ := lists.NewEventWriter(&buf, school, batch.Header{Level: studentid.LevelSchool, Code: school, Batch: "1", Created: created})
+		w.Write(lists.Event{Serial: serial, RegistryNo: id, Kind: lists.KindLoss,
+			Time: time.Date(2026, 11, 23, 8, minute, 0, 0, cst), School: id.School(), Operator: "王老师"})
 		w.Close()
 		return buf.Bytes()
 	}
@@ -111,7 +112,7 @@ func ExampleMerge() {
 	b := schoolFile("01010002", "8600000000000002", 10)
 
 	var district bytes.Buffer
-	w, _ := lists.NewEventWriter(&district, "0101", batch.Header{Level: batch.LevelDistrict, Code: "0101", Batch: "1", Created: created})
+	w, _ := lists.NewEventWriter(&district, "0101", batch.Header{Level: studentid.LevelDistrict, Code: "0101", Batch: "1", Created: created})
 	var srcs []lists.EventSource
 	for _, f := range [][]byte{a, b, a} { // school a uploaded twice
 		r, _ := lists.NewEventReader(batch.NewReader(bytes.NewReader(f), "school"), "school")

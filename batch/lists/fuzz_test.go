@@ -13,7 +13,7 @@ func fuzzSeeds(f *testing.F) (v1 *lists.List, listSeeds, deltaSeeds [][]byte) {
 	key := testKey(1)
 	v1 = mustBuild(f, []lists.Entry{{serial(1), 1}, {serial(2), 2}, {serial(7), 3}}, opts(1, key))
 	o := opts(2, key)
-	o.Digest = lists.SM3
+	o.Digest = batch.SM3
 	v2 := mustBuild(f, []lists.Entry{{serial(2), 3}, {serial(5), 1}, {serial(7), 3}}, o)
 	empty := mustBuild(f, nil, opts(3, key))
 	d, err := lists.Diff(v1, v2, lists.DeltaOptions{Signer: key})

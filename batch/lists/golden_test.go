@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/lists"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // TestCompactGolden pins the worked examples of the compact format in
@@ -22,8 +24,8 @@ func TestCompactGolden(t *testing.T) {
 	key := testKey(7)
 	assert.Equal(t, "EA4A6C63E29C520ABEF5507B132EC5F9954776AEBEBE7B92421EEA691446D22C", fmt.Sprintf("%X", []byte(pubOf(key))), "the key testdata/README.md names")
 	created := time.Date(2026, 11, 23, 20, 0, 0, 0, beijing)
-	card := func(s string) lists.Serial {
-		c, err := lists.ParseSerial(s)
+	card := func(s string) studentid.Serial {
+		c, err := studentid.ParseSerial(s)
 		require.NoError(t, err)
 		return c
 	}
@@ -36,7 +38,7 @@ func TestCompactGolden(t *testing.T) {
 		{Serial: card("8600000000000002"), Status: lists.StatusFrozen},
 		{Serial: card("8600000000000003"), Status: lists.StatusLost},
 		{Serial: card("86000000000000A0"), Status: lists.StatusFrozen},
-	}, lists.BuildOptions{Version: 2, Created: created.Add(24 * time.Hour), Digest: lists.SM3, Signer: key})
+	}, lists.BuildOptions{Version: 2, Created: created.Add(24 * time.Hour), Digest: batch.SM3, Signer: key})
 	d, err := lists.Diff(v1, v2, lists.DeltaOptions{Signer: key})
 	require.NoError(t, err)
 	for name, data := range map[string][]byte{"list-v1.bin": v1.Bytes(), "list-v2-sm3.bin": v2.Bytes(), "delta-v1-v2.bin": d.Bytes()} {

@@ -29,10 +29,10 @@ func pubOf(k ed25519.PrivateKey) ed25519.PublicKey { return k.Public().(ed25519.
 // randEntries returns n entries with distinct random serials and random
 // non-zero statuses.
 func randEntries(rng *rand.Rand, n int) []lists.Entry {
-	seen := make(map[lists.Serial]bool, n)
+	seen := make(map[studentid.Serial]bool, n)
 	out := make([]lists.Entry, 0, n)
 	for len(out) < n {
-		var s lists.Serial
+		var s studentid.Serial
 		binary.BigEndian.PutUint64(s[:], rng.Uint64())
 		if seen[s] {
 			continue
@@ -43,8 +43,8 @@ func randEntries(rng *rand.Rand, n int) []lists.Entry {
 	return out
 }
 
-func serial(n uint64) lists.Serial {
-	var s lists.Serial
+func serial(n uint64) studentid.Serial {
+	var s studentid.Serial
 	binary.BigEndian.PutUint64(s[:], n)
 	return s
 }
@@ -68,7 +68,7 @@ func reseal(data []byte, key ed25519.PrivateKey) []byte {
 	out := bytes.Clone(data)
 	body := len(out) - lists.DigestSize - lists.SignatureSize
 	var sum []byte
-	if out[6] == byte(lists.SM3) {
+	if out[6] == 2 { // SM3
 		s := sm3.Sum(out[:body])
 		sum = s[:]
 	} else {
@@ -86,10 +86,17 @@ func event(t testing.TB, s uint64, k lists.Kind, at time.Time) lists.Event {
 	t.Helper()
 	id, err := studentid.Parse("0101000102601015")
 	require.NoError(t, err)
-	return lists.Event{Serial: serial(s), Registry: id, Kind: k, Time: at, School: "01010001", Operator: "王老师"}
+	return lists.Event{Serial: serial(s), RegistryNo: id, Kind: k, Time: at, School: id.School(), Operator: "王老师"}
 }
 
 // day is 2026-11-23 in Beijing plus minutes.
 func at(minutes int) time.Time {
 	return time.Date(2026, 11, 23, 8, 0, 0, 0, beijing).Add(time.Duration(minutes) * time.Minute)
+}
+
+// testSchool parses a school code of the test data; a wrong constant gives the
+// zero School, which the code under test refuses loudly.
+func testSchool(s string) studentid.School {
+	v, _ := studentid.ParseSchool(s)
+	return v
 }

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // EventSource yields events in the event order (Event.Compare) and io.EOF
@@ -59,7 +60,7 @@ func (c Conflict) Error() string { return "lists: " + c.Localize(l10n.English) }
 // its kind and school.
 func (c Conflict) Localize(tag language.Tag) string {
 	return messages.Sprintf(tag, "card %[1]s at %[2]s: conflicting events %[3]s (%[4]s) and %[5]s (%[6]s)",
-		c.A.Serial.String(), c.A.Time.Format(time.RFC3339Nano), c.A.Kind.Localize(tag), c.A.School, c.B.Kind.Localize(tag), c.B.School)
+		c.A.Serial.String(), c.A.Time.Format(time.RFC3339Nano), c.A.Kind.Localize(tag), c.A.School.String(), c.B.Kind.Localize(tag), c.B.School.String())
 }
 
 // MergeReport counts what a merge did.
@@ -212,7 +213,7 @@ func (h *eventHeap) pop() cursor {
 // about 100 MB for the 2 million cards of the city); Prune forgets cards that
 // are off every list and quiet since a given time.
 type State struct {
-	cards map[Serial]cardState
+	cards map[studentid.Serial]cardState
 }
 
 // cardState is one card's status and the time (Unix nanoseconds) of the last
@@ -223,12 +224,12 @@ type cardState struct {
 }
 
 // NewState returns an empty state: no card on any list.
-func NewState() *State { return &State{cards: make(map[Serial]cardState)} }
+func NewState() *State { return &State{cards: make(map[studentid.Serial]cardState)} }
 
 // StateOf starts a state from a list (a snapshot): its cards with their
 // statuses and no event time, so that any event applies over them.
 func StateOf(l *List) *State {
-	s := &State{cards: make(map[Serial]cardState, l.Len())}
+	s := &State{cards: make(map[studentid.Serial]cardState, l.Len())}
 	for e := range l.All() {
 		s.cards[e.Serial] = cardState{status: e.Status, lostAt: minTime, frozAt: minTime}
 	}
@@ -305,7 +306,7 @@ func (s *State) Fold(ctx context.Context, src EventSource) (int, error) {
 }
 
 // Status returns a card's current status (zero: on no list).
-func (s *State) Status(serial Serial) Status { return s.cards[serial].status }
+func (s *State) Status(serial studentid.Serial) Status { return s.cards[serial].status }
 
 // Len returns the number of cards on some list (non-zero status).
 func (s *State) Len() int {
@@ -325,7 +326,7 @@ func (s *State) Entries() []Entry {
 	sts := make([]Status, 0, len(s.cards))
 	for serial, c := range s.cards {
 		if c.status != 0 {
-			keys = append(keys, serial.key())
+			keys = append(keys, serialKey(serial))
 			sts = append(sts, c.status)
 		}
 	}

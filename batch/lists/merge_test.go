@@ -14,6 +14,7 @@ import (
 
 	"github.com/bjedu/studentcard/batch/lists"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // collect is an EventSink that keeps what it is given.
@@ -39,7 +40,7 @@ func randEvents(t *testing.T, rng *mrand.Rand, n int) []lists.Event {
 	out := make([]lists.Event, n)
 	for i := range out {
 		e := event(t, uint64(rng.IntN(20)), lists.Kind(1+rng.IntN(4)), at(rng.IntN(300)))
-		e.School = []string{"01010001", "01010002", "01020001"}[rng.IntN(3)]
+		e.School = testSchool([]string{"01010001", "01010002", "01020001"}[rng.IntN(3)])
 		out[i] = e
 	}
 	lists.SortEvents(out)
@@ -96,7 +97,7 @@ func TestMergeReport(t *testing.T) {
 	loss := event(t, 7, lists.KindLoss, at(10))
 	unloss := event(t, 7, lists.KindUnloss, at(10))
 	other := event(t, 7, lists.KindLoss, at(10))
-	other.School = "01010002"
+	other.School = testSchool("01010002")
 	later := event(t, 7, lists.KindUnloss, at(20))
 	out, rep := merge(t, []lists.Event{loss, later}, []lists.Event{loss, unloss}, []lists.Event{other})
 	assert.Equal(t, []lists.Event{loss, other, unloss, later}, out, "ties broken by kind, then school")
@@ -220,7 +221,7 @@ func TestFoldProperties(t *testing.T) {
 		}
 		// The naive reference: per card and bit, the last event in merge
 		// order decides.
-		want := map[lists.Serial]lists.Status{}
+		want := map[studentid.Serial]lists.Status{}
 		for _, e := range events {
 			switch e.Kind {
 			case lists.KindLoss:

@@ -15,6 +15,7 @@ import (
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/l10n/l10ntest"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 func TestArgumentErrors(t *testing.T) {
@@ -166,6 +167,6 @@ func TestCatalog(t *testing.T) {
 	// The card's and the ledger's names come from their own packages (no
 	// copies here): what cardctl prints of them is Chinese.
 	l10ntest.Renders(t, card.Blank, card.TransferredIn, card.OpRecover, card.OpNone, card.Male, card.Senior, card.TypeTemporary,
-		lifecycle.LevelCity, lifecycle.LevelSchool)
+		studentid.LevelCity, studentid.LevelSchool)
 	assert.Equal(t, "用法错误：未知命令 \"x\"", l10n.Error(usagef("unknown command %q", "x"), l10n.Chinese))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // senderFlags are the flags naming the sender of a file this tool writes:
@@ -39,11 +40,11 @@ func (s *senderFlags) addLevel(fs *flag.FlagSet, level, usage string) {
 }
 
 // parsedLevel is the --level given.
-func (s *senderFlags) parsedLevel() (batch.Level, error) { return parseLevel(s.level) }
+func (s *senderFlags) parsedLevel() (studentid.Level, error) { return parseLevel(s.level) }
 
 // header returns the header of a file sent now at level: the code from
 // --code (the city's "01" by default), the batch from --batch.
-func (s *senderFlags) header(e *env, level batch.Level) (batch.Header, error) {
+func (s *senderFlags) header(e *env, level studentid.Level) (batch.Header, error) {
 	code, err := defaultCode(level, s.code)
 	if err != nil {
 		return batch.Header{}, err
@@ -61,7 +62,7 @@ func (s *senderFlags) sender(e *env) (batch.Header, error) {
 }
 
 // header returns the sender part of a header written now.
-func (e *env) header(level batch.Level, code, batchNo string) batch.Header {
+func (e *env) header(level studentid.Level, code, batchNo string) batch.Header {
 	now := e.now()
 	if batchNo == "" {
 		batchNo = "C" + now.Format("20060102") + "-001"
@@ -69,25 +70,25 @@ func (e *env) header(level batch.Level, code, batchNo string) batch.Header {
 	return batch.Header{Level: level, Code: code, Batch: batchNo, Created: now}
 }
 
-func parseLevel(s string) (batch.Level, error) {
+func parseLevel(s string) (studentid.Level, error) {
 	switch strings.ToLower(s) {
 	case "city":
-		return batch.LevelCity, nil
+		return studentid.LevelCity, nil
 	case "district":
-		return batch.LevelDistrict, nil
+		return studentid.LevelDistrict, nil
 	case "school":
-		return batch.LevelSchool, nil
+		return studentid.LevelSchool, nil
 	}
 	return "", usagef("--level: %q is not city, district or school", s)
 }
 
 // defaultCode is the sender code a level uses when --code is not given:
 // only the city has one ("01").
-func defaultCode(level batch.Level, code string) (string, error) {
+func defaultCode(level studentid.Level, code string) (string, error) {
 	if code != "" {
 		return code, nil
 	}
-	if level == batch.LevelCity {
+	if level == studentid.LevelCity {
 		return "01", nil
 	}
 	return "", usagef("--code is required at level %s", strings.ToLower(string(level)))
@@ -106,7 +107,7 @@ type problem struct {
 func (e *env) problems(errs []*batch.RecordError) []problem {
 	out := make([]problem, 0, len(errs))
 	for _, re := range errs {
-		out = append(out, problem{File: re.File, Line: re.Line, Field: re.Field, RegistryNo: re.RegistryNo,
+		out = append(out, problem{File: re.File, Line: re.Line, Field: re.Field, RegistryNo: re.RawRegistryNo,
 			Reason: string(re.Reason), Message: l10n.Error(re, e.lang)})
 	}
 	return out
@@ -168,7 +169,7 @@ func cmdValidate(e *env, args []string) (result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if level != batch.LevelDistrict && level != batch.LevelCity {
+	if level != studentid.LevelDistrict && level != studentid.LevelCity {
 		return nil, usagef("--level: %q is not district or city", sf.level)
 	}
 	hdr, err := sf.header(e, level)
@@ -272,7 +273,7 @@ func cmdValidate(e *env, args []string) (result, error) {
 		}
 	}
 	res.Records, res.Failed, res.Problems = rep.Records, rep.Failed, rep.Problems
-	res.Accepted, res.LocalPrint = rep.Accepted, rep.Accepted && level == batch.LevelDistrict && batch.MayPrintLocally(rep.Records)
+	res.Accepted, res.LocalPrint = rep.Accepted, rep.Accepted && level == studentid.LevelDistrict && batch.MayPrintLocally(rep.Records)
 	res.Errors = e.problems(rep.Errors)
 	if rep.Accepted {
 		return res, nil
@@ -295,9 +296,9 @@ func cmdValidate(e *env, args []string) (result, error) {
 // when given, which must lie inside the level's own code (--code), else the
 // whole of --code: any school of the district, any district of the city. So
 // --code is enforced, never a label.
-func senderScope(level batch.Level, code, sender string) (string, error) {
+func senderScope(level studentid.Level, code, sender string) (string, error) {
 	own := 4 // a district's code
-	if level == batch.LevelCity {
+	if level == studentid.LevelCity {
 		own = 2
 	}
 	if !digits.Is(code, own) {
@@ -315,14 +316,14 @@ func senderScope(level batch.Level, code, sender string) (string, error) {
 // validatingOperator is the ledger operator of the level validating a file:
 // the city, or the district of a 4-digit district code (positions 1-4 of a
 // registry number; the ledger names a district by positions 3-4).
-func validatingOperator(level batch.Level, code string) (lifecycle.Operator, error) {
-	if level == batch.LevelCity {
-		return lifecycle.Operator{Level: lifecycle.LevelCity, User: "cardctl"}, nil
+func validatingOperator(level studentid.Level, code string) (lifecycle.Operator, error) {
+	if level == studentid.LevelCity {
+		return lifecycle.Operator{Level: studentid.LevelCity, User: "cardctl"}, nil
 	}
 	if !digits.Is(code, 4) {
 		return lifecycle.Operator{}, usagef("--code: %q is not a district code (4 digits)", code)
 	}
-	return lifecycle.Operator{Level: lifecycle.LevelDistrict, District: code[2:], User: "cardctl"}, nil
+	return lifecycle.Operator{Level: studentid.LevelDistrict, District: code[2:], User: "cardctl"}, nil
 }
 
 // readRare reads a rare-character description (C-4) whose entries must all
@@ -394,12 +395,12 @@ func cmdSplit(e *env, args []string) (result, error) {
 		return nil, usagef("split takes one result file")
 	}
 	var split batch.SplitBy
-	var level batch.Level
+	var level studentid.Level
 	switch *by {
 	case "district":
-		split, level = batch.ByDistrict, batch.LevelCity
+		split, level = batch.ByDistrict, studentid.LevelCity
 	case "school":
-		split, level = batch.BySchool, batch.LevelDistrict
+		split, level = batch.BySchool, studentid.LevelDistrict
 	default:
 		return nil, usagef("--by: %q is not district or school", *by)
 	}
@@ -521,7 +522,7 @@ func cmdMerge(e *env, args []string) (result, error) {
 	if *out == "" {
 		return nil, usagef("-o is required")
 	}
-	hdr, err := sf.header(e, batch.LevelDistrict)
+	hdr, err := sf.header(e, studentid.LevelDistrict)
 	if err != nil {
 		return nil, err
 	}
@@ -552,7 +553,7 @@ func cmdMerge(e *env, args []string) (result, error) {
 			srcs[i] = batch.PackageSource{Name: filepath.Base(pos[i]), R: &countingReaderAt{r: f, p: bar}, Size: fileSize(f)}
 			// The merge forwards only what this district accepts: each
 			// package is validated here and merged under its digest.
-			pr, err := batch.CheckPackage(e.ctx, f, srcs[i].Size, srcs[i].Name, batch.Validator{Level: batch.LevelDistrict, Sender: hdr.Code}, batch.PhotoRules{})
+			pr, err := batch.CheckPackage(e.ctx, f, srcs[i].Size, srcs[i].Name, batch.Validator{Level: studentid.LevelDistrict, Sender: hdr.Code}, batch.PhotoRules{})
 			if err != nil {
 				return nil, err
 			}
@@ -599,7 +600,7 @@ func cmdMerge(e *env, args []string) (result, error) {
 	}
 	srcs := sources(pos, files, bar)
 	for i, f := range files {
-		v := batch.Validator{Level: batch.LevelDistrict, Sender: hdr.Code}
+		v := batch.Validator{Level: studentid.LevelDistrict, Sender: hdr.Code}
 		code, err := e.senderOf(pos[i])
 		if err != nil {
 			return nil, err
@@ -796,12 +797,14 @@ func cmdHandover(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	if *forCode != "" {
-		h = h.For(*forCode)
+		if h, err = handoverFor(h, *forCode); err != nil {
+			return nil, err
+		}
 	}
 	res := &handoverResult{Input: pos[0], For: *forCode, Cards: h.Total(), Boxes: []boxResult{}, Labels: []string{}}
 	for _, r := range h.Rows {
 		res.Boxes = append(res.Boxes, boxResult{BigBox: r.BigBox, SmallBox: r.SmallBox, FactoryBatch: r.FactoryBatch,
-			School: r.School, SchoolName: r.SchoolName, Category: int(r.Category), Cohort: r.Cohort, Count: r.Count})
+			School: r.School.String(), SchoolName: r.SchoolName, Category: int(r.Category), Cohort: r.Cohort, Count: r.Count})
 	}
 	bigs, smalls := h.Labels()
 	for _, l := range bigs {
@@ -819,4 +822,21 @@ func cmdHandover(e *env, args []string) (result, error) {
 		res.Output = *out
 	}
 	return res, nil
+}
+
+// handoverFor is the part of a sheet for --for: a district (4 digits) or a
+// school (8 digits).
+func handoverFor(h *batch.Handover, code string) (*batch.Handover, error) {
+	if len(code) == studentid.SchoolLen {
+		s, err := studentid.ParseSchool(code)
+		if err != nil {
+			return nil, &argError{flag: "for", err: err}
+		}
+		return h.ForSchool(s), nil
+	}
+	d, err := studentid.ParseDistrict(code)
+	if err != nil {
+		return nil, &argError{flag: "for", err: err}
+	}
+	return h.ForDistrict(d), nil
 }

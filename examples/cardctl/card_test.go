@@ -26,7 +26,7 @@ func pupil(t *testing.T) (registry, name string) {
 	t.Helper()
 	rec, err := batchtest.Record("01080001", "北京市测试学校", 0, 1)
 	require.NoError(t, err)
-	return rec.RegistryNo, rec.Name
+	return rec.RegistryNo.String(), rec.Name
 }
 
 func TestCardSim(t *testing.T) {

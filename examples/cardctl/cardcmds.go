@@ -533,7 +533,7 @@ func studentFromFlags(now time.Time, registry, name, gender, stage, schoolName, 
 		return card.Student{}, &argError{flag: "registry", err: err}
 	}
 	j := studentJSON{RegistryNumber: id.String(), Name: name, Gender: gender, Stage: stage, SchoolName: schoolName,
-		SchoolCode: id.School()[2:], ValidFrom: validFrom, ValidUntil: validUntil}
+		SchoolCode: id.School().InProvince(), ValidFrom: validFrom, ValidUntil: validUntil}
 	if j.Stage == "" {
 		switch id.Stage() {
 		case studentid.StagePrimary:

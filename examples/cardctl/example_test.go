@@ -37,7 +37,7 @@ func Example_handoverReconcile() {
 		if err != nil {
 			panic(err)
 		}
-		counted = append(counted, rec.RegistryNo)
+		counted = append(counted, rec.RegistryNo.String())
 	}
 	if err := os.WriteFile(filepath.Join(dir, "counted.txt"), []byte(strings.Join(counted, "\n")), 0o644); err != nil {
 		panic(err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/bjedu/studentcard/adapters/sqlite"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // ledgerFlags name the ledger database and the operator the ledger checks
@@ -31,19 +32,19 @@ func (lf *ledgerFlags) operator() (lifecycle.Operator, error) {
 	if lf.db == "" {
 		return lifecycle.Operator{}, usagef("--db is required")
 	}
-	op := lifecycle.Operator{Level: lifecycle.Level(lf.level), District: lf.district, School: lf.school, User: lf.user}
+	op := lifecycle.Operator{Level: studentid.Level(lf.level), District: lf.district, School: lf.school, User: lf.user}
 	switch op.Level {
-	case lifecycle.LevelCity, lifecycle.LevelDistrict, lifecycle.LevelSchool, lifecycle.LevelApplication:
+	case studentid.LevelCity, studentid.LevelDistrict, studentid.LevelSchool, studentid.LevelApplication:
 	default:
 		return op, usagef("--level: %q is not city, district or school", lf.level)
 	}
-	if op.Level == lifecycle.LevelSchool && op.District == "" && len(op.School) == 8 {
+	if op.Level == studentid.LevelSchool && op.District == "" && len(op.School) == 8 {
 		op.District = op.School[2:4]
 	}
 	switch {
-	case op.Level == lifecycle.LevelDistrict && op.District == "":
+	case op.Level == studentid.LevelDistrict && op.District == "":
 		return op, usagef("--district is required for a district operator")
-	case op.Level == lifecycle.LevelSchool && op.School == "":
+	case op.Level == studentid.LevelSchool && op.School == "":
 		return op, usagef("--school is required for a school operator")
 	}
 	return op, nil

@@ -41,10 +41,10 @@ func writeEventLedger(t *testing.T, path string) {
 	now := time.Date(2026, 9, 1, 9, 0, 0, 0, lifecycle.Beijing())
 	l, err := lifecycle.NewLedger(lifecycle.Config{Store: store, Clock: func() time.Time { return now }})
 	require.NoError(t, err)
-	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "city"}
-	district := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "08", User: "d08"}
+	city := lifecycle.Operator{Level: studentid.LevelCity, User: "city"}
+	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "08", User: "d08"}
 	schoolOp := func(code string) lifecycle.Operator {
-		return lifecycle.Operator{Level: lifecycle.LevelSchool, District: "08", School: code, User: "wang" + code[6:]}
+		return lifecycle.Operator{Level: studentid.LevelSchool, District: "08", School: code, User: "wang" + code[6:]}
 	}
 	type student struct {
 		school string
@@ -64,9 +64,9 @@ func writeEventLedger(t *testing.T, path string) {
 				require.NoError(t, err)
 				rid = other.String() // S-ID-1: the number belongs to another person
 			}
-			_, err = l.Enrol(ctx, schoolOp(s.school), lifecycle.Student{Key: s.school + "/" + rec.RegistryNo, Number: rec.RegistryNo, Name: rec.Name, IDNumber: rid})
+			_, err = l.Enrol(ctx, schoolOp(s.school), lifecycle.Student{Key: s.school + "/" + rec.RegistryNo.String(), Number: rec.RegistryNo.String(), Name: rec.Name, IDNumber: rid})
 			require.NoError(t, err)
-			id, err := studentid.Parse(rec.RegistryNo)
+			id, err := studentid.Parse(rec.RegistryNo.String())
 			require.NoError(t, err)
 			numbers[student{s.school, i}] = id
 		}
@@ -129,12 +129,12 @@ func TestListsExport(t *testing.T) {
 		require.Equal(t, exitOK, o.code, o.stderr)
 		assert.Contains(t, o.stdout, "学校 01080001，2026-09-02：2 个事件 -> LISTEVENT_01080001_20260902.txt")
 		h, evs := readEvents(t, filepath.Join(dir, "LISTEVENT_01080001_20260902.txt"))
-		assert.Equal(t, batch.LevelSchool, h.Level)
+		assert.Equal(t, studentid.LevelSchool, h.Level)
 		assert.Equal(t, "01080001", h.Code)
 		require.Len(t, evs, 2)
 		assert.Equal(t, serialFrozen1, evs[0].Serial.String())
 		assert.Equal(t, lists.KindFreeze, evs[0].Kind)
-		assert.Equal(t, "01080001", evs[0].School)
+		assert.Equal(t, "01080001", evs[0].School.String())
 	})
 	t.Run("R-LOSS-1/the loss goes up on the day it is reported, not held back", func(t *testing.T) {
 		// Reported on Wednesday 2 September: on that day's list; the end of

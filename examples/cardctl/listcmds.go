@@ -16,6 +16,7 @@ import (
 	"github.com/bjedu/studentcard/batch/lists"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // cmdLists dispatches the list subcommands (R-LIST-1).
@@ -119,15 +120,15 @@ func cmdListsExport(e *env, args []string) (result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var level batch.Level
+	var level studentid.Level
 	var code string
 	switch op.Level {
-	case lifecycle.LevelCity:
-		level, code = batch.LevelCity, "01"
-	case lifecycle.LevelDistrict:
-		level, code = batch.LevelDistrict, "01"+op.District
+	case studentid.LevelCity:
+		level, code = studentid.LevelCity, "01"
+	case studentid.LevelDistrict:
+		level, code = studentid.LevelDistrict, "01"+op.District
 	default: // a school; an application unit is refused by the ledger
-		level, code = batch.LevelSchool, op.School
+		level, code = studentid.LevelSchool, op.School
 	}
 	ledger, closeLedger, err := e.openLedger(lf.db)
 	if err != nil {
@@ -267,14 +268,14 @@ func parseCovers(s string) (lists.Status, error) {
 	return 0, usagef("--covers: %q is not all, lost or frozen", s)
 }
 
-func parseListDigest(s string) (lists.DigestAlg, error) {
+func parseListDigest(s string) (batch.DigestAlg, error) {
 	switch strings.ToLower(s) {
 	case "sha256", "sha-256", "":
-		return lists.SHA256, nil
+		return batch.SHA256, nil
 	case "sm3":
-		return lists.SM3, nil
+		return batch.SM3, nil
 	}
-	return 0, usagef("--digest: %q is not sha256 or sm3", s)
+	return "", usagef("--digest: %q is not sha256 or sm3", s)
 }
 
 // readList reads and verifies a compact list file for a holder of cur (the
@@ -499,9 +500,9 @@ func cmdListsLookup(e *env, args []string) (result, error) {
 		return nil, err
 	}
 	keys.warnDev(e)
-	serials := make([]lists.Serial, 0, len(pos)-1)
+	serials := make([]studentid.Serial, 0, len(pos)-1)
 	for _, s := range pos[1:] {
-		sn, err := lists.ParseSerial(s)
+		sn, err := studentid.ParseSerial(s)
 		if err != nil {
 			return nil, usagef("serial %q: %s", s, l10n.Error(err, e.lang))
 		}

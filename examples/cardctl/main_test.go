@@ -166,7 +166,7 @@ func writeResults(t *testing.T, path string, n int, schools ...string) {
 		for i := range n {
 			rec, err := batchtest.Record(school, "北京市测试学校"+school[5:], i, 1)
 			require.NoError(t, err)
-			id, err := studentid.Parse(rec.RegistryNo)
+			id, err := studentid.Parse(rec.RegistryNo.String())
 			require.NoError(t, err)
 			rr := batch.ResultRecord{RegistryNo: id, Name: rec.Name, SchoolName: rec.SchoolName, Status: batch.StatusOK, FactoryBatch: "FB2026-09"}
 			if si == 0 && i == n-1 {
@@ -178,7 +178,7 @@ func writeResults(t *testing.T, path string, n int, schools ...string) {
 	f, err := os.Create(path)
 	require.NoError(t, err)
 	defer f.Close()
-	require.NoError(t, batch.WriteResults(f, filepath.Base(path), batch.Header{Level: batch.LevelFactory, Code: "F001", Batch: "FB2026-09", Created: created}, recs))
+	require.NoError(t, batch.WriteResults(f, filepath.Base(path), batch.Header{Level: studentid.LevelFactory, Code: "F001", Batch: "FB2026-09", Created: created}, recs))
 }
 
 // countRecords verifies an envelope file and returns its record count.

@@ -24,7 +24,7 @@ func exportRows(t *testing.T, n int) [][]string {
 	for i := 0; i < n; i++ {
 		r, err := batchtest.Record(makeSchool, "北京市测试学校", i, 3)
 		require.NoError(t, err)
-		rows = append(rows, []string{r.SchoolName, r.Name, map[bool]string{true: "男", false: "女"}[r.Gender == 1], r.RegistryNo, r.ResidentID, r.BirthDate, "汉族"})
+		rows = append(rows, []string{r.SchoolName, r.Name, map[bool]string{true: "男", false: "女"}[r.Gender == 1], r.RegistryNo.String(), r.ResidentID, r.BirthDate, "汉族"})
 	}
 	return rows
 }
@@ -97,7 +97,7 @@ func TestMake(t *testing.T) {
 		bad[9][3] = bad[2][3]  // row 10: registry number of row 3 again
 		other, err := batchtest.Record("01080002", "北京市测试学校", 40, 3)
 		require.NoError(t, err)
-		bad[12][3], bad[12][4], bad[12][5] = other.RegistryNo, other.ResidentID, other.BirthDate // row 13: another school
+		bad[12][3], bad[12][4], bad[12][5] = other.RegistryNo.String(), other.ResidentID, other.BirthDate // row 13: another school
 		bad[12][2] = map[bool]string{true: "男", false: "女"}[other.Gender == 1]
 		data, err := cmistest.Workbook{Sheets: []cmistest.Sheet{cmistest.TextSheet("学生", bad)}}.Bytes()
 		require.NoError(t, err)
@@ -115,7 +115,7 @@ func TestMake(t *testing.T) {
 			"bad.xlsx 工作表“学生” 第4行 F列（出生日期）“1/3/2018”",
 			"第7行 B列（姓名）“王\u200b明”：含姓名中不允许的字符：第2个字符\"\\u200b\"（U+200B）",
 			"第10行 D列（学籍号）“" + bad[9][3] + "”：文件内重复：与第3行重复",
-			"第13行 D列（学籍号）“" + other.RegistryNo + "”：学籍号属于其他学校：第1-8位为01080002，本校为01080001",
+			"第13行 D列（学籍号）“" + other.RegistryNo.String() + "”：学籍号属于其他学校：第1-8位为01080002，本校为01080001",
 			"第16行 E列（身份证号）“" + bad[15][4] + "”：身份证号无效：Excel把它存成了数字",
 			"bad.xlsx：30 行，5 处有误：未写出任何文件",
 		} {

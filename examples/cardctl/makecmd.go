@@ -14,6 +14,7 @@ import (
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 var (
@@ -131,9 +132,9 @@ func cmdMake(e *env, args []string) (result, error) {
 	regCol := mappedColumn(imp, cmis.FieldRegistryNo)
 	var recs []cmis.Record
 	for _, r := range imp.Records {
-		if got := r.Card.RegistryNo[:8]; got != *school {
+		if got := r.Card.RegistryNo.School().String(); got != *school {
 			res.Errors = append(res.Errors, e.cellOf(&cmis.CellError{File: imp.File, Sheet: imp.Sheet, Row: r.Row, Column: regCol.Column, Header: regCol.Header,
-				Value: r.Card.RegistryNo, Err: detailf(errOtherSchool, "positions 1-8 are %s, this is school %s", got, *school)}))
+				Value: r.Card.RegistryNo.String(), Err: detailf(errOtherSchool, "positions 1-8 are %s, this is school %s", got, *school)}))
 			continue
 		}
 		recs = append(recs, r)
@@ -141,11 +142,11 @@ func cmdMake(e *env, args []string) (result, error) {
 	photoOf := map[string][]byte{}
 	if *photos != "" {
 		for _, r := range recs {
-			path := filepath.Join(*photos, r.Card.RegistryNo+".jpg")
+			path := filepath.Join(*photos, r.Card.RegistryNo.String()+".jpg")
 			b, err := os.ReadFile(path)
 			if err != nil {
 				res.Errors = append(res.Errors, e.cellOf(&cmis.CellError{File: imp.File, Sheet: imp.Sheet, Row: r.Row, Column: regCol.Column, Header: regCol.Header,
-					Value: r.Card.RegistryNo, Err: detailf(errNoPhoto, "%s", path)}))
+					Value: r.Card.RegistryNo.String(), Err: detailf(errNoPhoto, "%s", path)}))
 				continue
 			}
 			pr, err := batch.CheckPhoto(bytes.NewReader(b), batch.PhotoRules{})
@@ -154,7 +155,7 @@ func cmdMake(e *env, args []string) (result, error) {
 			}
 			at := func(err error) cell {
 				return e.cellOf(&cmis.CellError{File: imp.File, Sheet: imp.Sheet, Row: r.Row, Column: regCol.Column, Header: regCol.Header,
-					Value: r.Card.RegistryNo, Err: &wrapped{errBadPhoto, err}})
+					Value: r.Card.RegistryNo.String(), Err: &wrapped{errBadPhoto, err}})
 			}
 			for _, w := range pr.Warnings {
 				res.Warnings = append(res.Warnings, at(w))
@@ -165,7 +166,7 @@ func cmdMake(e *env, args []string) (result, error) {
 				}
 				continue
 			}
-			photoOf[r.Card.RegistryNo] = b
+			photoOf[r.Card.RegistryNo.String()] = b
 		}
 	}
 	// The importer's problems, the school and photo checks: in row order.
@@ -175,7 +176,7 @@ func cmdMake(e *env, args []string) (result, error) {
 		res.Output = ""
 		return res, errExportRefused
 	}
-	hdr := e.header(batch.LevelSchool, *school, *batchNo)
+	hdr := e.header(studentid.LevelSchool, *school, *batchNo)
 	if err := e.writeMade(*out, hdr, recs, photoOf, *photos != "", imp, res); err != nil {
 		return nil, err
 	}
@@ -211,7 +212,7 @@ func (e *env) writeMade(out string, hdr batch.Header, recs []cmis.Record, photos
 	}
 	rowOf := map[string]int{}
 	for _, r := range recs {
-		rowOf[r.Card.RegistryNo] = r.Row
+		rowOf[r.Card.RegistryNo.String()] = r.Row
 		if err := w.WriteRecord(r.Card.Fields()); err != nil {
 			return err
 		}
@@ -220,13 +221,13 @@ func (e *env) writeMade(out string, hdr batch.Header, recs []cmis.Record, photos
 		return err
 	}
 	// The district's record rules, at the school (one record check).
-	v := batch.Validator{Level: batch.LevelDistrict, Sender: hdr.Code}
+	v := batch.Validator{Level: studentid.LevelDistrict, Sender: hdr.Code}
 	rep, err := v.Validate(e.ctx, strings.NewReader(data.String()), name)
 	if err != nil {
 		return err
 	}
 	for _, re := range rep.Errors {
-		res.Errors = append(res.Errors, cell{Row: rowOf[re.RegistryNo], Message: e.t("%s (row %d of the export)", l10n.Error(re, e.lang), rowOf[re.RegistryNo]) + whatToDo(e, re)})
+		res.Errors = append(res.Errors, cell{Row: rowOf[re.RawRegistryNo], Message: e.t("%s (row %d of the export)", l10n.Error(re, e.lang), rowOf[re.RawRegistryNo]) + whatToDo(e, re)})
 	}
 	if len(res.Errors) > 0 {
 		return nil
@@ -257,7 +258,7 @@ func (e *env) writeMade(out string, hdr batch.Header, recs []cmis.Record, photos
 			if err != nil {
 				return err
 			}
-			if _, err := p.Write(photos[r.Card.RegistryNo]); err != nil {
+			if _, err := p.Write(photos[r.Card.RegistryNo.String()]); err != nil {
 				return ioErr(err)
 			}
 		}

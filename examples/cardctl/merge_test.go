@@ -13,6 +13,7 @@ import (
 
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/batchtest"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // rareName is a student name with a character outside GB2312 (䶮, U+4DAE):
@@ -27,7 +28,7 @@ func writeRareSchool(t *testing.T, dir, school string, n int, seed uint64) {
 	t.Helper()
 	hdr := batchtest.School(school, created)
 	var recs [][]string
-	var regs []string
+	var regs []studentid.ID
 	for rec, err := range batchtest.Records(school, "北京市测试学校"+school[5:], n, seed) {
 		require.NoError(t, err)
 		if len(recs) == 0 {
@@ -163,6 +164,6 @@ func writeMergedWithoutRare(t *testing.T, dir, out string, inputs ...string) {
 	f, err := os.Create(filepath.Join(dir, out))
 	require.NoError(t, err)
 	defer f.Close()
-	_, err = batch.MergeCardData(context.Background(), f, out, batch.Header{Level: batch.LevelDistrict, Code: "0108", Batch: "D1", Created: time.Date(2026, 9, 2, 8, 0, 0, 0, time.UTC)}, srcs...)
+	_, err = batch.MergeCardData(context.Background(), f, out, batch.Header{Level: studentid.LevelDistrict, Code: "0108", Batch: "D1", Created: time.Date(2026, 9, 2, 8, 0, 0, 0, time.UTC)}, srcs...)
 	require.NoError(t, err)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 type deadlineJSON struct {
@@ -30,7 +31,7 @@ type overdueResult struct {
 
 func (r *overdueResult) text(e *env) {
 	for _, d := range r.Deadlines {
-		who := strings.TrimSpace(lifecycle.Level(d.Level).Localize(e.lang) + " " + d.District + " " + d.School)
+		who := strings.TrimSpace(studentid.Level(d.Level).Localize(e.lang) + " " + d.District + " " + d.School)
 		e.say("%s", e.t("%s %s %s (%s) due %s, %s overdue", d.Rule, d.ID, d.Subject, who,
 			d.DueAt.In(lifecycle.Beijing()).Format("2006-01-02 15:04"), e.t("%d days", d.OverdueDays)))
 	}
@@ -96,9 +97,9 @@ func cmdOverdue(e *env, args []string) (result, error) {
 
 func scopeName(e *env, op lifecycle.Operator) string {
 	switch op.Level {
-	case lifecycle.LevelCity:
+	case studentid.LevelCity:
 		return e.t("the whole city")
-	case lifecycle.LevelDistrict:
+	case studentid.LevelDistrict:
 		return e.t("district %s", op.District)
 	default:
 		return e.t("school %s", op.School)

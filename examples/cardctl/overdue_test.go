@@ -11,6 +11,7 @@ import (
 
 	"github.com/bjedu/studentcard/adapters/sqlite"
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // writeLedger makes a ledger database with deadlines of two districts:
@@ -23,12 +24,12 @@ func writeLedger(t *testing.T, path string) {
 	defer func() { require.NoError(t, store.Close()) }()
 	start := time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)
 	deadlines := []lifecycle.Deadline{
-		{ID: "R-LOSS-3/8601", Rule: "R-LOSS-3", Subject: "8601000000000001", Level: lifecycle.LevelSchool, District: "08", School: "01080001", Start: start, DueAt: start.AddDate(0, 0, 20)},
-		{ID: "R-TIME-1/0108/B1", Rule: "R-TIME-1", Subject: "B1", Level: lifecycle.LevelDistrict, District: "08", Start: start, DueAt: start.AddDate(0, 0, 14)},
-		{ID: "R-ISSUE-4/01080002/P7", Rule: "R-ISSUE-4", Subject: "P7", Level: lifecycle.LevelSchool, District: "08", School: "01080002", Start: start, DueAt: start.AddDate(0, 0, 30)},
-		{ID: "R-TIME-1/0105/B2", Rule: "R-TIME-1", Subject: "B2", Level: lifecycle.LevelDistrict, District: "05", Start: start, DueAt: start.AddDate(0, 0, 10)},
-		{ID: "R-LOSS-3/later", Rule: "R-LOSS-3", Subject: "8601000000000002", Level: lifecycle.LevelSchool, District: "08", School: "01080001", Start: start, DueAt: start.AddDate(0, 2, 0)},
-		{ID: "R-LOSS-3/done", Rule: "R-LOSS-3", Subject: "8601000000000003", Level: lifecycle.LevelSchool, District: "08", School: "01080001", Start: start, DueAt: start.AddDate(0, 0, 5), DoneAt: start.AddDate(0, 0, 4)},
+		{ID: "R-LOSS-3/8601", Rule: "R-LOSS-3", Subject: "8601000000000001", Level: studentid.LevelSchool, District: "08", School: "01080001", Start: start, DueAt: start.AddDate(0, 0, 20)},
+		{ID: "R-TIME-1/0108/B1", Rule: "R-TIME-1", Subject: "B1", Level: studentid.LevelDistrict, District: "08", Start: start, DueAt: start.AddDate(0, 0, 14)},
+		{ID: "R-ISSUE-4/01080002/P7", Rule: "R-ISSUE-4", Subject: "P7", Level: studentid.LevelSchool, District: "08", School: "01080002", Start: start, DueAt: start.AddDate(0, 0, 30)},
+		{ID: "R-TIME-1/0105/B2", Rule: "R-TIME-1", Subject: "B2", Level: studentid.LevelDistrict, District: "05", Start: start, DueAt: start.AddDate(0, 0, 10)},
+		{ID: "R-LOSS-3/later", Rule: "R-LOSS-3", Subject: "8601000000000002", Level: studentid.LevelSchool, District: "08", School: "01080001", Start: start, DueAt: start.AddDate(0, 2, 0)},
+		{ID: "R-LOSS-3/done", Rule: "R-LOSS-3", Subject: "8601000000000003", Level: studentid.LevelSchool, District: "08", School: "01080001", Start: start, DueAt: start.AddDate(0, 0, 5), DoneAt: start.AddDate(0, 0, 4)},
 	}
 	require.NoError(t, store.Tx(ctx, func(tx lifecycle.Tx) error {
 		for _, d := range deadlines {

@@ -257,7 +257,7 @@ func cmdReconcile(e *env, args []string) (result, error) {
 	}
 	res := &reconcileResult{Sheet: *sheetPath, CountedFile: *countedPath, SheetCards: sheet.Total(), CountedCards: c.cards,
 		Duplicates: c.duplicates, Differences: []countDiffJSON{}}
-	names := map[string]string{}
+	names := map[studentid.School]string{}
 	for _, g := range sheet.Counts() {
 		names[g.School] = g.SchoolName
 	}
@@ -267,7 +267,7 @@ func cmdReconcile(e *env, args []string) (result, error) {
 	}
 	res.Match = len(diffs) == 0
 	for _, d := range diffs {
-		res.Differences = append(res.Differences, countDiffJSON{FactoryBatch: d.FactoryBatch, School: d.School, SchoolName: names[d.School],
+		res.Differences = append(res.Differences, countDiffJSON{FactoryBatch: d.FactoryBatch, School: d.School.String(), SchoolName: names[d.School],
 			Category: int(d.Category), Cohort: d.Cohort, Sheet: d.Sheet, Counted: d.Counted, Message: d.Localize(e.lang)})
 	}
 	if res.Match {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/batchtest"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // registryNos are the registry numbers of students from..to-1 of a school,
@@ -23,7 +24,7 @@ func registryNos(t *testing.T, school string, from, to int) []string {
 	for i := from; i < to; i++ {
 		rec, err := batchtest.Record(school, "北京市测试学校"+school[5:], i, 1)
 		require.NoError(t, err)
-		out = append(out, rec.RegistryNo)
+		out = append(out, rec.RegistryNo.String())
 	}
 	return out
 }
@@ -72,7 +73,7 @@ func TestReconcile(t *testing.T) {
 		regen := readSheet(t, filepath.Join(dir, "sheet.regenerated.txt"))
 		assert.Equal(t, 58, regen.Total())
 		for _, g := range regen.Counts() {
-			assert.Equal(t, "北京市测试学校"+g.School[5:], g.SchoolName, "school names kept")
+			assert.Equal(t, "北京市测试学校"+g.School.String()[5:], g.SchoolName, "school names kept")
 		}
 	})
 	t.Run("C-ISSUE-4/boxes counted, json", func(t *testing.T) {
@@ -98,7 +99,7 @@ func TestReconcile(t *testing.T) {
 		require.Len(t, diffs, 1)
 		d := diffs[0].(map[string]any)
 		last := sheet.Rows[len(sheet.Rows)-1]
-		assert.Equal(t, last.School, d["school"])
+		assert.Equal(t, last.School.String(), d["school"])
 		assert.EqualValues(t, 30, d["sheet"], "the group is the school's 30 cards over two boxes")
 		assert.EqualValues(t, 31, d["counted"])
 		assert.Contains(t, d["message"], "清点")
@@ -150,7 +151,7 @@ func TestReconcile(t *testing.T) {
 // FuzzCountedFile: a counted-cards file never panics the reader, and what it
 // reads adds up: the tally holds exactly the cards counted.
 func FuzzCountedFile(f *testing.F) {
-	sheet := batch.Pack([]batch.GroupCount{{GroupKey: batch.GroupKey{FactoryBatch: "FB1", School: "01080001", Cohort: 32}, Count: 3}}, batch.BoxSizes{})
+	sheet := batch.Pack([]batch.GroupCount{{GroupKey: batch.GroupKey{FactoryBatch: "FB1", School: must(studentid.ParseSchool("01080001")), Cohort: 32}, Count: 3}}, batch.BoxSizes{})
 	f.Add("0108000103201014\n")
 	f.Add("# c\nFB1,0108000103201014\n\n" + sheet.Rows[0].SmallBox + ",2\n")
 	f.Add(sheet.Rows[0].SmallBox + ",1\n" + sheet.Rows[0].SmallBox + ",1\n")
@@ -167,4 +168,12 @@ func FuzzCountedFile(f *testing.F) {
 		}
 		assert.Equal(t, c.cards, total)
 	})
+}
+
+// must returns v, panicking on err: for constant test data only.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

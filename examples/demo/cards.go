@@ -56,7 +56,7 @@ func (d *demo) stepPersonalise() error {
 		d.say("     card %s → %s %s: %d APDUs, %.1f ms modelled%s", serial, rec.RegistryNo, mask(rec.Name), st.APDUs, ms(st.Modelled), note)
 		all.APDUs += st.APDUs
 		all.Modelled += st.Modelled
-		id, _ := studentid.Parse(rec.RegistryNo)
+		id, _ := studentid.Parse(rec.RegistryNo.String())
 		perso = append(perso, batch.PersoRecord{RegistryNo: id, CardSerial: serial, At: d.now, Result: batch.PersoOK, Channel: batch.ChannelNet, Operator: d.a.op.User})
 	}
 	d.say("   %d cards personalised: %d APDUs, %.1f ms modelled in all (%.1f ms a card)", len(d.a.cmis), all.APDUs, ms(all.Modelled), ms(all.Modelled)/float64(len(d.a.cmis)))
@@ -69,7 +69,7 @@ func (d *demo) stepPersonalise() error {
 	if err := d.fileSchool(d.a); err != nil {
 		return err
 	}
-	spare, err := d.ledger.StockOf(d.ctx, d.a.op, lifecycle.StockKey{Level: lifecycle.LevelSchool, Code: d.a.code, Item: lifecycle.StockBlankRegistry})
+	spare, err := d.ledger.StockOf(d.ctx, d.a.op, lifecycle.StockKey{Level: studentid.LevelSchool, Code: d.a.code, Item: lifecycle.StockBlankRegistry})
 	if err != nil {
 		return d.expect(err, "reading the school's stock")
 	}
@@ -201,7 +201,7 @@ func (d *demo) unlockTerminal(serial string) error {
 // writes) and records it in the ledger with the card issued and the ID card
 // in the holder (R-ISSUE-3, C-ISSUE-3).
 func (d *demo) personalise(s *school, serial string, rec batch.CardRecord) (sim.Stats, error) {
-	id, err := studentid.Parse(rec.RegistryNo)
+	id, err := studentid.Parse(rec.RegistryNo.String())
 	if err != nil {
 		return sim.Stats{}, err
 	}
@@ -217,12 +217,12 @@ func (d *demo) personalise(s *school, serial string, rec batch.CardRecord) (sim.
 	if _, err := d.ledger.Transition(d.ctx, s.op, lifecycle.Request{CardID: serial, Action: lifecycle.ActIssue}); err != nil {
 		return st, d.expect(err, "issuing %s", serial)
 	}
-	if idCard, ok := s.idCard[rec.RegistryNo]; ok {
+	if idCard, ok := s.idCard[rec.RegistryNo.String()]; ok {
 		if _, err := d.ledger.Transition(d.ctx, s.op, lifecycle.Request{CardID: idCard, Action: lifecycle.ActIssue}); err != nil {
 			return st, d.expect(err, "issuing ID card %s", idCard)
 		}
 	}
-	d.holder[rec.RegistryNo] = serial
+	d.holder[rec.RegistryNo.String()] = serial
 	d.personalised++
 	return st, nil
 }
@@ -236,7 +236,7 @@ func (d *demo) cardStudent(s *school, id studentid.ID, rec batch.CardRecord) car
 	case studentid.StageSenior:
 		stage = card.Senior
 	}
-	return card.Student{RegistryNumber: rec.RegistryNo, Name: rec.Name, Gender: card.Gender(rec.Gender), Stage: stage,
+	return card.Student{RegistryNumber: rec.RegistryNo.String(), Name: rec.Name, Gender: card.Gender(rec.Gender), Stage: stage,
 		SchoolCode: s.terminalCode(), SchoolName: s.name,
 		ValidFrom: d.now, ValidUntil: time.Date(2000+id.Cohort(), 8, 31, 0, 0, 0, 0, d.now.Location())}
 }
@@ -261,7 +261,7 @@ func (d *demo) checkRareCard(serial string) error {
 func (d *demo) reportPerso(recs []batch.PersoRecord) error {
 	var buf bytes.Buffer
 	name := "PERSO_" + d.a.code + "_" + d.now.Format("20060102") + ".txt"
-	if err := batch.WritePerso(&buf, name, batch.Header{Level: batch.LevelSchool, Code: d.a.code, Batch: "P" + d.now.Format("20060102"), Created: d.now}, recs); err != nil {
+	if err := batch.WritePerso(&buf, name, batch.Header{Level: studentid.LevelSchool, Code: d.a.code, Batch: "P" + d.now.Format("20060102"), Created: d.now}, recs); err != nil {
 		return d.expect(err, "writing %s", name)
 	}
 	n := 0
@@ -277,15 +277,15 @@ func (d *demo) reportPerso(recs []batch.PersoRecord) error {
 func (d *demo) fileSchool(s *school) error {
 	recs := make([]batch.FilingRecord, 0, len(s.cmis))
 	for _, r := range s.cmis {
-		id, err := studentid.Parse(r.RegistryNo)
+		id, err := studentid.Parse(r.RegistryNo.String())
 		if err != nil {
 			return err
 		}
-		recs = append(recs, batch.FilingRecord{RegistryNo: id, Name: r.Name, ResidentID: r.ResidentID, CardSerial: d.holder[r.RegistryNo], IssuedOn: d.now.Format("20060102")})
+		recs = append(recs, batch.FilingRecord{RegistryNo: id, Name: r.Name, ResidentID: r.ResidentID, CardSerial: d.holder[r.RegistryNo.String()], IssuedOn: d.now.Format("20060102")})
 	}
 	var buf bytes.Buffer
 	name := "FILING_" + s.code + ".txt"
-	if err := batch.WriteFiling(&buf, name, batch.Header{Level: batch.LevelSchool, Code: s.code, Batch: "L" + d.now.Format("20060102"), Created: d.now}, recs); err != nil {
+	if err := batch.WriteFiling(&buf, name, batch.Header{Level: studentid.LevelSchool, Code: s.code, Batch: "L" + d.now.Format("20060102"), Created: d.now}, recs); err != nil {
 		return d.expect(err, "writing %s", name)
 	}
 	n := 0
@@ -306,7 +306,7 @@ func (d *demo) stepRegister() error {
 	sem := card.SemesterOf(d.now)
 	before, beforeTime := d.apdus, d.modelled
 	for i, rec := range d.a.cmis {
-		serial := d.holder[rec.RegistryNo]
+		serial := d.holder[rec.RegistryNo.String()]
 		var state card.State
 		st, err := d.tap(serial, d.a, func(sess *card.Session) error {
 			err := sess.Register(d.ctx, sem)

@@ -33,13 +33,13 @@ var exportHeader = []string{"学校名称", "姓名", "性别", "学籍号", "�
 // cohort graduates 6 years after it entered, in grade 1, in September.
 func (r rosterRow) cells() []string {
 	classNo, entry := "", ""
-	if id, err := studentid.Parse(r.card.RegistryNo); err == nil {
+	if id, err := studentid.Parse(r.card.RegistryNo.String()); err == nil {
 		year := 2000 + id.Cohort() - 6
 		classNo = fmt.Sprintf("%d1%02d", year, id.Class())
 		entry = fmt.Sprintf("%d09", year)
 	}
 	c := r.card
-	return []string{c.SchoolName, c.Name, c.Gender.Localize(l10n.Chinese), c.RegistryNo, c.ResidentID, c.BirthDate, r.photo, classNo, entry, r.division}
+	return []string{c.SchoolName, c.Name, c.Gender.Localize(l10n.Chinese), c.RegistryNo.String(), c.ResidentID, c.BirthDate, r.photo, classNo, entry, r.division}
 }
 
 // exportXLSX is the school's CMIS export as an Excel workbook: a title row,
@@ -145,7 +145,7 @@ func (d *demo) importClean(s *school) error {
 	s.cmis = res.CardRecords()
 	s.photoOf = map[string]string{}
 	for _, r := range res.Records {
-		s.photoOf[r.Card.RegistryNo] = r.Photo
+		s.photoOf[r.Card.RegistryNo.String()] = r.Photo
 	}
 	return nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // Exit statuses of the demo.
@@ -126,7 +127,16 @@ type school struct {
 
 // districtCode is the 4-digit district code batch files are sent under
 // (registry number positions 1-4).
-func (s *school) districtCode() string { return s.code[:4] }
+func (s *school) districtCode() string { return s.school().District().String() }
+
+// school is the school's code as a typed value.
+func (s *school) school() studentid.School {
+	sc, _ := studentid.ParseSchool(s.code)
+	return sc
+}
+
+// districtID is the school's district.
+func (s *school) districtID() studentid.District { return s.school().District() }
 
 // terminalCode is the 6-digit school code the card's log records carry
 // (district, category, school: registry number positions 3-8).
@@ -137,7 +147,7 @@ func newDemo(ctx context.Context, out io.Writer, tag language.Tag, seed uint64, 
 		ctx: ctx, out: out, tag: tag,
 		rng:    rand.New(rand.NewPCG(seed, 0x5354554445_4e54)),
 		now:    time.Date(2026, 6, 30, 9, 0, 0, 0, lifecycle.Beijing()),
-		city:   lifecycle.Operator{Level: lifecycle.LevelCity, User: "city-admin"},
+		city:   lifecycle.Operator{Level: studentid.LevelCity, User: "city-admin"},
 		chips:  map[string]*sim.Card{},
 		holder: map[string]string{},
 	}
@@ -157,10 +167,10 @@ func newDemo(ctx context.Context, out io.Writer, tag language.Tag, seed uint64, 
 }
 
 func newSchool(code, name, teacher string) *school {
-	district := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: code[2:4], User: "district-" + code[2:4]}
+	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: code[2:4], User: "district-" + code[2:4]}
 	return &school{
 		code: code, name: name, district: district,
-		op:     lifecycle.Operator{Level: lifecycle.LevelSchool, District: code[2:4], School: code, User: teacher},
+		op:     lifecycle.Operator{Level: studentid.LevelSchool, District: code[2:4], School: code, User: teacher},
 		photos: map[string][]byte{},
 		idCard: map[string]string{},
 	}

@@ -241,7 +241,7 @@ func TestCMISExport(t *testing.T) {
 		for _, s := range []*school{d.a, d.b} {
 			for rec, err := range batchtest.Records(s.code, s.name, 5, 3) {
 				require.NoError(t, err)
-				s.roster = append(s.roster, rosterRow{card: rec, division: rec.ResidentID[:6] + "000000", photo: "P" + rec.RegistryNo[13:15] + ".jpg"})
+				s.roster = append(s.roster, rosterRow{card: rec, division: rec.ResidentID[:6] + "000000", photo: "P" + rec.RegistryNo.String()[13:15] + ".jpg"})
 			}
 		}
 		return d
@@ -267,7 +267,7 @@ func TestCMISExport(t *testing.T) {
 			require.Len(t, res.Records, len(s.roster))
 			for i, r := range res.Records {
 				want := s.roster[i]
-				id, err := studentid.Parse(want.card.RegistryNo)
+				id, err := studentid.Parse(want.card.RegistryNo.String())
 				require.NoError(t, err)
 				assert.Equal(t, want.card, r.Card)
 				assert.Equal(t, want.division, r.DivisionCode)

@@ -36,7 +36,7 @@ func (d *demo) stepLoss() error {
 		return err
 	}
 	rec := d.a.cmis[lossIdx]
-	serial := d.holder[rec.RegistryNo]
+	serial := d.holder[rec.RegistryNo.String()]
 	c, err := d.ledger.Transition(d.ctx, d.a.op, lifecycle.Request{CardID: serial, Action: lifecycle.ActReportLoss, Reason: "lost on the way home"})
 	if err != nil {
 		return d.expect(err, "reporting %s lost", serial)
@@ -47,7 +47,7 @@ func (d *demo) stepLoss() error {
 	if err := d.check(!mustBe && by.Equal(time.Date(2026, 10, 10, 0, 0, 0, 0, lifecycle.Beijing())), "the loss must be in effect by the end of 9 October 2026"); err != nil {
 		return err
 	}
-	if err := d.lendTemporary(rec.RegistryNo); err != nil {
+	if err := d.lendTemporary(rec.RegistryNo.String()); err != nil {
 		return err
 	}
 	if err := d.setClock(2026, 9, 30, 18, 0); err != nil {
@@ -56,7 +56,7 @@ func (d *demo) stepLoss() error {
 	at := c.LostAt
 	d.say("   the school's daily list of 30 September carries the loss up the same evening (R-LOSS-1, R-LIST-1)")
 
-	ser, err := lists.ParseSerial(serial)
+	ser, err := studentid.ParseSerial(serial)
 	if err != nil {
 		return d.expect(err, "reading serial %s", serial)
 	}
@@ -65,40 +65,40 @@ func (d *demo) stepLoss() error {
 	if err != nil {
 		return d.expect(err, "asking the ledger for %s's list events", d.a.code)
 	}
-	if err := d.check(len(evA) == 1 && evA[0].Serial == ser && evA[0].Kind == lists.KindLoss && evA[0].Registry.String() == rec.RegistryNo &&
-		evA[0].Time.Equal(at) && evA[0].School == d.a.code, "the ledger lists the loss on the day of the report, at that time (R-LOSS-1)"); err != nil {
+	if err := d.check(len(evA) == 1 && evA[0].Serial == ser && evA[0].Kind == lists.KindLoss && evA[0].RegistryNo == rec.RegistryNo &&
+		evA[0].Time.Equal(at) && evA[0].School.String() == d.a.code, "the ledger lists the loss on the day of the report, at that time (R-LOSS-1)"); err != nil {
 		return err
 	}
 	evB, err := d.ledger.ListEvents(d.ctx, d.b.op, today)
 	if err != nil {
 		return d.expect(err, "asking the ledger for %s's list events", d.b.code)
 	}
-	fileA, err := d.eventFile(batch.LevelSchool, d.a.code, evA...)
+	fileA, err := d.eventFile(studentid.LevelSchool, d.a.code, evA...)
 	if err != nil {
 		return err
 	}
 	if err := d.recordUpload(d.a.op); err != nil { // R-LOSS-1: the clock stops once the loss is on its way
 		return err
 	}
-	fileB, err := d.eventFile(batch.LevelSchool, d.b.code, evB...)
+	fileB, err := d.eventFile(studentid.LevelSchool, d.b.code, evB...)
 	if err != nil {
 		return err
 	}
-	d05, err := d.mergeEvents(batch.LevelDistrict, d.a.districtCode(), fileA)
+	d05, err := d.mergeEvents(studentid.LevelDistrict, d.a.districtCode(), fileA)
 	if err != nil {
 		return err
 	}
-	d08, err := d.mergeEvents(batch.LevelDistrict, d.b.districtCode(), fileB)
+	d08, err := d.mergeEvents(studentid.LevelDistrict, d.b.districtCode(), fileB)
 	if err != nil {
 		return err
 	}
-	cityFile, err := d.mergeEvents(batch.LevelCity, "01", d05, d08)
+	cityFile, err := d.mergeEvents(studentid.LevelCity, "01", d05, d08)
 	if err != nil {
 		return err
 	}
 	cityEv, err := d.ledger.ListEvents(d.ctx, d.city, today)
 	if err != nil {
-		return d.expect(err, "asking the ledger for %s's list events", lifecycle.LevelCity.Localize(d.tag))
+		return d.expect(err, "asking the ledger for %s's list events", studentid.LevelCity.Localize(d.tag))
 	}
 	if err := d.check(len(cityEv) == 1 && cityEv[0].Compare(evA[0]) == 0 && len(evB) == 0, "the city's merged file holds what the ledger lists city-wide for the day"); err != nil {
 		return err
@@ -149,7 +149,7 @@ func (d *demo) startReaderList() error {
 }
 
 // eventFile is one sender's daily event file (R-LIST-1).
-func (d *demo) eventFile(level batch.Level, code string, events ...lists.Event) ([]byte, error) {
+func (d *demo) eventFile(level studentid.Level, code string, events ...lists.Event) ([]byte, error) {
 	var buf bytes.Buffer
 	name := lists.EventFileName(code, d.now)
 	w, err := lists.NewEventWriter(&buf, name, batch.Header{Level: level, Code: code, Batch: "E" + d.now.Format("20060102"), Created: d.now})
@@ -164,7 +164,7 @@ func (d *demo) eventFile(level batch.Level, code string, events ...lists.Event) 
 	if err := w.Close(); err != nil {
 		return nil, d.expect(err, "closing %s", name)
 	}
-	if level == batch.LevelSchool {
+	if level == studentid.LevelSchool {
 		d.say("   %s sends %s: %d event(s)", code, name, len(events))
 	}
 	return buf.Bytes(), nil
@@ -172,7 +172,7 @@ func (d *demo) eventFile(level batch.Level, code string, events ...lists.Event) 
 
 // mergeEvents merges event files into the file of the level above
 // (R-LIST-1): a set union, every input verified before anything is written.
-func (d *demo) mergeEvents(level batch.Level, code string, inputs ...[]byte) ([]byte, error) {
+func (d *demo) mergeEvents(level studentid.Level, code string, inputs ...[]byte) ([]byte, error) {
 	srcs := make([]lists.EventSource, len(inputs))
 	for i, in := range inputs {
 		r, _, err := batch.Open(d.ctx, bytes.NewReader(in), "events")
@@ -203,7 +203,7 @@ func (d *demo) mergeEvents(level batch.Level, code string, inputs ...[]byte) ([]
 // publishList folds the city's event file into the list state, builds list
 // version 2 and the signed delta from version 1, and has the reader apply
 // the delta and look the lost card up (R-LIST-1).
-func (d *demo) publishList(cityFile []byte, lost lists.Serial) error {
+func (d *demo) publishList(cityFile []byte, lost studentid.Serial) error {
 	state := lists.StateOf(d.listV1)
 	r, _, err := batch.Open(d.ctx, bytes.NewReader(cityFile), "city events")
 	if err != nil {
@@ -236,14 +236,14 @@ func (d *demo) publishList(cityFile []byte, lost lists.Serial) error {
 	}
 	status, listed := onGate.Lookup(lost)
 	d.say("   the gate reader applies the delta (signature verified, byte for byte the city's list) and looks card %s up: before: %s; now: %s (R-LIST-1)", lost, d.listStatus(d.listV1, lost), d.listStatus(onGate, lost))
-	other, _ := lists.ParseSerial(d.holder[d.a.cmis[0].RegistryNo])
+	other, _ := studentid.ParseSerial(d.holder[d.a.cmis[0].RegistryNo.String()])
 	_, otherListed := onGate.Lookup(other)
 	d.say("   another student's card %s: %s", other, d.listStatus(onGate, other))
 	return d.check(bytes.Equal(onGate.Bytes(), v2.Bytes()) && listed && status.Lost() && !otherListed, "the reader's list shows exactly the lost card")
 }
 
 // listStatus says what a reader's list says about a card.
-func (d *demo) listStatus(l *lists.List, s lists.Serial) string {
+func (d *demo) listStatus(l *lists.List, s studentid.Serial) string {
 	st, ok := l.Lookup(s)
 	switch {
 	case !ok:

@@ -87,7 +87,7 @@ func (d *demo) formerStudent(s *school) (batch.CardRecord, error) {
 		return rec, d.expect(err, "generating the students of %s", s.code)
 	}
 	key := "G" + rec.ResidentID
-	if _, err := d.ledger.Enrol(d.ctx, s.op, lifecycle.Student{Key: key, Number: rec.RegistryNo, Name: rec.Name,
+	if _, err := d.ledger.Enrol(d.ctx, s.op, lifecycle.Student{Key: key, Number: rec.RegistryNo.String(), Name: rec.Name,
 		Gender: fmt.Sprint(int(rec.Gender)), IDNumber: rec.ResidentID}); err != nil {
 		return rec, d.expect(err, "enrolling %s", rec.RegistryNo)
 	}
@@ -181,10 +181,10 @@ func (d *demo) refusedUpload(former batch.CardRecord) error {
 		return err
 	}
 	d.sayErr(rep.Errors[0], "     district sees: %s")
-	if err := d.readFailures(failures, bad.RegistryNo); err != nil {
+	if err := d.readFailures(failures, bad.RegistryNo.String()); err != nil {
 		return err
 	}
-	id, err := studentid.Parse(bad.RegistryNo)
+	id, err := studentid.Parse(bad.RegistryNo.String())
 	if err != nil {
 		return d.expect(err, "reading registry number %s", bad.RegistryNo)
 	}
@@ -240,7 +240,7 @@ func (d *demo) acceptedUploads() (map[*school][]byte, error) {
 // submitted (C-MAKE-1) and validated by the district (C-MAKE-2).
 func (d *demo) storeAccepted(s *school) error {
 	for _, rec := range s.cmis {
-		if _, err := d.ledger.Enrol(d.ctx, s.op, lifecycle.Student{Key: "G" + rec.ResidentID, Number: rec.RegistryNo,
+		if _, err := d.ledger.Enrol(d.ctx, s.op, lifecycle.Student{Key: "G" + rec.ResidentID, Number: rec.RegistryNo.String(),
 			Name: rec.Name, Gender: fmt.Sprint(int(rec.Gender)), IDNumber: rec.ResidentID}); err != nil {
 			return d.expect(err, "enrolling %s", rec.RegistryNo)
 		}
@@ -263,7 +263,7 @@ func (d *demo) validateAtCity(districtFiles map[*school][]byte) error {
 	for _, s := range []*school{d.a, d.b} {
 		pkg := districtFiles[s]
 		name := districtFileName(s)
-		v := batch.Validator{Level: batch.LevelCity, Sender: s.districtCode(), Scheme: studentid.MOD11_10, History: d.ledger.NumberHistory(d.city)}
+		v := batch.Validator{Level: studentid.LevelCity, Sender: s.districtCode(), Scheme: studentid.MOD11_10, History: d.ledger.NumberHistory(d.city)}
 		rep, err := batch.CheckPackage(d.ctx, bytes.NewReader(pkg), int64(len(pkg)), name, v, d.photoRules())
 		if err != nil {
 			return d.expect(err, "validating %s at the city", name)
@@ -284,16 +284,16 @@ func (d *demo) validateAtCity(districtFiles map[*school][]byte) error {
 // submitIDCard records the student's ID card as submitted by the school
 // (C-MAKE-1), valid until the summer the student's cohort graduates.
 func (d *demo) submitIDCard(s *school, rec batch.CardRecord) error {
-	id, err := studentid.Parse(rec.RegistryNo)
+	id, err := studentid.Parse(rec.RegistryNo.String())
 	if err != nil {
 		return d.expect(err, "reading registry number %s", rec.RegistryNo)
 	}
-	cardID := "ID" + rec.RegistryNo + "-1"
+	cardID := "ID" + rec.RegistryNo.String() + "-1"
 	validUntil := time.Date(2000+id.Cohort(), 8, 31, 0, 0, 0, 0, d.now.Location())
 	if _, err := d.ledger.SubmitIDCard(d.ctx, s.op, cardID, id, validUntil); err != nil {
 		return d.expect(err, "submitting ID card %s", cardID)
 	}
-	s.idCard[rec.RegistryNo] = cardID
+	s.idCard[rec.RegistryNo.String()] = cardID
 	return nil
 }
 
@@ -302,7 +302,7 @@ func (d *demo) submitIDCard(s *school, rec batch.CardRecord) error {
 // description and the photo each record's export row names.
 func (d *demo) exportPackage(s *school) (pkg []byte, name string, err error) {
 	s.batches++
-	sender := batch.Header{Level: batch.LevelSchool, Code: s.code, Batch: fmt.Sprintf("%s-%03d", d.now.Format("20060102"), s.batches), Created: d.now}
+	sender := batch.Header{Level: studentid.LevelSchool, Code: s.code, Batch: fmt.Sprintf("%s-%03d", d.now.Format("20060102"), s.batches), Created: d.now}
 	name = fmt.Sprintf("CARDDATA_%s_%s.zip", s.code, sender.Batch)
 	var buf bytes.Buffer
 	pw := batch.NewPackageWriter(&buf)
@@ -331,7 +331,7 @@ func (d *demo) exportPackage(s *school) (pkg []byte, name string, err error) {
 		return nil, "", d.expect(err, "writing %s", name)
 	}
 	for _, r := range s.cmis {
-		jpeg := s.photos[s.photoOf[r.RegistryNo]]
+		jpeg := s.photos[s.photoOf[r.RegistryNo.String()]]
 		if err := d.check(jpeg != nil, "the photo of %s is in the school's photo folder", r.RegistryNo); err != nil {
 			return nil, "", err
 		}
@@ -361,12 +361,12 @@ func (d *demo) photoRules() batch.PhotoRules {
 // report and the failure file written while checking.
 func (d *demo) validateAtDistrict(s *school, pkg []byte, name string) (*batch.PackageReport, []byte, error) {
 	var failures bytes.Buffer
-	sender := batch.Header{Level: batch.LevelDistrict, Code: s.districtCode(), Batch: d.now.Format("20060102") + "-F", Created: d.now}
+	sender := batch.Header{Level: studentid.LevelDistrict, Code: s.districtCode(), Batch: d.now.Format("20060102") + "-F", Created: d.now}
 	fw, err := batch.NewFailureWriter(&failures, "FAILURE_"+name, sender)
 	if err != nil {
 		return nil, nil, d.expect(err, "starting the failure file")
 	}
-	v := batch.Validator{Level: batch.LevelDistrict, Sender: s.code, Scheme: studentid.MOD11_10, History: d.ledger.NumberHistory(s.district), OnError: fw.Add}
+	v := batch.Validator{Level: studentid.LevelDistrict, Sender: s.code, Scheme: studentid.MOD11_10, History: d.ledger.NumberHistory(s.district), OnError: fw.Add}
 	rep, err := batch.CheckPackage(d.ctx, bytes.NewReader(pkg), int64(len(pkg)), name, v, d.photoRules())
 	if err != nil {
 		return nil, nil, d.expect(err, "validating %s at the district", name)
@@ -386,8 +386,8 @@ func (d *demo) readFailures(file []byte, want string) error {
 	rows := 0
 	_, err := batch.ReadFailures(d.ctx, bytes.NewReader(file), "failure file", func(f batch.Failure) error {
 		rows++
-		d.say("     failure file row: %s line %d, registry number %s, field %s, code %s", f.SourceFile, f.Line, f.RegistryNo, f.Field, f.Reason)
-		return d.check(f.RegistryNo == want && f.Field == "registry_no" && f.Reason == batch.ReasonReassigned, "the failure file names the reused registry number")
+		d.say("     failure file row: %s line %d, registry number %s, field %s, code %s", f.SourceFile, f.Line, f.RawRegistryNo, f.Field, f.Reason)
+		return d.check(f.RawRegistryNo == want && f.Field == "registry_no" && f.Reason == batch.ReasonReassigned, "the failure file names the reused registry number")
 	})
 	if err != nil {
 		return d.expect(err, "reading the failure file")
@@ -401,7 +401,7 @@ func (d *demo) readFailures(file []byte, want string) error {
 // merge forwards only the bytes the district accepted (their digest).
 func (d *demo) mergeAtDistrict(s *school, pkg []byte, name string, accepted []byte) ([]byte, error) {
 	var out bytes.Buffer
-	sender := batch.Header{Level: batch.LevelDistrict, Code: s.districtCode(), Batch: d.now.Format("20060102") + "-001", Created: d.now}
+	sender := batch.Header{Level: studentid.LevelDistrict, Code: s.districtCode(), Batch: d.now.Format("20060102") + "-001", Created: d.now}
 	sum, err := batch.MergePackage(d.ctx, &out, sender, batch.PackageSource{Name: name, R: bytes.NewReader(pkg), Size: int64(len(pkg)), Accepted: accepted})
 	if err != nil {
 		return nil, d.expect(err, "merging at district %s", s.op.District)
@@ -421,8 +421,8 @@ func districtFileName(s *school) string {
 // of a school.
 func (d *demo) ledgerAll(s *school, op lifecycle.Operator, a lifecycle.Action) error {
 	for _, r := range s.cmis {
-		if _, err := d.ledger.Transition(d.ctx, op, lifecycle.Request{CardID: s.idCard[r.RegistryNo], Action: a}); err != nil {
-			return d.expect(err, "%s on %s", a.Localize(d.tag), s.idCard[r.RegistryNo])
+		if _, err := d.ledger.Transition(d.ctx, op, lifecycle.Request{CardID: s.idCard[r.RegistryNo.String()], Action: a}); err != nil {
+			return d.expect(err, "%s on %s", a.Localize(d.tag), s.idCard[r.RegistryNo.String()])
 		}
 	}
 	return nil

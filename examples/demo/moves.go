@@ -26,8 +26,8 @@ func (d *demo) stepTransfer() error {
 		return err
 	}
 	rec := d.a.cmis[moveIdx]
-	serial, key := d.holder[rec.RegistryNo], "G"+rec.ResidentID
-	id, err := studentid.Parse(rec.RegistryNo)
+	serial, key := d.holder[rec.RegistryNo.String()], "G"+rec.ResidentID
+	id, err := studentid.Parse(rec.RegistryNo.String())
 	if err != nil {
 		return err
 	}
@@ -91,8 +91,8 @@ func (d *demo) stepRecover() error {
 		return err
 	}
 	rec := d.a.cmis[leaveIdx]
-	serial := d.holder[rec.RegistryNo]
-	id, err := studentid.Parse(rec.RegistryNo)
+	serial := d.holder[rec.RegistryNo.String()]
+	id, err := studentid.Parse(rec.RegistryNo.String())
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (d *demo) stepRecover() error {
 		EPurse: batch.EPurseActive, RecoveredOn: d.now.Format("20060102"), Handler: d.a.op.User}
 	var file bytes.Buffer
 	name := fmt.Sprintf("RECOVERY_%s_%s.txt", d.a.code, d.now.Format("20060102"))
-	sender := batch.Header{Level: batch.LevelSchool, Code: d.a.code, Batch: slip.SlipNo, Created: d.now}
+	sender := batch.Header{Level: studentid.LevelSchool, Code: d.a.code, Batch: slip.SlipNo, Created: d.now}
 	err = batch.WriteRecoveries(&file, name, sender, []batch.RecoveryRecord{slip})
 	if err := d.check(isRefusal(err, batch.ErrEPurseActive), "no recovery while the e-purse is active"); err != nil {
 		return err
@@ -159,7 +159,7 @@ func (d *demo) stepRecover() error {
 	for _, l := range leavers {
 		if l.Recovered {
 			recovered++
-			thisOne = thisOne || (l.Number == rec.RegistryNo && l.CardID == serial)
+			thisOne = thisOne || (l.Number == rec.RegistryNo.String() && l.CardID == serial)
 		}
 	}
 	d.say("   district %s's list of leaving and recovered students of %s, cohort %02d: %d student(s) (with the one who left in June, who had no card yet), %d card(s) recovered (R-LEAVE-2)", d.a.op.District, d.a.code, id.Cohort(), len(leavers), recovered)

@@ -50,11 +50,11 @@ func (d *demo) stepPapers() error {
 	opt := paper.Options{Font: font, Lang: d.tag, Date: d.now}
 	var cards []paper.IDCard
 	for _, rec := range d.a.cmis[:min(smallBatch, len(d.a.cmis))] {
-		id, err := studentid.Parse(rec.RegistryNo)
+		id, err := studentid.Parse(rec.RegistryNo.String())
 		if err != nil {
 			return d.expect(err, "reading %s", rec.RegistryNo)
 		}
-		cards = append(cards, paper.IDCard{Student: d.cardStudent(d.a, id, rec), Photo: d.a.photos[d.a.photoOf[rec.RegistryNo]]})
+		cards = append(cards, paper.IDCard{Student: d.cardStudent(d.a, id, rec), Photo: d.a.photos[d.a.photoOf[rec.RegistryNo.String()]]})
 	}
 	city := d.text("Beijing Municipal Education Commission (01)")
 	jobs := []struct {

@@ -49,10 +49,10 @@ func (d *demo) stepResults() error {
 	}
 	d.sayBoxes(sheet)
 	d.papers.citySheet = sheet
-	if err := d.reconcile(lifecycle.LevelCity.Localize(d.tag), "01", sheet, []batchtest.Part{d.part(d.a), d.part(d.b)}, nil); err != nil {
+	if err := d.reconcile(studentid.LevelCity.Localize(d.tag), "01", sheet, []batchtest.Part{d.part(d.a), d.part(d.b)}, nil); err != nil {
 		return err
 	}
-	parts, err := d.split(result, name, batch.ByDistrict, batch.Header{Level: batch.LevelCity, Code: "01", Batch: "R" + d.now.Format("20060102"), Created: d.now})
+	parts, err := d.split(result, name, batch.ByDistrict, batch.Header{Level: studentid.LevelCity, Code: "01", Batch: "R" + d.now.Format("20060102"), Created: d.now})
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (d *demo) stepResults() error {
 		return err
 	}
 	// C-ISSUE-3: before its own import the school cannot issue.
-	first := d.a.idCard[d.a.cmis[0].RegistryNo]
+	first := d.a.idCard[d.a.cmis[0].RegistryNo.String()]
 	_, err = d.ledger.Transition(d.ctx, d.a.op, lifecycle.Request{CardID: first, Action: lifecycle.ActIssue})
 	var te *lifecycle.TransitionError
 	if err := d.check(errors.As(err, &te) && te.Rule == "C-ISSUE-3", "issuing before the school's import is refused under C-ISSUE-3"); err != nil {
@@ -102,7 +102,7 @@ func (d *demo) factoryResult() ([]byte, string, error) {
 			if err != nil {
 				return nil, "", d.expect(err, "writing the result file")
 			}
-			if err := d.check(i < len(s.cmis) && r.RegistryNo.String() == s.cmis[i].RegistryNo && r.Status == batch.StatusOK,
+			if err := d.check(i < len(s.cmis) && r.RegistryNo == s.cmis[i].RegistryNo && r.Status == batch.StatusOK,
 				"the factory's rows are the records the city accepted, in order"); err != nil {
 				return nil, "", err
 			}
@@ -116,7 +116,7 @@ func (d *demo) factoryResult() ([]byte, string, error) {
 	}
 	var buf bytes.Buffer
 	name := "RESULT_" + factoryBatch + ".txt"
-	if err := batch.WriteResults(&buf, name, batch.Header{Level: batch.LevelFactory, Code: factoryCode, Batch: factoryBatch, Created: d.now}, recs); err != nil {
+	if err := batch.WriteResults(&buf, name, batch.Header{Level: studentid.LevelFactory, Code: factoryCode, Batch: factoryBatch, Created: d.now}, recs); err != nil {
 		return nil, "", d.expect(err, "writing the result file")
 	}
 	d.say("   card factory %s sends %s with %d cards to the city", factoryCode, name, len(recs))
@@ -146,7 +146,7 @@ func (d *demo) atDistrict(s *school, citySheet *batch.Handover, part []byte) ([]
 	d.say("   district %s signs for its cards and imports %s: %d cards (C-ISSUE-2)", s.op.District, name, out.Import.Records)
 	// The sheet travels as a file; the district reads it back (C-PACK-1 checked).
 	var sheetFile bytes.Buffer
-	if err := citySheet.For(s.districtCode()).Write(&sheetFile, "HANDOVER_"+s.districtCode(), batch.Header{Level: batch.LevelCity, Code: "01", Batch: "H" + d.now.Format("20060102"), Created: d.now}); err != nil {
+	if err := citySheet.ForDistrict(s.districtID()).Write(&sheetFile, "HANDOVER_"+s.districtCode(), batch.Header{Level: studentid.LevelCity, Code: "01", Batch: "H" + d.now.Format("20060102"), Created: d.now}); err != nil {
 		return nil, d.expect(err, "writing the handover sheet")
 	}
 	sheet, err := batch.ReadHandover(d.ctx, &sheetFile, "HANDOVER_"+s.districtCode(), s.districtCode(), boxSizes)
@@ -157,18 +157,18 @@ func (d *demo) atDistrict(s *school, citySheet *batch.Handover, part []byte) ([]
 	if s == d.a {
 		// The first scan misses one card.
 		miscount = func(t batch.Tally) {
-			id, _ := studentid.Parse(s.cmis[len(s.cmis)-1].RegistryNo)
+			id := s.cmis[len(s.cmis)-1].RegistryNo
 			t[batch.KeyOf(factoryBatch, id)]--
 		}
 	}
 	if err := d.reconcile(d.text("district %s", s.op.District), s.districtCode(), sheet, []batchtest.Part{d.part(s)}, miscount); err != nil {
 		return nil, err
 	}
-	parts, err := d.split(part, name, batch.BySchool, batch.Header{Level: batch.LevelDistrict, Code: s.districtCode(), Batch: "R" + d.now.Format("20060102"), Created: d.now})
+	parts, err := d.split(part, name, batch.BySchool, batch.Header{Level: studentid.LevelDistrict, Code: s.districtCode(), Batch: "R" + d.now.Format("20060102"), Created: d.now})
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range d.smallLabels(sheet.For(s.code)) {
+	for _, l := range d.smallLabels(sheet.ForSchool(s.school())) {
 		d.say("     school handover sheet for %s: %s", s.code, l)
 	}
 	return parts[s.code], nil

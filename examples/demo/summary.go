@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // stepSummary is step 8: every audit chain the city may read verifies link
@@ -59,8 +60,8 @@ func (d *demo) stepSummary() error {
 	if len(overdue) > 3 {
 		d.say("     … and %d more", len(overdue)-3)
 	}
-	if err := d.check(len(overdue) == studentsB+1 && rules["R-TIME-1 "+lifecycle.LevelDistrict.Localize(d.tag)+" 08"] == studentsB &&
-		rules["R-LOSS-5 "+lifecycle.LevelSchool.Localize(d.tag)+" 05"] == 1,
+	if err := d.check(len(overdue) == studentsB+1 && rules["R-TIME-1 "+studentid.LevelDistrict.Localize(d.tag)+" 08"] == studentsB &&
+		rules["R-LOSS-5 "+studentid.LevelSchool.Localize(d.tag)+" 05"] == 1,
 		"the overdue clocks are district 08's 8 ID cards school B has not signed for (R-TIME-1) and school A's lost card, not applied for within a week of the loss period (R-LOSS-5)"); err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func (d *demo) stepSummary() error {
 // district's by its code.
 func (d *demo) chainName(chain string) string {
 	if chain == lifecycle.CityChain {
-		return lifecycle.LevelCity.Localize(d.tag)
+		return studentid.LevelCity.Localize(d.tag)
 	}
 	return d.text("district %s", chain)
 }

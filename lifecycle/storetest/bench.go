@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // Transition is one card transition as the Ledger does it at store level:
@@ -32,7 +33,7 @@ func Transition(ctx context.Context, s lifecycle.Store, id string, i int) error 
 			return err
 		}
 		_, err = tx.AppendEvent(ctx, lifecycle.Event{CardID: id, Kind: c.Kind, Action: "bench", From: from, To: c.State,
-			Rule: "R-TIME-1", At: c.UpdatedAt, Operator: op(lifecycle.LevelSchool, c.District, c.School),
+			Rule: "R-TIME-1", At: c.UpdatedAt, Operator: op(studentid.LevelSchool, c.District, c.School),
 			District: c.District, School: c.School, Version: c.Version})
 		return err
 	})
@@ -52,7 +53,7 @@ func seedCards(b *testing.B, s lifecycle.Store, prefix string, n int) []string {
 			for i := start; i < min(start+chunk, n); i++ {
 				d := fmt.Sprintf("%02d", i%16+1)
 				c := lifecycle.Card{ID: fmt.Sprintf("%s%08d", prefix, i), Kind: lifecycle.KindRegistryCard, State: "s0",
-					Holder: lifecycle.LevelSchool, District: d, School: fmt.Sprintf("01%s0%03d", d, i%10)}
+					Holder: studentid.LevelSchool, District: d, School: fmt.Sprintf("01%s0%03d", d, i%10)}
 				if _, err := tx.PutCard(ctx, c); err != nil {
 					return err
 				}
@@ -139,7 +140,7 @@ func SeedDeadlines(ctx context.Context, s lifecycle.Store, n, chunk int) error {
 				d := fmt.Sprintf("%02d", i%16+1)
 				due := OverdueNow().Add(time.Duration(i%10-1) * 24 * time.Hour) // i%10 == 0 is overdue
 				if err := tx.PutDeadline(ctx, lifecycle.Deadline{ID: fmt.Sprintf("d%09d", i), Rule: "R-TIME-1",
-					Subject: fmt.Sprint("card-", i), Level: lifecycle.LevelSchool, District: d,
+					Subject: fmt.Sprint("card-", i), Level: studentid.LevelSchool, District: d,
 					School: fmt.Sprintf("01%s0%03d", d, i%10), Start: base(), DueAt: due}); err != nil {
 					return err
 				}

@@ -25,10 +25,10 @@ func testLedgerFlow(t *testing.T, s lifecycle.Store) {
 	now := base()
 	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return now }})
 	require.NoError(t, err)
-	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "c"}
-	district := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05", User: "d"}
-	school := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050123", User: "s"}
-	other := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050456", User: "o"}
+	city := lifecycle.Operator{Level: studentid.LevelCity, User: "c"}
+	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "d"}
+	school := lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: "01050123", User: "s"}
+	other := lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: "01050456", User: "o"}
 
 	out, err := l.ReceiveStock(ctx, city, "f1", []string{"LF1", "LF2"})
 	require.NoError(t, err)
@@ -57,7 +57,7 @@ func testLedgerFlow(t *testing.T, s lifecycle.Store) {
 	assert.Equal(t, lifecycle.RegFaultSchool, before.State)
 	assert.True(t, h[4].At.Equal(now))
 
-	n, err := l.StockOf(ctx, city, lifecycle.StockKey{Level: lifecycle.LevelDistrict, Code: "05", Item: lifecycle.StockFault})
+	n, err := l.StockOf(ctx, city, lifecycle.StockKey{Level: studentid.LevelDistrict, Code: "05", Item: lifecycle.StockFault})
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), n)
 
@@ -78,7 +78,7 @@ func seedIssued(b testing.TB, s lifecycle.Store, prefix string, n, districts int
 		for i := range cards {
 			d := fmt.Sprintf("%02d", i%districts+1)
 			c, err := tx.PutCard(ctx, lifecycle.Card{ID: fmt.Sprintf("%s%07d", prefix, i), Kind: lifecycle.KindRegistryCard,
-				State: lifecycle.RegIssued, Holder: lifecycle.LevelSchool, District: d, School: "01" + d + "0001"})
+				State: lifecycle.RegIssued, Holder: studentid.LevelSchool, District: d, School: "01" + d + "0001"})
 			if err != nil {
 				return err
 			}
@@ -95,7 +95,7 @@ func seedIssued(b testing.TB, s lifecycle.Store, prefix string, n, districts int
 func isConflict(err error) bool { return errors.Is(err, lifecycle.ErrConflict) }
 
 func schoolOp(c lifecycle.Card) lifecycle.Operator {
-	return lifecycle.Operator{Level: lifecycle.LevelSchool, District: c.District, School: c.School, User: "bench"}
+	return lifecycle.Operator{Level: studentid.LevelSchool, District: c.District, School: c.School, User: "bench"}
 }
 
 // BenchmarkLedgerTransitions measures full Ledger transitions per second with
@@ -209,10 +209,10 @@ func testLedgerQueries(t *testing.T, s lifecycle.Store) {
 	now := base() // Monday 2 March 2026, 09:00 in Beijing
 	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return now }})
 	require.NoError(t, err)
-	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "c"}
-	district := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05", User: "d"}
-	school := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050123", User: "s"}
-	num, err := studentid.Build(studentid.Fields{District: "05", SchoolCode: "123", Cohort: 32, Class: 1, Seat: 1}, studentid.MOD11_10)
+	city := lifecycle.Operator{Level: studentid.LevelCity, User: "c"}
+	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "d"}
+	school := lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: "01050123", User: "s"}
+	num, err := studentid.Build(studentid.Fields{School: school05(), Cohort: 32, Class: 1, Seat: 1}, studentid.MOD11_10)
 	require.NoError(t, err)
 	rid, err := studentid.BuildResidentID("110101", time.Date(2020, 5, 4, 0, 0, 0, 0, time.UTC), 17)
 	require.NoError(t, err)
@@ -248,7 +248,7 @@ func testLedgerQueries(t *testing.T, s lifecycle.Store) {
 		require.Len(t, es, want, "R-LOSS-1: the loss is listed on 2 March, the day of the report, only (day %d)", day)
 		if want == 1 {
 			assert.Equal(t, serial, es[0].Serial.String())
-			assert.Equal(t, num, es[0].Registry)
+			assert.Equal(t, num, es[0].RegistryNo)
 			assert.True(t, es[0].Time.Equal(base()), "at the time of the report: %v", es[0].Time)
 		}
 	}
@@ -264,6 +264,13 @@ func testLedgerQueries(t *testing.T, s lifecycle.Store) {
 	}
 }
 
+// school05 is school 01050123 of district 05, the school of the ledger
+// scenarios.
+func school05() studentid.School {
+	s, _ := studentid.ParseSchool("01050123")
+	return s
+}
+
 // testDamagedClock runs R-LOSS-5's damaged-card clock through the Ledger on
 // the store under test: the report is an event that keeps the card's state
 // and version, its week is an open deadline that shows in Overdue once
@@ -273,10 +280,10 @@ func testDamagedClock(t *testing.T, s lifecycle.Store) {
 	now := base()
 	l, err := lifecycle.NewLedger(lifecycle.Config{Store: s, Clock: func() time.Time { return now }})
 	require.NoError(t, err)
-	city := lifecycle.Operator{Level: lifecycle.LevelCity, User: "c"}
-	district := lifecycle.Operator{Level: lifecycle.LevelDistrict, District: "05", User: "d"}
-	school := lifecycle.Operator{Level: lifecycle.LevelSchool, District: "05", School: "01050123", User: "s"}
-	num, err := studentid.Build(studentid.Fields{District: "05", SchoolCode: "123", Cohort: 32, Class: 1, Seat: 1}, studentid.MOD11_10)
+	city := lifecycle.Operator{Level: studentid.LevelCity, User: "c"}
+	district := lifecycle.Operator{Level: studentid.LevelDistrict, District: "05", User: "d"}
+	school := lifecycle.Operator{Level: studentid.LevelSchool, District: "05", School: "01050123", User: "s"}
+	num, err := studentid.Build(studentid.Fields{School: school05(), Cohort: 32, Class: 1, Seat: 1}, studentid.MOD11_10)
 	require.NoError(t, err)
 	const serial = "04A1B2C3D4E5F602"
 	_, err = l.ReceiveStock(ctx, city, "dmg", []string{serial})

@@ -12,11 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // cityOp is the city operator the R-OPS-1 cases record backups as and list
 // the audit chains with.
-var cityOp = lifecycle.Operator{Level: lifecycle.LevelCity, User: "city-admin"}
+var cityOp = lifecycle.Operator{Level: studentid.LevelCity, User: "city-admin"}
 
 // newLedger returns a Ledger on s with the suite's fixed clock.
 func newLedger(t testing.TB, s lifecycle.Store) *lifecycle.Ledger {
@@ -65,7 +66,7 @@ func testDailyUpload(t *testing.T, s lifecycle.Store) {
 	ctx := context.Background()
 	cards := seedIssued(t, s, "up", 8, 4)
 	l := newLedger(t, s)
-	school := lifecycle.Operator{Level: lifecycle.LevelSchool, District: cards[0].District, School: cards[0].School, User: "t"}
+	school := lifecycle.Operator{Level: studentid.LevelSchool, District: cards[0].District, School: cards[0].School, User: "t"}
 	var mine []string
 	for _, c := range cards {
 		if c.School == school.School {

@@ -45,6 +45,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/lifecycle"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // Factory opens an empty store for one subtest.
@@ -102,7 +103,7 @@ func tx(t *testing.T, s lifecycle.Store, fn func(lifecycle.Tx) error) {
 
 func sampleCard(id string) lifecycle.Card {
 	return lifecycle.Card{
-		ID: id, Kind: lifecycle.KindRegistryCard, State: "at-school", Holder: lifecycle.LevelSchool,
+		ID: id, Kind: lifecycle.KindRegistryCard, State: "at-school", Holder: studentid.LevelSchool,
 		District: "05", School: "01050123", Student: "0105012012601019", Cohort: "26",
 		Temporary: true, Batch: "ab12", Replaces: "old-" + id, Box: "box-26-1",
 		LostAt: base(), ValidUntil: base().Add(24 * time.Hour), UpdatedAt: base().Add(time.Second),
@@ -122,33 +123,33 @@ func utc(t time.Time) time.Time {
 	return t.UTC()
 }
 
-func op(level lifecycle.Level, district, school string) lifecycle.Operator {
+func op(level studentid.Level, district, school string) lifecycle.Operator {
 	return lifecycle.Operator{Level: level, District: district, School: school, User: "u-" + string(level)}
 }
 
 func testRoundTrip(t *testing.T, s lifecycle.Store) {
 	ctx := context.Background()
 	card := sampleCard("C1")
-	zeroCard := lifecycle.Card{ID: "C0", Kind: lifecycle.KindIDCard, State: "submitted", Holder: lifecycle.LevelCity}
+	zeroCard := lifecycle.Card{ID: "C0", Kind: lifecycle.KindIDCard, State: "submitted", Holder: studentid.LevelCity}
 	ev := lifecycle.Event{CardID: "C1", Kind: lifecycle.KindRegistryCard, Action: "report-loss", From: "issued", To: "lost",
-		Rule: "R-LOSS-1", At: base(), Operator: op(lifecycle.LevelSchool, "05", "01050123"), District: "05", School: "01050123",
+		Rule: "R-LOSS-1", At: base(), Operator: op(studentid.LevelSchool, "05", "01050123"), District: "05", School: "01050123",
 		Reason: "丢失", Before: `{"State":"issued"}`, Version: 2}
 	ev.Operator.Role = lifecycle.RoleCardManager // S-14: the role round-trips with the operator
 	imp := lifecycle.Import{Digest: "d1", FileKind: "result", District: "05", School: "01050123",
-		Operator: op(lifecycle.LevelDistrict, "05", ""), At: base(), Records: 42}
+		Operator: op(studentid.LevelDistrict, "05", ""), At: base(), Records: 42}
 	imp.Operator.Role = lifecycle.RoleSystemAdmin
 	stu := lifecycle.Student{Key: "G110101201001011234", Number: "0105012012601019", Name: "张三", Gender: "1",
 		BirthDate: "20100101", IDNumber: "110101201001011234", District: "05", School: "01050123", Status: lifecycle.StudentEnrolled}
 	num := lifecycle.NumberRecord{Number: "0105012012601019", StudentKey: stu.Key, School: "01050123",
 		Status: lifecycle.NumberActive, At: base(), Replaces: "0105012012601027"}
-	dl := lifecycle.Deadline{ID: "dl1", Rule: "R-TIME-1", Subject: "C1", Level: lifecycle.LevelSchool,
+	dl := lifecycle.Deadline{ID: "dl1", Rule: "R-TIME-1", Subject: "C1", Level: studentid.LevelSchool,
 		District: "05", School: "01050123", Start: base(), DueAt: base().Add(time.Hour), WorkingDays: 10, Provisional: true}
 	en := lifecycle.Enrolment{StudentKey: stu.Key, School: "01050123", District: "05", Since: base()}
 	lv := lifecycle.LeaveRecord{ID: "lv1", StudentKey: stu.Key, Number: stu.Number, District: "05", School: "01050123",
 		Cohort: "26", Reason: "graduated", LeftAt: base(), CardID: "C1", Recovered: true, Box: "26-1", Handler: "李老师", RecoverAt: base().Add(time.Minute)}
-	sy := lifecycle.SyncRecord{Kind: lifecycle.SyncDailyUpload, Level: lifecycle.LevelSchool, District: "05", School: "01050123",
+	sy := lifecycle.SyncRecord{Kind: lifecycle.SyncDailyUpload, Level: studentid.LevelSchool, District: "05", School: "01050123",
 		At: base(), UpTo: 7, OK: true, Detail: "12 events"}
-	sk := lifecycle.StockKey{Level: lifecycle.LevelDistrict, Code: "05", Item: lifecycle.StockReserveID}
+	sk := lifecycle.StockKey{Level: studentid.LevelDistrict, Code: "05", Item: lifecycle.StockReserveID}
 
 	tx(t, s, func(tx lifecycle.Tx) error {
 		got, err := tx.PutCard(ctx, card)
@@ -237,7 +238,7 @@ func testRoundTrip(t *testing.T, s lifecycle.Store) {
 		one.LeftAt, one.RecoverAt = utc(one.LeftAt), utc(one.RecoverAt)
 		assert.Equal(t, lv, one)
 
-		gotSync, err := tx.LastSync(ctx, lifecycle.SyncDailyUpload, lifecycle.LevelSchool, "05", "01050123", false)
+		gotSync, err := tx.LastSync(ctx, lifecycle.SyncDailyUpload, studentid.LevelSchool, "05", "01050123", false)
 		require.NoError(t, err)
 		gotSync.At = utc(gotSync.At)
 		sy.ID = gotSync.ID
@@ -253,7 +254,7 @@ func testRoundTrip(t *testing.T, s lifecycle.Store) {
 func testRollback(t *testing.T, s lifecycle.Store) {
 	ctx := context.Background()
 	boom := errors.New("boom")
-	sk := lifecycle.StockKey{Level: lifecycle.LevelCity, Item: lifecycle.StockBlankRegistry}
+	sk := lifecycle.StockKey{Level: studentid.LevelCity, Item: lifecycle.StockBlankRegistry}
 	err := s.Tx(ctx, func(tx lifecycle.Tx) error {
 		_, err := tx.PutCard(ctx, sampleCard("R1"))
 		require.NoError(t, err)
@@ -263,7 +264,7 @@ func testRollback(t *testing.T, s lifecycle.Store) {
 		require.NoError(t, tx.AppendAudit(ctx, lifecycle.AuditEntry{Chain: "05", Seq: 1, At: base(), Hash: "h"}))
 		_, err = tx.AddStock(ctx, sk, 5)
 		require.NoError(t, err)
-		_, err = tx.AppendSync(ctx, lifecycle.SyncRecord{Kind: lifecycle.SyncMonthEnd, Level: lifecycle.LevelCity, At: base(), OK: true})
+		_, err = tx.AppendSync(ctx, lifecycle.SyncRecord{Kind: lifecycle.SyncMonthEnd, Level: studentid.LevelCity, At: base(), OK: true})
 		require.NoError(t, err)
 		require.NoError(t, tx.PutDeadline(ctx, lifecycle.Deadline{ID: "dr", DueAt: base()}))
 		_, err = tx.PutStudent(ctx, lifecycle.Student{Key: "k"})
@@ -294,7 +295,7 @@ func testRollback(t *testing.T, s lifecycle.Store) {
 		n, err := tx.Stock(ctx, sk)
 		require.NoError(t, err)
 		assert.Zero(t, n)
-		_, err = tx.LastSync(ctx, lifecycle.SyncMonthEnd, lifecycle.LevelCity, "", "", false)
+		_, err = tx.LastSync(ctx, lifecycle.SyncMonthEnd, studentid.LevelCity, "", "", false)
 		assert.ErrorIs(t, err, lifecycle.ErrNotFound)
 		_, err = tx.GetDeadline(ctx, "dr")
 		assert.ErrorIs(t, err, lifecycle.ErrNotFound)
@@ -541,7 +542,7 @@ func importOnce(ctx context.Context, s lifecycle.Store, digest string, card stri
 		} else if !errors.Is(err, lifecycle.ErrNotFound) {
 			return err
 		}
-		if _, err := tx.AddStock(ctx, lifecycle.StockKey{Level: lifecycle.LevelCity, Item: lifecycle.StockBlankRegistry}, 1); err != nil {
+		if _, err := tx.AddStock(ctx, lifecycle.StockKey{Level: studentid.LevelCity, Item: lifecycle.StockBlankRegistry}, 1); err != nil {
 			return err
 		}
 		if _, err := tx.PutCard(ctx, lifecycle.Card{ID: card, Batch: digest}); err != nil {
@@ -579,7 +580,7 @@ func testImportIdempotent(t *testing.T, s lifecycle.Store) {
 		assert.ErrorIs(t, err, lifecycle.ErrNotFound)
 		_, err = tx.GetCard(ctx, "I2")
 		assert.ErrorIs(t, err, lifecycle.ErrNotFound)
-		n, err := tx.Stock(ctx, lifecycle.StockKey{Level: lifecycle.LevelCity, Item: lifecycle.StockBlankRegistry})
+		n, err := tx.Stock(ctx, lifecycle.StockKey{Level: studentid.LevelCity, Item: lifecycle.StockBlankRegistry})
 		require.NoError(t, err)
 		assert.Equal(t, int64(1), n)
 		return nil
@@ -617,7 +618,7 @@ func testImportConcurrent(t *testing.T, s lifecycle.Store) {
 	}
 	assert.Equal(t, 1, total, "exactly one import lands")
 	tx(t, s, func(tx lifecycle.Tx) error {
-		v, err := tx.Stock(ctx, lifecycle.StockKey{Level: lifecycle.LevelCity, Item: lifecycle.StockBlankRegistry})
+		v, err := tx.Stock(ctx, lifecycle.StockKey{Level: studentid.LevelCity, Item: lifecycle.StockBlankRegistry})
 		require.NoError(t, err)
 		assert.Equal(t, int64(1), v)
 		return nil
@@ -632,7 +633,7 @@ func testAudit(t *testing.T, s lifecycle.Store) {
 		if i%3 == 2 {
 			chain = "city"
 		}
-		who := op(lifecycle.LevelDistrict, "05", "")
+		who := op(studentid.LevelDistrict, "05", "")
 		if i == 4 {
 			who.Role = lifecycle.RoleSystemAdmin // S-14: the role is stored and hashed
 		}
@@ -672,8 +673,8 @@ func testAudit(t *testing.T, s lifecycle.Store) {
 
 func testStock(t *testing.T, s lifecycle.Store) {
 	ctx := context.Background()
-	district := lifecycle.StockKey{Level: lifecycle.LevelDistrict, Code: "05", Item: lifecycle.StockReserveID}
-	school := lifecycle.StockKey{Level: lifecycle.LevelSchool, Code: "01050123", Item: lifecycle.StockReserveID}
+	district := lifecycle.StockKey{Level: studentid.LevelDistrict, Code: "05", Item: lifecycle.StockReserveID}
+	school := lifecycle.StockKey{Level: studentid.LevelSchool, Code: "01050123", Item: lifecycle.StockReserveID}
 	tx(t, s, func(tx lifecycle.Tx) error {
 		for _, step := range []struct {
 			key   lifecycle.StockKey
@@ -686,7 +687,7 @@ func testStock(t *testing.T, s lifecycle.Store) {
 			require.NoError(t, err)
 			assert.Equal(t, step.want, got)
 		}
-		v, err := tx.Stock(ctx, lifecycle.StockKey{Level: lifecycle.LevelDistrict, Code: "06", Item: lifecycle.StockReserveID})
+		v, err := tx.Stock(ctx, lifecycle.StockKey{Level: studentid.LevelDistrict, Code: "06", Item: lifecycle.StockReserveID})
 		require.NoError(t, err)
 		assert.Zero(t, v, "a counter never touched reads 0")
 		return nil
@@ -697,25 +698,25 @@ func testSync(t *testing.T, s lifecycle.Store) {
 	ctx := context.Background()
 	tx(t, s, func(tx lifecycle.Tx) error {
 		for i, ok := range []bool{true, true, false} {
-			_, err := tx.AppendSync(ctx, lifecycle.SyncRecord{Kind: lifecycle.SyncDailyUpload, Level: lifecycle.LevelSchool,
+			_, err := tx.AppendSync(ctx, lifecycle.SyncRecord{Kind: lifecycle.SyncDailyUpload, Level: studentid.LevelSchool,
 				District: "05", School: "01050123", At: base().Add(time.Duration(i) * time.Hour), UpTo: int64(10 * (i + 1)), OK: ok})
 			require.NoError(t, err)
 		}
-		_, err := tx.AppendSync(ctx, lifecycle.SyncRecord{Kind: lifecycle.SyncDailyUpload, Level: lifecycle.LevelSchool,
+		_, err := tx.AppendSync(ctx, lifecycle.SyncRecord{Kind: lifecycle.SyncDailyUpload, Level: studentid.LevelSchool,
 			District: "05", School: "01050456", At: base(), UpTo: 99, OK: true})
 		return err
 	})
 	tx(t, s, func(tx lifecycle.Tx) error {
-		last, err := tx.LastSync(ctx, lifecycle.SyncDailyUpload, lifecycle.LevelSchool, "05", "01050123", false)
+		last, err := tx.LastSync(ctx, lifecycle.SyncDailyUpload, studentid.LevelSchool, "05", "01050123", false)
 		require.NoError(t, err)
 		assert.False(t, last.OK, "the last sync failed")
 		assert.Equal(t, int64(30), last.UpTo)
-		good, err := tx.LastSync(ctx, lifecycle.SyncDailyUpload, lifecycle.LevelSchool, "05", "01050123", true)
+		good, err := tx.LastSync(ctx, lifecycle.SyncDailyUpload, studentid.LevelSchool, "05", "01050123", true)
 		require.NoError(t, err)
 		assert.True(t, good.OK)
 		assert.Equal(t, int64(20), good.UpTo)
 		assert.Less(t, good.ID, last.ID)
-		_, err = tx.LastSync(ctx, lifecycle.SyncMonthEnd, lifecycle.LevelSchool, "05", "01050123", false)
+		_, err = tx.LastSync(ctx, lifecycle.SyncMonthEnd, studentid.LevelSchool, "05", "01050123", false)
 		assert.ErrorIs(t, err, lifecycle.ErrNotFound)
 		return nil
 	})
@@ -740,7 +741,7 @@ func testOverdue(t *testing.T, s lifecycle.Store) {
 	}
 	tx(t, s, func(tx lifecycle.Tx) error {
 		for _, r := range rows {
-			d := lifecycle.Deadline{ID: r.id, Rule: "R-TIME-1", Subject: "card-" + r.id, Level: lifecycle.LevelSchool,
+			d := lifecycle.Deadline{ID: r.id, Rule: "R-TIME-1", Subject: "card-" + r.id, Level: studentid.LevelSchool,
 				District: r.district, School: r.school, Start: base(), DueAt: base().Add(r.due * time.Hour)}
 			if r.done {
 				d.DoneAt = base()
