@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -119,4 +120,21 @@ func TestUnreadableInputIsIOError(t *testing.T) {
 		assert.NoFileExists(t, filepath.Join(dir, "upload.failures.txt"))
 		assert.NoFileExists(t, filepath.Join(dir, "s.failures.txt"))
 	}
+}
+
+// TestKilledRunLeftoversSwept: a .cardctl-* file a killed run left in the
+// output directory is removed by the next run; a fresh one (a run still
+// going) is left alone (issue 15).
+func TestKilledRunLeftoversSwept(t *testing.T) {
+	dir := t.TempDir()
+	writeCardData(t, filepath.Join(dir, "s1.txt"), "01080001", 3)
+	stale, fresh := filepath.Join(dir, ".cardctl-killedrun1"), filepath.Join(dir, ".cardctl-running01")
+	require.NoError(t, os.WriteFile(stale, []byte("half a merge"), 0o644))
+	require.NoError(t, os.WriteFile(fresh, []byte("a merge in progress"), 0o644))
+	old := time.Now().Add(-2 * time.Hour)
+	require.NoError(t, os.Chtimes(stale, old, old))
+	o := exe(t, dir, "merge", "--code", "0108", "-o", "district.txt", "s1.txt")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.NoFileExists(t, stale)
+	assert.FileExists(t, fresh)
 }
