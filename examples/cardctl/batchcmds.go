@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"io"
 	"os"
@@ -192,6 +193,11 @@ func cmdValidate(e *env, args []string) (result, error) {
 	if err != nil {
 		return nil, ioErr(err)
 	}
+	if !st.Mode().IsRegular() {
+		// An I/O error of the operator's (exit 3), not a refusal: no failure
+		// file goes back to the school.
+		return nil, &unreadableError{path: in, key: "%s is not a regular file"}
+	}
 
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".cardctl-failures-*")
 	if err != nil {
@@ -256,6 +262,15 @@ func cmdValidate(e *env, args []string) (result, error) {
 	bar.Finish()
 	if err != nil {
 		return nil, err
+	}
+	if zipped && !rep.Accepted && rep.Records == 0 {
+		for _, re := range rep.Errors {
+			if errors.Is(re.Err, batch.ErrPackageFormat) {
+				// A truncated or damaged archive is an I/O error (exit 3): the
+				// file never arrived whole, so there is nothing to send back.
+				return nil, &unreadableError{path: in, key: "%s is not a readable zip archive: truncated or damaged in transfer"}
+			}
+		}
 	}
 	res.Records, res.Failed, res.Problems = rep.Records, rep.Failed, rep.Problems
 	res.Accepted, res.LocalPrint = rep.Accepted, rep.Accepted && level == studentid.LevelDistrict && batch.MayPrintLocally(rep.Records)

@@ -289,6 +289,8 @@ cardctl --version
 	l10n.Entry{Key: "%s %s: %s", ZH: "%[1]s %[2]s：%[3]s"},
 	l10n.Entry{Key: "open", ZH: "打开"},
 	l10n.Entry{Key: "create", ZH: "新建"},
+	l10n.Entry{Key: "%s is not a regular file", ZH: "%[1]s 不是普通文件"},
+	l10n.Entry{Key: "%s is not a readable zip archive: truncated or damaged in transfer", ZH: "%[1]s 不是可读取的 zip 压缩包：文件不完整或在传输中损坏"},
 	l10n.Entry{Key: "%s is a symbolic link: refusing to write through it", ZH: "%[1]s 是符号链接：拒绝通过它写入"},
 	l10n.Entry{Key: "%s is also an input of the command: refusing to write over it", ZH: "%[1]s 同时是本命令的输入文件：拒绝覆盖"},
 	l10n.Entry{Key: "replace the output file if it exists", ZH: "输出文件已存在时替换它"},

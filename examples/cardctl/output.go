@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"golang.org/x/text/language"
 )
@@ -17,6 +18,7 @@ import (
 // any file the operator creates.
 func createTemp(path string) (*os.File, error) {
 	dir := filepath.Dir(path)
+	sweepTemps(dir)
 	for range 10 {
 		name := filepath.Join(dir, ".cardctl-"+rand.Text()[:12])
 		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
@@ -29,6 +31,23 @@ func createTemp(path string) (*os.File, error) {
 		return f, nil
 	}
 	return nil, ioErr(&fs.PathError{Op: "create", Path: path, Err: fs.ErrExist})
+}
+
+// staleTemp is the age past which a .cardctl-* file in an output
+// directory is the leftover of a killed run: no run of cardctl goes that
+// long without writing to its temporary file, so a younger one may belong
+// to a run still going and is left alone.
+const staleTemp = time.Hour
+
+// sweepTemps removes the leftovers of killed runs (.cardctl-* regular
+// files not modified for staleTemp) from dir; failing to is not an error.
+func sweepTemps(dir string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, ".cardctl-*"))
+	for _, m := range matches {
+		if st, err := os.Lstat(m); err == nil && st.Mode().IsRegular() && time.Since(st.ModTime()) > staleTemp {
+			_ = os.Remove(m)
+		}
+	}
 }
 
 // symlinkError refuses to write an output through a symbolic link: in a
@@ -128,4 +147,16 @@ func writeFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, 
 		return 0, err
 	}
 	return n, nil
+}
+
+// unreadableError is an input cardctl cannot read as the kind of file it
+// needs (a directory, a damaged archive): exit 3, in the operator's words,
+// without the Go library's own text.
+type unreadableError struct{ path, key string }
+
+func (e *unreadableError) Error() string { return e.Localize(language.English) }
+
+// Localize names the file in the operator's language.
+func (e *unreadableError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, e.key, e.path)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -99,4 +100,41 @@ func TestVersionHelpAndRequiredFlags(t *testing.T) {
 		assert.Equal(t, exitUsage, o.code, "%v: %s", args, o.stderr)
 		assert.Contains(t, o.stderr, "操作员必须给出 --")
 	}
+}
+
+// TestUnreadableInputIsIOError: a directory or a truncated package is an
+// I/O error (exit 3) with no failure file and no Go library text (issue 15).
+func TestUnreadableInputIsIOError(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "upload"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "s.zip"), []byte("PK\x03\x04truncated"), 0o644))
+	for _, tc := range []struct{ file, zh string }{
+		{"upload", "upload 不是普通文件"},
+		{"s.zip", "s.zip 不是可读取的 zip 压缩包：文件不完整或在传输中损坏"},
+	} {
+		o := exe(t, dir, "validate", "--code", "0108", tc.file)
+		assert.Equal(t, exitIO, o.code, o.stderr)
+		assert.Contains(t, o.stderr, tc.zh)
+		assert.NotContains(t, o.stderr, "zip: not a valid zip file")
+		assert.NotContains(t, o.stderr, "is a directory")
+		assert.NoFileExists(t, filepath.Join(dir, "upload.failures.txt"))
+		assert.NoFileExists(t, filepath.Join(dir, "s.failures.txt"))
+	}
+}
+
+// TestKilledRunLeftoversSwept: a .cardctl-* file a killed run left in the
+// output directory is removed by the next run; a fresh one (a run still
+// going) is left alone (issue 15).
+func TestKilledRunLeftoversSwept(t *testing.T) {
+	dir := t.TempDir()
+	writeCardData(t, filepath.Join(dir, "s1.txt"), "01080001", 3)
+	stale, fresh := filepath.Join(dir, ".cardctl-killedrun1"), filepath.Join(dir, ".cardctl-running01")
+	require.NoError(t, os.WriteFile(stale, []byte("half a merge"), 0o644))
+	require.NoError(t, os.WriteFile(fresh, []byte("a merge in progress"), 0o644))
+	old := time.Now().Add(-2 * time.Hour)
+	require.NoError(t, os.Chtimes(stale, old, old))
+	o := exe(t, dir, "merge", "--code", "0108", "-o", "district.txt", "s1.txt")
+	require.Equal(t, exitOK, o.code, o.stderr)
+	assert.NoFileExists(t, stale)
+	assert.FileExists(t, fresh)
 }
