@@ -147,7 +147,9 @@ vpcd_driver() {
 }
 
 missing=()
-command -v pcscd >/dev/null 2>&1 || [[ -x /usr/sbin/pcscd ]] || missing+=(pcscd)
+# pcscd lives in /usr/sbin, which a non-login PATH may lack.
+PCSCD=$(command -v pcscd 2>/dev/null || true)
+[[ -n $PCSCD ]] || { [[ -x /usr/sbin/pcscd ]] && PCSCD=/usr/sbin/pcscd; } || missing+=(pcscd)
 [[ -e "$(vpcd_driver)" ]] || missing+=(vsmartcard-vpcd)
 [[ -e /usr/include/PCSC/winscard.h ]] || missing+=(libpcsclite-dev)
 command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev) # cgo, for adapters/pcsc
@@ -239,7 +241,7 @@ EOF
 # pcscd. unshare and sh exec, so $! is pcscd's pid.
 # shellcheck disable=SC2016 # $1 and $@ are the inner shell's
 "${ns[@]}" sh -c 'mount --bind "$1" /run/pcscd && shift && exec "$@"' sh "$SOCKDIR" \
-	pcscd --foreground --config "$CONFDIR" ${STUDENTCARD_PCSCD_ARGS:-} </dev/null >>"$LOGFILE" 2>&1 &
+	"$PCSCD" --foreground --config "$CONFDIR" ${STUDENTCARD_PCSCD_ARGS:-} </dev/null >>"$LOGFILE" 2>&1 &
 pid=$!
 printf '%s\n' "$pid" >"$PIDFILE"
 log "started pcscd $pid (log $LOGFILE)"
