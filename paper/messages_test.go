@@ -9,7 +9,7 @@ import (
 func TestEveryTextHasChinese(t *testing.T) {
 	l10ntest.Check(t, messages, l10ntest.Source{
 		Calls: []l10ntest.Call{{Func: "d.t", Arg: 0}, {Func: "t.d.t", Arg: 0}, {Func: "messages.Text", Arg: 0},
-			{Func: "d.title", Arg: 0}, {Func: "d.data", Arg: 0}, {Func: "d.fail", Arg: 1}, {Func: "render", Arg: 1}, {Func: "newDoc", Arg: 0}},
+			{Func: "d.title", Arg: 0}, {Func: "d.slip", Arg: 0}, {Func: "d.data", Arg: 0}, {Func: "d.fail", Arg: 1}, {Func: "render", Arg: 1}, {Func: "newDoc", Arg: 0}},
 		Elems:  []l10ntest.Elem{{Type: "column", Index: 0}},
 		Fields: []string{"Field", "Paper"},
 		Min:    60,

@@ -128,32 +128,18 @@ func BoxLabels(w io.Writer, h *batch.Handover, opt Options) error {
 // the handler and of the level that verifies and counts them.
 func FaultSlip(w io.Writer, recs []batch.FaultRecord, s Sheet, opt Options) error {
 	return render(w, "fault slip", opt, "P", sizeA4, func(d *doc) {
-		s.check(d)
-		if len(recs) == 0 {
-			d.fail(0, "cards", ErrContent)
-			return
-		}
-		d.footer()
-		d.newPage()
-		d.title("fault slip", "slip number", d.data("number", s.No), "handed over by", s.From, "received by", s.To)
-		t := &table{d: d, size: 9, cols: []column{
+		d.slip("fault slip", s, len(recs), []column{
 			{"no.", 10, "C"}, {"card serial", 38, "C"}, {"registry number", 38, "C"}, {"school code", 24, "C"},
 			{"fault", 30, "C"}, {"found on", 20, "C"}, {"handler", 20, "C"},
-		}}
-		t.header()
-		for i, r := range recs {
+		}, func(i int) []string {
+			r := recs[i]
 			fault := d.t("failed personalisation")
 			if r.Fault == batch.FaultBroken {
 				fault = d.t("stopped working")
 			}
-			t.row(strconv.Itoa(i+1), d.data("card serial", r.CardSerial), d.data("registry number", r.RegistryNo.String()), d.data("school code", r.School.String()),
-				fault, d.data("found on", r.FoundOn), d.data("handler", r.Handler))
-		}
-		d.pdf.Ln(3)
-		d.pdf.SetX(marginA4)
-		d.pdf.SetFont(fontFamily, "", 11)
-		d.pdf.CellFormat(0, 7, d.t("total: %s fault cards", strconv.Itoa(len(recs))), "", 1, "L", false, 0, "")
-		d.signatures("handler", "verified and counted by")
+			return []string{d.data("card serial", r.CardSerial), d.data("registry number", r.RegistryNo.String()), d.data("school code", r.School.String()),
+				fault, d.data("found on", r.FoundOn), d.data("handler", r.Handler)}
+		}, d.t("total: %s fault cards", strconv.Itoa(len(recs))), "handler", "verified and counted by")
 	})
 }
 
@@ -163,29 +149,39 @@ func FaultSlip(w io.Writer, recs []batch.FaultRecord, s Sheet, opt Options) erro
 // and of the district receiving them.
 func RecoverySlip(w io.Writer, recs []batch.RecoveryRecord, s Sheet, opt Options) error {
 	return render(w, "recovery slip", opt, "P", sizeA4, func(d *doc) {
-		s.check(d)
-		if len(recs) == 0 {
-			d.fail(0, "cards", ErrContent)
-			return
-		}
-		d.footer()
-		d.newPage()
-		d.title("recovery slip", "slip number", d.data("number", s.No), "handed over by", s.From, "received by", s.To)
-		t := &table{d: d, size: 9, cols: []column{
+		d.slip("recovery slip", s, len(recs), []column{
 			{"no.", 10, "C"}, {"card serial", 38, "C"}, {"registry number", 38, "C"}, {"cohort", 14, "C"},
 			{"e-purse", 26, "C"}, {"recovered on", 22, "C"}, {"handler", 32, "C"},
-		}}
-		t.header()
-		for i, r := range recs {
-			t.row(strconv.Itoa(i+1), d.data("card serial", r.CardSerial), r.RegistryNo.String(), fmt.Sprintf("%02d", r.Cohort),
-				d.data("e-purse", r.EPurse), d.data("recovered on", r.RecoveredOn), d.data("handler", r.Handler))
-		}
-		d.pdf.Ln(3)
-		d.pdf.SetX(marginA4)
-		d.pdf.SetFont(fontFamily, "", 11)
-		d.pdf.CellFormat(0, 7, d.t("total: %s recovered cards", strconv.Itoa(len(recs))), "", 1, "L", false, 0, "")
-		d.signatures("handed in by", "received by")
+		}, func(i int) []string {
+			r := recs[i]
+			return []string{d.data("card serial", r.CardSerial), r.RegistryNo.String(), fmt.Sprintf("%02d", r.Cohort),
+				d.data("e-purse", r.EPurse), d.data("recovered on", r.RecoveredOn), d.data("handler", r.Handler)}
+		}, d.t("total: %s recovered cards", strconv.Itoa(len(recs))), "handed in by", "received by")
 	})
+}
+
+// slip prints a numbered list of n cards handed from one party to another:
+// the title and parties, a table whose first column is the row number and
+// whose other cells row(i) gives, the total line and the signatures.
+func (d *doc) slip(title string, s Sheet, n int, cols []column, row func(i int) []string, total string, signers ...string) {
+	s.check(d)
+	if n == 0 {
+		d.fail(0, "cards", ErrContent)
+		return
+	}
+	d.footer()
+	d.newPage()
+	d.title(title, "slip number", d.data("number", s.No), "handed over by", s.From, "received by", s.To)
+	t := &table{d: d, size: 9, cols: cols}
+	t.header()
+	for i := range n {
+		t.row(append([]string{strconv.Itoa(i + 1)}, row(i)...)...)
+	}
+	d.pdf.Ln(3)
+	d.pdf.SetX(marginA4)
+	d.pdf.SetFont(fontFamily, "", 11)
+	d.pdf.CellFormat(0, 7, total, "", 1, "L", false, 0, "")
+	d.signatures(signers...)
 }
 
 // Application is a replacement application (补卡申请, C-REPLACE-1, R-LOSS-3):
