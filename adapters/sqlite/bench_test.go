@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/adapters/sqlite"
+	"github.com/bjedu/studentcard/lifecycle"
 	"github.com/bjedu/studentcard/lifecycle/storetest"
 )
 
@@ -68,38 +69,7 @@ func benchVsBare(b *testing.B, sync sqlite.Sync, pragma string) {
 	defer s.Close()
 	cards := seedIssued(b, s, 1000)
 
-	barePath := filepath.Join(dir, "bare.db")
-	bs, err := sqlite.Open(ctx, barePath, sqlite.Options{})
-	require.NoError(b, err)
-	seedIssued(b, bs, 1000)
-	require.NoError(b, bs.Close())
-	db, err := sql.Open("sqlite", barePath+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous("+pragma+")")
-	require.NoError(b, err)
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	require.NoError(b, err)
-	defer conn.Close()
-	upd, err := conn.PrepareContext(ctx, `UPDATE cards SET state = ?, updated_at = ?, version = version + 1 WHERE id = ?`)
-	require.NoError(b, err)
-	ins, err := conn.PrepareContext(ctx, `INSERT INTO events (card_id, kind, action, from_state, to_state, rule, at, op_level, op_district,
-		op_school, op_user, district, school, reason, before, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-	require.NoError(b, err)
-	bare := func(i int) error {
-		c := cards[i%len(cards)]
-		at := testNow().Add(time.Duration(i) * time.Microsecond).UnixMicro()
-		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-			return err
-		}
-		if _, err := upd.ExecContext(ctx, fmt.Sprint("s", i%7), at, c.ID); err != nil {
-			return err
-		}
-		if _, err := ins.ExecContext(ctx, c.ID, string(c.Kind), "bench", "s0", fmt.Sprint("s", i%7), "R-TIME-1", at, "school",
-			c.District, c.School, "bench", c.District, c.School, "", "", int64(i)); err != nil {
-			return err
-		}
-		_, err := conn.ExecContext(ctx, "COMMIT")
-		return err
-	}
+	bare := bareTransitions(b, ctx, dir, cards, pragma)
 	transition := func(i int) error { return storetest.Transition(ctx, s, cards[i%len(cards)].ID, i) }
 	var storeTime, bareTime time.Duration
 	timed := func(fn func(int) error, i int, acc *time.Duration) {
@@ -127,4 +97,44 @@ func benchVsBare(b *testing.B, sync sqlite.Sync, pragma string) {
 	b.ReportMetric(storeRate, "transitions/s")
 	b.ReportMetric(bareRate, "baseline-tx/s")
 	b.ReportMetric(storeRate/bareRate, "x-vs-bare-insert")
+}
+
+// bareTransitions is the baseline of the transition benchmarks: the same
+// card update and event insert as a store transition, as bare SQL in one
+// durable transaction each, on a copy of the seeded schema in dir at the
+// given synchronous pragma. It returns the i-th transition.
+func bareTransitions(b *testing.B, ctx context.Context, dir string, cards []lifecycle.Card, pragma string) func(i int) error {
+	b.Helper()
+	barePath := filepath.Join(dir, "bare.db")
+	bs, err := sqlite.Open(ctx, barePath, sqlite.Options{})
+	require.NoError(b, err)
+	seedIssued(b, bs, 1000)
+	require.NoError(b, bs.Close())
+	db, err := sql.Open("sqlite", barePath+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous("+pragma+")")
+	require.NoError(b, err)
+	b.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(ctx)
+	require.NoError(b, err)
+	b.Cleanup(func() { conn.Close() })
+	upd, err := conn.PrepareContext(ctx, `UPDATE cards SET state = ?, updated_at = ?, version = version + 1 WHERE id = ?`)
+	require.NoError(b, err)
+	ins, err := conn.PrepareContext(ctx, `INSERT INTO events (card_id, kind, action, from_state, to_state, rule, at, op_level, op_district,
+		op_school, op_user, district, school, reason, before, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	require.NoError(b, err)
+	return func(i int) error {
+		c := cards[i%len(cards)]
+		at := testNow().Add(time.Duration(i) * time.Microsecond).UnixMicro()
+		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+			return err
+		}
+		if _, err := upd.ExecContext(ctx, fmt.Sprint("s", i%7), at, c.ID); err != nil {
+			return err
+		}
+		if _, err := ins.ExecContext(ctx, c.ID, string(c.Kind), "bench", "s0", fmt.Sprint("s", i%7), "R-TIME-1", at, "school",
+			c.District, c.School, "bench", c.District, c.School, "", "", int64(i)); err != nil {
+			return err
+		}
+		_, err := conn.ExecContext(ctx, "COMMIT")
+		return err
+	}
 }

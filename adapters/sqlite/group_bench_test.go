@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -38,38 +37,7 @@ func benchGroupCommit(b *testing.B, writers int) {
 	defer s.Close()
 	cards := seedIssued(b, s, 1000)
 
-	barePath := filepath.Join(dir, "bare.db")
-	bs, err := sqlite.Open(ctx, barePath, sqlite.Options{})
-	require.NoError(b, err)
-	seedIssued(b, bs, 1000)
-	require.NoError(b, bs.Close())
-	db, err := sql.Open("sqlite", barePath+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
-	require.NoError(b, err)
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	require.NoError(b, err)
-	defer conn.Close()
-	upd, err := conn.PrepareContext(ctx, `UPDATE cards SET state = ?, updated_at = ?, version = version + 1 WHERE id = ?`)
-	require.NoError(b, err)
-	ins, err := conn.PrepareContext(ctx, `INSERT INTO events (card_id, kind, action, from_state, to_state, rule, at, op_level, op_district,
-		op_school, op_user, district, school, reason, before, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-	require.NoError(b, err)
-	bare := func(i int) error {
-		c := cards[i%len(cards)]
-		at := testNow().Add(time.Duration(i) * time.Microsecond).UnixMicro()
-		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-			return err
-		}
-		if _, err := upd.ExecContext(ctx, fmt.Sprint("s", i%7), at, c.ID); err != nil {
-			return err
-		}
-		if _, err := ins.ExecContext(ctx, c.ID, string(c.Kind), "bench", "s0", fmt.Sprint("s", i%7), "R-TIME-1", at, "school",
-			c.District, c.School, "bench", c.District, c.School, "", "", int64(i)); err != nil {
-			return err
-		}
-		_, err := conn.ExecContext(ctx, "COMMIT")
-		return err
-	}
+	bare := bareTransitions(b, ctx, dir, cards, "FULL")
 
 	var storeTime, bareTime time.Duration
 	n, rounds := 0, 0
