@@ -40,7 +40,7 @@
 //	role            example              first calls
 //	school          Example_school       cmis.Import → batch.NewPackageWriter (CardData, Photo) → Close
 //	district/city   Example_district     batch.CheckPackage (Validator, NewFailureWriter) → batch.ReadFailures or batch.MergePackage
-//	terminal        Example_terminal     sam.NewPSAM + Unlock (lab.New in a lab) → card.Open → Session.Personalise → Session.Register
+//	terminal        Example_terminal     sam.NewPSAM + Unlock (lab.New in a lab) → card.NewStudent → card.Open → Session.Personalise → Session.Register
 //	ledger author   Example_ledgerAuthor implement lifecycle.Store → storetest.Run in a test → lifecycle.NewLedger
 //	SAM vendor      (sam/samtest)        samtest.Run(t, suite, samtest.Harness{New: …}) in a test
 //	reader vendor   (adapters/pcsc)      an apdu.Transport; card.Open takes it

@@ -137,16 +137,20 @@ func Example_terminal() {
 	chip, _ := l.Card(lab.Serial("terminal example", 1))
 
 	clock := func() time.Time { return now }
-	s, err := card.Open(ctx, chip, l.SAM, card.WithSchool("010501"), card.WithClock(clock))
+	// The record from what the school knows; the stage, the school and the
+	// validity follow from the registry number.
+	id, _ := studentid.Parse("0105000103001014")
+	st, err := card.NewStudent(id, "吴轩梓", studentid.Female, studentid.School{}, "北京市东城区和平里小学", now)
 	if err != nil {
 		fmt.Println(l10n.Error(err, l10n.Chinese))
 		return
 	}
-	err = s.Personalise(ctx, card.Student{
-		RegistryNumber: "0105000103001014", Name: "吴轩梓", Gender: card.Female, Stage: card.Primary,
-		SchoolCode: "010501", SchoolName: "北京市东城区和平里小学",
-		ValidFrom: now, ValidUntil: time.Date(2030, 8, 31, 0, 0, 0, 0, time.UTC),
-	})
+	s, err := card.Open(ctx, chip, l.SAM, card.WithSchool(id.School()), card.WithClock(clock))
+	if err != nil {
+		fmt.Println(l10n.Error(err, l10n.Chinese))
+		return
+	}
+	err = s.Personalise(ctx, st)
 	fmt.Println("personalised:", err == nil, s.State().Status.Localize(l10n.Chinese))
 	err = s.Register(ctx, card.Semester{Year: 2026, Term: 2})
 	fmt.Println("registered for", s.State().Semester, err == nil)

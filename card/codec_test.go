@@ -12,6 +12,7 @@ import (
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 func TestEncodeText(t *testing.T) {
@@ -85,10 +86,10 @@ func TestStudentRoundTrip(t *testing.T) {
 	assert.Equal(t, byte(card.GB18030), b[1], "charset byte tells GB2312-only readers")
 
 	for name, mutate := range map[string]func(*card.Student){
-		"registry number": func(s *card.Student) { s.RegistryNumber = "12345" },
+		"registry number": func(s *card.Student) { s.RegistryNo = studentid.ID{} },
 		"gender":          func(s *card.Student) { s.Gender = 9 },
 		"stage":           func(s *card.Student) { s.Stage = 0 },
-		"school code":     func(s *card.Student) { s.SchoolCode = "01A203" },
+		"school code":     func(s *card.Student) { s.School = studentid.School{} },
 		"validity":        func(s *card.Student) { s.ValidUntil = s.ValidFrom.AddDate(-1, 0, 0) },
 	} {
 		s := testStudent()
@@ -105,7 +106,7 @@ func TestStudentRoundTrip(t *testing.T) {
 
 func TestStateRoundTrip(t *testing.T) {
 	st := card.State{Seq: 513, Op: card.OpRegister, Status: card.Personalised, Extension: true, StudentSlot: 1,
-		Semester: card.Semester{Year: 2027, Term: 1}, Date: day(2027, 2, 28), School: "010203"}
+		Semester: card.Semester{Year: 2027, Term: 1}, Date: day(2027, 2, 28), School: testSchool(t, "010203")}
 	b, err := st.MarshalBinary()
 	require.NoError(t, err)
 	assert.Equal(t, []byte{0x02, 0x01, 0x02, 0x01, 0x03, 0x00, 0x20, 0x27, 0x01, 0x20, 0x27, 0x02, 0x28, 0x01, 0x02, 0x03}, b)
@@ -195,7 +196,7 @@ func TestMessagesTranslated(t *testing.T) {
 	errs := []error{
 		card.ErrNotOurCard, card.ErrCounterfeit, card.ErrWrongKey, card.ErrKeyBlocked, card.ErrIllegalState,
 		card.ErrMalformed, card.ErrName, card.ErrSemester, card.ErrSuiteMismatch, card.ErrNoStudent,
-		card.ErrMACRefused, card.ErrUnexpected, card.ErrM1Auth, card.ErrM1Layout, card.ErrNoUID,
+		card.ErrMACRefused, card.ErrUnexpected, card.ErrIneligible,
 		&card.FieldError{File: "f", Field: "x", Reason: "r"},
 		&card.NameError{Field: "name", Reason: card.ReasonEmpty},
 		&card.NameError{Field: "name", Char: 'x', Reason: card.ReasonInvalid},
@@ -205,7 +206,7 @@ func TestMessagesTranslated(t *testing.T) {
 		&card.AuthError{Retries: 1, Err: card.ErrWrongKey},
 		&card.SuiteError{Card: "3DES", SAM: "SM4"},
 		&card.StepError{Step: "s", Kind: card.ErrUnexpected, Err: card.ErrMalformed},
-		&card.M1LayoutError{Reason: "r"},
+		&card.EligibilityError{RegistryNo: testID(t, "0108612033203107"), Stage: studentid.StageVocational},
 	}
 	for op := card.OpNone + 1; op <= card.OpWriteExtension; op++ {
 		for st := card.Blank; st <= card.TransferredIn; st++ {
@@ -223,12 +224,73 @@ func TestNames(t *testing.T) {
 	for want, got := range map[string]fmt.Stringer{
 		"registry": card.TypeRegistry, "temporary": card.TypeTemporary, "type(9)": card.CardType(9),
 		"GB2312": card.GB2312, "GB18030": card.GB18030,
-		"male": card.Male, "female": card.Female, "gender(0)": card.Gender(0),
-		"primary": card.Primary, "junior": card.Junior, "senior": card.Senior, "stage(7)": card.Stage(7),
 		"transferred out": card.TransferredOut, "status(99)": card.Status(99),
 		"recycle extension": card.OpRecycleExtension, "op(99)": card.Op(99),
 		"none": card.Semester{},
 	} {
 		assert.Equal(t, want, got.String())
 	}
+}
+
+// TestNewStudent: the record follows from the registry number — stage by
+// student category (S-1), school in its in-province form, valid until 31
+// August of the graduation year — and a student who gets no card, or a
+// record that cannot be stored, is refused with a typed error.
+func TestNewStudent(t *testing.T) {
+	issued := time.Date(2026, 9, 1, 15, 30, 0, 0, time.FixedZone("CST", 8*3600))
+	for _, tc := range []struct {
+		name, id string
+		stage    studentid.Stage
+		until    time.Time
+	}{
+		{"S-1/primary student, yellow card", "0108012003203107", studentid.StagePrimary, day(2032, 8, 31)},
+		{"S-1/junior transient student, green card", "0108112052903015", studentid.StageJunior, day(2029, 8, 31)},
+		{"S-1/senior treated as local, blue card", "0108512092802021", studentid.StageSenior, day(2028, 8, 31)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id := testID(t, tc.id)
+			st, err := card.NewStudent(id, "王小明", studentid.Female, studentid.School{}, "北京市测试学校", issued)
+			require.NoError(t, err)
+			assert.Equal(t, tc.stage, st.Stage)
+			assert.Equal(t, id.School(), st.School)
+			assert.Equal(t, day(2026, 9, 1), st.ValidFrom, "the issue date, in its own zone")
+			assert.Equal(t, tc.until, st.ValidUntil)
+			b, err := st.MarshalBinary()
+			require.NoError(t, err)
+			assert.Equal(t, id.School().InProvince(), fmt.Sprintf("%X", b[44:47]))
+			var back card.Student
+			require.NoError(t, back.UnmarshalBinary(b))
+			assert.Equal(t, st, back)
+		})
+	}
+	for _, tc := range []struct {
+		name   string
+		id     string
+		sex    studentid.Sex
+		person string
+		at     time.Time
+		want   error
+	}{
+		{"S-3/vocational student gets no card", "0108612033203107", studentid.Male, "王小明", issued, card.ErrIneligible},
+		{"R-ISSUE-3/unknown sex", "0108012003203107", studentid.SexUnknown, "王小明", issued, card.ErrMalformed},
+		{"C-4/name that cannot be stored", "0108012003203107", studentid.Male, "王\u0007", issued, card.ErrName},
+		{"R-ISSUE-3/cohort graduated before the issue date", "0108012003203107", studentid.Male, "王小明", day(2032, 9, 1), card.ErrMalformed},
+		{"R-ISSUE-3/no issue date", "0108012003203107", studentid.Male, "王小明", time.Time{}, card.ErrMalformed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := card.NewStudent(testID(t, tc.id), tc.person, tc.sex, studentid.School{}, "北京市测试学校", tc.at)
+			require.ErrorIs(t, err, tc.want)
+			assert.Regexp(t, `\p{Han}`, l10n.Error(err, l10n.Chinese))
+		})
+	}
+	_, err := card.NewStudent(studentid.ID{}, "王小明", studentid.Male, studentid.School{}, "北京市测试学校", issued)
+	require.ErrorIs(t, err, card.ErrMalformed, "no registry number")
+
+	t.Run("R-MOVE-1/a transfer student's card names the new school", func(t *testing.T) {
+		newSchool := testSchool(t, "01080456")
+		st, err := card.NewStudent(testID(t, "0108012003203107"), "王小明", studentid.Male, newSchool, "北京市第二实验小学", issued)
+		require.NoError(t, err)
+		assert.Equal(t, newSchool, st.School)
+		assert.Equal(t, studentid.StagePrimary, st.Stage, "the stage is still the number's")
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/bjedu/studentcard/l10n"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // messages holds every user-facing text of package card. No text takes a
@@ -25,9 +26,9 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "no student record on the card", ZH: "卡内没有学生记录"},
 	l10n.Entry{Key: "card refused the secure-messaging MAC", ZH: "卡片拒绝安全报文MAC"},
 	l10n.Entry{Key: "card answered unexpectedly", ZH: "卡片应答异常"},
-	l10n.Entry{Key: "M1 sector authentication failed with every education key", ZH: "M1扇区用所有教育密钥认证均失败"},
-	l10n.Entry{Key: "unknown M1 education sector layout", ZH: "未知的M1教育扇区格式"},
-	l10n.Entry{Key: "reader cannot read the card UID: not an M1 card or not a PC/SC reader", ZH: "读卡器无法读取卡号：不是M1卡或不是PC/SC读卡器"},
+	l10n.Entry{Key: keyIneligible, ZH: "不能办理学生卡（S-3：职业高中学生不发卡）"},
+	l10n.Entry{Key: "student %[1]s is a %[2]s student: %[3]s", ZH: "学生%[1]s为%[2]s学生：%[3]s"},
+	l10n.Entry{Key: "valid until %[1]s (31 August of the graduation year) is before the issue date %[2]s", ZH: "有效期截止日%[1]s（毕业当年8月31日）早于发卡日期%[2]s"},
 
 	// typed errors
 	l10n.Entry{Key: "%[1]s: %[2]s", ZH: "%[1]s：%[2]s"},
@@ -47,20 +48,14 @@ var messages = l10n.NewCatalog(
 	// M1LayoutError
 	l10n.Entry{Key: "%v", ZH: "%v"},
 	l10n.Entry{Key: "APDU", ZH: "APDU"},
-	l10n.Entry{Key: "AUTHENTICATE (FF 86)", ZH: "扇区认证（FF 86）"},
-	l10n.Entry{Key: "AUTHENTICATE (FF 86) key version %d", ZH: "扇区认证（FF 86），密钥版本%d"},
 	l10n.Entry{Key: "BER-TLV", ZH: "BER-TLV编码"},
 	l10n.Entry{Key: "DF name (84)", ZH: "应用名称（标签84）"},
 	l10n.Entry{Key: "EXTERNAL AUTHENTICATE", ZH: "外部认证（EXTERNAL AUTHENTICATE）"},
 	l10n.Entry{Key: "FCI", ZH: "文件控制信息（FCI）"},
 	l10n.Entry{Key: "GET CHALLENGE", ZH: "取随机数（GET CHALLENGE）"},
 	l10n.Entry{Key: "GET CHALLENGE answer", ZH: "取随机数的应答"},
-	l10n.Entry{Key: "GET UID (FF CA)", ZH: "读取卡号（FF CA）"},
 	l10n.Entry{Key: "INTERNAL AUTHENTICATE", ZH: "内部认证（INTERNAL AUTHENTICATE）"},
 	l10n.Entry{Key: "INTERNAL AUTHENTICATE answer", ZH: "内部认证的应答"},
-	l10n.Entry{Key: "LOAD KEY (FF 82)", ZH: "装载密钥（FF 82）"},
-	l10n.Entry{Key: "M1 education sector", ZH: "M1教育扇区"},
-	l10n.Entry{Key: "M1 sector", ZH: "M1扇区"},
 	l10n.Entry{Key: "READ BINARY %s", ZH: "读取%s（READ BINARY）"},
 	l10n.Entry{Key: "UPDATE BINARY %s", ZH: "写入%s（UPDATE BINARY）"},
 	l10n.Entry{Key: "APPEND RECORD operation log (%s)", ZH: "追加操作日志（%s）（APPEND RECORD）"},
@@ -68,18 +63,8 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "READ RECORD operation log %d", ZH: "读取操作日志第%d条（READ RECORD）"},
 	l10n.Entry{Key: "SAM EXTERNAL AUTHENTICATE", ZH: "安全模块计算外部认证数据"},
 	l10n.Entry{Key: "SAM INTERNAL AUTHENTICATE", ZH: "安全模块核对内部认证数据"},
-	l10n.Entry{Key: "SAM M1 key", ZH: "安全模块计算M1密钥"},
 	l10n.Entry{Key: "SAM MAC for %s", ZH: "安全模块为“%s”计算MAC"},
 	l10n.Entry{Key: "SELECT education application", ZH: "选择教育应用"},
-	l10n.Entry{Key: "UID", ZH: "卡号（UID）"},
-	l10n.Entry{Key: "UPDATE BINARY (FF D6) block %d", ZH: "写入第%d块（FF D6）"},
-	l10n.Entry{Key: "XOR check wrong", ZH: "异或校验错误"},
-	l10n.Entry{Key: "block", ZH: "数据块"},
-	l10n.Entry{Key: "block 0 check", ZH: "第0块校验"},
-	l10n.Entry{Key: "block 0 is neither 16 ASCII digits nor tagged E2", ZH: "第0块既不是16位ASCII数字，也没有E2标记"},
-	l10n.Entry{Key: "block 2 check", ZH: "第2块校验"},
-	l10n.Entry{Key: "block 2 current, block 0 legacy: not written by an upgrade", ZH: "第2块为新格式而第0块为旧格式：不是升级写入的"},
-	l10n.Entry{Key: "block 2 is neither legacy nor tagged E3", ZH: "第2块既不是旧格式，也没有E3标记"},
 	l10n.Entry{Key: "cannot be written back: %v", ZH: "无法写回：%v"},
 	l10n.Entry{Key: "cannot complete %s", ZH: "无法完成%s"},
 	l10n.Entry{Key: "card info (9F0C)", ZH: "卡片信息（标签9F0C）"},
@@ -89,14 +74,11 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "extension area (SFI 18)", ZH: "扩展区文件（SFI 18）"},
 	l10n.Entry{Key: "flags", ZH: "标志位"},
 	l10n.Entry{Key: "gender", ZH: "性别"},
-	l10n.Entry{Key: "gender, stage or status", ZH: "性别、学段或状态"},
 	l10n.Entry{Key: "layout version", ZH: "格式版本"},
-	l10n.Entry{Key: "legacy cards know in use, frozen and cancelled only", ZH: "旧格式卡只有使用中、已冻结和已注销三种状态"},
 	l10n.Entry{Key: "length", ZH: "长度"},
 	l10n.Entry{Key: "missing", ZH: "缺失"},
 	l10n.Entry{Key: "more than 251 bytes cannot carry a MAC in one short APDU", ZH: "超过251字节的数据无法在一条短APDU中附带MAC"},
 	l10n.Entry{Key: "name charset", ZH: "姓名字符集"},
-	l10n.Entry{Key: "no name in block 1", ZH: "第1块中没有姓名"},
 	l10n.Entry{Key: "not 1 (3DES) or 2 (SM4)", ZH: "不是1（3DES）或2（SM4）"},
 	l10n.Entry{Key: "not BCD", ZH: "不是BCD码"},
 	l10n.Entry{Key: "not YYYY BCD and term 1 or 2", ZH: "不是BCD码的YYYY年份加学期1或2"},
@@ -106,7 +88,6 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "not valid GB18030 text", ZH: "不是有效的GB18030文字"},
 	l10n.Entry{Key: "operation", ZH: "操作"},
 	l10n.Entry{Key: "operation log (SFI 17)", ZH: "操作日志文件（SFI 17）"},
-	l10n.Entry{Key: "options", ZH: "选项"},
 	l10n.Entry{Key: "profile", ZH: "应用配置"},
 	l10n.Entry{Key: "AID", ZH: "应用标识符AID"},
 	l10n.Entry{Key: "short file identifier", ZH: "短文件标识符"},
@@ -114,7 +95,6 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "want 5 to 16 bytes, got %d", ZH: "应为5至16字节，实为%d字节"},
 	l10n.Entry{Key: "want 1 to 30, each file its own", ZH: "应为1至30，且每个文件各不相同"},
 	l10n.Entry{Key: "want a non-zero id, each key its own", ZH: "应为非零标识，且每个密钥各不相同"},
-	l10n.Entry{Key: "out of range", ZH: "超出范围"},
 	l10n.Entry{Key: "pending operation", ZH: "未完成的操作"},
 	l10n.Entry{Key: "record", ZH: "记录"},
 	l10n.Entry{Key: "registry number", ZH: "学籍号"},
@@ -132,21 +112,20 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "unknown operation", ZH: "未知的操作"},
 	l10n.Entry{Key: "unknown status", ZH: "未知的状态"},
 	l10n.Entry{Key: "validity", ZH: "有效期"},
+	l10n.Entry{Key: "valid from", ZH: "有效期起始日"},
+	l10n.Entry{Key: "valid until", ZH: "有效期截止日"},
+	l10n.Entry{Key: "issue date", ZH: "发卡日期"},
+	l10n.Entry{Key: "date", ZH: "日期"},
 	l10n.Entry{Key: "want %d bytes, got %d", ZH: "应为%d字节，实际为%d字节"},
-	l10n.Entry{Key: "want '1' or '2'", ZH: "应为“1”或“2”"},
 	l10n.Entry{Key: "want 0 or 1", ZH: "应为0或1"},
 	l10n.Entry{Key: "want 01", ZH: "应为01"},
 	l10n.Entry{Key: "want 01 or 02", ZH: "应为01或02"},
-	l10n.Entry{Key: "want 01, 02 or 03", ZH: "应为01、02或03"},
 	l10n.Entry{Key: "want 1 (male) or 2 (female)", ZH: "应为1（男）或2（女）"},
 	l10n.Entry{Key: "want 1 or 2", ZH: "应为1或2"},
 	l10n.Entry{Key: "want 1 to 64 bytes inside the area", ZH: "应为扩展区内的1至64字节"},
-	l10n.Entry{Key: "want 1-15", ZH: "应为1至15"},
 	l10n.Entry{Key: "want 1-3", ZH: "应为1至3"},
-	l10n.Entry{Key: "want 16 bytes", ZH: "应为16字节"},
 	l10n.Entry{Key: "want 16 digits", ZH: "应为16位数字"},
 	l10n.Entry{Key: "want 6 digits", ZH: "应为6位数字"},
-	l10n.Entry{Key: "want a 4-byte UID, got %d bytes", ZH: "卡号应为4字节，实际为%d字节"},
 	l10n.Entry{Key: "want tag 6F, got %s", ZH: "应为标签6F，实际为%s"},
 	l10n.Entry{Key: "want valid from ≤ valid until, both set", ZH: "起始日期与截止日期都应填写，且起始不晚于截止"},
 
@@ -169,16 +148,12 @@ var messages = l10n.NewCatalog(
 	l10n.Entry{Key: "recycle extension", ZH: "回收扩展区"},
 	l10n.Entry{Key: "recover", ZH: "回收"},
 	l10n.Entry{Key: "write extension", ZH: "写扩展区"},
-	l10n.Entry{Key: "upgrade", ZH: "升级"},
 	l10n.Entry{Key: "none", ZH: "无"},
 	l10n.Entry{Key: "registry", ZH: "学籍卡"},
 	l10n.Entry{Key: "temporary", ZH: "临时卡"},
-	l10n.Entry{Key: "male", ZH: "男"},
-	l10n.Entry{Key: "female", ZH: "女"},
-	l10n.Entry{Key: "primary", ZH: "小学"},
-	l10n.Entry{Key: "junior", ZH: "初中"},
-	l10n.Entry{Key: "senior", ZH: "高中"},
 )
+
+const keyIneligible = "not eligible for a student card (S-3: vocational high students get none)"
 
 // Sentinels: every error of this package matches one of them with errors.Is.
 var (
@@ -218,16 +193,29 @@ var (
 	// ErrUnexpected: the card answered with a status or length the protocol
 	// does not allow at that step; the wrapped error says which.
 	ErrUnexpected = messages.Error("card answered unexpectedly")
-	// ErrM1Auth: no education key (current or legacy) opens the M1 card's
-	// education sector: not our card, or its keys were changed.
-	ErrM1Auth = messages.Error("M1 sector authentication failed with every education key")
-	// ErrM1Layout: the M1 education sector holds neither the legacy nor the
-	// current layout.
-	ErrM1Layout = messages.Error("unknown M1 education sector layout")
-	// ErrNoUID: GET UID (FF CA) failed: the card is not an M1 card or the
-	// reader does not speak the PC/SC pseudo-APDUs.
-	ErrNoUID = messages.Error("reader cannot read the card UID: not an M1 card or not a PC/SC reader")
+	// ErrIneligible: the student gets no card (S-3); [*EligibilityError]
+	// names the student and the stage.
+	ErrIneligible = messages.Error(keyIneligible)
 )
+
+// EligibilityError says a student gets no registry card: their stage is
+// not primary, junior or senior (S-3: vocational high students are not
+// eligible). It matches [ErrIneligible].
+type EligibilityError struct {
+	RegistryNo studentid.ID
+	Stage      studentid.Stage
+}
+
+// Error is the English text of the error; Localize renders it in Chinese too.
+func (e *EligibilityError) Error() string { return "card: " + e.Localize(l10n.English) }
+
+// Localize renders the error in the language tag.
+func (e *EligibilityError) Localize(tag language.Tag) string {
+	return messages.Sprintf(tag, "student %[1]s is a %[2]s student: %[3]s", e.RegistryNo.String(), e.Stage, messages.Sprintf(tag, keyIneligible))
+}
+
+// Unwrap yields ErrIneligible.
+func (e *EligibilityError) Unwrap() error { return ErrIneligible }
 
 // FieldError says which field of which file is malformed and why. It
 // matches [ErrMalformed].

@@ -10,6 +10,7 @@ import (
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // A school terminal personalises a new card and registers it for the
@@ -21,25 +22,30 @@ func Example() {
 	l, _ := lab.New(ctx, sam.SM4, "card example")
 	defer l.Close()
 	terminalSAM := l.SAM
-	chip, _ := l.Card([8]byte{0x86, 1, 2, 3, 4, 5, 6, 7})
+	chip, _ := l.Card(studentid.Serial{0x86, 1, 2, 3, 4, 5, 6, 7})
 
+	// The record: the school knows the number, the name, the sex and its own
+	// name; NewStudent derives the stage, the school and the validity.
+	id, _ := studentid.Parse("0108012003203107")
 	clock := func() time.Time { return time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC) }
-	s, err := card.Open(ctx, chip, terminalSAM, card.WithSchool("010203"), card.WithClock(clock))
+	st, err := card.NewStudent(id, "王小明", studentid.Male, studentid.School{}, "北京市海淀区实验小学", clock())
 	if err != nil {
 		fmt.Println(l10n.Error(err, l10n.Chinese))
 		return
 	}
-	fmt.Println("serial", s.Info().SerialHex(), "status", s.State().Status)
-	err = s.Personalise(ctx, card.Student{
-		RegistryNumber: "0108012003203107", Name: "王小明", Gender: card.Male, Stage: card.Primary,
-		SchoolCode: "010203", SchoolName: "北京市海淀区实验小学",
-		ValidFrom: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), ValidUntil: time.Date(2032, 8, 31, 0, 0, 0, 0, time.UTC),
-	})
+	fmt.Println(st.Stage, st.School.InProvince(), st.ValidUntil.Format("2006-01-02"))
+	s, err := card.Open(ctx, chip, terminalSAM, card.WithSchool(id.School()), card.WithClock(clock))
+	if err != nil {
+		fmt.Println(l10n.Error(err, l10n.Chinese))
+		return
+	}
+	fmt.Println("serial", s.Info().Serial, "status", s.State().Status)
+	err = s.Personalise(ctx, st)
 	fmt.Println("personalised:", err == nil, chip.Stats())
 
 	chip.Reset() // the student taps again at the gate
 	chip.ResetStats()
-	s, _ = card.Open(ctx, chip, terminalSAM, card.WithSchool("010203"), card.WithClock(clock))
+	s, _ = card.Open(ctx, chip, terminalSAM, card.WithSchool(id.School()), card.WithClock(clock))
 	err = s.Register(ctx, card.Semester{Year: 2026, Term: 2})
 	fmt.Println("registered for", s.State().Semester, err == nil, chip.Stats())
 
@@ -47,6 +53,7 @@ func Example() {
 	var se *card.StateError
 	fmt.Println(errors.As(err, &se), l10n.Error(err, l10n.Chinese))
 	// Output:
+	// primary 080120 2032-08-31
 	// serial 8601020304050607 status blank
 	// personalised: true 8 APDUs, 185 bytes in, 72 bytes out, 51.4 ms modelled
 	// registered for 2026-2 true 6 APDUs, 75 bytes in, 82 bytes out, 35.8 ms modelled

@@ -13,6 +13,7 @@ import (
 	"github.com/bjedu/studentcard/card/sim"
 	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // suites are the two cipher suites every authentication test runs under.
@@ -52,6 +53,8 @@ type fixture struct {
 	keys *sam.KeySet
 	sam  *sam.Soft
 	card *sim.Card
+	// school is the terminal's, 010203.
+	school studentid.School
 }
 
 func newFixture(t testing.TB, alg sam.Algorithm, opts ...sim.Option) *fixture {
@@ -59,12 +62,12 @@ func newFixture(t testing.TB, alg sam.Algorithm, opts ...sim.Option) *fixture {
 	ks := testKeySet(t, alg, 0x30)
 	c, err := sim.New(ks, testInfo(alg), append([]sim.Option{sim.WithRand(seeded(7))}, opts...)...)
 	require.NoError(t, err)
-	return &fixture{keys: ks, sam: unlockedSAM(t, ks), card: c}
+	return &fixture{keys: ks, sam: unlockedSAM(t, ks), card: c, school: testSchool(t, "010203")}
 }
 
 // open starts a session at school 010203 on 1 September 2026.
 func (f *fixture) open(ctx context.Context, extra ...card.Option) (*card.Session, error) {
-	opts := append([]card.Option{card.WithRand(seeded(1)), card.WithSchool("010203"), card.WithClock(func() time.Time { return day(2026, 9, 1) })}, extra...)
+	opts := append([]card.Option{card.WithRand(seeded(1)), card.WithSchool(f.school), card.WithClock(func() time.Time { return day(2026, 9, 1) })}, extra...)
 	return card.Open(ctx, f.card, f.sam, opts...)
 }
 
@@ -82,9 +85,45 @@ func seeded(seed uint64) *rand.ChaCha8 {
 	return rand.NewChaCha8(k)
 }
 
+// testStudent is the record the tests personalise. Its school (010203) is
+// not the registry number's own, so the codec tests see the school field
+// and the number are stored apart; NewStudent is tested on its own.
 func testStudent() card.Student {
 	return card.Student{
-		RegistryNumber: "0108012003203107", Name: "王小明", Gender: card.Male, Stage: card.Primary,
-		SchoolCode: "010203", SchoolName: "北京市海淀区实验小学", ValidFrom: day(2026, 9, 1), ValidUntil: day(2032, 8, 31),
+		RegistryNo: mustID("0108012003203107"), Name: "王小明", Gender: studentid.Male, Stage: studentid.StagePrimary,
+		School: mustSchool("010203"), SchoolName: "北京市海淀区实验小学", ValidFrom: day(2026, 9, 1), ValidUntil: day(2032, 8, 31),
 	}
+}
+
+func testID(t testing.TB, s string) studentid.ID {
+	t.Helper()
+	id, err := studentid.Parse(s)
+	require.NoError(t, err)
+	return id
+}
+
+// mustID is testID for records built outside a test.
+func mustID(s string) studentid.ID {
+	id, err := studentid.Parse(s)
+	if err != nil {
+		panic(err) // a constant of the tests
+	}
+	return id
+}
+
+// mustSchool is testSchool for tables built outside a test.
+func mustSchool(code string) studentid.School {
+	s, err := studentid.ParseSchool(code)
+	if err != nil {
+		panic(err) // a constant of the tests
+	}
+	return s
+}
+
+// testSchool parses a school code in its 8- or 6-digit (Beijing) form.
+func testSchool(t testing.TB, code string) studentid.School {
+	t.Helper()
+	s, err := studentid.ParseSchool(code)
+	require.NoError(t, err)
+	return s
 }

@@ -4,12 +4,12 @@ import (
 	"golang.org/x/text/language"
 
 	"bytes"
-	"encoding/hex"
-	"strings"
 	"time"
 
 	"github.com/bjedu/studentcard/apdu"
+	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // aid is the education application's AID: F0 (proprietary, unregistered
@@ -50,14 +50,6 @@ const (
 	KeyIDInternal = 0x01 // INTERNAL AUTHENTICATE: the card proves itself
 	KeyIDExternal = 0x02 // EXTERNAL AUTHENTICATE: the terminal proves itself; retry counter
 	KeyIDMAC      = 0x03 // secure messaging: MAC of every protected write
-	KeyIDM1       = 0x10 // M1 sector keys (version 1 legacy, version 2 current), diversified by UID
-)
-
-// M1 key versions: the legacy layout's keys and the current ones an upgrade
-// installs.
-const (
-	M1KeyVersionLegacy  = 0x01
-	M1KeyVersionCurrent = 0x02
 )
 
 // CardType says what kind of registry card the chip is.
@@ -91,18 +83,12 @@ func (t CardType) Localize(tag language.Tag) string { return messages.Sprintf(ta
 // initialised and never after; the card also returns it in its FCI so that
 // SELECT alone tells the terminal the serial to diversify keys with.
 type CardInfo struct {
-	Serial     [8]byte       // chip serial: the key diversifier (SPEC A-1)
-	Type       CardType      // registry or temporary card
-	Suite      sam.Algorithm // 3DES or SM4 keys
-	KeyVersion byte          // version of the education keys on the card
-	AppVersion byte          // layout version of the education application, 1
-	Issued     time.Time     // date the chip was initialised
-}
-
-// SerialHex is the serial as 16 upper-case hex digits, the form printed on
-// lists and slips.
-func (c CardInfo) SerialHex() string {
-	return strings.ToUpper(hex.EncodeToString(c.Serial[:]))
+	Serial     studentid.Serial // chip serial: the key diversifier (SPEC A-1)
+	Type       CardType         // registry or temporary card
+	Suite      sam.Algorithm    // 3DES or SM4 keys
+	KeyVersion byte             // version of the education keys on the card
+	AppVersion byte             // layout version of the education application, 1
+	Issued     time.Time        // date the chip was initialised
 }
 
 // Diversifier is the card's key diversifier: its serial (SPEC A-1).
@@ -118,7 +104,7 @@ func (c CardInfo) MarshalBinary() ([]byte, error) {
 	b[9] = byte(c.Suite)
 	b[10] = c.KeyVersion
 	b[11] = c.AppVersion
-	putDate(b[12:], c.Issued)
+	digits.PutBCDDate(b[12:], c.Issued)
 	return b, nil
 }
 

@@ -66,7 +66,7 @@ func (s *Session) Personalise(ctx context.Context, st Student) error {
 // any other semester, or one before the card's last (a terminal clock that
 // runs behind), is a [*SemesterError]; the same one again does nothing.
 func (s *Session) Register(ctx context.Context, sem Semester) error {
-	if !sem.valid() {
+	if !sem.Valid() {
 		return &SemesterError{Text: sem.String()}
 	}
 	if s.state.Status != Personalised {

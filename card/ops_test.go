@@ -12,6 +12,7 @@ import (
 	"github.com/bjedu/studentcard/card/sim"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // step is one operation of a scenario, with the status it must leave or
@@ -80,8 +81,8 @@ func TestLifecycle(t *testing.T) {
 			{"transfer in again: nothing to do", transferIn, card.TransferredIn, nil},
 			{"personalise at the new school", func(ctx context.Context, s *card.Session) error {
 				st := testStudent()
-				st.SchoolCode, st.SchoolName = "010455", "北京市第一百中学"
-				st.Stage = card.Junior
+				st.School, st.SchoolName = mustSchool("010455"), "北京市第一百中学"
+				st.Stage = studentid.StageJunior
 				return s.Personalise(ctx, st)
 			}, card.Personalised, nil},
 			{"transfer in after personalisation refused", transferIn, card.Personalised, card.ErrIllegalState},
@@ -178,7 +179,7 @@ func TestInspect(t *testing.T) {
 	assert.Equal(t, []card.Op{card.OpOpenExtension, card.OpRegister, card.OpPersonalise}, []card.Op{in.Log[0].Op, in.Log[1].Op, in.Log[2].Op})
 	assert.Equal(t, in.State, in.Log[0])
 	assert.Equal(t, uint16(3), in.State.Seq)
-	assert.Equal(t, "010203", in.State.School)
+	assert.Equal(t, "010203", in.State.School.InProvince())
 	assert.Equal(t, day(2026, 9, 1), in.State.Date)
 	assert.True(t, in.State.Extension)
 	assert.Equal(t, "2026-2", in.State.Semester.String())

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/apdu"
-	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // Session is one authenticated conversation with a CPU registry card: the
@@ -35,7 +35,7 @@ type Option func(*options)
 type options struct {
 	rand    io.Reader
 	clock   func() time.Time
-	school  string
+	school  studentid.School
 	clientO []apdu.Option
 	profile Profile
 }
@@ -53,9 +53,9 @@ func WithRand(r io.Reader) Option { return func(o *options) { o.rand = r } }
 // time.Now).
 func WithClock(now func() time.Time) Option { return func(o *options) { o.clock = now } }
 
-// WithSchool sets the terminal's school code (6 digits: district, category,
-// school), written into every log record the session appends.
-func WithSchool(code string) Option { return func(o *options) { o.school = code } }
+// WithSchool sets the terminal's school, written (in its 6-digit
+// in-province form) into every log record the session appends.
+func WithSchool(school studentid.School) Option { return func(o *options) { o.school = school } }
 
 // WithClientOptions passes options to the apdu.Client the session runs
 // over (trace, opt-outs of GET RESPONSE handling, …).
@@ -80,9 +80,6 @@ func Open(ctx context.Context, t apdu.Transport, s sam.SAM, opts ...Option) (*Se
 	o := options{rand: rand.Reader, clock: time.Now, profile: DefaultProfile()}
 	for _, f := range opts {
 		f(&o)
-	}
-	if o.school != "" && !digits.Is(o.school, 6) {
-		return nil, &FieldError{File: "options", Field: "school code", Reason: "want 6 digits"}
 	}
 	if err := o.profile.Validate(); err != nil {
 		return nil, err

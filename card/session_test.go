@@ -31,7 +31,7 @@ func TestOpenMutualAuthentication(t *testing.T) {
 				}
 				assert.Equal(t, testInfo(alg), s.Info())
 				assert.Equal(t, card.Blank, s.State().Status)
-				assert.Equal(t, "8610202600001234", s.Info().SerialHex())
+				assert.Equal(t, "8610202600001234", s.Info().Serial.String())
 				assert.Equal(t, card.OpNone, s.Completed())
 			})
 			t.Run("A-1 A-2/T=0 card with GET RESPONSE", func(t *testing.T) {
@@ -154,7 +154,7 @@ func TestSecureMessaging(t *testing.T) {
 			t.Run("A-2/replayed protected write refused", func(t *testing.T) {
 				f := newFixture(t, alg)
 				rec := &recorder{next: f.card}
-				s, err := card.Open(ctx, rec, f.sam, card.WithSchool("010203"))
+				s, err := card.Open(ctx, rec, f.sam, card.WithSchool(f.school))
 				require.NoError(t, err)
 				require.NoError(t, s.Personalise(ctx, testStudent()))
 				require.NoError(t, s.Freeze(ctx))
@@ -234,6 +234,4 @@ func TestOpenUnexpectedAnswers(t *testing.T) {
 	_, err = f.open(done)
 	require.ErrorIs(t, err, context.Canceled)
 
-	_, err = card.Open(ctx, f.card, f.sam, card.WithSchool("12"))
-	require.ErrorIs(t, err, card.ErrMalformed)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/internal/digits"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // Status is the registry card's lifecycle state, the status byte of the
@@ -135,7 +136,7 @@ func ParseSemester(s string) (Semester, error) {
 	year, err1 := strconv.Atoi(y)
 	term, err2 := strconv.Atoi(t)
 	sem := Semester{Year: year, Term: term}
-	if !ok || err1 != nil || err2 != nil || !sem.valid() {
+	if !ok || err1 != nil || err2 != nil || !sem.Valid() {
 		return Semester{}, &SemesterError{Text: s}
 	}
 	return sem, nil
@@ -153,7 +154,9 @@ func SemesterOf(t time.Time) Semester {
 	return Semester{Year: t.Year(), Term: 2}
 }
 
-func (s Semester) valid() bool {
+// Valid reports whether s is a semester a card can store: a year 2000-2099
+// and term 1 or 2.
+func (s Semester) Valid() bool {
 	return s.Year >= 2000 && s.Year <= 2099 && (s.Term == 1 || s.Term == 2)
 }
 
@@ -216,7 +219,7 @@ type State struct {
 	Pending     Op   // an operation begun and not finished; the next session completes it
 	Semester    Semester
 	Date        time.Time
-	School      string // 6 digits: district (2), category (1), school (3)
+	School      studentid.School // the card stores the 6-digit in-province form; zero: none
 }
 
 // MarshalBinary encodes the 16-byte log record.
@@ -237,18 +240,15 @@ func (s State) MarshalBinary() ([]byte, error) {
 	}
 	b[5] = byte(s.Pending)
 	if !s.Semester.IsZero() {
-		if !s.Semester.valid() {
+		if !s.Semester.Valid() {
 			return nil, &SemesterError{Text: s.Semester.String()}
 		}
-		putBCD(b[6:8], fmt.Sprintf("%04d", s.Semester.Year))
+		digits.PutBCD(b[6:8], fmt.Sprintf("%04d", s.Semester.Year))
 		b[8] = byte(s.Semester.Term)
 	}
-	putDate(b[9:13], s.Date)
-	if s.School != "" {
-		if !digits.Is(s.School, 6) {
-			return nil, &FieldError{File: logFile, Field: "school code", Offset: 13, Reason: "want 6 digits"}
-		}
-		putBCD(b[13:], s.School)
+	digits.PutBCDDate(b[9:13], s.Date)
+	if !s.School.IsZero() {
+		digits.PutBCD(b[13:], s.School.InProvince())
 	}
 	return b, nil
 }
@@ -281,10 +281,10 @@ func (s *State) UnmarshalBinary(b []byte) error {
 		return &FieldError{File: logFile, Field: "pending operation", Offset: 5, Reason: "unknown operation"}
 	}
 	if b[6] != 0 || b[7] != 0 || b[8] != 0 {
-		y, ok := bcdDigits(b[6:8])
+		y, ok := digits.BCD(b[6:8])
 		year, _ := strconv.Atoi(y)
 		out.Semester = Semester{Year: year, Term: int(b[8])}
-		if !ok || !out.Semester.valid() {
+		if !ok || !out.Semester.Valid() {
 			return &FieldError{File: logFile, Field: "semester", Offset: 6, Reason: "not YYYY BCD and term 1 or 2"}
 		}
 	}
@@ -294,11 +294,14 @@ func (s *State) UnmarshalBinary(b []byte) error {
 	}
 	out.Date = date
 	if b[13] != 0 || b[14] != 0 || b[15] != 0 {
-		code, ok := bcdDigits(b[13:])
+		code, ok := digits.BCD(b[13:])
 		if !ok {
 			return &FieldError{File: logFile, Field: "school code", Offset: 13, Reason: "not BCD"}
 		}
-		out.School = code
+		// The log record holds no province: a Beijing school's code.
+		if out.School, err = studentid.ParseSchool(code); err != nil {
+			return &FieldError{File: logFile, Field: "school code", Offset: 13, Reason: "%v", Args: []any{err}}
+		}
 	}
 	*s = out
 	return nil

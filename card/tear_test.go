@@ -13,6 +13,7 @@ import (
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/card/sim"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // view is what a terminal can observe of a card, minus bookkeeping
@@ -75,7 +76,7 @@ var tearCases = []tearCase{
 	{"R-MOVE-1/transfer in", []func(context.Context, *card.Session) error{personalise, transferOut}, transferIn},
 	{"R-MOVE-1/personalise after transfer in", []func(context.Context, *card.Session) error{personalise, transferOut, transferIn}, func(ctx context.Context, s *card.Session) error {
 		st := testStudent()
-		st.SchoolCode, st.SchoolName, st.Stage = "010455", "北京市第一百中学", card.Junior
+		st.School, st.SchoolName, st.Stage = mustSchool("010455"), "北京市第一百中学", studentid.StageJunior
 		return s.Personalise(ctx, st)
 	}},
 	{"R-LEAVE-1/freeze", []func(context.Context, *card.Session) error{personalise}, freeze},

@@ -10,8 +10,8 @@
 // reads its real management card.
 //
 //	l, err := lab.New(ctx, sam.SM4, "my lab")
-//	chip, err := l.Card([8]byte{0x86, 0, 0, 0, 0, 0, 0, 1})
-//	s, err := card.Open(ctx, chip, l.SAM, card.WithSchool("010203"))
+//	chip, err := l.Card(studentid.Serial{0x86, 0, 0, 0, 0, 0, 0, 1})
+//	s, err := card.Open(ctx, chip, l.SAM, card.WithSchool(school))
 package lab
 
 import (
@@ -22,8 +22,10 @@ import (
 	"time"
 
 	"github.com/bjedu/studentcard/card"
+	"github.com/bjedu/studentcard/card/m1"
 	"github.com/bjedu/studentcard/card/sim"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // KeyVersion is the version of every card key the lab issues.
@@ -35,7 +37,7 @@ const KeyVersion = 1
 func Refs() []sam.KeyRef {
 	return []sam.KeyRef{
 		{ID: card.KeyIDInternal, Version: KeyVersion}, {ID: card.KeyIDExternal, Version: KeyVersion}, {ID: card.KeyIDMAC, Version: KeyVersion},
-		{ID: card.KeyIDM1, Version: card.M1KeyVersionLegacy}, {ID: card.KeyIDM1, Version: card.M1KeyVersionCurrent},
+		{ID: m1.KeyID, Version: m1.KeyVersionLegacy}, {ID: m1.KeyID, Version: m1.KeyVersionCurrent},
 	}
 }
 
@@ -85,8 +87,8 @@ func SAMID(seed string) sam.SAMID {
 
 // Serial returns a card serial for the seed and a number, so a test names
 // "card 3" rather than eight bytes.
-func Serial(seed string, n int) [8]byte {
-	var s [8]byte
+func Serial(seed string, n int) studentid.Serial {
+	var s studentid.Serial
 	copy(s[:], derive(seed, fmt.Sprintf("card serial %d", n)))
 	s[0] = 0x86
 	return s
@@ -119,7 +121,7 @@ func Unlocked(ctx context.Context, id sam.SAMID, ks *sam.KeySet) (*sam.Soft, err
 
 // Info is the card information of a lab registry card: the serial, the
 // suite, key and application version 1, issued on the given day.
-func Info(alg sam.Algorithm, serial [8]byte, issued time.Time) card.CardInfo {
+func Info(alg sam.Algorithm, serial studentid.Serial, issued time.Time) card.CardInfo {
 	return card.CardInfo{Serial: serial, Type: card.TypeRegistry, Suite: alg, KeyVersion: KeyVersion, AppVersion: 1, Issued: issued}
 }
 
@@ -154,7 +156,7 @@ func New(ctx context.Context, alg sam.Algorithm, seed string) (*Lab, error) {
 
 // Card returns a new simulated registry card of the lab's issuer with the
 // serial, issued on 1 August 2026; opts configure the simulator.
-func (l *Lab) Card(serial [8]byte, opts ...sim.Option) (*sim.Card, error) {
+func (l *Lab) Card(serial studentid.Serial, opts ...sim.Option) (*sim.Card, error) {
 	return sim.New(l.Keys, Info(l.Suite, serial, time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)), opts...)
 }
 
@@ -181,7 +183,7 @@ func ForTest(t TB, alg sam.Algorithm, seed string) *Lab {
 }
 
 // CardForTest is [Lab.Card] for a test: it fails the test on error.
-func (l *Lab) CardForTest(t TB, serial [8]byte, opts ...sim.Option) *sim.Card {
+func (l *Lab) CardForTest(t TB, serial studentid.Serial, opts ...sim.Option) *sim.Card {
 	t.Helper()
 	c, err := l.Card(serial, opts...)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // The same seed gives the same issuer; another seed another one, whose
@@ -52,7 +53,8 @@ func Example() {
 	}
 	defer l.Close()
 	chip, _ := l.Card(lab.Serial("vendor lab", 1))
-	s, err := card.Open(ctx, chip, l.SAM, card.WithSchool("010203"))
+	school, _ := studentid.ParseSchool("01080123")
+	s, err := card.Open(ctx, chip, l.SAM, card.WithSchool(school))
 	fmt.Println(err == nil, s.Info().Suite, s.State().Status)
 	// Output: true SM4 blank
 }

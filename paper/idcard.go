@@ -13,6 +13,7 @@ import (
 	"github.com/boombuler/barcode/code128"
 
 	"github.com/bjedu/studentcard/card"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // IDCard is one ID card face (证件卡, S-1): the record the registry card is
@@ -24,18 +25,20 @@ type IDCard struct {
 }
 
 // StageColour is the background of an ID card by stage (S-1: yellow for
-// primary, green for junior high, blue for senior high), as RGB printed as
-// a light tint so the black text stays legible.
-func StageColour(s card.Stage) (r, g, b int, ok bool) {
-	switch s {
-	case card.Primary:
+// primary, green for junior high, blue for senior high: the stage's
+// [studentid.Stage.Colour]), as RGB printed as a light tint so the black
+// text stays legible. ok is false for a stage that gets no card (S-3).
+func StageColour(s studentid.Stage) (r, g, b int, ok bool) {
+	c, ok := s.Colour()
+	switch {
+	case !ok:
+		return 0, 0, 0, false
+	case c == studentid.Yellow:
 		return 255, 226, 102, true
-	case card.Junior:
+	case c == studentid.Green:
 		return 150, 208, 150, true
-	case card.Senior:
-		return 140, 180, 235, true
 	}
-	return 0, 0, 0, false
+	return 140, 180, 235, true
 }
 
 // The card face's geometry, in millimetres on a CR80 page.
@@ -76,7 +79,7 @@ func (d *doc) idCard(item int, c IDCard, preprinted bool) bool {
 		d.fail(item, "stage", ErrContent)
 		return false
 	}
-	if len(s.RegistryNumber) != 16 {
+	if s.RegistryNo.IsZero() {
 		d.fail(item, "registry number", ErrContent)
 		return false
 	}
@@ -84,7 +87,7 @@ func (d *doc) idCard(item int, c IDCard, preprinted bool) bool {
 		d.fail(item, "name", ErrContent)
 		return false
 	}
-	if s.Gender != card.Male && s.Gender != card.Female {
+	if !s.Gender.Valid() {
 		d.fail(item, "gender", ErrContent)
 		return false
 	}
@@ -137,12 +140,12 @@ func (d *doc) idCard(item int, c IDCard, preprinted bool) bool {
 		pdf.CellFormat(sizeCR80.Wd-textX-3, 5.5, text, "", 0, "L", false, 0, "")
 	}
 	line(11, "name", s.Name, 11)
-	line(17, "gender", d.t(s.Gender.String()), 9)
-	line(22.5, "registry number", s.RegistryNumber, 9)
+	line(17, "gender", s.Gender.Localize(d.tag), 9)
+	line(22.5, "registry number", s.RegistryNo.String(), 9)
 	line(28, "valid", d.t("%s to %s", s.ValidFrom.Format("2006.01.02"), s.ValidUntil.Format("2006.01.02")), 8)
 
 	// The registry number as a Code 128 barcode, drawn as vector bars.
-	bc, err := code128.Encode(s.RegistryNumber)
+	bc, err := code128.Encode(s.RegistryNo.String())
 	if err != nil {
 		d.fail(item, "registry number", fmt.Errorf("%w: %v", ErrContent, err))
 		return false
@@ -166,7 +169,7 @@ func (d *doc) idCard(item int, c IDCard, preprinted bool) bool {
 	}
 	pdf.SetXY(barX, barY+barH)
 	pdf.SetFont(fontFamily, "", 6)
-	pdf.CellFormat(float64(modules)*module, 3.5, s.RegistryNumber, "", 0, "C", false, 0, "")
+	pdf.CellFormat(float64(modules)*module, 3.5, s.RegistryNo.String(), "", 0, "C", false, 0, "")
 	return true
 }
 

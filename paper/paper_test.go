@@ -217,10 +217,15 @@ func photo(t *testing.T, c color.RGBA) []byte {
 	return b.Bytes()
 }
 
-func student(t *testing.T, number string, stage card.Stage) card.Student {
+// student is the record the registry card is personalised with, issued on
+// 1 September 2026: what is printed is what card.NewStudent checked.
+func student(t *testing.T, number string) card.Student {
 	t.Helper()
-	return card.Student{RegistryNumber: number, Name: "王小明", Gender: card.Male, Stage: stage, SchoolCode: number[2:8], SchoolName: "北京市测试学校",
-		ValidFrom: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), ValidUntil: time.Date(2032, 8, 31, 0, 0, 0, 0, time.UTC)}
+	id, err := studentid.Parse(number)
+	require.NoError(t, err)
+	st, err := card.NewStudent(id, "王小明", studentid.Male, studentid.School{}, "北京市测试学校", time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	return st
 }
 
 // near reports whether two colours differ by at most tol in every channel.
@@ -237,17 +242,18 @@ func TestIDCard(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		number string
-		stage  card.Stage
+		stage  studentid.Stage
+		until  string
 	}{
-		{"S-1 primary card is yellow", "0108045603201016", card.Primary},
-		{"S-1 junior card is green", "0108145613291027", card.Junior},
-		{"S-1 senior card is blue", "0108545625261031", card.Senior},
+		{"S-1 primary card is yellow", "0108045603201016", studentid.StagePrimary, "2032.08.31"},
+		{"S-1 junior card is green", "0108145613291027", studentid.StageJunior, "2032.08.31"},
+		{"S-1 senior card is blue", "0108545625261031", studentid.StageSenior, "2052.08.31"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			require.NoError(t, paper.IDCards(&buf, []paper.IDCard{{Student: student(t, tc.number, tc.stage), Photo: photo(t, blue)}}, paper.Options{Font: f}))
+			require.NoError(t, paper.IDCards(&buf, []paper.IDCard{{Student: student(t, tc.number), Photo: photo(t, blue)}}, paper.Options{Font: f}))
 			text := compact(pdfText(t, buf.Bytes()))
-			for _, w := range []string{"北京市测试学校", "姓名：王小明", "性别：男", "学籍号：" + tc.number, "有效期：2026.09.01至2032.08.31"} {
+			for _, w := range []string{"北京市测试学校", "姓名：王小明", "性别：男", "学籍号：" + tc.number, "有效期：2026.09.01至" + tc.until} {
 				assert.Contains(t, text, w)
 			}
 			img, path := pdfPage(t, buf.Bytes(), "300")
@@ -266,14 +272,14 @@ func TestIDCard(t *testing.T) {
 	}
 	t.Run("S-7 reserve cards: background preprinted", func(t *testing.T) {
 		var buf bytes.Buffer
-		require.NoError(t, paper.IDCards(&buf, []paper.IDCard{{Student: student(t, "0108045603201016", card.Primary), Photo: photo(t, blue)}}, paper.Options{Font: f, Preprinted: true}))
+		require.NoError(t, paper.IDCards(&buf, []paper.IDCard{{Student: student(t, "0108045603201016"), Photo: photo(t, blue)}}, paper.Options{Font: f, Preprinted: true}))
 		img, _ := pdfPage(t, buf.Bytes(), "100")
 		assert.True(t, near(img.At(3, 200), 255, 255, 255, 2), "no background on a reserve card: %v", img.At(3, 200))
 	})
 	t.Run("C-MAKE-2 a small batch: one card a page", func(t *testing.T) {
 		var cards []paper.IDCard
 		for range 3 {
-			cards = append(cards, paper.IDCard{Student: student(t, "0108045603201016", card.Primary), Photo: photo(t, blue)})
+			cards = append(cards, paper.IDCard{Student: student(t, "0108045603201016"), Photo: photo(t, blue)})
 		}
 		var buf bytes.Buffer
 		require.NoError(t, paper.IDCards(&buf, cards, paper.Options{Font: f}))
@@ -284,7 +290,7 @@ func TestIDCard(t *testing.T) {
 func TestIDCardRefusals(t *testing.T) {
 	f := systemFont(t)
 	good := func() paper.IDCard {
-		return paper.IDCard{Student: student(t, "0108045603201016", card.Primary), Photo: photo(t, color.RGBA{40, 110, 220, 255})}
+		return paper.IDCard{Student: student(t, "0108045603201016"), Photo: photo(t, color.RGBA{40, 110, 220, 255})}
 	}
 	for _, tc := range []struct {
 		name   string
@@ -295,7 +301,7 @@ func TestIDCardRefusals(t *testing.T) {
 		{"S-1 no stage, no colour", func(c *paper.IDCard) { c.Student.Stage = 0 }, "stage", paper.ErrContent},
 		{"S-1 gender missing", func(c *paper.IDCard) { c.Student.Gender = 9 }, "gender", paper.ErrContent},
 		{"S-1 no name", func(c *paper.IDCard) { c.Student.Name = "" }, "name", paper.ErrContent},
-		{"S-1 registry number not 16 digits", func(c *paper.IDCard) { c.Student.RegistryNumber = "0108" }, "registry number", paper.ErrContent},
+		{"S-1 no registry number", func(c *paper.IDCard) { c.Student.RegistryNo = studentid.ID{} }, "registry number", paper.ErrContent},
 		{"S-1 validity reversed", func(c *paper.IDCard) { c.Student.ValidUntil = c.Student.ValidFrom.AddDate(-1, 0, 0) }, "validity", paper.ErrContent},
 		{"C-2 photo not a JPEG", func(c *paper.IDCard) { c.Photo = []byte("GIF89a....") }, "photo", paper.ErrPhoto},
 	} {

@@ -593,5 +593,5 @@ func (c *Card) Format(f fmt.State, _ rune) {
 	c.mu.Lock()
 	n := len(c.log)
 	c.mu.Unlock()
-	fmt.Fprintf(f, "sim.Card{serial %s %s, %d log records}", c.info.SerialHex(), c.info.Suite, n)
+	fmt.Fprintf(f, "sim.Card{serial %s %s, %d log records}", c.info.Serial.String(), c.info.Suite, n)
 }

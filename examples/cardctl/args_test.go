@@ -166,7 +166,7 @@ func TestCatalog(t *testing.T) {
 	}
 	// The card's and the ledger's names come from their own packages (no
 	// copies here): what cardctl prints of them is Chinese.
-	l10ntest.Renders(t, card.Blank, card.TransferredIn, card.OpRecover, card.OpNone, card.Male, card.Senior, card.TypeTemporary,
+	l10ntest.Renders(t, card.Blank, card.TransferredIn, card.OpRecover, card.OpNone, studentid.Male, studentid.StageSenior, card.TypeTemporary,
 		studentid.LevelCity, studentid.LevelSchool)
 	assert.Equal(t, "用法错误：未知命令 \"x\"", l10n.Error(usagef("unknown command %q", "x"), l10n.Chinese))
 }

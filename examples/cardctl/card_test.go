@@ -41,7 +41,7 @@ func TestCardSim(t *testing.T) {
 		require.Equal(t, exitOK, o.code, o.stderr)
 		assert.Contains(t, o.stdout, "卡片 8")
 		assert.Contains(t, o.stdout, "（SM4，学籍卡）：已个人化")
-		assert.Contains(t, o.stdout, "学生 "+reg+" "+name+"（女，小学），学校 080001 北京市测试学校，有效期 20260901-")
+		assert.Contains(t, o.stdout, "学生 "+reg+" "+name+"（女，小学），学校 01080001 北京市测试学校，有效期 20260901-")
 		assert.Contains(t, o.stdout, "8 条 APDU")
 		assert.Contains(t, o.stderr, "开发密钥：切勿用于生产")
 		var j simJournal
@@ -64,7 +64,7 @@ func TestCardSim(t *testing.T) {
 		require.Equal(t, exitOK, o.code, o.stderr)
 		assert.Contains(t, o.stdout, "(SM4, registry): personalised")
 		assert.Contains(t, o.stdout, "registered for semester 2026-2")
-		assert.Contains(t, o.stdout, "#2 20260901 080001 register personalised 2026-2")
+		assert.Contains(t, o.stdout, "#2 20260901 01080001 register personalised 2026-2")
 
 		o = exe(t, dir, simArgs("inspect", "--json")...)
 		require.Equal(t, exitOK, o.code, o.stderr)
@@ -74,7 +74,7 @@ func TestCardSim(t *testing.T) {
 		assert.Equal(t, "personalised", r["status"])
 		assert.Equal(t, "2026-2", r["semester"])
 		assert.Equal(t, "sim", r["card"])
-		assert.Equal(t, reg, r["student"].(map[string]any)["registry_number"])
+		assert.Equal(t, reg, r["student"].(map[string]any)["registry_no"])
 		assert.Len(t, r["log"], 2)
 	})
 	t.Run("R-REG-1/an older semester is refused by the card", func(t *testing.T) {

@@ -19,7 +19,6 @@ import (
 	"github.com/bjedu/studentcard/apdu"
 	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/card/sim"
-	"github.com/bjedu/studentcard/internal/digits"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
@@ -56,6 +55,7 @@ type cardFlags struct {
 	psam       string
 	psamConfig string
 	school     string
+	schoolCode studentid.School // --school, parsed by check
 	wait       time.Duration
 }
 
@@ -68,12 +68,20 @@ func (c *cardFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&c.reader, "reader", "", "PC/SC reader holding the registry card")
 	fs.StringVar(&c.psam, "psam", "", "PC/SC reader holding the terminal's PSAM")
 	fs.StringVar(&c.psamConfig, "psam-config", "", "PSAM description (JSON: suite, id, df, keys, management key, management card record)")
-	fs.StringVar(&c.school, "school", "", "terminal's school code, 6 digits (district, category, school), written in the card's log")
+	fs.StringVar(&c.school, "school", "", "terminal's school code, 8 digits (or 6 without the province 01), written in the card's log")
 	fs.DurationVar(&c.wait, "wait", 0, "wait this long for a card to be presented to --reader (e.g. 30s; default: it must be there)")
 }
 
-// check refuses contradictory or missing card and key flags.
+// check refuses contradictory or missing card and key flags and parses
+// --school.
 func (c *cardFlags) check() error {
+	if c.school != "" {
+		sc, err := studentid.ParseSchool(c.school)
+		if err != nil {
+			return &argError{flag: "school", err: err}
+		}
+		c.schoolCode = sc
+	}
 	switch {
 	case c.sim && c.reader != "":
 		return usagef("give either --sim or --reader, not both")
@@ -95,8 +103,6 @@ func (c *cardFlags) check() error {
 		return usagef("--wait must not be negative")
 	case c.wait > 0 && c.reader == "":
 		return usagef("--wait is for --reader")
-	case c.school != "" && !digits.Is(c.school, 6):
-		return usagef("--school: %q is not 6 digits", c.school)
 	}
 	return nil
 }
@@ -239,7 +245,7 @@ func (e *noCardError) Localize(tag language.Tag) string {
 
 // session runs op in one card session: on the simulated card directly, on a
 // reader inside one PC/SC transaction.
-func (t *terminal) session(clock func() time.Time, school string, op func(*card.Session) error) error {
+func (t *terminal) session(clock func() time.Time, school studentid.School, op func(*card.Session) error) error {
 	opts := []card.Option{card.WithClock(clock), card.WithSchool(school)}
 	run := func(tr apdu.Transport) error {
 		s, err := card.Open(t.e.ctx, tr, t.sam, opts...)
@@ -259,31 +265,39 @@ func (t *terminal) session(clock func() time.Time, school string, op func(*card.
 	return err
 }
 
+// studentJSON is the student record in cardctl's output and in the
+// --sim-state journal.
 type studentJSON struct {
-	RegistryNumber string `json:"registry_number"`
-	Name           string `json:"name"`
-	Gender         string `json:"gender"`
-	Stage          string `json:"stage"`
-	SchoolCode     string `json:"school_code"`
-	SchoolName     string `json:"school_name"`
-	ValidFrom      string `json:"valid_from"`
-	ValidUntil     string `json:"valid_until"`
+	RegistryNo string `json:"registry_no"`
+	Name       string `json:"name"`
+	Gender     string `json:"gender"`
+	Stage      string `json:"stage"` // output only: the registry number decides it
+	School     string `json:"school"`
+	SchoolName string `json:"school_name"`
+	ValidFrom  string `json:"valid_from"`
+	ValidUntil string `json:"valid_until"`
 }
 
 const dateLayout = "20060102"
 
 func studentToJSON(s card.Student) *studentJSON {
-	return &studentJSON{RegistryNumber: s.RegistryNumber, Name: s.Name, Gender: s.Gender.String(), Stage: s.Stage.String(),
-		SchoolCode: s.SchoolCode, SchoolName: s.SchoolName, ValidFrom: s.ValidFrom.Format(dateLayout), ValidUntil: s.ValidUntil.Format(dateLayout)}
+	return &studentJSON{RegistryNo: s.RegistryNo.String(), Name: s.Name, Gender: s.Gender.String(), Stage: s.Stage.String(),
+		School: s.School.String(), SchoolName: s.SchoolName, ValidFrom: s.ValidFrom.Format(dateLayout), ValidUntil: s.ValidUntil.Format(dateLayout)}
 }
 
+// student reads a journal's record back: exactly what was written, the
+// stage the registry number's.
 func (j *studentJSON) student() (card.Student, error) {
-	st := card.Student{RegistryNumber: j.RegistryNumber, Name: j.Name, SchoolCode: j.SchoolCode, SchoolName: j.SchoolName}
+	st := card.Student{Name: j.Name, SchoolName: j.SchoolName}
 	var err error
-	if st.Gender, err = parseGender(j.Gender); err != nil {
+	if st.RegistryNo, err = studentid.Parse(j.RegistryNo); err != nil {
 		return st, err
 	}
-	if st.Stage, err = parseStage(j.Stage); err != nil {
+	st.Stage = st.RegistryNo.Stage()
+	if st.School, err = studentid.ParseSchool(j.School); err != nil {
+		return st, err
+	}
+	if st.Gender, err = parseGender(j.Gender); err != nil {
 		return st, err
 	}
 	if st.ValidFrom, err = parseDate("valid-from", j.ValidFrom); err != nil {
@@ -293,26 +307,14 @@ func (j *studentJSON) student() (card.Student, error) {
 	return st, err
 }
 
-func parseGender(s string) (card.Gender, error) {
+func parseGender(s string) (studentid.Sex, error) {
 	switch strings.ToLower(s) {
 	case "male", "m", "1", "男":
-		return card.Male, nil
+		return studentid.Male, nil
 	case "female", "f", "2", "女":
-		return card.Female, nil
+		return studentid.Female, nil
 	}
 	return 0, usagef("--gender: %q is not male or female", s)
-}
-
-func parseStage(s string) (card.Stage, error) {
-	switch strings.ToLower(s) {
-	case "primary", "1":
-		return card.Primary, nil
-	case "junior", "2":
-		return card.Junior, nil
-	case "senior", "3":
-		return card.Senior, nil
-	}
-	return 0, usagef("--stage: %q is not primary, junior or senior", s)
 }
 
 func parseDate(flagName, s string) (time.Time, error) {
@@ -359,7 +361,7 @@ func (r *cardResult) text(e *env) {
 		e.say("%s", e.t("registered for semester %s", r.Semester))
 	}
 	if s := r.Student; s != nil && r.ins.Student != nil {
-		e.say("%s", e.t("student %s %s (%s, %s), school %s %s, valid %s-%s", s.RegistryNumber, s.Name, r.ins.Student.Gender, r.ins.Student.Stage, s.SchoolCode, s.SchoolName, s.ValidFrom, s.ValidUntil))
+		e.say("%s", e.t("student %s %s (%s, %s), school %s %s, valid %s-%s", s.RegistryNo, s.Name, r.ins.Student.Gender, r.ins.Student.Stage, s.School, s.SchoolName, s.ValidFrom, s.ValidUntil))
 	}
 	for i, l := range r.Log {
 		op, status := r.ins.Log[i].Op, r.ins.Log[i].Status
@@ -383,7 +385,7 @@ func cmdCard(e *env, args []string) (result, error) {
 	var cf cardFlags
 	cf.add(fs)
 	var (
-		registry, name, gender, stage, schoolName, validFrom, validUntil, semester *string
+		registry, name, gender, schoolName, validFrom, validUntil, semester *string
 	)
 	switch sub {
 	case "personalise", "personalize":
@@ -391,7 +393,6 @@ func cmdCard(e *env, args []string) (result, error) {
 		registry = fs.String("registry", "", "student registry number (16 digits)")
 		name = fs.String("name", "", "student name")
 		gender = fs.String("gender", "", "male or female")
-		stage = fs.String("stage", "", "primary, junior or senior (default from the registry number)")
 		schoolName = fs.String("school-name", "", "school name")
 		validFrom = fs.String("valid-from", "", "YYYYMMDD (default today)")
 		validUntil = fs.String("valid-until", "", "YYYYMMDD (default 31 August of the cohort's graduation year)")
@@ -413,8 +414,8 @@ func cmdCard(e *env, args []string) (result, error) {
 	if err := cf.check(); err != nil {
 		return nil, err
 	}
-	school := cf.school
-	if school == "" && (sub == "register" || sub == "recover") {
+	school := cf.schoolCode
+	if school.IsZero() && (sub == "register" || sub == "recover") {
 		return nil, usagef("--school is required: the terminal's school code goes into the card's log")
 	}
 	var op func(*card.Session) error
@@ -422,13 +423,11 @@ func cmdCard(e *env, args []string) (result, error) {
 	now := e.now()
 	switch sub {
 	case "personalise":
-		st, err := studentFromFlags(now, *registry, *name, *gender, *stage, *schoolName, *validFrom, *validUntil)
+		st, err := studentFromFlags(now, school, *registry, *name, *gender, *schoolName, *validFrom, *validUntil)
 		if err != nil {
 			return nil, err
 		}
-		if school == "" {
-			school = st.SchoolCode
-		}
+		school = st.School
 		op = func(s *card.Session) error { return s.Personalise(e.ctx, st) }
 		jop = &simOp{Op: "personalise", Student: studentToJSON(st)}
 	case "register":
@@ -483,7 +482,7 @@ func cmdCard(e *env, args []string) (result, error) {
 		// The operation happened on the card even if reading it back
 		// failed: the journal must record it.
 		if opDone {
-			jop.At, jop.School = now, school
+			jop.At, jop.School = now, school.String()
 			t.journal.Ops = append(t.journal.Ops, *jop)
 		}
 		if serr := t.saveJournal(); serr != nil && err == nil {
@@ -509,7 +508,7 @@ func (t *terminal) countAPDUs(res *cardResult) {
 
 func fillCard(res *cardResult, ins card.Inspection, withLog bool) {
 	res.ins = ins
-	res.Serial, res.Suite, res.Type = ins.Info.SerialHex(), ins.Info.Suite.String(), ins.Info.Type.String()
+	res.Serial, res.Suite, res.Type = ins.Info.Serial.String(), ins.Info.Suite.String(), ins.Info.Type.String()
 	res.Status, res.Semester, res.Extension = ins.State.Status.String(), ins.State.Semester.String(), ins.State.Extension
 	if ins.Student != nil {
 		res.Student = studentToJSON(*ins.Student)
@@ -517,14 +516,15 @@ func fillCard(res *cardResult, ins card.Inspection, withLog bool) {
 	if withLog {
 		for _, l := range ins.Log {
 			res.Log = append(res.Log, logJSON{Seq: int(l.Seq), Op: l.Op.String(), Status: l.Status.String(),
-				Semester: l.Semester.String(), Date: l.Date.Format(dateLayout), School: l.School})
+				Semester: l.Semester.String(), Date: l.Date.Format(dateLayout), School: l.School.String()})
 		}
 	}
 }
 
-// studentFromFlags builds the student record to personalise, defaulting the
-// stage, school code and validity from the registry number.
-func studentFromFlags(now time.Time, registry, name, gender, stage, schoolName, validFrom, validUntil string) (card.Student, error) {
+// studentFromFlags reads the personalise flags into card.NewStudent's
+// arguments (the record's rules are card's); --valid-from and --valid-until
+// replace the validity it derives.
+func studentFromFlags(now time.Time, school studentid.School, registry, name, gender, schoolName, validFrom, validUntil string) (card.Student, error) {
 	if registry == "" || name == "" || gender == "" || schoolName == "" {
 		return card.Student{}, usagef("personalise needs --registry, --name, --gender and --school-name")
 	}
@@ -532,27 +532,31 @@ func studentFromFlags(now time.Time, registry, name, gender, stage, schoolName, 
 	if err != nil {
 		return card.Student{}, &argError{flag: "registry", err: err}
 	}
-	j := studentJSON{RegistryNumber: id.String(), Name: name, Gender: gender, Stage: stage, SchoolName: schoolName,
-		SchoolCode: id.School().InProvince(), ValidFrom: validFrom, ValidUntil: validUntil}
-	if j.Stage == "" {
-		switch id.Stage() {
-		case studentid.StagePrimary:
-			j.Stage = "primary"
-		case studentid.StageJunior:
-			j.Stage = "junior"
-		case studentid.StageSenior:
-			j.Stage = "senior"
-		default:
-			return card.Student{}, usagef("--stage is required: the registry number names no primary, junior or senior stage")
+	sex, err := parseGender(gender)
+	if err != nil {
+		return card.Student{}, err
+	}
+	st, err := card.NewStudent(id, name, sex, school, schoolName, now)
+	var ne *card.NameError
+	switch {
+	case errors.As(err, &ne) && ne.Field == "school name":
+		return card.Student{}, &argError{flag: "school-name", err: err}
+	case errors.As(err, &ne):
+		return card.Student{}, &argError{flag: "name", err: err}
+	case err != nil:
+		return card.Student{}, &argError{flag: "registry", err: err}
+	}
+	if validFrom != "" {
+		if st.ValidFrom, err = parseDate("valid-from", validFrom); err != nil {
+			return card.Student{}, err
 		}
 	}
-	if j.ValidFrom == "" {
-		j.ValidFrom = now.Format(dateLayout)
+	if validUntil != "" {
+		if st.ValidUntil, err = parseDate("valid-until", validUntil); err != nil {
+			return card.Student{}, err
+		}
 	}
-	if j.ValidUntil == "" {
-		j.ValidUntil = fmt.Sprintf("%04d0831", 2000+id.Cohort())
-	}
-	return j.student()
+	return st, nil
 }
 
 // argError is a flag whose value an SDK parser refused; it exits with 2
@@ -598,7 +602,9 @@ type simOp struct {
 	Semester string       `json:"semester,omitempty"`
 }
 
-const journalFormat = "cardctl-sim/1"
+// journalFormat: version 2 names the student's fields as the output does
+// (registry_no, school in 8 digits).
+const journalFormat = "cardctl-sim/2"
 
 func loadJournal(path string) (*simJournal, error) {
 	b, err := os.ReadFile(path)
@@ -625,22 +631,19 @@ func (t *terminal) openSim(ks *sam.KeySet, suite sam.Algorithm, j *simJournal) e
 	if j == nil {
 		serial := devSerial(cf.devSeed)
 		if cf.serial != "" {
-			b, err := hex.DecodeString(cf.serial)
-			if err != nil || len(b) != 8 {
-				return usagef("--serial: %q is not 16 hex digits", cf.serial)
+			var err error
+			if serial, err = studentid.ParseSerial(cf.serial); err != nil {
+				return &argError{flag: "serial", err: err}
 			}
-			copy(serial[:], b)
 		}
 		j = &simJournal{Format: journalFormat, Note: "simulated registry card (card/sim), development keys only: NOT a real card",
-			Serial: strings.ToUpper(hex.EncodeToString(serial[:])), Suite: suite.String(), Issued: t.e.now().Format(dateLayout)}
+			Serial: serial.String(), Suite: suite.String(), Issued: t.e.now().Format(dateLayout)}
 	}
 	t.journal = j
-	var serial [8]byte
-	b, err := hex.DecodeString(j.Serial)
-	if err != nil || len(b) != 8 {
+	serial, err := studentid.ParseSerial(j.Serial)
+	if err != nil {
 		return &simStateError{path: cf.simState, reason: "bad serial"}
 	}
-	copy(serial[:], b)
 	issued, err := time.Parse(dateLayout, j.Issued)
 	if err != nil {
 		return &simStateError{path: cf.simState, reason: "bad issue date"}
@@ -690,7 +693,11 @@ func keyCheck(ks *sam.KeySet, info card.CardInfo) (string, error) {
 // replay applies one journal operation through a real card session.
 func (t *terminal) replay(op simOp) error {
 	at := op.At
-	return t.session(func() time.Time { return at }, op.School, func(s *card.Session) error {
+	var school studentid.School
+	if err := school.UnmarshalText([]byte(op.School)); err != nil {
+		return err
+	}
+	return t.session(func() time.Time { return at }, school, func(s *card.Session) error {
 		switch op.Op {
 		case "personalise":
 			if op.Student == nil {

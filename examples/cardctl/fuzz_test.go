@@ -25,8 +25,8 @@ import (
 func FuzzJournal(f *testing.F) {
 	at := time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC)
 	good := simJournal{Format: journalFormat, Serial: "8601020304050607", Suite: "SM4", Issued: "20260801", Ops: []simOp{
-		{Op: "personalise", At: at, School: "080001", Student: &studentJSON{RegistryNumber: "0108000103001016", Name: "王小明",
-			Gender: "male", Stage: "primary", SchoolCode: "080001", SchoolName: "北京市测试学校", ValidFrom: "20260901", ValidUntil: "20300831"}},
+		{Op: "personalise", At: at, School: "01080001", Student: &studentJSON{RegistryNo: "0108000103001016", Name: "王小明",
+			Gender: "male", Stage: "primary", School: "01080001", SchoolName: "北京市测试学校", ValidFrom: "20260901", ValidUntil: "20300831"}},
 		{Op: "register", At: at, School: "080001", Semester: "2026-2"},
 		{Op: "recover", At: at, School: "080001"},
 	}}
@@ -38,9 +38,9 @@ func FuzzJournal(f *testing.F) {
 	b, err = json.Marshal(good)
 	require.NoError(f, err)
 	f.Add(b)
-	f.Add([]byte(`{"format":"cardctl-sim/1","serial":"zz","suite":"SM4","issued":"20260801"}`))
-	f.Add([]byte(`{"format":"cardctl-sim/1","serial":"8601020304050607","suite":"SM4","issued":"20260801","ops":[{"op":"register","semester":"9999-9"}]}`))
-	f.Add([]byte(`{"format":"cardctl-sim/1","serial":"8601020304050607","suite":"AES","issued":"x"}`))
+	f.Add([]byte(`{"format":"cardctl-sim/2","serial":"zz","suite":"SM4","issued":"20260801"}`))
+	f.Add([]byte(`{"format":"cardctl-sim/2","serial":"8601020304050607","suite":"SM4","issued":"20260801","ops":[{"op":"register","semester":"9999-9"}]}`))
+	f.Add([]byte(`{"format":"cardctl-sim/2","serial":"8601020304050607","suite":"AES","issued":"x"}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {

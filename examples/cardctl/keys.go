@@ -11,6 +11,7 @@ import (
 
 	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // devKeySet is the lab's key set of a suite for the seed (development
@@ -24,7 +25,7 @@ func devKeySet(seed string, alg sam.Algorithm) (*sam.KeySet, sam.SAMID, error) {
 }
 
 // devSerial is the serial of a new simulated card when --serial is not given.
-func devSerial(seed string) [8]byte { return lab.Serial(seed, 0) }
+func devSerial(seed string) studentid.Serial { return lab.Serial(seed, 0) }
 
 // listKeyFlags are the flags giving the list signing and verification keys.
 type listKeyFlags struct {

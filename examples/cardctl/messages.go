@@ -70,9 +70,10 @@ cardctl lists lookup (--pub-key PEM | --dev-keys SEED) [--held LIST] [--delta DE
   Verify a list (after applying deltas) and look card serials up; with --held, as a reader
   holding that list: an older list, or another list of its version, is refused.`
 	helpCard = `cardctl card personalise|register|inspect|recover (--sim [--sim-state FILE] | --reader NAME)
-        (--dev-keys SEED | --psam READER --psam-config FILE) [--school 6 DIGITS] [--wait 30s]
+        (--dev-keys SEED | --psam READER --psam-config FILE) [--school CODE] [--wait 30s]
   personalise --registry N --name NAME --gender male|female --school-name NAME
-              [--stage primary|junior|senior] [--valid-from YYYYMMDD] [--valid-until YYYYMMDD]
+              [--valid-from YYYYMMDD] [--valid-until YYYYMMDD]
+              (stage and validity follow from the registry number; --school defaults to its school)
   register    [--semester YYYY-T]
   inspect     (read everything: card info, state, student, operation log)
   recover     (the recovery operation: personal data wiped, final)
@@ -221,9 +222,10 @@ cardctl lists lookup (--pub-key PEM | --dev-keys 种子) [--held 名单] [--delt
   校验名单（先应用差分）并查询卡号；指定 --held 时按持有该名单的读卡设备处理：
   比它旧的名单、或版本相同而内容不同的名单均被拒绝。`},
 	l10n.Entry{Key: helpCard, ZH: `cardctl card personalise|register|inspect|recover (--sim [--sim-state 文件] | --reader 名称)
-        (--dev-keys 种子 | --psam 读卡器 --psam-config 文件) [--school 6位代码] [--wait 30s]
+        (--dev-keys 种子 | --psam 读卡器 --psam-config 文件) [--school 学校代码] [--wait 30s]
   personalise --registry 学籍号 --name 姓名 --gender male|female --school-name 校名
-              [--stage primary|junior|senior] [--valid-from YYYYMMDD] [--valid-until YYYYMMDD]
+              [--valid-from YYYYMMDD] [--valid-until YYYYMMDD]
+              （学段和有效期由学籍号决定；--school 默认为学籍号所属学校）
   register    [--semester YYYY-T]
   inspect     （读出全部内容：卡片信息、状态、学生信息、操作日志）
   recover     （回收操作：清除个人数据，不可恢复）
@@ -418,12 +420,10 @@ cardctl --version
 	l10n.Entry{Key: "--school: %q is not 6 digits", ZH: "--school：%q 不是6位数字"},
 	l10n.Entry{Key: "--suite: %q is not sm4 or 3des", ZH: "--suite：%q 不是 sm4 或 3des"},
 	l10n.Entry{Key: "--gender: %q is not male or female", ZH: "--gender：%q 不是 male 或 female"},
-	l10n.Entry{Key: "--stage: %q is not primary, junior or senior", ZH: "--stage：%q 不是 primary、junior 或 senior"},
 	l10n.Entry{Key: "--%s: %q is not a date YYYYMMDD", ZH: "--%s：%q 不是 YYYYMMDD 格式的日期"},
 	l10n.Entry{Key: "--semester: %q is not YYYY-T", ZH: "--semester：%q 不是 YYYY-T 格式"},
 	l10n.Entry{Key: "--serial: %q is not 16 hex digits", ZH: "--serial：%q 不是16位十六进制数"},
 	l10n.Entry{Key: "personalise needs --registry, --name, --gender and --school-name", ZH: "personalise 需要 --registry、--name、--gender 和 --school-name"},
-	l10n.Entry{Key: "--stage is required: the registry number names no primary, junior or senior stage", ZH: "必须指定 --stage：学籍号未标明小学、初中或高中学段"},
 	l10n.Entry{Key: "--wait must not be negative", ZH: "--wait 不能为负数"},
 	l10n.Entry{Key: "--wait is for --reader", ZH: "--wait 只能与 --reader 一起使用"},
 	l10n.Entry{Key: "present a card to %s ...", ZH: "请在 %s 上放卡……"},

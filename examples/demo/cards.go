@@ -10,6 +10,7 @@ import (
 
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/card"
+	"github.com/bjedu/studentcard/card/m1"
 	"github.com/bjedu/studentcard/card/sim"
 	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/lifecycle"
@@ -113,7 +114,7 @@ func (d *demo) keyNames(refs []sam.KeyRef) string {
 			what = d.text("external authentication")
 		case card.KeyIDMAC:
 			what = d.text("secure-messaging MAC")
-		case card.KeyIDM1:
+		case m1.KeyID:
 			what = d.text("M1 sector key")
 		}
 		names[i] = d.text("%s (id %02X, version %d)", what, r.ID, r.Version)
@@ -137,7 +138,7 @@ func (d *demo) shipStock(s *school) ([]string, error) {
 		}
 		info := card.CardInfo{Serial: serial, Type: card.TypeRegistry, Suite: sam.SM4, KeyVersion: keyVersion, AppVersion: 1,
 			Issued: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}
-		hex := info.SerialHex()
+		hex := info.Serial.String()
 		if d.chips[hex] != nil {
 			continue
 		}
@@ -201,12 +202,13 @@ func (d *demo) unlockTerminal(serial string) error {
 // writes) and records it in the ledger with the card issued and the ID card
 // in the holder (R-ISSUE-3, C-ISSUE-3).
 func (d *demo) personalise(s *school, serial string, rec batch.CardRecord) (sim.Stats, error) {
-	id, err := studentid.Parse(rec.RegistryNo.String())
+	id := rec.RegistryNo
+	student, err := card.NewStudent(id, rec.Name, rec.Gender, s.school(), s.name, d.now)
 	if err != nil {
-		return sim.Stats{}, err
+		return sim.Stats{}, d.expect(err, "personalising card %s", serial)
 	}
 	st, err := d.tap(serial, s, func(sess *card.Session) error {
-		return sess.Personalise(d.ctx, d.cardStudent(s, id, rec))
+		return sess.Personalise(d.ctx, student)
 	})
 	if err != nil {
 		return st, d.expect(err, "personalising card %s", serial)
@@ -225,20 +227,6 @@ func (d *demo) personalise(s *school, serial string, rec batch.CardRecord) (sim.
 	d.holder[rec.RegistryNo.String()] = serial
 	d.personalised++
 	return st, nil
-}
-
-// cardStudent is the student record written on the registry card.
-func (d *demo) cardStudent(s *school, id studentid.ID, rec batch.CardRecord) card.Student {
-	stage := card.Primary
-	switch id.Stage() {
-	case studentid.StageJunior:
-		stage = card.Junior
-	case studentid.StageSenior:
-		stage = card.Senior
-	}
-	return card.Student{RegistryNumber: rec.RegistryNo.String(), Name: rec.Name, Gender: card.Gender(rec.Gender), Stage: stage,
-		SchoolCode: s.terminalCode(), SchoolName: s.name,
-		ValidFrom: d.now, ValidUntil: time.Date(2000+id.Cohort(), 8, 31, 0, 0, 0, 0, d.now.Location())}
 }
 
 // checkRareCard reads the rare-character student's card back: the name
@@ -343,7 +331,7 @@ func (d *demo) tap(serial string, s *school, op func(*card.Session) error) (sim.
 	}
 	chip.Reset()
 	chip.ResetStats()
-	sess, err := card.Open(d.ctx, chip, d.terminal, card.WithSchool(s.terminalCode()), card.WithClock(d.clock), card.WithRand(d.reader()))
+	sess, err := card.Open(d.ctx, chip, d.terminal, card.WithSchool(s.school()), card.WithClock(d.clock), card.WithRand(d.reader()))
 	if err == nil {
 		err = op(sess)
 	}

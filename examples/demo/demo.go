@@ -138,10 +138,6 @@ func (s *school) school() studentid.School {
 // districtID is the school's district.
 func (s *school) districtID() studentid.District { return s.school().District() }
 
-// terminalCode is the 6-digit school code the card's log records carry
-// (district, category, school: registry number positions 3-8).
-func (s *school) terminalCode() string { return s.code[2:] }
-
 func newDemo(ctx context.Context, out io.Writer, tag language.Tag, seed uint64, dir string) (*demo, error) {
 	d := &demo{
 		ctx: ctx, out: out, tag: tag,

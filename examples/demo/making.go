@@ -9,6 +9,7 @@ import (
 	"github.com/bjedu/studentcard/adapters/cmis"
 	"github.com/bjedu/studentcard/batch"
 	"github.com/bjedu/studentcard/batch/batchtest"
+	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/lifecycle"
 	"github.com/bjedu/studentcard/studentid"
@@ -289,8 +290,7 @@ func (d *demo) submitIDCard(s *school, rec batch.CardRecord) error {
 		return d.expect(err, "reading registry number %s", rec.RegistryNo)
 	}
 	cardID := "ID" + rec.RegistryNo.String() + "-1"
-	validUntil := time.Date(2000+id.Cohort(), 8, 31, 0, 0, 0, 0, d.now.Location())
-	if _, err := d.ledger.SubmitIDCard(d.ctx, s.op, cardID, id, validUntil); err != nil {
+	if _, err := d.ledger.SubmitIDCard(d.ctx, s.op, cardID, id, card.ValidUntil(id)); err != nil {
 		return d.expect(err, "submitting ID card %s", cardID)
 	}
 	s.idCard[rec.RegistryNo.String()] = cardID

@@ -43,7 +43,13 @@ func (d *demo) stepTransfer() error {
 	if err := d.setClock(2026, 10, 14, 9, 0); err != nil {
 		return err
 	}
-	_, err = d.tap(serial, d.b, func(s *card.Session) error { return s.Personalise(d.ctx, d.cardStudent(d.b, id, rec)) })
+	// School B's record of the student: the number still names school A,
+	// the card names school B (R-MOVE-1).
+	student, err := card.NewStudent(id, rec.Name, rec.Gender, d.b.school(), d.b.name, d.now)
+	if err != nil {
+		return d.expect(err, "personalising card %s", serial)
+	}
+	_, err = d.tap(serial, d.b, func(s *card.Session) error { return s.Personalise(d.ctx, student) })
 	if err := d.check(isCardState(err), "the card refuses personalisation before the transfer-in"); err != nil {
 		return err
 	}

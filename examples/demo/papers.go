@@ -8,9 +8,9 @@ import (
 	"strconv"
 
 	"github.com/bjedu/studentcard/batch"
+	"github.com/bjedu/studentcard/card"
 	"github.com/bjedu/studentcard/l10n"
 	"github.com/bjedu/studentcard/paper"
-	"github.com/bjedu/studentcard/studentid"
 )
 
 // printed is what the tour keeps for its papers (step 9): the city's
@@ -50,11 +50,11 @@ func (d *demo) stepPapers() error {
 	opt := paper.Options{Font: font, Lang: d.tag, Date: d.now}
 	var cards []paper.IDCard
 	for _, rec := range d.a.cmis[:min(smallBatch, len(d.a.cmis))] {
-		id, err := studentid.Parse(rec.RegistryNo.String())
+		st, err := card.NewStudent(rec.RegistryNo, rec.Name, rec.Gender, d.a.school(), d.a.name, d.now)
 		if err != nil {
 			return d.expect(err, "reading %s", rec.RegistryNo)
 		}
-		cards = append(cards, paper.IDCard{Student: d.cardStudent(d.a, id, rec), Photo: d.a.photos[d.a.photoOf[rec.RegistryNo.String()]]})
+		cards = append(cards, paper.IDCard{Student: st, Photo: d.a.photos[d.a.photoOf[rec.RegistryNo.String()]]})
 	}
 	city := d.text("Beijing Municipal Education Commission (01)")
 	jobs := []struct {

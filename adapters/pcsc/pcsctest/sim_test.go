@@ -16,6 +16,7 @@ import (
 	"github.com/bjedu/studentcard/card/sim"
 	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
+	"github.com/bjedu/studentcard/studentid"
 )
 
 // The simulated registry card plugs into the virtual reader as is.
@@ -79,14 +80,13 @@ func TestSimPersonaliseTearRegisterThroughPCSC(t *testing.T) {
 	r := pcsctest.Connect(t, chip)
 	ctx := context.Background()
 	clock := func() time.Time { return time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC) }
-	student := card.Student{
-		RegistryNumber: "0108012003203107", Name: "王小明", Gender: card.Male, Stage: card.Primary,
-		SchoolCode: "010203", SchoolName: "北京市海淀区实验小学",
-		ValidFrom: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), ValidUntil: time.Date(2032, 8, 31, 0, 0, 0, 0, time.UTC),
-	}
+	id, err := studentid.Parse("0108012003203107")
+	require.NoError(t, err)
+	student, err := card.NewStudent(id, "王小明", studentid.Male, studentid.School{}, "北京市海淀区实验小学", clock())
+	require.NoError(t, err)
 	personalise := func() error {
 		return r.Session(ctx, func(tr apdu.Transport) error {
-			s, err := card.Open(ctx, tr, terminalSAM, card.WithSchool("010203"), card.WithClock(clock))
+			s, err := card.Open(ctx, tr, terminalSAM, card.WithSchool(id.School()), card.WithClock(clock))
 			if err != nil {
 				return err
 			}
@@ -101,8 +101,8 @@ func TestSimPersonaliseTearRegisterThroughPCSC(t *testing.T) {
 
 	var got card.Student
 	var st card.State
-	err := r.Session(ctx, func(tr apdu.Transport) error {
-		s, err := card.Open(ctx, tr, terminalSAM, card.WithSchool("010203"), card.WithClock(clock))
+	err = r.Session(ctx, func(tr apdu.Transport) error {
+		s, err := card.Open(ctx, tr, terminalSAM, card.WithSchool(id.School()), card.WithClock(clock))
 		if err != nil {
 			return err
 		}
