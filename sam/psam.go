@@ -159,7 +159,7 @@ func NewPSAM(t apdu.Transport, cfg PSAMConfig, opts ...apdu.Option) (*PSAM, erro
 func (p *PSAM) ID() SAMID { return p.cfg.ID }
 
 // Suite is the configured suite.
-func (p *PSAM) Suite() Suite { return p.cfg.Suite }
+func (p *PSAM) Suite() Algorithm { return p.cfg.Suite }
 
 // Unlock selects the education DF and checks the management card (SPEC
 // S-6): its SAM id and suite must be this PSAM's and its authentication

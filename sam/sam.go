@@ -24,7 +24,7 @@ type Diversifier []byte
 type SAM interface {
 	// Suite tells which cipher suite the SAM's keys use, so a session can
 	// size challenges and MACs. It carries no key.
-	Suite() Suite
+	Suite() Algorithm
 	// ExternalAuthenticate returns the cryptogram a terminal sends with
 	// EXTERNAL AUTHENTICATE to prove itself to the card (SPEC A-2): the card's
 	// challenge encrypted under the card's diversified key.

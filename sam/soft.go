@@ -43,7 +43,7 @@ func NewSoft(id SAMID, keys *KeySet) (*Soft, error) {
 func (s *Soft) ID() SAMID { return s.id }
 
 // Suite is the suite of the SAM's keys.
-func (s *Soft) Suite() Suite { return s.alg }
+func (s *Soft) Suite() Algorithm { return s.alg }
 
 // Unlock checks the management card read after the reader started (SPEC
 // S-6) and, if it is this SAM's, unlocks the SAM. A card of another SAM or

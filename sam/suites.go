@@ -10,10 +10,13 @@ import (
 	"github.com/emmansun/gmsm/sm4"
 )
 
-// Algorithm names a cipher suite of the education key system. Its two
-// values, [TDES] and [SM4], are constants that implement [Suite]; being a
-// small integer, an Algorithm is comparable, printable and fits in a
-// configuration or a management card without a registry.
+// Algorithm is a cipher suite of the education key system: how keys are
+// diversified, how MACs and authentication cryptograms are computed. Its two
+// values, [TDES] and [SM4], are stateless: they take keys as arguments and are
+// used inside SAM implementations and by the simulated card, never by a card
+// session directly. Being a small integer, an Algorithm is comparable,
+// printable and fits in a configuration or a management card without a
+// registry.
 type Algorithm uint8
 
 // The cipher suites. SPEC §8 gives both; which one a region uses is the
@@ -158,8 +161,7 @@ func (a Algorithm) Encrypt(key, block []byte) ([]byte, error) {
 }
 
 // Decrypt deciphers exactly one block; it is the card's side of [Algorithm.Encrypt]
-// (the simulated card undoing a protected write). It is not part of [Suite]
-// because a terminal never needs it.
+// (the simulated card undoing a protected write); a terminal never needs it.
 func (a Algorithm) Decrypt(key, block []byte) ([]byte, error) {
 	b, err := a.block("Decrypt", key)
 	if err != nil {
@@ -271,10 +273,6 @@ func padISO(data []byte, bs int) []byte {
 	out[len(data)] = 0x80
 	return out
 }
-
-// Compile-time checks that both suites implement Suite.
-var _ Suite = TDES
-var _ Suite = SM4
 
 // MaxEncryptData is the most plaintext SAM.Encrypt takes: its length must
 // fit the one-byte length prefix.
