@@ -161,7 +161,7 @@ func TestCatalog(t *testing.T) {
 			assert.Equal(t, "help", c.name, "every command has help")
 		}
 	}
-	for _, key := range []string{helpGlobal, helpExit, helpKeys} {
+	for _, key := range []string{helpGlobal, helpExit, helpOutputs, helpKeys} {
 		assert.True(t, messages.Has(key))
 	}
 	// The card's and the ledger's names come from their own packages (no

@@ -294,7 +294,7 @@ func TestValidateEnforcesCode(t *testing.T) {
 		{"C-MAKE-2 --code not a district", []string{"validate", "--code", "01080001", "s.txt"}, exitUsage},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			o := exe(t, dir, append([]string{"--lang", "en", "--json"}, tc.args...)...)
+			o := exe(t, dir, append(append([]string{"--lang", "en", "--json"}, tc.args...), "--force")...)
 			require.Equal(t, tc.code, o.code, "%s %s", o.stdout, o.stderr)
 			if tc.code == exitInvalid {
 				r := resultOf(t, jsonOut(t, o))

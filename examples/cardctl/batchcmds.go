@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"flag"
 	"io"
@@ -30,7 +31,15 @@ type senderFlags struct {
 
 func (s *senderFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&s.code, "code", "", "sender code of the level running the tool (district 4 digits, city 01)")
-	fs.StringVar(&s.batchNo, "batch", "", "batch number of the file written (default C<date>-001)")
+	fs.StringVar(&s.batchNo, "batch", "", batchUsage)
+}
+
+// batchUsage is the help of every --batch flag.
+const batchUsage = "batch number of the file written (default: the sender's next free C<YYYYMMDD>-<NNN> in the output directory)"
+
+// addForce registers --force: replace an existing output file.
+func addForce(fs *flag.FlagSet) *bool {
+	return fs.Bool("force", false, "replace the output file if it exists")
 }
 
 // addLevel is add with --level, defaulting to level.
@@ -42,30 +51,32 @@ func (s *senderFlags) addLevel(fs *flag.FlagSet, level, usage string) {
 // parsedLevel is the --level given.
 func (s *senderFlags) parsedLevel() (studentid.Level, error) { return parseLevel(s.level) }
 
-// header returns the header of a file sent now at level: the code from
-// --code (the city's "01" by default), the batch from --batch.
-func (s *senderFlags) header(e *env, level studentid.Level) (batch.Header, error) {
+// header returns the header of a file sent now at level into the
+// directory dir: the code from --code (the city's "01" by default), the
+// batch from --batch or the next free one of the day in dir.
+func (s *senderFlags) header(e *env, level studentid.Level, dir string) (batch.Header, error) {
 	code, err := defaultCode(level, s.code)
 	if err != nil {
 		return batch.Header{}, err
 	}
-	return e.header(level, code, s.batchNo), nil
+	return e.header(level, code, s.batchNo, dir), nil
 }
 
 // sender is header at the --level given.
-func (s *senderFlags) sender(e *env) (batch.Header, error) {
+func (s *senderFlags) sender(e *env, dir string) (batch.Header, error) {
 	level, err := s.parsedLevel()
 	if err != nil {
 		return batch.Header{}, err
 	}
-	return s.header(e, level)
+	return s.header(e, level, dir)
 }
 
-// header returns the sender part of a header written now.
-func (e *env) header(level studentid.Level, code, batchNo string) batch.Header {
+// header returns the sender part of a header written now into dir: the
+// batch number given, or the sender's next free one of the day in dir.
+func (e *env) header(level studentid.Level, code, batchNo, dir string) batch.Header {
 	now := e.now()
 	if batchNo == "" {
-		batchNo = "C" + now.Format("20060102") + "-001"
+		batchNo = nextBatch(dir, code, now.In(lifecycle.Beijing()))
 	}
 	return batch.Header{Level: level, Code: code, Batch: batchNo, Created: now}
 }
@@ -158,6 +169,7 @@ func cmdValidate(e *env, args []string) (result, error) {
 	maxErrors := fs.Int("max-errors", 100, "problems listed in the report (all go to the failure file)")
 	historyDB := fs.String("history-db", "", "ledger database: refuse a number assigned before to another resident ID (S-ID-1)")
 	rarePath := fs.String("rare", "", "rare-character description beside a data file (C-4; at the city: the district's merged one)")
+	force := addForce(fs)
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -172,10 +184,6 @@ func cmdValidate(e *env, args []string) (result, error) {
 	if level != studentid.LevelDistrict && level != studentid.LevelCity {
 		return nil, usagef("--level: %q is not district or city", sf.level)
 	}
-	hdr, err := sf.header(e, level)
-	if err != nil {
-		return nil, err
-	}
 	in := pos[0]
 	if in == "-" {
 		return nil, usagef("validate needs a file, not stdin (the failure file is named after it)")
@@ -183,6 +191,14 @@ func cmdValidate(e *env, args []string) (result, error) {
 	out := *failPath
 	if out == "" {
 		out = strings.TrimSuffix(in, filepath.Ext(in)) + ".failures.txt"
+	}
+	fo := output{path: out, force: *force, personal: true, inputs: []string{in, *rarePath}}
+	if err := refuseInput(out, fo.inputs); err != nil {
+		return nil, err
+	}
+	hdr, err := sf.header(e, level, filepath.Dir(out))
+	if err != nil {
+		return nil, err
 	}
 	f, err := os.Open(in)
 	if err != nil {
@@ -199,14 +215,16 @@ func cmdValidate(e *env, args []string) (result, error) {
 		return nil, &unreadableError{path: in, key: "%s is not a regular file"}
 	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".cardctl-failures-*")
+	// The failures go to a temporary file beside out, renamed into place
+	// only if the file is refused: an accepted file leaves no failure file.
+	tmp, err := createTemp(out, fo.perm())
 	if err != nil {
-		return nil, ioErr(err)
+		return nil, err
 	}
-	keep := false
+	committed := false
 	defer func() {
-		tmp.Close()
-		if !keep {
+		if !committed {
+			tmp.Close()
 			os.Remove(tmp.Name())
 		}
 	}()
@@ -281,13 +299,13 @@ func cmdValidate(e *env, args []string) (result, error) {
 	if err := fw.Close(); err != nil {
 		return nil, err
 	}
-	if err := tmp.Close(); err != nil {
-		return nil, ioErr(err)
+	if err := fo.check(); err != nil {
+		return nil, err
 	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return nil, ioErr(err)
+	committed = true
+	if err := commitTemp(tmp, out); err != nil {
+		return nil, err
 	}
-	keep = true
 	res.FailureFile = out
 	return res, errInvalid
 }
@@ -387,6 +405,7 @@ func cmdSplit(e *env, args []string) (result, error) {
 	var sf senderFlags
 	sf.add(fs)
 	outDir := fs.String("out", ".", "directory for the parts (RESULT_<code>.txt)")
+	force := addForce(fs)
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -404,11 +423,11 @@ func cmdSplit(e *env, args []string) (result, error) {
 	default:
 		return nil, usagef("--by: %q is not district or school", *by)
 	}
-	hdr, err := sf.header(e, level)
+	hdr, err := sf.header(e, level, *outDir)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+	if err := os.MkdirAll(*outDir, 0o777); err != nil {
 		return nil, ioErr(err)
 	}
 	in, err := e.openFile(pos[0])
@@ -423,11 +442,12 @@ func cmdSplit(e *env, args []string) (result, error) {
 	var files []*os.File
 	names := map[string]string{}
 	open := func(code string) (io.Writer, error) {
-		p := filepath.Join(*outDir, "RESULT_"+code+".txt")
-		if err := refuseSymlink(p); err != nil {
+		o := output{path: filepath.Join(*outDir, "RESULT_"+code+".txt"), force: *force, personal: true, inputs: pos}
+		if err := o.check(); err != nil {
 			return nil, err
 		}
-		f, err := createTemp(p)
+		p := o.path
+		f, err := createTemp(p, o.perm())
 		if err != nil {
 			return nil, err
 		}
@@ -512,6 +532,7 @@ func cmdMerge(e *env, args []string) (result, error) {
 	var rare multiFlag
 	fs.Var(&rare, "rare", "a school's rare-character description beside its data file (repeatable)")
 	rareOut := fs.String("rare-out", "", "merged rare-character description (default <output>.rarechars.txt)")
+	force := addForce(fs)
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -522,11 +543,12 @@ func cmdMerge(e *env, args []string) (result, error) {
 	if *out == "" {
 		return nil, usagef("-o is required")
 	}
-	hdr, err := sf.header(e, studentid.LevelDistrict)
+	hdr, err := sf.header(e, studentid.LevelDistrict, filepath.Dir(*out))
 	if err != nil {
 		return nil, err
 	}
-	if err := refuseInput(*out, slices.Concat(pos, rare)); err != nil {
+	mo := output{path: *out, force: *force, personal: true, inputs: slices.Concat(pos, rare)}
+	if err := mo.check(); err != nil {
 		return nil, err
 	}
 	files, closeFiles, err := openInputs(pos)
@@ -563,7 +585,7 @@ func cmdMerge(e *env, args []string) (result, error) {
 			srcs[i].Accepted = pr.Digest
 		}
 		var sum batch.MergeSummary
-		if _, err := writeFileAtomic(*out, func(w io.Writer) (int64, error) {
+		if _, err := mo.write(func(w io.Writer) (int64, error) {
 			sum, err = batch.MergePackage(e.ctx, w, hdr, srcs...)
 			return 0, err
 		}); err != nil {
@@ -579,12 +601,16 @@ func cmdMerge(e *env, args []string) (result, error) {
 		if res.RareOutput == "" {
 			res.RareOutput = strings.TrimSuffix(*out, filepath.Ext(*out)) + ".rarechars.txt"
 		}
+		ro := output{path: res.RareOutput, force: *force, personal: true, inputs: slices.Concat(pos, rare)}
+		if err := ro.check(); err != nil {
+			return nil, err
+		}
 		rfiles, closeRare, err := openInputs(rare)
 		if err != nil {
 			return nil, err
 		}
 		defer closeRare()
-		if res.RareEntries, err = writeFileAtomic(res.RareOutput, func(w io.Writer) (int64, error) {
+		if res.RareEntries, err = ro.write(func(w io.Writer) (int64, error) {
 			return batch.MergeRareChars(e.ctx, w, filepath.Base(res.RareOutput), hdr, sources(rare, rfiles, bar)...)
 		}); err != nil {
 			return nil, err
@@ -622,7 +648,7 @@ func cmdMerge(e *env, args []string) (result, error) {
 		}
 		srcs[i].Accepted = rep.Summary.Digest
 	}
-	res.Records, err = writeFileAtomic(*out, func(w io.Writer) (int64, error) {
+	res.Records, err = mo.write(func(w io.Writer) (int64, error) {
 		return batch.MergeCardData(e.ctx, w, filepath.Base(*out), hdr, srcs...)
 	})
 	if err != nil {
@@ -763,9 +789,10 @@ func cmdHandover(e *env, args []string) (result, error) {
 	var sf senderFlags
 	sf.addLevel(fs, "city", "level writing the sheet: city or district")
 	forCode := fs.String("for", "", "only the boxes of this district (4 digits) or school (8 digits)")
-	out := fs.String("o", "", "handover sheet file to write (optional)")
+	out := fs.String("o", "", "handover sheet file to write (default HANDOVER_<--for or --code>.txt)")
 	var bf boxFlags
 	bf.add(fs)
+	force := addForce(fs)
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -773,7 +800,23 @@ func cmdHandover(e *env, args []string) (result, error) {
 	if len(pos) != 1 {
 		return nil, usagef("handover takes one result file")
 	}
-	hdr, err := sf.sender(e)
+	level, err := sf.parsedLevel()
+	if err != nil {
+		return nil, err
+	}
+	code, err := defaultCode(level, sf.code)
+	if err != nil {
+		return nil, err
+	}
+	path := *out
+	if path == "" {
+		path = "HANDOVER_" + cmp.Or(*forCode, code) + ".txt"
+	}
+	ho := output{path: path, force: *force, inputs: pos}
+	if err := ho.check(); err != nil {
+		return nil, err
+	}
+	hdr, err := sf.header(e, level, filepath.Dir(path))
 	if err != nil {
 		return nil, err
 	}
@@ -813,14 +856,12 @@ func cmdHandover(e *env, args []string) (result, error) {
 	for _, l := range smalls {
 		res.Labels = append(res.Labels, l.String())
 	}
-	if *out != "" {
-		if _, err := writeFileAtomic(*out, func(w io.Writer) (int64, error) {
-			return 0, h.Write(w, filepath.Base(*out), hdr)
-		}); err != nil {
-			return nil, err
-		}
-		res.Output = *out
+	if _, err := ho.write(func(w io.Writer) (int64, error) {
+		return 0, h.Write(w, filepath.Base(path), hdr)
+	}); err != nil {
+		return nil, err
 	}
+	res.Output = path
 	return res, nil
 }
 

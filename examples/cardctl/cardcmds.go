@@ -736,7 +736,9 @@ func (t *terminal) saveJournal() error {
 	if err != nil {
 		return err
 	}
-	_, err = writeFileAtomic(t.flags.simState, func(w io.Writer) (int64, error) {
+	// The journal is the card: it is replaced at every run (force), and it
+	// holds the student's name and numbers (personal).
+	_, err = output{path: t.flags.simState, force: true, personal: true}.write(func(w io.Writer) (int64, error) {
 		n, err := w.Write(append(b, '\n'))
 		return int64(n), err
 	})

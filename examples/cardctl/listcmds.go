@@ -101,9 +101,9 @@ func cmdListsExport(e *env, args []string) (result, error) {
 	var lf ledgerFlags
 	lf.add(fs, "school")
 	dayS := fs.String("day", "", "the day, YYYY-MM-DD (Beijing)")
-	batchNo := fs.String("batch", "", "batch number of the file written (default C<date>-001)")
+	batchNo := fs.String("batch", "", batchUsage)
 	out := fs.String("o", "", "event file to write (default LISTEVENT_<code>_<YYYYMMDD>.txt)")
-	force := fs.Bool("force", false, "replace the output file if it exists")
+	force := addForce(fs)
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -143,12 +143,13 @@ func cmdListsExport(e *env, args []string) (result, error) {
 	if path == "" {
 		path = "LISTEVENT_" + code + "_" + dayT.Format("20060102") + ".txt"
 	}
-	if err := refuseExisting(path, *force); err != nil {
+	lo := output{path: path, force: *force, personal: true, inputs: []string{lf.db}}
+	if err := lo.check(); err != nil {
 		return nil, err
 	}
 	res := &exportResult{DB: lf.db, Day: day.String(), Scope: scopeName(e, op), Output: path, Events: len(events), Kinds: map[string]int{}}
-	if _, err := writeFileAtomic(path, func(w io.Writer) (int64, error) {
-		ew, err := lists.NewEventWriter(w, filepath.Base(path), e.header(level, code, *batchNo))
+	if _, err := lo.write(func(w io.Writer) (int64, error) {
+		ew, err := lists.NewEventWriter(w, filepath.Base(path), e.header(level, code, *batchNo, filepath.Dir(path)))
 		if err != nil {
 			return 0, err
 		}
@@ -195,6 +196,7 @@ func cmdListsMerge(e *env, args []string) (result, error) {
 	var sf senderFlags
 	sf.addLevel(fs, "district", "level writing the merged file: district or city")
 	out := fs.String("o", "", "merged event file to write")
+	force := addForce(fs)
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -205,7 +207,11 @@ func cmdListsMerge(e *env, args []string) (result, error) {
 	if *out == "" {
 		return nil, usagef("-o is required")
 	}
-	hdr, err := sf.sender(e)
+	mo := output{path: *out, force: *force, personal: true, inputs: pos}
+	if err := mo.check(); err != nil {
+		return nil, err
+	}
+	hdr, err := sf.sender(e, filepath.Dir(*out))
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +223,7 @@ func cmdListsMerge(e *env, args []string) (result, error) {
 	}
 	defer closeAll(closers)
 	var rep lists.MergeReport
-	_, err = writeFileAtomic(*out, func(w io.Writer) (int64, error) {
+	_, err = mo.write(func(w io.Writer) (int64, error) {
 		ew, err := lists.NewEventWriter(w, filepath.Base(*out), hdr)
 		if err != nil {
 			return 0, err
@@ -303,12 +309,17 @@ func cmdListsBuild(e *env, args []string) (result, error) {
 	coversS := fs.String("covers", "all", "statuses the list carries: all, lost or frozen")
 	digestS := fs.String("digest", "sha256", "sha256 or sm3")
 	out := fs.String("o", "", "list file to write")
+	force := addForce(fs)
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}
 	if *out == "" {
 		return nil, usagef("-o is required")
+	}
+	lo := output{path: *out, force: *force, inputs: append([]string{*base}, pos...)}
+	if err := lo.check(); err != nil {
+		return nil, err
 	}
 	if *version == 0 {
 		return nil, usagef("--version is required (1 or more)")
@@ -362,7 +373,7 @@ func cmdListsBuild(e *env, args []string) (result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := writeFileAtomic(*out, l.WriteTo); err != nil {
+	if _, err := lo.write(l.WriteTo); err != nil {
 		return nil, err
 	}
 	res.Entries, res.Covers, res.Digest, res.Bytes = l.Len(), covers.String(), hex.EncodeToString(l.Digest()), len(l.Bytes())
@@ -403,6 +414,7 @@ func cmdListsDiff(e *env, args []string) (result, error) {
 	var keys listKeyFlags
 	keys.add(fs, true)
 	out := fs.String("o", "", "delta file to write")
+	force := addForce(fs)
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -412,6 +424,10 @@ func cmdListsDiff(e *env, args []string) (result, error) {
 	}
 	if *out == "" {
 		return nil, usagef("-o is required")
+	}
+	do := output{path: *out, force: *force, inputs: pos}
+	if err := do.check(); err != nil {
+		return nil, err
 	}
 	priv, err := keys.signer()
 	if err != nil {
@@ -434,7 +450,7 @@ func cmdListsDiff(e *env, args []string) (result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := writeFileAtomic(*out, d.WriteTo); err != nil {
+	if _, err := do.write(d.WriteTo); err != nil {
 		return nil, err
 	}
 	res := &diffResult{Output: *out, Base: d.Base(), Version: d.Version(), Bytes: len(d.Bytes()), Changes: []changeResult{}}

@@ -89,7 +89,7 @@ func TestLists(t *testing.T) {
 		require.Equal(t, exitOK, o.code, o.stderr)
 		assert.Contains(t, o.stdout, "冲突：")
 		assert.Contains(t, o.stdout, "冲突 1 个")
-		o = exe(t, dir, "--json", "lists", "merge", "--code", "0108", "-o", "c.txt", "conflict.txt")
+		o = exe(t, dir, "--json", "lists", "merge", "--force", "--code", "0108", "-o", "c.txt", "conflict.txt")
 		r := resultOf(t, jsonOut(t, o))
 		assert.EqualValues(t, 1, r["conflicts"])
 		list := r["conflict_list"].([]any)

@@ -82,7 +82,8 @@ func cmdMake(e *env, args []string) (result, error) {
 	school := fs.String("school", "", "the school's 8-digit code (registry number positions 1-8)")
 	photos := fs.String("photos", "", "folder of the photos, each named <registry number>.jpg: write the card-making package")
 	out := fs.String("o", "", "file to write: the package (.zip) with --photos, else the card-making data file")
-	batchNo := fs.String("batch", "", "batch number of the file written (default C<date>-001)")
+	batchNo := fs.String("batch", "", batchUsage)
+	force := addForce(fs)
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -97,6 +98,10 @@ func cmdMake(e *env, args []string) (result, error) {
 		return nil, usagef("make needs -o, the file to write")
 	}
 	in := pos[0]
+	mo := output{path: *out, force: *force, personal: true, inputs: []string{in, *photos}}
+	if err := mo.check(); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(in)
 	if err != nil {
 		return nil, ioErr(err)
@@ -176,8 +181,8 @@ func cmdMake(e *env, args []string) (result, error) {
 		res.Output = ""
 		return res, errExportRefused
 	}
-	hdr := e.header(studentid.LevelSchool, *school, *batchNo)
-	if err := e.writeMade(*out, hdr, recs, photoOf, *photos != "", imp, res); err != nil {
+	hdr := e.header(studentid.LevelSchool, *school, *batchNo, filepath.Dir(*out))
+	if err := e.writeMade(mo, hdr, recs, photoOf, *photos != "", imp, res); err != nil {
 		return nil, err
 	}
 	if len(res.Errors) > 0 {
@@ -192,15 +197,16 @@ func cmdMake(e *env, args []string) (result, error) {
 // out, checks its records with the district's rules, and renames it to out
 // only when every record passes. A record the rules refuse is listed
 // against its spreadsheet row.
-func (e *env) writeMade(out string, hdr batch.Header, recs []cmis.Record, photos map[string][]byte, pkg bool, imp *cmis.Result, res *makeResult) error {
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".cardctl-make-*")
+func (e *env) writeMade(mo output, hdr batch.Header, recs []cmis.Record, photos map[string][]byte, pkg bool, imp *cmis.Result, res *makeResult) error {
+	out := mo.path
+	tmp, err := createTemp(out, mo.perm())
 	if err != nil {
-		return ioErr(err)
+		return err
 	}
-	keep := false
+	committed := false
 	defer func() {
-		tmp.Close()
-		if !keep {
+		if !committed {
+			tmp.Close()
 			os.Remove(tmp.Name())
 		}
 	}()
@@ -268,14 +274,11 @@ func (e *env) writeMade(out string, hdr batch.Header, recs []cmis.Record, photos
 	} else if _, err := tmp.WriteString(data.String()); err != nil {
 		return ioErr(err)
 	}
-	if err := tmp.Close(); err != nil {
-		return ioErr(err)
+	if err := mo.check(); err != nil {
+		return err
 	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return ioErr(err)
-	}
-	keep = true
-	return nil
+	committed = true
+	return commitTemp(tmp, out)
 }
 
 // whatToDo adds the school's action for a record the district's rules

@@ -20,6 +20,19 @@ const (
   5    forbidden: outside the operator's level or scope
   6    not supported by this build (e.g. PC/SC without cgo)
   130  interrupted`
+	helpOutputs = `Output files:
+  An existing file is never replaced without --force (every command that writes takes it),
+  an input of the command never, a symbolic link never written through; each file is written
+  to a temporary file beside it and renamed into place when complete.
+  Files holding personal data are created with mode 0600 (owner only): card-making data files
+  and packages, rare-character descriptions, result files and their split parts, failure
+  files, loss/freeze event files, fault and recovery slips (print faults|recoveries), the
+  simulated card file. Others (handover sheets, box labels, signed lists and deltas) take
+  0666 less the umask.
+  Batch numbers: without --batch a file carries its sender's next free number of the day,
+  C<YYYYMMDD>-<NNN>, one more than the highest of that sender and day in the headers of the
+  files already in the output directory (001 for the first): keep a day's files in one
+  directory, or give --batch.`
 	helpKeys = `Keys: --dev-keys SEED derives development keys (cards, Soft SAM, list signing) from SEED:
 NOT for production. Production uses --psam READER --psam-config FILE for cards and
 --sign-key / --pub-key PEM files for lists.`
@@ -160,6 +173,16 @@ var messages = l10n.NewCatalog(
   5    禁止：超出操作员的级别或范围
   6    本版本不支持（例如未启用 cgo 时的 PC/SC）
   130  被中断`},
+	l10n.Entry{Key: helpOutputs, ZH: `输出文件：
+  已存在的文件不加 --force 不予替换（所有写文件的命令都有此参数）；命令的输入文件一律不覆盖；
+  不通过符号链接写入。每个文件先写到旁边的临时文件，写完后再改名到位。
+  含个人信息的文件以 0600 权限（仅本人可读写）新建：制卡数据文件和数据包、生僻字说明、
+  结果文件及其拆分文件、失败文件、挂失/冻结事件文件、故障卡登记单和回收单
+  （print faults|recoveries）、模拟卡文件。其他文件（交接单、装箱标签、签名名单及差分）
+  的权限为 0666 去掉 umask。
+  批次号：不指定 --batch 时，文件使用报送单位当天的下一个空闲批次号 C<YYYYMMDD>-<NNN>，
+  即输出目录中已有文件头里该单位当天最大批次号加一（第一个为 001）：请把当天的文件放在
+  同一目录，或用 --batch 指定。`},
 	l10n.Entry{Key: helpKeys, ZH: `密钥：--dev-keys 种子 由种子派生开发密钥（卡片、软 SAM、名单签名）：
 切勿用于生产。生产环境中卡片使用 --psam 读卡器 --psam-config 文件，
 名单使用 --sign-key / --pub-key PEM 文件。`},
@@ -296,6 +319,7 @@ cardctl --version
 	l10n.Entry{Key: "%s is a symbolic link: refusing to write through it", ZH: "%[1]s 是符号链接：拒绝通过它写入"},
 	l10n.Entry{Key: "%s is also an input of the command: refusing to write over it", ZH: "%[1]s 同时是本命令的输入文件：拒绝覆盖"},
 	l10n.Entry{Key: "replace the output file if it exists", ZH: "输出文件已存在时替换它"},
+	l10n.Entry{Key: batchUsage, ZH: "所写文件的批次号（默认：输出目录中报送单位当天下一个空闲的 C<YYYYMMDD>-<NNN>）"},
 	l10n.Entry{Key: "%s exists: refusing to replace it (give --force to replace it)", ZH: "%[1]s 已存在：不予替换（替换请加 --force）"},
 	l10n.Entry{Key: "read", ZH: "读取"},
 	l10n.Entry{Key: "write", ZH: "写入"},

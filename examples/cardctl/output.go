@@ -12,16 +12,28 @@ import (
 	"golang.org/x/text/language"
 )
 
+// Modes of the files cardctl writes. A file holding personal data (names,
+// registry numbers, resident IDs, photos: card-making files and packages,
+// rare-character descriptions, result files and their split parts, failure
+// files, loss/freeze event files, fault and recovery slips) is created 0600,
+// readable by the operator alone whatever the umask; any other file (a
+// handover sheet, box labels, a signed list) is created 0666 less the
+// process's umask, as any file the operator creates. `cardctl help` says
+// which is which.
+const (
+	modePersonal fs.FileMode = 0o600
+	modeShared   fs.FileMode = 0o666
+)
+
 // createTemp creates a new temporary file beside path for an atomic write:
 // O_EXCL (never an existing file, never through a planted symlink) and
-// mode 0666, so the process's umask decides the final mode as it does for
-// any file the operator creates.
-func createTemp(path string) (*os.File, error) {
+// mode perm less the umask.
+func createTemp(path string, perm fs.FileMode) (*os.File, error) {
 	dir := filepath.Dir(path)
 	sweepTemps(dir)
 	for range 10 {
 		name := filepath.Join(dir, ".cardctl-"+rand.Text()[:12])
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
@@ -125,18 +137,49 @@ func syncDir(dir string) {
 	}
 }
 
-// writeFileAtomic writes a file through a temporary file in the same
-// directory, fsynced and renamed into place only if write succeeded: a
-// failed merge or build leaves nothing behind, a reader never sees half a
-// file, and an existing symbolic link at path is refused, not followed.
-func writeFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
-	if err := refuseSymlink(path); err != nil {
+// output is a file a command writes: where, whether --force allows
+// replacing an existing file, whether it holds personal data (mode 0600),
+// and the command's inputs, which it never replaces.
+type output struct {
+	path     string
+	force    bool
+	personal bool
+	inputs   []string
+}
+
+func (o output) perm() fs.FileMode {
+	if o.personal {
+		return modePersonal
+	}
+	return modeShared
+}
+
+// check refuses the output before anything is written: an input of the
+// command, an existing file without --force, a symbolic link.
+func (o output) check() error {
+	if err := refuseInput(o.path, o.inputs); err != nil {
+		return err
+	}
+	if err := refuseSymlink(o.path); err != nil {
+		return err
+	}
+	return refuseExisting(o.path, o.force)
+}
+
+// write writes the file through a temporary file in the same directory,
+// fsynced and renamed into place only if write succeeded: a failed merge or
+// build leaves nothing behind, a reader never sees half a file, an input or
+// (without --force) an existing file is never replaced, and a symbolic link
+// at path is refused, not followed.
+func (o output) write(write func(io.Writer) (int64, error)) (int64, error) {
+	if err := o.check(); err != nil {
 		return 0, err
 	}
-	tmp, err := createTemp(path)
+	tmp, err := createTemp(o.path, o.perm())
 	if err != nil {
 		return 0, err
 	}
+	path := o.path
 	n, err := write(tmp)
 	if err != nil {
 		tmp.Close()

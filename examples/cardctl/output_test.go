@@ -40,20 +40,31 @@ func TestSafeOutputs(t *testing.T) {
 		}
 		assert.Len(t, entries, 2)
 	})
-	t.Run("C-ISSUE-1/split and merge outputs take their mode from the umask", func(t *testing.T) {
-		old := syscall.Umask(0o027) // inherited by the binary the test runs
+	t.Run("C-ISSUE-1/files with personal data are 0600, others take their mode from the umask", func(t *testing.T) {
+		old := syscall.Umask(0o022) // inherited by the binary the test runs
 		defer syscall.Umask(old)
 		o := exe(t, dir, "split", "--by", "district", "--out", "modes", "result.txt")
 		require.Equal(t, exitOK, o.code, o.stderr)
 		st, err := os.Stat(filepath.Join(dir, "modes", "RESULT_0108.txt"))
 		require.NoError(t, err)
-		assert.Equal(t, os.FileMode(0o640), st.Mode().Perm())
+		assert.Equal(t, modePersonal, st.Mode().Perm(), "a result file holds names and IDs")
 		writeCardData(t, filepath.Join(dir, "s1.txt"), "01080001", 3)
 		o = exe(t, dir, "merge", "--code", "0108", "-o", "district.txt", "s1.txt")
 		require.Equal(t, exitOK, o.code, o.stderr)
 		st, err = os.Stat(filepath.Join(dir, "district.txt"))
 		require.NoError(t, err)
-		assert.Equal(t, os.FileMode(0o640), st.Mode().Perm())
+		assert.Equal(t, modePersonal, st.Mode().Perm(), "a card-making file holds names and IDs")
+		o = exe(t, dir, "handover", "-o", "sheet.txt", "result.txt")
+		require.Equal(t, exitOK, o.code, o.stderr)
+		st, err = os.Stat(filepath.Join(dir, "sheet.txt"))
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o644), st.Mode().Perm(), "a handover sheet holds counts: the umask decides")
+		syscall.Umask(0o077)
+		o = exe(t, dir, "handover", "-o", "sheet2.txt", "result.txt")
+		require.Equal(t, exitOK, o.code, o.stderr)
+		st, err = os.Stat(filepath.Join(dir, "sheet2.txt"))
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
 	})
 	t.Run("C-MAKE-2/merge -o s.txt s.txt is refused, the input kept", func(t *testing.T) {
 		writeCardData(t, filepath.Join(dir, "s2.txt"), "01080002", 3)

@@ -19,6 +19,7 @@ func cmdPrint(e *env, args []string) (result, error) {
 	what, args := args[0], args[1:]
 	fs := newFlagSet("print " + what)
 	out := fs.String("o", "", "PDF file to write (required)")
+	force := addForce(fs)
 	fontPath := fs.String("font", "", "TrueType Chinese font (.ttf or .ttc); default: the system's (fonts-wqy-microhei)")
 	var sheet paper.Sheet
 	var bf boxFlags
@@ -97,7 +98,8 @@ func cmdPrint(e *env, args []string) (result, error) {
 		items = len(recs)
 		write = func(w io.Writer) error { return paper.RecoverySlip(w, recs, sheet, opt) }
 	}
-	if _, err := writeFileAtomic(*out, func(w io.Writer) (int64, error) { return 0, write(w) }); err != nil {
+	po := output{path: *out, force: *force, personal: what == "faults" || what == "recoveries", inputs: pos}
+	if _, err := po.write(func(w io.Writer) (int64, error) { return 0, write(w) }); err != nil {
 		return nil, err
 	}
 	return &printResult{Paper: what, Input: pos[0], Output: *out, Items: items, Font: opt.Font.Name()}, nil

@@ -213,6 +213,7 @@ func cmdReconcile(e *env, args []string) (result, error) {
 	out := fs.String("o", "", "regenerated sheet to write on a mismatch (default <sheet>.regenerated.txt)")
 	var sizes boxFlags
 	sizes.add(fs)
+	force := addForce(fs)
 	pos, err := e.parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -223,7 +224,15 @@ func cmdReconcile(e *env, args []string) (result, error) {
 	if *sheetPath == "" || *countedPath == "" {
 		return nil, usagef("handover reconcile needs --sheet and --counted")
 	}
-	hdr, err := sf.sender(e)
+	path := *out
+	if path == "" {
+		path = strings.TrimSuffix(*sheetPath, filepath.Ext(*sheetPath)) + ".regenerated.txt"
+	}
+	ro := output{path: path, force: *force, inputs: []string{*sheetPath, *countedPath}}
+	if err := refuseInput(path, ro.inputs); err != nil {
+		return nil, err
+	}
+	hdr, err := sf.sender(e, filepath.Dir(path))
 	if err != nil {
 		return nil, err
 	}
@@ -273,11 +282,7 @@ func cmdReconcile(e *env, args []string) (result, error) {
 	if res.Match {
 		return res, nil
 	}
-	path := *out
-	if path == "" {
-		path = strings.TrimSuffix(*sheetPath, filepath.Ext(*sheetPath)) + ".regenerated.txt"
-	}
-	if _, err := writeFileAtomic(path, func(w io.Writer) (int64, error) {
+	if _, err := ro.write(func(w io.Writer) (int64, error) {
 		return 0, regenerated.Write(w, filepath.Base(path), hdr)
 	}); err != nil {
 		return nil, err

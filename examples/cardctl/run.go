@@ -319,6 +319,8 @@ func (e *env) help(path []string) {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, e.t(helpExit))
 		fmt.Fprintln(w)
+		fmt.Fprintln(w, e.t(helpOutputs))
+		fmt.Fprintln(w)
 		fmt.Fprintln(w, e.t(helpKeys))
 		return
 	}
