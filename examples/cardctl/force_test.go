@@ -46,8 +46,8 @@ func TestNoOutputReplacedWithoutForce(t *testing.T) {
 		{"C-ISSUE-4 handover reconcile", "sheet.regenerated.txt", exitInvalid, []string{"handover", "reconcile", "--sheet", "sheet.txt", "--counted", "counted.txt"}},
 		{"R-LIST-1 lists export", "exp.txt", exitOK, []string{"lists", "export", "--db", "ledger.sqlite", "--school", "01080001", "--day", "2026-09-02", "-o", "exp.txt"}},
 		{"R-LIST-1 lists merge", "m.txt", exitOK, []string{"lists", "merge", "--code", "0108", "-o", "m.txt", "ev.txt"}},
-		{"R-LIST-2 lists build", "v.bjsl", exitOK, []string{"lists", "build", "--dev-keys", "lab", "--version", "3", "-o", "v.bjsl", "ev.txt"}},
-		{"R-LIST-2 lists diff", "d.bjsd", exitOK, []string{"lists", "diff", "--dev-keys", "lab", "-o", "d.bjsd", "v1.bjsl", "v2.bjsl"}},
+		{"R-LIST-1 lists build", "v.bjsl", exitOK, []string{"lists", "build", "--dev-keys", "lab", "--version", "3", "-o", "v.bjsl", "ev.txt"}},
+		{"R-LIST-1 lists diff", "d.bjsd", exitOK, []string{"lists", "diff", "--dev-keys", "lab", "-o", "d.bjsd", "v1.bjsl", "v2.bjsl"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := exe(t, dir, tc.args...)
