@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bjedu/studentcard/card/m1"
+	"github.com/bjedu/studentcard/lab"
 	"github.com/bjedu/studentcard/sam"
 )
 
@@ -16,7 +17,7 @@ import (
 // key A, key B and each key version differ.
 func TestM1KeysDiversifiedByUID(t *testing.T) {
 	ctx := context.Background()
-	s := unlockedSAM(t, testKeySet(t, sam.TDES, 0x30))
+	s := lab.ForTest(t, sam.TDES, testSeed).SAM
 	key := func(uid [4]byte, kt, version byte) [m1.KeySize]byte {
 		k, err := m1.Key(ctx, s, uid, m1.Sector, kt, version)
 		require.NoError(t, err)

@@ -48,7 +48,7 @@ func TestM1ReadLegacy(t *testing.T) {
 	ctx := context.Background()
 	for _, alg := range suites {
 		t.Run("A-4/"+alg.Name(), func(t *testing.T) {
-			s := unlockedSAM(t, testKeySet(t, alg, 0x30))
+			s := lab.ForTest(t, alg, testSeed).SAM
 			c := legacyM1(t, s)
 			m, err := m1.Open(ctx, c, s)
 			require.NoError(t, err)
@@ -66,7 +66,7 @@ func TestM1Upgrade(t *testing.T) {
 	ctx := context.Background()
 	for _, alg := range suites {
 		t.Run("A-4/"+alg.Name(), func(t *testing.T) {
-			s := unlockedSAM(t, testKeySet(t, alg, 0x30))
+			s := lab.ForTest(t, alg, testSeed).SAM
 			c := legacyM1(t, s)
 			m, err := m1.Open(ctx, c, s)
 			require.NoError(t, err)
@@ -105,9 +105,11 @@ func TestM1Upgrade(t *testing.T) {
 			t.Run("a SAM without the current keys reads legacy cards only", func(t *testing.T) {
 				old, err := sam.NewKeySet(alg)
 				require.NoError(t, err)
-				require.NoError(t, old.Add(sam.KeyRef{ID: m1.KeyID, Version: m1.KeyVersionLegacy}, lab.MasterKey(issuer(0x30), sam.KeyRef{ID: m1.KeyID, Version: m1.KeyVersionLegacy})))
+				require.NoError(t, old.Add(sam.KeyRef{ID: m1.KeyID, Version: m1.KeyVersionLegacy}, lab.MasterKey(testSeed, sam.KeyRef{ID: m1.KeyID, Version: m1.KeyVersionLegacy})))
 				require.NoError(t, old.SetManagementKey(make([]byte, 16)))
-				oldSAM := unlockedSAM(t, old)
+				oldSAM, err := lab.Unlocked(ctx, lab.SAMID(testSeed), old)
+				require.NoError(t, err)
+				t.Cleanup(func() { _ = oldSAM.Close() })
 				m, err := m1.Open(ctx, legacyM1(t, s), oldSAM)
 				require.NoError(t, err)
 				assert.False(t, m.Upgraded())
@@ -120,7 +122,7 @@ func TestM1Upgrade(t *testing.T) {
 
 func TestM1UpgradeTearMatrix(t *testing.T) {
 	ctx := context.Background()
-	s := unlockedSAM(t, testKeySet(t, sam.TDES, 0x30))
+	s := lab.ForTest(t, sam.TDES, testSeed).SAM
 	ref := legacyM1(t, s)
 	m, err := m1.Open(ctx, ref, s)
 	require.NoError(t, err)
@@ -161,20 +163,19 @@ func TestM1UpgradeTearMatrix(t *testing.T) {
 
 func TestM1Errors(t *testing.T) {
 	ctx := context.Background()
-	s := unlockedSAM(t, testKeySet(t, sam.TDES, 0x30))
+	l := lab.ForTest(t, sam.TDES, testSeed)
+	s := l.SAM
 	t.Run("A-4/not keyed by the education system", func(t *testing.T) {
 		_, err := m1.Open(ctx, sim.NewM1(testUID), s)
 		require.ErrorIs(t, err, m1.ErrAuth)
 	})
 	t.Run("CPU card is not an M1 card", func(t *testing.T) {
-		cpu, err := sim.New(testKeySet(t, sam.TDES, 0x30), lab.Info(sam.TDES, lab.Serial("m1 tests", 1), day(2026, 8, 1)))
-		require.NoError(t, err)
-		_, err = m1.Open(ctx, cpu, s)
+		cpu := l.CardForTest(t, lab.Serial(testSeed, 1))
+		_, err := m1.Open(ctx, cpu, s)
 		require.ErrorIs(t, err, m1.ErrNoUID)
 	})
 	t.Run("SAM locked", func(t *testing.T) {
-		ks := testKeySet(t, sam.TDES, 0x30)
-		locked := unlockedSAM(t, ks)
+		locked := lab.ForTest(t, sam.TDES, testSeed).SAM
 		c := legacyM1(t, locked)
 		locked.Lock()
 		_, err := m1.Open(ctx, c, locked)
